@@ -1,0 +1,158 @@
+//! Passwords (argon2id), login with lock-out and back-off, password changes and resets.
+
+use crate::store::accounts::Throttle;
+use crate::{Actor, BackendError, Result, Store, now_ms, random_token};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::Argon2;
+use domain::account::{ADDRESS_BLOCK_MS, ADDRESS_MAX_FAILURES, ADDRESS_WINDOW_MS, account_lock_ms, check_new_password, minutes_left};
+use domain::nip::{Nip, looks_like_nip};
+
+/// Hashes on a blocking thread: argon2 is deliberately slow and must not stall the async runtime.
+pub async fn hash_password(password: &str) -> Result<String> {
+    let pw = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(pw.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| BackendError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| BackendError::Internal(e.to_string()))?
+}
+
+pub async fn verify_password(password: &str, hash: &str) -> bool {
+    let pw = password.to_string();
+    let hash = hash.to_string();
+    tokio::task::spawn_blocking(move || match PasswordHash::new(&hash) {
+        Ok(parsed) => Argon2::default().verify_password(pw.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A temporary password an admin hands over; the account must change it at next login.
+pub fn temporary_password() -> String {
+    // Unambiguous characters, 10 letters + 2 digits so it passes the policy.
+    use rand::Rng;
+    const L: &[u8] = b"abcdefghjkmnpqrstuvwxyz";
+    const D: &[u8] = b"23456789";
+    let mut rng = rand::rngs::OsRng;
+    let mut s: String = (0..10).map(|_| L[rng.gen_range(0..L.len())] as char).collect();
+    s.push(D[rng.gen_range(0..D.len())] as char);
+    s.push(D[rng.gen_range(0..D.len())] as char);
+    s
+}
+
+pub const WRONG_CREDENTIALS: &str = "NIP/email atau kata sandi salah.";
+
+/// Logs in by NIP or email. Returns the new session token and the employee id.
+pub async fn login(store: &Store, identifier: &str, password: &str, ip: &str, user_agent: &str) -> Result<(String, String)> {
+    let now = now_ms();
+    let identifier = identifier.trim();
+    if identifier.is_empty() || password.is_empty() {
+        return Err(BackendError::invalid("Isi NIP atau email, dan kata sandi."));
+    }
+    if let Some(t) = store.throttle(ip).await? {
+        if t.blocked_until_ms > now {
+            return Err(BackendError::RateLimited(format!(
+                "Terlalu banyak percobaan masuk yang gagal dari alamat ini. Coba lagi dalam {} menit.",
+                minutes_left(t.blocked_until_ms, now)
+            )));
+        }
+    }
+    let employee = if looks_like_nip(identifier) {
+        let nip = Nip::parse(identifier, crate::store::org::current_year()).map_err(|e| BackendError::invalid(e.to_string()))?;
+        store.find_employee_by_nip(nip.as_str()).await?
+    } else {
+        store.find_employee_by_email(identifier).await?
+    };
+    let account = match employee {
+        Some(e) => store.account_by_employee(&e.id).await?,
+        None => None,
+    };
+    let Some(acc) = account else {
+        // Spend comparable time so unknown identifiers are not told apart by timing.
+        let _ = verify_password(password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await;
+        address_failure(store, ip, now).await?;
+        return Err(BackendError::Invalid(WRONG_CREDENTIALS.into()));
+    };
+    let actor = Actor::user(&acc.employee.id, Some(ip.to_string()));
+    if acc.locked_until_ms > now {
+        return Err(BackendError::RateLimited(format!(
+            "Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi dalam {} menit, atau minta Admin OPD membukanya.",
+            minutes_left(acc.locked_until_ms, now)
+        )));
+    }
+    if !verify_password(password, &acc.password_hash).await {
+        let failures = acc.failed_count + 1;
+        let locked_until = account_lock_ms(failures).map(|d| now + d).unwrap_or(0);
+        store.record_login_failure(&actor, &acc.employee.id, failures, locked_until).await?;
+        address_failure(store, ip, now).await?;
+        if locked_until > 0 {
+            return Err(BackendError::RateLimited(format!(
+                "Kata sandi salah. Akun dikunci selama {} menit karena terlalu banyak percobaan gagal.",
+                minutes_left(locked_until, now)
+            )));
+        }
+        return Err(BackendError::Invalid(WRONG_CREDENTIALS.into()));
+    }
+    if !acc.employee.active {
+        return Err(BackendError::Forbidden("Akun Anda nonaktif. Hubungi Admin OPD.".into()));
+    }
+    let token = random_token(32);
+    store.open_session(&actor, &acc.employee.id, &token, user_agent).await?;
+    Ok((token, acc.employee.id))
+}
+
+async fn address_failure(store: &Store, ip: &str, now: i64) -> Result<()> {
+    let mut t = store.throttle(ip).await?.unwrap_or(Throttle { failures: 0, window_start_ms: now, blocked_until_ms: 0 });
+    if now - t.window_start_ms > ADDRESS_WINDOW_MS {
+        t = Throttle { failures: 0, window_start_ms: now, blocked_until_ms: 0 };
+    }
+    t.failures += 1;
+    if t.failures >= ADDRESS_MAX_FAILURES {
+        t.blocked_until_ms = now + ADDRESS_BLOCK_MS;
+    }
+    store.save_throttle(ip, &t).await
+}
+
+/// The user changes their own password; other sessions end, the current one stays.
+pub async fn change_password(store: &Store, actor: &Actor, employee_id: &str, current_token: &str, old: &str, new: &str, confirm: &str) -> Result<()> {
+    let acc = store.account_by_employee(employee_id).await?.ok_or(BackendError::Unauthenticated)?;
+    if !verify_password(old, &acc.password_hash).await {
+        return Err(BackendError::invalid("Kata sandi lama salah."));
+    }
+    check_new_password(new, confirm, Some(old), &acc.employee.nip).map_err(|e| BackendError::invalid(e.to_string()))?;
+    let hash = hash_password(new).await?;
+    let keep = crate::store::accounts::token_hash(current_token);
+    store.set_password(actor, employee_id, &hash, false, Some(&keep), "auth.password_change").await
+}
+
+/// An admin resets a password: a temporary one, shown once, to be changed at next login.
+pub async fn admin_reset_password(store: &Store, actor: &Actor, employee_id: &str) -> Result<String> {
+    let temp = temporary_password();
+    let hash = hash_password(&temp).await?;
+    store.set_password(actor, employee_id, &hash, true, None, "auth.password_reset").await?;
+    Ok(temp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_passwords_pass_the_policy() {
+        for _ in 0..50 {
+            let p = temporary_password();
+            assert_eq!(check_new_password(&p, &p, None, "198001012005011001"), Ok(()), "{p}");
+        }
+    }
+
+    #[tokio::test]
+    async fn hash_and_verify() {
+        let h = hash_password("rahasia123").await.unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("rahasia123", &h).await);
+        assert!(!verify_password("rahasia124", &h).await);
+        assert!(!verify_password("x", "not a hash").await);
+    }
+}

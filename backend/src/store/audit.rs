@@ -1,0 +1,122 @@
+//! Append-only audit chain: who changed what, when, from where; each row hashes the previous one.
+
+use super::{Actor, DbKind, Store, WriteTx};
+use crate::{Result, now_ms};
+use domain::audit::{AuditEntry, ChainBreak, ChainVerifier, GENESIS_HASH, entry_hash};
+use domain::model::AuditRow;
+use sqlx::Row;
+
+impl WriteTx {
+    /// Appends one audit row inside this transaction.
+    pub async fn audit(&mut self, actor: &Actor, action: &str, entity: &str, entity_id: Option<&str>, detail: serde_json::Value) -> Result<()> {
+        if self.kind() == DbKind::Postgres {
+            // Serialises appenders across all server copies until this transaction ends.
+            sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE").execute(self.conn()).await?;
+        }
+        let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(self.conn()).await?;
+        let (prev_seq, prev_hash) = match last {
+            Some(r) => (r.try_get::<i64, _>("seq")?, r.try_get::<String, _>("hash")?),
+            None => (0, GENESIS_HASH.to_string()),
+        };
+        let entry = AuditEntry {
+            seq: prev_seq + 1,
+            at_ms: now_ms(),
+            actor_id: actor.employee_id.clone(),
+            actor_ip: actor.ip.clone(),
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id: entity_id.map(str::to_string),
+            detail: detail.to_string(),
+        };
+        let hash = entry_hash(&prev_hash, &entry);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at_ms, actor_id, actor_ip, action, entity, entity_id, detail, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(entry.seq)
+        .bind(entry.at_ms)
+        .bind(entry.actor_id)
+        .bind(entry.actor_ip)
+        .bind(entry.action)
+        .bind(entry.entity)
+        .bind(entry.entity_id)
+        .bind(entry.detail)
+        .bind(prev_hash)
+        .bind(hash)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+}
+
+/// Result of walking the whole chain.
+#[derive(Debug, PartialEq)]
+pub enum ChainStatus {
+    Intact { rows: i64, last_hash: String },
+    Broken { rows_ok: i64, first_break: ChainBreak },
+}
+
+impl Store {
+    /// Walks the chain in pages, in sequence order, and stops at the first broken link.
+    pub async fn verify_audit_chain(&self) -> Result<ChainStatus> {
+        let mut v = ChainVerifier::default();
+        let mut after = 0i64;
+        loop {
+            let rows = sqlx::query(
+                "SELECT seq, at_ms, actor_id, actor_ip, action, entity, entity_id, detail, prev_hash, hash \
+                 FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000",
+            )
+            .bind(after)
+            .fetch_all(&self.pool)
+            .await?;
+            if rows.is_empty() {
+                return Ok(ChainStatus::Intact { rows: v.rows_checked(), last_hash: v.last_hash().to_string() });
+            }
+            for r in &rows {
+                let e = AuditEntry {
+                    seq: r.try_get("seq")?,
+                    at_ms: r.try_get("at_ms")?,
+                    actor_id: r.try_get("actor_id")?,
+                    actor_ip: r.try_get("actor_ip")?,
+                    action: r.try_get("action")?,
+                    entity: r.try_get("entity")?,
+                    entity_id: r.try_get("entity_id")?,
+                    detail: r.try_get("detail")?,
+                };
+                let prev: String = r.try_get("prev_hash")?;
+                let hash: String = r.try_get("hash")?;
+                if let Err(b) = v.check(&e, &prev, &hash) {
+                    return Ok(ChainStatus::Broken { rows_ok: v.rows_checked(), first_break: b });
+                }
+                after = e.seq;
+            }
+        }
+    }
+
+    /// Newest audit rows, optionally only those about entities of one OPD's people.
+    pub async fn recent_audit(&self, limit: i64, before_seq: Option<i64>) -> Result<Vec<AuditRow>> {
+        let rows = sqlx::query(
+            "SELECT a.seq, a.at_ms, e.name AS actor_name, a.actor_ip, a.action, a.entity, a.entity_id, a.detail \
+             FROM audit_log a LEFT JOIN employee e ON e.id = a.actor_id \
+             WHERE a.seq < $1 ORDER BY a.seq DESC LIMIT $2",
+        )
+        .bind(before_seq.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditRow {
+                    seq: r.try_get("seq")?,
+                    at_ms: r.try_get("at_ms")?,
+                    actor_name: r.try_get("actor_name")?,
+                    actor_ip: r.try_get("actor_ip")?,
+                    action: r.try_get("action")?,
+                    entity: r.try_get("entity")?,
+                    entity_id: r.try_get("entity_id")?,
+                    detail: r.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+}

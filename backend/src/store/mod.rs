@@ -1,0 +1,126 @@
+//! The sqlx store: one set of SQL for SQLite (default) and PostgreSQL, through the Any driver.
+
+pub mod accounts;
+pub mod audit;
+pub mod org;
+
+use crate::{BackendError, Result};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+/// Who did something, and from where: recorded in the audit chain.
+#[derive(Clone, Debug, Default)]
+pub struct Actor {
+    pub employee_id: Option<String>,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    pub fn system() -> Actor {
+        Actor::default()
+    }
+    pub fn user(id: &str, ip: Option<String>) -> Actor {
+        Actor { employee_id: Some(id.to_string()), ip }
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pub pool: AnyPool,
+    kind: DbKind,
+    /// SQLite allows one writer at a time; serialising writers in-process avoids "database is locked"
+    /// when a deferred transaction upgrades to a write. PostgreSQL uses row and table locks instead.
+    write_lock: Arc<Mutex<()>>,
+}
+
+/// A write transaction. Audited changes append to the audit chain inside the same transaction,
+/// so a change and its audit row land together or not at all.
+pub struct WriteTx {
+    pub tx: sqlx::Transaction<'static, sqlx::Any>,
+    kind: DbKind,
+    _guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub fn kind(&self) -> DbKind {
+        self.kind
+    }
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+    pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+}
+
+impl Store {
+    /// Connects, creating the SQLite file when needed, and runs migrations on a pool of their own.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let kind = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            DbKind::Postgres
+        } else if url.starts_with("sqlite:") {
+            DbKind::Sqlite
+        } else {
+            return Err(BackendError::Internal(format!("unsupported DATABASE_URL scheme: {}", url.split(':').next().unwrap_or(""))));
+        };
+        let url = if kind == DbKind::Sqlite && !url.contains("mode=") {
+            format!("{url}{}mode=rwc", if url.contains('?') { "&" } else { "?" })
+        } else {
+            url.to_string()
+        };
+        {
+            // A failed migration on PostgreSQL can leave its advisory lock held by the connection:
+            // use a separate pool and close it, whatever happens.
+            let mig_pool = Self::pool(&url, kind, 1).await?;
+            let res = sqlx::migrate!("./migrations").run(&mig_pool).await;
+            mig_pool.close().await;
+            res?;
+        }
+        let max = if kind == DbKind::Sqlite { 8 } else { 16 };
+        let pool = Self::pool(&url, kind, max).await?;
+        Ok(Store { pool, kind, write_lock: Arc::new(Mutex::new(())) })
+    }
+
+    async fn pool(url: &str, kind: DbKind, max: u32) -> Result<AnyPool> {
+        let opts = AnyConnectOptions::from_str(url)?;
+        let mut po = AnyPoolOptions::new().max_connections(max).acquire_timeout(Duration::from_secs(10));
+        if kind == DbKind::Sqlite {
+            po = po.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            });
+        }
+        Ok(po.connect_with(opts).await?)
+    }
+
+    pub fn kind(&self) -> DbKind {
+        self.kind
+    }
+
+    pub async fn begin_write(&self) -> Result<WriteTx> {
+        let guard = if self.kind == DbKind::Sqlite { Some(self.write_lock.clone().lock_owned().await) } else { None };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, kind: self.kind, _guard: guard })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,182 @@
+//! Data shapes shared by the server and the browser (server function inputs and outputs).
+
+use crate::roles::Caps;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pemda {
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+    pub code: String,
+    pub number_format: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct Opd {
+    pub id: String,
+    pub pemda_id: String,
+    pub name: String,
+    pub short_name: String,
+    pub code: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct Unit {
+    pub id: String,
+    pub opd_id: String,
+    pub parent_id: Option<String>,
+    pub name: String,
+    pub kind: String,
+    pub code: String,
+    pub sort_order: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct Position {
+    pub id: String,
+    pub opd_id: String,
+    pub unit_id: String,
+    pub title: String,
+    pub level: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct Employee {
+    pub id: String,
+    pub pemda_id: String,
+    pub opd_id: String,
+    pub nip: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: String,
+    pub position_id: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Acting {
+    pub id: String,
+    pub position_id: String,
+    pub employee_id: String,
+    pub employee_name: String,
+    pub kind: String,
+    pub start_day: i64,
+    pub end_day: i64,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PersonBrief {
+    pub id: String,
+    pub nip: String,
+    pub name: String,
+}
+
+/// A position with the people in it, for the org chart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PositionView {
+    pub position: Position,
+    pub holders: Vec<PersonBrief>,
+    pub superior_position_id: Option<String>,
+    /// Acting officials in force today.
+    pub acting: Vec<Acting>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgChart {
+    pub opd: Opd,
+    pub units: Vec<Unit>,
+    pub positions: Vec<PositionView>,
+    /// Employees of the OPD without a position.
+    pub unplaced: Vec<PersonBrief>,
+}
+
+/// A position someone holds or acts for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HeldPosition {
+    pub position_id: String,
+    pub title: String,
+    pub unit_name: String,
+    pub level: i64,
+    /// None when held definitively; Some("plt") / Some("plh") when acting.
+    pub acting_kind: Option<String>,
+    pub acting_until_day: Option<i64>,
+}
+
+/// The logged-in user as the UI sees them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub employee_id: String,
+    pub nip: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: String,
+    pub pemda_id: String,
+    pub pemda_name: String,
+    pub opd_id: String,
+    pub opd_name: String,
+    pub positions: Vec<HeldPosition>,
+    pub superior: Option<PersonBrief>,
+    pub caps: Caps,
+    pub must_change_password: bool,
+}
+
+/// An employee row for admin lists.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EmployeeRow {
+    pub employee: Employee,
+    pub position_title: Option<String>,
+    pub unit_name: Option<String>,
+    pub roles: Vec<String>,
+    pub locked: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub actor_name: Option<String>,
+    pub actor_ip: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub detail: String,
+}
+
+/// One row of a CSV import preview.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportRow {
+    /// 1-based line number in the file (the header is line 1).
+    pub line: usize,
+    pub nip: String,
+    pub name: String,
+    pub position: String,
+    pub unit: String,
+    pub superior_nip: String,
+    pub email: String,
+    /// "baru" (new) or "ubah" (update) when valid.
+    pub action: String,
+    pub errors: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Errors about the file as a whole (encoding, columns).
+    pub file_errors: Vec<String>,
+    pub rows: Vec<ImportRow>,
+    pub committed: bool,
+    /// Temporary passwords of the accounts created, shown once to the admin.
+    pub new_accounts: Vec<(String, String, String)>,
+}
+
+impl ImportReport {
+    pub fn error_count(&self) -> usize {
+        self.file_errors.len() + self.rows.iter().filter(|r| !r.errors.is_empty()).count()
+    }
+}
