@@ -333,3 +333,27 @@ mod tests {
         assert_eq!(kominfo().children.iter().filter(|c| c.kind == UnitKind::Bidang).count(), 3);
     }
 }
+
+/// The demo accounts worth trying, by role, as (role, email).
+pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
+    ("Kepala Dinas", "bambang.sutrisno@bojonegorokab.go.id"),
+    ("Sekretaris Dinas", "ratna.kusumawati@bojonegorokab.go.id"),
+    ("Kepala Bidang", "teguh.wibowo@bojonegorokab.go.id"),
+    ("Kepala Seksi", "eko.saputro@bojonegorokab.go.id"),
+    ("Staf", "putri.ayu@bojonegorokab.go.id"),
+    ("TU / Pencatat Surat", "sri.wahyuni@bojonegorokab.go.id"),
+    ("Admin OPD", "agus.prasetyo@bojonegorokab.go.id"),
+    ("Admin Pemda", "arif.setiawan@bojonegorokab.go.id"),
+    ("Kepala Bappeda (OPD lain)", "suharto.wijaya@bojonegorokab.go.id"),
+];
+
+/// The demo accounts present in this database (none once an installation removed them).
+pub async fn demo_logins(store: &Store) -> Result<Vec<DemoLogin>> {
+    let mut out = Vec::new();
+    for (role, email) in DEMO_ACCOUNTS {
+        if let Some(e) = store.find_employee_by_email(email).await? {
+            out.push(DemoLogin { role, nip: e.nip, email: email.to_string(), name: e.name });
+        }
+    }
+    Ok(out)
+}

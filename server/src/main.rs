@@ -1,1 +1,154 @@
-fn main(){}
+//! `eoffice`: the e-Office server and its administration commands.
+
+mod http;
+
+use backend::Store;
+use backend::store::audit::ChainStatus;
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "eoffice", version, about = "e-Office: naskah dinas elektronik, disposisi dan kinerja ASN untuk Pemda")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct DbArgs {
+    /// Data folder: holds the embedded SQLite database (eoffice.db) and, later, uploaded files.
+    #[arg(long, env = "EOFFICE_DATA", default_value = "data")]
+    data: PathBuf,
+    /// Database URL; when unset, SQLite in the data folder. Use postgres://... for PostgreSQL.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl DbArgs {
+    fn url(&self) -> anyhow_lite::Result<String> {
+        if let Some(u) = &self.database_url {
+            return Ok(u.clone());
+        }
+        std::fs::create_dir_all(&self.data).map_err(|e| format!("cannot create data folder {}: {e}", self.data.display()))?;
+        Ok(format!("sqlite://{}", self.data.join("eoffice.db").display()))
+    }
+
+    async fn store(&self) -> anyhow_lite::Result<Store> {
+        let url = self.url()?;
+        Store::connect(&url).await.map_err(|e| format!("cannot open database: {e}").into())
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (creates and migrates the database on first start).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "EOFFICE_ADDR", default_value = "127.0.0.1:3000")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Folder with the built browser assets (pkg/, style.css, ...).
+        #[arg(long, env = "EOFFICE_SITE_ROOT", default_value = "target/site")]
+        site_root: PathBuf,
+        /// Do not create the demo Pemda in an empty database.
+        #[arg(long)]
+        no_demo: bool,
+        /// Mark cookies Secure (set when users reach the server over https).
+        #[arg(long, env = "EOFFICE_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
+        #[arg(long, env = "EOFFICE_TRUST_PROXY")]
+        trust_proxy: bool,
+    },
+    /// Create or upgrade the database schema, then exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Create the demo Pemda (Kabupaten Bojonegoro) in an empty database.
+    Seed {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain of the audit log; exit non-zero at the first broken link.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// A tiny boxed-error result, enough for a CLI.
+mod anyhow_lite {
+    pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+}
+
+fn print_logins(logins: &[backend::seed::DemoLogin]) {
+    if logins.is_empty() {
+        return;
+    }
+    println!("Akun demo (kata sandi semua akun: {}):", backend::seed::DEMO_PASSWORD);
+    for l in logins {
+        println!("  {:<28} NIP {}  {}", l.role, l.nip, l.email);
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
+    match cli.command {
+        Command::Serve { addr, db, site_root, no_demo, secure_cookies, trust_proxy } => {
+            let store = db.store().await?;
+            if !no_demo {
+                backend::seed::seed_demo(&store).await?;
+                print_logins(&backend::seed::demo_logins(&store).await?);
+            }
+            http::serve(store, addr, site_root, secure_cookies, trust_proxy).await?;
+        }
+        Command::Migrate { db } => {
+            db.store().await?;
+            println!("Database is up to date.");
+        }
+        Command::Seed { db } => {
+            let store = db.store().await?;
+            if backend::seed::seed_demo(&store).await?.is_empty() {
+                println!("The database already has a Pemda; nothing seeded.");
+            }
+            print_logins(&backend::seed::demo_logins(&store).await?);
+        }
+        Command::Audit { command: AuditCommand::Verify { db } } => {
+            let store = db.store().await?;
+            match store.verify_audit_chain().await? {
+                ChainStatus::Intact { rows, last_hash } => println!("audit chain intact: {rows} rows, last hash {last_hash}"),
+                ChainStatus::Broken { rows_ok, first_break } => {
+                    println!("audit chain BROKEN at row {}: {} ({rows_ok} rows before it are intact)", first_break.seq(), first_break.describe());
+                    return Ok(std::process::ExitCode::from(2));
+                }
+            }
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}

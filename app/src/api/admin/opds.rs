@@ -1,0 +1,89 @@
+//! OPDs and role grants (Admin Pemda; Admin OPD may appoint the TU of their own OPD).
+
+use super::RoleHolder;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "save_opd")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_opd(id: String, name: String, short_name: String, code: String, address: String, phone: String, email: String, website: String, active: Option<String>) -> Result<String, AppError> {
+    use crate::api::ctx::*;
+    use backend::store::org::OpdInput;
+    let s = require_pemda_admin().await?;
+    let st = state();
+    let input = OpdInput { name, short_name, code, address, phone, email, website };
+    if id.is_empty() {
+        Ok(st.store.create_opd(&s.actor(), &s.user.pemda_id, &input).await?)
+    } else {
+        let opd = st.store.get_opd(&id).await?;
+        if opd.pemda_id != s.user.pemda_id {
+            return Err(backend::BackendError::forbidden().into());
+        }
+        st.store.update_opd(&s.actor(), &id, &input, active.is_some()).await?;
+        Ok(id)
+    }
+}
+
+#[server(prefix = "/api", endpoint = "role_holders")]
+pub async fn role_holders() -> Result<Vec<RoleHolder>, AppError> {
+    use crate::api::ctx::*;
+    let s = require_session().await?;
+    let st = state();
+    let caps = &s.user.caps;
+    if !caps.is_admin_pemda() && caps.admin_opd_ids().is_empty() {
+        return Err(backend::BackendError::forbidden().into());
+    }
+    let opds = st.store.list_opds(&s.user.pemda_id).await?;
+    let name_of = |id: &str| opds.iter().find(|o| o.id == id).map(|o| o.short_name.clone()).unwrap_or_else(|| s.user.pemda_name.clone());
+    Ok(st
+        .store
+        .list_role_holders(&s.user.pemda_id)
+        .await?
+        .into_iter()
+        .filter(|(_, _, scope)| caps.is_admin_pemda() || caps.admin_opd_ids().contains(scope))
+        .map(|(person, role, scope_id)| RoleHolder { person, role: role.code().into(), scope_name: name_of(&scope_id), scope_id })
+        .collect())
+}
+
+async fn check_grant_rights(s: &crate::api::ctx::Session, role: domain::roles::Role, scope_id: &str, employee_opd: &str) -> Result<(), AppError> {
+    use domain::roles::Role;
+    let caps = &s.user.caps;
+    let ok = match role {
+        Role::AdminPemda => caps.is_admin_pemda() && scope_id == s.user.pemda_id,
+        Role::AdminOpd => caps.is_admin_pemda() && scope_id == employee_opd,
+        Role::Tu => scope_id == employee_opd && (caps.is_admin_pemda() || caps.admin_opd_ids().iter().any(|o| o == scope_id)),
+    };
+    if ok { Ok(()) } else { Err(backend::BackendError::Forbidden("Anda tidak berwenang memberikan peran ini, atau pegawai bukan anggota OPD tersebut.".into()).into()) }
+}
+
+#[server(prefix = "/api", endpoint = "grant_role")]
+pub async fn grant_role(nip: String, role: String) -> Result<(), AppError> {
+    use crate::api::ctx::*;
+    use backend::BackendError;
+    let s = require_session().await?;
+    let st = state();
+    let role = domain::roles::Role::from_code(&role).ok_or_else(|| BackendError::invalid("Peran tidak dikenal."))?;
+    let nip = domain::nip::Nip::parse(&nip, domain::time::wib_year(backend::now_ms())).map_err(|e| BackendError::invalid(e.to_string()))?;
+    let emp = st.store.find_employee_by_nip(nip.as_str()).await?.ok_or_else(|| BackendError::invalid(format!("Pegawai dengan NIP {nip} tidak ditemukan.")))?;
+    if emp.pemda_id != s.user.pemda_id {
+        return Err(BackendError::invalid(format!("Pegawai dengan NIP {nip} tidak ditemukan.")).into());
+    }
+    let scope = if role == domain::roles::Role::AdminPemda { s.user.pemda_id.clone() } else { emp.opd_id.clone() };
+    check_grant_rights(&s, role, &scope, &emp.opd_id).await?;
+    Ok(st.store.grant_role(&s.actor(), &emp.id, role, &scope).await?)
+}
+
+#[server(prefix = "/api", endpoint = "revoke_role")]
+pub async fn revoke_role(employee_id: String, role: String, scope_id: String) -> Result<(), AppError> {
+    use crate::api::ctx::*;
+    use backend::BackendError;
+    let s = require_session().await?;
+    let st = state();
+    let role = domain::roles::Role::from_code(&role).ok_or_else(|| BackendError::invalid("Peran tidak dikenal."))?;
+    let emp = st.store.get_employee(&employee_id).await?;
+    check_grant_rights(&s, role, &scope_id, &emp.opd_id).await?;
+    if role == domain::roles::Role::AdminPemda && employee_id == s.user.employee_id {
+        return Err(BackendError::invalid("Anda tidak dapat mencabut peran Admin Pemda Anda sendiri.").into());
+    }
+    Ok(st.store.revoke_role(&s.actor(), &employee_id, role, &scope_id).await?)
+}

@@ -1,0 +1,75 @@
+//! Units, positions and acting officials of an OPD.
+
+use crate::error::AppError;
+use domain::model::{Acting, Position, Unit};
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "admin_structure")]
+pub async fn admin_structure(opd_id: String) -> Result<(Vec<Unit>, Vec<Position>), AppError> {
+    use crate::api::ctx::*;
+    require_opd_admin(&opd_id).await?;
+    let st = state();
+    Ok((st.store.list_units(&opd_id).await?, st.store.list_positions(&opd_id).await?))
+}
+
+#[server(prefix = "/api", endpoint = "save_unit")]
+pub async fn save_unit(opd_id: String, id: String, parent_id: String, name: String, kind: String, code: String) -> Result<String, AppError> {
+    use crate::api::ctx::*;
+    let (s, _) = require_opd_admin(&opd_id).await?;
+    let id = (!id.is_empty()).then_some(id);
+    let parent = (!parent_id.is_empty()).then_some(parent_id);
+    Ok(state().store.save_unit(&s.actor(), &opd_id, id.as_deref(), parent.as_deref(), &name, &kind, &code).await?)
+}
+
+#[server(prefix = "/api", endpoint = "delete_unit")]
+pub async fn delete_unit(opd_id: String, id: String) -> Result<(), AppError> {
+    use crate::api::ctx::*;
+    let (s, _) = require_opd_admin(&opd_id).await?;
+    Ok(state().store.delete_unit(&s.actor(), &opd_id, &id).await?)
+}
+
+#[server(prefix = "/api", endpoint = "save_position")]
+pub async fn save_position(opd_id: String, id: String, unit_id: String, title: String, level: i64) -> Result<String, AppError> {
+    use crate::api::ctx::*;
+    let (s, _) = require_opd_admin(&opd_id).await?;
+    let id = (!id.is_empty()).then_some(id);
+    Ok(state().store.save_position(&s.actor(), &opd_id, id.as_deref(), &unit_id, &title, level).await?)
+}
+
+#[server(prefix = "/api", endpoint = "delete_position")]
+pub async fn delete_position(opd_id: String, id: String) -> Result<(), AppError> {
+    use crate::api::ctx::*;
+    let (s, _) = require_opd_admin(&opd_id).await?;
+    Ok(state().store.delete_position(&s.actor(), &opd_id, &id).await?)
+}
+
+#[server(prefix = "/api", endpoint = "list_acting")]
+pub async fn list_acting(opd_id: String) -> Result<Vec<Acting>, AppError> {
+    use crate::api::ctx::*;
+    require_opd_admin(&opd_id).await?;
+    Ok(state().store.list_acting(&opd_id, backend::today_wib()).await?)
+}
+
+/// Appoints a Plt/Plh; dates come from date inputs as YYYY-MM-DD.
+#[server(prefix = "/api", endpoint = "create_acting")]
+pub async fn create_acting(opd_id: String, position_id: String, nip: String, kind: String, start: String, end: String, note: String) -> Result<String, AppError> {
+    use crate::api::ctx::*;
+    use backend::BackendError;
+    let (s, _) = require_opd_admin(&opd_id).await?;
+    let st = state();
+    let start_day = domain::time::parse_iso_date(&start).ok_or_else(|| BackendError::invalid("Tanggal mulai tidak valid."))?;
+    let end_day = domain::time::parse_iso_date(&end).ok_or_else(|| BackendError::invalid("Tanggal selesai tidak valid."))?;
+    let nip = domain::nip::Nip::parse(&nip, domain::time::wib_year(backend::now_ms())).map_err(|e| BackendError::invalid(e.to_string()))?;
+    let emp = st.store.find_employee_by_nip(nip.as_str()).await?.ok_or_else(|| BackendError::invalid(format!("Pegawai dengan NIP {nip} tidak ditemukan.")))?;
+    if position_id.is_empty() {
+        return Err(BackendError::invalid("Pilih jabatan yang dilaksanakan.").into());
+    }
+    Ok(st.store.create_acting(&s.actor(), &opd_id, &position_id, &emp.id, &kind, start_day, end_day, &note).await?)
+}
+
+#[server(prefix = "/api", endpoint = "end_acting")]
+pub async fn end_acting(opd_id: String, id: String) -> Result<(), AppError> {
+    use crate::api::ctx::*;
+    let (s, _) = require_opd_admin(&opd_id).await?;
+    Ok(state().store.end_acting(&s.actor(), &opd_id, &id).await?)
+}

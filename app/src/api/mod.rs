@@ -1,0 +1,7 @@
+//! Server functions, grouped by area. Each is thin: authorise, call the backend, map errors.
+
+pub mod admin;
+pub mod auth;
+pub mod org;
+#[cfg(feature = "ssr")]
+pub mod ctx;

@@ -1,0 +1,6 @@
+pub mod admin;
+pub mod home;
+pub mod login;
+pub mod not_found;
+pub mod org;
+pub mod profile;

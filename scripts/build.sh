@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds e-Office in release mode: the browser part (wasm, size-tuned) and the server binary.
+# Installs what is missing first (wasm target, wasm-bindgen CLI of the locked version, wasm-opt from npm).
+# Drives the same steps as cargo-leptos directly, which saves installing it (about 20 minutes cold).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+. scripts/env.sh
+SITE=$EOFFICE_SITE_ROOT
+T=$CARGO_TARGET_DIR
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# 1. Toolchain pieces.
+if ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
+  log "Adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION" ]; then
+  log "Installing wasm-bindgen-cli $WB_VERSION (must equal the library version in Cargo.lock)"
+  cargo install wasm-bindgen-cli --version "$WB_VERSION"
+fi
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  log "Installing node packages (wasm-opt from npm binaryen; Debian's is too old)"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# 2. Browser part.
+log "Building the browser app (wasm, profile wasm-release)"
+cargo build --locked -p app --lib --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features hydrate
+mkdir -p "$SITE/pkg"
+wasm-bindgen "$T/wasm32-unknown-unknown/wasm-release/app.wasm" --target web --no-typescript --out-dir "$SITE/pkg" --out-name eoffice
+log "Optimising the wasm for size"
+"$ROOT/end2end/node_modules/.bin/wasm-opt" -Oz \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  --enable-reference-types --enable-multivalue \
+  "$SITE/pkg/eoffice_bg.wasm" -o "$SITE/pkg/eoffice_bg.wasm"
+
+# 3. Static files.
+cp -r public/. "$SITE/"
+cp style/main.css "$SITE/style.css"
+
+# 4. Server.
+log "Building the server (release)"
+cargo build --locked --release -p server
+
+log "Built: $EOFFICE_BIN and $SITE"
+ls -l "$SITE/pkg"

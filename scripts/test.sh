@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, store tests on SQLite and PostgreSQL, and browser tests in Chromium
+# (phone and desktop viewports). Installs and starts what the tests need first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+start=$(date +%s)
+bash scripts/ensure-postgres.sh
+bash scripts/e2e-deps.sh
+bash scripts/build.sh
+echo "==> Unit and store tests (SQLite and PostgreSQL)"
+cargo test --locked --release --workspace
+echo "==> Browser tests (Chromium, phone and desktop)"
+(cd end2end && npx playwright test)
+echo "==> All tests passed in $(( $(date +%s) - start ))s"

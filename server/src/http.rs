@@ -1,0 +1,143 @@
+//! The axum router: pages and server functions (Leptos), static assets, a few plain routes,
+//! and the protections every request passes through.
+
+use app::api::ctx::{AppState, LANG_COOKIE, SESSION_COOKIE, cookie_from, session_for_token};
+use app::{App, shell};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use backend::Store;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tower_http::compression::CompressionLayer;
+
+pub async fn serve(store: Store, addr: SocketAddr, site_root: PathBuf, secure_cookies: bool, trust_proxy: bool) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    if !site_root.join("pkg").exists() {
+        tracing::warn!("{} has no pkg/ folder: pages will render but not become interactive. Build with scripts/build.sh.", site_root.display());
+    }
+    let options = LeptosOptions::builder()
+        .output_name("eoffice")
+        .site_root(site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let state = AppState { store, options, secure_cookies, trust_proxy };
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    println!("e-Office berjalan di http://{addr}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.options.clone();
+    Router::new()
+        .route("/bahasa/{lang}", get(switch_language))
+        .route("/admin/opd/{opd}/pegawai.csv", get(export_employees))
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(&state, routes, || {}, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(protect))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Refuses cross-site state-changing requests (the Origin check) and adds security headers.
+async fn protect(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+        let cross_site = match origin {
+            Some(o) => o.split_once("://").map(|(_, rest)| rest) != Some(host),
+            None => req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site"),
+        };
+        if cross_site {
+            tracing::warn!(origin = ?origin, host, "refused cross-site request");
+            return (StatusCode::FORBIDDEN, "Permintaan lintas situs ditolak.").into_response();
+        }
+    }
+    let path = req.uri().path().to_string();
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        ),
+    );
+    if path.starts_with("/pkg/") {
+        // Asset names are stable across builds; let browsers revalidate rather than cache blindly.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    } else if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+#[derive(serde::Deserialize)]
+struct Next_ {
+    ke: Option<String>,
+}
+
+/// Sets the language cookie and goes back; a plain link, so it works without JavaScript.
+async fn switch_language(State(state): State<AppState>, Path(lang): Path<String>, Query(q): Query<Next_>) -> Response {
+    let lang = domain::Lang::from_code(&lang);
+    let back = q.ke.filter(|p| p.starts_with('/') && !p.starts_with("//")).unwrap_or_else(|| "/".into());
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{}", lang.code(), if state.secure_cookies { "; Secure" } else { "" });
+    let mut res = Redirect::to(&back).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// The employees of an OPD as CSV, for its admins.
+async fn export_employees(State(state): State<AppState>, Path(opd): Path<String>, req: Request<Body>) -> Response {
+    let Some(token) = cookie_from(req.headers(), SESSION_COOKIE) else {
+        return (StatusCode::UNAUTHORIZED, "Sesi Anda berakhir. Silakan masuk kembali.").into_response();
+    };
+    let user = match session_for_token(&state.store, &token).await {
+        Ok(Some(u)) if !u.must_change_password => u,
+        Ok(_) => return (StatusCode::UNAUTHORIZED, "Sesi Anda berakhir. Silakan masuk kembali.").into_response(),
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.user_message()).into_response(),
+    };
+    let opd = match state.store.get_opd(&opd).await {
+        Ok(o) => o,
+        Err(e) => return (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND), e.user_message()).into_response(),
+    };
+    if !user.caps.can_admin_opd(&opd.id, &opd.pemda_id) {
+        return (StatusCode::FORBIDDEN, "Anda tidak berwenang melakukan tindakan ini.").into_response();
+    }
+    match backend::import::export(&state.store, &opd.id).await {
+        Ok(csv) => {
+            let name = format!("pegawai-{}.csv", opd.short_name.to_lowercase().replace(' ', "-"));
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                ],
+                csv,
+            )
+                .into_response()
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.user_message()).into_response(),
+    }
+}
