@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::hooks::use_location;
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 /// The logged-in user, loaded once per page load.
 #[derive(Clone, Copy)]
@@ -78,8 +78,8 @@ pub fn App() -> impl IntoView {
         <Title formatter=|t: String| if t.is_empty() { "e-Office".to_string() } else { format!("{t} · e-Office") } />
         <Router>
             <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
-                <Route path=path!("/masuk") view=pages::login::LoginPage />
-                <ParentRoute path=path!("") view=Shell>
+                <Route path=path!("/masuk") view=pages::login::LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=Shell ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::home::HomePage />
                     <Route path=path!("organisasi") view=pages::org::OrgPage />
                     <Route path=path!("organisasi/:opd") view=pages::org::OrgPage />
@@ -95,7 +95,8 @@ pub fn App() -> impl IntoView {
 }
 
 /// Everything behind login: loads the user, sends strangers to the login page and people with a
-/// reset password to the change form.
+/// reset password to the change form. Rendered in `Async` mode so that redirects and error statuses
+/// decided while loading reach the HTTP response.
 #[component]
 fn Shell() -> impl IntoView {
     let user = expect_context::<UserCtx>().0;

@@ -34,9 +34,16 @@ impl FromServerFnError for AppError {
 
 #[cfg(feature = "ssr")]
 impl From<backend::BackendError> for AppError {
-    /// Also sets the HTTP status of the server function response, for API callers.
+    /// Also sets the HTTP status of the server function response, for API callers. A plain HTML form
+    /// post (no JavaScript) keeps the redirect back to the form that the server function layer sets.
     fn from(e: backend::BackendError) -> Self {
         let status = e.status();
+        let plain_form = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|p| p.headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+            .unwrap_or(false);
+        if plain_form {
+            return AppError::new(status, e.user_message());
+        }
         if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(code) = axum::http::StatusCode::from_u16(status) {
                 opts.set_status(code);

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { DEMO, DEMO_PASSWORD, gotoHydrated, isPhone, login, logout } from './helpers';
+import { DEMO, DEMO_PASSWORD, gotoHydrated, isPhone, login, logout, waitForHydration } from './helpers';
 
 async function openNav(page: Page, name: string) {
   const menu = page.getByRole('button', { name: 'Menu', exact: true });
@@ -172,15 +172,16 @@ test('an admin reset forces a password change at next login', async ({ page }, t
   await logout(page);
   await login(page, email, temp);
   await expect(page).toHaveURL(/\/ganti-sandi/);
-  await page.getByLabel('Kata sandi lama').fill(temp);
-  await page.getByLabel('Kata sandi baru').fill('pendek');
+  await page.getByLabel('Kata sandi lama', { exact: true }).fill(temp);
+  await page.getByLabel('Kata sandi baru', { exact: true }).fill('pendek');
   await page.getByLabel('Ulangi kata sandi baru').fill('pendek');
   await page.getByRole('button', { name: 'Simpan kata sandi' }).click();
   await expect(page.getByRole('alert')).toContainText('minimal 8 karakter');
-  await page.getByLabel('Kata sandi baru').fill('SandiBaru2026');
+  await page.getByLabel('Kata sandi baru', { exact: true }).fill('SandiBaru2026');
   await page.getByLabel('Ulangi kata sandi baru').fill('SandiBaru2026');
   await page.getByRole('button', { name: 'Simpan kata sandi' }).click();
   await expect(page).toHaveURL(/\/$/);
+  await waitForHydration(page);
   await expect(page.getByRole('heading', { name: new RegExp(`Selamat datang, ${who}`) })).toBeVisible();
 });
 
@@ -190,6 +191,7 @@ test('the interface switches to English and back', async ({ page }) => {
   if (await menu.isVisible()) await menu.click();
   await page.getByRole('link', { name: 'English' }).click();
   await expect(page.getByRole('heading', { name: /Welcome, Teguh Wibowo/ })).toBeVisible();
+  await waitForHydration(page);
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   const menuEn = page.getByRole('button', { name: 'Menu', exact: true });
   if (await menuEn.isVisible()) await menuEn.click();

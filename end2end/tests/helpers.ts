@@ -31,6 +31,8 @@ export async function login(page: Page, email: string, password: string = DEMO_P
   await page.getByLabel('Kata sandi', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Masuk', exact: true }).click();
   await expect(page).not.toHaveURL(/\/masuk/);
+  // The app reloads the page after login; wait until the new page is interactive.
+  await waitForHydration(page);
 }
 
 export async function logout(page: Page): Promise<void> {

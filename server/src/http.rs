@@ -141,3 +141,59 @@ async fn export_employees(State(state): State<AppState>, Path(opd): Path<String>
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.user_message()).into_response(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::ServiceExt;
+
+    async fn app() -> Router {
+        let path = std::env::temp_dir().join(format!("eoffice-http-{}.db", backend::new_id()));
+        let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        let options = LeptosOptions::builder().output_name("eoffice").site_root("target/site").build();
+        router(AppState { store, options, secure_cookies: true, trust_proxy: false })
+    }
+
+    fn req(method: Method, uri: &str, headers: &[(&str, &str)]) -> Request {
+        let mut b = axum::http::Request::builder().method(method).uri(uri).header(header::HOST, "kominfo.example.go.id");
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(Body::empty()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn cross_site_posts_are_refused_same_site_pass() {
+        let app = app().await;
+        let evil = app.clone().oneshot(req(Method::POST, "/api/current_user", &[("origin", "https://evil.example")])).await.unwrap();
+        assert_eq!(evil.status(), StatusCode::FORBIDDEN);
+        let fetch_meta = app.clone().oneshot(req(Method::POST, "/api/current_user", &[("sec-fetch-site", "cross-site")])).await.unwrap();
+        assert_eq!(fetch_meta.status(), StatusCode::FORBIDDEN);
+        let same = app.clone().oneshot(req(Method::POST, "/api/current_user", &[("origin", "https://kominfo.example.go.id")])).await.unwrap();
+        assert_eq!(same.status(), StatusCode::OK);
+        let get = app.oneshot(req(Method::GET, "/healthz", &[("origin", "https://evil.example")])).await.unwrap();
+        assert_eq!(get.status(), StatusCode::OK, "reads are not state changes");
+    }
+
+    #[tokio::test]
+    async fn security_headers_and_language_cookie() {
+        let app = app().await;
+        let res = app.clone().oneshot(req(Method::GET, "/healthz", &[])).await.unwrap();
+        assert_eq!(res.headers()["x-frame-options"], "DENY");
+        assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
+        let res = app.clone().oneshot(req(Method::GET, "/bahasa/en?ke=/profil", &[])).await.unwrap();
+        assert_eq!(res.headers()[header::LOCATION], "/profil");
+        let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap();
+        assert!(cookie.starts_with("eoffice_bahasa=en;") && cookie.contains("Secure"), "{cookie}");
+        // Open redirects are not possible through the language switch.
+        let res = app.oneshot(req(Method::GET, "/bahasa/id?ke=//evil.example", &[])).await.unwrap();
+        assert_eq!(res.headers()[header::LOCATION], "/");
+    }
+
+    #[tokio::test]
+    async fn export_needs_a_session() {
+        let app = app().await;
+        let res = app.oneshot(req(Method::GET, "/admin/opd/x/pegawai.csv", &[])).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+}

@@ -43,6 +43,7 @@ pub async fn set_employee_active(opd_id: String, id: String, active: bool) -> Re
     Ok(state().store.set_employee_active(&s.actor(), &opd_id, &id, active).await?)
 }
 
+#[cfg(feature = "ssr")]
 async fn employee_in(opd_id: &str, id: &str) -> Result<(), AppError> {
     let e = crate::api::ctx::state().store.get_employee(id).await?;
     if e.opd_id != opd_id {

@@ -45,6 +45,17 @@ pub async fn role_holders() -> Result<Vec<RoleHolder>, AppError> {
         .collect())
 }
 
+/// Rights come before looking at the input: a caller without any admin role learns nothing.
+#[cfg(feature = "ssr")]
+fn require_some_admin(s: &crate::api::ctx::Session) -> Result<(), AppError> {
+    if s.user.caps.is_admin_pemda() || !s.user.caps.admin_opd_ids().is_empty() {
+        Ok(())
+    } else {
+        Err(backend::BackendError::forbidden().into())
+    }
+}
+
+#[cfg(feature = "ssr")]
 async fn check_grant_rights(s: &crate::api::ctx::Session, role: domain::roles::Role, scope_id: &str, employee_opd: &str) -> Result<(), AppError> {
     use domain::roles::Role;
     let caps = &s.user.caps;
@@ -61,6 +72,7 @@ pub async fn grant_role(nip: String, role: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
     use backend::BackendError;
     let s = require_session().await?;
+    require_some_admin(&s)?;
     let st = state();
     let role = domain::roles::Role::from_code(&role).ok_or_else(|| BackendError::invalid("Peran tidak dikenal."))?;
     let nip = domain::nip::Nip::parse(&nip, domain::time::wib_year(backend::now_ms())).map_err(|e| BackendError::invalid(e.to_string()))?;
@@ -78,6 +90,7 @@ pub async fn revoke_role(employee_id: String, role: String, scope_id: String) ->
     use crate::api::ctx::*;
     use backend::BackendError;
     let s = require_session().await?;
+    require_some_admin(&s)?;
     let st = state();
     let role = domain::roles::Role::from_code(&role).ok_or_else(|| BackendError::invalid("Peran tidak dikenal."))?;
     let emp = st.store.get_employee(&employee_id).await?;

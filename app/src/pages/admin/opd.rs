@@ -564,7 +564,7 @@ fn ImportResult(result: Result<ImportReport, AppError>, file: String) -> impl In
     };
     let errors = r.error_count();
     let summary = if r.committed {
-        format!("{} {} {} ({} {}).", l.t("Berhasil: ", "Done: "), r.rows.len(), l.t("baris diimpor", "rows imported"), r.new_accounts.len(), l.t("akun baru", "new accounts"))
+        format!("{} {} {} ({} {}).", l.t("Berhasil:", "Done:"), r.rows.len(), l.t("baris diimpor", "rows imported"), r.new_accounts.len(), l.t("akun baru", "new accounts"))
     } else if errors == 0 {
         format!("{}: {} {}. {}", file, r.rows.len(), l.t("baris valid", "valid rows"), l.t("Tekan \"Impor sekarang\" untuk menyimpan.", "Press \"Import now\" to save."))
     } else {
