@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod letter;
 pub mod model;
 pub mod nip;
 pub mod org;

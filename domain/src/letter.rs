@@ -1,0 +1,533 @@
+//! Outgoing letters (surat keluar): kinds, classes, the approval chain and its state machine,
+//! and the letter number format. Pure rules; the store and the UI follow them.
+
+use crate::org::PositionLevel;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LetterKind {
+    SuratDinas,
+    NotaDinas,
+    SuratUndangan,
+    SuratEdaran,
+    SuratTugas,
+    SuratKeterangan,
+    Pengumuman,
+}
+
+impl LetterKind {
+    pub const ALL: [LetterKind; 7] = [
+        LetterKind::SuratDinas,
+        LetterKind::NotaDinas,
+        LetterKind::SuratUndangan,
+        LetterKind::SuratEdaran,
+        LetterKind::SuratTugas,
+        LetterKind::SuratKeterangan,
+        LetterKind::Pengumuman,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            LetterKind::SuratDinas => "surat_dinas",
+            LetterKind::NotaDinas => "nota_dinas",
+            LetterKind::SuratUndangan => "surat_undangan",
+            LetterKind::SuratEdaran => "surat_edaran",
+            LetterKind::SuratTugas => "surat_tugas",
+            LetterKind::SuratKeterangan => "surat_keterangan",
+            LetterKind::Pengumuman => "pengumuman",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == c)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            LetterKind::SuratDinas => "Surat Dinas",
+            LetterKind::NotaDinas => "Nota Dinas",
+            LetterKind::SuratUndangan => "Surat Undangan",
+            LetterKind::SuratEdaran => "Surat Edaran",
+            LetterKind::SuratTugas => "Surat Tugas",
+            LetterKind::SuratKeterangan => "Surat Keterangan",
+            LetterKind::Pengumuman => "Pengumuman",
+        }
+    }
+    /// May an official below the head sign this kind "a.n." (atas nama) the head?
+    pub fn allows_on_behalf(self) -> bool {
+        !matches!(self, LetterKind::SuratEdaran | LetterKind::Pengumuman)
+    }
+}
+
+/// Security class. Rahasia and above are visible only to the people who handle or receive the letter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Sifat {
+    Biasa,
+    Terbatas,
+    Rahasia,
+    SangatRahasia,
+}
+
+impl Sifat {
+    pub const ALL: [Sifat; 4] = [Sifat::Biasa, Sifat::Terbatas, Sifat::Rahasia, Sifat::SangatRahasia];
+    pub fn code(self) -> &'static str {
+        match self {
+            Sifat::Biasa => "biasa",
+            Sifat::Terbatas => "terbatas",
+            Sifat::Rahasia => "rahasia",
+            Sifat::SangatRahasia => "sangat_rahasia",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == c)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Sifat::Biasa => "Biasa",
+            Sifat::Terbatas => "Terbatas",
+            Sifat::Rahasia => "Rahasia",
+            Sifat::SangatRahasia => "Sangat Rahasia",
+        }
+    }
+    pub fn is_confidential(self) -> bool {
+        self >= Sifat::Rahasia
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Urgency {
+    Biasa,
+    Segera,
+    SangatSegera,
+}
+
+impl Urgency {
+    pub const ALL: [Urgency; 3] = [Urgency::Biasa, Urgency::Segera, Urgency::SangatSegera];
+    pub fn code(self) -> &'static str {
+        match self {
+            Urgency::Biasa => "biasa",
+            Urgency::Segera => "segera",
+            Urgency::SangatSegera => "sangat_segera",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|u| u.code() == c)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Urgency::Biasa => "Biasa",
+            Urgency::Segera => "Segera",
+            Urgency::SangatSegera => "Sangat Segera",
+        }
+    }
+}
+
+/// How the signer signs: as the head, or on the head's behalf ("a.n.").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignMode {
+    Head,
+    OnBehalf,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    #[error("Penanda tangan harus atasan (langsung atau tidak langsung) dari penyusun surat.")]
+    SignerNotAbove,
+    #[error("Jabatan ini tidak dapat menandatangani surat ini.")]
+    SignerNotAllowed,
+    #[error("Jenis surat ini harus ditandatangani oleh Kepala OPD.")]
+    HeadOnly,
+    #[error("Penyusun surat belum memiliki jabatan.")]
+    NoPosition,
+}
+
+/// Decides whether a position of `level` (head of the OPD or not) may sign a letter of `kind`.
+pub fn sign_mode(kind: LetterKind, level: PositionLevel) -> Result<SignMode, ChainError> {
+    match level {
+        PositionLevel::KepalaOpd => Ok(SignMode::Head),
+        PositionLevel::Sekretaris | PositionLevel::KepalaBidang if kind.allows_on_behalf() => Ok(SignMode::OnBehalf),
+        PositionLevel::Sekretaris | PositionLevel::KepalaBidang => Err(ChainError::HeadOnly),
+        _ => Err(ChainError::SignerNotAllowed),
+    }
+}
+
+/// The reviewers (paraf) between the drafter and the signer, in order, derived from the direct-superior map.
+/// A letter drafted by someone directly below the signer has no reviewers; a signer who drafts
+/// their own letter has none either.
+pub fn derive_chain(superiors: &HashMap<String, Option<String>>, drafter_position: &str, signer_position: &str) -> Result<Vec<String>, ChainError> {
+    if drafter_position == signer_position {
+        return Ok(vec![]);
+    }
+    let mut chain = Vec::new();
+    let mut cur = superiors.get(drafter_position).cloned().flatten();
+    while let Some(p) = cur {
+        if p == signer_position {
+            return Ok(chain);
+        }
+        if chain.len() > 32 || chain.contains(&p) {
+            break;
+        }
+        chain.push(p.clone());
+        cur = superiors.get(&p).cloned().flatten();
+    }
+    Err(ChainError::SignerNotAbove)
+}
+
+/// Where a returned letter starts again when the drafter resubmits it (configurable per Pemda).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RestartPolicy {
+    /// Every reviewer initials the revised letter again.
+    FromFirstReviewer,
+    /// The letter goes straight back to whoever returned it.
+    FromReturner,
+}
+
+/// The state of an outgoing letter. `step` indexes the reviewer chain; `chain_len` reviewers precede the signer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LetterState {
+    /// Being written (or revised) by the drafter.
+    Draft,
+    /// Waiting for the paraf of reviewer `step`.
+    Review { step: usize },
+    /// Sent back to the drafter; `by_step` is the reviewer index, or `chain_len` for the signer.
+    Returned { by_step: usize },
+    /// Waiting for the signer.
+    Signing,
+    /// Signed and numbered; delivered internally at once.
+    Signed,
+    /// External copy marked as sent.
+    Sent,
+    /// Withdrawn by the drafter before signing.
+    Withdrawn,
+}
+
+impl LetterState {
+    pub fn code(self) -> &'static str {
+        match self {
+            LetterState::Draft => "draft",
+            LetterState::Review { .. } => "review",
+            LetterState::Returned { .. } => "returned",
+            LetterState::Signing => "signing",
+            LetterState::Signed => "signed",
+            LetterState::Sent => "sent",
+            LetterState::Withdrawn => "withdrawn",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            LetterState::Draft => "Draf",
+            LetterState::Review { .. } => "Menunggu paraf",
+            LetterState::Returned { .. } => "Dikembalikan",
+            LetterState::Signing => "Menunggu tanda tangan",
+            LetterState::Signed => "Ditandatangani",
+            LetterState::Sent => "Terkirim",
+            LetterState::Withdrawn => "Ditarik",
+        }
+    }
+    /// Encodes to (code, step) for storage; step is -1 where it has no meaning.
+    pub fn to_parts(self) -> (&'static str, i64) {
+        let step = match self {
+            LetterState::Review { step } => step as i64,
+            LetterState::Returned { by_step } => by_step as i64,
+            _ => -1,
+        };
+        (self.code(), step)
+    }
+    pub fn from_parts(code: &str, step: i64) -> Option<LetterState> {
+        let s = usize::try_from(step).ok();
+        Some(match code {
+            "draft" => LetterState::Draft,
+            "review" => LetterState::Review { step: s? },
+            "returned" => LetterState::Returned { by_step: s? },
+            "signing" => LetterState::Signing,
+            "signed" => LetterState::Signed,
+            "sent" => LetterState::Sent,
+            "withdrawn" => LetterState::Withdrawn,
+            _ => return None,
+        })
+    }
+    /// Can the drafter still edit the text?
+    pub fn drafter_may_edit(self) -> bool {
+        matches!(self, LetterState::Draft | LetterState::Returned { .. })
+    }
+    pub fn is_final(self) -> bool {
+        matches!(self, LetterState::Signed | LetterState::Sent | LetterState::Withdrawn)
+    }
+}
+
+/// Who is acting, relative to this letter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    Drafter,
+    /// The reviewer at this index of the chain (or someone acting for that position).
+    Reviewer(usize),
+    Signer,
+    /// The records clerk (for marking external delivery).
+    Clerk,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    Submit,
+    /// Paraf: approve and pass upward.
+    Approve,
+    /// Return to the drafter; the note is mandatory.
+    Return { note: String },
+    Sign,
+    MarkSent,
+    Withdraw,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("Surat ini tidak sedang menunggu tindakan Anda.")]
+    NotYourTurn,
+    #[error("Catatan wajib diisi saat mengembalikan surat.")]
+    NoteRequired,
+    #[error("Tindakan ini tidak dapat dilakukan pada surat berstatus {0}.")]
+    NotAllowed(&'static str),
+}
+
+/// The one transition function: every legal move of a letter, and a refusal for everything else.
+pub fn transition(state: LetterState, chain_len: usize, restart: RestartPolicy, actor: Actor, action: &Action) -> Result<LetterState, TransitionError> {
+    use Action::*;
+    use LetterState::*;
+    let first_stop = |from: usize| if from < chain_len { Review { step: from } } else { Signing };
+    match (state, action) {
+        (Draft, Submit) => match actor {
+            Actor::Drafter => Ok(first_stop(0)),
+            _ => Err(TransitionError::NotYourTurn),
+        },
+        (Returned { by_step }, Submit) => match actor {
+            Actor::Drafter => Ok(match restart {
+                RestartPolicy::FromFirstReviewer => first_stop(0),
+                RestartPolicy::FromReturner => first_stop(by_step),
+            }),
+            _ => Err(TransitionError::NotYourTurn),
+        },
+        (Review { step }, Approve) => match actor {
+            Actor::Reviewer(i) if i == step => Ok(first_stop(step + 1)),
+            _ => Err(TransitionError::NotYourTurn),
+        },
+        (Review { step }, Return { note }) => match actor {
+            Actor::Reviewer(i) if i == step => {
+                if note.trim().is_empty() {
+                    Err(TransitionError::NoteRequired)
+                } else {
+                    Ok(Returned { by_step: step })
+                }
+            }
+            _ => Err(TransitionError::NotYourTurn),
+        },
+        (Signing, Return { note }) => match actor {
+            Actor::Signer if note.trim().is_empty() => Err(TransitionError::NoteRequired),
+            Actor::Signer => Ok(Returned { by_step: chain_len }),
+            _ => Err(TransitionError::NotYourTurn),
+        },
+        (Signing, Sign) => match actor {
+            Actor::Signer => Ok(Signed),
+            _ => Err(TransitionError::NotYourTurn),
+        },
+        (Signed, MarkSent) => match actor {
+            Actor::Clerk | Actor::Drafter => Ok(Sent),
+            _ => Err(TransitionError::NotYourTurn),
+        },
+        (Draft | Returned { .. } | Review { .. } | Signing, Withdraw) => match actor {
+            Actor::Drafter => Ok(Withdrawn),
+            _ => Err(TransitionError::NotYourTurn),
+        },
+        (s, _) => Err(TransitionError::NotAllowed(s.label())),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NumberFormatError {
+    #[error("Format nomor harus memuat {{urut}}.")]
+    MissingSequence,
+    #[error("Format nomor memuat bagian yang tidak dikenal: {0}.")]
+    UnknownPart(String),
+}
+
+pub const DEFAULT_NUMBER_FORMAT: &str = "{klasifikasi}/{urut}/{kode_unit}/{tahun}";
+
+/// Checks a Pemda's number format: known placeholders only, and the sequence must appear.
+pub fn check_number_format(format: &str) -> Result<(), NumberFormatError> {
+    let mut rest = format;
+    let mut has_seq = false;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').ok_or_else(|| NumberFormatError::UnknownPart(rest[start..].to_string()))? + start;
+        match &rest[start + 1..end] {
+            "urut" => has_seq = true,
+            "klasifikasi" | "kode_unit" | "tahun" | "bulan_romawi" => {}
+            other => return Err(NumberFormatError::UnknownPart(format!("{{{other}}}"))),
+        }
+        rest = &rest[end + 1..];
+    }
+    if has_seq { Ok(()) } else { Err(NumberFormatError::MissingSequence) }
+}
+
+const ROMAN_MONTHS: [&str; 12] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
+
+/// Renders a letter number, e.g. `000.5.6.2/15/412.208/2026`.
+pub fn format_number(format: &str, klasifikasi: &str, sequence: i64, unit_code: &str, year: i64, month: u32) -> String {
+    format
+        .replace("{klasifikasi}", klasifikasi)
+        .replace("{urut}", &sequence.to_string())
+        .replace("{kode_unit}", unit_code)
+        .replace("{tahun}", &year.to_string())
+        .replace("{bulan_romawi}", ROMAN_MONTHS.get(month.saturating_sub(1) as usize).copied().unwrap_or(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action::*;
+    use LetterState::*;
+
+    const N: usize = 3; // Kasi, Kabid, Sekdin before the Kepala Dinas.
+    const F: RestartPolicy = RestartPolicy::FromFirstReviewer;
+
+    fn ret(note: &str) -> Action {
+        Return { note: note.into() }
+    }
+
+    #[test]
+    fn the_seed_story_walks_the_chain() {
+        let mut s = transition(Draft, N, F, Actor::Drafter, &Submit).unwrap();
+        assert_eq!(s, Review { step: 0 });
+        s = transition(s, N, F, Actor::Reviewer(0), &ret("Perbaiki paragraf kedua")).unwrap();
+        assert_eq!(s, Returned { by_step: 0 });
+        assert!(s.drafter_may_edit());
+        s = transition(s, N, F, Actor::Drafter, &Submit).unwrap();
+        for i in 0..N {
+            assert_eq!(s, Review { step: i });
+            s = transition(s, N, F, Actor::Reviewer(i), &Approve).unwrap();
+        }
+        assert_eq!(s, Signing);
+        s = transition(s, N, F, Actor::Signer, &Sign).unwrap();
+        assert_eq!(s, Signed);
+        assert_eq!(transition(s, N, F, Actor::Clerk, &MarkSent), Ok(Sent));
+    }
+
+    #[test]
+    fn restart_policies() {
+        let returned = Returned { by_step: 2 };
+        assert_eq!(transition(returned, N, RestartPolicy::FromFirstReviewer, Actor::Drafter, &Submit), Ok(Review { step: 0 }));
+        assert_eq!(transition(returned, N, RestartPolicy::FromReturner, Actor::Drafter, &Submit), Ok(Review { step: 2 }));
+        let by_signer = transition(Signing, N, F, Actor::Signer, &ret("Ganti tanggal")).unwrap();
+        assert_eq!(by_signer, Returned { by_step: N });
+        assert_eq!(transition(by_signer, N, RestartPolicy::FromReturner, Actor::Drafter, &Submit), Ok(Signing));
+    }
+
+    #[test]
+    fn empty_chain_goes_straight_to_the_signer() {
+        assert_eq!(transition(Draft, 0, F, Actor::Drafter, &Submit), Ok(Signing));
+    }
+
+    #[test]
+    fn only_the_current_reviewer_acts() {
+        let s = Review { step: 1 };
+        assert_eq!(transition(s, N, F, Actor::Reviewer(0), &Approve), Err(TransitionError::NotYourTurn));
+        assert_eq!(transition(s, N, F, Actor::Reviewer(2), &Approve), Err(TransitionError::NotYourTurn));
+        assert_eq!(transition(s, N, F, Actor::Signer, &Approve), Err(TransitionError::NotYourTurn));
+        assert_eq!(transition(s, N, F, Actor::Drafter, &Approve), Err(TransitionError::NotYourTurn));
+        assert_eq!(transition(s, N, F, Actor::Reviewer(1), &Approve), Ok(Review { step: 2 }));
+    }
+
+    #[test]
+    fn returning_needs_a_note() {
+        assert_eq!(transition(Review { step: 0 }, N, F, Actor::Reviewer(0), &ret("  ")), Err(TransitionError::NoteRequired));
+        assert_eq!(transition(Signing, N, F, Actor::Signer, &ret("")), Err(TransitionError::NoteRequired));
+    }
+
+    #[test]
+    fn every_illegal_pair_is_refused() {
+        let states = [Draft, Review { step: 0 }, Review { step: 2 }, Returned { by_step: 1 }, Signing, Signed, Sent, Withdrawn];
+        let actions = [Submit, Approve, ret("catatan"), Sign, MarkSent, Withdraw];
+        let actors = [Actor::Drafter, Actor::Reviewer(0), Actor::Reviewer(2), Actor::Signer, Actor::Clerk];
+        let legal = |s: LetterState, a: &Action, who: Actor| -> bool {
+            match (s, a, who) {
+                (Draft | Returned { .. }, Submit, Actor::Drafter) => true,
+                (Review { step }, Approve | Return { .. }, Actor::Reviewer(i)) => i == step,
+                (Signing, Sign | Return { .. }, Actor::Signer) => true,
+                (Signed, MarkSent, Actor::Clerk | Actor::Drafter) => true,
+                (Draft | Returned { .. } | Review { .. } | Signing, Withdraw, Actor::Drafter) => true,
+                _ => false,
+            }
+        };
+        let mut checked = 0;
+        for s in states {
+            for a in &actions {
+                for who in actors {
+                    let r = transition(s, N, F, who, a);
+                    assert_eq!(r.is_ok(), legal(s, a, who), "{s:?} {a:?} by {who:?} gave {r:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 8 * 6 * 5);
+        // Final states accept nothing but what the table allows.
+        assert!(matches!(transition(Withdrawn, N, F, Actor::Drafter, &Submit), Err(TransitionError::NotAllowed("Ditarik"))));
+        assert!(matches!(transition(Signed, N, F, Actor::Signer, &Sign), Err(TransitionError::NotAllowed(_))));
+    }
+
+    #[test]
+    fn state_storage_round_trips() {
+        for s in [Draft, Review { step: 3 }, Returned { by_step: 0 }, Signing, Signed, Sent, Withdrawn] {
+            let (c, step) = s.to_parts();
+            assert_eq!(LetterState::from_parts(c, step), Some(s));
+        }
+        assert_eq!(LetterState::from_parts("review", -1), None);
+        assert_eq!(LetterState::from_parts("lost", 0), None);
+    }
+
+    fn superiors() -> HashMap<String, Option<String>> {
+        [("staf", Some("kasi")), ("kasi", Some("kabid")), ("kabid", Some("kadis")), ("sekdin", Some("kadis")), ("kadis", None)]
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.map(str::to_string)))
+            .collect()
+    }
+
+    #[test]
+    fn chains_follow_the_superiors() {
+        let s = superiors();
+        assert_eq!(derive_chain(&s, "staf", "kadis").unwrap(), vec!["kasi", "kabid"]);
+        assert_eq!(derive_chain(&s, "staf", "kabid").unwrap(), vec!["kasi"], "a Kabid signing a.n. shortens the chain");
+        assert_eq!(derive_chain(&s, "kabid", "kadis").unwrap(), Vec::<String>::new(), "letters from a Kabid start at the Kabid");
+        assert_eq!(derive_chain(&s, "kadis", "kadis").unwrap(), Vec::<String>::new());
+        assert_eq!(derive_chain(&s, "staf", "sekdin"), Err(ChainError::SignerNotAbove));
+        assert_eq!(derive_chain(&s, "kadis", "staf"), Err(ChainError::SignerNotAbove));
+    }
+
+    #[test]
+    fn who_may_sign() {
+        assert_eq!(sign_mode(LetterKind::SuratDinas, PositionLevel::KepalaOpd), Ok(SignMode::Head));
+        assert_eq!(sign_mode(LetterKind::NotaDinas, PositionLevel::KepalaBidang), Ok(SignMode::OnBehalf));
+        assert_eq!(sign_mode(LetterKind::SuratEdaran, PositionLevel::Sekretaris), Err(ChainError::HeadOnly));
+        assert_eq!(sign_mode(LetterKind::SuratDinas, PositionLevel::KepalaSeksi), Err(ChainError::SignerNotAllowed));
+        assert_eq!(sign_mode(LetterKind::SuratDinas, PositionLevel::Staf), Err(ChainError::SignerNotAllowed));
+    }
+
+    #[test]
+    fn codes_round_trip_and_confidentiality() {
+        for k in LetterKind::ALL {
+            assert_eq!(LetterKind::from_code(k.code()), Some(k));
+        }
+        for s in Sifat::ALL {
+            assert_eq!(Sifat::from_code(s.code()), Some(s));
+        }
+        for u in Urgency::ALL {
+            assert_eq!(Urgency::from_code(u.code()), Some(u));
+        }
+        assert!(Sifat::Rahasia.is_confidential() && Sifat::SangatRahasia.is_confidential());
+        assert!(!Sifat::Terbatas.is_confidential());
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(check_number_format(DEFAULT_NUMBER_FORMAT), Ok(()));
+        assert_eq!(check_number_format("{klasifikasi}/{kode_unit}/{tahun}"), Err(NumberFormatError::MissingSequence));
+        assert_eq!(check_number_format("{urut}/{bulan}"), Err(NumberFormatError::UnknownPart("{bulan}".into())));
+        assert!(check_number_format("{urut").is_err());
+        assert_eq!(format_number(DEFAULT_NUMBER_FORMAT, "000.5.6.2", 15, "412.208", 2026, 11), "000.5.6.2/15/412.208/2026");
+        assert_eq!(format_number("{urut}/{kode_unit}/{bulan_romawi}/{tahun}", "", 7, "412.208", 2026, 11), "7/412.208/XI/2026");
+    }
+}
