@@ -531,3 +531,120 @@ mod tests {
         assert_eq!(format_number("{urut}/{kode_unit}/{bulan_romawi}/{tahun}", "", 7, "412.208", 2026, 11), "7/412.208/XI/2026");
     }
 }
+
+/// A recipient: internal (an OPD, a unit or a person from the directory) or external (free text).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    /// "to" (Yth.) or "cc" (tembusan).
+    pub role: String,
+    /// "opd", "unit", "employee" or "external".
+    pub target_type: String,
+    pub target_id: Option<String>,
+    pub name: String,
+    pub address: String,
+}
+
+/// Everything the drafter writes. Each saved version stores one of these whole.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LetterDraft {
+    pub kind: String,
+    pub klasifikasi: String,
+    pub sifat: String,
+    pub urgency: String,
+    pub subject: String,
+    pub attachment_count: i64,
+    /// None: the head of the OPD signs.
+    pub signer_position_id: Option<String>,
+    pub recipients: Vec<Recipient>,
+    pub body: crate::letter_body::LetterBody,
+}
+
+impl LetterDraft {
+    /// Checks what can be checked without the database. Messages are for the user.
+    pub fn validate(&self) -> Result<(), String> {
+        LetterKind::from_code(&self.kind).ok_or("Jenis naskah tidak dikenal.")?;
+        Sifat::from_code(&self.sifat).ok_or("Sifat surat tidak dikenal.")?;
+        Urgency::from_code(&self.urgency).ok_or("Tingkat urgensi tidak dikenal.")?;
+        let subject = self.subject.trim();
+        if subject.is_empty() {
+            return Err("Hal (perihal) surat wajib diisi.".into());
+        }
+        if subject.chars().count() > 300 {
+            return Err("Hal (perihal) surat maksimal 300 karakter.".into());
+        }
+        if self.klasifikasi.trim().is_empty() {
+            return Err("Pilih kode klasifikasi arsip.".into());
+        }
+        if !(0..=100).contains(&self.attachment_count) {
+            return Err("Jumlah lampiran harus antara 0 dan 100.".into());
+        }
+        if self.recipients.len() > 500 {
+            return Err("Penerima terlalu banyak (maksimal 500).".into());
+        }
+        for r in &self.recipients {
+            if !matches!(r.role.as_str(), "to" | "cc") || !matches!(r.target_type.as_str(), "opd" | "unit" | "employee" | "external") {
+                return Err("Jenis penerima tidak dikenal.".into());
+            }
+            if r.name.trim().is_empty() || r.name.chars().count() > 300 || r.address.chars().count() > 500 {
+                return Err("Nama penerima wajib diisi (maksimal 300 karakter), alamat maksimal 500 karakter.".into());
+            }
+            if (r.target_type == "external") != r.target_id.is_none() {
+                return Err("Penerima internal harus dipilih dari direktori; penerima eksternal ditulis bebas.".into());
+            }
+        }
+        self.body.validate().map_err(|e| e.to_string())
+    }
+
+    /// What must be true before the letter can go up the chain.
+    pub fn validate_for_submit(&self) -> Result<(), String> {
+        self.validate()?;
+        if !self.recipients.iter().any(|r| r.role == "to") {
+            return Err("Tambahkan paling sedikit satu penerima (Yth.).".into());
+        }
+        if self.body.is_empty() {
+            return Err("Isi surat masih kosong.".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod draft_tests {
+    use super::*;
+    use crate::letter_body::LetterBody;
+
+    pub fn draft() -> LetterDraft {
+        LetterDraft {
+            kind: "surat_dinas".into(),
+            klasifikasi: "000.5.6.2".into(),
+            sifat: "biasa".into(),
+            urgency: "biasa".into(),
+            subject: "Undangan rapat koordinasi".into(),
+            attachment_count: 0,
+            signer_position_id: None,
+            recipients: vec![Recipient { role: "to".into(), target_type: "opd".into(), target_id: Some("bappeda".into()), name: "Kepala Bappeda".into(), address: String::new() }],
+            body: LetterBody::from_plain("Dengan hormat,\n\nKami mengundang Saudara."),
+        }
+    }
+
+    #[test]
+    fn draft_validation() {
+        assert_eq!(draft().validate_for_submit(), Ok(()));
+        let mut d = draft();
+        d.subject = "  ".into();
+        assert!(d.validate().unwrap_err().contains("Hal"));
+        let mut d = draft();
+        d.kind = "surat_cinta".into();
+        assert!(d.validate().is_err());
+        let mut d = draft();
+        d.recipients[0].target_id = None;
+        assert!(d.validate().unwrap_err().contains("direktori"));
+        let mut d = draft();
+        d.recipients.clear();
+        assert_eq!(d.validate(), Ok(()), "a draft may be saved without recipients");
+        assert!(d.validate_for_submit().unwrap_err().contains("penerima"));
+        let mut d = draft();
+        d.body = LetterBody::default();
+        assert!(d.validate_for_submit().unwrap_err().contains("kosong"));
+    }
+}

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod letter;
+pub mod letter_body;
 pub mod model;
 pub mod nip;
 pub mod org;

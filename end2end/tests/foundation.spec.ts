@@ -2,6 +2,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { DEMO, DEMO_PASSWORD, gotoHydrated, isPhone, login, logout, waitForHydration } from './helpers';
 
 async function openNav(page: Page, name: string) {
+  await waitForHydration(page);
   const menu = page.getByRole('button', { name: 'Menu', exact: true });
   if (await menu.isVisible()) {
     await menu.click();

@@ -36,6 +36,8 @@ export async function login(page: Page, email: string, password: string = DEMO_P
 }
 
 export async function logout(page: Page): Promise<void> {
+  // The menu and the logout button only work once the page is interactive.
+  await waitForHydration(page);
   const menu = page.getByRole('button', { name: 'Menu', exact: true });
   if (await menu.isVisible()) {
     await menu.click();

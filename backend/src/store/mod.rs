@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod letters;
 pub mod org;
 
 use crate::{BackendError, Result};

@@ -1,0 +1,445 @@
+//! Outgoing letters: drafts with versioned, idempotent, conflict-detecting saves; the approval chain
+//! driven by `domain::letter::transition`; atomic numbering at signing; work events.
+
+use super::{Actor, Store, WriteTx};
+use crate::{BackendError, Result, new_id, now_ms};
+use domain::letter::{
+    Action, Actor as Role, DEFAULT_NUMBER_FORMAT, LetterDraft, LetterKind, LetterState, RestartPolicy, derive_chain, format_number, sign_mode, transition,
+};
+use domain::model::SessionUser;
+use domain::org::PositionLevel;
+use serde_json::json;
+use sqlx::Row;
+
+/// What happened to a save.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// Stored as the new current version.
+    Saved { version: i64 },
+    /// This client id was stored before (a resend): nothing changed.
+    AlreadySaved { version: i64 },
+    /// Based on an outdated version: kept as `conflict_version` beside the current one, which is untouched.
+    Conflict { current_version: i64, conflict_version: i64 },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LetterRow {
+    pub id: String,
+    pub opd_id: String,
+    pub drafter_id: String,
+    pub drafter_position_id: String,
+    pub signer_position_id: String,
+    pub chain: Vec<String>,
+    pub state: LetterState,
+    pub waiting_position_id: Option<String>,
+    pub version: i64,
+    pub subject: String,
+    pub sifat: String,
+    pub number: Option<String>,
+}
+
+/// Records one unit of work in the shared event record (e-Kinerja reads it).
+pub async fn record_work(tx: &mut WriteTx, employee_id: &str, position_id: Option<&str>, kind: &str, entity: &str, entity_id: &str, detail: &str) -> Result<()> {
+    let r = sqlx::query("SELECT pemda_id, opd_id FROM employee WHERE id = $1").bind(employee_id).fetch_one(tx.conn()).await?;
+    sqlx::query(
+        "INSERT INTO work_event (id, pemda_id, opd_id, employee_id, position_id, kind, entity, entity_id, detail, at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(new_id())
+    .bind(r.try_get::<String, _>("pemda_id")?)
+    .bind(r.try_get::<String, _>("opd_id")?)
+    .bind(employee_id)
+    .bind(position_id)
+    .bind(kind)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(detail)
+    .bind(now_ms())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The next number of a per-OPD, per-year sequence ("surat", "agenda"), in one atomic statement:
+/// concurrent callers never share or skip a number.
+pub async fn next_number(tx: &mut WriteTx, opd_id: &str, kind: &str, year: i64) -> Result<i64> {
+    let r = sqlx::query(
+        "INSERT INTO number_sequence (opd_id, kind, year, last_value) VALUES ($1, $2, $3, 1) \
+         ON CONFLICT (opd_id, kind, year) DO UPDATE SET last_value = number_sequence.last_value + 1 RETURNING last_value",
+    )
+    .bind(opd_id)
+    .bind(kind)
+    .bind(year)
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(r.try_get("last_value")?)
+}
+
+fn letter_from(r: &sqlx::any::AnyRow) -> Result<LetterRow> {
+    let chain: String = r.try_get("chain")?;
+    let state: String = r.try_get("state")?;
+    let step: i64 = r.try_get("step")?;
+    Ok(LetterRow {
+        id: r.try_get("id")?,
+        opd_id: r.try_get("opd_id")?,
+        drafter_id: r.try_get("drafter_id")?,
+        drafter_position_id: r.try_get("drafter_position_id")?,
+        signer_position_id: r.try_get("signer_position_id")?,
+        chain: chain.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        state: LetterState::from_parts(&state, step).ok_or_else(|| BackendError::Internal(format!("bad letter state {state}/{step}")))?,
+        waiting_position_id: r.try_get("waiting_position_id")?,
+        version: r.try_get("version")?,
+        subject: r.try_get("subject")?,
+        sifat: r.try_get("sifat")?,
+        number: r.try_get("number")?,
+    })
+}
+
+const LETTER_COLS: &str = "id, opd_id, drafter_id, drafter_position_id, signer_position_id, chain, state, step, waiting_position_id, version, subject, sifat, number";
+
+fn waiting_for(state: LetterState, chain: &[String], signer: &str) -> Option<String> {
+    match state {
+        LetterState::Review { step } => chain.get(step).cloned(),
+        LetterState::Signing => Some(signer.to_string()),
+        _ => None,
+    }
+}
+
+impl Store {
+    pub async fn get_letter(&self, id: &str) -> Result<LetterRow> {
+        let r = sqlx::query(&format!("SELECT {LETTER_COLS} FROM letter WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| BackendError::not_found("Surat tidak ditemukan."))?;
+        letter_from(&r)
+    }
+
+    /// The draft content of a version.
+    pub async fn letter_content(&self, id: &str, version: i64) -> Result<LetterDraft> {
+        let r = sqlx::query("SELECT content FROM letter_version WHERE letter_id = $1 AND version = $2")
+            .bind(id)
+            .bind(version)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| BackendError::not_found("Versi surat tidak ditemukan."))?;
+        serde_json::from_str(&r.try_get::<String, _>("content")?).map_err(|e| BackendError::Internal(e.to_string()))
+    }
+
+    /// The position the drafter writes from: their definitive position.
+    fn drafter_position(user: &SessionUser) -> Result<String> {
+        user.positions
+            .iter()
+            .find(|p| p.acting_kind.is_none())
+            .map(|p| p.position_id.clone())
+            .ok_or_else(|| BackendError::invalid("Anda belum memiliki jabatan, sehingga belum dapat menyusun surat."))
+    }
+
+    async fn head_position(&self, opd_id: &str) -> Result<String> {
+        let r = sqlx::query("SELECT id FROM position WHERE opd_id = $1 AND level = 1 ORDER BY id LIMIT 1")
+            .bind(opd_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| BackendError::invalid("OPD ini belum memiliki jabatan Kepala; hubungi Admin OPD."))?;
+        Ok(r.try_get("id")?)
+    }
+
+    /// Starts a letter from its first save. `client_id` makes a resend of the same save harmless.
+    pub async fn create_letter(&self, user: &SessionUser, ip: Option<String>, client_id: &str, draft: &LetterDraft) -> Result<(String, SaveOutcome)> {
+        draft.validate().map_err(BackendError::Invalid)?;
+        if let Some(r) = sqlx::query("SELECT letter_id, version FROM letter_version WHERE client_id = $1").bind(client_id).fetch_optional(&self.pool).await? {
+            return Ok((r.try_get("letter_id")?, SaveOutcome::AlreadySaved { version: r.try_get("version")? }));
+        }
+        let drafter_pos = Self::drafter_position(user)?;
+        let opd = self.get_opd(&user.opd_id).await?;
+        let signer = match &draft.signer_position_id {
+            Some(p) => p.clone(),
+            None => self.head_position(&opd.id).await?,
+        };
+        let id = new_id();
+        let now = now_ms();
+        let actor = Actor::user(&user.employee_id, ip);
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO letter (id, pemda_id, opd_id, kind, klasifikasi, sifat, urgency, subject, attachment_count, drafter_id, drafter_position_id, \
+             signer_position_id, sign_mode, chain, state, step, waiting_position_id, version, created_ms, updated_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', '', 'draft', -1, NULL, 1, $13, $13)",
+        )
+        .bind(&id)
+        .bind(&opd.pemda_id)
+        .bind(&opd.id)
+        .bind(&draft.kind)
+        .bind(draft.klasifikasi.trim())
+        .bind(&draft.sifat)
+        .bind(&draft.urgency)
+        .bind(draft.subject.trim())
+        .bind(draft.attachment_count)
+        .bind(&user.employee_id)
+        .bind(&drafter_pos)
+        .bind(&signer)
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+        self.insert_version(&mut tx, &id, 1, client_id, 0, &user.employee_id, draft, false).await?;
+        self.replace_recipients(&mut tx, &id, draft).await?;
+        tx.audit(&actor, "letter.create", "letter", Some(&id), json!({ "subject": draft.subject.trim() })).await?;
+        record_work(&mut tx, &user.employee_id, Some(&drafter_pos), "letter.draft", "letter", &id, draft.subject.trim()).await?;
+        tx.commit().await?;
+        Ok((id, SaveOutcome::Saved { version: 1 }))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_version(&self, tx: &mut WriteTx, id: &str, version: i64, client_id: &str, base: i64, author: &str, draft: &LetterDraft, conflict: bool) -> Result<()> {
+        let content = serde_json::to_string(draft).map_err(|e| BackendError::Internal(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO letter_version (letter_id, version, client_id, base_version, author_id, content, conflict, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(version)
+        .bind(client_id)
+        .bind(base)
+        .bind(author)
+        .bind(content)
+        .bind(conflict as i64)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?;
+        Ok(())
+    }
+
+    async fn replace_recipients(&self, tx: &mut WriteTx, id: &str, draft: &LetterDraft) -> Result<()> {
+        sqlx::query("DELETE FROM letter_recipient WHERE letter_id = $1").bind(id).execute(tx.conn()).await?;
+        for (i, r) in draft.recipients.iter().enumerate() {
+            sqlx::query("INSERT INTO letter_recipient (letter_id, ord, role, target_type, target_id, name, address) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(id)
+                .bind(i as i64)
+                .bind(&r.role)
+                .bind(&r.target_type)
+                .bind(&r.target_id)
+                .bind(r.name.trim())
+                .bind(r.address.trim())
+                .execute(tx.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Who may edit the text now: the drafter while it is theirs, or the reviewer/signer whose turn it is.
+    async fn may_edit(&self, user: &SessionUser, l: &LetterRow) -> bool {
+        if l.state.drafter_may_edit() {
+            return l.drafter_id == user.employee_id;
+        }
+        match &l.waiting_position_id {
+            Some(p) => user.positions.iter().any(|h| &h.position_id == p),
+            None => false,
+        }
+    }
+
+    /// Saves a new version. A save based on an outdated version is kept as a conflict, never applied.
+    pub async fn save_letter(&self, user: &SessionUser, ip: Option<String>, id: &str, client_id: &str, base_version: i64, draft: &LetterDraft) -> Result<SaveOutcome> {
+        draft.validate().map_err(BackendError::Invalid)?;
+        let mut tx = self.begin_write().await?;
+        if let Some(r) = sqlx::query("SELECT letter_id, version FROM letter_version WHERE client_id = $1").bind(client_id).fetch_optional(tx.conn()).await? {
+            if r.try_get::<String, _>("letter_id")? != id {
+                return Err(BackendError::Conflict("Penyimpanan ini sudah tercatat untuk surat lain.".into()));
+            }
+            return Ok(SaveOutcome::AlreadySaved { version: r.try_get("version")? });
+        }
+        // Lock the letter row for the rest of the transaction (PostgreSQL); SQLite is serialised already.
+        let lock = if tx.kind() == super::DbKind::Postgres { " FOR UPDATE" } else { "" };
+        let r = sqlx::query(&format!("SELECT {LETTER_COLS} FROM letter WHERE id = $1{lock}"))
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or_else(|| BackendError::not_found("Surat tidak ditemukan."))?;
+        let l = letter_from(&r)?;
+        if !self.may_edit(user, &l).await {
+            return Err(BackendError::Forbidden("Surat ini sedang tidak dapat Anda ubah.".into()));
+        }
+        let last: i64 = sqlx::query("SELECT MAX(version) AS v FROM letter_version WHERE letter_id = $1").bind(id).fetch_one(tx.conn()).await?.try_get("v")?;
+        let next = last + 1;
+        if base_version != l.version {
+            self.insert_version(&mut tx, id, next, client_id, base_version, &user.employee_id, draft, true).await?;
+            tx.audit(&Actor::user(&user.employee_id, ip), "letter.save_conflict", "letter", Some(id), json!({ "base": base_version, "current": l.version, "kept_as": next })).await?;
+            tx.commit().await?;
+            return Ok(SaveOutcome::Conflict { current_version: l.version, conflict_version: next });
+        }
+        self.insert_version(&mut tx, id, next, client_id, base_version, &user.employee_id, draft, false).await?;
+        self.replace_recipients(&mut tx, id, draft).await?;
+        sqlx::query(
+            "UPDATE letter SET kind = $1, klasifikasi = $2, sifat = $3, urgency = $4, subject = $5, attachment_count = $6, version = $7, updated_ms = $8 WHERE id = $9",
+        )
+        .bind(&draft.kind)
+        .bind(draft.klasifikasi.trim())
+        .bind(&draft.sifat)
+        .bind(&draft.urgency)
+        .bind(draft.subject.trim())
+        .bind(draft.attachment_count)
+        .bind(next)
+        .bind(now_ms())
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+        if l.drafter_id != user.employee_id {
+            record_work(&mut tx, &user.employee_id, l.waiting_position_id.as_deref(), "letter.edit", "letter", id, "").await?;
+        }
+        tx.commit().await?;
+        Ok(SaveOutcome::Saved { version: next })
+    }
+
+    /// The role this user has on the letter right now, if any.
+    fn role_of(user: &SessionUser, l: &LetterRow) -> Option<(Role, Option<String>)> {
+        let holds = |p: &str| user.positions.iter().any(|h| h.position_id == p);
+        match l.state {
+            LetterState::Review { step } if l.chain.get(step).is_some_and(|p| holds(p)) => Some((Role::Reviewer(step), l.chain.get(step).cloned())),
+            LetterState::Signing if holds(&l.signer_position_id) => Some((Role::Signer, Some(l.signer_position_id.clone()))),
+            _ if l.drafter_id == user.employee_id => Some((Role::Drafter, Some(l.drafter_position_id.clone()))),
+            _ => None,
+        }
+    }
+
+    /// Applies an action of the approval flow. `expected_version` guards against acting on a text
+    /// that changed since the user looked at it.
+    pub async fn act_on_letter(&self, user: &SessionUser, ip: Option<String>, id: &str, expected_version: i64, action: Action) -> Result<LetterState> {
+        let actor = Actor::user(&user.employee_id, ip);
+        let mut tx = self.begin_write().await?;
+        let lock = if tx.kind() == super::DbKind::Postgres { " FOR UPDATE" } else { "" };
+        let r = sqlx::query(&format!("SELECT {LETTER_COLS} FROM letter WHERE id = $1{lock}"))
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or_else(|| BackendError::not_found("Surat tidak ditemukan."))?;
+        let mut l = letter_from(&r)?;
+        if l.version != expected_version {
+            return Err(BackendError::Conflict("Surat telah diubah orang lain sejak Anda membukanya. Muat ulang lalu periksa kembali.".into()));
+        }
+        let (role, acting_position) = Self::role_of(user, &l).ok_or_else(|| BackendError::Forbidden("Surat ini tidak sedang menunggu tindakan Anda.".into()))?;
+        // The chain is derived from the organisation at submission and then frozen.
+        if matches!(action, Action::Submit) {
+            let draft = self.letter_content(id, l.version).await?;
+            draft.validate_for_submit().map_err(BackendError::Invalid)?;
+            let superiors = self.superiors(&l.opd_id).await?;
+            let signer = self.get_position(&l.signer_position_id).await?;
+            let kind = LetterKind::from_code(&draft.kind).unwrap_or(LetterKind::SuratDinas);
+            let mode = sign_mode(kind, PositionLevel::from_code(signer.level).unwrap_or(PositionLevel::Staf)).map_err(|e| BackendError::invalid(e.to_string()))?;
+            l.chain = derive_chain(&superiors, &l.drafter_position_id, &l.signer_position_id).map_err(|e| BackendError::invalid(e.to_string()))?;
+            sqlx::query("UPDATE letter SET chain = $1, sign_mode = $2 WHERE id = $3")
+                .bind(l.chain.join(","))
+                .bind(if mode == domain::letter::SignMode::Head { "head" } else { "an" })
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+        }
+        let next = transition(l.state, l.chain.len(), RestartPolicy::FromFirstReviewer, role, &action).map_err(|e| match e {
+            domain::letter::TransitionError::NotYourTurn => BackendError::Forbidden(e.to_string()),
+            _ => BackendError::invalid(e.to_string()),
+        })?;
+        let (code, step) = next.to_parts();
+        let waiting = waiting_for(next, &l.chain, &l.signer_position_id);
+        let mut number = None;
+        if next == LetterState::Signed {
+            // Numbering happens only at signing, inside the same transaction.
+            let draft = self.letter_content(id, l.version).await?;
+            let opd = self.get_opd(&l.opd_id).await?;
+            let pemda = self.get_pemda(&opd.pemda_id).await?;
+            let now = now_ms();
+            let year = domain::time::wib_year(now) as i64;
+            let month = domain::time::civil_from_days(domain::time::wib_day(now)).1;
+            let seq = next_number(&mut tx, &l.opd_id, "surat", year).await?;
+            let fmt = if pemda.number_format.is_empty() { DEFAULT_NUMBER_FORMAT } else { pemda.number_format.as_str() };
+            let n = format_number(fmt, draft.klasifikasi.trim(), seq, &opd.code, year, month);
+            sqlx::query("UPDATE letter SET number = $1, number_seq = $2, number_year = $3, signed_ms = $4, signed_by = $5 WHERE id = $6")
+                .bind(&n)
+                .bind(seq)
+                .bind(year)
+                .bind(now)
+                .bind(&user.employee_id)
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            number = Some(n);
+        }
+        sqlx::query("UPDATE letter SET state = $1, step = $2, waiting_position_id = $3, updated_ms = $4 WHERE id = $5")
+            .bind(code)
+            .bind(step)
+            .bind(&waiting)
+            .bind(now_ms())
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        let note = match &action {
+            Action::Return { note } => note.trim().to_string(),
+            _ => String::new(),
+        };
+        let seq: i64 = sqlx::query("SELECT COUNT(*) AS n FROM letter_action WHERE letter_id = $1").bind(id).fetch_one(tx.conn()).await?.try_get("n")?;
+        let action_code = match &action {
+            Action::Submit => "submit",
+            Action::Approve => "paraf",
+            Action::Return { .. } => "return",
+            Action::Sign => "sign",
+            Action::MarkSent => "sent",
+            Action::Withdraw => "withdraw",
+        };
+        sqlx::query(
+            "INSERT INTO letter_action (letter_id, seq, actor_id, position_id, action, note, from_state, to_state, version, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(id)
+        .bind(seq + 1)
+        .bind(&user.employee_id)
+        .bind(&acting_position)
+        .bind(action_code)
+        .bind(&note)
+        .bind(l.state.code())
+        .bind(code)
+        .bind(l.version)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?;
+        tx.audit(&actor, &format!("letter.{action_code}"), "letter", Some(id), json!({ "to": code, "number": number })).await?;
+        record_work(&mut tx, &user.employee_id, acting_position.as_deref(), &format!("letter.{action_code}"), "letter", id, &l.subject).await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// Letters waiting for any of these positions (the "Perlu Paraf" list), newest first, paged by time.
+    pub async fn letters_waiting_for(&self, position_ids: &[String], before_ms: Option<i64>, limit: i64) -> Result<Vec<LetterRow>> {
+        let mut out = Vec::new();
+        for p in position_ids {
+            let rows = sqlx::query(&format!("SELECT {LETTER_COLS} FROM letter WHERE waiting_position_id = $1 AND updated_ms < $2 ORDER BY updated_ms DESC LIMIT $3"))
+                .bind(p)
+                .bind(before_ms.unwrap_or(i64::MAX))
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+            for r in &rows {
+                out.push(letter_from(r)?);
+            }
+        }
+        out.truncate(limit as usize);
+        Ok(out)
+    }
+
+    /// The approval history of a letter: (actor name, action, note, from, to, at_ms).
+    pub async fn letter_history(&self, id: &str) -> Result<Vec<(String, String, String, String, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT e.name, a.action, a.note, a.from_state, a.to_state, a.at_ms FROM letter_action a JOIN employee e ON e.id = a.actor_id WHERE a.letter_id = $1 ORDER BY a.seq",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("name")?, r.try_get("action")?, r.try_get("note")?, r.try_get("from_state")?, r.try_get("to_state")?, r.try_get("at_ms")?)))
+            .collect()
+    }
+
+    /// Work events of one employee in a time window, for performance scoring.
+    pub async fn work_events(&self, employee_id: &str, from_ms: i64, to_ms: i64) -> Result<Vec<(String, String, i64)>> {
+        let rows = sqlx::query("SELECT kind, entity_id, at_ms FROM work_event WHERE employee_id = $1 AND at_ms >= $2 AND at_ms < $3 ORDER BY at_ms")
+            .bind(employee_id)
+            .bind(from_ms)
+            .bind(to_ms)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get("kind")?, r.try_get("entity_id")?, r.try_get("at_ms")?))).collect()
+    }
+}

@@ -1,0 +1,142 @@
+//! Store tests for outgoing letters, on SQLite and PostgreSQL, each on a fresh database.
+
+mod common;
+
+use backend::Store;
+use backend::seed::seed_demo;
+use backend::store::letters::{SaveOutcome, next_number};
+use domain::letter::{Action, LetterDraft, LetterState, Recipient};
+use domain::letter_body::LetterBody;
+use domain::model::SessionUser;
+
+async fn user(store: &Store, email: &str) -> SessionUser {
+    let e = store.find_employee_by_email(email).await.unwrap().unwrap();
+    store.session_user(&e.id, backend::today_wib()).await.unwrap()
+}
+
+fn draft(bappeda: &str) -> LetterDraft {
+    LetterDraft {
+        kind: "surat_dinas".into(),
+        klasifikasi: "000.5.6.2".into(),
+        sifat: "biasa".into(),
+        urgency: "segera".into(),
+        subject: "Permohonan data pembangunan".into(),
+        attachment_count: 1,
+        signer_position_id: None,
+        recipients: vec![Recipient { role: "to".into(), target_type: "opd".into(), target_id: Some(bappeda.into()), name: "Kepala Bappeda".into(), address: String::new() }],
+        body: LetterBody::from_plain("Dengan hormat,\n\nKami memohon data pembangunan tahun berjalan."),
+    }
+}
+
+async fn the_seed_story(store: Store) {
+    seed_demo(&store).await.unwrap();
+    let staf = user(&store, "putri.ayu@bojonegorokab.go.id").await;
+    let kasi = user(&store, "eko.saputro@bojonegorokab.go.id").await;
+    let kabid = user(&store, "teguh.wibowo@bojonegorokab.go.id").await;
+    let kadis = user(&store, "bambang.sutrisno@bojonegorokab.go.id").await;
+    let bappeda = store.list_opds(&staf.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap().id;
+    let (id, out) = store.create_letter(&staf, None, "c-1", &draft(&bappeda)).await.unwrap();
+    assert_eq!(out, SaveOutcome::Saved { version: 1 });
+    // A resend of the same save changes nothing.
+    assert_eq!(store.create_letter(&staf, None, "c-1", &draft(&bappeda)).await.unwrap(), (id.clone(), SaveOutcome::AlreadySaved { version: 1 }));
+    assert_eq!(store.act_on_letter(&staf, None, &id, 1, Action::Submit).await.unwrap(), LetterState::Review { step: 0 });
+    let l = store.get_letter(&id).await.unwrap();
+    assert_eq!(l.chain.len(), 2, "Kasi and Kabid initial before the Kepala Dinas signs");
+    // Only the Kasi may act now.
+    assert_eq!(store.act_on_letter(&kabid, None, &id, 1, Action::Approve).await.unwrap_err().status(), 403);
+    assert_eq!(store.act_on_letter(&kasi, None, &id, 1, Action::Return { note: " ".into() }).await.unwrap_err().status(), 422);
+    assert_eq!(store.act_on_letter(&kasi, None, &id, 1, Action::Return { note: "Lengkapi dasar hukum".into() }).await.unwrap(), LetterState::Returned { by_step: 0 });
+    // The drafter revises and resubmits.
+    let mut d = draft(&bappeda);
+    d.body = LetterBody::from_plain("Dengan hormat,\n\nBerdasarkan Perbup Nomor 1 Tahun 2026, kami memohon data pembangunan.");
+    assert_eq!(store.save_letter(&staf, None, &id, "c-2", 1, &d).await.unwrap(), SaveOutcome::Saved { version: 2 });
+    assert_eq!(store.act_on_letter(&staf, None, &id, 2, Action::Submit).await.unwrap(), LetterState::Review { step: 0 });
+    assert_eq!(store.act_on_letter(&kasi, None, &id, 2, Action::Approve).await.unwrap(), LetterState::Review { step: 1 });
+    assert_eq!(store.act_on_letter(&kabid, None, &id, 2, Action::Approve).await.unwrap(), LetterState::Signing);
+    assert_eq!(store.act_on_letter(&kadis, None, &id, 2, Action::Sign).await.unwrap(), LetterState::Signed);
+    let l = store.get_letter(&id).await.unwrap();
+    let year = domain::time::wib_year(backend::now_ms());
+    assert_eq!(l.number.as_deref(), Some(format!("000.5.6.2/1/412.208/{year}").as_str()));
+    let history = store.letter_history(&id).await.unwrap();
+    let actions: Vec<&str> = history.iter().map(|h| h.1.as_str()).collect();
+    assert_eq!(actions, vec!["submit", "return", "submit", "paraf", "paraf", "sign"]);
+    assert_eq!(history[1].2, "Lengkapi dasar hukum");
+    // Every step is work on record.
+    let events = store.work_events(&kasi.employee_id, 0, i64::MAX).await.unwrap();
+    assert_eq!(events.iter().filter(|e| e.0 == "letter.paraf").count(), 1);
+    assert_eq!(events.iter().filter(|e| e.0 == "letter.return").count(), 1);
+    assert!(store.work_events(&staf.employee_id, 0, i64::MAX).await.unwrap().iter().any(|e| e.0 == "letter.draft"));
+    // Signed letters accept no more actions.
+    assert!(store.act_on_letter(&kadis, None, &id, 2, Action::Sign).await.is_err());
+}
+dual_test!(the_seed_story_t, the_seed_story);
+
+async fn conflicting_saves_are_kept_not_applied(store: Store) {
+    seed_demo(&store).await.unwrap();
+    let staf = user(&store, "putri.ayu@bojonegorokab.go.id").await;
+    let bappeda = store.list_opds(&staf.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap().id;
+    let (id, _) = store.create_letter(&staf, None, "k-1", &draft(&bappeda)).await.unwrap();
+    let mut a = draft(&bappeda);
+    a.subject = "Versi dari laptop".into();
+    let mut b = draft(&bappeda);
+    b.subject = "Versi dari ponsel (offline)".into();
+    assert_eq!(store.save_letter(&staf, None, &id, "k-2", 1, &a).await.unwrap(), SaveOutcome::Saved { version: 2 });
+    assert_eq!(store.save_letter(&staf, None, &id, "k-3", 1, &b).await.unwrap(), SaveOutcome::Conflict { current_version: 2, conflict_version: 3 });
+    assert_eq!(store.get_letter(&id).await.unwrap().subject, "Versi dari laptop");
+    assert_eq!(store.letter_content(&id, 3).await.unwrap().subject, "Versi dari ponsel (offline)", "both versions kept");
+    // Resending the conflicting save is idempotent.
+    assert!(matches!(store.save_letter(&staf, None, &id, "k-3", 1, &b).await.unwrap(), SaveOutcome::AlreadySaved { version: 3 }));
+    // Someone else cannot edit a draft that is not theirs; bad input is refused.
+    let other = user(&store, "bayu.firmansyah@bojonegorokab.go.id").await;
+    assert_eq!(store.save_letter(&other, None, &id, "k-4", 2, &a).await.unwrap_err().status(), 403);
+    let mut bad = a.clone();
+    bad.subject = String::new();
+    assert_eq!(store.save_letter(&staf, None, &id, "k-5", 2, &bad).await.unwrap_err().status(), 422);
+    // Acting on an outdated version is refused.
+    assert_eq!(store.act_on_letter(&staf, None, &id, 1, Action::Submit).await.unwrap_err().status(), 409);
+}
+dual_test!(conflicting_saves_are_kept_not_applied_t, conflicting_saves_are_kept_not_applied);
+
+async fn acting_official_signs_for_the_position(store: Store) {
+    seed_demo(&store).await.unwrap();
+    let kabid = user(&store, "teguh.wibowo@bojonegorokab.go.id").await;
+    let kadis = store.find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id").await.unwrap().unwrap();
+    let sekdin = store.find_employee_by_email("ratna.kusumawati@bojonegorokab.go.id").await.unwrap().unwrap();
+    let bappeda = store.list_opds(&kabid.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap().id;
+    let (id, _) = store.create_letter(&kabid, None, "p-1", &draft(&bappeda)).await.unwrap();
+    assert_eq!(store.act_on_letter(&kabid, None, &id, 1, Action::Submit).await.unwrap(), LetterState::Signing, "a Kabid's letter goes straight to the head");
+    // The head is away; the Sekdin is appointed Plh and signs for the position.
+    let today = backend::today_wib();
+    store.create_acting(&backend::Actor::system(), &kadis.opd_id, kadis.position_id.as_deref().unwrap(), &sekdin.id, "plh", today, today + 3, "").await.unwrap();
+    let plh = store.session_user(&sekdin.id, today).await.unwrap();
+    assert_eq!(store.act_on_letter(&plh, None, &id, 1, Action::Sign).await.unwrap(), LetterState::Signed);
+}
+dual_test!(acting_official_signs_for_the_position_t, acting_official_signs_for_the_position);
+
+async fn concurrent_numbers_are_distinct_and_consecutive(store: Store) {
+    seed_demo(&store).await.unwrap();
+    let opd = store.find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id").await.unwrap().unwrap().opd_id;
+    let mut tasks = Vec::new();
+    for _ in 0..200 {
+        let s = store.clone();
+        let o = opd.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut tx = s.begin_write().await.unwrap();
+            let n = next_number(&mut tx, &o, "agenda", 2026).await.unwrap();
+            tx.commit().await.unwrap();
+            n
+        }));
+    }
+    let mut got = Vec::new();
+    for t in tasks {
+        got.push(t.await.unwrap());
+    }
+    got.sort();
+    assert_eq!(got, (1..=200).collect::<Vec<i64>>());
+    // Sequences are per kind and per year.
+    let mut tx = store.begin_write().await.unwrap();
+    assert_eq!(next_number(&mut tx, &opd, "agenda", 2027).await.unwrap(), 1);
+    assert_eq!(next_number(&mut tx, &opd, "surat", 2026).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+}
+dual_test!(concurrent_numbers_are_distinct_and_consecutive_t, concurrent_numbers_are_distinct_and_consecutive);
