@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 DATA=$(mktemp -d /tmp/eoffice-e2e.XXXXXX)
 trap 'rm -rf "$DATA"' EXIT
-"$EOFFICE_BIN" serve --addr 127.0.0.1:3100 --data "$DATA" --site-root "$EOFFICE_SITE_ROOT"
+"$EOFFICE_BIN" serve --addr 127.0.0.1:3100 --data "$DATA" --site-root "$EOFFICE_SITE_ROOT" --demo

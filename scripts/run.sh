@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 bash scripts/build.sh
-exec "$EOFFICE_BIN" serve --site-root "$EOFFICE_SITE_ROOT" "$@"
+exec "$EOFFICE_BIN" serve --demo --site-root "$EOFFICE_SITE_ROOT" "$@"

@@ -1,10 +1,9 @@
 //! Passwords (argon2id), login with lock-out and back-off, password changes and resets.
 
-use crate::store::accounts::Throttle;
 use crate::{Actor, BackendError, Result, Store, now_ms, random_token};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
-use domain::account::{ADDRESS_BLOCK_MS, ADDRESS_MAX_FAILURES, ADDRESS_WINDOW_MS, account_lock_ms, check_new_password, minutes_left};
+use domain::account::{check_new_password, minutes_left};
 use domain::nip::{Nip, looks_like_nip};
 
 /// Hashes on a blocking thread: argon2 is deliberately slow and must not stall the async runtime.
@@ -76,23 +75,22 @@ pub async fn login(store: &Store, identifier: &str, password: &str, ip: &str, us
         return Err(BackendError::Invalid(WRONG_CREDENTIALS.into()));
     };
     let actor = Actor::user(&acc.employee.id, Some(ip.to_string()));
+    let password_ok = verify_password(password, &acc.password_hash).await;
     if acc.locked_until_ms > now {
-        return Err(BackendError::RateLimited(format!(
-            "Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi dalam {} menit, atau minta Admin OPD membukanya.",
-            minutes_left(acc.locked_until_ms, now)
-        )));
-    }
-    if !verify_password(password, &acc.password_hash).await {
-        let failures = acc.failed_count + 1;
-        let locked_until = account_lock_ms(failures).map(|d| now + d).unwrap_or(0);
-        store.record_login_failure(&actor, &acc.employee.id, failures, locked_until).await?;
-        address_failure(store, ip, now).await?;
-        if locked_until > 0 {
+        // Only someone who knows the password learns that the account is locked; to anyone else a
+        // locked account looks like any wrong password, so locking does not reveal which accounts exist.
+        if password_ok {
             return Err(BackendError::RateLimited(format!(
-                "Kata sandi salah. Akun dikunci selama {} menit karena terlalu banyak percobaan gagal.",
-                minutes_left(locked_until, now)
+                "Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi dalam {} menit, atau minta Admin OPD membukanya.",
+                minutes_left(acc.locked_until_ms, now)
             )));
         }
+        address_failure(store, ip, now).await?;
+        return Err(BackendError::Invalid(WRONG_CREDENTIALS.into()));
+    }
+    if !password_ok {
+        store.record_login_failure(&actor, &acc.employee.id).await?;
+        address_failure(store, ip, now).await?;
         return Err(BackendError::Invalid(WRONG_CREDENTIALS.into()));
     }
     if !acc.employee.active {
@@ -104,21 +102,15 @@ pub async fn login(store: &Store, identifier: &str, password: &str, ip: &str, us
 }
 
 async fn address_failure(store: &Store, ip: &str, now: i64) -> Result<()> {
-    let mut t = store.throttle(ip).await?.unwrap_or(Throttle { failures: 0, window_start_ms: now, blocked_until_ms: 0 });
-    if now - t.window_start_ms > ADDRESS_WINDOW_MS {
-        t = Throttle { failures: 0, window_start_ms: now, blocked_until_ms: 0 };
-    }
-    t.failures += 1;
-    if t.failures >= ADDRESS_MAX_FAILURES {
-        t.blocked_until_ms = now + ADDRESS_BLOCK_MS;
-    }
-    store.save_throttle(ip, &t).await
+    store.count_address_failure(ip, now).await.map(|_| ())
 }
 
 /// The user changes their own password; other sessions end, the current one stays.
 pub async fn change_password(store: &Store, actor: &Actor, employee_id: &str, current_token: &str, old: &str, new: &str, confirm: &str) -> Result<()> {
     let acc = store.account_by_employee(employee_id).await?.ok_or(BackendError::Unauthenticated)?;
     if !verify_password(old, &acc.password_hash).await {
+        // Counted like a failed login, so a borrowed session cannot guess the password without limit.
+        store.record_login_failure(actor, employee_id).await?;
         return Err(BackendError::invalid("Kata sandi lama salah."));
     }
     check_new_password(new, confirm, Some(old), &acc.employee.nip).map_err(|e| BackendError::invalid(e.to_string()))?;

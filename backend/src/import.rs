@@ -146,7 +146,7 @@ async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, V
             if let Some(e) = &c.email {
                 if let Some(other) = store.find_employee_by_email(e).await? {
                     if other.nip != c.nip.as_str() {
-                        errors.push(format!("Email {e} sudah dipakai pegawai lain ({}).", other.name));
+                        errors.push(format!("Email {e} sudah dipakai pegawai lain."));
                     }
                 }
             }

@@ -357,3 +357,52 @@ pub async fn demo_logins(store: &Store) -> Result<Vec<DemoLogin>> {
     }
     Ok(out)
 }
+
+/// What a real installation starts from: its Pemda, a first OPD and one Admin Pemda.
+#[derive(Clone, Debug)]
+pub struct Bootstrap {
+    pub pemda_name: String,
+    pub pemda_short: String,
+    pub pemda_code: String,
+    pub opd: OpdInput,
+    pub admin_nip: String,
+    pub admin_name: String,
+    pub admin_email: String,
+}
+
+/// Creates the first Pemda, OPD and Admin Pemda of an empty database. Returns the admin's
+/// temporary password (shown once; it must be changed at first login).
+pub async fn bootstrap(store: &Store, b: &Bootstrap) -> Result<String> {
+    if store.count_pemda().await? > 0 {
+        return Err(crate::BackendError::Conflict("Database sudah berisi Pemda; inisialisasi hanya untuk database kosong.".into()));
+    }
+    let clean = crate::store::org::clean_employee(&crate::store::org::EmployeeInput {
+        nip: b.admin_nip.clone(),
+        name: b.admin_name.clone(),
+        email: b.admin_email.clone(),
+        phone: String::new(),
+        position_id: None,
+    })?;
+    let name = domain::account::required_text(&b.pemda_name, 200).ok_or_else(|| crate::BackendError::invalid("Nama Pemda wajib diisi."))?;
+    Store::clean_opd(&b.opd)?;
+    let temp = auth::temporary_password();
+    let hash = auth::hash_password(&temp).await?;
+    let actor = Actor::system();
+    let mut tx = store.begin_write().await?;
+    let pemda_id = store.create_pemda(&mut tx, &actor, &name, b.pemda_short.trim(), b.pemda_code.trim()).await?;
+    let opd = Store::clean_opd(&b.opd)?;
+    let opd_id = store.create_opd_tx(&mut tx, &actor, &pemda_id, &opd).await?;
+    let eid = store.insert_employee_tx(&mut tx, &actor, &pemda_id, &opd_id, &clean, None, &hash, true).await?;
+    for (role, scope) in [(Role::AdminPemda, &pemda_id), (Role::AdminOpd, &opd_id)] {
+        sqlx::query("INSERT INTO role_grant (employee_id, role, scope_id, created_ms) VALUES ($1, $2, $3, $4)")
+            .bind(&eid)
+            .bind(role.code())
+            .bind(scope)
+            .bind(crate::now_ms())
+            .execute(tx.conn())
+            .await?;
+        tx.audit(&actor, "role.grant", "employee", Some(&eid), serde_json::json!({ "role": role.code(), "scope_id": scope })).await?;
+    }
+    tx.commit().await?;
+    Ok(temp)
+}

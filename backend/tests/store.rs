@@ -63,16 +63,25 @@ async fn login_lockout_and_sessions(store: Store) {
     assert!(matches!(&e, BackendError::Invalid(m) if m.contains("18 digit")), "{e}");
     let e = auth::login(&store, "199001012015011999", "x", "10.0.0.1", "t").await.unwrap_err();
     assert_eq!(e.to_string(), auth::WRONG_CREDENTIALS);
-    // Lock-out after repeated failures on one account.
-    for i in 1..=4 {
-        let e = auth::login(&store, &kadis.nip, "salah123", "10.0.0.2", "t").await.unwrap_err();
-        assert_eq!(e.to_string(), auth::WRONG_CREDENTIALS, "attempt {i}");
+    // Lock-out after repeated failures on one account, counted atomically even for parallel guesses.
+    let mut guesses = Vec::new();
+    for _ in 0..5 {
+        let s = store.clone();
+        let nip = kadis.nip.clone();
+        guesses.push(tokio::spawn(async move { auth::login(&s, &nip, "salah123", "10.0.0.2", "t").await }));
     }
-    let e = auth::login(&store, &kadis.nip, "salah123", "10.0.0.2", "t").await.unwrap_err();
-    assert_eq!(e.status(), 429);
-    assert!(e.to_string().contains("dikunci"), "{e}");
+    for g in guesses {
+        let e = g.await.unwrap().unwrap_err();
+        assert_eq!(e.to_string(), auth::WRONG_CREDENTIALS, "a locked account looks like a wrong password to a guesser");
+    }
+    let acc = store.account_by_employee(&kadis.id).await.unwrap().unwrap();
+    assert_eq!(acc.failed_count, 5);
+    assert!(acc.locked_until_ms > backend::now_ms());
+    let e = auth::login(&store, &kadis.nip, "salah123", "10.0.0.3", "t").await.unwrap_err();
+    assert_eq!(e.to_string(), auth::WRONG_CREDENTIALS);
     let e = auth::login(&store, &kadis.nip, DEMO_PASSWORD, "10.0.0.3", "t").await.unwrap_err();
-    assert_eq!(e.status(), 429, "even the right password waits while locked");
+    assert_eq!(e.status(), 429, "the owner, with the right password, is told the account is locked");
+    assert!(e.to_string().contains("dikunci"), "{e}");
     store.unlock_account(&Actor::system(), &kadis.id).await.unwrap();
     auth::login(&store, &kadis.nip, DEMO_PASSWORD, "10.0.0.3", "t").await.unwrap();
     // Per-address back-off, across accounts.
@@ -319,3 +328,28 @@ async fn concurrent_writers_keep_the_chain(store: Store) {
     assert_eq!(store.list_units(&kominfo).await.unwrap().len(), units.len() + 40);
 }
 dual_test!(concurrent_writers_keep_the_chain_t, concurrent_writers_keep_the_chain);
+
+async fn bootstrap_a_real_installation(store: Store) {
+    use backend::seed::{Bootstrap, bootstrap};
+    let b = Bootstrap {
+        pemda_name: "Pemerintah Kabupaten Sumedang".into(),
+        pemda_short: "Kabupaten Sumedang".into(),
+        pemda_code: "3211".into(),
+        opd: OpdInput { name: "Dinas Komunikasi dan Informatika".into(), short_name: "Diskominfosanditik".into(), code: "555".into(), ..Default::default() },
+        admin_nip: "198502022010011003".into(),
+        admin_name: "Admin Sumedang".into(),
+        admin_email: "admin@sumedangkab.go.id".into(),
+    };
+    let bad = Bootstrap { admin_nip: "123".into(), ..b.clone() };
+    assert!(bootstrap(&store, &bad).await.unwrap_err().to_string().contains("18 digit"));
+    assert_eq!(store.count_pemda().await.unwrap(), 0, "nothing half-written");
+    let temp = bootstrap(&store, &b).await.unwrap();
+    let (_, id) = auth::login(&store, "admin@sumedangkab.go.id", &temp, "10.2.2.2", "t").await.unwrap();
+    let su = store.session_user(&id, backend::today_wib()).await.unwrap();
+    assert!(su.must_change_password);
+    assert!(su.caps.is_admin_pemda());
+    assert!(su.caps.can_admin_opd(&su.opd_id, &su.pemda_id));
+    assert_eq!(bootstrap(&store, &b).await.unwrap_err().status(), 409, "only on an empty database");
+    assert!(matches!(store.verify_audit_chain().await.unwrap(), ChainStatus::Intact { .. }));
+}
+dual_test!(bootstrap_a_real_installation_t, bootstrap_a_real_installation);

@@ -246,3 +246,25 @@ test('the demo password is not accepted for an unknown account', async ({ page }
   await page.getByRole('button', { name: 'Masuk', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('NIP/email atau kata sandi salah.');
 });
+
+test('an Admin OPD cannot take over an admin account or appoint themselves acting head', async ({ page }) => {
+  await login(page, DEMO.adminOpd);
+  const id = await kominfoId(page);
+  const list = await page.request.post('/api/list_employees', { form: { opd_id: id, query: 'Arif Setiawan', page: '1' } });
+  expect(list.status()).toBe(200);
+  const arif = (await list.json()).rows[0].employee;
+  expect(arif.name).toBe('Arif Setiawan, S.T.');
+  const reset = await page.request.post('/api/reset_password', { form: { opd_id: id, id: arif.id } });
+  expect(reset.status()).toBe(403);
+  expect(await reset.text()).toContain('Admin Pemda');
+  const off = await page.request.post('/api/set_employee_active', { form: { opd_id: id, id: arif.id, active: 'false' } });
+  expect(off.status()).toBe(403);
+  const structure = await page.request.post('/api/admin_structure', { form: { opd_id: id } });
+  const [, positions] = await structure.json();
+  const head = positions.find((p: { level: number }) => p.level === 1);
+  const me = (await (await page.request.post('/api/current_user', { form: {} })).json()).nip;
+  const acting = await page.request.post('/api/create_acting', {
+    form: { opd_id: id, position_id: head.id, nip: me, kind: 'plh', start: '2026-01-01', end: '2026-01-05', note: '' },
+  });
+  expect(acting.status()).toBe(403);
+});

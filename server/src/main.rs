@@ -52,9 +52,10 @@ enum Command {
         /// Folder with the built browser assets (pkg/, style.css, ...).
         #[arg(long, env = "EOFFICE_SITE_ROOT", default_value = "target/site")]
         site_root: PathBuf,
-        /// Do not create the demo Pemda in an empty database.
+        /// Create the demo Pemda (Kabupaten Bojonegoro, shared password) in an empty database.
+        /// For trying e-Office only: a real installation starts with `eoffice init`.
         #[arg(long)]
-        no_demo: bool,
+        demo: bool,
         /// Mark cookies Secure (set when users reach the server over https).
         #[arg(long, env = "EOFFICE_SECURE_COOKIES")]
         secure_cookies: bool,
@@ -71,6 +72,39 @@ enum Command {
     Seed {
         #[command(flatten)]
         db: DbArgs,
+    },
+    /// Set up an empty database for real use: the Pemda, a first OPD and its Admin Pemda, who gets a
+    /// temporary password (printed once) to change at first login.
+    Init {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Full name of the Pemda, e.g. "Pemerintah Kabupaten Bojonegoro".
+        #[arg(long)]
+        pemda_name: String,
+        /// Short name, e.g. "Kabupaten Bojonegoro".
+        #[arg(long)]
+        pemda_short: String,
+        /// Region code, e.g. 3522.
+        #[arg(long)]
+        pemda_code: String,
+        /// The first OPD, e.g. "Dinas Komunikasi dan Informatika".
+        #[arg(long)]
+        opd_name: String,
+        /// Its short name, e.g. "Dinas Kominfo".
+        #[arg(long)]
+        opd_short: String,
+        /// Its unit code used in letter numbers, e.g. 412.208.
+        #[arg(long)]
+        opd_code: String,
+        /// NIP of the first Admin Pemda (18 digits).
+        #[arg(long)]
+        admin_nip: String,
+        /// Name of the first Admin Pemda, with titles.
+        #[arg(long)]
+        admin_name: String,
+        /// Email of the first Admin Pemda.
+        #[arg(long)]
+        admin_email: String,
     },
     /// Audit log tools.
     Audit {
@@ -120,11 +154,13 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
     match cli.command {
-        Command::Serve { addr, db, site_root, no_demo, secure_cookies, trust_proxy } => {
+        Command::Serve { addr, db, site_root, demo, secure_cookies, trust_proxy } => {
             let store = db.store().await?;
-            if !no_demo {
+            if demo {
                 backend::seed::seed_demo(&store).await?;
                 print_logins(&backend::seed::demo_logins(&store).await?);
+            } else if store.count_pemda().await? == 0 {
+                println!("Database masih kosong. Siapkan dengan `eoffice init --help`, atau coba data demo dengan `eoffice serve --demo`.");
             }
             http::serve(store, addr, site_root, secure_cookies, trust_proxy).await?;
         }
@@ -138,6 +174,22 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
                 println!("The database already has a Pemda; nothing seeded.");
             }
             print_logins(&backend::seed::demo_logins(&store).await?);
+        }
+        Command::Init { db, pemda_name, pemda_short, pemda_code, opd_name, opd_short, opd_code, admin_nip, admin_name, admin_email } => {
+            let store = db.store().await?;
+            let b = backend::seed::Bootstrap {
+                pemda_name,
+                pemda_short,
+                pemda_code,
+                opd: backend::store::org::OpdInput { name: opd_name, short_name: opd_short, code: opd_code, ..Default::default() },
+                admin_nip,
+                admin_name,
+                admin_email,
+            };
+            match backend::seed::bootstrap(&store, &b).await {
+                Ok(temp) => println!("Siap. Admin Pemda masuk dengan NIP atau email dan kata sandi sementara: {temp}\n(wajib diganti saat pertama masuk; tidak akan ditampilkan lagi)"),
+                Err(e) => return Err(e.user_message().into()),
+            }
         }
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let store = db.store().await?;

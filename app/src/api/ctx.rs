@@ -40,7 +40,8 @@ pub fn cookie_from(headers: &axum::http::HeaderMap, name: &str) -> Option<String
 
 pub fn client_ip_from(parts: &Parts, trust_proxy: bool) -> String {
     if trust_proxy {
-        if let Some(f) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()) {
+        // The last entry is the one our proxy appended; earlier ones are whatever the client sent.
+        if let Some(f) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next()) {
             return f.trim().to_string();
         }
     }

@@ -64,16 +64,23 @@ impl Store {
         .transpose()
     }
 
-    pub async fn record_login_failure(&self, actor: &Actor, employee_id: &str, failed_count: i64, locked_until_ms: i64) -> Result<()> {
+    /// Counts one more failure atomically (parallel guesses cannot overwrite each other's count) and
+    /// locks the account per `domain::account::account_lock_ms`. Returns (failures, locked_until_ms).
+    pub async fn record_login_failure(&self, actor: &Actor, employee_id: &str) -> Result<(i64, i64)> {
+        let now = now_ms();
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE account SET failed_count = $1, locked_until_ms = $2 WHERE employee_id = $3")
-            .bind(failed_count)
-            .bind(locked_until_ms)
+        let failures: i64 = sqlx::query("UPDATE account SET failed_count = failed_count + 1 WHERE employee_id = $1 RETURNING failed_count")
             .bind(employee_id)
-            .execute(tx.conn())
-            .await?;
-        tx.audit(actor, "auth.login_failed", "employee", Some(employee_id), json!({ "failed_count": failed_count, "locked": locked_until_ms > 0 })).await?;
-        tx.commit().await
+            .fetch_one(tx.conn())
+            .await?
+            .try_get("failed_count")?;
+        let locked_until = domain::account::account_lock_ms(failures).map(|d| now + d).unwrap_or(0);
+        if locked_until > 0 {
+            sqlx::query("UPDATE account SET locked_until_ms = $1 WHERE employee_id = $2").bind(locked_until).bind(employee_id).execute(tx.conn()).await?;
+        }
+        tx.audit(actor, "auth.login_failed", "employee", Some(employee_id), json!({ "failed_count": failures, "locked": locked_until > 0 })).await?;
+        tx.commit().await?;
+        Ok((failures, locked_until))
     }
 
     /// Records a successful login and opens a session.
@@ -184,19 +191,30 @@ impl Store {
             .transpose()
     }
 
-    pub async fn save_throttle(&self, address: &str, t: &Throttle) -> Result<()> {
+    /// Counts a failed login from an address in one statement: a new window starts when the old one
+    /// has passed; the address is blocked once the window holds too many failures.
+    pub async fn count_address_failure(&self, address: &str, now: i64) -> Result<Throttle> {
+        use domain::account::{ADDRESS_BLOCK_MS, ADDRESS_MAX_FAILURES, ADDRESS_WINDOW_MS};
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO login_throttle (address, failures, window_start_ms, blocked_until_ms) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (address) DO UPDATE SET failures = $2, window_start_ms = $3, blocked_until_ms = $4",
+        let r = sqlx::query(
+            "INSERT INTO login_throttle (address, failures, window_start_ms, blocked_until_ms) VALUES ($1, 1, $2, 0) \
+             ON CONFLICT (address) DO UPDATE SET \
+               failures = CASE WHEN login_throttle.window_start_ms < $3 THEN 1 ELSE login_throttle.failures + 1 END, \
+               window_start_ms = CASE WHEN login_throttle.window_start_ms < $3 THEN $2 ELSE login_throttle.window_start_ms END \
+             RETURNING failures, window_start_ms, blocked_until_ms",
         )
         .bind(address)
-        .bind(t.failures)
-        .bind(t.window_start_ms)
-        .bind(t.blocked_until_ms)
-        .execute(tx.conn())
+        .bind(now)
+        .bind(now - ADDRESS_WINDOW_MS)
+        .fetch_one(tx.conn())
         .await?;
-        tx.commit().await
+        let mut t = Throttle { failures: r.try_get("failures")?, window_start_ms: r.try_get("window_start_ms")?, blocked_until_ms: r.try_get("blocked_until_ms")? };
+        if t.failures >= ADDRESS_MAX_FAILURES && t.blocked_until_ms <= now {
+            t.blocked_until_ms = now + ADDRESS_BLOCK_MS;
+            sqlx::query("UPDATE login_throttle SET blocked_until_ms = $1 WHERE address = $2").bind(t.blocked_until_ms).bind(address).execute(tx.conn()).await?;
+        }
+        tx.commit().await?;
+        Ok(t)
     }
 
     pub async fn clear_throttle(&self, address: &str) -> Result<()> {

@@ -266,6 +266,15 @@ impl Store {
         }
         self.insert_version(&mut tx, id, next, client_id, base_version, &user.employee_id, draft, false).await?;
         self.replace_recipients(&mut tx, id, draft).await?;
+        // The drafter may still change the signer; once submitted the chain is frozen.
+        if l.state.drafter_may_edit() {
+            let signer = match &draft.signer_position_id {
+                Some(p) => p.clone(),
+                None => self.head_position(&l.opd_id).await?,
+            };
+            sqlx::query("UPDATE letter SET signer_position_id = $1 WHERE id = $2").bind(signer).bind(id).execute(tx.conn()).await?;
+        }
+        tx.audit(&Actor::user(&user.employee_id, ip), "letter.save", "letter", Some(id), json!({ "version": next })).await?;
         sqlx::query(
             "UPDATE letter SET kind = $1, klasifikasi = $2, sifat = $3, urgency = $4, subject = $5, attachment_count = $6, version = $7, updated_ms = $8 WHERE id = $9",
         )
@@ -293,6 +302,7 @@ impl Store {
         match l.state {
             LetterState::Review { step } if l.chain.get(step).is_some_and(|p| holds(p)) => Some((Role::Reviewer(step), l.chain.get(step).cloned())),
             LetterState::Signing if holds(&l.signer_position_id) => Some((Role::Signer, Some(l.signer_position_id.clone()))),
+            LetterState::Signed if user.caps.is_tu_of(&l.opd_id) => Some((Role::Clerk, None)),
             _ if l.drafter_id == user.employee_id => Some((Role::Drafter, Some(l.drafter_position_id.clone()))),
             _ => None,
         }

@@ -172,7 +172,7 @@ impl Store {
         opd_from(&r)
     }
 
-    fn clean_opd(input: &OpdInput) -> Result<OpdInput> {
+    pub fn clean_opd(input: &OpdInput) -> Result<OpdInput> {
         let name = required_text(&input.name, 200).ok_or_else(|| BackendError::invalid("Nama OPD wajib diisi."))?;
         let short_name = required_text(&input.short_name, 60).ok_or_else(|| BackendError::invalid("Singkatan OPD wajib diisi."))?;
         let code = required_text(&input.code, 40).ok_or_else(|| BackendError::invalid("Kode unit OPD wajib diisi (dipakai pada nomor surat)."))?;
@@ -683,7 +683,7 @@ impl Store {
         if n == 0 {
             return Err(BackendError::not_found("Pegawai tidak ditemukan di OPD ini."));
         }
-        tx.audit(actor, "employee.update", "employee", Some(id), json!({ "nip": c.nip.as_str(), "name": c.name, "position_id": position_id })).await
+        tx.audit(actor, "employee.update", "employee", Some(id), json!({ "nip": c.nip.as_str(), "name": c.name, "email": c.email, "phone": c.phone, "position_id": position_id })).await
     }
 
     /// Deactivating ends the person's sessions; their records stay.

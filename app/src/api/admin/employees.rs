@@ -28,6 +28,7 @@ pub async fn save_employee(opd_id: String, id: String, nip: String, name: String
         st.store.create_employee(&s.actor(), &opd.pemda_id, &opd.id, &input, &hash).await?;
         Ok(Some(temp))
     } else {
+        employee_in(&s, &opd.id, &id).await?;
         st.store.update_employee(&s.actor(), &opd.id, &id, &input).await?;
         Ok(None)
     }
@@ -40,14 +41,24 @@ pub async fn set_employee_active(opd_id: String, id: String, active: bool) -> Re
     if id == s.user.employee_id && !active {
         return Err(backend::BackendError::invalid("Anda tidak dapat menonaktifkan akun Anda sendiri.").into());
     }
+    employee_in(&s, &opd_id, &id).await?;
     Ok(state().store.set_employee_active(&s.actor(), &opd_id, &id, active).await?)
 }
 
+/// The employee must be in this OPD, and an admin's account may only be changed by an Admin Pemda:
+/// otherwise an Admin OPD could reset an Admin Pemda's password and take over the account.
 #[cfg(feature = "ssr")]
-async fn employee_in(opd_id: &str, id: &str) -> Result<(), AppError> {
-    let e = crate::api::ctx::state().store.get_employee(id).await?;
+async fn employee_in(s: &crate::api::ctx::Session, opd_id: &str, id: &str) -> Result<(), AppError> {
+    use domain::roles::Role;
+    let st = crate::api::ctx::state();
+    let e = st.store.get_employee(id).await?;
     if e.opd_id != opd_id {
         return Err(backend::BackendError::not_found("Pegawai tidak ditemukan di OPD ini.").into());
+    }
+    let grants = st.store.grants_of(id).await?;
+    let is_admin = grants.iter().any(|g| matches!(g.role, Role::AdminPemda | Role::AdminOpd));
+    if is_admin && id != s.user.employee_id && !s.user.caps.is_admin_pemda() {
+        return Err(backend::BackendError::Forbidden("Akun admin hanya dapat diubah oleh Admin Pemda.".into()).into());
     }
     Ok(())
 }
@@ -57,7 +68,7 @@ async fn employee_in(opd_id: &str, id: &str) -> Result<(), AppError> {
 pub async fn reset_password(opd_id: String, id: String) -> Result<String, AppError> {
     use crate::api::ctx::*;
     let (s, _) = require_opd_admin(&opd_id).await?;
-    employee_in(&opd_id, &id).await?;
+    employee_in(&s, &opd_id, &id).await?;
     Ok(backend::auth::admin_reset_password(&state().store, &s.actor(), &id).await?)
 }
 
@@ -65,7 +76,7 @@ pub async fn reset_password(opd_id: String, id: String) -> Result<String, AppErr
 pub async fn unlock_account(opd_id: String, id: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let (s, _) = require_opd_admin(&opd_id).await?;
-    employee_in(&opd_id, &id).await?;
+    employee_in(&s, &opd_id, &id).await?;
     Ok(state().store.unlock_account(&s.actor(), &id).await?)
 }
 

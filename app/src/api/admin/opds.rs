@@ -94,6 +94,9 @@ pub async fn revoke_role(employee_id: String, role: String, scope_id: String) ->
     let st = state();
     let role = domain::roles::Role::from_code(&role).ok_or_else(|| BackendError::invalid("Peran tidak dikenal."))?;
     let emp = st.store.get_employee(&employee_id).await?;
+    if emp.pemda_id != s.user.pemda_id {
+        return Err(BackendError::forbidden().into());
+    }
     check_grant_rights(&s, role, &scope_id, &emp.opd_id).await?;
     if role == domain::roles::Role::AdminPemda && employee_id == s.user.employee_id {
         return Err(BackendError::invalid("Anda tidak dapat mencabut peran Admin Pemda Anda sendiri.").into());

@@ -64,6 +64,14 @@ pub async fn create_acting(opd_id: String, position_id: String, nip: String, kin
     if position_id.is_empty() {
         return Err(BackendError::invalid("Pilih jabatan yang dilaksanakan.").into());
     }
+    // An admin may not hand themselves a leader's rights, and only an Admin Pemda appoints an acting head of an OPD.
+    if emp.id == s.user.employee_id {
+        return Err(BackendError::Forbidden("Anda tidak dapat menunjuk diri sendiri sebagai Plt/Plh.".into()).into());
+    }
+    let pos = st.store.get_position(&position_id).await?;
+    if pos.level == domain::org::PositionLevel::KepalaOpd.code() && !s.user.caps.is_admin_pemda() {
+        return Err(BackendError::Forbidden("Plt/Plh Kepala OPD ditunjuk oleh Admin Pemda.".into()).into());
+    }
     Ok(st.store.create_acting(&s.actor(), &opd_id, &position_id, &emp.id, &kind, start_day, end_day, &note).await?)
 }
 
