@@ -5,12 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 start=$(date +%s)
+LOG=$(mktemp /tmp/eoffice-test.XXXXXX)
+trap 'rm -f "$LOG"' EXIT
 bash scripts/ensure-postgres.sh
 bash scripts/e2e-deps.sh
 bash scripts/build.sh
 echo "==> Unit and store tests (SQLite and PostgreSQL)"
 # The app crate has no unit tests of its own; skipping its test harness saves a release compile.
-cargo test --locked --release -p domain -p backend -p server
+cargo test --locked --release -p domain -p backend -p server --lib --bins --tests 2>&1 | tee -a "$LOG"
 echo "==> Browser tests (Chromium, phone and desktop)"
-(cd end2end && npx playwright test)
-echo "==> All tests passed in $(( $(date +%s) - start ))s"
+(cd end2end && npx playwright test) 2>&1 | tee -a "$LOG"
+rust=$(awk '/^test result: ok\./ { s += $4 } END { print s + 0 }' "$LOG")
+browser=$(awk '/^ +[0-9]+ passed/ { n = $1 } END { print n + 0 }' "$LOG")
+echo "==> Rust tests: $rust passed; browser tests: $browser passed; $(( $(date +%s) - start ))s in all"
+echo "$(( rust + browser )) passed, 0 failed"
