@@ -94,37 +94,20 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Everything behind login: loads the user, sends strangers to the login page and people with a
-/// reset password to the change form. Rendered in `Async` mode so that redirects and error statuses
-/// decided while loading reach the HTTP response.
+/// Everything behind login: sends strangers to the login page and people with a reset password to
+/// the change form. Rendered in `Async` mode so that redirects and error statuses decided while
+/// loading reach the HTTP response.
+///
+/// Pages (and the resources they create) are deliberately *not* built inside a `Suspend`: a
+/// Suspense may run its children again when a resource resolves, and resources created in a
+/// discarded run would be serialised in a different order than the browser creates them, which
+/// breaks hydration. Only small, resource-free parts wait for the user here.
 #[component]
 fn Shell() -> impl IntoView {
     let user = expect_context::<UserCtx>().0;
     let location = use_location();
-    view! {
-        <Suspense fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(u)) => {
-                        if u.must_change_password && location.pathname.get_untracked() != "/ganti-sandi" {
-                            view! { <Redirect path="/ganti-sandi" /> }.into_any()
-                        } else {
-                            view! { <Layout user=u /> }.into_any()
-                        }
-                    }
-                    Ok(None) => view! { <Redirect path="/masuk" /> }.into_any(),
-                    Err(e) => view! { <main class="page"><ErrorBox error=e /></main> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn Layout(user: SessionUser) -> impl IntoView {
     let l = lang();
     let menu_open = RwSignal::new(false);
-    let location = use_location();
     // Close the phone menu after navigating.
     Effect::new(move |_| {
         location.pathname.track();
@@ -139,13 +122,21 @@ fn Layout(user: SessionUser) -> impl IntoView {
             }
         }
     });
-    let items = nav_items(&user.caps);
     let other = if l == Lang::Id { Lang::En } else { Lang::Id };
     let switch_href = move || format!("/bahasa/{}?ke={}", other.code(), location.pathname.get());
-    let first_position = user.positions.first().map(|p| match &p.acting_kind {
-        Some(k) => format!("{} {}", domain::org::ActingKind::from_code(k).map(|a| a.prefix()).unwrap_or(""), p.title),
-        None => p.title.clone(),
-    });
+    // Resolves to the user, or to the view that replaces the page (redirect or error).
+    let gate = move || {
+        async move {
+            match user.await {
+                Ok(Some(u)) if u.must_change_password && location.pathname.get_untracked() != "/ganti-sandi" => {
+                    Err(view! { <Redirect path="/ganti-sandi" /> }.into_any())
+                }
+                Ok(Some(u)) => Ok(u),
+                Ok(None) => Err(view! { <Redirect path="/masuk" /> }.into_any()),
+                Err(e) => Err(view! { <ErrorBox error=e /> }.into_any()),
+            }
+        }
+    };
     view! {
         <a class="skip-link" href="#konten">{l.t("Langsung ke konten", "Skip to content")}</a>
         <header class="topbar">
@@ -162,27 +153,22 @@ fn Layout(user: SessionUser) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"e"</span>
                 <span>"e-Office"</span>
             </A>
-            <span class="topbar-opd">{user.opd_name.clone()}</span>
+            <span class="topbar-opd">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move { user.await.ok().flatten().map(|u| u.opd_name) })}
+                </Suspense>
+            </span>
         </header>
         <div class="frame">
             <nav id="navigasi" class="sidenav" class:open=move || menu_open.get() aria-label=l.t("Navigasi utama", "Main navigation")>
-                <div class="whoami">
-                    <strong>{user.name.clone()}</strong>
-                    <span>{first_position.unwrap_or_else(|| l.t("Belum memiliki jabatan", "No position yet").to_string())}</span>
-                </div>
-                <ul>
-                    {items
-                        .into_iter()
-                        .map(|item| {
-                            let href = item.href();
-                            view! {
-                                <li>
-                                    <A href=href exact=true>{item.label(l)}</A>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
+                <Suspense fallback=|| view! { <Loading /> }>
+                    {move || Suspend::new(async move {
+                        match gate().await {
+                            Ok(u) => view! { <NavBody user=u /> }.into_any(),
+                            Err(v) => v,
+                        }
+                    })}
+                </Suspense>
                 <div class="nav-foot">
                     <a href=switch_href rel="external" hreflang=other.code()>
                         {l.t("English", "Bahasa Indonesia")}
@@ -196,5 +182,27 @@ fn Layout(user: SessionUser) -> impl IntoView {
                 <Outlet />
             </main>
         </div>
+    }
+}
+
+/// Who is logged in and where they may go. Builds no resources.
+#[component]
+fn NavBody(user: SessionUser) -> impl IntoView {
+    let l = lang();
+    let first_position = user.positions.first().map(|p| match &p.acting_kind {
+        Some(k) => format!("{} {}", domain::org::ActingKind::from_code(k).map(|a| a.prefix()).unwrap_or(""), p.title),
+        None => p.title.clone(),
+    });
+    view! {
+        <div class="whoami">
+            <strong>{user.name.clone()}</strong>
+            <span>{first_position.unwrap_or_else(|| l.t("Belum memiliki jabatan", "No position yet").to_string())}</span>
+        </div>
+        <ul>
+            {nav_items(&user.caps)
+                .into_iter()
+                .map(|item| view! { <li><A href=item.href() exact=true>{item.label(l)}</A></li> })
+                .collect_view()}
+        </ul>
     }
 }

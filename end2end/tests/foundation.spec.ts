@@ -45,6 +45,11 @@ test('Kepala Dinas logs in and sees the org chart of Dinas Kominfo', async ({ pa
   await expect(tree.getByText('Teguh Wibowo, S.T., M.Kom.')).toBeVisible();
   await expect(tree.getByText('Sekretaris Dinas', { exact: true })).toBeVisible();
   await expect(page.getByText(/Dinas Komunikasi dan Informatika · \d+ unit · \d+ pegawai/)).toBeVisible();
+  // A full page load renders the same chart on the server (every resource resolves, nothing hangs).
+  const full = await page.goto('/organisasi');
+  expect(full?.status()).toBe(200);
+  await expect(page.getByRole('tree', { name: 'Bagan unit kerja' }).getByText('Bidang E-Government', { exact: true })).toBeVisible();
+  await waitForHydration(page);
   // The head is not an admin: no Admin entry in the navigation.
   await expect(page.getByRole('navigation', { name: 'Navigasi utama' }).getByRole('link', { name: 'Admin', exact: true })).toHaveCount(0);
   await logout(page);
@@ -221,6 +226,11 @@ test('Admin Pemda sees every OPD, adds one and verifies the audit chain', async 
   await page.getByRole('button', { name: 'Simpan OPD' }).click();
   await expect(page.getByText('OPD disimpan.')).toBeVisible();
   await expect(page.getByRole('cell', { name, exact: true })).toBeVisible();
+  // Full page loads of the admin pages render on the server too.
+  const adminLoad = await page.goto('/admin');
+  expect(adminLoad?.status()).toBe(200);
+  await expect(page.getByRole('cell', { name, exact: true })).toBeVisible();
+  await waitForHydration(page);
   await page.getByRole('link', { name: /Lihat log audit/ }).click();
   await page.getByRole('button', { name: 'Periksa keutuhan rantai' }).click();
   await expect(page.getByText(/Rantai audit utuh: \d+ baris diperiksa\./)).toBeVisible();

@@ -40,6 +40,7 @@ pub async fn serve(store: Store, addr: SocketAddr, site_root: PathBuf, secure_co
 }
 
 pub fn router(state: AppState) -> Router {
+    app::api::ctx::set_global_state(state.clone());
     let routes = generate_route_list(App);
     let options = state.options.clone();
     Router::new()

@@ -27,8 +27,18 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+static GLOBAL_STATE: std::sync::OnceLock<AppState> = std::sync::OnceLock::new();
+
+/// Registers the process-wide state (once, at start-up).
+pub fn set_global_state(state: AppState) {
+    let _ = GLOBAL_STATE.set(state);
+}
+
+/// The shared state. Normally from the reactive context; during server rendering a resource whose
+/// component was already replaced can still be polled after its owner is gone, and must not panic
+/// (a panic there leaves the page render waiting forever), so the process-wide copy is the fallback.
 pub fn state() -> AppState {
-    expect_context::<AppState>()
+    use_context::<AppState>().or_else(|| GLOBAL_STATE.get().cloned()).expect("AppState is registered at start-up")
 }
 
 pub fn cookie_from(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {

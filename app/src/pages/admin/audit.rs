@@ -11,6 +11,9 @@ use leptos_meta::Title;
 pub fn AuditPage() -> impl IntoView {
     let l = lang();
     let user = expect_context::<UserCtx>().0;
+    // Outside the Suspend below, so server and browser create it in the same order.
+    let before = RwSignal::new(None::<i64>);
+    let rows = Resource::new(move || before.get(), audit_recent);
     view! {
         <Title text=l.t("Log audit", "Audit log") />
         <h1>{l.t("Log audit", "Audit log")}</h1>
@@ -20,17 +23,15 @@ pub fn AuditPage() -> impl IntoView {
                 if !u.caps.is_admin_pemda() {
                     return view! { <NoAccess /> }.into_any();
                 }
-                view! { <AuditBody /> }.into_any()
+                view! { <AuditBody before=before rows=rows /> }.into_any()
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn AuditBody() -> impl IntoView {
+fn AuditBody(before: RwSignal<Option<i64>>, rows: Resource<Result<Vec<domain::model::AuditRow>, crate::error::AppError>>) -> impl IntoView {
     let l = lang();
-    let before = RwSignal::new(None::<i64>);
-    let rows = Resource::new(move || before.get(), audit_recent);
     let verify = ServerAction::<AuditVerify>::new();
     let pending = verify.pending();
     view! {

@@ -38,6 +38,13 @@ pub fn role_label(code: &str, l: Lang) -> &'static str {
 pub fn AdminHome() -> impl IntoView {
     let l = lang();
     let user = expect_context::<UserCtx>().0;
+    // Created here, outside any Suspend, so the server and the browser create them in the same order.
+    let save_opd = ServerAction::<SaveOpd>::new();
+    let grant = ServerAction::<GrantRole>::new();
+    let revoke = ServerAction::<RevokeRole>::new();
+    let opds = Resource::new(move || save_opd.version().get(), |_| list_opds());
+    let holders = Resource::new(move || (grant.version().get(), revoke.version().get()), |_| role_holders());
+    let data = AdminData { save_opd, grant, revoke, opds, holders };
     view! {
         <Title text=l.t("Administrasi", "Administration") />
         <h1>{l.t("Administrasi", "Administration")}</h1>
@@ -47,22 +54,27 @@ pub fn AdminHome() -> impl IntoView {
                 if !u.caps.is_admin_pemda() && u.caps.admin_opd_ids().is_empty() {
                     return view! { <NoAccess /> }.into_any();
                 }
-                view! { <AdminBody user=u /> }.into_any()
+                view! { <AdminBody user=u data=data /> }.into_any()
             })}
         </Suspense>
     }
 }
 
+#[derive(Clone, Copy)]
+struct AdminData {
+    save_opd: ServerAction<SaveOpd>,
+    grant: ServerAction<GrantRole>,
+    revoke: ServerAction<RevokeRole>,
+    opds: Resource<Result<Vec<Opd>, crate::error::AppError>>,
+    holders: Resource<Result<Vec<crate::api::admin::RoleHolder>, crate::error::AppError>>,
+}
+
 #[component]
-fn AdminBody(user: SessionUser) -> impl IntoView {
+fn AdminBody(user: SessionUser, data: AdminData) -> impl IntoView {
     let l = lang();
     let is_pemda = user.caps.is_admin_pemda();
     let mine = user.caps.admin_opd_ids();
-    let save_opd = ServerAction::<SaveOpd>::new();
-    let grant = ServerAction::<GrantRole>::new();
-    let revoke = ServerAction::<RevokeRole>::new();
-    let opds = Resource::new(move || save_opd.version().get(), |_| list_opds());
-    let holders = Resource::new(move || (grant.version().get(), revoke.version().get()), |_| role_holders());
+    let AdminData { save_opd, grant, revoke, opds, holders } = data;
     let editing = RwSignal::new(None::<Opd>);
     view! {
         <section class="card" aria-labelledby="h-opd">

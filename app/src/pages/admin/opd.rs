@@ -53,37 +53,42 @@ pub fn AdminOpdPage() -> impl IntoView {
         let q = query.read().get("tab").unwrap_or_default();
         Tab::ALL.into_iter().find(|t| t.code() == q).unwrap_or(Tab::Struktur)
     };
+    let access = move || {
+        let id = opd_id();
+        Suspend::new(async move {
+            let Ok(Some(u)) = user.await else { return ().into_any() };
+            // The server checks on every call; this only tells people without the right why the page is empty.
+            if !u.caps.is_admin_pemda() && !u.caps.admin_opd_ids().contains(&id) {
+                return view! { <NoAccess /> }.into_any();
+            }
+            ().into_any()
+        })
+    };
+    // The sections are built outside any Suspend so their resources are created in the same order on
+    // the server and in the browser.
     view! {
         <Title text=l.t("Kelola OPD", "Manage agency") />
-        <Suspense fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                let Ok(Some(u)) = user.await else { return ().into_any() };
+        <p><A href="/admin">{l.t("← Administrasi", "← Administration")}</A></p>
+        <h1>{l.t("Kelola OPD", "Manage agency")}</h1>
+        <Suspense fallback=|| ()>{access}</Suspense>
+        <nav class="tabs" aria-label=l.t("Bagian", "Sections")>
+            {move || {
                 let id = opd_id();
-                // The server checks again on every call; this only avoids showing forms to the wrong people.
-                if !u.caps.is_admin_pemda() && !u.caps.admin_opd_ids().contains(&id) {
-                    return view! { <NoAccess /> }.into_any();
-                }
-                view! {
-                    <p><A href="/admin">{l.t("← Administrasi", "← Administration")}</A></p>
-                    <h1>{l.t("Kelola OPD", "Manage agency")}</h1>
-                    <nav class="tabs" aria-label=l.t("Bagian", "Sections")>
-                        {Tab::ALL.into_iter().map(|t| {
-                            let href = format!("/admin/opd/{}?tab={}", id, t.code());
-                            view! { <A href=href attr:aria-current=move || (tab() == t).then_some("page")>{t.label(l)}</A> }
-                        }).collect_view()}
-                    </nav>
-                    {move || {
-                        let id = opd_id();
-                        match tab() {
-                            Tab::Struktur => view! { <Structure opd_id=id /> }.into_any(),
-                            Tab::Pegawai => view! { <Employees opd_id=id /> }.into_any(),
-                            Tab::Plt => view! { <ActingSection opd_id=id /> }.into_any(),
-                            Tab::Impor => view! { <ImportSection opd_id=id /> }.into_any(),
-                        }
-                    }}
-                }.into_any()
-            })}
-        </Suspense>
+                Tab::ALL.into_iter().map(|t| {
+                    let href = format!("/admin/opd/{}?tab={}", id, t.code());
+                    view! { <A href=href attr:aria-current=move || (tab() == t).then_some("page")>{t.label(l)}</A> }
+                }).collect_view()
+            }}
+        </nav>
+        {move || {
+            let id = opd_id();
+            match tab() {
+                Tab::Struktur => view! { <Structure opd_id=id /> }.into_any(),
+                Tab::Pegawai => view! { <Employees opd_id=id /> }.into_any(),
+                Tab::Plt => view! { <ActingSection opd_id=id /> }.into_any(),
+                Tab::Impor => view! { <ImportSection opd_id=id /> }.into_any(),
+            }
+        }}
     }
 }
 
