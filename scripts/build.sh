@@ -26,6 +26,19 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -n
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# Cargo identifies this project's crates by their path inside the workspace, so two checkouts sharing
+# one build cache would look up each other's results (and their source files) and could skip a needed
+# rebuild. When the cache was last used by another checkout, rebuild this project's own crates;
+# compiled dependencies are still reused.
+STAMP="$T/.eoffice-checkout"
+mkdir -p "$T"
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" != "$ROOT" ]; then
+  log "Build cache last used by $(cat "$STAMP"); rebuilding this checkout's crates"
+  cargo clean --release -p domain -p backend -p app -p server >/dev/null 2>&1 || true
+  cargo clean --profile wasm-release --target wasm32-unknown-unknown -p domain -p app >/dev/null 2>&1 || true
+fi
+echo "$ROOT" > "$STAMP"
+
 # 2. Browser part.
 log "Building the browser app (wasm, profile wasm-release)"
 cargo build --locked -p app --lib --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features hydrate

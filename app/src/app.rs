@@ -46,6 +46,8 @@ fn initial_lang() -> Lang {
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -59,6 +61,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Pages get a policy that allows only the scripts carrying this response's nonce (the hydration
+/// bootstrap and the serialised resources), so injected inline script cannot run.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let (Some(nonce), Some(resp)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else { return };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+         connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&policy) {
+        resp.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
     }
 }
 

@@ -23,6 +23,10 @@ test('the login page is served and readable without JavaScript', async ({ browse
   const page = await ctx.newPage();
   const res = await page.goto('/masuk');
   expect(res?.status()).toBe(200);
+  // Only scripts carrying this response's nonce may run.
+  const csp = res?.headers()['content-security-policy'] ?? '';
+  expect(csp).toMatch(/script-src 'self' 'nonce-[^']+' 'wasm-unsafe-eval'/);
+  expect(csp).not.toContain("script-src 'self' 'unsafe-inline'");
   await expect(page.getByRole('heading', { name: 'Masuk ke e-Office' })).toBeVisible();
   await expect(page.getByLabel('NIP atau email', { exact: true })).toBeVisible();
   // Protected pages send strangers to the login page.
