@@ -68,6 +68,8 @@ pub(crate) fn employee_from(r: &AnyRow) -> Result<Employee> {
 
 const OPD_COLS: &str = "id, pemda_id, name, short_name, code, address, phone, email, website, active";
 const EMP_COLS: &str = "id, pemda_id, opd_id, nip, name, email, phone, position_id, active";
+const UNIT_COLS: &str = "id, opd_id, parent_id, name, kind, code, sort_order";
+const POS_COLS: &str = "id, opd_id, unit_id, title, level";
 
 /// Input for creating or editing an employee (the admin form).
 #[derive(Clone, Debug, Default)]
@@ -275,7 +277,7 @@ impl Store {
     // ---------- Units ----------
 
     pub async fn list_units(&self, opd_id: &str) -> Result<Vec<Unit>> {
-        let rows = sqlx::query("SELECT id, opd_id, parent_id, name, kind, code, sort_order FROM unit WHERE opd_id = $1 ORDER BY sort_order, name")
+        let rows = sqlx::query(&format!("SELECT {UNIT_COLS} FROM unit WHERE opd_id = $1 ORDER BY sort_order, name"))
             .bind(opd_id)
             .fetch_all(&self.pool)
             .await?;
@@ -283,7 +285,7 @@ impl Store {
     }
 
     pub async fn get_unit(&self, id: &str) -> Result<Unit> {
-        let r = sqlx::query("SELECT id, opd_id, parent_id, name, kind, code, sort_order FROM unit WHERE id = $1")
+        let r = sqlx::query(&format!("SELECT {UNIT_COLS} FROM unit WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
@@ -379,7 +381,7 @@ impl Store {
     // ---------- Positions ----------
 
     pub async fn list_positions(&self, opd_id: &str) -> Result<Vec<Position>> {
-        let rows = sqlx::query("SELECT id, opd_id, unit_id, title, level FROM position WHERE opd_id = $1 ORDER BY level, title")
+        let rows = sqlx::query(&format!("SELECT {POS_COLS} FROM position WHERE opd_id = $1 ORDER BY level, title"))
             .bind(opd_id)
             .fetch_all(&self.pool)
             .await?;
@@ -387,7 +389,7 @@ impl Store {
     }
 
     pub async fn get_position(&self, id: &str) -> Result<Position> {
-        let r = sqlx::query("SELECT id, opd_id, unit_id, title, level FROM position WHERE id = $1")
+        let r = sqlx::query(&format!("SELECT {POS_COLS} FROM position WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
