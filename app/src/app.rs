@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::pages;
 use domain::Lang;
 use domain::model::SessionUser;
-use domain::roles::nav_items;
+use domain::roles::{NavItem, nav_items};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
@@ -97,6 +97,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/masuk") view=pages::login::LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=Shell ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::home::HomePage />
+                    <Route path=path!("surat-keluar") view=pages::letters::LettersPage />
+                    <Route path=path!("surat-keluar/baru") view=pages::letters::ComposePage />
+                    <Route path=path!("surat-keluar/:id") view=pages::letters::LetterPage />
+                    <Route path=path!("surat-keluar/:id/ubah") view=pages::letters::ComposePage />
+                    <Route path=path!("kotak-masuk") view=pages::letters::InboxPage />
+                    <Route path=path!("kotak-masuk/:id") view=pages::letters::InboxEntryPage />
                     <Route path=path!("organisasi") view=pages::org::OrgPage />
                     <Route path=path!("organisasi/:opd") view=pages::org::OrgPage />
                     <Route path=path!("profil") view=pages::profile::ProfilePage />
@@ -130,6 +136,8 @@ fn Shell() -> impl IntoView {
         menu_open.set(false);
     });
     let logout = ServerAction::<Logout>::new();
+    // Waiting and unread counts for the navigation, refreshed on every navigation.
+    let counts = Resource::new(move || location.pathname.get(), |_| crate::api::letters::letter_counts());
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
             #[cfg(feature = "hydrate")]
@@ -180,7 +188,7 @@ fn Shell() -> impl IntoView {
                 <Suspense fallback=|| view! { <Loading /> }>
                     {move || Suspend::new(async move {
                         match gate().await {
-                            Ok(u) => view! { <NavBody user=u /> }.into_any(),
+                            Ok(u) => view! { <NavBody user=u counts /> }.into_any(),
                             Err(v) => v,
                         }
                     })}
@@ -203,7 +211,7 @@ fn Shell() -> impl IntoView {
 
 /// Who is logged in and where they may go. Builds no resources.
 #[component]
-fn NavBody(user: SessionUser) -> impl IntoView {
+fn NavBody(user: SessionUser, counts: Resource<Result<domain::letter_view::Counts, AppError>>) -> impl IntoView {
     let l = lang();
     let first_position = user.positions.first().map(|p| match &p.acting_kind {
         Some(k) => format!("{} {}", domain::org::ActingKind::from_code(k).map(|a| a.prefix()).unwrap_or(""), p.title),
@@ -217,7 +225,20 @@ fn NavBody(user: SessionUser) -> impl IntoView {
         <ul>
             {nav_items(&user.caps)
                 .into_iter()
-                .map(|item| view! { <li><A href=item.href() exact=true>{item.label(l)}</A></li> })
+                .map(|item| {
+                    let badge = move || {
+                        Suspend::new(async move {
+                            let c = counts.await.ok()?;
+                            let (n, what) = match item {
+                                NavItem::KotakMasuk => (c.kotak_masuk_unread, l.t("belum dibaca", "unread")),
+                                NavItem::SuratKeluar => (c.perlu_paraf, l.t("perlu paraf", "to approve")),
+                                _ => return None,
+                            };
+                            (n > 0).then(|| view! { " " <span class="count" aria-label=format!("{n} {what}")>{n}</span> })
+                        })
+                    };
+                    view! { <li><A href=item.href() exact=matches!(item, NavItem::Beranda)>{item.label(l)}<Suspense fallback=|| ()>{badge}</Suspense></A></li> }
+                })
                 .collect_view()}
         </ul>
     }

@@ -3,7 +3,9 @@
 pub mod auth;
 pub mod error;
 pub mod import;
+pub mod render;
 pub mod seed;
+pub mod sign;
 pub mod store;
 
 pub use error::{BackendError, Result};

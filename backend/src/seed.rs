@@ -406,3 +406,42 @@ pub async fn bootstrap(store: &Store, b: &Bootstrap) -> Result<String> {
     tx.commit().await?;
     Ok(temp)
 }
+
+/// The starting list of archive classification codes (klasifikasi arsip) every new Pemda gets,
+/// in the shape of Permendagri 83/2022; each Pemda edits its own copy.
+pub const KLASIFIKASI: &[(&str, &str)] = &[
+    ("000", "Umum"),
+    ("000.1", "Ketatausahaan dan Kerumahtanggaan"),
+    ("000.1.1", "Telekomunikasi"),
+    ("000.1.2", "Perjalanan Dinas"),
+    ("000.1.3", "Rapat dan Pertemuan"),
+    ("000.2", "Perlengkapan"),
+    ("000.3", "Pengadaan Barang dan Jasa"),
+    ("000.4", "Perpustakaan"),
+    ("000.5", "Kearsipan"),
+    ("000.5.6.2", "Layanan Informasi Publik"),
+    ("000.6", "Persandian"),
+    ("000.7", "Perencanaan Pembangunan"),
+    ("000.8", "Organisasi dan Tata Laksana"),
+    ("000.9", "Penelitian, Pengkajian, dan Pengembangan"),
+    ("100", "Pemerintahan"),
+    ("100.1", "Otonomi Daerah"),
+    ("100.2", "Pemerintahan Desa"),
+    ("200", "Politik dan Kesatuan Bangsa"),
+    ("300", "Ketenteraman, Ketertiban Umum, dan Perlindungan Masyarakat"),
+    ("400", "Kesejahteraan Rakyat"),
+    ("400.3", "Pendidikan"),
+    ("400.7", "Kesehatan"),
+    ("400.14", "Hubungan Masyarakat dan Komunikasi Publik"),
+    ("500", "Perekonomian"),
+    ("500.12", "Komunikasi dan Informatika"),
+    ("500.12.1", "Aplikasi dan Layanan Elektronik (SPBE)"),
+    ("600", "Pekerjaan Umum dan Penataan Ruang"),
+    ("700", "Pengawasan"),
+    ("800", "Kepegawaian"),
+    ("800.1", "Pengadaan dan Pengembangan Pegawai"),
+    ("800.1.11", "Cuti"),
+    ("900", "Keuangan"),
+    ("900.1", "Anggaran"),
+];
+

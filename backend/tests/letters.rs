@@ -140,3 +140,151 @@ async fn concurrent_numbers_are_distinct_and_consecutive(store: Store) {
     tx.commit().await.unwrap();
 }
 dual_test!(concurrent_numbers_are_distinct_and_consecutive_t, concurrent_numbers_are_distinct_and_consecutive);
+
+async fn signing_delivers_to_the_other_opd_inbox(store: Store) {
+    use domain::letter_view::{ListFilter, ListTab};
+    seed_demo(&store).await.unwrap();
+    let staf = user(&store, "putri.ayu@bojonegorokab.go.id").await;
+    let kasi = user(&store, "eko.saputro@bojonegorokab.go.id").await;
+    let kabid = user(&store, "teguh.wibowo@bojonegorokab.go.id").await;
+    let kadis = user(&store, "bambang.sutrisno@bojonegorokab.go.id").await;
+    let bappeda_head = user(&store, "suharto.wijaya@bojonegorokab.go.id").await;
+    let bappeda = store.list_opds(&staf.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap().id;
+    let mut d = draft(&bappeda);
+    d.recipients.push(Recipient { role: "cc".into(), target_type: "employee".into(), target_id: Some(kabid.employee_id.clone()), name: "Kepala Bidang E-Government".into(), address: String::new() });
+    d.recipients.push(Recipient { role: "to".into(), target_type: "external".into(), target_id: None, name: "Direktur PT Contoh".into(), address: "Surabaya".into() });
+    let (id, _) = store.create_letter(&staf, None, "d-1", &d).await.unwrap();
+    // Lists: the drafter sees it in Draf, then in Dalam Proses; the Kasi in Perlu Paraf.
+    let f = ListFilter::default();
+    assert_eq!(store.list_letters(&staf, ListTab::Draf, &f, 1).await.unwrap().total, 1);
+    store.act_on_letter(&staf, None, &id, 1, Action::Submit).await.unwrap();
+    assert_eq!(store.list_letters(&staf, ListTab::DalamProses, &f, 1).await.unwrap().items[0].waiting_at.as_deref().map(|w| w.contains("Seksi")), Some(true));
+    let waiting = store.list_letters(&kasi, ListTab::PerluParaf, &f, 1).await.unwrap();
+    assert_eq!(waiting.total, 1);
+    assert_eq!(store.letter_counts(&kasi).await.unwrap().perlu_paraf, 1);
+    // Search by hal and by recipient; filters narrow.
+    let by = |q: &str| ListFilter { q: q.into(), ..Default::default() };
+    assert_eq!(store.list_letters(&kasi, ListTab::PerluParaf, &by("DATA PEMBANGUNAN"), 1).await.unwrap().total, 1);
+    assert_eq!(store.list_letters(&kasi, ListTab::PerluParaf, &by("bappeda"), 1).await.unwrap().total, 1);
+    assert_eq!(store.list_letters(&kasi, ListTab::PerluParaf, &by("tidak ada"), 1).await.unwrap().total, 0);
+    assert_eq!(store.list_letters(&kasi, ListTab::PerluParaf, &ListFilter { sifat: "rahasia".into(), ..Default::default() }, 1).await.unwrap().total, 0);
+    // A preview PDF is available to the reviewer before signing.
+    let (preview, _) = store.letter_pdf(&kasi, &id).await.unwrap();
+    assert!(preview.starts_with(b"%PDF-"));
+    store.act_on_letter(&kasi, None, &id, 1, Action::Approve).await.unwrap();
+    store.act_on_letter(&kabid, None, &id, 1, Action::Approve).await.unwrap();
+    assert_eq!(store.inbox_unread(&bappeda_head).await.unwrap(), 0);
+    store.act_on_letter(&kadis, None, &id, 1, Action::Sign).await.unwrap();
+    // The head of Bappeda finds it in the inbox at once, registered with an agenda number of Bappeda.
+    let inbox = store.inbox(&bappeda_head, "", false, 1).await.unwrap();
+    assert_eq!((inbox.total, inbox.unread), (1, 1));
+    assert_eq!(inbox.items[0].subject, "Permohonan data pembangunan");
+    assert_eq!(inbox.items[0].role, "to");
+    let opened = store.open_inbox_entry(&bappeda_head, &inbox.items[0].id).await.unwrap();
+    assert_eq!(opened.agenda_number, format!("1/{}", domain::time::wib_year(backend::now_ms())));
+    assert_eq!(opened.outgoing_letter_id.as_deref(), Some(id.as_str()));
+    assert_eq!(store.inbox_unread(&bappeda_head).await.unwrap(), 0, "opening is the read receipt");
+    assert!(store.work_events(&bappeda_head.employee_id, 0, i64::MAX).await.unwrap().iter().any(|e| e.0 == "incoming.read"));
+    // The tembusan recipient gets it marked as such; the addressee may read the signed PDF.
+    let cc = store.inbox(&kabid, "", false, 1).await.unwrap();
+    assert_eq!(cc.items.iter().map(|i| i.role.as_str()).collect::<Vec<_>>(), vec!["cc"]);
+    let (pdf, name) = store.letter_pdf(&bappeda_head, &id).await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-") && name.ends_with(".pdf"));
+    assert_eq!(store.list_letters(&staf, ListTab::Terkirim, &f, 1).await.unwrap().total, 1);
+    assert!(store.work_events(&kadis.employee_id, 0, i64::MAX).await.unwrap().iter().any(|e| e.0 == "letter.deliver"));
+    // The external copy is marked as sent by the drafter.
+    assert_eq!(store.act_on_letter(&staf, None, &id, 1, Action::MarkSent).await.unwrap(), LetterState::Sent);
+}
+dual_test!(signing_delivers_to_the_other_opd_inbox_t, signing_delivers_to_the_other_opd_inbox);
+
+async fn confidential_letters_stay_with_their_people(store: Store) {
+    use domain::letter_view::{ListFilter, ListTab};
+    seed_demo(&store).await.unwrap();
+    let staf = user(&store, "putri.ayu@bojonegorokab.go.id").await;
+    let kasi = user(&store, "eko.saputro@bojonegorokab.go.id").await;
+    let colleague = user(&store, "bayu.firmansyah@bojonegorokab.go.id").await;
+    let admin = user(&store, "agus.prasetyo@bojonegorokab.go.id").await;
+    let pemda_admin = user(&store, "arif.setiawan@bojonegorokab.go.id").await;
+    let tu = user(&store, "sri.wahyuni@bojonegorokab.go.id").await;
+    let bappeda = store.list_opds(&staf.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap().id;
+    let mut d = draft(&bappeda);
+    d.sifat = "rahasia".into();
+    d.subject = "Hasil audit internal".into();
+    let (id, _) = store.create_letter(&staf, None, "r-1", &d).await.unwrap();
+    store.act_on_letter(&staf, None, &id, 1, Action::Submit).await.unwrap();
+    assert!(store.letter_detail(&kasi, &id).await.is_ok(), "the chain sees it");
+    for outsider in [&colleague, &admin, &pemda_admin, &tu] {
+        assert_eq!(store.letter_detail(outsider, &id).await.unwrap_err().status(), 404, "{} must not see it", outsider.name);
+        assert!(store.letter_pdf(outsider, &id).await.is_err());
+        assert!(store.letter_diff(outsider, &id, 1, 1).await.is_err());
+        for tab in ListTab::ALL {
+            let found = store.list_letters(outsider, tab, &ListFilter { q: "audit".into(), ..Default::default() }, 1).await.unwrap();
+            assert_eq!(found.total, 0);
+        }
+    }
+    // A non-confidential letter of the OPD is visible to its records clerk once signed.
+    let mut open = draft(&bappeda);
+    open.subject = "Undangan terbuka".into();
+    let kabid = user(&store, "teguh.wibowo@bojonegorokab.go.id").await;
+    let kadis = user(&store, "bambang.sutrisno@bojonegorokab.go.id").await;
+    let (id2, _) = store.create_letter(&kabid, None, "r-2", &open).await.unwrap();
+    store.act_on_letter(&kabid, None, &id2, 1, Action::Submit).await.unwrap();
+    store.act_on_letter(&kadis, None, &id2, 1, Action::Sign).await.unwrap();
+    assert!(store.letter_detail(&tu, &id2).await.is_ok());
+    assert_eq!(store.list_letters(&tu, ListTab::Terkirim, &ListFilter::default(), 1).await.unwrap().total, 1);
+    assert_eq!(store.letter_detail(&colleague, &id2).await.unwrap_err().status(), 404);
+}
+dual_test!(confidential_letters_stay_with_their_people_t, confidential_letters_stay_with_their_people);
+
+async fn concurrent_signings_get_consecutive_numbers(store: Store) {
+    seed_demo(&store).await.unwrap();
+    let kabid = user(&store, "teguh.wibowo@bojonegorokab.go.id").await;
+    let kadis = user(&store, "bambang.sutrisno@bojonegorokab.go.id").await;
+    let bappeda = store.list_opds(&kabid.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap().id;
+    let mut ids = Vec::new();
+    for i in 0..40 {
+        let (id, _) = store.create_letter(&kabid, None, &format!("n-{i}"), &draft(&bappeda)).await.unwrap();
+        store.act_on_letter(&kabid, None, &id, 1, Action::Submit).await.unwrap();
+        ids.push(id);
+    }
+    let mut tasks = Vec::new();
+    for id in ids.clone() {
+        let (s, u) = (store.clone(), kadis.clone());
+        tasks.push(tokio::spawn(async move { s.act_on_letter(&u, None, &id, 1, Action::Sign).await.unwrap() }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), LetterState::Signed);
+    }
+    let mut seqs = Vec::new();
+    for id in &ids {
+        let n = store.get_letter(id).await.unwrap().number.unwrap();
+        seqs.push(n.split('/').nth(1).unwrap().parse::<i64>().unwrap());
+    }
+    seqs.sort();
+    assert_eq!(seqs, (1..=40).collect::<Vec<i64>>());
+    // Every delivery got its own agenda number in Bappeda.
+    let head = user(&store, "suharto.wijaya@bojonegorokab.go.id").await;
+    assert_eq!(store.inbox(&head, "", false, 1).await.unwrap().total, 40);
+}
+dual_test!(concurrent_signings_get_consecutive_numbers_t, concurrent_signings_get_consecutive_numbers);
+
+async fn bad_recipients_and_attachments_are_refused(store: Store) {
+    seed_demo(&store).await.unwrap();
+    let staf = user(&store, "putri.ayu@bojonegorokab.go.id").await;
+    let bappeda = store.list_opds(&staf.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap().id;
+    let mut d = draft(&bappeda);
+    d.recipients[0].target_id = Some("tidak-ada".into());
+    assert_eq!(store.check_recipients(&staf.pemda_id, &d).await.unwrap_err().status(), 422);
+    let (id, _) = store.create_letter(&staf, None, "a-1", &draft(&bappeda)).await.unwrap();
+    let fake = store.add_attachment(&staf, None, &id, "surat.pdf", b"MZ this is not a pdf".to_vec()).await.unwrap_err();
+    assert_eq!(fake.status(), 422);
+    assert!(fake.to_string().contains("PDF, PNG, atau JPEG"));
+    let ok = store.add_attachment(&staf, None, &id, "../../undangan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec()).await.unwrap();
+    assert_eq!((ok.name.as_str(), ok.content_type.as_str()), ("undangan.pdf", "application/pdf"));
+    let other = user(&store, "bayu.firmansyah@bojonegorokab.go.id").await;
+    assert_eq!(store.attachment(&other, &ok.id).await.unwrap_err().status(), 404);
+    assert_eq!(store.attachment(&staf, &ok.id).await.unwrap().2, "application/pdf");
+    store.remove_attachment(&staf, None, &ok.id).await.unwrap();
+    assert!(store.attachments_of(&id).await.unwrap().is_empty());
+}
+dual_test!(bad_recipients_and_attachments_are_refused_t, bad_recipients_and_attachments_are_refused);

@@ -116,7 +116,7 @@ impl NavItem {
     /// Modules present in this build. Letter, disposition, performance and dashboard modules are
     /// added by their own work items; until then their entries stay hidden rather than lead to empty pages.
     pub fn installed(self) -> bool {
-        matches!(self, NavItem::Beranda | NavItem::Organisasi | NavItem::Admin | NavItem::Profil)
+        matches!(self, NavItem::Beranda | NavItem::KotakMasuk | NavItem::SuratKeluar | NavItem::Organisasi | NavItem::Admin | NavItem::Profil)
     }
 
     /// Is this entry allowed for these capabilities (ignoring whether the module is installed)?
@@ -134,7 +134,7 @@ impl NavItem {
     pub fn href(self) -> &'static str {
         match self {
             NavItem::Beranda => "/",
-            NavItem::KotakMasuk => "/surat-masuk",
+            NavItem::KotakMasuk => "/kotak-masuk",
             NavItem::SuratKeluar => "/surat-keluar",
             NavItem::Disposisi => "/disposisi",
             NavItem::Kinerja => "/kinerja",

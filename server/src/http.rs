@@ -46,6 +46,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/bahasa/{lang}", get(switch_language))
         .route("/admin/opd/{opd}/pegawai.csv", get(export_employees))
+        .route("/surat-keluar/{id}/pdf", get(letter_pdf))
+        .route("/lampiran/{id}", get(attachment))
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = options.clone();
@@ -53,8 +55,65 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(protect))
+        // Attachments travel as base64 inside server-function calls: 10 MB of file is about 13.4 MB.
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+const BODY_LIMIT: usize = 15 * 1024 * 1024;
+
+/// The logged-in user of a plain (non-Leptos) route, or the response to send instead.
+async fn route_user(state: &AppState, headers: &axum::http::HeaderMap) -> Result<domain::model::SessionUser, Response> {
+    let unauth = || (StatusCode::UNAUTHORIZED, "Sesi Anda berakhir. Silakan masuk kembali.").into_response();
+    let Some(token) = cookie_from(headers, SESSION_COOKIE) else { return Err(unauth()) };
+    match session_for_token(&state.store, &token).await {
+        Ok(Some(u)) if !u.must_change_password => Ok(u),
+        Ok(_) => Err(unauth()),
+        Err(e) => Err((StatusCode::INTERNAL_SERVER_ERROR, e.user_message()).into_response()),
+    }
+}
+
+fn backend_error(e: backend::BackendError) -> Response {
+    (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.user_message()).into_response()
+}
+
+/// A file for the browser to show inline, with a safe download name.
+fn file_response(bytes: Vec<u8>, name: &str, content_type: &str) -> Response {
+    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{ascii}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The letter as PDF: the final document once signed, a marked preview before.
+async fn letter_pdf(State(state): State<AppState>, Path(id): Path<String>, req: Request<Body>) -> Response {
+    let user = match route_user(&state, req.headers()).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match state.store.letter_pdf(&user, &id).await {
+        Ok((pdf, name)) => file_response(pdf, &name, "application/pdf"),
+        Err(e) => backend_error(e),
+    }
+}
+
+async fn attachment(State(state): State<AppState>, Path(id): Path<String>, req: Request<Body>) -> Response {
+    let user = match route_user(&state, req.headers()).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match state.store.attachment(&user, &id).await {
+        Ok((bytes, name, ct)) => file_response(bytes, &name, &ct),
+        Err(e) => backend_error(e),
+    }
 }
 
 /// Refuses cross-site state-changing requests (the Origin check) and adds security headers.

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod letters;
 pub mod org;
 #[cfg(feature = "ssr")]
 pub mod ctx;

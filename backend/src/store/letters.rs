@@ -8,6 +8,7 @@ use domain::letter::{
 };
 use domain::model::SessionUser;
 use domain::org::PositionLevel;
+use crate::sign::{LetterSigner, SignCredentials};
 use serde_json::json;
 use sqlx::Row;
 
@@ -75,7 +76,7 @@ pub async fn next_number(tx: &mut WriteTx, opd_id: &str, kind: &str, year: i64) 
     Ok(r.try_get("last_value")?)
 }
 
-fn letter_from(r: &sqlx::any::AnyRow) -> Result<LetterRow> {
+pub(crate) fn letter_from(r: &sqlx::any::AnyRow) -> Result<LetterRow> {
     let chain: String = r.try_get("chain")?;
     let state: String = r.try_get("state")?;
     let step: i64 = r.try_get("step")?;
@@ -95,7 +96,7 @@ fn letter_from(r: &sqlx::any::AnyRow) -> Result<LetterRow> {
     })
 }
 
-const LETTER_COLS: &str = "id, opd_id, drafter_id, drafter_position_id, signer_position_id, chain, state, step, waiting_position_id, version, subject, sifat, number";
+pub(crate) const LETTER_COLS: &str = "id, opd_id, drafter_id, drafter_position_id, signer_position_id, chain, state, step, waiting_position_id, version, subject, sifat, number";
 
 fn waiting_for(state: LetterState, chain: &[String], signer: &str) -> Option<String> {
     match state {
@@ -135,7 +136,7 @@ impl Store {
             .ok_or_else(|| BackendError::invalid("Anda belum memiliki jabatan, sehingga belum dapat menyusun surat."))
     }
 
-    async fn head_position(&self, opd_id: &str) -> Result<String> {
+    pub async fn head_position(&self, opd_id: &str) -> Result<String> {
         let r = sqlx::query("SELECT id FROM position WHERE opd_id = $1 AND level = 1 ORDER BY id LIMIT 1")
             .bind(opd_id)
             .fetch_optional(&self.pool)
@@ -221,11 +222,13 @@ impl Store {
                 .execute(tx.conn())
                 .await?;
         }
+        let names: Vec<String> = draft.recipients.iter().filter(|r| r.role == "to").map(|r| r.name.trim().to_lowercase()).collect();
+        sqlx::query("UPDATE letter SET recipients_text = $1 WHERE id = $2").bind(names.join("; ")).bind(id).execute(tx.conn()).await?;
         Ok(())
     }
 
     /// Who may edit the text now: the drafter while it is theirs, or the reviewer/signer whose turn it is.
-    async fn may_edit(&self, user: &SessionUser, l: &LetterRow) -> bool {
+    pub(crate) async fn may_edit(&self, user: &SessionUser, l: &LetterRow) -> bool {
         if l.state.drafter_may_edit() {
             return l.drafter_id == user.employee_id;
         }
@@ -297,7 +300,7 @@ impl Store {
     }
 
     /// The role this user has on the letter right now, if any.
-    fn role_of(user: &SessionUser, l: &LetterRow) -> Option<(Role, Option<String>)> {
+    pub(crate) fn role_of(user: &SessionUser, l: &LetterRow) -> Option<(Role, Option<String>)> {
         let holds = |p: &str| user.positions.iter().any(|h| h.position_id == p);
         match l.state {
             LetterState::Review { step } if l.chain.get(step).is_some_and(|p| holds(p)) => Some((Role::Reviewer(step), l.chain.get(step).cloned())),
@@ -311,7 +314,49 @@ impl Store {
     /// Applies an action of the approval flow. `expected_version` guards against acting on a text
     /// that changed since the user looked at it.
     pub async fn act_on_letter(&self, user: &SessionUser, ip: Option<String>, id: &str, expected_version: i64, action: Action) -> Result<LetterState> {
+        self.act(user, ip, id, expected_version, action, &crate::sign::ApprovalOnly, &SignCredentials::default()).await
+    }
+
+    /// Signs a letter with the given signer: numbers it, renders it, has it signed, stores the final
+    /// document and delivers it to internal recipients, all in one transaction (a failure anywhere
+    /// leaves the letter waiting for signature and consumes no number).
+    pub async fn sign_letter(&self, user: &SessionUser, ip: Option<String>, id: &str, expected_version: i64, signer: &dyn LetterSigner, credentials: &SignCredentials) -> Result<LetterState> {
+        self.act(user, ip, id, expected_version, Action::Sign, signer, credentials).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn act(&self, user: &SessionUser, ip: Option<String>, id: &str, expected_version: i64, action: Action, signer: &dyn LetterSigner, credentials: &SignCredentials) -> Result<LetterState> {
         let actor = Actor::user(&user.employee_id, ip);
+        let stale = || BackendError::Conflict("Surat telah diubah orang lain sejak Anda membukanya. Muat ulang lalu periksa kembali.".into());
+        // Everything read through the pool is read before the transaction takes its connection and
+        // its locks: a transaction that waits for a second connection while holding a lock others
+        // queue behind can exhaust the pool (seen with many signings at once on PostgreSQL).
+        let pre = self.get_letter(id).await?;
+        if pre.version != expected_version {
+            return Err(stale());
+        }
+        let pre_role = Self::role_of(user, &pre).map(|r| r.0);
+        let mut submit_plan = None;
+        if matches!(action, Action::Submit) && pre_role == Some(Role::Drafter) {
+            let draft = self.letter_content(id, pre.version).await?;
+            draft.validate_for_submit().map_err(BackendError::Invalid)?;
+            self.check_recipients(&user.pemda_id, &draft).await?;
+            let superiors = self.superiors(&pre.opd_id).await?;
+            let signer = self.get_position(&pre.signer_position_id).await?;
+            let kind = LetterKind::from_code(&draft.kind).unwrap_or(LetterKind::SuratDinas);
+            let mode = sign_mode(kind, PositionLevel::from_code(signer.level).unwrap_or(PositionLevel::Staf)).map_err(|e| BackendError::invalid(e.to_string()))?;
+            let chain = derive_chain(&superiors, &pre.drafter_position_id, &pre.signer_position_id).map_err(|e| BackendError::invalid(e.to_string()))?;
+            submit_plan = Some((chain, if mode == domain::letter::SignMode::Head { "head" } else { "an" }));
+        }
+        let mut sign_plan = None;
+        if matches!(action, Action::Sign) && pre.state == LetterState::Signing && pre_role == Some(Role::Signer) {
+            let draft = self.letter_content(id, pre.version).await?;
+            self.check_recipients(&user.pemda_id, &draft).await?;
+            let opd = self.get_opd(&pre.opd_id).await?;
+            let pemda = self.get_pemda(&opd.pemda_id).await?;
+            let prepared = self.prepare_final(user, &pre, &draft).await?;
+            sign_plan = Some((draft, opd, pemda, prepared));
+        }
         let mut tx = self.begin_write().await?;
         let lock = if tx.kind() == super::DbKind::Postgres { " FOR UPDATE" } else { "" };
         let r = sqlx::query(&format!("SELECT {LETTER_COLS} FROM letter WHERE id = $1{lock}"))
@@ -320,27 +365,27 @@ impl Store {
             .await?
             .ok_or_else(|| BackendError::not_found("Surat tidak ditemukan."))?;
         let mut l = letter_from(&r)?;
-        if l.version != expected_version {
+        if l.version != expected_version || l.state != pre.state {
             return Err(BackendError::Conflict("Surat telah diubah orang lain sejak Anda membukanya. Muat ulang lalu periksa kembali.".into()));
         }
         let (role, acting_position) = Self::role_of(user, &l).ok_or_else(|| BackendError::Forbidden("Surat ini tidak sedang menunggu tindakan Anda.".into()))?;
         // The chain is derived from the organisation at submission and then frozen.
-        if matches!(action, Action::Submit) {
-            let draft = self.letter_content(id, l.version).await?;
-            draft.validate_for_submit().map_err(BackendError::Invalid)?;
-            let superiors = self.superiors(&l.opd_id).await?;
-            let signer = self.get_position(&l.signer_position_id).await?;
-            let kind = LetterKind::from_code(&draft.kind).unwrap_or(LetterKind::SuratDinas);
-            let mode = sign_mode(kind, PositionLevel::from_code(signer.level).unwrap_or(PositionLevel::Staf)).map_err(|e| BackendError::invalid(e.to_string()))?;
-            l.chain = derive_chain(&superiors, &l.drafter_position_id, &l.signer_position_id).map_err(|e| BackendError::invalid(e.to_string()))?;
+        if let (Action::Submit, Some((chain, mode))) = (&action, submit_plan) {
+            l.chain = chain;
             sqlx::query("UPDATE letter SET chain = $1, sign_mode = $2 WHERE id = $3")
                 .bind(l.chain.join(","))
-                .bind(if mode == domain::letter::SignMode::Head { "head" } else { "an" })
+                .bind(mode)
                 .bind(id)
                 .execute(tx.conn())
                 .await?;
         }
-        let next = transition(l.state, l.chain.len(), RestartPolicy::FromFirstReviewer, role, &action).map_err(|e| match e {
+        let restart: String = sqlx::query("SELECT p.restart_policy FROM pemda p JOIN opd o ON o.pemda_id = p.id WHERE o.id = $1")
+            .bind(&l.opd_id)
+            .fetch_one(tx.conn())
+            .await?
+            .try_get("restart_policy")?;
+        let restart = if restart == "returner" { RestartPolicy::FromReturner } else { RestartPolicy::FromFirstReviewer };
+        let next = transition(l.state, l.chain.len(), restart, role, &action).map_err(|e| match e {
             domain::letter::TransitionError::NotYourTurn => BackendError::Forbidden(e.to_string()),
             _ => BackendError::invalid(e.to_string()),
         })?;
@@ -349,9 +394,7 @@ impl Store {
         let mut number = None;
         if next == LetterState::Signed {
             // Numbering happens only at signing, inside the same transaction.
-            let draft = self.letter_content(id, l.version).await?;
-            let opd = self.get_opd(&l.opd_id).await?;
-            let pemda = self.get_pemda(&opd.pemda_id).await?;
+            let (draft, opd, pemda, prepared) = sign_plan.ok_or_else(stale)?;
             let now = now_ms();
             let year = domain::time::wib_year(now) as i64;
             let month = domain::time::civil_from_days(domain::time::wib_day(now)).1;
@@ -367,6 +410,7 @@ impl Store {
                 .bind(id)
                 .execute(tx.conn())
                 .await?;
+            self.finalise(&mut tx, user, &l, &draft, &n, now, prepared, signer, credentials).await?;
             number = Some(n);
         }
         sqlx::query("UPDATE letter SET state = $1, step = $2, waiting_position_id = $3, updated_ms = $4 WHERE id = $5")
@@ -409,24 +453,6 @@ impl Store {
         record_work(&mut tx, &user.employee_id, acting_position.as_deref(), &format!("letter.{action_code}"), "letter", id, &l.subject).await?;
         tx.commit().await?;
         Ok(next)
-    }
-
-    /// Letters waiting for any of these positions (the "Perlu Paraf" list), newest first, paged by time.
-    pub async fn letters_waiting_for(&self, position_ids: &[String], before_ms: Option<i64>, limit: i64) -> Result<Vec<LetterRow>> {
-        let mut out = Vec::new();
-        for p in position_ids {
-            let rows = sqlx::query(&format!("SELECT {LETTER_COLS} FROM letter WHERE waiting_position_id = $1 AND updated_ms < $2 ORDER BY updated_ms DESC LIMIT $3"))
-                .bind(p)
-                .bind(before_ms.unwrap_or(i64::MAX))
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
-            for r in &rows {
-                out.push(letter_from(r)?);
-            }
-        }
-        out.truncate(limit as usize);
-        Ok(out)
     }
 
     /// The approval history of a letter: (actor name, action, note, from, to, at_ms).

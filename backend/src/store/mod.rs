@@ -2,6 +2,9 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod delivery;
+pub mod inbox;
+pub mod letter_views;
 pub mod letters;
 pub mod org;
 

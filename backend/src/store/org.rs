@@ -153,6 +153,9 @@ impl Store {
             .bind(now_ms())
             .execute(tx.conn())
             .await?;
+        for (code, kname) in crate::seed::KLASIFIKASI {
+            sqlx::query("INSERT INTO klasifikasi (pemda_id, code, name) VALUES ($1, $2, $3)").bind(&id).bind(code).bind(kname).execute(tx.conn()).await?;
+        }
         tx.audit(actor, "pemda.create", "pemda", Some(&id), json!({ "name": name })).await?;
         Ok(id)
     }

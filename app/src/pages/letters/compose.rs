@@ -1,0 +1,581 @@
+//! Writing a letter: the form, the recipient picker, the body editor with a live preview,
+//! attachments, and autosave. Every save carries a fresh client id and the version it started from.
+
+use super::view::BodyView;
+use crate::api::letters::{ComposeOptions, get_compose_options, letter_action, remove_attachment, save_letter, search_directory};
+use crate::app::lang;
+use crate::components::{ErrorBox, Loading};
+use domain::letter::{LetterDraft, LetterKind, Recipient, Sifat, Urgency};
+use domain::letter_body::LetterBody;
+use domain::letter_view::{AttachmentInfo, DirectoryEntry, LetterDetail};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[derive(Clone, Debug, PartialEq)]
+enum SaveState {
+    Clean,
+    Dirty,
+    Saving,
+    Saved(i64),
+    Failed(String),
+    Conflict(String),
+}
+
+/// A client-generated id for one save: time plus randomness, unique enough to make resends idempotent.
+fn new_client_id() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let r1 = (js_sys::Math::random() * 1e15) as u64;
+        let r2 = (js_sys::Math::random() * 1e15) as u64;
+        format!("{:x}-{r1:x}{r2:x}", js_sys::Date::now() as u64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        String::new()
+    }
+}
+
+fn now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0
+    }
+}
+
+#[component]
+pub fn ComposePage() -> impl IntoView {
+    let l = lang();
+    let params = use_params_map();
+    let id = params.read_untracked().get("id").unwrap_or_default();
+    let options = Resource::new(|| (), |_| get_compose_options());
+    let existing = Resource::new(move || id.clone(), |id| async move {
+        if id.is_empty() { Ok(None) } else { crate::api::letters::get_letter_detail(id).await.map(Some) }
+    });
+    view! {
+        <Title text=l.t("Tulis surat", "Write a letter") />
+        <p><A href="/surat-keluar">{l.t("← Surat Keluar", "← Outgoing letters")}</A></p>
+        <Suspense fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                match (options.await, existing.await) {
+                    (Ok(o), Ok(e)) => view! { <ComposeForm options=o existing=e /> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl IntoView {
+    let l = lang();
+    let editable = existing.as_ref().map(|d| d.allowed.edit).unwrap_or(true);
+    let d = existing.as_ref().map(|d| d.draft.clone()).unwrap_or_else(|| LetterDraft {
+        kind: LetterKind::SuratDinas.code().into(),
+        klasifikasi: String::new(),
+        sifat: Sifat::Biasa.code().into(),
+        urgency: Urgency::Biasa.code().into(),
+        subject: String::new(),
+        attachment_count: 0,
+        signer_position_id: None,
+        recipients: vec![],
+        body: LetterBody::default(),
+    });
+    let letter_id = RwSignal::new(existing.as_ref().map(|d| d.id.clone()).unwrap_or_default());
+    let version = RwSignal::new(existing.as_ref().map(|d| d.version).unwrap_or(0));
+    let submittable = existing.as_ref().map(|d| d.allowed.submit).unwrap_or(true);
+    let kind = RwSignal::new(d.kind.clone());
+    let klas = RwSignal::new(d.klasifikasi.clone());
+    let sifat = RwSignal::new(d.sifat.clone());
+    let urgency = RwSignal::new(d.urgency.clone());
+    let subject = RwSignal::new(d.subject.clone());
+    let lampiran = RwSignal::new(d.attachment_count.to_string());
+    let signer = RwSignal::new(d.signer_position_id.clone().unwrap_or_default());
+    let recipients = RwSignal::new(d.recipients.clone());
+    let body = RwSignal::new(d.body.to_markup());
+    let attachments = RwSignal::new(existing.as_ref().map(|d| d.attachments.clone()).unwrap_or_default());
+    let state = RwSignal::new(SaveState::Clean);
+    let edits = RwSignal::new(0u64);
+    let saved_edits = RwSignal::new(0u64);
+    let saving = RwSignal::new(false);
+    let tick = RwSignal::new(0u64);
+    let want_submit = RwSignal::new(false);
+    let submit_error = RwSignal::new(None::<String>);
+    let go = RwSignal::new(None::<String>);
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(path) = go.get() {
+            navigate(&path, Default::default());
+        }
+    });
+
+    let build = move || LetterDraft {
+        kind: kind.get_untracked(),
+        klasifikasi: klas.get_untracked(),
+        sifat: sifat.get_untracked(),
+        urgency: urgency.get_untracked(),
+        subject: subject.get_untracked(),
+        attachment_count: lampiran.get_untracked().trim().parse().unwrap_or(-1),
+        signer_position_id: Some(signer.get_untracked()).filter(|s| !s.is_empty()),
+        recipients: recipients.get_untracked(),
+        body: LetterBody::from_markup(&body.get_untracked()),
+    };
+    let poke = move |ms: u64| {
+        set_timeout(move || tick.update(|t| *t += 1), std::time::Duration::from_millis(ms));
+    };
+    let changed = move || {
+        edits.update(|n| *n += 1);
+        if !matches!(state.get_untracked(), SaveState::Conflict(_)) {
+            state.set(SaveState::Dirty);
+        }
+        poke(1500);
+    };
+    let submit_now = move || {
+        let id = letter_id.get_untracked();
+        let v = version.get_untracked();
+        spawn_local(async move {
+            match letter_action(id.clone(), v, "submit".into(), String::new()).await {
+                Ok(_) => go.set(Some(format!("/surat-keluar/{id}"))),
+                Err(e) => submit_error.set(Some(e.message)),
+            }
+            want_submit.set(false);
+        });
+    };
+    let start_save = move || {
+        if saving.get_untracked() {
+            return;
+        }
+        let draft = build();
+        if let Err(msg) = draft.validate() {
+            state.set(SaveState::Failed(msg));
+            want_submit.set(false);
+            return;
+        }
+        saving.set(true);
+        state.set(SaveState::Saving);
+        let at_edit = edits.get_untracked();
+        let id = letter_id.get_untracked();
+        let base = version.get_untracked();
+        spawn_local(async move {
+            let res = save_letter(id, new_client_id(), base, draft).await;
+            saving.set(false);
+            match res {
+                Ok(r) if r.outcome == "conflict" => {
+                    saved_edits.set(edits.get_untracked());
+                    state.set(SaveState::Conflict(r.message));
+                    want_submit.set(false);
+                }
+                Ok(r) => {
+                    letter_id.set(r.id);
+                    version.set(r.version);
+                    saved_edits.set(at_edit);
+                    if edits.get_untracked() != at_edit {
+                        state.set(SaveState::Dirty);
+                        poke(800);
+                    } else {
+                        state.set(SaveState::Saved(now_ms()));
+                        if want_submit.get_untracked() {
+                            submit_now();
+                        }
+                    }
+                }
+                Err(e) => {
+                    state.set(SaveState::Failed(e.message));
+                    want_submit.set(false);
+                }
+            }
+        });
+    };
+    Effect::new(move |_| {
+        tick.track();
+        if edits.get_untracked() != saved_edits.get_untracked() && !matches!(state.get_untracked(), SaveState::Conflict(_)) {
+            start_save();
+        }
+    });
+    let on_submit = move || {
+        submit_error.set(None);
+        want_submit.set(true);
+        if edits.get_untracked() != saved_edits.get_untracked() || letter_id.get_untracked().is_empty() {
+            if letter_id.get_untracked().is_empty() {
+                edits.update(|n| *n += 1);
+            }
+            start_save();
+        } else {
+            submit_now();
+        }
+    };
+    let status_view = move || match state.get() {
+        SaveState::Clean => view! { <span class="muted">{l.t("Belum ada perubahan.", "No changes yet.")}</span> }.into_any(),
+        SaveState::Dirty => view! { <span class="muted">{l.t("Perubahan belum tersimpan…", "Unsaved changes…")}</span> }.into_any(),
+        SaveState::Saving => view! { <span class="muted">{l.t("Menyimpan…", "Saving…")}</span> }.into_any(),
+        SaveState::Saved(ms) => {
+            let t = if ms > 0 { domain::time::long_datetime(ms, l) } else { String::new() };
+            view! { <span class="ok">{format!("{} {t}", l.t("Tersimpan", "Saved"))}</span> }.into_any()
+        }
+        SaveState::Failed(m) => view! { <span class="danger">{format!("{} {m}", l.t("Belum tersimpan:", "Not saved:"))}</span> }.into_any(),
+        SaveState::Conflict(m) => view! { <span class="danger">{m}</span> }.into_any(),
+    };
+    let add_recipient = move |r: Recipient| {
+        let dup = recipients.with_untracked(|rs| rs.iter().any(|x| x.target_id.is_some() && x.target_id == r.target_id && x.role == r.role));
+        if !dup {
+            recipients.update(|rs| rs.push(r));
+            changed();
+        }
+    };
+    let klasifikasi = options.klasifikasi.clone();
+    let signers = options.signers.clone();
+    view! {
+        <h1>{move || if letter_id.get().is_empty() { l.t("Tulis surat", "Write a letter") } else { l.t("Ubah surat", "Edit letter") }}</h1>
+        {(!editable).then(|| view! { <p class="alert alert-info" role="status">{l.t("Surat ini sedang tidak dapat Anda ubah.", "You cannot edit this letter now.")}</p> })}
+        <p class="save-state" role="status" aria-live="polite">{status_view}</p>
+        <form class="form compose" on:submit=|ev| ev.prevent_default()>
+            <fieldset disabled=!editable>
+            <div class="grid-2">
+                <div>
+                    <label for="c-kind">{l.t("Jenis naskah", "Letter type")}</label>
+                    <select id="c-kind" on:change=move |ev| { kind.set(event_target_value(&ev)); changed(); }>
+                        {LetterKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=kind.get_untracked() == k.code()>{k.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div>
+                    <label for="c-klas">{l.t("Klasifikasi arsip", "Archive classification")}</label>
+                    <select id="c-klas" required on:change=move |ev| { klas.set(event_target_value(&ev)); changed(); }>
+                        <option value="" selected=klas.get_untracked().is_empty()>{l.t("— pilih kode —", "— choose a code —")}</option>
+                        {klasifikasi.into_iter().map(|(code, name)| {
+                            let sel = klas.get_untracked() == code;
+                            view! { <option value=code.clone() selected=sel>{format!("{code} — {name}")}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div>
+                    <label for="c-sifat">{l.t("Sifat", "Security class")}</label>
+                    <select id="c-sifat" on:change=move |ev| { sifat.set(event_target_value(&ev)); changed(); }>
+                        {Sifat::ALL.into_iter().map(|s| view! { <option value=s.code() selected=sifat.get_untracked() == s.code()>{s.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div>
+                    <label for="c-urg">{l.t("Tingkat urgensi", "Urgency")}</label>
+                    <select id="c-urg" on:change=move |ev| { urgency.set(event_target_value(&ev)); changed(); }>
+                        {Urgency::ALL.into_iter().map(|u| view! { <option value=u.code() selected=urgency.get_untracked() == u.code()>{u.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="span-2">
+                    <label for="c-hal">{l.t("Hal (perihal)", "Subject")}</label>
+                    <input id="c-hal" maxlength="300" required prop:value=move || subject.get()
+                        on:input=move |ev| { subject.set(event_target_value(&ev)); changed(); } />
+                </div>
+                <div>
+                    <label for="c-lamp">{l.t("Jumlah lampiran (berkas)", "Number of enclosures")}</label>
+                    <input id="c-lamp" type="number" min="0" max="100" inputmode="numeric" prop:value=move || lampiran.get()
+                        on:input=move |ev| { lampiran.set(event_target_value(&ev)); changed(); } />
+                </div>
+                <div>
+                    <label for="c-signer">{l.t("Penanda tangan", "Signer")}</label>
+                    <select id="c-signer" on:change=move |ev| { signer.set(event_target_value(&ev)); changed(); }>
+                        <option value="" selected=signer.get_untracked().is_empty()>{l.t("Kepala OPD (bawaan)", "Head of agency (default)")}</option>
+                        {signers.into_iter().filter(|(id, _)| Some(id) != options.head_position_id.as_ref()).map(|(id, title)| {
+                            let sel = signer.get_untracked() == id;
+                            view! { <option value=id.clone() selected=sel>{format!("a.n. — {title}")}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+
+            <h2 class="section-title">{l.t("Penerima", "Recipients")}</h2>
+            <RecipientList recipients role="to" title=l.t("Kepada (Yth.)", "To") on_change=Callback::new(move |_| changed()) />
+            <RecipientList recipients role="cc" title=l.t("Tembusan", "Copies (tembusan)") on_change=Callback::new(move |_| changed()) />
+            <RecipientPicker on_add=Callback::new(add_recipient) />
+
+            <h2 class="section-title">{l.t("Isi surat", "Body")}</h2>
+            <BodyEditor body on_change=Callback::new(move |_| changed()) />
+            </fieldset>
+        </form>
+
+        <Attachments letter_id attachments editable />
+
+        {move || submit_error.get().map(|m| view! { <div class="alert alert-error" role="alert"><p>{m}</p></div> })}
+        <div class="buttons sticky-actions">
+            <button class="btn" type="button" disabled=move || !editable || saving.get() on:click=move |_| { edits.update(|n| *n += 1); start_save(); }>
+                {l.t("Simpan draf", "Save draft")}
+            </button>
+            {submittable.then(|| view! {
+                <button class="btn btn-primary" type="button" disabled=move || !editable || want_submit.get() on:click=move |_| on_submit()>
+                    {move || if want_submit.get() { l.t("Mengajukan…", "Submitting…") } else { l.t("Ajukan untuk paraf", "Submit for approval") }}
+                </button>
+            })}
+            {move || (!letter_id.get().is_empty()).then(|| view! { <A href=format!("/surat-keluar/{}", letter_id.get()) attr:class="btn">{l.t("Lihat surat", "View letter")}</A> })}
+        </div>
+    }
+}
+
+#[component]
+fn RecipientList(recipients: RwSignal<Vec<Recipient>>, role: &'static str, title: &'static str, on_change: Callback<()>) -> impl IntoView {
+    let l = lang();
+    view! {
+        <div class="recipients">
+            <h3>{title}</h3>
+            {move || {
+                let rs: Vec<(usize, Recipient)> = recipients.get().into_iter().enumerate().filter(|(_, r)| r.role == role).collect();
+                if rs.is_empty() {
+                    view! { <p class="muted small">{l.t("Belum ada.", "None yet.")}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="chips">
+                            {rs.into_iter().map(|(i, r)| {
+                                let label = if r.address.is_empty() { r.name.clone() } else { format!("{} — {}", r.name, r.address) };
+                                let kind = match r.target_type.as_str() { "opd" => "OPD", "unit" => "Unit", "employee" => l.t("Pegawai", "Person"), _ => l.t("Luar", "External") };
+                                let aria = format!("{} {}", l.t("Hapus penerima", "Remove recipient"), r.name);
+                                view! {
+                                    <li class="chip">
+                                        <span class="badge">{kind}</span>" "{label}
+                                        <button type="button" class="btn-link danger" aria-label=aria
+                                            on:click=move |_| { recipients.update(|v| { if i < v.len() { v.remove(i); } }); on_change.run(()); }>"✕"</button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// Search-as-you-type over the directory (OPDs, units, people), plus free-text external recipients.
+#[component]
+fn RecipientPicker(on_add: Callback<Recipient>) -> impl IntoView {
+    let l = lang();
+    let role = RwSignal::new("to".to_string());
+    let q = RwSignal::new(String::new());
+    let results = RwSignal::new(Vec::<DirectoryEntry>::new());
+    let searching = RwSignal::new(false);
+    let search_error = RwSignal::new(None::<String>);
+    let ext_name = RwSignal::new(String::new());
+    let ext_addr = RwSignal::new(String::new());
+    let seq = RwSignal::new(0u64);
+    let run_search = move |text: String| {
+        seq.update(|s| *s += 1);
+        let mine = seq.get_untracked();
+        if text.trim().chars().count() < 2 {
+            results.set(vec![]);
+            return;
+        }
+        set_timeout(
+            move || {
+                if seq.get_untracked() != mine {
+                    return;
+                }
+                searching.set(true);
+                spawn_local(async move {
+                    let r = search_directory(text).await;
+                    if seq.get_untracked() == mine {
+                        searching.set(false);
+                        match r {
+                            Ok(v) => {
+                                search_error.set(None);
+                                results.set(v)
+                            }
+                            Err(e) => search_error.set(Some(e.message)),
+                        }
+                    }
+                });
+            },
+            std::time::Duration::from_millis(250),
+        );
+    };
+    view! {
+        <div class="picker card-inner">
+            <div class="picker-role" role="radiogroup" aria-label=l.t("Tambahkan sebagai", "Add as")>
+                <label class="check"><input type="radio" name="picker-role" value="to" checked on:change=move |_| role.set("to".into()) />{l.t("Penerima (Yth.)", "Addressee")}</label>
+                <label class="check"><input type="radio" name="picker-role" value="cc" on:change=move |_| role.set("cc".into()) />{l.t("Tembusan", "Copy")}</label>
+            </div>
+            <label for="picker-q">{l.t("Cari OPD, unit, atau pegawai", "Search agency, unit or person")}</label>
+            <input id="picker-q" type="search" autocomplete="off" placeholder=l.t("mis. Bappeda, Bidang Aplikasi, nama atau NIP", "e.g. Bappeda, a unit, a name or NIP")
+                aria-describedby="picker-count"
+                prop:value=move || q.get()
+                on:input=move |ev| { let v = event_target_value(&ev); q.set(v.clone()); run_search(v); } />
+            <p id="picker-count" class="muted small" aria-live="polite">
+                {move || if searching.get() { l.t("Mencari…", "Searching…").to_string() }
+                    else if q.get().trim().chars().count() >= 2 { format!("{} {}", results.get().len(), l.t("hasil", "results")) }
+                    else { l.t("Ketik paling sedikit 2 huruf.", "Type at least 2 letters.").to_string() }}
+            </p>
+            {move || search_error.get().map(|m| view! { <p class="danger small" role="alert">{m}</p> })}
+            <ul class="picker-results">
+                {move || results.get().into_iter().map(|e| {
+                    let entry = e.clone();
+                    let kind = match e.target_type.as_str() { "opd" => "OPD", "unit" => "Unit", _ => l.t("Pegawai", "Person") };
+                    view! {
+                        <li>
+                            <button type="button" class="picker-item" on:click=move |_| {
+                                on_add.run(Recipient { role: role.get_untracked(), target_type: entry.target_type.clone(), target_id: Some(entry.target_id.clone()), name: entry.name.clone(), address: String::new() });
+                                q.set(String::new());
+                                results.set(vec![]);
+                            }>
+                                <span class="badge">{kind}</span>" "<strong>{e.name.clone()}</strong>
+                                <span class="muted small">" — "{e.detail.clone()}</span>
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <details class="external">
+                <summary>{l.t("Penerima di luar sistem (instansi lain, masyarakat)", "Recipient outside the system")}</summary>
+                <div class="grid-2">
+                    <div><label for="ext-name">{l.t("Nama / jabatan penerima", "Recipient name / title")}</label>
+                        <input id="ext-name" maxlength="300" prop:value=move || ext_name.get() on:input=move |ev| ext_name.set(event_target_value(&ev)) /></div>
+                    <div><label for="ext-addr">{l.t("Alamat / tempat", "Address / place")}</label>
+                        <input id="ext-addr" maxlength="500" prop:value=move || ext_addr.get() on:input=move |ev| ext_addr.set(event_target_value(&ev)) /></div>
+                </div>
+                <button type="button" class="btn" disabled=move || ext_name.get().trim().is_empty() on:click=move |_| {
+                    on_add.run(Recipient { role: role.get_untracked(), target_type: "external".into(), target_id: None, name: ext_name.get_untracked().trim().to_string(), address: ext_addr.get_untracked().trim().to_string() });
+                    ext_name.set(String::new());
+                    ext_addr.set(String::new());
+                }>{l.t("Tambahkan penerima luar", "Add external recipient")}</button>
+            </details>
+        </div>
+    }
+}
+
+/// A plain textarea with chat-style marks (*tebal*, _miring_, lists, | tables |), toolbar buttons
+/// that insert them, and a live preview of the result.
+#[component]
+fn BodyEditor(body: RwSignal<String>, on_change: Callback<()>) -> impl IntoView {
+    let l = lang();
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    let wrap = move |before: &'static str, after: &'static str, placeholder: &'static str| {
+        #[cfg(feature = "hydrate")]
+        if let Some(el) = area.get_untracked() {
+            let text = el.value();
+            let chars: Vec<char> = text.chars().collect();
+            let utf16_to_char = |u: u32| -> usize {
+                let mut n = 0u32;
+                for (i, c) in chars.iter().enumerate() {
+                    if n >= u {
+                        return i;
+                    }
+                    n += c.len_utf16() as u32;
+                }
+                chars.len()
+            };
+            let s = utf16_to_char(el.selection_start().ok().flatten().unwrap_or(0));
+            let e = utf16_to_char(el.selection_end().ok().flatten().unwrap_or(0)).max(s);
+            let selected: String = chars[s..e].iter().collect();
+            let middle = if selected.is_empty() { placeholder.to_string() } else { selected };
+            let new_text: String = chars[..s].iter().collect::<String>() + before + &middle + after + &chars[e..].iter().collect::<String>();
+            el.set_value(&new_text);
+            body.set(new_text);
+            on_change.run(());
+            let _ = el.focus();
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (before, after, placeholder, area);
+    };
+    view! {
+        <div class="editor">
+            <div class="toolbar" role="toolbar" aria-label=l.t("Format teks", "Text format")>
+                <button type="button" class="btn" on:click=move |_| wrap("*", "*", "teks tebal")><strong>"B"</strong><span class="sr-only">{l.t(" Tebal", " Bold")}</span></button>
+                <button type="button" class="btn" on:click=move |_| wrap("_", "_", "teks miring")><em>"I"</em><span class="sr-only">{l.t(" Miring", " Italic")}</span></button>
+                <button type="button" class="btn" on:click=move |_| wrap("\n1. ", "\n2. ", "butir pertama")>{l.t("1. Daftar bernomor", "1. Numbered list")}</button>
+                <button type="button" class="btn" on:click=move |_| wrap("\n- ", "\n- ", "butir")>{l.t("• Daftar butir", "• Bulleted list")}</button>
+                <button type="button" class="btn" on:click=move |_| wrap("\n\n| No | Uraian | Keterangan |\n| 1 | ", " | |\n\n", "...")>{l.t("Tabel", "Table")}</button>
+            </div>
+            <label for="c-body" class="sr-only">{l.t("Isi surat", "Body")}</label>
+            <textarea id="c-body" node_ref=area rows="14" aria-describedby="c-body-help"
+                prop:value=move || body.get()
+                on:input=move |ev| { body.set(event_target_value(&ev)); on_change.run(()); }></textarea>
+            <p id="c-body-help" class="muted small">
+                {l.t("Pisahkan paragraf dengan baris kosong. *tebal*, _miring_, baris diawali \"1. \" untuk daftar bernomor, \"- \" untuk butir, dan \"| a | b |\" untuk tabel (baris pertama judul kolom).",
+                     "Separate paragraphs with a blank line. *bold*, _italic_, lines starting with \"1. \" for numbered lists, \"- \" for bullets, \"| a | b |\" for tables (first row is the header).")}
+            </p>
+            <details class="preview" open>
+                <summary>{l.t("Pratinjau isi", "Body preview")}</summary>
+                <div class="letter-body">{move || view! { <BodyView body=LetterBody::from_markup(&body.get()) /> }}</div>
+            </details>
+        </div>
+    }
+}
+
+#[component]
+fn Attachments(letter_id: RwSignal<String>, attachments: RwSignal<Vec<AttachmentInfo>>, editable: bool) -> impl IntoView {
+    let l = lang();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let on_file = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            if file.size() > domain::files::MAX_ATTACHMENT_BYTES as f64 {
+                error.set(Some(domain::files::FileError::TooLarge.to_string()));
+                return;
+            }
+            busy.set(true);
+            error.set(None);
+            spawn_local(async move {
+                let res = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                    Ok(buf) => {
+                        use base64::Engine;
+                        let bytes = js_sys::Uint8Array::new(&buf).to_vec();
+                        crate::api::letters::upload_attachment(letter_id.get_untracked(), file.name(), base64::engine::general_purpose::STANDARD.encode(bytes)).await.map_err(|e| e.message)
+                    }
+                    Err(_) => Err(l.t("Berkas tidak dapat dibaca.", "The file could not be read.").to_string()),
+                };
+                busy.set(false);
+                match res {
+                    Ok(a) => attachments.update(|v| v.push(a)),
+                    Err(m) => error.set(Some(m)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <section class="card" aria-labelledby="h-lampiran">
+            <h2 id="h-lampiran">{l.t("Berkas lampiran", "Attached files")}</h2>
+            {move || {
+                let items = attachments.get();
+                if items.is_empty() {
+                    view! { <p class="muted">{l.t("Belum ada berkas.", "No files yet.")}</p> }.into_any()
+                } else {
+                    view! { <ul class="plain">{items.into_iter().map(|a| {
+                        let id = a.id.clone();
+                        view! { <li>
+                            <a href=format!("/lampiran/{}", a.id) rel="external">{a.name.clone()}</a>
+                            <span class="muted small">{format!(" ({} KB)", (a.size + 1023) / 1024)}</span>
+                            {editable.then(|| view! { <button type="button" class="btn-link danger" on:click=move |_| {
+                                let id = id.clone();
+                                spawn_local(async move {
+                                    match remove_attachment(id.clone()).await {
+                                        Ok(()) => attachments.update(|v| v.retain(|x| x.id != id)),
+                                        Err(e) => error.set(Some(e.message)),
+                                    }
+                                });
+                            }>{l.t("Hapus", "Remove")}</button> })}
+                        </li> }
+                    }).collect_view()}</ul> }.into_any()
+                }
+            }}
+            {move || if letter_id.get().is_empty() {
+                view! { <p class="muted small">{l.t("Simpan draf terlebih dahulu untuk melampirkan berkas.", "Save the draft first to attach files.")}</p> }.into_any()
+            } else if editable {
+                view! {
+                    <label for="c-file">{l.t("Tambah berkas (PDF, PNG, JPEG; maks. 10 MB)", "Add a file (PDF, PNG, JPEG; max 10 MB)")}</label>
+                    <input id="c-file" type="file" accept="application/pdf,image/png,image/jpeg" disabled=move || busy.get() on:change=on_file />
+                }.into_any()
+            } else {
+                ().into_any()
+            }}
+            {move || busy.get().then(|| view! { <Loading /> })}
+            {move || error.get().map(|m| view! { <div class="alert alert-error" role="alert"><p>{m}</p></div> })}
+        </section>
+    }
+}

@@ -1,0 +1,207 @@
+//! One letter: where it is, the text, the PDF, the actions the user may take, the history with
+//! notes, and the differences between versions.
+
+use super::view::LetterSheet;
+use super::{kind_label, sifat_class, sifat_label, urgency_label};
+use crate::api::letters::{LetterAction, get_letter_detail, letter_diff};
+use crate::app::lang;
+use crate::components::{ErrorBox, Loading};
+use domain::letter_body::DiffLine;
+use domain::letter_view::LetterDetail;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn LetterPage() -> impl IntoView {
+    let l = lang();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let act = ServerAction::<LetterAction>::new();
+    let detail = Resource::new(move || (id(), act.version().get()), |(id, _)| get_letter_detail(id));
+    let diff_sel = RwSignal::new(None::<(i64, i64)>);
+    let diff = Resource::new(move || (id(), diff_sel.get()), |(id, sel)| async move {
+        match sel {
+            Some((a, b)) => letter_diff(id, a, b).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Title text=l.t("Surat", "Letter") />
+        <p><A href="/surat-keluar">{l.t("← Surat Keluar", "← Outgoing letters")}</A></p>
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <Detail d act diff_sel /> }.into_any(),
+                    Err(e) => view! { <h1>{l.t("Surat", "Letter")}</h1><ErrorBox error=e /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match diff.await {
+                    Ok(Some(d)) => view! {
+                        <section class="card" aria-labelledby="h-diff">
+                            <h2 id="h-diff">{format!("{} {} → {}", l.t("Perbedaan versi", "Differences between versions"), d.from, d.to)}</h2>
+                            <DiffView lines=d.header />
+                            <DiffView lines=d.body />
+                        </section>
+                    }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn DiffView(lines: Vec<DiffLine>) -> impl IntoView {
+    let l = lang();
+    if lines.iter().all(|x| matches!(x, DiffLine::Same(_))) {
+        return view! { <p class="muted small">{l.t("Tidak ada perubahan di bagian ini.", "No changes in this part.")}</p> }.into_any();
+    }
+    view! {
+        <ul class="diff">
+            {lines.into_iter().map(|x| match x {
+                DiffLine::Same(t) => view! { <li class="same">{t}</li> }.into_any(),
+                DiffLine::Removed(t) => view! { <li class="removed"><span class="sr-only">{l.t("Dihapus: ", "Removed: ")}</span><del>{t}</del></li> }.into_any(),
+                DiffLine::Added(t) => view! { <li class="added"><span class="sr-only">{l.t("Ditambahkan: ", "Added: ")}</span><ins>{t}</ins></li> }.into_any(),
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn Detail(d: LetterDetail, act: ServerAction<LetterAction>, diff_sel: RwSignal<Option<(i64, i64)>>) -> impl IntoView {
+    let l = lang();
+    let id = d.id.clone();
+    let version = d.version;
+    let a = d.allowed.clone();
+    let pdf_href = format!("/surat-keluar/{}/pdf", d.id);
+    let note = RwSignal::new(String::new());
+    let action_form = move |action: &'static str, label: &'static str, primary: bool| {
+        let id = id.clone();
+        view! {
+            <ActionForm action=act>
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="version" value=version.to_string() />
+                <input type="hidden" name="action" value=action />
+                <input type="hidden" name="note" value="" />
+                <button type="submit" class=if primary { "btn btn-primary" } else { "btn" } disabled=move || act.pending().get()>{label}</button>
+            </ActionForm>
+        }
+    };
+    let id_ret = d.id.clone();
+    let versions = d.versions.clone();
+    let has_actions = a.submit || a.approve || a.ret || a.sign || a.mark_sent || a.withdraw || a.edit;
+    view! {
+        <h1>{d.draft.subject.clone()}</h1>
+        <p class="meta-line">
+            <span class="badge state">{d.state_label.clone()}</span>" "
+            <span class=sifat_class(&d.draft.sifat)>{sifat_label(&d.draft.sifat)}</span>" "
+            <span class="badge">{kind_label(&d.draft.kind)}</span>" "
+            <span class="badge">{urgency_label(&d.draft.urgency)}</span>
+        </p>
+        <dl class="facts">
+            <dt>{l.t("Nomor", "Number")}</dt><dd class="letter-number">{d.number.clone().unwrap_or_else(|| l.t("belum bernomor", "not numbered yet").into())}</dd>
+            <dt>{l.t("Penyusun", "Drafter")}</dt><dd>{d.drafter_name.clone()}</dd>
+            <dt>{l.t("Penanda tangan", "Signer")}</dt><dd>{d.signer_title.clone()}</dd>
+            {d.signed_ms.map(|ms| view! { <dt>{l.t("Ditandatangani", "Signed")}</dt><dd>{domain::time::long_datetime(ms, l)}</dd> })}
+        </dl>
+
+        {has_actions.then(|| view! {
+            <section class="card actions-card" aria-labelledby="h-aksi">
+                <h2 id="h-aksi">{l.t("Tindakan", "Actions")}</h2>
+                <div class="buttons">
+                    {a.edit.then(|| view! { <A href=format!("/surat-keluar/{}/ubah", d.id) attr:class="btn">{l.t("Ubah isi", "Edit")}</A> })}
+                    {a.submit.then(|| action_form("submit", l.t("Ajukan untuk paraf", "Submit for approval"), true))}
+                    {a.approve.then(|| action_form("paraf", l.t("Setujui (paraf)", "Approve (paraf)"), true))}
+                    {a.sign.then(|| action_form("sign", l.t("Tandatangani", "Sign"), true))}
+                    {a.mark_sent.then(|| action_form("sent", l.t("Tandai sudah dikirim", "Mark as sent"), false))}
+                    {a.withdraw.then(|| action_form("withdraw", l.t("Tarik surat", "Withdraw"), false))}
+                </div>
+                {a.ret.then(|| view! {
+                    <ActionForm action=act attr:class="form return-form">
+                        <input type="hidden" name="id" value=id_ret.clone() />
+                        <input type="hidden" name="version" value=version.to_string() />
+                        <input type="hidden" name="action" value="return" />
+                        <label for="ret-note">{l.t("Catatan pengembalian (wajib)", "Note for returning (required)")}</label>
+                        <textarea id="ret-note" name="note" rows="3" required maxlength="2000" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                        <button type="submit" class="btn danger" disabled=move || act.pending().get() || note.get().trim().is_empty()>{l.t("Kembalikan ke penyusun", "Return to drafter")}</button>
+                    </ActionForm>
+                })}
+                {move || match act.value().get() {
+                    Some(Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
+                    Some(Ok(s)) => view! { <p class="alert alert-ok" role="status">{format!("{} {s}.", l.t("Berhasil. Status surat sekarang:", "Done. The letter is now:"))}</p> }.into_any(),
+                    None => ().into_any(),
+                }}
+            </section>
+        })}
+
+        <section class="card" aria-labelledby="h-posisi">
+            <h2 id="h-posisi">{l.t("Posisi surat", "Where the letter is")}</h2>
+            <ol class="chain">
+                {d.chain.iter().map(|c| {
+                    let mark = match c.status.as_str() { "done" => "✓", "current" => "●", _ => "○" };
+                    let status = match c.status.as_str() { "done" => l.t("selesai", "done"), "current" => l.t("sedang di sini", "here now"), _ => l.t("menunggu", "pending") };
+                    view! {
+                        <li class=format!("chain-{}", c.status) aria-current=(c.status == "current").then_some("step")>
+                            <span class="chain-mark" aria-hidden="true">{mark}</span>
+                            <span><strong>{c.position_title.clone()}</strong>{if c.is_signer { l.t(" (penanda tangan)", " (signer)") } else { "" }}
+                            <br/><span class="muted small">{c.holder.clone().unwrap_or_else(|| l.t("jabatan kosong", "vacant").into())}" · "{status}</span></span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+
+        <section class="card" aria-labelledby="h-naskah">
+            <h2 id="h-naskah">{l.t("Naskah", "Letter")}</h2>
+            <p><a class="btn" href=pdf_href rel="external" target="_blank">{if d.has_document { l.t("Unduh PDF", "Download PDF") } else { l.t("Pratinjau PDF", "Preview PDF") }}</a></p>
+            {(!d.conflicts.is_empty()).then(|| view! {
+                <p class="alert alert-error" role="alert">{format!("{} {:?}", l.t("Ada penyimpanan yang bertabrakan dan disimpan terpisah sebagai versi", "Conflicting saves were kept separately as versions"), d.conflicts)}</p>
+            })}
+            <LetterSheet draft=d.draft.clone() number=d.number.clone() opd_name=d.opd_name.clone() signer_title=d.signer_title.clone() />
+            {(!d.attachments.is_empty()).then(|| view! {
+                <h3>{l.t("Berkas lampiran", "Attached files")}</h3>
+                <ul class="plain">{d.attachments.iter().map(|a| view! { <li><a href=format!("/lampiran/{}", a.id) rel="external">{a.name.clone()}</a></li> }).collect_view()}</ul>
+            })}
+        </section>
+
+        <section class="card" aria-labelledby="h-riwayat">
+            <h2 id="h-riwayat">{l.t("Riwayat", "History")}</h2>
+            {if d.history.is_empty() {
+                view! { <p class="muted">{l.t("Belum diajukan.", "Not submitted yet.")}</p> }.into_any()
+            } else {
+                view! { <ol class="history">{d.history.iter().map(|h| view! {
+                    <li>
+                        <strong>{h.action_label.clone()}</strong>" — "{h.actor_name.clone()}
+                        {h.position_title.clone().map(|t| format!(" ({t})"))}
+                        <br/><span class="muted small">{domain::time::long_datetime(h.at_ms, l)}{format!(" · {} {}", l.t("versi", "version"), h.version)}</span>
+                        {(!h.note.is_empty()).then(|| view! { <blockquote class="note">{h.note.clone()}</blockquote> })}
+                    </li>
+                }).collect_view()}</ol> }.into_any()
+            }}
+        </section>
+
+        <section class="card" aria-labelledby="h-versi">
+            <h2 id="h-versi">{l.t("Versi", "Versions")}</h2>
+            <ul class="plain">
+                {versions.iter().map(|v| {
+                    let ver = v.version;
+                    view! {
+                        <li>
+                            {format!("{} {} — {} · {}", l.t("Versi", "Version"), v.version, v.author_name, domain::time::long_datetime(v.created_ms, l))}
+                            {v.conflict.then(|| view! { " " <span class="badge badge-warn">{l.t("bertabrakan", "conflict")}</span> })}
+                            {(ver > 1).then(|| view! { " " <button type="button" class="btn-link" on:click=move |_| diff_sel.set(Some((ver - 1, ver)))>
+                                {format!("{} {} ↔ {}", l.t("Bandingkan", "Compare"), ver - 1, ver)}</button> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,128 @@
+//! The Surat Keluar lists: Draf, Perlu Paraf, Dalam Proses, Terkirim; search, filters, paging.
+//! The filter form is a plain GET form, so it also works before the page has hydrated.
+
+use super::{kind_label, sifat_class, sifat_label};
+use crate::api::letters::list_letters;
+use crate::app::lang;
+use crate::components::{ErrorBox, Loading};
+use domain::letter::{LetterKind, Sifat};
+use domain::letter_view::{ListTab, PAGE_SIZE};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn LettersPage() -> impl IntoView {
+    let l = lang();
+    let query = use_query_map();
+    let get = move |k: &str| query.read().get(k).unwrap_or_default();
+    let tab = move || ListTab::from_code(&get("tab")).unwrap_or(ListTab::PerluParaf);
+    let page = move || get("hal").parse::<i64>().unwrap_or(1).max(1);
+    let data = Resource::new(
+        move || (tab(), get("q"), get("jenis"), get("sifat"), get("dari"), get("sampai"), page()),
+        |(t, q, k, s, f, to, p)| list_letters(t.code().to_string(), q, k, s, f, to, p),
+    );
+    let href_page = move |p: i64| {
+        let mut parts = vec![format!("tab={}", tab().code())];
+        for k in ["q", "jenis", "sifat", "dari", "sampai"] {
+            let v = get(k);
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", urlencode(&v)));
+            }
+        }
+        parts.push(format!("hal={p}"));
+        format!("/surat-keluar?{}", parts.join("&"))
+    };
+    view! {
+        <Title text=l.t("Surat Keluar", "Outgoing letters") />
+        <div class="page-head">
+            <h1>{l.t("Surat Keluar", "Outgoing letters")}</h1>
+            <A href="/surat-keluar/baru" attr:class="btn btn-primary">{l.t("+ Tulis surat", "+ Write a letter")}</A>
+        </div>
+        <nav class="tabs" aria-label=l.t("Daftar surat", "Letter lists")>
+            {ListTab::ALL.into_iter().map(|t| view! {
+                <A href=format!("/surat-keluar?tab={}", t.code()) attr:aria-current=move || (tab() == t).then_some("page")>{t.label(l)}</A>
+            }).collect_view()}
+        </nav>
+        <details class="filters" open=move || ["q", "jenis", "sifat", "dari", "sampai"].iter().any(|k| !get(k).is_empty())>
+            <summary>{l.t("Cari dan saring", "Search and filter")}</summary>
+            <Form method="GET" action="/surat-keluar" attr:class="form grid-2">
+                <input type="hidden" name="tab" prop:value=move || tab().code() />
+                <div class="span-2"><label for="f-q">{l.t("Cari hal, nomor, atau penerima", "Search subject, number or recipient")}</label>
+                    <input id="f-q" type="search" name="q" maxlength="200" prop:value=move || get("q") /></div>
+                <div><label for="f-jenis">{l.t("Jenis", "Type")}</label>
+                    <select id="f-jenis" name="jenis">
+                        <option value="">{l.t("Semua", "All")}</option>
+                        {LetterKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=move || get("jenis") == k.code()>{k.label()}</option> }).collect_view()}
+                    </select></div>
+                <div><label for="f-sifat">{l.t("Sifat", "Class")}</label>
+                    <select id="f-sifat" name="sifat">
+                        <option value="">{l.t("Semua", "All")}</option>
+                        {Sifat::ALL.into_iter().map(|s| view! { <option value=s.code() selected=move || get("sifat") == s.code()>{s.label()}</option> }).collect_view()}
+                    </select></div>
+                <div><label for="f-dari">{l.t("Dari tanggal", "From")}</label><input id="f-dari" type="date" name="dari" prop:value=move || get("dari") /></div>
+                <div><label for="f-sampai">{l.t("Sampai tanggal", "Until")}</label><input id="f-sampai" type="date" name="sampai" prop:value=move || get("sampai") /></div>
+                <div class="buttons span-2">
+                    <button type="submit" class="btn btn-primary">{l.t("Terapkan", "Apply")}</button>
+                    <A href=move || format!("/surat-keluar?tab={}", tab().code()) attr:class="btn">{l.t("Hapus saringan", "Clear")}</A>
+                </div>
+            </Form>
+        </details>
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! {
+                        <p class="empty" role="status">{match tab() {
+                            ListTab::Draf => l.t("Tidak ada draf. Mulai dengan \"Tulis surat\".", "No drafts. Start with \"Write a letter\"."),
+                            ListTab::PerluParaf => l.t("Tidak ada surat yang menunggu paraf atau tanda tangan Anda.", "Nothing is waiting for your approval or signature."),
+                            ListTab::DalamProses => l.t("Tidak ada surat Anda yang sedang diproses.", "None of your letters is in progress."),
+                            ListTab::Terkirim => l.t("Belum ada surat terkirim.", "No sent letters yet."),
+                        }}</p>
+                    }.into_any(),
+                    Ok(p) => {
+                        let pages = (p.total + PAGE_SIZE - 1) / PAGE_SIZE;
+                        view! {
+                            <p class="muted small" role="status">{format!("{} {}", p.total, l.t("surat", "letters"))}</p>
+                            <ul class="letter-list">
+                                {p.items.into_iter().map(|it| view! {
+                                    <li class="letter-item">
+                                        <A href=format!("/surat-keluar/{}", it.id)><strong>{it.subject.clone()}</strong></A>
+                                        <div class="meta-line small">
+                                            <span class="badge state">{it.state_label.clone()}</span>" "
+                                            <span class=sifat_class(&it.sifat)>{sifat_label(&it.sifat)}</span>" "
+                                            <span class="muted">{kind_label(&it.kind)}</span>
+                                            {it.number.clone().map(|n| view! { " · " <span class="letter-number">{n}</span> })}
+                                        </div>
+                                        <div class="muted small">
+                                            {format!("{} {} · {}", l.t("Oleh", "By"), it.drafter_name, domain::time::long_datetime(it.updated_ms, l))}
+                                            {(!it.recipients.is_empty()).then(|| format!(" · Yth. {}", it.recipients))}
+                                            {it.waiting_at.clone().map(|w| format!(" · {} {w}", l.t("menunggu di", "waiting at")))}
+                                        </div>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            {(pages > 1).then(|| view! {
+                                <nav class="pager" aria-label=l.t("Halaman", "Pages")>
+                                    {(p.page > 1).then(|| view! { <A href=href_page(p.page - 1) attr:class="btn">{l.t("‹ Sebelumnya", "‹ Previous")}</A> })}
+                                    <span>{format!("{} {} / {}", l.t("Halaman", "Page"), p.page, pages)}</span>
+                                    {(p.page < pages).then(|| view! { <A href=href_page(p.page + 1) attr:class="btn">{l.t("Berikutnya ›", "Next ›")}</A> })}
+                                </nav>
+                            })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

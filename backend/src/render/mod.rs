@@ -1,0 +1,68 @@
+//! Rendering of official letters (naskah dinas) to PDF in the layout readers expect:
+//! kop surat, head block, recipients, body, signature block, tembusan; A4, embedded fonts.
+//!
+//! The renderer takes plain, already-formatted strings: deciding what a letter says (dates in
+//! Indonesian, "a.n." lines, labels) belongs to the caller, so this module only lays out.
+
+use domain::letter_body::LetterBody;
+
+mod pdf;
+
+pub use pdf::render_letter;
+
+/// Everything printed on one letter.
+#[derive(Clone, Debug, Default)]
+pub struct LetterDocument {
+    /// First kop line, e.g. "PEMERINTAH KABUPATEN BOJONEGORO".
+    pub pemda_name: String,
+    /// Second kop line, e.g. "DINAS KOMUNIKASI DAN INFORMATIKA".
+    pub opd_name: String,
+    /// Kop address line(s), e.g. "Jalan Pahlawan No. 5, Bojonegoro 62111, Telepon (0353) 881826".
+    pub opd_address: String,
+    /// Logo for the left of the kop, PNG or JPEG bytes; the kop is centred without it.
+    pub logo: Option<Vec<u8>>,
+    /// Title printed centred under the kop for types that carry one ("NOTA DINAS", "SURAT TUGAS");
+    /// None for a Surat Dinas, whose head block starts directly.
+    pub title: Option<String>,
+    /// "000.5.6.2/15/412.208/2026"; None in a preview before signing (the space stays blank).
+    pub number: Option<String>,
+    /// "Biasa", "Rahasia", ...
+    pub sifat: String,
+    /// "-" or "1 (satu) berkas".
+    pub lampiran: String,
+    /// Hal / perihal.
+    pub hal: String,
+    /// "Bojonegoro, 28 November 2026"; in a preview before signing the date may be blank.
+    pub place_date: String,
+    /// Lines after "Yth.": one per addressee.
+    pub recipients: Vec<String>,
+    /// Line under the addressees, e.g. "di Tempat" or "di Bojonegoro".
+    pub recipient_place: String,
+    pub body: LetterBody,
+    pub signature: SignatureBlock,
+    /// Tembusan lines; the section is omitted when empty.
+    pub tembusan: Vec<String>,
+    /// Small print at the bottom of every page (e.g. the electronic-signature statement); optional.
+    pub footer_note: Option<String>,
+    /// Diagonal or header mark on every page for previews, e.g. "PRATINJAU - BELUM DITANDATANGANI".
+    pub watermark: Option<String>,
+}
+
+/// The signature block on the right under the body.
+#[derive(Clone, Debug, Default)]
+pub struct SignatureBlock {
+    /// Lines above the position, e.g. ["a.n. KEPALA DINAS KOMUNIKASI DAN INFORMATIKA"] or ["Plt."].
+    pub above: Vec<String>,
+    /// Position of the signer, e.g. "KEPALA DINAS KOMUNIKASI DAN INFORMATIKA" or "Sekretaris".
+    pub position: String,
+    /// Statement in the signing space, e.g. "Ditandatangani secara elektronik" or empty for a wet signature.
+    pub statement: Option<String>,
+    /// QR code image (PNG) drawn in the signing space, left of the statement; None leaves the space empty.
+    pub qr_png: Option<Vec<u8>>,
+    /// Signer's name with titles, printed bold and underlined.
+    pub name: String,
+    /// Rank line, e.g. "Pembina Utama Muda"; optional.
+    pub rank: Option<String>,
+    /// "NIP. 197203151998031004"
+    pub nip: String,
+}

@@ -1,0 +1,1045 @@
+//! PDF layout of a letter with krilla.
+//!
+//! The letter is laid out in two passes: first into pages of positioned drawing operations (so the
+//! total page count is known), then every page gets its page number, footer and watermark and is
+//! written out. Text is measured with the font's own advance widths (skrifa) and drawn glyph by
+//! glyph, so no shaping engine is compiled in; Latin text in Liberation Sans needs none. Every
+//! glyph carries the range of text it stands for, which krilla turns into ToUnicode maps: that is
+//! what keeps the text searchable and extractable (pdftotext, copy and paste, screen readers).
+//!
+//! Images: the logo and the QR code must be PNG or JPEG. Anything else, or bytes that fail to
+//! decode, is an error (`BackendError::Invalid`) rather than a silently missing logo or QR code,
+//! because a letter printed without its verification QR would look valid while it is not.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use domain::letter_body::{Block, Span};
+use krilla::color::{luma, rgb};
+use krilla::error::KrillaError;
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::Image;
+use krilla::metadata::Metadata;
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::{Document, SerializeSettings};
+use skrifa::MetadataProvider;
+use skrifa::instance::{LocationRef, Size as FontSize};
+
+use super::{LetterDocument, SignatureBlock};
+use crate::error::{BackendError, Result};
+
+// --- Page geometry (PDF points, 1 cm = 28.3465 pt) -------------------------------------------
+
+const CM: f32 = 28.346_457;
+const PAGE_W: f32 = 595.275_6; // A4
+const PAGE_H: f32 = 841.889_8;
+const MARGIN_LEFT: f32 = 2.5 * CM;
+const MARGIN_RIGHT: f32 = 2.0 * CM;
+const MARGIN_TOP: f32 = 1.5 * CM;
+/// Space kept free at the bottom of every page for the page number (the footer note adds to it).
+const MARGIN_BOTTOM: f32 = 1.6 * CM;
+const CONTENT_W: f32 = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT;
+const RIGHT: f32 = PAGE_W - MARGIN_RIGHT;
+/// Recipients and the signature block start here, on the right half of the text area.
+const RIGHT_HALF_X: f32 = MARGIN_LEFT + CONTENT_W / 2.0;
+
+const BODY_SIZE: f32 = 12.0;
+/// Line pitch relative to the font size; about Word's "single" spacing for Arial-like faces.
+const LINE_FACTOR: f32 = 1.15;
+const BODY_LINE: f32 = BODY_SIZE * LINE_FACTOR;
+const BLOCK_GAP: f32 = 4.0;
+/// Between the parts of a letter (head block, addressees, body, signature, tembusan).
+const SECTION_GAP: f32 = 0.75 * BODY_LINE;
+const PARA_INDENT: f32 = 1.25 * CM;
+const TABLE_SIZE: f32 = 11.0;
+const CELL_PAD_X: f32 = 4.0;
+const CELL_PAD_Y: f32 = 3.0;
+const GRID_WIDTH: f32 = 0.5;
+const LOGO_MAX: f32 = 2.4 * CM;
+const SIGN_SPACE: f32 = 3.0 * CM;
+const QR_SIZE: f32 = 2.5 * CM;
+const FOOTER_SIZE: f32 = 8.0;
+const PAGE_NO_SIZE: f32 = 9.0;
+/// Baseline of the page number, measured from the bottom edge of the page.
+const PAGE_NO_BASELINE_FROM_BOTTOM: f32 = 0.9 * CM;
+
+// --- Fonts ---------------------------------------------------------------------------------
+
+static REGULAR: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
+static BOLD: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf");
+static ITALIC: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Italic.ttf");
+static BOLD_ITALIC: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-BoldItalic.ttf");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Style {
+    Regular = 0,
+    Bold = 1,
+    Italic = 2,
+    BoldItalic = 3,
+}
+
+impl Style {
+    fn of(bold: bool, italic: bool) -> Style {
+        match (bold, italic) {
+            (false, false) => Style::Regular,
+            (true, false) => Style::Bold,
+            (false, true) => Style::Italic,
+            (true, true) => Style::BoldItalic,
+        }
+    }
+}
+
+/// One font face with the metrics layout needs, all normalised to 1 em.
+struct Face {
+    font: Font,
+    /// char -> (glyph id, advance); built once so measuring never touches the font tables again.
+    glyphs: HashMap<char, (u32, f32)>,
+    notdef_advance: f32,
+    ascent: f32,
+    descent: f32,
+    underline_offset: f32,
+    underline_thickness: f32,
+}
+
+impl Face {
+    fn load(data: &'static [u8]) -> Face {
+        // The fonts are compiled in and known to be valid; failing here is a build defect.
+        let font = Font::new(data.into(), 0).expect("embedded font must load");
+        let sk = skrifa::FontRef::new(data).expect("embedded font must parse");
+        let metrics = sk.metrics(FontSize::unscaled(), LocationRef::default());
+        let upem = f32::from(metrics.units_per_em.max(1));
+        let gm = sk.glyph_metrics(FontSize::unscaled(), LocationRef::default());
+        let adv = |gid: skrifa::GlyphId| gm.advance_width(gid).unwrap_or(0.0) / upem;
+        let glyphs = sk
+            .charmap()
+            .mappings()
+            .filter_map(|(cp, gid)| char::from_u32(cp).map(|c| (c, (gid.to_u32(), adv(gid)))))
+            .collect();
+        let underline = metrics.underline.unwrap_or(skrifa::metrics::Decoration { offset: -0.1 * upem, thickness: 0.07 * upem });
+        Face {
+            font,
+            glyphs,
+            notdef_advance: adv(skrifa::GlyphId::NOTDEF),
+            ascent: metrics.ascent / upem,
+            descent: -metrics.descent / upem,
+            underline_offset: -underline.offset / upem,
+            underline_thickness: underline.thickness / upem,
+        }
+    }
+
+    fn glyph(&self, c: char) -> (u32, f32) {
+        self.glyphs.get(&c).copied().unwrap_or((0, self.notdef_advance))
+    }
+
+    fn width(&self, text: &str, size: f32) -> f32 {
+        text.chars().map(|c| self.glyph(c).1).sum::<f32>() * size
+    }
+}
+
+static FACES: LazyLock<[Face; 4]> =
+    LazyLock::new(|| [Face::load(REGULAR), Face::load(BOLD), Face::load(ITALIC), Face::load(BOLD_ITALIC)]);
+
+fn face(style: Style) -> &'static Face {
+    &FACES[style as usize]
+}
+
+fn width(style: Style, size: f32, text: &str) -> f32 {
+    face(style).width(text, size)
+}
+
+/// Distance from the top of a line box to its baseline, centring the font's extent in the box.
+fn baseline_offset(size: f32, line_h: f32) -> f32 {
+    let f = face(Style::Regular);
+    let extent = (f.ascent + f.descent) * size;
+    (line_h - extent) / 2.0 + f.ascent * size
+}
+
+// --- Drawing operations --------------------------------------------------------------------
+
+#[derive(Clone, Copy)]
+enum Color {
+    Black,
+    Grey(u8),
+    Red,
+}
+
+enum Op {
+    /// Text on one baseline; `space_extra` widens every space (justification).
+    Text { x: f32, baseline: f32, style: Style, size: f32, text: String, space_extra: f32, color: Color },
+    /// Filled rectangle: kop rules, underlines.
+    Rule { x: f32, y: f32, w: f32, h: f32 },
+    /// Stroked straight line: table grid.
+    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32 },
+    Image { image: Image, x: f32, y: f32, w: f32, h: f32 },
+}
+
+#[derive(Default)]
+struct Page {
+    ops: Vec<Op>,
+}
+
+// --- Line breaking -------------------------------------------------------------------------
+
+/// A run of text in one style, as it ends up on a line.
+#[derive(Clone, Debug)]
+struct Frag {
+    style: Style,
+    text: String,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Line {
+    frags: Vec<Frag>,
+    width: f32,
+    /// Spaces between words, the ones justification widens.
+    spaces: usize,
+    /// Last line of a paragraph or ended by an explicit newline: never justified.
+    hard_end: bool,
+}
+
+impl Line {
+    fn push(&mut self, style: Style, text: &str) {
+        match self.frags.last_mut() {
+            Some(f) if f.style == style => f.text.push_str(text),
+            _ => self.frags.push(Frag { style, text: text.to_string() }),
+        }
+    }
+    fn is_empty(&self) -> bool {
+        self.frags.is_empty()
+    }
+}
+
+enum Token {
+    Word(Vec<Frag>),
+    Space(Style),
+    Newline,
+}
+
+/// Splits styled text into words (which may change style mid-word, e.g. "**penting**,"), spaces
+/// and explicit line breaks.
+fn tokenize(runs: &[(Style, &str)]) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut word: Vec<Frag> = Vec::new();
+    let flush = |word: &mut Vec<Frag>, out: &mut Vec<Token>| {
+        if !word.is_empty() {
+            out.push(Token::Word(std::mem::take(word)));
+        }
+    };
+    for &(style, text) in runs {
+        for c in text.chars() {
+            match c {
+                '\n' => {
+                    flush(&mut word, &mut out);
+                    out.push(Token::Newline);
+                }
+                // Non-breaking space stays inside the word; other whitespace separates words.
+                c if c.is_whitespace() && c != '\u{a0}' => {
+                    flush(&mut word, &mut out);
+                    out.push(Token::Space(style));
+                }
+                c if c.is_control() || c == '\u{ad}' => {}
+                c => match word.last_mut() {
+                    Some(f) if f.style == style => f.text.push(c),
+                    _ => word.push(Frag { style, text: c.to_string() }),
+                },
+            }
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// Greedy line breaking. `first` is the width of the first line, `rest` of the others (first-line
+/// indents and hanging labels). Words wider than a whole line are cut between characters so that
+/// nothing ever runs off the page.
+fn wrap(runs: &[(Style, &str)], size: f32, first: f32, rest: f32) -> Vec<Line> {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut cur = Line::default();
+    let mut pending_space: Option<Style> = None;
+    let limit = |lines: &Vec<Line>| if lines.is_empty() { first } else { rest };
+    for token in tokenize(runs) {
+        match token {
+            Token::Newline => {
+                cur.hard_end = true;
+                lines.push(std::mem::take(&mut cur));
+                pending_space = None;
+            }
+            Token::Space(style) => {
+                if !cur.is_empty() {
+                    pending_space.get_or_insert(style);
+                }
+            }
+            Token::Word(frags) => {
+                let w: f32 = frags.iter().map(|f| width(f.style, size, &f.text)).sum();
+                let sw = pending_space.map_or(0.0, |s| width(s, size, " "));
+                if !cur.is_empty() && cur.width + sw + w > limit(&lines) + 0.01 {
+                    lines.push(std::mem::take(&mut cur));
+                    pending_space = None;
+                }
+                if cur.is_empty() && w > limit(&lines) + 0.01 {
+                    // Cut the over-long word into pieces that each fill a line.
+                    for f in frags {
+                        for c in f.text.chars() {
+                            let cw = face(f.style).glyph(c).1 * size;
+                            if !cur.is_empty() && cur.width + cw > limit(&lines) + 0.01 {
+                                lines.push(std::mem::take(&mut cur));
+                            }
+                            let mut buf = [0u8; 4];
+                            cur.push(f.style, c.encode_utf8(&mut buf));
+                            cur.width += cw;
+                        }
+                    }
+                    continue;
+                }
+                if let Some(s) = pending_space.take() {
+                    cur.push(s, " ");
+                    cur.width += sw;
+                    cur.spaces += 1;
+                }
+                for f in &frags {
+                    cur.push(f.style, &f.text);
+                }
+                cur.width += w;
+            }
+        }
+    }
+    if !cur.is_empty() || lines.is_empty() || lines.last().is_some_and(|l| l.hard_end) {
+        lines.push(cur);
+    }
+    if let Some(last) = lines.last_mut() {
+        last.hard_end = true;
+    }
+    lines
+}
+
+fn wrap_plain(style: Style, size: f32, text: &str, w: f32) -> Vec<Line> {
+    wrap(&[(style, text)], size, w, w)
+}
+
+fn span_runs(spans: &[Span]) -> Vec<(Style, &str)> {
+    spans.iter().map(|s| (Style::of(s.bold, s.italic), s.text.as_str())).collect()
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Align {
+    Left,
+    Center,
+    Right,
+    Justify,
+}
+
+// --- Layout --------------------------------------------------------------------------------
+
+struct Layout {
+    pages: Vec<Page>,
+    /// Top of the next line box on the current page.
+    y: f32,
+    /// Lowest y content may reach on every page.
+    bottom: f32,
+}
+
+impl Layout {
+    fn new(bottom: f32) -> Layout {
+        Layout { pages: vec![Page::default()], y: MARGIN_TOP, bottom }
+    }
+
+    fn page(&mut self) -> &mut Page {
+        self.pages.last_mut().expect("layout always has a page")
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Page::default());
+        self.y = MARGIN_TOP;
+    }
+
+    fn at_page_top(&self) -> bool {
+        self.y <= MARGIN_TOP + 0.01
+    }
+
+    /// Starts a new page unless `h` more points fit on this one. A fresh page takes anything: a
+    /// block taller than a page is then split by its own line-by-line checks.
+    fn ensure(&mut self, h: f32) {
+        if self.y + h > self.bottom + 0.01 && !self.at_page_top() {
+            self.new_page();
+        }
+    }
+
+    /// Vertical space between blocks; dropped at the top of a page.
+    fn gap(&mut self, h: f32) {
+        if !self.at_page_top() {
+            self.y += h;
+        }
+    }
+
+    fn text(&mut self, x: f32, baseline: f32, style: Style, size: f32, text: &str) {
+        if !text.is_empty() {
+            self.page().ops.push(Op::Text {
+                x,
+                baseline,
+                style,
+                size,
+                text: text.to_string(),
+                space_extra: 0.0,
+                color: Color::Black,
+            });
+        }
+    }
+
+    /// Draws one laid-out line whose box starts at the current y, then moves below it.
+    fn line(&mut self, line: &Line, x: f32, w: f32, size: f32, line_h: f32, align: Align) {
+        self.ensure(line_h);
+        let baseline = self.y + baseline_offset(size, line_h);
+        let (mut cx, extra) = match align {
+            Align::Left => (x, 0.0),
+            Align::Center => (x + (w - line.width) / 2.0, 0.0),
+            Align::Right => (x + w - line.width, 0.0),
+            Align::Justify if !line.hard_end && line.spaces > 0 => (x, ((w - line.width) / line.spaces as f32).max(0.0)),
+            Align::Justify => (x, 0.0),
+        };
+        for f in &line.frags {
+            let fw = width(f.style, size, &f.text) + extra * f.text.matches(' ').count() as f32;
+            self.page().ops.push(Op::Text {
+                x: cx,
+                baseline,
+                style: f.style,
+                size,
+                text: f.text.clone(),
+                space_extra: extra,
+                color: Color::Black,
+            });
+            cx += fw;
+        }
+        self.y += line_h;
+    }
+
+    fn lines(&mut self, lines: &[Line], x: f32, w: f32, size: f32, align: Align) {
+        for l in lines {
+            self.line(l, x, w, size, size * LINE_FACTOR, align);
+        }
+    }
+
+    /// Text whose first line starts at `x_first` and whose other lines hang at `x_rest`; all end
+    /// at `right`.
+    fn hanging(&mut self, runs: &[(Style, &str)], size: f32, x_first: f32, x_rest: f32, right: f32, align: Align) {
+        let lines = wrap(runs, size, right - x_first, right - x_rest);
+        for (i, l) in lines.iter().enumerate() {
+            let x = if i == 0 { x_first } else { x_rest };
+            self.line(l, x, right - x, size, size * LINE_FACTOR, align);
+        }
+    }
+
+    /// Underlines the line just drawn (after any page break it caused).
+    fn underline_last(&mut self, x: f32, w: f32, style: Style, size: f32, line_h: f32) {
+        let baseline = self.y - line_h + baseline_offset(size, line_h);
+        let f = face(style);
+        let h = (f.underline_thickness * size).max(0.5);
+        self.page().ops.push(Op::Rule { x, y: baseline + f.underline_offset * size - h / 2.0, w, h });
+    }
+}
+
+// --- Sections ------------------------------------------------------------------------------
+
+fn load_image(bytes: &[u8], what: &str, interpolate: bool) -> Result<Image> {
+    let data: krilla::Data = bytes.to_vec().into();
+    let img = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Image::from_png(data, interpolate)
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Image::from_jpeg(data, interpolate)
+    } else {
+        Err("not a PNG or JPEG file".into())
+    };
+    img.map_err(|e| {
+        tracing::warn!(error = %e, "unreadable {what} image");
+        BackendError::invalid(format!("Gambar {what} tidak dapat dibaca (harus berkas PNG atau JPEG yang utuh)."))
+    })
+}
+
+/// Size in points of an image fitted into a `max_w` x `max_h` box, keeping its aspect ratio.
+fn fit(image: &Image, max_w: f32, max_h: f32) -> (f32, f32) {
+    let (pw, ph) = image.size();
+    let (pw, ph) = (pw.max(1) as f32, ph.max(1) as f32);
+    let scale = (max_w / pw).min(max_h / ph);
+    (pw * scale, ph * scale)
+}
+
+fn kop(l: &mut Layout, doc: &LetterDocument, logo: Option<Image>) {
+    let top = l.y;
+    let logo_box = logo.as_ref().map(|img| fit(img, LOGO_MAX, LOGO_MAX));
+    // The text stays centred on the page and keeps clear of the logo on both sides.
+    let side = logo_box.map_or(0.0, |(w, _)| w + 0.3 * CM);
+    let (tx, tw) = (MARGIN_LEFT + side, CONTENT_W - 2.0 * side);
+    let mut text_lines: Vec<(Line, f32)> = Vec::new();
+    for (style, size, text) in
+        [(Style::Bold, 14.0, &doc.pemda_name), (Style::Bold, 16.0, &doc.opd_name), (Style::Regular, 10.0, &doc.opd_address)]
+    {
+        if !text.trim().is_empty() {
+            text_lines.extend(wrap_plain(style, size, text, tw).into_iter().map(|ln| (ln, size)));
+        }
+    }
+    let text_h: f32 = text_lines.iter().map(|(_, s)| s * LINE_FACTOR).sum();
+    let kop_h = text_h.max(logo_box.map_or(0.0, |(_, h)| h));
+    if let (Some(img), Some((w, h))) = (logo, logo_box) {
+        let y = top + (kop_h - h) / 2.0;
+        l.page().ops.push(Op::Image { image: img, x: MARGIN_LEFT, y, w, h });
+    }
+    l.y = top + (kop_h - text_h) / 2.0;
+    for (ln, size) in &text_lines {
+        l.line(ln, tx, tw, *size, size * LINE_FACTOR, Align::Center);
+    }
+    l.y = top + kop_h + 4.0;
+    // The customary double rule: thick over thin.
+    let y = l.y;
+    l.page().ops.push(Op::Rule { x: MARGIN_LEFT, y, w: CONTENT_W, h: 2.25 });
+    l.page().ops.push(Op::Rule { x: MARGIN_LEFT, y: y + 3.75, w: CONTENT_W, h: 0.75 });
+    l.y += 4.5 + 12.0;
+}
+
+fn title(l: &mut Layout, title: &str) {
+    let lines = wrap_plain(Style::Bold, BODY_SIZE, title, CONTENT_W);
+    for ln in &lines {
+        l.line(ln, MARGIN_LEFT, CONTENT_W, BODY_SIZE, BODY_LINE, Align::Center);
+        let x = MARGIN_LEFT + (CONTENT_W - ln.width) / 2.0;
+        l.underline_last(x, ln.width, Style::Bold, BODY_SIZE, BODY_LINE);
+    }
+    l.y += BODY_LINE;
+}
+
+fn head_block(l: &mut Layout, doc: &LetterDocument) {
+    // The date line keeps its place even when blank (a preview before signing).
+    for ln in &wrap_plain(Style::Regular, BODY_SIZE, &doc.place_date, CONTENT_W / 2.0) {
+        l.line(ln, RIGHT_HALF_X, CONTENT_W / 2.0, BODY_SIZE, BODY_LINE, Align::Right);
+    }
+    let labels = ["Nomor", "Sifat", "Lampiran", "Hal"];
+    let label_w = labels.iter().map(|s| width(Style::Regular, BODY_SIZE, s)).fold(0.0, f32::max) + 12.0;
+    let colon_x = MARGIN_LEFT + label_w;
+    let value_x = colon_x + width(Style::Regular, BODY_SIZE, ": ") + 2.0;
+    // Values wrap before the page's right part, as on typed letters.
+    let value_right = MARGIN_LEFT + CONTENT_W * 0.62;
+    let values = [doc.number.as_deref().unwrap_or(""), &doc.sifat, &doc.lampiran, &doc.hal];
+    for (label, value) in labels.iter().zip(values) {
+        l.ensure(BODY_LINE);
+        let baseline = l.y + baseline_offset(BODY_SIZE, BODY_LINE);
+        l.text(MARGIN_LEFT, baseline, Style::Regular, BODY_SIZE, label);
+        l.text(colon_x, baseline, Style::Regular, BODY_SIZE, ":");
+        if value.trim().is_empty() {
+            l.y += BODY_LINE;
+        } else {
+            l.hanging(&[(Style::Regular, value)], BODY_SIZE, value_x, value_x, value_right, Align::Left);
+        }
+    }
+}
+
+fn addressees(l: &mut Layout, doc: &LetterDocument) {
+    let x = RIGHT_HALF_X;
+    let yth = "Yth.";
+    let text_x = x + width(Style::Regular, BODY_SIZE, "Yth. ");
+    l.ensure(BODY_LINE);
+    let baseline = l.y + baseline_offset(BODY_SIZE, BODY_LINE);
+    l.text(x, baseline, Style::Regular, BODY_SIZE, yth);
+    let recipients: Vec<&String> = doc.recipients.iter().filter(|r| !r.trim().is_empty()).collect();
+    if recipients.is_empty() {
+        l.y += BODY_LINE;
+    }
+    if recipients.len() == 1 {
+        l.hanging(&[(Style::Regular, recipients[0])], BODY_SIZE, text_x, text_x, RIGHT, Align::Left);
+    } else {
+        let labels: Vec<String> = (1..=recipients.len()).map(|i| format!("{i}.")).collect();
+        let num_w = labels.iter().map(|s| width(Style::Regular, BODY_SIZE, s)).fold(0.0, f32::max) + 5.0;
+        for (label, r) in labels.iter().zip(recipients) {
+            l.ensure(BODY_LINE);
+            let baseline = l.y + baseline_offset(BODY_SIZE, BODY_LINE);
+            l.text(text_x, baseline, Style::Regular, BODY_SIZE, label);
+            l.hanging(&[(Style::Regular, r)], BODY_SIZE, text_x + num_w, text_x + num_w, RIGHT, Align::Left);
+        }
+    }
+    if !doc.recipient_place.trim().is_empty() {
+        l.hanging(&[(Style::Regular, &doc.recipient_place)], BODY_SIZE, text_x, text_x, RIGHT, Align::Left);
+    }
+}
+
+fn list(l: &mut Layout, items: &[Vec<Span>], numbered: bool) {
+    let labels: Vec<String> =
+        (1..=items.len()).map(|i| if numbered { format!("{i}.") } else { "\u{2022}".to_string() }).collect();
+    let label_w = labels.iter().map(|s| width(Style::Regular, BODY_SIZE, s)).fold(0.0, f32::max);
+    let label_x = MARGIN_LEFT;
+    let text_x = label_x + (label_w + 8.0).max(0.75 * CM);
+    for (label, item) in labels.iter().zip(items) {
+        let lines = wrap(&span_runs(item), BODY_SIZE, RIGHT - text_x, RIGHT - text_x);
+        for (j, ln) in lines.iter().enumerate() {
+            l.ensure(BODY_LINE);
+            if j == 0 {
+                let baseline = l.y + baseline_offset(BODY_SIZE, BODY_LINE);
+                l.text(label_x, baseline, Style::Regular, BODY_SIZE, label);
+            }
+            l.line(ln, text_x, RIGHT - text_x, BODY_SIZE, BODY_LINE, Align::Justify);
+        }
+    }
+}
+
+/// Column widths proportional to content: each column wants its longest cell on one line; when
+/// the table is too wide, every column keeps at least its longest word (up to a fair share) and
+/// the rest is shared by how much more each would like.
+fn column_widths(rows: &[Vec<String>], cols: usize, avail: f32) -> Vec<f32> {
+    let style_of = |r: usize| if r == 0 { Style::Bold } else { Style::Regular };
+    let mut natural = vec![0.0f32; cols];
+    let mut minimum = vec![0.0f32; cols];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate().take(cols) {
+            let st = style_of(r);
+            let nat = cell.lines().map(|ln| width(st, TABLE_SIZE, ln)).fold(0.0, f32::max);
+            let word = cell.split_whitespace().map(|w| width(st, TABLE_SIZE, w)).fold(0.0, f32::max);
+            natural[c] = natural[c].max(nat + 2.0 * CELL_PAD_X);
+            minimum[c] = minimum[c].max(word + 2.0 * CELL_PAD_X);
+        }
+    }
+    let fair = avail / cols as f32;
+    for c in 0..cols {
+        natural[c] = natural[c].max(3.0 * CELL_PAD_X);
+        minimum[c] = minimum[c].min(fair).min(natural[c]);
+    }
+    let total: f32 = natural.iter().sum();
+    if total <= avail {
+        return natural.iter().map(|w| w * avail / total).collect();
+    }
+    let min_total: f32 = minimum.iter().sum();
+    let want: f32 = natural.iter().zip(&minimum).map(|(n, m)| n - m).sum();
+    natural
+        .iter()
+        .zip(&minimum)
+        .map(|(n, m)| if want > 0.0 { m + (avail - min_total) * (n - m) / want } else { avail / cols as f32 })
+        .collect()
+}
+
+fn table(l: &mut Layout, rows: &[Vec<String>]) {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    if cols == 0 {
+        return;
+    }
+    let widths = column_widths(rows, cols, CONTENT_W);
+    let mut edges = vec![MARGIN_LEFT];
+    for w in &widths {
+        edges.push(edges.last().copied().unwrap_or(MARGIN_LEFT) + w);
+    }
+    let line_h = TABLE_SIZE * LINE_FACTOR;
+    let wrapped: Vec<Vec<Vec<Line>>> = rows
+        .iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let st = if r == 0 { Style::Bold } else { Style::Regular };
+            (0..cols)
+                .map(|c| {
+                    let text = row.get(c).map(String::as_str).unwrap_or("");
+                    wrap_plain(st, TABLE_SIZE, text, widths[c] - 2.0 * CELL_PAD_X)
+                })
+                .collect()
+        })
+        .collect();
+    let row_h = |cells: &Vec<Vec<Line>>| cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * line_h + 2.0 * CELL_PAD_Y;
+    let header_h = row_h(&wrapped[0]);
+
+    // Draws lines [from, from + n) of every cell of one row as one band of the grid.
+    let band = |l: &mut Layout, cells: &Vec<Vec<Line>>, from: usize, n: usize| {
+        let top = l.y;
+        let h = n as f32 * line_h + 2.0 * CELL_PAD_Y;
+        for (c, lines) in cells.iter().enumerate() {
+            l.y = top + CELL_PAD_Y;
+            for ln in lines.iter().skip(from).take(n) {
+                let baseline = l.y + baseline_offset(TABLE_SIZE, line_h);
+                let mut x = edges[c] + CELL_PAD_X;
+                for f in &ln.frags {
+                    l.text(x, baseline, f.style, TABLE_SIZE, &f.text);
+                    x += width(f.style, TABLE_SIZE, &f.text);
+                }
+                l.y += line_h;
+            }
+        }
+        let (left, right) = (edges[0], edges[cols]);
+        let ops = &mut l.page().ops;
+        ops.push(Op::Line { x1: left, y1: top, x2: right, y2: top, width: GRID_WIDTH });
+        ops.push(Op::Line { x1: left, y1: top + h, x2: right, y2: top + h, width: GRID_WIDTH });
+        for &x in &edges {
+            ops.push(Op::Line { x1: x, y1: top, x2: x, y2: top + h, width: GRID_WIDTH });
+        }
+        l.y = top + h;
+    };
+
+    // The header never ends a page alone: it needs room for the first body row too.
+    let first_h = wrapped.get(1).map_or(0.0, row_h);
+    l.ensure(header_h + first_h.min(l.bottom - MARGIN_TOP - header_h));
+    let header_lines = wrapped[0].iter().map(Vec::len).max().unwrap_or(1);
+    band(l, &wrapped[0], 0, header_lines);
+    let page_room = l.bottom - MARGIN_TOP;
+    for cells in wrapped.iter().skip(1) {
+        let total = cells.iter().map(Vec::len).max().unwrap_or(1);
+        let h = row_h(cells);
+        if l.y + h > l.bottom + 0.01 && header_h + h <= page_room {
+            // The row moves whole to the next page, under a repeated header.
+            l.new_page();
+            band(l, &wrapped[0], 0, header_lines);
+        }
+        // Rows taller than a page are split between lines, each part under a repeated header.
+        let mut from = 0;
+        while from < total {
+            let fit = ((l.bottom - l.y - 2.0 * CELL_PAD_Y) / line_h).floor().max(0.0) as usize;
+            if fit == 0 {
+                l.new_page();
+                band(l, &wrapped[0], 0, header_lines);
+                continue;
+            }
+            let n = fit.min(total - from);
+            band(l, cells, from, n);
+            from += n;
+        }
+    }
+}
+
+/// `keep` is the height of what follows the body (gap and signature): the last lines of a final
+/// paragraph go to the next page with the signature rather than leave it alone there.
+fn body(l: &mut Layout, blocks: &[Block], keep: f32) {
+    for (i, block) in blocks.iter().enumerate() {
+        let last = i + 1 == blocks.len();
+        // Tables get more air than text blocks, which already have their line spacing.
+        let is_table = |b: Option<&Block>| matches!(b, Some(Block::Table(_)));
+        if i > 0 {
+            l.gap(if is_table(Some(block)) || is_table(blocks.get(i - 1)) { 2.0 * BLOCK_GAP } else { BLOCK_GAP });
+        }
+        match block {
+            Block::Paragraph(spans) => {
+                let runs = span_runs(spans);
+                let lines = wrap(&runs, BODY_SIZE, CONTENT_W - PARA_INDENT, CONTENT_W);
+                let keep_from = lines.len().saturating_sub(2);
+                for (j, ln) in lines.iter().enumerate() {
+                    if last && j == keep_from {
+                        l.ensure((lines.len() - j) as f32 * BODY_LINE + keep);
+                    }
+                    let indent = if j == 0 { PARA_INDENT } else { 0.0 };
+                    l.line(ln, MARGIN_LEFT + indent, CONTENT_W - indent, BODY_SIZE, BODY_LINE, Align::Justify);
+                }
+            }
+            Block::Numbered(items) => list(l, items, true),
+            Block::Bulleted(items) => list(l, items, false),
+            Block::Table(rows) => table(l, rows),
+        }
+    }
+}
+
+/// The signature block, measured before it is placed so the end of the body can keep it company.
+struct Signature {
+    top: Vec<Line>,
+    statement: Vec<Line>,
+    statement_x: f32,
+    space_h: f32,
+    qr: Option<Image>,
+    name: Vec<Line>,
+    bottom: Vec<Line>,
+}
+
+const STATEMENT_SIZE: f32 = 9.0;
+
+impl Signature {
+    fn new(sig: &SignatureBlock, qr: Option<Image>) -> Signature {
+        let w = RIGHT - RIGHT_HALF_X;
+        let mut top: Vec<Line> = Vec::new();
+        for a in sig.above.iter().filter(|a| !a.trim().is_empty()) {
+            top.extend(wrap_plain(Style::Regular, BODY_SIZE, a, w));
+        }
+        if !sig.position.trim().is_empty() {
+            top.extend(wrap_plain(Style::Regular, BODY_SIZE, &sig.position, w));
+        }
+        let statement_x = if qr.is_some() { RIGHT_HALF_X + QR_SIZE + 0.3 * CM } else { RIGHT_HALF_X };
+        let statement = sig
+            .statement
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| wrap_plain(Style::Italic, STATEMENT_SIZE, s, RIGHT - statement_x))
+            .unwrap_or_default();
+        let statement_h = statement.len() as f32 * STATEMENT_SIZE * LINE_FACTOR;
+        let mut bottom: Vec<Line> = Vec::new();
+        if let Some(rank) = sig.rank.as_deref().filter(|r| !r.trim().is_empty()) {
+            bottom.extend(wrap_plain(Style::Regular, BODY_SIZE, rank, w));
+        }
+        if !sig.nip.trim().is_empty() {
+            bottom.extend(wrap_plain(Style::Regular, BODY_SIZE, &sig.nip, w));
+        }
+        Signature {
+            top,
+            statement,
+            statement_x,
+            space_h: SIGN_SPACE.max(statement_h + 6.0),
+            qr,
+            name: wrap_plain(Style::Bold, BODY_SIZE, &sig.name, w),
+            bottom,
+        }
+    }
+
+    fn height(&self) -> f32 {
+        (self.top.len() + self.name.len() + self.bottom.len()) as f32 * BODY_LINE + self.space_h
+    }
+
+    fn draw(self, l: &mut Layout) {
+        let x = RIGHT_HALF_X;
+        let w = RIGHT - x;
+        // The block is never split across pages.
+        l.ensure(self.height());
+        l.lines(&self.top, x, w, BODY_SIZE, Align::Left);
+        let space_top = l.y;
+        if let Some(img) = self.qr {
+            let (qw, qh) = fit(&img, QR_SIZE, QR_SIZE);
+            l.page().ops.push(Op::Image { image: img, x, y: space_top + (self.space_h - qh) / 2.0, w: qw, h: qh });
+        }
+        let statement_h = self.statement.len() as f32 * STATEMENT_SIZE * LINE_FACTOR;
+        l.y = space_top + (self.space_h - statement_h) / 2.0;
+        l.lines(&self.statement, self.statement_x, RIGHT - self.statement_x, STATEMENT_SIZE, Align::Left);
+        l.y = space_top + self.space_h;
+        for ln in &self.name {
+            l.line(ln, x, w, BODY_SIZE, BODY_LINE, Align::Left);
+            l.underline_last(x, ln.width, Style::Bold, BODY_SIZE, BODY_LINE);
+        }
+        l.lines(&self.bottom, x, w, BODY_SIZE, Align::Left);
+    }
+}
+
+fn tembusan(l: &mut Layout, lines: &[String]) {
+    let lines: Vec<&String> = lines.iter().filter(|t| !t.trim().is_empty()).collect();
+    if lines.is_empty() {
+        return;
+    }
+    // The heading never stays behind alone at the foot of a page.
+    l.ensure(2.0 * BODY_LINE);
+    let baseline = l.y + baseline_offset(BODY_SIZE, BODY_LINE);
+    l.text(MARGIN_LEFT, baseline, Style::Regular, BODY_SIZE, "Tembusan:");
+    l.y += BODY_LINE;
+    if lines.len() == 1 {
+        l.hanging(&[(Style::Regular, lines[0])], BODY_SIZE, MARGIN_LEFT, MARGIN_LEFT, RIGHT, Align::Left);
+        return;
+    }
+    let labels: Vec<String> = (1..=lines.len()).map(|i| format!("{i}.")).collect();
+    let num_w = labels.iter().map(|s| width(Style::Regular, BODY_SIZE, s)).fold(0.0, f32::max) + 5.0;
+    for (label, t) in labels.iter().zip(lines) {
+        l.ensure(BODY_LINE);
+        let baseline = l.y + baseline_offset(BODY_SIZE, BODY_LINE);
+        l.text(MARGIN_LEFT, baseline, Style::Regular, BODY_SIZE, label);
+        l.hanging(&[(Style::Regular, t)], BODY_SIZE, MARGIN_LEFT + num_w, MARGIN_LEFT + num_w, RIGHT, Align::Left);
+    }
+}
+
+/// Page furniture added once the page count is known: the preview mark at the top, the footer
+/// note and the page number at the bottom.
+fn furniture(doc: &LetterDocument, footer: &[Line], index: usize, count: usize) -> Vec<Op> {
+    let mut ops = Vec::new();
+    if let Some(mark) = doc.watermark.as_deref().filter(|m| !m.trim().is_empty()) {
+        let w = width(Style::Bold, PAGE_NO_SIZE, mark);
+        ops.push(Op::Text {
+            x: (PAGE_W - w) / 2.0,
+            baseline: MARGIN_TOP - 0.45 * CM,
+            style: Style::Bold,
+            size: PAGE_NO_SIZE,
+            text: mark.to_string(),
+            space_extra: 0.0,
+            color: Color::Red,
+        });
+    }
+    let page_no_baseline = PAGE_H - PAGE_NO_BASELINE_FROM_BOTTOM;
+    let note_line = FOOTER_SIZE * LINE_FACTOR;
+    let mut baseline = page_no_baseline - PAGE_NO_SIZE * LINE_FACTOR - (footer.len().saturating_sub(1)) as f32 * note_line;
+    for ln in footer {
+        let mut x = MARGIN_LEFT + (CONTENT_W - ln.width) / 2.0;
+        for f in &ln.frags {
+            ops.push(Op::Text {
+                x,
+                baseline,
+                style: f.style,
+                size: FOOTER_SIZE,
+                text: f.text.clone(),
+                space_extra: 0.0,
+                color: Color::Grey(60),
+            });
+            x += width(f.style, FOOTER_SIZE, &f.text);
+        }
+        baseline += note_line;
+    }
+    if count > 1 {
+        let text = format!("Halaman {} dari {}", index + 1, count);
+        let w = width(Style::Regular, PAGE_NO_SIZE, &text);
+        ops.push(Op::Text {
+            x: RIGHT - w,
+            baseline: page_no_baseline,
+            style: Style::Regular,
+            size: PAGE_NO_SIZE,
+            text,
+            space_extra: 0.0,
+            color: Color::Black,
+        });
+    }
+    ops
+}
+
+// --- Output --------------------------------------------------------------------------------
+
+fn paint(color: Color) -> krilla::paint::Paint {
+    match color {
+        Color::Black => luma::Color::black().into(),
+        Color::Grey(l) => luma::Color::new(l).into(),
+        Color::Red => rgb::Color::new(190, 0, 0).into(),
+    }
+}
+
+fn fill(color: Color) -> Fill {
+    Fill { paint: paint(color), ..Default::default() }
+}
+
+fn glyphs(style: Style, text: &str, size: f32, space_extra: f32) -> Vec<KrillaGlyph> {
+    let f = face(style);
+    let extra = space_extra / size;
+    text.char_indices()
+        .map(|(i, c)| {
+            let (gid, adv) = f.glyph(c);
+            let adv = if c == ' ' { adv + extra } else { adv };
+            KrillaGlyph::new(GlyphId::new(gid), adv, 0.0, 0.0, 0.0, i..i + c.len_utf8(), None)
+        })
+        .collect()
+}
+
+/// The preview mark drawn large and diagonally behind the content. It is drawn as outlines, not
+/// as text, so it never mixes into the extracted words of the letter (the header line carries
+/// the same words as real text).
+fn draw_watermark(surface: &mut krilla::surface::Surface<'_>, mark: &str) {
+    let style = Style::Bold;
+    let natural = width(style, 1.0, mark).max(0.01);
+    let diagonal = (PAGE_W * PAGE_W + PAGE_H * PAGE_H).sqrt();
+    let size = (0.6 * diagonal / natural).min(72.0);
+    let w = natural * size;
+    let angle = -(PAGE_H / PAGE_W).atan().to_degrees();
+    surface.push_transform(&Transform::from_rotate_at(angle, PAGE_W / 2.0, PAGE_H / 2.0));
+    surface.set_fill(Some(Fill {
+        paint: luma::Color::new(150).into(),
+        opacity: NormalizedF32::new(0.25).unwrap_or(NormalizedF32::ONE),
+        ..Default::default()
+    }));
+    surface.set_stroke(None);
+    let baseline = PAGE_H / 2.0 + 0.35 * size;
+    surface.draw_glyphs(
+        Point::from_xy((PAGE_W - w) / 2.0, baseline),
+        &glyphs(style, mark, size, 0.0),
+        face(style).font.clone(),
+        mark,
+        size,
+        true,
+    );
+    surface.pop();
+}
+
+fn draw(surface: &mut krilla::surface::Surface<'_>, op: Op) {
+    match op {
+        Op::Text { x, baseline, style, size, text, space_extra, color } => {
+            surface.set_fill(Some(fill(color)));
+            surface.set_stroke(None);
+            let g = glyphs(style, &text, size, space_extra);
+            surface.draw_glyphs(Point::from_xy(x, baseline), &g, face(style).font.clone(), &text, size, false);
+        }
+        Op::Rule { x, y, w, h } => {
+            if let Some(rect) = Rect::from_xywh(x, y, w, h) {
+                let mut pb = PathBuilder::new();
+                pb.push_rect(rect);
+                if let Some(path) = pb.finish() {
+                    surface.set_fill(Some(fill(Color::Black)));
+                    surface.set_stroke(None);
+                    surface.draw_path(&path);
+                }
+            }
+        }
+        Op::Line { x1, y1, x2, y2, width } => {
+            let mut pb = PathBuilder::new();
+            pb.move_to(x1, y1);
+            pb.line_to(x2, y2);
+            if let Some(path) = pb.finish() {
+                surface.set_fill(None);
+                surface.set_stroke(Some(Stroke { width, ..Default::default() }));
+                surface.draw_path(&path);
+            }
+        }
+        Op::Image { image, x, y, w, h } => {
+            if let Some(size) = Size::from_wh(w, h) {
+                surface.push_transform(&Transform::from_translate(x, y));
+                surface.draw_image(image, size);
+                surface.pop();
+            }
+        }
+    }
+}
+
+/// Renders one letter to PDF bytes (A4, Liberation Sans embedded as subsets).
+///
+/// Errors: `BackendError::Invalid` when the logo or QR image is not a readable PNG/JPEG;
+/// `BackendError::Internal` if the PDF cannot be written.
+pub fn render_letter(doc: &LetterDocument) -> Result<Vec<u8>> {
+    let logo = doc.logo.as_deref().map(|b| load_image(b, "logo kop surat", true)).transpose()?;
+    // QR codes are scaled without smoothing so their modules stay sharp.
+    let qr = doc.signature.qr_png.as_deref().map(|b| load_image(b, "kode QR", false)).transpose()?;
+
+    let footer = doc
+        .footer_note
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| wrap_plain(Style::Regular, FOOTER_SIZE, n, CONTENT_W))
+        .unwrap_or_default();
+    let footer_h = if footer.is_empty() { 0.0 } else { footer.len() as f32 * FOOTER_SIZE * LINE_FACTOR + 4.0 };
+    let mut l = Layout::new(PAGE_H - MARGIN_BOTTOM - footer_h);
+
+    let has_kop = logo.is_some() || [&doc.pemda_name, &doc.opd_name, &doc.opd_address].iter().any(|t| !t.trim().is_empty());
+    if has_kop {
+        kop(&mut l, doc, logo);
+    }
+    if let Some(t) = doc.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        title(&mut l, t);
+    }
+    head_block(&mut l, doc);
+    l.gap(SECTION_GAP);
+    addressees(&mut l, doc);
+    l.gap(SECTION_GAP);
+    let signature = Signature::new(&doc.signature, qr);
+    let sign_gap = BODY_LINE;
+    body(&mut l, &doc.body.blocks, sign_gap + signature.height());
+    l.gap(sign_gap);
+    signature.draw(&mut l);
+    if !doc.tembusan.is_empty() {
+        l.gap(SECTION_GAP);
+        tembusan(&mut l, &doc.tembusan);
+    }
+
+    let mut document = Document::new_with(SerializeSettings { enable_tagging: false, ..Default::default() });
+    let mut meta = Metadata::new().language("id".into()).creator("e-Office".into());
+    if !doc.hal.trim().is_empty() {
+        meta = meta.title(doc.hal.clone());
+    }
+    document.set_metadata(meta);
+    let count = l.pages.len();
+    let mark = doc.watermark.as_deref().filter(|m| !m.trim().is_empty());
+    for (index, page) in l.pages.into_iter().enumerate() {
+        let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| BackendError::Internal("page size".into()))?;
+        let mut p = document.start_page_with(settings);
+        let mut surface = p.surface();
+        if let Some(mark) = mark {
+            draw_watermark(&mut surface, mark);
+        }
+        for op in page.ops.into_iter().chain(furniture(doc, &footer, index, count)) {
+            draw(&mut surface, op);
+        }
+        surface.finish();
+        p.finish();
+    }
+    document.finish().map_err(|e| match e {
+        KrillaError::Image(_, _, msg) => {
+            tracing::warn!(error = %msg, "image failed to decode");
+            BackendError::invalid("Gambar logo atau kode QR rusak dan tidak dapat dimuat ke PDF.")
+        }
+        other => BackendError::Internal(format!("render PDF: {other}")),
+    })
+}
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;

@@ -1,0 +1,313 @@
+//! The end of the approval flow: the final document (rendered, then signed by whichever signer is
+//! configured) and its delivery into the inboxes of internal recipients as registered incoming mail.
+
+use super::letters::{LetterRow, next_number, record_work};
+use super::{Store, WriteTx};
+use crate::render::{LetterDocument, SignatureBlock, render_letter};
+use crate::sign::{LetterSigner, SignContext, SignCredentials};
+use crate::{BackendError, Result, new_id, random_token};
+use domain::letter::{LetterDraft, LetterKind, Sifat};
+use domain::model::SessionUser;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// "Kabupaten Bojonegoro" -> "Bojonegoro": the place printed before the date.
+fn place_of(pemda_short: &str) -> String {
+    for prefix in ["Kabupaten ", "Kota ", "Provinsi "] {
+        if let Some(rest) = pemda_short.strip_prefix(prefix) {
+            return rest.to_string();
+        }
+    }
+    pemda_short.to_string()
+}
+
+fn lampiran_text(n: i64) -> String {
+    const WORDS: [&str; 11] = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh"];
+    match n {
+        0 => "-".into(),
+        1..=10 => format!("{n} ({}) berkas", WORDS[n as usize]),
+        _ => format!("{n} berkas"),
+    }
+}
+
+/// Who signs and how it is printed.
+pub struct SignerInfo {
+    pub employee_id: String,
+    pub name: String,
+    pub nip: String,
+    pub position_title: String,
+    /// "plt" / "plh" when the signer acts for the position.
+    pub acting: Option<String>,
+}
+
+impl Store {
+    /// Every internal recipient must exist and be active in the same Pemda, when saved and again
+    /// when submitted and signed (someone may have been removed while the letter waited).
+    pub async fn check_recipients(&self, pemda_id: &str, draft: &LetterDraft) -> Result<()> {
+        for r in &draft.recipients {
+            let Some(target) = r.target_id.as_deref() else { continue };
+            let sql = match r.target_type.as_str() {
+                "opd" => "SELECT 1 AS ok FROM opd WHERE id = $1 AND pemda_id = $2 AND active = 1",
+                "unit" => "SELECT 1 AS ok FROM unit u JOIN opd o ON o.id = u.opd_id WHERE u.id = $1 AND o.pemda_id = $2 AND o.active = 1",
+                "employee" => "SELECT 1 AS ok FROM employee WHERE id = $1 AND pemda_id = $2 AND active = 1",
+                _ => continue,
+            };
+            if sqlx::query(sql).bind(target).bind(pemda_id).fetch_optional(&self.pool).await?.is_none() {
+                return Err(BackendError::invalid(format!(
+                    "Penerima \"{}\" tidak ada lagi di direktori (dihapus atau dinonaktifkan). Hapus lalu pilih kembali penerimanya.",
+                    r.name.trim()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The printed letter for a draft. `number` None gives a preview.
+    pub async fn letter_document(&self, l: &LetterRow, draft: &LetterDraft, number: Option<&str>, day: Option<i64>, signer: &SignerInfo) -> Result<LetterDocument> {
+        let opd = self.get_opd(&l.opd_id).await?;
+        let pemda = self.get_pemda(&opd.pemda_id).await?;
+        let kind = LetterKind::from_code(&draft.kind).unwrap_or(LetterKind::SuratDinas);
+        let sign_mode: String = sqlx::query("SELECT sign_mode FROM letter WHERE id = $1").bind(&l.id).fetch_one(&self.pool).await?.try_get("sign_mode")?;
+        let place = place_of(&pemda.short_name);
+        let mut above = Vec::new();
+        if sign_mode == "an" {
+            above.push(format!("a.n. KEPALA {}", opd.name.to_uppercase()));
+        }
+        let mut position = signer.position_title.clone();
+        if let Some(k) = &signer.acting {
+            position = format!("{}. {}", if k == "plh" { "Plh" } else { "Plt" }, position);
+        }
+        let mut address = opd.address.clone();
+        if !opd.phone.is_empty() {
+            address.push_str(&format!(", Telepon {}", opd.phone));
+        }
+        if !opd.email.is_empty() {
+            address.push_str(&format!(", Pos-el {}", opd.email));
+        }
+        let to: Vec<_> = draft.recipients.iter().filter(|r| r.role == "to").collect();
+        let recipient_place = match to.as_slice() {
+            [one] if !one.address.trim().is_empty() => format!("di {}", one.address.trim()),
+            _ => "di Tempat".to_string(),
+        };
+        Ok(LetterDocument {
+            pemda_name: pemda.name.to_uppercase(),
+            opd_name: opd.name.to_uppercase(),
+            opd_address: address,
+            logo: None,
+            title: match kind {
+                LetterKind::SuratDinas | LetterKind::SuratUndangan => None,
+                other => Some(other.label().to_uppercase()),
+            },
+            number: number.map(str::to_string),
+            sifat: Sifat::from_code(&draft.sifat).map(|s| s.label().to_string()).unwrap_or_default(),
+            lampiran: lampiran_text(draft.attachment_count),
+            hal: draft.subject.trim().to_string(),
+            place_date: match day {
+                Some(d) => format!("{place}, {}", domain::time::long_date(d, domain::Lang::Id)),
+                None => format!("{place},"),
+            },
+            recipients: to.iter().map(|r| r.name.trim().to_string()).collect(),
+            recipient_place,
+            body: draft.body.clone(),
+            signature: SignatureBlock {
+                above,
+                position,
+                statement: None,
+                qr_png: None,
+                name: signer.name.clone(),
+                rank: None,
+                nip: format!("NIP. {}", signer.nip),
+            },
+            tembusan: draft.recipients.iter().filter(|r| r.role == "cc").map(|r| r.name.trim().to_string()).collect(),
+            footer_note: None,
+            watermark: None,
+        })
+    }
+
+    /// The person who will sign (for previews: the current holder of the signer position).
+    pub async fn signer_info(&self, position_id: &str, user: Option<&SessionUser>) -> Result<SignerInfo> {
+        let pos = self.get_position(position_id).await?;
+        if let Some(u) = user {
+            if let Some(h) = u.positions.iter().find(|h| h.position_id == position_id) {
+                return Ok(SignerInfo { employee_id: u.employee_id.clone(), name: u.name.clone(), nip: u.nip.clone(), position_title: pos.title, acting: h.acting_kind.clone() });
+            }
+        }
+        let holders = self.holders_of(position_id).await?;
+        match holders.first() {
+            Some(h) => {
+                let e = self.get_employee(&h.id).await?;
+                Ok(SignerInfo { employee_id: e.id, name: e.name, nip: e.nip, position_title: pos.title, acting: None })
+            }
+            None => Ok(SignerInfo { employee_id: String::new(), name: "(jabatan kosong)".into(), nip: String::new(), position_title: pos.title, acting: None }),
+        }
+    }
+
+    /// Everything signing needs from the database, read before the number is taken: once the
+    /// transaction holds the number sequence, it must not wait for another pool connection (with
+    /// many signings at once on PostgreSQL, that wait would never end).
+    pub(crate) async fn prepare_final(&self, user: &SessionUser, l: &LetterRow, draft: &LetterDraft) -> Result<Prepared> {
+        let info = self.signer_info(&l.signer_position_id, Some(user)).await?;
+        let doc = self.letter_document(l, draft, None, None, &info).await?;
+        let sender = self.get_opd(&l.opd_id).await?;
+        // receiving OPD -> owner key -> role ("to" wins over "cc")
+        let mut targets: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for r in &draft.recipients {
+            let Some(target) = r.target_id.as_deref() else { continue };
+            let (opd, key) = match r.target_type.as_str() {
+                "employee" => {
+                    let e = self.get_employee(target).await?;
+                    (e.opd_id, format!("e:{}", e.id))
+                }
+                "unit" => {
+                    let u = self.get_unit(target).await?;
+                    let head = sqlx::query("SELECT id FROM position WHERE unit_id = $1 ORDER BY level, id LIMIT 1").bind(target).fetch_optional(&self.pool).await?;
+                    let key = match head {
+                        Some(h) => format!("p:{}", h.try_get::<String, _>("id")?),
+                        None => format!("p:{}", self.head_position(&u.opd_id).await?),
+                    };
+                    (u.opd_id, key)
+                }
+                "opd" => (target.to_string(), format!("p:{}", self.head_position(target).await?)),
+                _ => continue,
+            };
+            let roles = targets.entry(opd).or_default();
+            let role = roles.entry(key).or_insert_with(|| r.role.clone());
+            if r.role == "to" {
+                *role = "to".into();
+            }
+        }
+        let mut receivers = Vec::new();
+        for (opd_id, owners) in targets {
+            let opd = self.get_opd(&opd_id).await?;
+            receivers.push(Receiver { opd_id, pemda_id: opd.pemda_id, short_name: opd.short_name, owners });
+        }
+        Ok(Prepared { info, doc, sender_id: sender.id, sender_name: sender.name, receivers })
+    }
+
+    /// Renders, signs, stores and delivers a letter that has just been numbered, inside the signing
+    /// transaction and through it only.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn finalise(&self, tx: &mut WriteTx, user: &SessionUser, l: &LetterRow, draft: &LetterDraft, number: &str, now: i64, prepared: Prepared, signer: &dyn LetterSigner, credentials: &SignCredentials) -> Result<()> {
+        let Prepared { info, mut doc, sender_id, sender_name, receivers } = prepared;
+        doc.number = Some(number.to_string());
+        let day = domain::time::wib_day(now);
+        doc.place_date = format!("{}, {}", doc.place_date.trim_end_matches(','), domain::time::long_date(day, domain::Lang::Id));
+        let public_id = random_token(18);
+        let ctx = SignContext {
+            letter_id: l.id.clone(),
+            public_id: public_id.clone(),
+            signer_employee_id: user.employee_id.clone(),
+            signer_name: info.name.clone(),
+            signer_nip: info.nip.clone(),
+            signer_position: doc.signature.position.clone(),
+            opd_name: doc.opd_name.clone(),
+            signed_ms: now,
+        };
+        let look = signer.appearance(&ctx);
+        doc.signature.statement = look.statement;
+        doc.signature.qr_png = look.qr_png;
+        doc.footer_note = look.footer_note;
+        // A one-page letter renders in milliseconds; not worth a thread hop.
+        let pdf = render_letter(&doc)?;
+        let signed = signer.sign(pdf, &ctx, credentials).await?;
+        let sha = hex::encode(Sha256::digest(&signed));
+        sqlx::query("INSERT INTO letter_document (letter_id, public_id, pdf, sha256, signer_kind, created_ms) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&l.id)
+            .bind(&public_id)
+            .bind(signed)
+            .bind(&sha)
+            .bind(signer.kind())
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+        self.deliver(tx, user, l, draft, number, now, &sender_id, &sender_name, receivers).await
+    }
+
+    /// Registers the signed letter as incoming mail of every receiving OPD (one agenda number each)
+    /// and puts it in the Kotak Masuk of each addressee; tembusan recipients are marked as such.
+    #[allow(clippy::too_many_arguments)]
+    async fn deliver(&self, tx: &mut WriteTx, user: &SessionUser, l: &LetterRow, draft: &LetterDraft, number: &str, now: i64, sender_id: &str, sender_name: &str, receivers: Vec<Receiver>) -> Result<()> {
+        let year = domain::time::wib_year(now) as i64;
+        let signed_day = domain::time::wib_day(now);
+        // Receivers come sorted by OPD id, so concurrent signings take agenda sequences in one order.
+        for rc in receivers {
+            let seq = next_number(tx, &rc.opd_id, "agenda", year).await?;
+            let incoming = new_id();
+            sqlx::query(
+                "INSERT INTO incoming_letter (id, pemda_id, opd_id, source, outgoing_letter_id, agenda_seq, agenda_year, received_ms, sender_name, sender_opd_id, \
+                 letter_number, letter_day, sifat, urgency, attachment_count, subject, summary, klasifikasi, registered_by, created_ms) \
+                 VALUES ($1, $2, $3, 'internal', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', $16, NULL, $7)",
+            )
+            .bind(&incoming)
+            .bind(&rc.pemda_id)
+            .bind(&rc.opd_id)
+            .bind(&l.id)
+            .bind(seq)
+            .bind(year)
+            .bind(now)
+            .bind(sender_name)
+            .bind(sender_id)
+            .bind(number)
+            .bind(signed_day)
+            .bind(&draft.sifat)
+            .bind(&draft.urgency)
+            .bind(draft.attachment_count)
+            .bind(draft.subject.trim())
+            .bind(draft.klasifikasi.trim())
+            .execute(tx.conn())
+            .await?;
+            for (key, role) in &rc.owners {
+                sqlx::query(
+                    "INSERT INTO inbox_entry (id, incoming_id, owner_key, role, subject, sender_name, sifat, urgency, letter_number, read_ms, read_by, created_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, $10)",
+                )
+                .bind(new_id())
+                .bind(&incoming)
+                .bind(key)
+                .bind(role)
+                .bind(draft.subject.trim())
+                .bind(sender_name)
+                .bind(&draft.sifat)
+                .bind(&draft.urgency)
+                .bind(number)
+                .bind(now)
+                .execute(tx.conn())
+                .await?;
+            }
+            record_work(tx, &user.employee_id, Some(&l.signer_position_id), "letter.deliver", "incoming_letter", &incoming, &rc.short_name).await?;
+        }
+        Ok(())
+    }
+}
+
+/// A receiving OPD and the inbox owners in it.
+pub(crate) struct Receiver {
+    opd_id: String,
+    pemda_id: String,
+    short_name: String,
+    owners: BTreeMap<String, String>,
+}
+
+pub(crate) struct Prepared {
+    info: SignerInfo,
+    doc: LetterDocument,
+    sender_id: String,
+    sender_name: String,
+    receivers: Vec<Receiver>,
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_words() {
+        assert_eq!(place_of("Kabupaten Bojonegoro"), "Bojonegoro");
+        assert_eq!(place_of("Kota Madiun"), "Madiun");
+        assert_eq!(lampiran_text(0), "-");
+        assert_eq!(lampiran_text(2), "2 (dua) berkas");
+        assert_eq!(lampiran_text(12), "12 berkas");
+    }
+}

@@ -1,0 +1,133 @@
+//! Kotak Masuk: incoming letters addressed to a person or to a position they hold or act for.
+
+use super::letter_views::{owner_keys, placeholders};
+use super::letters::record_work;
+use super::Store;
+use crate::{BackendError, Result, now_ms};
+use domain::letter_view::{InboxItem, InboxPage, IncomingDetail, PAGE_SIZE};
+use domain::model::SessionUser;
+use sqlx::Row;
+
+impl Store {
+    pub async fn inbox_unread(&self, user: &SessionUser) -> Result<i64> {
+        let keys = owner_keys(user);
+        let sql = format!("SELECT COUNT(*) AS n FROM inbox_entry WHERE owner_key IN ({}) AND read_ms IS NULL", placeholders(1, keys.len()));
+        let mut q = sqlx::query(&sql);
+        for k in &keys {
+            q = q.bind(k);
+        }
+        Ok(q.fetch_one(&self.pool).await?.try_get("n")?)
+    }
+
+    /// One page of the Kotak Masuk, newest first, optionally only unread, searchable by hal, sender or number.
+    pub async fn inbox(&self, user: &SessionUser, q: &str, unread_only: bool, page: i64) -> Result<InboxPage> {
+        let page = page.max(1);
+        let keys = owner_keys(user);
+        let mut conds = vec![format!("owner_key IN ({})", placeholders(1, keys.len()))];
+        let q = q.trim().to_lowercase();
+        if !q.is_empty() {
+            let n = keys.len() + 1;
+            conds.push(format!("(LOWER(subject) LIKE ${n} OR LOWER(sender_name) LIKE ${n} OR LOWER(letter_number) LIKE ${n})"));
+        }
+        if unread_only {
+            conds.push("read_ms IS NULL".into());
+        }
+        let where_sql = conds.join(" AND ");
+        let pat = format!("%{}%", q.replace('%', "").replace('_', ""));
+        let count_sql = format!("SELECT COUNT(*) AS n FROM inbox_entry WHERE {where_sql}");
+        let list_sql = format!(
+            "SELECT id, incoming_id, role, subject, sender_name, sifat, urgency, letter_number, read_ms, created_ms FROM inbox_entry \
+             WHERE {where_sql} ORDER BY created_ms DESC, id LIMIT {PAGE_SIZE} OFFSET {}",
+            (page - 1) * PAGE_SIZE
+        );
+        let mut cq = sqlx::query(&count_sql);
+        let mut lq = sqlx::query(&list_sql);
+        for k in &keys {
+            cq = cq.bind(k);
+            lq = lq.bind(k);
+        }
+        if !q.is_empty() {
+            cq = cq.bind(&pat);
+            lq = lq.bind(&pat);
+        }
+        let total: i64 = cq.fetch_one(&self.pool).await?.try_get("n")?;
+        let items = lq
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(InboxItem {
+                    id: r.try_get("id")?,
+                    incoming_id: r.try_get("incoming_id")?,
+                    role: r.try_get("role")?,
+                    subject: r.try_get("subject")?,
+                    sender_name: r.try_get("sender_name")?,
+                    sifat: r.try_get("sifat")?,
+                    urgency: r.try_get("urgency")?,
+                    letter_number: r.try_get("letter_number")?,
+                    read: r.try_get::<Option<i64>, _>("read_ms")?.is_some(),
+                    created_ms: r.try_get("created_ms")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(InboxPage { items, total, unread: self.inbox_unread(user).await?, page })
+    }
+
+    /// Opens an inbox entry: the first opening is the read receipt (and counts as work).
+    pub async fn open_inbox_entry(&self, user: &SessionUser, entry_id: &str) -> Result<IncomingDetail> {
+        let keys = owner_keys(user);
+        let r = sqlx::query(
+            "SELECT e.id AS entry_id, e.owner_key, e.role, e.read_ms, i.id, i.agenda_seq, i.agenda_year, i.received_ms, i.sender_name, i.letter_number, i.letter_day, \
+             i.sifat, i.urgency, i.subject, i.attachment_count, i.outgoing_letter_id, o.name AS opd_name \
+             FROM inbox_entry e JOIN incoming_letter i ON i.id = e.incoming_id JOIN opd o ON o.id = i.opd_id WHERE e.id = $1",
+        )
+        .bind(entry_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| BackendError::not_found("Surat tidak ditemukan di Kotak Masuk Anda."))?;
+        let owner: String = r.try_get("owner_key")?;
+        if !keys.contains(&owner) {
+            return Err(BackendError::not_found("Surat tidak ditemukan di Kotak Masuk Anda."));
+        }
+        let incoming_id: String = r.try_get("id")?;
+        if r.try_get::<Option<i64>, _>("read_ms")?.is_none() {
+            let mut tx = self.begin_write().await?;
+            let changed = sqlx::query("UPDATE inbox_entry SET read_ms = $1, read_by = $2 WHERE id = $3 AND read_ms IS NULL")
+                .bind(now_ms())
+                .bind(&user.employee_id)
+                .bind(entry_id)
+                .execute(tx.conn())
+                .await?
+                .rows_affected();
+            if changed > 0 {
+                let position = owner.strip_prefix("p:");
+                record_work(&mut tx, &user.employee_id, position, "incoming.read", "incoming_letter", &incoming_id, "").await?;
+            }
+            tx.commit().await?;
+        }
+        let outgoing: Option<String> = r.try_get("outgoing_letter_id")?;
+        let attachments = match &outgoing {
+            Some(l) => self.attachments_of(l).await?,
+            None => vec![],
+        };
+        let seq: i64 = r.try_get("agenda_seq")?;
+        let year: i64 = r.try_get("agenda_year")?;
+        Ok(IncomingDetail {
+            id: incoming_id,
+            entry_id: r.try_get("entry_id")?,
+            role: r.try_get("role")?,
+            opd_name: r.try_get("opd_name")?,
+            agenda_number: format!("{seq}/{year}"),
+            received_ms: r.try_get("received_ms")?,
+            sender_name: r.try_get("sender_name")?,
+            letter_number: r.try_get("letter_number")?,
+            letter_day: r.try_get("letter_day")?,
+            sifat: r.try_get("sifat")?,
+            urgency: r.try_get("urgency")?,
+            subject: r.try_get("subject")?,
+            attachment_count: r.try_get("attachment_count")?,
+            outgoing_letter_id: outgoing,
+            attachments,
+        })
+    }
+}

@@ -1,0 +1,521 @@
+//! What people see of letters: their lists (with search, filters and paging), the detail with
+//! history and diffs, attachments, the PDF, and the directory for choosing recipients. Every read
+//! goes through `visible_letter`, so a confidential letter cannot leak through any of them.
+
+use super::letters::LetterRow;
+use super::{Actor, Store};
+use crate::{BackendError, Result, new_id, now_ms};
+use domain::files::{MAX_ATTACHMENTS, clean_name, sniff};
+use domain::letter::{Action, LetterDraft, LetterKind, LetterState, RestartPolicy, Sifat, transition};
+use domain::letter_body::diff_lines;
+use domain::letter_view::*;
+use domain::model::SessionUser;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// `$start, $start+1, ...` for an IN list.
+pub(crate) fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+pub(crate) fn position_ids(user: &SessionUser) -> Vec<String> {
+    user.positions.iter().map(|p| p.position_id.clone()).collect()
+}
+
+/// The inbox keys of a user: themselves and every position they hold or act for.
+pub(crate) fn owner_keys(user: &SessionUser) -> Vec<String> {
+    let mut keys = vec![format!("e:{}", user.employee_id)];
+    keys.extend(user.positions.iter().map(|p| format!("p:{}", p.position_id)));
+    keys
+}
+
+fn action_label(code: &str) -> &'static str {
+    match code {
+        "submit" => "Diajukan",
+        "paraf" => "Diparaf",
+        "return" => "Dikembalikan",
+        "sign" => "Ditandatangani",
+        "sent" => "Ditandai terkirim",
+        "withdraw" => "Ditarik",
+        _ => "Tindakan",
+    }
+}
+
+fn escape_like(q: &str) -> String {
+    q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+impl Store {
+    /// The letter, if this user may see it; otherwise "not found", so its existence is not revealed.
+    pub async fn visible_letter(&self, user: &SessionUser, id: &str) -> Result<LetterRow> {
+        let hidden = || BackendError::not_found("Surat tidak ditemukan atau Anda tidak berhak melihatnya.");
+        let l = match self.get_letter(id).await {
+            Ok(l) => l,
+            Err(BackendError::NotFound(_)) => return Err(hidden()),
+            Err(e) => return Err(e),
+        };
+        let positions = position_ids(user);
+        let holds = |p: &str| positions.iter().any(|x| x == p);
+        let mut inv = Involvement {
+            drafter: l.drafter_id == user.employee_id,
+            in_chain: holds(&l.signer_position_id) || l.chain.iter().any(|p| holds(p)),
+            clerk: user.caps.is_tu_of(&l.opd_id),
+            ..Default::default()
+        };
+        let sifat = Sifat::from_code(&l.sifat).unwrap_or(Sifat::SangatRahasia);
+        if !domain::letter_view::may_see(sifat, inv) {
+            inv.acted = sqlx::query("SELECT 1 AS ok FROM letter_action WHERE letter_id = $1 AND actor_id = $2 LIMIT 1")
+                .bind(id)
+                .bind(&user.employee_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .is_some();
+        }
+        if !domain::letter_view::may_see(sifat, inv) && l.state.is_final() {
+            let keys = owner_keys(user);
+            let sql = format!(
+                "SELECT 1 AS ok FROM inbox_entry e JOIN incoming_letter i ON i.id = e.incoming_id WHERE i.outgoing_letter_id = $1 AND e.owner_key IN ({}) LIMIT 1",
+                placeholders(2, keys.len())
+            );
+            let mut q = sqlx::query(&sql).bind(id);
+            for k in &keys {
+                q = q.bind(k);
+            }
+            inv.addressee = q.fetch_optional(&self.pool).await?.is_some();
+        }
+        if domain::letter_view::may_see(sifat, inv) { Ok(l) } else { Err(hidden()) }
+    }
+
+    /// One page of a letter list.
+    pub async fn list_letters(&self, user: &SessionUser, tab: ListTab, filter: &ListFilter, page: i64) -> Result<LetterPage> {
+        let page = page.max(1);
+        let mut args: Vec<String> = Vec::new();
+        let mut arg = |v: String| {
+            args.push(v);
+            format!("${}", args.len())
+        };
+        let mut conds: Vec<String> = Vec::new();
+        match tab {
+            ListTab::Draf => {
+                conds.push(format!("l.drafter_id = {}", arg(user.employee_id.clone())));
+                conds.push("l.state IN ('draft', 'returned')".into());
+            }
+            ListTab::PerluParaf => {
+                let ps = position_ids(user);
+                if ps.is_empty() {
+                    return Ok(LetterPage { items: vec![], total: 0, page });
+                }
+                let list: Vec<String> = ps.into_iter().map(&mut arg).collect();
+                conds.push(format!("l.waiting_position_id IN ({})", list.join(", ")));
+            }
+            ListTab::DalamProses => {
+                conds.push(format!("l.drafter_id = {}", arg(user.employee_id.clone())));
+                conds.push("l.state IN ('review', 'signing')".into());
+            }
+            ListTab::Terkirim => {
+                let me = arg(user.employee_id.clone());
+                conds.push("l.state IN ('signed', 'sent')".into());
+                if user.caps.is_tu_of(&user.opd_id) {
+                    let opd = arg(user.opd_id.clone());
+                    conds.push(format!(
+                        "(l.drafter_id = {me} OR l.signed_by = {me} OR (l.opd_id = {opd} AND l.sifat NOT IN ('rahasia', 'sangat_rahasia')))"
+                    ));
+                } else {
+                    conds.push(format!("(l.drafter_id = {me} OR l.signed_by = {me})"));
+                }
+            }
+        }
+        let q = filter.q.trim();
+        if !q.is_empty() {
+            let pat = arg(format!("%{}%", escape_like(q)));
+            conds.push(format!(
+                "(LOWER(l.subject) LIKE {pat} ESCAPE '\\' OR LOWER(COALESCE(l.number, '')) LIKE {pat} ESCAPE '\\' OR l.recipients_text LIKE {pat} ESCAPE '\\')"
+            ));
+        }
+        if !filter.kind.is_empty() {
+            conds.push(format!("l.kind = {}", arg(filter.kind.clone())));
+        }
+        if !filter.sifat.is_empty() {
+            conds.push(format!("l.sifat = {}", arg(filter.sifat.clone())));
+        }
+        let day_ms = 86_400_000i64;
+        let wib = 7 * 3_600_000i64;
+        let mut int_conds = Vec::new();
+        if let Some(d) = filter.from_day {
+            int_conds.push(format!("l.updated_ms >= {}", d * day_ms - wib));
+        }
+        if let Some(d) = filter.to_day {
+            int_conds.push(format!("l.updated_ms < {}", (d + 1) * day_ms - wib));
+        }
+        conds.extend(int_conds);
+        let where_sql = conds.join(" AND ");
+        let count_sql = format!("SELECT COUNT(*) AS n FROM letter l WHERE {where_sql}");
+        let mut cq = sqlx::query(&count_sql);
+        for a in &args {
+            cq = cq.bind(a);
+        }
+        let total: i64 = cq.fetch_one(&self.pool).await?.try_get("n")?;
+        let list_sql = format!(
+            "SELECT l.id, l.kind, l.subject, l.number, l.sifat, l.urgency, l.state, l.step, l.recipients_text, l.updated_ms, d.name AS drafter_name, \
+             p.title AS waiting_title, (SELECT e.name FROM employee e WHERE e.position_id = l.waiting_position_id AND e.active = 1 ORDER BY e.name LIMIT 1) AS waiting_holder \
+             FROM letter l JOIN employee d ON d.id = l.drafter_id LEFT JOIN position p ON p.id = l.waiting_position_id \
+             WHERE {where_sql} ORDER BY l.updated_ms DESC, l.id LIMIT {} OFFSET {}",
+            PAGE_SIZE,
+            (page - 1) * PAGE_SIZE
+        );
+        let mut lq = sqlx::query(&list_sql);
+        for a in &args {
+            lq = lq.bind(a);
+        }
+        let rows = lq.fetch_all(&self.pool).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows {
+            let state: String = r.try_get("state")?;
+            let step: i64 = r.try_get("step")?;
+            let st = LetterState::from_parts(&state, step).unwrap_or(LetterState::Draft);
+            let title: Option<String> = r.try_get("waiting_title")?;
+            let holder: Option<String> = r.try_get("waiting_holder")?;
+            items.push(LetterListItem {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                subject: r.try_get("subject")?,
+                number: r.try_get("number")?,
+                sifat: r.try_get("sifat")?,
+                urgency: r.try_get("urgency")?,
+                state,
+                state_label: st.label().to_string(),
+                drafter_name: r.try_get("drafter_name")?,
+                waiting_at: title.map(|t| match holder {
+                    Some(h) => format!("{t} ({h})"),
+                    None => format!("{t} (kosong)"),
+                }),
+                recipients: r.try_get("recipients_text")?,
+                updated_ms: r.try_get("updated_ms")?,
+            });
+        }
+        Ok(LetterPage { items, total, page })
+    }
+
+    /// Counts for the navigation badges.
+    pub async fn letter_counts(&self, user: &SessionUser) -> Result<Counts> {
+        let ps = position_ids(user);
+        let perlu_paraf = if ps.is_empty() {
+            0
+        } else {
+            let sql = format!("SELECT COUNT(*) AS n FROM letter WHERE waiting_position_id IN ({})", placeholders(1, ps.len()));
+            let mut q = sqlx::query(&sql);
+            for p in &ps {
+                q = q.bind(p);
+            }
+            q.fetch_one(&self.pool).await?.try_get("n")?
+        };
+        Ok(Counts { perlu_paraf, kotak_masuk_unread: self.inbox_unread(user).await? })
+    }
+
+    /// What this user may do with the letter now, by asking the state machine.
+    fn allowed(user: &SessionUser, l: &LetterRow) -> Allowed {
+        let Some((role, _)) = Self::role_of(user, l) else { return Allowed::default() };
+        let can = |a: Action| transition(l.state, l.chain.len(), RestartPolicy::FromFirstReviewer, role, &a).is_ok();
+        let waiting_mine = l.waiting_position_id.as_ref().is_some_and(|p| user.positions.iter().any(|h| &h.position_id == p));
+        Allowed {
+            edit: (l.state.drafter_may_edit() && l.drafter_id == user.employee_id) || waiting_mine,
+            submit: can(Action::Submit),
+            approve: can(Action::Approve),
+            ret: can(Action::Return { note: "x".into() }),
+            sign: can(Action::Sign),
+            mark_sent: can(Action::MarkSent),
+            withdraw: can(Action::Withdraw),
+        }
+    }
+
+    pub async fn letter_detail(&self, user: &SessionUser, id: &str) -> Result<LetterDetail> {
+        let l = self.visible_letter(user, id).await?;
+        let draft = self.letter_content(id, l.version).await?;
+        let r = sqlx::query(
+            "SELECT o.name AS opd_name, d.name AS drafter_name, p.title AS signer_title, l.signed_ms, \
+             (SELECT COUNT(*) FROM letter_document x WHERE x.letter_id = l.id) AS docs \
+             FROM letter l JOIN opd o ON o.id = l.opd_id JOIN employee d ON d.id = l.drafter_id JOIN position p ON p.id = l.signer_position_id WHERE l.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let mut chain = Vec::new();
+        let stops: Vec<(String, bool)> = l.chain.iter().map(|p| (p.clone(), false)).chain(std::iter::once((l.signer_position_id.clone(), true))).collect();
+        let current = match l.state {
+            LetterState::Review { step } => Some(step),
+            LetterState::Signing => Some(l.chain.len()),
+            _ => None,
+        };
+        let done_all = matches!(l.state, LetterState::Signed | LetterState::Sent);
+        for (i, (p, is_signer)) in stops.iter().enumerate() {
+            let pos = self.get_position(p).await?;
+            let holder = self.holders_of(p).await?.into_iter().next().map(|h| h.name);
+            let status = if done_all || current.is_some_and(|c| i < c) {
+                "done"
+            } else if current == Some(i) {
+                "current"
+            } else {
+                "pending"
+            };
+            chain.push(ChainStop { position_title: pos.title, holder, status: status.into(), is_signer: *is_signer });
+        }
+        let history = sqlx::query(
+            "SELECT e.name, p.title, a.action, a.note, a.version, a.at_ms FROM letter_action a JOIN employee e ON e.id = a.actor_id \
+             LEFT JOIN position p ON p.id = a.position_id WHERE a.letter_id = $1 ORDER BY a.seq",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let action: String = r.try_get("action")?;
+            Ok(HistoryEntry {
+                actor_name: r.try_get("name")?,
+                position_title: r.try_get("title")?,
+                action_label: action_label(&action).into(),
+                action,
+                note: r.try_get("note")?,
+                version: r.try_get("version")?,
+                at_ms: r.try_get("at_ms")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let versions = sqlx::query(
+            "SELECT v.version, e.name, v.conflict, v.created_ms FROM letter_version v JOIN employee e ON e.id = v.author_id WHERE v.letter_id = $1 ORDER BY v.version DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(VersionInfo {
+                version: r.try_get("version")?,
+                author_name: r.try_get("name")?,
+                conflict: r.try_get::<i64, _>("conflict")? != 0,
+                created_ms: r.try_get("created_ms")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let conflicts = versions.iter().filter(|v| v.conflict && v.version > l.version).map(|v| v.version).collect();
+        let state_label = l.state.label().to_string();
+        Ok(LetterDetail {
+            id: l.id.clone(),
+            opd_name: r.try_get("opd_name")?,
+            draft,
+            state: l.state.code().into(),
+            state_label,
+            version: l.version,
+            number: l.number.clone(),
+            drafter_name: r.try_get("drafter_name")?,
+            signer_title: r.try_get("signer_title")?,
+            signed_ms: r.try_get("signed_ms")?,
+            chain,
+            history,
+            versions,
+            attachments: self.attachments_of(id).await?,
+            allowed: Self::allowed(user, &l),
+            has_document: r.try_get::<i64, _>("docs")? > 0,
+            conflicts,
+        })
+    }
+
+    /// Differences between two versions, header fields and body separately.
+    pub async fn letter_diff(&self, user: &SessionUser, id: &str, from: i64, to: i64) -> Result<VersionDiff> {
+        self.visible_letter(user, id).await?;
+        let a = self.letter_content(id, from).await?;
+        let b = self.letter_content(id, to).await?;
+        let header = |d: &LetterDraft| -> Vec<String> {
+            let mut v = vec![
+                format!("Jenis: {}", LetterKind::from_code(&d.kind).map(|k| k.label()).unwrap_or("-")),
+                format!("Klasifikasi: {}", d.klasifikasi),
+                format!("Sifat: {}", Sifat::from_code(&d.sifat).map(|s| s.label()).unwrap_or("-")),
+                format!("Hal: {}", d.subject),
+                format!("Lampiran: {}", d.attachment_count),
+            ];
+            v.extend(d.recipients.iter().map(|r| format!("{}: {}", if r.role == "to" { "Yth." } else { "Tembusan" }, r.name)));
+            v
+        };
+        Ok(VersionDiff {
+            from,
+            to,
+            header: diff_lines(&header(&a), &header(&b)),
+            body: diff_lines(&a.body.plain_lines(), &b.body.plain_lines()),
+        })
+    }
+
+    /// The PDF of a letter: the stored final document once signed, otherwise a fresh preview.
+    pub async fn letter_pdf(&self, user: &SessionUser, id: &str) -> Result<(Vec<u8>, String)> {
+        let l = self.visible_letter(user, id).await?;
+        if let Some(r) = sqlx::query("SELECT pdf FROM letter_document WHERE letter_id = $1").bind(id).fetch_optional(&self.pool).await? {
+            let name = l.number.clone().unwrap_or_else(|| l.id.clone()).replace('/', "-");
+            return Ok((r.try_get("pdf")?, format!("surat-{name}.pdf")));
+        }
+        let draft = self.letter_content(id, l.version).await?;
+        let signer = self.signer_info(&l.signer_position_id, None).await?;
+        let mut doc = self.letter_document(&l, &draft, None, None, &signer).await?;
+        doc.watermark = Some("PRATINJAU - BELUM DITANDATANGANI".into());
+        let pdf = crate::render::render_letter(&doc)?;
+        Ok((pdf, format!("pratinjau-{}.pdf", l.id)))
+    }
+
+    pub async fn attachments_of(&self, letter_id: &str) -> Result<Vec<AttachmentInfo>> {
+        sqlx::query("SELECT id, name, content_type, size FROM letter_attachment WHERE letter_id = $1 ORDER BY created_ms, id")
+            .bind(letter_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok(AttachmentInfo { id: r.try_get("id")?, name: r.try_get("name")?, content_type: r.try_get("content_type")?, size: r.try_get("size")? }))
+            .collect()
+    }
+
+    /// Adds an attachment; its type is decided by its content.
+    pub async fn add_attachment(&self, user: &SessionUser, ip: Option<String>, letter_id: &str, name: &str, bytes: Vec<u8>) -> Result<AttachmentInfo> {
+        let l = self.visible_letter(user, letter_id).await?;
+        if !self.may_edit(user, &l).await {
+            return Err(BackendError::Forbidden("Lampiran hanya dapat diubah oleh yang sedang memegang surat ini.".into()));
+        }
+        let kind = sniff(&bytes).map_err(|e| BackendError::invalid(e.to_string()))?;
+        let name = clean_name(name);
+        let mut tx = self.begin_write().await?;
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM letter_attachment WHERE letter_id = $1").bind(letter_id).fetch_one(tx.conn()).await?.try_get("n")?;
+        if n as usize >= MAX_ATTACHMENTS {
+            return Err(BackendError::invalid(format!("Lampiran paling banyak {MAX_ATTACHMENTS} berkas per surat.")));
+        }
+        let id = new_id();
+        let size = bytes.len() as i64;
+        sqlx::query("INSERT INTO letter_attachment (id, letter_id, name, content_type, size, sha256, data, uploaded_by, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(&id)
+            .bind(letter_id)
+            .bind(&name)
+            .bind(kind.content_type())
+            .bind(size)
+            .bind(hex::encode(Sha256::digest(&bytes)))
+            .bind(bytes)
+            .bind(&user.employee_id)
+            .bind(now_ms())
+            .execute(tx.conn())
+            .await?;
+        tx.audit(&Actor::user(&user.employee_id, ip), "letter.attachment_add", "letter", Some(letter_id), json!({ "name": name, "size": size })).await?;
+        tx.commit().await?;
+        Ok(AttachmentInfo { id, name, content_type: kind.content_type().into(), size })
+    }
+
+    pub async fn remove_attachment(&self, user: &SessionUser, ip: Option<String>, attachment_id: &str) -> Result<()> {
+        let r = sqlx::query("SELECT letter_id, name FROM letter_attachment WHERE id = $1")
+            .bind(attachment_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| BackendError::not_found("Lampiran tidak ditemukan."))?;
+        let letter_id: String = r.try_get("letter_id")?;
+        let l = self.visible_letter(user, &letter_id).await?;
+        if !self.may_edit(user, &l).await {
+            return Err(BackendError::Forbidden("Lampiran hanya dapat diubah oleh yang sedang memegang surat ini.".into()));
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM letter_attachment WHERE id = $1").bind(attachment_id).execute(tx.conn()).await?;
+        tx.audit(&Actor::user(&user.employee_id, ip), "letter.attachment_remove", "letter", Some(&letter_id), json!({ "name": r.try_get::<String, _>("name")? })).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An attachment's bytes, for whoever may see its letter.
+    pub async fn attachment(&self, user: &SessionUser, attachment_id: &str) -> Result<(Vec<u8>, String, String)> {
+        let r = sqlx::query("SELECT letter_id, name, content_type, data FROM letter_attachment WHERE id = $1")
+            .bind(attachment_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| BackendError::not_found("Lampiran tidak ditemukan."))?;
+        self.visible_letter(user, &r.try_get::<String, _>("letter_id")?).await?;
+        Ok((r.try_get("data")?, r.try_get("name")?, r.try_get("content_type")?))
+    }
+
+    /// Recipient picker: OPDs, units and people of the user's Pemda matching the text.
+    pub async fn search_directory(&self, user: &SessionUser, q: &str, limit: i64) -> Result<Vec<DirectoryEntry>> {
+        let q = q.trim();
+        if q.chars().count() < 2 {
+            return Ok(vec![]);
+        }
+        let pat = format!("%{}%", escape_like(q));
+        let mut out = Vec::new();
+        for r in sqlx::query("SELECT id, name, short_name FROM opd WHERE pemda_id = $1 AND active = 1 AND (LOWER(name) LIKE $2 ESCAPE '\\' OR LOWER(short_name) LIKE $2 ESCAPE '\\') ORDER BY name LIMIT $3")
+            .bind(&user.pemda_id)
+            .bind(&pat)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let short: String = r.try_get("short_name")?;
+            out.push(DirectoryEntry { target_type: "opd".into(), target_id: r.try_get("id")?, name: format!("Kepala {short}"), detail: r.try_get("name")? });
+        }
+        for r in sqlx::query(
+            "SELECT u.id, u.name, o.short_name FROM unit u JOIN opd o ON o.id = u.opd_id WHERE o.pemda_id = $1 AND o.active = 1 AND u.parent_id IS NOT NULL \
+             AND LOWER(u.name) LIKE $2 ESCAPE '\\' ORDER BY u.name LIMIT $3",
+        )
+        .bind(&user.pemda_id)
+        .bind(&pat)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let unit: String = r.try_get("name")?;
+            let opd: String = r.try_get("short_name")?;
+            out.push(DirectoryEntry { target_type: "unit".into(), target_id: r.try_get("id")?, name: format!("Kepala {unit} {opd}"), detail: opd });
+        }
+        for r in sqlx::query(
+            "SELECT e.id, e.name, e.nip, p.title, o.short_name FROM employee e JOIN opd o ON o.id = e.opd_id LEFT JOIN position p ON p.id = e.position_id \
+             WHERE e.pemda_id = $1 AND e.active = 1 AND (LOWER(e.name) LIKE $2 ESCAPE '\\' OR e.nip LIKE $2 ESCAPE '\\' OR LOWER(COALESCE(p.title, '')) LIKE $2 ESCAPE '\\') \
+             ORDER BY e.name LIMIT $3",
+        )
+        .bind(&user.pemda_id)
+        .bind(&pat)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let title: Option<String> = r.try_get("title")?;
+            let opd: String = r.try_get("short_name")?;
+            out.push(DirectoryEntry {
+                target_type: "employee".into(),
+                target_id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                detail: format!("{} — {opd}", title.unwrap_or_else(|| "Tanpa jabatan".into())),
+            });
+        }
+        out.truncate(limit as usize * 2);
+        Ok(out)
+    }
+
+    /// Positions of the user's OPD that may sign for this drafter: the head, and for types that allow
+    /// it the Sekretaris and Kepala Bidang above the drafter.
+    pub async fn signer_options(&self, user: &SessionUser) -> Result<Vec<(String, String)>> {
+        let Some(mine) = user.positions.iter().find(|p| p.acting_kind.is_none()) else { return Ok(vec![]) };
+        let superiors = self.superiors(&user.opd_id).await?;
+        let mut out = Vec::new();
+        let mut cur = Some(mine.position_id.clone());
+        let mut guard = 0;
+        while let Some(p) = cur {
+            let pos = self.get_position(&p).await?;
+            if pos.level <= 3 {
+                out.push((pos.id.clone(), pos.title.clone()));
+            }
+            cur = superiors.get(&p).cloned().flatten();
+            guard += 1;
+            if guard > 32 {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Klasifikasi arsip codes of a Pemda.
+    pub async fn list_klasifikasi(&self, pemda_id: &str) -> Result<Vec<(String, String)>> {
+        sqlx::query("SELECT code, name FROM klasifikasi WHERE pemda_id = $1 ORDER BY code")
+            .bind(pemda_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("code")?, r.try_get("name")?)))
+            .collect()
+    }
+}

@@ -1,0 +1,269 @@
+//! What the letter pages show: list rows, details, history, inbox entries, and the rule of who may
+//! see a letter at all. Shared by the server functions and the browser.
+
+use crate::letter::Sifat;
+use crate::letter_body::DiffLine;
+use serde::{Deserialize, Serialize};
+
+/// The four lists of the Surat Keluar page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListTab {
+    /// Mine, still being written or returned to me.
+    Draf,
+    /// Waiting for my paraf or signature (including positions I act for).
+    PerluParaf,
+    /// Mine, somewhere in the chain.
+    DalamProses,
+    /// Signed letters I drafted or signed (and, for the records clerk, every non-confidential one of the OPD).
+    Terkirim,
+}
+
+impl ListTab {
+    pub const ALL: [ListTab; 4] = [ListTab::Draf, ListTab::PerluParaf, ListTab::DalamProses, ListTab::Terkirim];
+    pub fn code(self) -> &'static str {
+        match self {
+            ListTab::Draf => "draf",
+            ListTab::PerluParaf => "perlu-paraf",
+            ListTab::DalamProses => "dalam-proses",
+            ListTab::Terkirim => "terkirim",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<ListTab> {
+        Self::ALL.into_iter().find(|t| t.code() == c)
+    }
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            ListTab::Draf => lang.t("Draf", "Drafts"),
+            ListTab::PerluParaf => lang.t("Perlu Paraf", "To approve"),
+            ListTab::DalamProses => lang.t("Dalam Proses", "In progress"),
+            ListTab::Terkirim => lang.t("Terkirim", "Sent"),
+        }
+    }
+}
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// Search and filters of a letter list. Days are days since the epoch (WIB).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ListFilter {
+    pub q: String,
+    pub kind: String,
+    pub sifat: String,
+    pub from_day: Option<i64>,
+    pub to_day: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LetterListItem {
+    pub id: String,
+    pub kind: String,
+    pub subject: String,
+    pub number: Option<String>,
+    pub sifat: String,
+    pub urgency: String,
+    pub state: String,
+    pub state_label: String,
+    pub drafter_name: String,
+    /// Where the letter waits: the position title and who holds it.
+    pub waiting_at: Option<String>,
+    pub recipients: String,
+    pub updated_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LetterPage {
+    pub items: Vec<LetterListItem>,
+    pub total: i64,
+    pub page: i64,
+}
+
+/// Unread and waiting counts for the navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Counts {
+    pub perlu_paraf: i64,
+    pub kotak_masuk_unread: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub actor_name: String,
+    pub position_title: Option<String>,
+    pub action: String,
+    pub action_label: String,
+    pub note: String,
+    pub version: i64,
+    pub at_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    pub version: i64,
+    pub author_name: String,
+    pub conflict: bool,
+    pub created_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    pub id: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// One stop of the approval chain, for the "where is it" view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChainStop {
+    pub position_title: String,
+    pub holder: Option<String>,
+    /// "done", "current", "pending"
+    pub status: String,
+    pub is_signer: bool,
+}
+
+/// What the user may do with the letter now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Allowed {
+    pub edit: bool,
+    pub submit: bool,
+    pub approve: bool,
+    pub ret: bool,
+    pub sign: bool,
+    pub mark_sent: bool,
+    pub withdraw: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LetterDetail {
+    pub id: String,
+    pub opd_name: String,
+    pub draft: crate::letter::LetterDraft,
+    pub state: String,
+    pub state_label: String,
+    pub version: i64,
+    pub number: Option<String>,
+    pub drafter_name: String,
+    pub signer_title: String,
+    pub signed_ms: Option<i64>,
+    pub chain: Vec<ChainStop>,
+    pub history: Vec<HistoryEntry>,
+    pub versions: Vec<VersionInfo>,
+    pub attachments: Vec<AttachmentInfo>,
+    pub allowed: Allowed,
+    pub has_document: bool,
+    /// Conflicting saves kept beside the current version, newest first.
+    pub conflicts: Vec<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VersionDiff {
+    pub from: i64,
+    pub to: i64,
+    pub header: Vec<DiffLine>,
+    pub body: Vec<DiffLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub id: String,
+    pub incoming_id: String,
+    pub role: String,
+    pub subject: String,
+    pub sender_name: String,
+    pub sifat: String,
+    pub urgency: String,
+    pub letter_number: String,
+    pub read: bool,
+    pub created_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxPage {
+    pub items: Vec<InboxItem>,
+    pub total: i64,
+    pub unread: i64,
+    pub page: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IncomingDetail {
+    pub id: String,
+    pub entry_id: String,
+    pub role: String,
+    pub opd_name: String,
+    pub agenda_number: String,
+    pub received_ms: i64,
+    pub sender_name: String,
+    pub letter_number: String,
+    pub letter_day: i64,
+    pub sifat: String,
+    pub urgency: String,
+    pub subject: String,
+    pub attachment_count: i64,
+    pub outgoing_letter_id: Option<String>,
+    pub attachments: Vec<AttachmentInfo>,
+}
+
+/// A directory entry for the recipient picker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryEntry {
+    /// "opd", "unit" or "employee"
+    pub target_type: String,
+    pub target_id: String,
+    /// How the addressee is written on the letter, e.g. "Kepala Bappeda".
+    pub name: String,
+    /// Context shown in the picker, e.g. the OPD or the person holding the position.
+    pub detail: String,
+}
+
+/// How someone stands to a letter, for the visibility rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Involvement {
+    pub drafter: bool,
+    /// Holds (or acts for) a reviewer or the signer position of the letter.
+    pub in_chain: bool,
+    /// Acted on the letter before (e.g. a reviewer who has since moved on).
+    pub acted: bool,
+    /// An addressee or tembusan recipient of the delivered letter.
+    pub addressee: bool,
+    /// The records clerk (TU) of the letter's OPD.
+    pub clerk: bool,
+}
+
+/// Who may see a letter. Confidential letters (Rahasia, Sangat Rahasia) are for the people who
+/// handle or receive them only: not for the clerk, not for admins, not for colleagues.
+pub fn may_see(sifat: Sifat, inv: Involvement) -> bool {
+    inv.drafter || inv.in_chain || inv.acted || inv.addressee || (inv.clerk && !sifat.is_confidential())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visibility() {
+        let none = Involvement::default();
+        for s in Sifat::ALL {
+            assert!(!may_see(s, none), "an outsider never sees {s:?}");
+            for inv in [
+                Involvement { drafter: true, ..none },
+                Involvement { in_chain: true, ..none },
+                Involvement { acted: true, ..none },
+                Involvement { addressee: true, ..none },
+            ] {
+                assert!(may_see(s, inv));
+            }
+        }
+        let clerk = Involvement { clerk: true, ..none };
+        assert!(may_see(Sifat::Biasa, clerk) && may_see(Sifat::Terbatas, clerk));
+        assert!(!may_see(Sifat::Rahasia, clerk) && !may_see(Sifat::SangatRahasia, clerk));
+    }
+
+    #[test]
+    fn tabs() {
+        for t in ListTab::ALL {
+            assert_eq!(ListTab::from_code(t.code()), Some(t));
+        }
+        assert_eq!(ListTab::from_code("x"), None);
+    }
+}
