@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::home::HomePage />
                     <Route path=path!("surat-keluar") view=pages::letters::LettersPage />
                     <Route path=path!("surat-keluar/baru") view=pages::letters::ComposePage />
+                    <Route path=path!("surat-keluar/nomor-manual") view=pages::letters::ManualNumberPage />
                     <Route path=path!("surat-keluar/:id") view=pages::letters::LetterPage />
                     <Route path=path!("surat-keluar/:id/ubah") view=pages::letters::ComposePage />
                     <Route path=path!("kotak-masuk") view=pages::letters::InboxPage />
@@ -110,6 +111,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin") view=pages::admin::AdminHome />
                     <Route path=path!("admin/opd/:opd") view=pages::admin::opd::AdminOpdPage />
                     <Route path=path!("admin/audit") view=pages::admin::audit::AuditPage />
+                    <Route path=path!("admin/naskah") view=pages::admin::letters::LetterSettingsPage />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -136,8 +138,16 @@ fn Shell() -> impl IntoView {
         menu_open.set(false);
     });
     let logout = ServerAction::<Logout>::new();
-    // Waiting and unread counts for the navigation, refreshed on every navigation.
-    let counts = Resource::new(move || location.pathname.get(), |_| crate::api::letters::letter_counts());
+    // Waiting and unread counts for the navigation. The resource has a constant source so that it
+    // hydrates from the server's value; navigation refreshes it afterwards.
+    let counts = Resource::new(|| (), |_| crate::api::letters::letter_counts());
+    Effect::new(move |prev: Option<String>| {
+        let path = location.pathname.get();
+        if prev.is_some_and(|old| old != path) {
+            counts.refetch();
+        }
+        path
+    });
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
             #[cfg(feature = "hydrate")]
@@ -188,7 +198,10 @@ fn Shell() -> impl IntoView {
                 <Suspense fallback=|| view! { <Loading /> }>
                     {move || Suspend::new(async move {
                         match gate().await {
-                            Ok(u) => view! { <NavBody user=u counts /> }.into_any(),
+                            Ok(u) => {
+                                let c = counts.await.ok().unwrap_or_default();
+                                view! { <NavBody user=u counts=c /> }.into_any()
+                            }
                             Err(v) => v,
                         }
                     })}
@@ -211,7 +224,7 @@ fn Shell() -> impl IntoView {
 
 /// Who is logged in and where they may go. Builds no resources.
 #[component]
-fn NavBody(user: SessionUser, counts: Resource<Result<domain::letter_view::Counts, AppError>>) -> impl IntoView {
+fn NavBody(user: SessionUser, counts: domain::letter_view::Counts) -> impl IntoView {
     let l = lang();
     let first_position = user.positions.first().map(|p| match &p.acting_kind {
         Some(k) => format!("{} {}", domain::org::ActingKind::from_code(k).map(|a| a.prefix()).unwrap_or(""), p.title),
@@ -226,18 +239,13 @@ fn NavBody(user: SessionUser, counts: Resource<Result<domain::letter_view::Count
             {nav_items(&user.caps)
                 .into_iter()
                 .map(|item| {
-                    let badge = move || {
-                        Suspend::new(async move {
-                            let c = counts.await.ok()?;
-                            let (n, what) = match item {
-                                NavItem::KotakMasuk => (c.kotak_masuk_unread, l.t("belum dibaca", "unread")),
-                                NavItem::SuratKeluar => (c.perlu_paraf, l.t("perlu paraf", "to approve")),
-                                _ => return None,
-                            };
-                            (n > 0).then(|| view! { " " <span class="count" aria-label=format!("{n} {what}")>{n}</span> })
-                        })
+                    let (n, what) = match item {
+                        NavItem::KotakMasuk => (counts.kotak_masuk_unread, l.t("belum dibaca", "unread")),
+                        NavItem::SuratKeluar => (counts.perlu_paraf, l.t("perlu paraf", "to approve")),
+                        _ => (0, ""),
                     };
-                    view! { <li><A href=item.href() exact=matches!(item, NavItem::Beranda)>{item.label(l)}<Suspense fallback=|| ()>{badge}</Suspense></A></li> }
+                    let badge = (n > 0).then(|| view! { <span class="count" aria-label=format!("{n} {what}")>{n}</span> });
+                    view! { <li><A href=item.href() exact=matches!(item, NavItem::Beranda)>{item.label(l)}{badge}</A></li> }
                 })
                 .collect_view()}
         </ul>

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! e-Office user interface: pages, components and server functions.
 
 pub mod api;

@@ -41,7 +41,8 @@ async fn the_seed_story(store: Store) {
     assert_eq!(store.create_letter(&staf, None, "c-1", &draft(&bappeda)).await.unwrap(), (id.clone(), SaveOutcome::AlreadySaved { version: 1 }));
     assert_eq!(store.act_on_letter(&staf, None, &id, 1, Action::Submit).await.unwrap(), LetterState::Review { step: 0 });
     let l = store.get_letter(&id).await.unwrap();
-    assert_eq!(l.chain.len(), 2, "Kasi and Kabid initial before the Kepala Dinas signs");
+    assert_eq!(l.chain.len(), 3, "Kasi, Kabid and Sekretaris initial before the Kepala Dinas signs");
+    let sekdin = user(&store, "ratna.kusumawati@bojonegorokab.go.id").await;
     // Only the Kasi may act now.
     assert_eq!(store.act_on_letter(&kabid, None, &id, 1, Action::Approve).await.unwrap_err().status(), 403);
     assert_eq!(store.act_on_letter(&kasi, None, &id, 1, Action::Return { note: " ".into() }).await.unwrap_err().status(), 422);
@@ -52,14 +53,15 @@ async fn the_seed_story(store: Store) {
     assert_eq!(store.save_letter(&staf, None, &id, "c-2", 1, &d).await.unwrap(), SaveOutcome::Saved { version: 2 });
     assert_eq!(store.act_on_letter(&staf, None, &id, 2, Action::Submit).await.unwrap(), LetterState::Review { step: 0 });
     assert_eq!(store.act_on_letter(&kasi, None, &id, 2, Action::Approve).await.unwrap(), LetterState::Review { step: 1 });
-    assert_eq!(store.act_on_letter(&kabid, None, &id, 2, Action::Approve).await.unwrap(), LetterState::Signing);
+    assert_eq!(store.act_on_letter(&kabid, None, &id, 2, Action::Approve).await.unwrap(), LetterState::Review { step: 2 });
+    assert_eq!(store.act_on_letter(&sekdin, None, &id, 2, Action::Approve).await.unwrap(), LetterState::Signing);
     assert_eq!(store.act_on_letter(&kadis, None, &id, 2, Action::Sign).await.unwrap(), LetterState::Signed);
     let l = store.get_letter(&id).await.unwrap();
     let year = domain::time::wib_year(backend::now_ms());
     assert_eq!(l.number.as_deref(), Some(format!("000.5.6.2/1/412.208/{year}").as_str()));
     let history = store.letter_history(&id).await.unwrap();
     let actions: Vec<&str> = history.iter().map(|h| h.1.as_str()).collect();
-    assert_eq!(actions, vec!["submit", "return", "submit", "paraf", "paraf", "sign"]);
+    assert_eq!(actions, vec!["submit", "return", "submit", "paraf", "paraf", "paraf", "sign"]);
     assert_eq!(history[1].2, "Lengkapi dasar hukum");
     // Every step is work on record.
     let events = store.work_events(&kasi.employee_id, 0, i64::MAX).await.unwrap();
@@ -104,11 +106,12 @@ async fn acting_official_signs_for_the_position(store: Store) {
     let sekdin = store.find_employee_by_email("ratna.kusumawati@bojonegorokab.go.id").await.unwrap().unwrap();
     let bappeda = store.list_opds(&kabid.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap().id;
     let (id, _) = store.create_letter(&kabid, None, "p-1", &draft(&bappeda)).await.unwrap();
-    assert_eq!(store.act_on_letter(&kabid, None, &id, 1, Action::Submit).await.unwrap(), LetterState::Signing, "a Kabid's letter goes straight to the head");
+    assert_eq!(store.act_on_letter(&kabid, None, &id, 1, Action::Submit).await.unwrap(), LetterState::Review { step: 0 }, "a Kabid's letter starts at the Kabid: only the Sekretaris initials it");
     // The head is away; the Sekdin is appointed Plh and signs for the position.
     let today = backend::today_wib();
     store.create_acting(&backend::Actor::system(), &kadis.opd_id, kadis.position_id.as_deref().unwrap(), &sekdin.id, "plh", today, today + 3, "").await.unwrap();
     let plh = store.session_user(&sekdin.id, today).await.unwrap();
+    assert_eq!(store.act_on_letter(&plh, None, &id, 1, Action::Approve).await.unwrap(), LetterState::Signing);
     assert_eq!(store.act_on_letter(&plh, None, &id, 1, Action::Sign).await.unwrap(), LetterState::Signed);
 }
 dual_test!(acting_official_signs_for_the_position_t, acting_official_signs_for_the_position);
@@ -173,6 +176,8 @@ async fn signing_delivers_to_the_other_opd_inbox(store: Store) {
     assert!(preview.starts_with(b"%PDF-"));
     store.act_on_letter(&kasi, None, &id, 1, Action::Approve).await.unwrap();
     store.act_on_letter(&kabid, None, &id, 1, Action::Approve).await.unwrap();
+    let sekdin = user(&store, "ratna.kusumawati@bojonegorokab.go.id").await;
+    store.act_on_letter(&sekdin, None, &id, 1, Action::Approve).await.unwrap();
     assert_eq!(store.inbox_unread(&bappeda_head).await.unwrap(), 0);
     store.act_on_letter(&kadis, None, &id, 1, Action::Sign).await.unwrap();
     // The head of Bappeda finds it in the inbox at once, registered with an agenda number of Bappeda.
@@ -229,6 +234,8 @@ async fn confidential_letters_stay_with_their_people(store: Store) {
     let kadis = user(&store, "bambang.sutrisno@bojonegorokab.go.id").await;
     let (id2, _) = store.create_letter(&kabid, None, "r-2", &open).await.unwrap();
     store.act_on_letter(&kabid, None, &id2, 1, Action::Submit).await.unwrap();
+    let sekdin = user(&store, "ratna.kusumawati@bojonegorokab.go.id").await;
+    store.act_on_letter(&sekdin, None, &id2, 1, Action::Approve).await.unwrap();
     store.act_on_letter(&kadis, None, &id2, 1, Action::Sign).await.unwrap();
     assert!(store.letter_detail(&tu, &id2).await.is_ok());
     assert_eq!(store.list_letters(&tu, ListTab::Terkirim, &ListFilter::default(), 1).await.unwrap().total, 1);
@@ -240,11 +247,13 @@ async fn concurrent_signings_get_consecutive_numbers(store: Store) {
     seed_demo(&store).await.unwrap();
     let kabid = user(&store, "teguh.wibowo@bojonegorokab.go.id").await;
     let kadis = user(&store, "bambang.sutrisno@bojonegorokab.go.id").await;
+    let sekdin = user(&store, "ratna.kusumawati@bojonegorokab.go.id").await;
     let bappeda = store.list_opds(&kabid.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap().id;
     let mut ids = Vec::new();
     for i in 0..40 {
         let (id, _) = store.create_letter(&kabid, None, &format!("n-{i}"), &draft(&bappeda)).await.unwrap();
         store.act_on_letter(&kabid, None, &id, 1, Action::Submit).await.unwrap();
+        store.act_on_letter(&sekdin, None, &id, 1, Action::Approve).await.unwrap();
         ids.push(id);
     }
     let mut tasks = Vec::new();
@@ -288,3 +297,69 @@ async fn bad_recipients_and_attachments_are_refused(store: Store) {
     assert!(store.attachments_of(&id).await.unwrap().is_empty());
 }
 dual_test!(bad_recipients_and_attachments_are_refused_t, bad_recipients_and_attachments_are_refused);
+
+async fn the_chain_follows_the_position_and_racing_reviewers_get_one_answer(store: Store) {
+    use backend::store::org::EmployeeInput;
+    seed_demo(&store).await.unwrap();
+    let staf = user(&store, "putri.ayu@bojonegorokab.go.id").await;
+    let kasi = user(&store, "eko.saputro@bojonegorokab.go.id").await;
+    let bappeda = store.list_opds(&staf.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap().id;
+    let (id, _) = store.create_letter(&staf, None, "f-1", &draft(&bappeda)).await.unwrap();
+    store.act_on_letter(&staf, None, &id, 1, Action::Submit).await.unwrap();
+    // The Kasi moves away while the letter waits; a colleague is placed in the position.
+    let kasi_pos = kasi.positions[0].position_id.clone();
+    let old = store.get_employee(&kasi.employee_id).await.unwrap();
+    store.update_employee(&backend::Actor::system(), &old.opd_id, &old.id, &EmployeeInput { nip: old.nip.clone(), name: old.name.clone(), email: old.email.clone().unwrap_or_default(), phone: String::new(), position_id: None }).await.unwrap();
+    let newcomer = store.find_employee_by_email("bayu.firmansyah@bojonegorokab.go.id").await.unwrap().unwrap();
+    store.update_employee(&backend::Actor::system(), &newcomer.opd_id, &newcomer.id, &EmployeeInput { nip: newcomer.nip.clone(), name: newcomer.name.clone(), email: newcomer.email.clone().unwrap_or_default(), phone: String::new(), position_id: Some(kasi_pos) }).await.unwrap();
+    let moved = user(&store, "eko.saputro@bojonegorokab.go.id").await;
+    let new_kasi = user(&store, "bayu.firmansyah@bojonegorokab.go.id").await;
+    assert_eq!(store.act_on_letter(&moved, None, &id, 1, Action::Approve).await.unwrap_err().status(), 403);
+    assert_eq!(store.list_letters(&new_kasi, domain::letter_view::ListTab::PerluParaf, &Default::default(), 1).await.unwrap().total, 1);
+    // Two approvals of the same letter at once: exactly one goes through.
+    let (a, b) = tokio::join!(
+        store.act_on_letter(&new_kasi, None, &id, 1, Action::Approve),
+        store.act_on_letter(&new_kasi, None, &id, 1, Action::Approve)
+    );
+    assert_eq!([a.is_ok(), b.is_ok()].iter().filter(|x| **x).count(), 1, "{a:?} {b:?}");
+    assert!(matches!(a.err().or(b.err()).unwrap().status(), 403 | 409 | 422));
+    assert_eq!(store.letter_history(&id).await.unwrap().iter().filter(|h| h.1 == "paraf").count(), 1);
+}
+dual_test!(the_chain_follows_the_position_t, the_chain_follows_the_position_and_racing_reviewers_get_one_answer);
+
+async fn the_clerk_takes_manual_numbers_from_the_same_sequence(store: Store) {
+    seed_demo(&store).await.unwrap();
+    let tu = user(&store, "sri.wahyuni@bojonegorokab.go.id").await;
+    let staf = user(&store, "putri.ayu@bojonegorokab.go.id").await;
+    let kabid = user(&store, "teguh.wibowo@bojonegorokab.go.id").await;
+    let sekdin = user(&store, "ratna.kusumawati@bojonegorokab.go.id").await;
+    let kadis = user(&store, "bambang.sutrisno@bojonegorokab.go.id").await;
+    let year = domain::time::wib_year(backend::now_ms());
+    assert_eq!(store.reserve_number(&staf, None, "000.1.3", "Undangan", "Camat", "").await.unwrap_err().status(), 403);
+    assert_eq!(store.reserve_number(&tu, None, "999.9", "Undangan", "Camat", "").await.unwrap_err().status(), 422);
+    assert_eq!(store.reserve_number(&tu, None, "000.1.3", " ", "Camat", "").await.unwrap_err().status(), 422);
+    let r = store.reserve_number(&tu, None, "000.1.3", "Undangan rapat desa", "Camat Dander", "ditandatangani basah").await.unwrap();
+    assert_eq!(r.number, format!("000.1.3/1/412.208/{year}"));
+    // The next electronic letter continues the same sequence.
+    let bappeda = store.list_opds(&tu.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap().id;
+    let (id, _) = store.create_letter(&kabid, None, "m-1", &draft(&bappeda)).await.unwrap();
+    store.act_on_letter(&kabid, None, &id, 1, Action::Submit).await.unwrap();
+    store.act_on_letter(&sekdin, None, &id, 1, Action::Approve).await.unwrap();
+    store.act_on_letter(&kadis, None, &id, 1, Action::Sign).await.unwrap();
+    assert_eq!(store.get_letter(&id).await.unwrap().number, Some(format!("000.5.6.2/2/412.208/{year}")));
+    assert_eq!(store.list_reservations(&tu, 10).await.unwrap().len(), 1);
+    assert!(store.work_events(&tu.employee_id, 0, i64::MAX).await.unwrap().iter().any(|e| e.0 == "letter.number_manual"));
+    // Settings: the number format is checked, and klasifikasi codes can be added and removed.
+    let actor = backend::Actor::system();
+    assert_eq!(store.set_letter_settings(&actor, &tu.pemda_id, "{klasifikasi}/{tahun}", "first").await.unwrap_err().status(), 422);
+    store.set_letter_settings(&actor, &tu.pemda_id, "{urut}/{kode_unit}/{bulan_romawi}/{tahun}", "returner").await.unwrap();
+    assert_eq!(store.letter_settings(&tu.pemda_id).await.unwrap().1, "returner");
+    assert_eq!(store.save_klasifikasi(&actor, &tu.pemda_id, "abc", "Salah").await.unwrap_err().status(), 422);
+    store.save_klasifikasi(&actor, &tu.pemda_id, "000.9.1", "Kajian Kebijakan").await.unwrap();
+    assert!(store.list_klasifikasi(&tu.pemda_id).await.unwrap().iter().any(|(c, _)| c == "000.9.1"));
+    store.delete_klasifikasi(&actor, &tu.pemda_id, "000.9.1").await.unwrap();
+    assert_eq!(store.delete_klasifikasi(&actor, &tu.pemda_id, "000.9.1").await.unwrap_err().status(), 404);
+    let r2 = store.reserve_number(&tu, None, "000.1.3", "Surat kedua", "Camat", "").await.unwrap();
+    assert!(r2.number.starts_with("3/412.208/"), "{}", r2.number);
+}
+dual_test!(the_clerk_takes_manual_numbers_t, the_clerk_takes_manual_numbers_from_the_same_sequence);

@@ -171,6 +171,17 @@ pub fn derive_chain(superiors: &HashMap<String, Option<String>>, drafter_positio
     Err(ChainError::SignerNotAbove)
 }
 
+/// The Sekretaris initials (paraf koordinasi) every letter the head signs, just before the head,
+/// unless the letter already passes through the Sekretaris or comes from the Sekretaris or the head.
+pub fn with_secretary_paraf(mut chain: Vec<String>, secretary: Option<&str>, drafter_position: &str, signer_is_head: bool, signer_position: &str) -> Vec<String> {
+    if let Some(sek) = secretary {
+        if signer_is_head && sek != drafter_position && sek != signer_position && !chain.iter().any(|p| p == sek) {
+            chain.push(sek.to_string());
+        }
+    }
+    chain
+}
+
 /// Where a returned letter starts again when the drafter resubmits it (configurable per Pemda).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RestartPolicy {
@@ -495,6 +506,13 @@ mod tests {
         assert_eq!(derive_chain(&s, "kadis", "kadis").unwrap(), Vec::<String>::new());
         assert_eq!(derive_chain(&s, "staf", "sekdin"), Err(ChainError::SignerNotAbove));
         assert_eq!(derive_chain(&s, "kadis", "staf"), Err(ChainError::SignerNotAbove));
+        let v = |x: &[&str]| x.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        assert_eq!(with_secretary_paraf(v(&["kasi", "kabid"]), Some("sekdin"), "staf", true, "kadis"), v(&["kasi", "kabid", "sekdin"]));
+        assert_eq!(with_secretary_paraf(v(&[]), Some("sekdin"), "kabid", true, "kadis"), v(&["sekdin"]));
+        assert_eq!(with_secretary_paraf(v(&[]), Some("sekdin"), "sekdin", true, "kadis"), v(&[]), "the Sekretaris's own letter");
+        assert_eq!(with_secretary_paraf(v(&["kasubag", "sekdin"]), Some("sekdin"), "staf_umum", true, "kadis"), v(&["kasubag", "sekdin"]), "already in the chain");
+        assert_eq!(with_secretary_paraf(v(&["kasi"]), Some("sekdin"), "staf", false, "kabid"), v(&["kasi"]), "a.n. letters of a Kabid");
+        assert_eq!(with_secretary_paraf(v(&["kasi"]), None, "staf", true, "kadis"), v(&["kasi"]), "an OPD without a Sekretaris");
     }
 
     #[test]

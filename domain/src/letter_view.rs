@@ -204,6 +204,19 @@ pub struct IncomingDetail {
     pub attachments: Vec<AttachmentInfo>,
 }
 
+/// A number taken by the records clerk for a letter signed on paper.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NumberReservation {
+    pub id: String,
+    pub number: String,
+    pub klasifikasi: String,
+    pub subject: String,
+    pub recipient: String,
+    pub note: String,
+    pub reserved_by: String,
+    pub created_ms: i64,
+}
+
 /// A directory entry for the recipient picker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectoryEntry {

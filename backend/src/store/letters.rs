@@ -346,6 +346,13 @@ impl Store {
             let kind = LetterKind::from_code(&draft.kind).unwrap_or(LetterKind::SuratDinas);
             let mode = sign_mode(kind, PositionLevel::from_code(signer.level).unwrap_or(PositionLevel::Staf)).map_err(|e| BackendError::invalid(e.to_string()))?;
             let chain = derive_chain(&superiors, &pre.drafter_position_id, &pre.signer_position_id).map_err(|e| BackendError::invalid(e.to_string()))?;
+            let secretary: Option<String> = sqlx::query("SELECT id FROM position WHERE opd_id = $1 AND level = 2 ORDER BY id LIMIT 1")
+                .bind(&pre.opd_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.try_get("id"))
+                .transpose()?;
+            let chain = domain::letter::with_secretary_paraf(chain, secretary.as_deref(), &pre.drafter_position_id, signer.level == 1, &pre.signer_position_id);
             submit_plan = Some((chain, if mode == domain::letter::SignMode::Head { "head" } else { "an" }));
         }
         let mut sign_plan = None;

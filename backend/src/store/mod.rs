@@ -6,6 +6,7 @@ pub mod delivery;
 pub mod inbox;
 pub mod letter_views;
 pub mod letters;
+pub mod numbering;
 pub mod org;
 
 use crate::{BackendError, Result};

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod employees;
+pub mod letters;
 pub mod opds;
 pub mod structure;
 

@@ -4,11 +4,13 @@ mod compose;
 mod flow;
 mod inbox;
 mod lists;
+mod numbering;
 
 pub use compose::*;
 pub use flow::*;
 pub use inbox::*;
 pub use lists::*;
+pub use numbering::{ReserveNumber, list_reservations, reserve_number};
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,7 @@
 //! Administration home: OPDs, admins and role grants.
 
 pub mod audit;
+pub mod letters;
 pub mod opd;
 
 use crate::api::admin::opds::{GrantRole, RevokeRole, SaveOpd, role_holders};
@@ -175,6 +176,7 @@ fn AdminBody(user: SessionUser, data: AdminData) -> impl IntoView {
             <section class="card">
                 <h2>{l.t("Log audit", "Audit log")}</h2>
                 <p><A href="/admin/audit">{l.t("Lihat log audit dan periksa keutuhan rantainya", "View the audit log and check its chain")}</A></p>
+                <p><A href="/admin/naskah">{l.t("Pengaturan naskah dinas: format nomor, alur pengembalian, klasifikasi arsip", "Letter settings: number format, return flow, archive classification")}</A></p>
             </section>
         })}
     }

@@ -230,12 +230,7 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl 
     };
     let klasifikasi = options.klasifikasi.clone();
     let signers = options.signers.clone();
-    view! {
-        <h1>{move || if letter_id.get().is_empty() { l.t("Tulis surat", "Write a letter") } else { l.t("Ubah surat", "Edit letter") }}</h1>
-        {(!editable).then(|| view! { <p class="alert alert-info" role="status">{l.t("Surat ini sedang tidak dapat Anda ubah.", "You cannot edit this letter now.")}</p> })}
-        <p class="save-state" role="status" aria-live="polite">{status_view}</p>
-        <form class="form compose" on:submit=|ev| ev.prevent_default()>
-            <fieldset disabled=!editable>
+    let header_fields = view! {
             <div class="grid-2">
                 <div>
                     <label for="c-kind">{l.t("Jenis naskah", "Letter type")}</label>
@@ -286,7 +281,15 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl 
                     </select>
                 </div>
             </div>
-
+    }
+    .into_any();
+    view! {
+        <h1>{move || if letter_id.get().is_empty() { l.t("Tulis surat", "Write a letter") } else { l.t("Ubah surat", "Edit letter") }}</h1>
+        {(!editable).then(|| view! { <p class="alert alert-info" role="status">{l.t("Surat ini sedang tidak dapat Anda ubah.", "You cannot edit this letter now.")}</p> })}
+        <p class="save-state" role="status" aria-live="polite">{status_view}</p>
+        <form class="form compose" on:submit=|ev| ev.prevent_default()>
+            <fieldset disabled=!editable>
+            {header_fields}
             <h2 class="section-title">{l.t("Penerima", "Recipients")}</h2>
             <RecipientList recipients role="to" title=l.t("Kepada (Yth.)", "To") on_change=Callback::new(move |_| changed()) />
             <RecipientList recipients role="cc" title=l.t("Tembusan", "Copies (tembusan)") on_change=Callback::new(move |_| changed()) />
@@ -312,6 +315,7 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl 
             {move || (!letter_id.get().is_empty()).then(|| view! { <A href=format!("/surat-keluar/{}", letter_id.get()) attr:class="btn">{l.t("Lihat surat", "View letter")}</A> })}
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -345,6 +349,7 @@ fn RecipientList(recipients: RwSignal<Vec<Recipient>>, role: &'static str, title
             }}
         </div>
     }
+    .into_any()
 }
 
 /// Search-as-you-type over the directory (OPDs, units, people), plus free-text external recipients.
@@ -440,6 +445,7 @@ fn RecipientPicker(on_add: Callback<Recipient>) -> impl IntoView {
             </details>
         </div>
     }
+    .into_any()
 }
 
 /// A plain textarea with chat-style marks (*tebal*, _miring_, lists, | tables |), toolbar buttons
@@ -499,6 +505,7 @@ fn BodyEditor(body: RwSignal<String>, on_change: Callback<()>) -> impl IntoView 
             </details>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -578,4 +585,5 @@ fn Attachments(letter_id: RwSignal<String>, attachments: RwSignal<Vec<Attachment
             {move || error.get().map(|m| view! { <div class="alert alert-error" role="alert"><p>{m}</p></div> })}
         </section>
     }
+    .into_any()
 }

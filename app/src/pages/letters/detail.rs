@@ -30,6 +30,12 @@ pub fn LetterPage() -> impl IntoView {
     view! {
         <Title text=l.t("Surat", "Letter") />
         <p><A href="/surat-keluar">{l.t("← Surat Keluar", "← Outgoing letters")}</A></p>
+        // Outside the letter view: the result stays visible after the letter reloads without the actions.
+        {move || match act.value().get() {
+            Some(Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
+            Some(Ok(s)) => view! { <p class="alert alert-ok" role="status">{format!("{} {s}.", l.t("Berhasil. Status surat sekarang:", "Done. The letter is now:"))}</p> }.into_any(),
+            None => ().into_any(),
+        }}
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match detail.await {
@@ -133,11 +139,6 @@ fn Detail(d: LetterDetail, act: ServerAction<LetterAction>, diff_sel: RwSignal<O
                         <button type="submit" class="btn danger" disabled=move || act.pending().get() || note.get().trim().is_empty()>{l.t("Kembalikan ke penyusun", "Return to drafter")}</button>
                     </ActionForm>
                 })}
-                {move || match act.value().get() {
-                    Some(Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
-                    Some(Ok(s)) => view! { <p class="alert alert-ok" role="status">{format!("{} {s}.", l.t("Berhasil. Status surat sekarang:", "Done. The letter is now:"))}</p> }.into_any(),
-                    None => ().into_any(),
-                }}
             </section>
         })}
 
@@ -204,4 +205,5 @@ fn Detail(d: LetterDetail, act: ServerAction<LetterAction>, diff_sel: RwSignal<O
             </ul>
         </section>
     }
+    .into_any()
 }

@@ -15,6 +15,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn LettersPage() -> impl IntoView {
     let l = lang();
+    let user = expect_context::<crate::app::UserCtx>().0;
     let query = use_query_map();
     let get = move |k: &str| query.read().get(k).unwrap_or_default();
     let tab = move || ListTab::from_code(&get("tab")).unwrap_or(ListTab::PerluParaf);
@@ -38,7 +39,17 @@ pub fn LettersPage() -> impl IntoView {
         <Title text=l.t("Surat Keluar", "Outgoing letters") />
         <div class="page-head">
             <h1>{l.t("Surat Keluar", "Outgoing letters")}</h1>
-            <A href="/surat-keluar/baru" attr:class="btn btn-primary">{l.t("+ Tulis surat", "+ Write a letter")}</A>
+            <div class="buttons">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user.await {
+                            Ok(Some(u)) if u.caps.is_tu_of(&u.opd_id) => view! { <A href="/surat-keluar/nomor-manual" attr:class="btn">{l.t("Nomor manual", "Manual number")}</A> }.into_any(),
+                            _ => view! { <span></span> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <A href="/surat-keluar/baru" attr:class="btn btn-primary">{l.t("+ Tulis surat", "+ Write a letter")}</A>
+            </div>
         </div>
         <nav class="tabs" aria-label=l.t("Daftar surat", "Letter lists")>
             {ListTab::ALL.into_iter().map(|t| view! {

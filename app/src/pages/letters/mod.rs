@@ -4,12 +4,14 @@ pub mod compose;
 pub mod detail;
 pub mod inbox;
 pub mod list;
+pub mod numbers;
 pub mod view;
 
 pub use compose::ComposePage;
 pub use detail::LetterPage;
 pub use inbox::{InboxEntryPage, InboxPage};
 pub use list::LettersPage;
+pub use numbers::ManualNumberPage;
 
 use domain::letter::{LetterKind, Sifat, Urgency};
 

@@ -1,0 +1,205 @@
+import { test, expect, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO, gotoHydrated, login, logout } from './helpers';
+
+/** Text of a PDF served at `path`, extracted by poppler's pdftotext (installed by scripts/e2e-deps.sh). */
+async function pdfText(page: Page, path: string): Promise<string> {
+  const res = await page.request.get(path);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toBe('application/pdf');
+  const file = join(mkdtempSync(join(tmpdir(), 'eoffice-pdf-')), 'surat.pdf');
+  writeFileSync(file, await res.body());
+  // Reading order without layout; whitespace folded, since justified lines wrap anywhere.
+  return execFileSync('pdftotext', [file, '-']).toString().replace(/\s+/g, ' ');
+}
+
+/** The highest letter sequence number the Kepala Dinas has signed so far (0 when none). */
+async function lastSignedSeq(page: Page): Promise<number> {
+  const res = await page.request.post('/api/list_letters', {
+    form: { tab: 'terkirim', q: '', kind: '', sifat: '', from: '', to: '', page: '1' },
+  });
+  expect(res.status()).toBe(200);
+  const data = (await res.json()) as { items: { number: string | null }[] };
+  return Math.max(0, ...data.items.map((i) => Number((i.number ?? '').split('/')[1] ?? 0)));
+}
+
+async function act(page: Page, button: string) {
+  await page.getByRole('button', { name: button, exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Berhasil.' })).toBeVisible();
+}
+
+async function openFromPerluParaf(page: Page, subject: string) {
+  await gotoHydrated(page, '/surat-keluar?tab=perlu-paraf');
+  await page.getByRole('link', { name: subject }).click();
+  await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
+}
+
+test('seed story: a Surat Dinas climbs the chain, is returned once, signed, numbered, and lands in Bappeda', async ({ page }, info) => {
+  test.setTimeout(240_000);
+  const subject = `Permohonan data pembangunan ${info.project.name} ${Date.now()}`;
+
+  // The Kepala Dinas's last number, to check the new letter gets the next one.
+  await login(page, DEMO.kadis);
+  const before = await lastSignedSeq(page);
+  await logout(page);
+
+  // A staff member drafts the letter to Bappeda.
+  await login(page, DEMO.staf);
+  await gotoHydrated(page, '/surat-keluar/baru');
+  await page.getByLabel('Klasifikasi arsip').selectOption('000.5.6.2');
+  await page.getByLabel('Hal (perihal)').fill(subject);
+  await page.getByLabel('Cari OPD, unit, atau pegawai').fill('Bappeda');
+  await page.getByRole('button', { name: /Kepala Bappeda/ }).first().click();
+  await expect(page.locator('.recipients').first().getByText('Kepala Bappeda')).toBeVisible();
+  await page.getByLabel('Isi surat', { exact: true }).fill(
+    'Dengan hormat,\n\nKami memohon *data pembangunan* tahun berjalan untuk:\n1. perencanaan jaringan;\n2. layanan aplikasi.\n\nAtas perhatian Saudara kami ucapkan terima kasih.',
+  );
+  // The live preview shows the formatting.
+  await expect(page.locator('.preview strong', { hasText: 'data pembangunan' })).toBeVisible();
+  await expect(page.getByText(/Tersimpan/)).toBeVisible({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Ajukan untuk paraf' }).click();
+  await expect(page).toHaveURL(/\/surat-keluar\/[0-9a-f]{32}$/);
+  const id = page.url().split('/').pop()!;
+  await expect(page.locator('.chain-current')).toContainText('Kepala Seksi');
+  // Nothing lost, nothing duplicated: the letter is in Dalam Proses exactly once.
+  await gotoHydrated(page, `/surat-keluar?tab=dalam-proses&q=${encodeURIComponent(subject)}`);
+  await expect(page.getByRole('link', { name: subject })).toHaveCount(1);
+  await logout(page);
+
+  // The Kasi returns it with a note.
+  await login(page, DEMO.kasi);
+  await openFromPerluParaf(page, subject);
+  await page.getByLabel('Catatan pengembalian (wajib)').fill('Lengkapi dasar hukumnya.');
+  await page.getByRole('button', { name: 'Kembalikan ke penyusun' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Dikembalikan' })).toBeVisible();
+  await logout(page);
+
+  // The staff member reads the note, revises and resubmits.
+  await login(page, DEMO.staf);
+  await gotoHydrated(page, `/surat-keluar/${id}`);
+  await expect(page.locator('.note')).toHaveText('Lengkapi dasar hukumnya.');
+  await page.getByRole('link', { name: 'Ubah isi' }).click();
+  const body = page.getByLabel('Isi surat', { exact: true });
+  await expect(body).toHaveValue(/Dengan hormat/);
+  await body.fill(
+    'Dengan hormat,\n\nBerdasarkan Peraturan Bupati Nomor 1 Tahun 2026, kami memohon *data pembangunan* tahun berjalan.\n\nAtas perhatian Saudara kami ucapkan terima kasih.',
+  );
+  await expect(page.getByText(/Tersimpan/)).toBeVisible({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Ajukan untuk paraf' }).click();
+  await expect(page).toHaveURL(new RegExp(`/surat-keluar/${id}$`));
+  // The diff between the versions shows the revision.
+  await page.getByRole('button', { name: /Bandingkan/ }).first().click();
+  await expect(page.locator('.diff .added').filter({ hasText: 'Peraturan Bupati' })).toBeVisible();
+  await logout(page);
+
+  // Kasi, Kabid and Sekdin approve in turn.
+  for (const who of [DEMO.kasi, DEMO.kabid, DEMO.sekdin]) {
+    await login(page, who);
+    await openFromPerluParaf(page, subject);
+    // Every reviewer can preview the letter before it is signed.
+    expect(await pdfText(page, `/surat-keluar/${id}/pdf`)).toContain('PRATINJAU');
+    await act(page, 'Setujui (paraf)');
+    await logout(page);
+  }
+
+  // The Kepala Dinas signs; the letter gets the next number and its PDF renders.
+  await login(page, DEMO.kadis);
+  await openFromPerluParaf(page, subject);
+  await act(page, 'Tandatangani');
+  await expect(page.locator('dd.letter-number')).toHaveText(/^000\.5\.6\.2\//);
+  const number = (await page.locator('dd.letter-number').textContent())!.trim();
+  expect(number).toMatch(/^000\.5\.6\.2\/\d+\/412\.208\/\d{4}$/);
+  expect(Number(number.split('/')[1])).toBe(before + 1);
+  const text = await pdfText(page, `/surat-keluar/${id}/pdf`);
+  for (const expected of [number, 'Kepala Bappeda', 'Peraturan Bupati Nomor 1 Tahun 2026', 'Bambang Sutrisno', 'PEMERINTAH KABUPATEN BOJONEGORO']) {
+    expect(text).toContain(expected);
+  }
+  expect(text).not.toContain('PRATINJAU');
+  await logout(page);
+
+  // A person in the other OPD finds it in the Kotak Masuk, registered with an agenda number.
+  await login(page, DEMO.bappeda);
+  // The navigation tells them there is unread mail.
+  await gotoHydrated(page, '/');
+  const menu = page.getByRole('button', { name: 'Menu', exact: true });
+  if (await menu.isVisible()) await menu.click();
+  await expect(page.getByRole('navigation', { name: 'Navigasi utama' }).getByLabel(/\d+ belum dibaca/)).toBeVisible();
+  await gotoHydrated(page, '/kotak-masuk');
+  await page.getByRole('link', { name: subject }).click();
+  await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
+  await expect(page.locator('dd.letter-number')).toHaveText(number);
+  await expect(page.getByText(/Badan Perencanaan|Bappeda/).first()).toBeVisible();
+  expect(await pdfText(page, `/surat-keluar/${id}/pdf`)).toContain(number);
+  await logout(page);
+});
+
+test('a Rahasia letter is invisible to an outsider, by page, by PDF, by search and by API', async ({ page }, info) => {
+  const subject = `Hasil audit internal ${info.project.name} ${Date.now()}`;
+  await login(page, DEMO.staf);
+  const opds = (await (await page.request.post('/api/list_opds', { form: {} })).json()) as { id: string; short_name: string }[];
+  const bappeda = opds.find((o) => o.short_name === 'Bappeda')!.id;
+  const save = await page.request.post('/api/save_letter', {
+    data: {
+      id: '',
+      client_id: `e2e-${Date.now()}`,
+      base_version: 0,
+      draft: {
+        kind: 'surat_dinas', klasifikasi: '700', sifat: 'rahasia', urgency: 'segera', subject, attachment_count: 0,
+        signer_position_id: null,
+        recipients: [{ role: 'to', target_type: 'opd', target_id: bappeda, name: 'Kepala Bappeda', address: '' }],
+        body: { blocks: [{ t: 'Paragraph', c: [{ text: 'Temuan audit bersifat rahasia.' }] }] },
+      },
+    },
+  });
+  expect(save.status()).toBe(200);
+  const { id } = (await save.json()) as { id: string };
+  await gotoHydrated(page, `/surat-keluar/${id}`);
+  await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
+  await expect(page.locator('.meta-line .badge-secret')).toHaveText('Rahasia');
+  await logout(page);
+
+  // A colleague, the Admin OPD and the records clerk see nothing.
+  for (const outsider of [DEMO.adminOpd, DEMO.tu, DEMO.bappeda]) {
+    await login(page, outsider);
+    await gotoHydrated(page, `/surat-keluar/${id}`);
+    await expect(page.getByRole('alert')).toContainText('Surat tidak ditemukan atau Anda tidak berhak melihatnya.');
+    await expect(page.getByText(subject)).toHaveCount(0);
+    expect((await page.request.get(`/surat-keluar/${id}/pdf`)).status()).toBe(404);
+    const detail = await page.request.post('/api/get_letter_detail', { form: { id } });
+    expect(detail.status()).toBe(404);
+    for (const tab of ['draf', 'perlu-paraf', 'dalam-proses', 'terkirim']) {
+      const list = await page.request.post('/api/list_letters', { form: { tab, q: 'audit', kind: '', sifat: '', from: '', to: '', page: '1' } });
+      expect(list.status()).toBe(200);
+      expect(JSON.stringify(await list.json())).not.toContain(subject);
+    }
+    await logout(page);
+  }
+});
+
+test('bad input in the compose form gets a clear message and loses nothing', async ({ page }) => {
+  await login(page, DEMO.staf);
+  await gotoHydrated(page, '/surat-keluar/baru');
+  // Submitting without a subject or recipients is refused with a message in Bahasa Indonesia.
+  await page.getByRole('button', { name: 'Ajukan untuk paraf' }).click();
+  await expect(page.getByText(/Hal \(perihal\) surat wajib diisi|Pilih kode klasifikasi arsip/)).toBeVisible();
+  await page.getByLabel('Klasifikasi arsip').selectOption('000.1.3');
+  await page.getByLabel('Hal (perihal)').fill('Rapat tanpa penerima');
+  await page.getByLabel('Isi surat', { exact: true }).fill('Isi singkat.');
+  await expect(page.getByText(/Tersimpan/)).toBeVisible({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Ajukan untuk paraf' }).click();
+  await expect(page.getByRole('alert')).toContainText('Tambahkan paling sedikit satu penerima');
+  // The draft is kept and can be opened from the Draf list.
+  await gotoHydrated(page, '/surat-keluar?tab=draf&q=Rapat%20tanpa%20penerima');
+  await expect(page.getByRole('link', { name: 'Rapat tanpa penerima' }).first()).toBeVisible();
+  // A file that claims to be a PDF but is not is refused by its content.
+  await page.getByRole('link', { name: 'Rapat tanpa penerima' }).first().click();
+  await page.getByRole('link', { name: 'Ubah isi' }).click();
+  await page.getByLabel(/Tambah berkas/).setInputFiles({ name: 'surat.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ bukan pdf') });
+  await expect(page.getByRole('alert')).toContainText('PDF, PNG, atau JPEG');
+  await page.getByLabel(/Tambah berkas/).setInputFiles({ name: 'undangan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') });
+  await expect(page.getByRole('link', { name: 'undangan.pdf' })).toBeVisible();
+  await logout(page);
+});
