@@ -182,6 +182,21 @@ pub fn with_secretary_paraf(mut chain: Vec<String>, secretary: Option<&str>, dra
     chain
 }
 
+/// The starting text of a new letter of each type, in the compose form's markup: the usual
+/// opening, the parts the type needs (an invitation's when-and-where table, an assignment's
+/// list of names) and the closing, with dots where the drafter fills in.
+pub fn template_body(kind: LetterKind) -> &'static str {
+    match kind {
+        LetterKind::SuratDinas => "Dengan hormat,\n\nSehubungan dengan ..., bersama ini kami sampaikan ...\n\nDemikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.",
+        LetterKind::NotaDinas => "Dengan hormat,\n\nBersama ini kami laporkan/sampaikan ...\n\nDemikian untuk menjadi maklum.",
+        LetterKind::SuratUndangan => "Dengan hormat,\n\nDalam rangka ..., kami mengundang Saudara untuk hadir pada:\n\n| Keterangan | Rincian |\n| Hari/tanggal | ... |\n| Pukul | ... WIB |\n| Tempat | ... |\n| Acara | ... |\n\nMengingat pentingnya acara tersebut, dimohon hadir tepat waktu. Atas perhatian Saudara diucapkan terima kasih.",
+        LetterKind::SuratEdaran => "Dalam rangka ..., dengan ini disampaikan hal-hal sebagai berikut:\n1. ...;\n2. ...\n\nDemikian Surat Edaran ini untuk dilaksanakan sebagaimana mestinya.",
+        LetterKind::SuratTugas => "Dasar: ...\n\nMenugaskan kepada:\n\n| No | Nama | NIP | Jabatan |\n| 1 | ... | ... | ... |\n\nUntuk: ...\n\nDemikian surat tugas ini dibuat untuk dilaksanakan dengan penuh tanggung jawab.",
+        LetterKind::SuratKeterangan => "Yang bertanda tangan di bawah ini menerangkan bahwa:\n\n| Keterangan | Rincian |\n| Nama | ... |\n| NIP | ... |\n| Jabatan | ... |\n\nadalah benar ...\n\nDemikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.",
+        LetterKind::Pengumuman => "Diberitahukan kepada ..., bahwa ...\n\nDemikian pengumuman ini disampaikan untuk diketahui.",
+    }
+}
+
 /// Where a returned letter starts again when the drafter resubmits it (configurable per Pemda).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RestartPolicy {
@@ -513,6 +528,12 @@ mod tests {
         assert_eq!(with_secretary_paraf(v(&["kasubag", "sekdin"]), Some("sekdin"), "staf_umum", true, "kadis"), v(&["kasubag", "sekdin"]), "already in the chain");
         assert_eq!(with_secretary_paraf(v(&["kasi"]), Some("sekdin"), "staf", false, "kabid"), v(&["kasi"]), "a.n. letters of a Kabid");
         assert_eq!(with_secretary_paraf(v(&["kasi"]), None, "staf", true, "kadis"), v(&["kasi"]), "an OPD without a Sekretaris");
+        for k in LetterKind::ALL {
+            let body = crate::letter_body::LetterBody::from_markup(template_body(k));
+            assert_eq!(body.validate(), Ok(()), "{k:?}");
+            assert!(!body.is_empty());
+        }
+        assert!(matches!(crate::letter_body::LetterBody::from_markup(template_body(LetterKind::SuratUndangan)).blocks[2], crate::letter_body::Block::Table(_)));
     }
 
     #[test]

@@ -16,14 +16,18 @@ async function pdfText(page: Page, path: string): Promise<string> {
   return execFileSync('pdftotext', [file, '-']).toString().replace(/\s+/g, ' ');
 }
 
-/** The highest letter sequence number the Kepala Dinas has signed so far (0 when none). */
-async function lastSignedSeq(page: Page): Promise<number> {
+/** The highest letter sequence number of Dinas Kominfo so far (0 when none), as its records clerk sees it:
+ * every non-confidential signed letter, and the numbers taken for letters signed on paper. */
+async function lastSeq(page: Page): Promise<number> {
   const res = await page.request.post('/api/list_letters', {
     form: { tab: 'terkirim', q: '', kind: '', sifat: '', from: '', to: '', page: '1' },
   });
   expect(res.status()).toBe(200);
   const data = (await res.json()) as { items: { number: string | null }[] };
-  return Math.max(0, ...data.items.map((i) => Number((i.number ?? '').split('/')[1] ?? 0)));
+  const manual = await page.request.post('/api/list_reservations', { form: {} });
+  expect(manual.status()).toBe(200);
+  const numbers = [...data.items.map((i) => i.number ?? ''), ...((await manual.json()) as { number: string }[]).map((r) => r.number)];
+  return Math.max(0, ...numbers.map((n) => Number(n.split('/')[1] ?? 0)));
 }
 
 async function act(page: Page, button: string) {
@@ -41,9 +45,9 @@ test('seed story: a Surat Dinas climbs the chain, is returned once, signed, numb
   test.setTimeout(240_000);
   const subject = `Permohonan data pembangunan ${info.project.name} ${Date.now()}`;
 
-  // The Kepala Dinas's last number, to check the new letter gets the next one.
-  await login(page, DEMO.kadis);
-  const before = await lastSignedSeq(page);
+  // The OPD's last number, to check the new letter gets the next one.
+  await login(page, DEMO.tu);
+  const before = await lastSeq(page);
   await logout(page);
 
   // A staff member drafts the letter to Bappeda.
@@ -201,5 +205,45 @@ test('bad input in the compose form gets a clear message and loses nothing', asy
   await expect(page.getByRole('alert')).toContainText('PDF, PNG, atau JPEG');
   await page.getByLabel(/Tambah berkas/).setInputFiles({ name: 'undangan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') });
   await expect(page.getByRole('link', { name: 'undangan.pdf' })).toBeVisible();
+  await logout(page);
+});
+
+test('the records clerk takes a manual number for a letter signed on paper', async ({ page }, info) => {
+  await login(page, DEMO.tu);
+  await gotoHydrated(page, '/surat-keluar');
+  await page.getByRole('link', { name: 'Nomor manual' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Nomor surat manual' })).toBeVisible();
+  await page.getByLabel('Klasifikasi arsip').selectOption('000.1.3');
+  await page.getByLabel('Tujuan surat').fill('Camat Dander');
+  await page.getByLabel('Hal (perihal)').fill(`Undangan musyawarah desa ${info.project.name}`);
+  await page.getByRole('button', { name: 'Ambil nomor berikutnya' }).click();
+  const got = page.getByRole('status').filter({ hasText: 'Nomor surat:' });
+  await expect(got).toContainText(/000\.1\.3\/\d+\/412\.208\/\d{4}/);
+  await expect(page.getByRole('cell', { name: `Undangan musyawarah desa ${info.project.name}` })).toBeVisible();
+  await logout(page);
+  // Someone who is not the clerk is refused, with a message.
+  await login(page, DEMO.staf);
+  await gotoHydrated(page, '/surat-keluar/nomor-manual');
+  await expect(page.getByRole('alert')).toContainText('Hanya petugas TU');
+  await logout(page);
+});
+
+test('the Admin Pemda configures klasifikasi codes and the number format', async ({ page }, info) => {
+  const code = info.project.name === 'phone' ? '000.9.7' : '000.9.8';
+  await login(page, DEMO.adminPemda);
+  await gotoHydrated(page, '/admin');
+  await page.getByRole('link', { name: /Pengaturan naskah dinas/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Pengaturan naskah dinas' })).toBeVisible();
+  await page.getByLabel('Kode', { exact: true }).fill(code);
+  await page.getByLabel('Nama', { exact: true }).fill('Kajian Transformasi Digital');
+  await page.getByRole('button', { name: 'Tambah / ubah' }).click();
+  await expect(page.getByRole('cell', { name: code, exact: true })).toBeVisible();
+  // A format without the sequence number is refused with a clear message.
+  await page.getByLabel('Format nomor surat').fill('{klasifikasi}/{tahun}');
+  await page.getByRole('button', { name: 'Simpan', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('{urut}');
+  // Removing the code takes it off the list.
+  await page.getByRole('button', { name: `Hapus ${code}` }).click();
+  await expect(page.getByRole('cell', { name: code, exact: true })).toHaveCount(0);
   await logout(page);
 });

@@ -70,7 +70,7 @@ impl Store {
     /// Manual numbers of the clerk's OPD, newest first.
     pub async fn list_reservations(&self, user: &SessionUser, limit: i64) -> Result<Vec<NumberReservation>> {
         if !user.caps.is_tu_of(&user.opd_id) {
-            return Err(BackendError::forbidden());
+            return Err(BackendError::Forbidden("Hanya petugas TU (pencatat surat) yang dapat melihat dan mengambil nomor surat manual.".into()));
         }
         sqlx::query(
             "SELECT r.id, r.number, r.klasifikasi, r.subject, r.recipient, r.note, e.name, r.created_ms FROM number_reservation r \

@@ -85,7 +85,7 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl 
         attachment_count: 0,
         signer_position_id: None,
         recipients: vec![],
-        body: LetterBody::default(),
+        body: LetterBody::from_markup(domain::letter::template_body(LetterKind::SuratDinas)),
     });
     let letter_id = RwSignal::new(existing.as_ref().map(|d| d.id.clone()).unwrap_or_default());
     let version = RwSignal::new(existing.as_ref().map(|d| d.version).unwrap_or(0));
@@ -234,7 +234,20 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl 
             <div class="grid-2">
                 <div>
                     <label for="c-kind">{l.t("Jenis naskah", "Letter type")}</label>
-                    <select id="c-kind" on:change=move |ev| { kind.set(event_target_value(&ev)); changed(); }>
+                    <select id="c-kind" on:change=move |ev| {
+                        let previous = LetterKind::from_code(&kind.get_untracked());
+                        let next = event_target_value(&ev);
+                        // Switch the starting text along with the type, unless the drafter has written their own.
+                        let untouched = body.with_untracked(|b| {
+                            let written = LetterBody::from_markup(b);
+                            written.is_empty() || previous.is_some_and(|p| written == LetterBody::from_markup(domain::letter::template_body(p)))
+                        });
+                        if let (true, Some(k)) = (untouched, LetterKind::from_code(&next)) {
+                            body.set(domain::letter::template_body(k).to_string());
+                        }
+                        kind.set(next);
+                        changed();
+                    }>
                         {LetterKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=kind.get_untracked() == k.code()>{k.label()}</option> }).collect_view()}
                     </select>
                 </div>
