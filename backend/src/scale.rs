@@ -1256,3 +1256,79 @@ pub async fn seed_scale(store: &Store, employees: usize, letters: usize, progres
 async fn employee_index(store: &Store, org: &Org, email: &str) -> Result<Option<usize>> {
     Ok(store.find_employee_by_email(email).await?.and_then(|e| org.by_id.get(&e.id).copied()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::audit::ChainStatus;
+    use domain::letter_view::{ListFilter, ListTab};
+
+    #[test]
+    fn generated_nips_are_valid_and_unique() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut taken = HashSet::new();
+        for i in 0..3000 {
+            let level = PositionLevel::ALL[i % 5];
+            let nip = new_nip(&mut rng, level, i % 2 == 0, 2026, &mut taken).unwrap();
+            assert!(Nip::parse(&nip, 2026).is_ok(), "{nip}");
+        }
+        assert_eq!(taken.len(), 3000);
+    }
+
+    /// A small run end to end: the app reads the generated rows like its own, and what the app
+    /// writes next (numbers, the audit chain) continues cleanly after them.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn small_scale_run_is_consistent() {
+        let dir = std::env::temp_dir().join(format!("eoffice-scale-test-{}", new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::connect(&format!("sqlite://{}", dir.join("t.db").display())).await.unwrap();
+        let r = seed_scale(&store, 250, 3000, |_| {}).await.unwrap();
+        assert_eq!((r.letters, r.total_employees), (3000, 250));
+        assert!(r.incoming > 0 && r.inbox_entries >= r.incoming && r.waiting > 0);
+        // A second run on the same database is refused rather than duplicating OPDs.
+        assert!(matches!(seed_scale(&store, 250, 10, |_| {}).await, Err(BackendError::Conflict(_))));
+
+        for nip in sqlx::query("SELECT nip FROM employee").fetch_all(&store.pool).await.unwrap() {
+            let nip: String = nip.try_get("nip").unwrap();
+            assert!(Nip::parse(&nip, domain::time::wib_year(now_ms())).is_ok(), "{nip}");
+        }
+        let version_rows: i64 = sqlx::query("SELECT COUNT(*) AS n FROM letter_version").fetch_one(&store.pool).await.unwrap().try_get("n").unwrap();
+        assert_eq!(version_rows, 3000);
+        // Waiting only where someone must act, and at a position of the letter's chain or its signer.
+        let bad: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM letter WHERE (state IN ('review', 'signing')) <> (waiting_position_id IS NOT NULL) \
+             OR (state = 'signing' AND waiting_position_id <> signer_position_id) OR ((number IS NOT NULL) <> (state IN ('signed', 'sent')))",
+        )
+        .fetch_one(&store.pool)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+        assert_eq!(bad, 0);
+
+        // The demo Kepala Dinas sees letters waiting and a full Kotak Masuk through the store.
+        let e = store.find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id").await.unwrap().unwrap();
+        let kadis = store.session_user(&e.id, crate::today_wib()).await.unwrap();
+        let filter = ListFilter { q: String::new(), kind: String::new(), sifat: String::new(), from_day: None, to_day: None };
+        let page = store.list_letters(&kadis, ListTab::PerluParaf, &filter, 1).await.unwrap();
+        assert!(!page.items.is_empty());
+        let inbox = store.inbox(&kadis, "", false, 1).await.unwrap();
+        assert!(!inbox.items.is_empty() && inbox.total >= inbox.items.len() as i64);
+
+        // The next real number of every OPD and year follows the generated ones.
+        let rows = sqlx::query("SELECT opd_id, number_year, MAX(number_seq) AS m FROM letter WHERE number_seq IS NOT NULL GROUP BY opd_id, number_year")
+            .fetch_all(&store.pool)
+            .await
+            .unwrap();
+        assert!(!rows.is_empty());
+        let mut tx = store.begin_write().await.unwrap();
+        for row in rows {
+            let (opd, year, max): (String, i64, i64) = (row.try_get("opd_id").unwrap(), row.try_get("number_year").unwrap(), row.try_get("m").unwrap());
+            assert_eq!(crate::store::letters::next_number(&mut tx, &opd, "surat", year).await.unwrap(), max + 1);
+        }
+        drop(tx);
+        assert!(matches!(store.verify_audit_chain().await.unwrap(), ChainStatus::Intact { .. }));
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -35,9 +35,11 @@ impl Store {
         let where_sql = conds.join(" AND ");
         let pat = format!("%{}%", q.replace('%', "").replace('_', ""));
         let count_sql = format!("SELECT COUNT(*) AS n FROM inbox_entry WHERE {where_sql}");
+        // The page is chosen from the index alone (owner_key, created_ms, id); only its 50 rows are read.
         let list_sql = format!(
             "SELECT id, incoming_id, role, subject, sender_name, sifat, urgency, letter_number, read_ms, created_ms FROM inbox_entry \
-             WHERE {where_sql} ORDER BY created_ms DESC, id LIMIT {PAGE_SIZE} OFFSET {}",
+             WHERE id IN (SELECT id FROM inbox_entry WHERE {where_sql} ORDER BY created_ms DESC, id LIMIT {PAGE_SIZE} OFFSET {}) \
+             ORDER BY created_ms DESC, id",
             (page - 1) * PAGE_SIZE
         );
         let mut cq = sqlx::query(&count_sql);

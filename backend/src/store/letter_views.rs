@@ -156,11 +156,14 @@ impl Store {
             cq = cq.bind(a);
         }
         let total: i64 = cq.fetch_one(&self.pool).await?.try_get("n")?;
+        // The page of ids is picked first (from the index where the list has one), so the joins and
+        // the holder lookup run for 50 rows only, not for every match.
         let list_sql = format!(
             "SELECT l.id, l.kind, l.subject, l.number, l.sifat, l.urgency, l.state, l.step, l.recipients_text, l.updated_ms, d.name AS drafter_name, \
              p.title AS waiting_title, (SELECT e.name FROM employee e WHERE e.position_id = l.waiting_position_id AND e.active = 1 ORDER BY e.name LIMIT 1) AS waiting_holder \
              FROM letter l JOIN employee d ON d.id = l.drafter_id LEFT JOIN position p ON p.id = l.waiting_position_id \
-             WHERE {where_sql} ORDER BY l.updated_ms DESC, l.id LIMIT {} OFFSET {}",
+             WHERE l.id IN (SELECT l.id FROM letter l WHERE {where_sql} ORDER BY l.updated_ms DESC, l.id LIMIT {} OFFSET {}) \
+             ORDER BY l.updated_ms DESC, l.id",
             PAGE_SIZE,
             (page - 1) * PAGE_SIZE
         );
