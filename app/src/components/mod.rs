@@ -45,3 +45,20 @@ where
 pub fn busy_label(pending: bool, idle: &'static str, busy: &'static str) -> &'static str {
     if pending { busy } else { idle }
 }
+
+/// Previous / next links for a paged list whose page lives in the address, so paging works before
+/// the page has hydrated and can be bookmarked. Renders nothing for a single page.
+#[component]
+pub fn LinkPager(page: i64, pages: i64, href: impl Fn(i64) -> String + 'static) -> impl IntoView {
+    use leptos_router::components::A;
+    let l = lang();
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label=l.t("Halaman", "Pages")>
+                {(page > 1).then(|| view! { <A href=href(page - 1) attr:class="btn">{l.t("‹ Sebelumnya", "‹ Previous")}</A> })}
+                <span>{format!("{} {} / {}", l.t("Halaman", "Page"), page, pages)}</span>
+                {(page < pages).then(|| view! { <A href=href(page + 1) attr:class="btn">{l.t("Berikutnya ›", "Next ›")}</A> })}
+            </nav>
+        }
+    })
+}

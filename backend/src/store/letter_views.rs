@@ -141,14 +141,12 @@ impl Store {
         }
         let day_ms = 86_400_000i64;
         let wib = 7 * 3_600_000i64;
-        let mut int_conds = Vec::new();
         if let Some(d) = filter.from_day {
-            int_conds.push(format!("l.updated_ms >= {}", d * day_ms - wib));
+            conds.push(format!("l.updated_ms >= {}", d * day_ms - wib));
         }
         if let Some(d) = filter.to_day {
-            int_conds.push(format!("l.updated_ms < {}", (d + 1) * day_ms - wib));
+            conds.push(format!("l.updated_ms < {}", (d + 1) * day_ms - wib));
         }
-        conds.extend(int_conds);
         let where_sql = conds.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) AS n FROM letter l WHERE {where_sql}");
         let mut cq = sqlx::query(&count_sql);

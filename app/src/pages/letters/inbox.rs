@@ -3,7 +3,7 @@
 use super::{sifat_class, sifat_label, urgency_label};
 use crate::api::letters::{inbox, open_inbox};
 use crate::app::lang;
-use crate::components::{ErrorBox, Loading};
+use crate::components::{ErrorBox, LinkPager, Loading};
 use domain::letter_view::PAGE_SIZE;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -53,13 +53,7 @@ pub fn InboxPage() -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ul>
-                            {(pages > 1).then(|| view! {
-                                <nav class="pager" aria-label=l.t("Halaman", "Pages")>
-                                    {(p.page > 1).then(|| view! { <A href=href_page(p.page - 1) attr:class="btn">{l.t("‹ Sebelumnya", "‹ Previous")}</A> })}
-                                    <span>{format!("{} {} / {}", l.t("Halaman", "Page"), p.page, pages)}</span>
-                                    {(p.page < pages).then(|| view! { <A href=href_page(p.page + 1) attr:class="btn">{l.t("Berikutnya ›", "Next ›")}</A> })}
-                                </nav>
-                            })}
+                            <LinkPager page=p.page pages href=href_page />
                         }.into_any()
                     }
                 }

@@ -4,7 +4,7 @@
 use super::{kind_label, sifat_class, sifat_label};
 use crate::api::letters::list_letters;
 use crate::app::lang;
-use crate::components::{ErrorBox, Loading};
+use crate::components::{ErrorBox, LinkPager, Loading};
 use domain::letter::{LetterKind, Sifat};
 use domain::letter_view::{ListTab, PAGE_SIZE};
 use leptos::prelude::*;
@@ -114,13 +114,7 @@ pub fn LettersPage() -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ul>
-                            {(pages > 1).then(|| view! {
-                                <nav class="pager" aria-label=l.t("Halaman", "Pages")>
-                                    {(p.page > 1).then(|| view! { <A href=href_page(p.page - 1) attr:class="btn">{l.t("‹ Sebelumnya", "‹ Previous")}</A> })}
-                                    <span>{format!("{} {} / {}", l.t("Halaman", "Page"), p.page, pages)}</span>
-                                    {(p.page < pages).then(|| view! { <A href=href_page(p.page + 1) attr:class="btn">{l.t("Berikutnya ›", "Next ›")}</A> })}
-                                </nav>
-                            })}
+                            <LinkPager page=p.page pages href=href_page />
                         }.into_any()
                     }
                 }
