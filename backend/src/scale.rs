@@ -1229,6 +1229,8 @@ pub async fn seed_scale(store: &Store, employees: usize, letters: usize, progres
 
     // ---- Statistics for the query planner ----
     let t2 = Instant::now();
+    progress("Counters (Perlu Paraf queues, Kotak Masuk totals)");
+    store.rebuild_counters().await?;
     progress("ANALYZE (planner statistics)");
     sqlx::query("ANALYZE").execute(&store.pool).await?;
     if store.kind() == DbKind::Sqlite {

@@ -189,6 +189,11 @@ async fn signing_delivers_to_the_other_opd_inbox(store: Store) {
     assert_eq!(opened.agenda_number, format!("1/{}", domain::time::wib_year(backend::now_ms())));
     assert_eq!(opened.outgoing_letter_id.as_deref(), Some(id.as_str()));
     assert_eq!(store.inbox_unread(&bappeda_head).await.unwrap(), 0, "opening is the read receipt");
+    let unread_view = store.inbox(&bappeda_head, "", true, 1).await.unwrap();
+    assert_eq!((unread_view.total, unread_view.items.len()), (0, 0));
+    let found = store.inbox(&bappeda_head, "PEMBANGUNAN", false, 1).await.unwrap();
+    assert_eq!((found.total, found.items.len()), (1, 1));
+    assert_eq!(store.inbox(&bappeda_head, "tidak ada", false, 1).await.unwrap().total, 0);
     assert!(store.work_events(&bappeda_head.employee_id, 0, i64::MAX).await.unwrap().iter().any(|e| e.0 == "incoming.read"));
     // The tembusan recipient gets it marked as such; the addressee may read the signed PDF.
     let cc = store.inbox(&kabid, "", false, 1).await.unwrap();
@@ -199,6 +204,9 @@ async fn signing_delivers_to_the_other_opd_inbox(store: Store) {
     assert!(store.work_events(&kadis.employee_id, 0, i64::MAX).await.unwrap().iter().any(|e| e.0 == "letter.deliver"));
     // The external copy is marked as sent by the drafter.
     assert_eq!(store.act_on_letter(&staf, None, &id, 1, Action::MarkSent).await.unwrap(), LetterState::Sent);
+    assert_eq!(store.counter_drift().await.unwrap(), Vec::<String>::new(), "queue and inbox counters match the rows");
+    sqlx::query("UPDATE inbox_count SET unread = unread + 1").execute(&store.pool).await.unwrap();
+    assert!(!store.counter_drift().await.unwrap().is_empty(), "a counter out of step is reported");
 }
 dual_test!(signing_delivers_to_the_other_opd_inbox_t, signing_delivers_to_the_other_opd_inbox);
 
@@ -274,6 +282,7 @@ async fn concurrent_signings_get_consecutive_numbers(store: Store) {
     // Every delivery got its own agenda number in Bappeda.
     let head = user(&store, "suharto.wijaya@bojonegorokab.go.id").await;
     assert_eq!(store.inbox(&head, "", false, 1).await.unwrap().total, 40);
+    assert_eq!(store.counter_drift().await.unwrap(), Vec::<String>::new(), "counters stay right under concurrent signings");
 }
 dual_test!(concurrent_signings_get_consecutive_numbers_t, concurrent_signings_get_consecutive_numbers);
 

@@ -199,20 +199,32 @@ async fn acting_officials(store: Store) {
     assert_eq!(chart.positions.iter().find(|p| p.position.id == kadis_pos).unwrap().acting.len(), 1);
     // Not in force before its start, nor after it ends.
     assert_eq!(store.session_user(&kabid.id, today - 1).await.unwrap().caps.best_level, Some(PositionLevel::KepalaBidang));
+    let (token, _) = auth::login(&store, "teguh.wibowo@bojonegorokab.go.id", DEMO_PASSWORD, "10.0.0.9", "t").await.unwrap();
+    assert_eq!(cached_user(&store, &token).await.caps.best_level, Some(PositionLevel::KepalaOpd));
     store.end_acting(&admin, &kominfo, &id).await.unwrap();
     assert_eq!(store.session_user(&kabid.id, today).await.unwrap().caps.best_level, Some(PositionLevel::KepalaBidang));
+    assert_eq!(cached_user(&store, &token).await.caps.best_level, Some(PositionLevel::KepalaBidang), "the cache follows the end of an appointment");
 }
 dual_test!(acting_officials_t, acting_officials);
+
+/// The session user as a request resolves it: through the token and this copy's cache.
+async fn cached_user(store: &Store, token: &str) -> domain::model::SessionUser {
+    let s = store.session(token).await.unwrap().expect("session");
+    store.session_user_cached(&s.employee_id, backend::today_wib(), s.cache_gen).await.unwrap()
+}
 
 async fn roles_grant_and_revoke(store: Store) {
     let (pemda, kominfo, _) = seeded(&store).await;
     let admin = Actor::system();
     let staf = store.find_employee_by_email("putri.ayu@bojonegorokab.go.id").await.unwrap().unwrap();
+    // The session user a request sees is cached per server copy; every change must show at once.
+    let (token, _) = auth::login(&store, "putri.ayu@bojonegorokab.go.id", DEMO_PASSWORD, "10.0.0.9", "t").await.unwrap();
+    assert!(!cached_user(&store, &token).await.caps.can_admin_opd(&kominfo, &pemda));
     store.grant_role(&admin, &staf.id, Role::AdminOpd, &kominfo).await.unwrap();
     assert_eq!(store.grant_role(&admin, &staf.id, Role::AdminOpd, &kominfo).await.unwrap_err().status(), 409);
-    let su = store.session_user(&staf.id, backend::today_wib()).await.unwrap();
-    assert!(su.caps.can_admin_opd(&kominfo, &pemda));
+    assert!(cached_user(&store, &token).await.caps.can_admin_opd(&kominfo, &pemda));
     store.revoke_role(&admin, &staf.id, Role::AdminOpd, &kominfo).await.unwrap();
+    assert!(!cached_user(&store, &token).await.caps.can_admin_opd(&kominfo, &pemda));
     let su = store.session_user(&staf.id, backend::today_wib()).await.unwrap();
     assert!(!su.caps.can_admin_opd(&kominfo, &pemda));
     let holders = store.list_role_holders(&pemda).await.unwrap();

@@ -5,6 +5,9 @@
 
 mod http;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use backend::Store;
 use backend::store::audit::ChainStatus;
 use clap::{Parser, Subcommand};

@@ -90,7 +90,7 @@ impl Session {
 /// Resolves a session token to the user, or None when absent or expired.
 pub async fn session_for_token(store: &Store, token: &str) -> Result<Option<SessionUser>, backend::BackendError> {
     match store.session(token).await? {
-        Some(s) => match store.session_user(&s.employee_id, backend::today_wib()).await {
+        Some(s) => match store.session_user_cached(&s.employee_id, backend::today_wib(), s.cache_gen).await {
             Ok(u) => Ok(Some(u)),
             Err(backend::BackendError::Unauthenticated) => Ok(None),
             Err(e) => Err(e),

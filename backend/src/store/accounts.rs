@@ -28,6 +28,8 @@ pub struct SessionRow {
     pub created_ms: i64,
     pub last_seen_ms: i64,
     pub expires_ms: i64,
+    /// The session-cache generation read together with the row (see `cache_generation`).
+    pub cache_gen: i64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -114,7 +116,8 @@ impl Store {
     /// Finds a live session; refreshes its idle timer at most once a minute.
     pub async fn session(&self, token: &str) -> Result<Option<SessionRow>> {
         let hash = token_hash(token);
-        let r = sqlx::query("SELECT token_hash, employee_id, created_ms, last_seen_ms, expires_ms FROM session WHERE token_hash = $1")
+        let r = sqlx::query("SELECT token_hash, employee_id, created_ms, last_seen_ms, expires_ms, (SELECT gen FROM cache_generation WHERE id = 1) AS cache_gen \
+             FROM session WHERE token_hash = $1")
             .bind(&hash)
             .fetch_optional(&self.pool)
             .await?;
@@ -125,6 +128,7 @@ impl Store {
             created_ms: r.try_get("created_ms")?,
             last_seen_ms: r.try_get("last_seen_ms")?,
             expires_ms: r.try_get("expires_ms")?,
+            cache_gen: r.try_get("cache_gen")?,
         };
         let now = now_ms();
         if s.expires_ms < now || s.last_seen_ms + SESSION_IDLE_MS < now {
@@ -293,6 +297,17 @@ impl Store {
     }
 
     // ---------- The session user ----------
+
+    /// `session_user`, answered from this copy's memory when nothing that could change it was
+    /// committed since (`cache_gen` is the generation read with the session row).
+    pub async fn session_user_cached(&self, employee_id: &str, today: i64, cache_gen: i64) -> Result<SessionUser> {
+        if let Some(u) = self.session_cache.get(employee_id, today, cache_gen) {
+            return Ok(u);
+        }
+        let u = self.session_user(employee_id, today).await?;
+        self.session_cache.put(employee_id, today, cache_gen, &u);
+        Ok(u)
+    }
 
     /// Positions held and acted for today, grants and superior: what every rights check needs.
     pub async fn session_user(&self, employee_id: &str, today: i64) -> Result<SessionUser> {

@@ -6,6 +6,13 @@ use domain::audit::{AuditEntry, ChainBreak, ChainVerifier, GENESIS_HASH, entry_h
 use domain::model::AuditRow;
 use sqlx::Row;
 
+/// Whether an audited change may alter what a session user resolves to (positions, acting
+/// appointments, grants, names, account state). Letter work and logins are frequent and never do;
+/// everything else invalidates the cached session users, so a new kind of change is safe by default.
+pub fn invalidates_sessions(action: &str) -> bool {
+    !(action.starts_with("letter.") || action.starts_with("klasifikasi.") || matches!(action, "auth.login" | "auth.login_failed" | "auth.logout"))
+}
+
 impl WriteTx {
     /// Appends one audit row inside this transaction.
     pub async fn audit(&mut self, actor: &Actor, action: &str, entity: &str, entity_id: Option<&str>, detail: serde_json::Value) -> Result<()> {
@@ -29,6 +36,9 @@ impl WriteTx {
             detail: detail.to_string(),
         };
         let hash = entry_hash(&prev_hash, &entry);
+        if invalidates_sessions(action) {
+            sqlx::query("UPDATE cache_generation SET gen = gen + 1 WHERE id = 1").execute(self.conn()).await?;
+        }
         sqlx::query(
             "INSERT INTO audit_log (seq, at_ms, actor_id, actor_ip, action, entity, entity_id, detail, prev_hash, hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",

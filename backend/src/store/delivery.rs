@@ -274,6 +274,7 @@ impl Store {
                 .bind(now)
                 .execute(tx.conn())
                 .await?;
+                super::counters::bump_inbox(tx, key, 1, 1).await?;
             }
             record_work(tx, &user.employee_id, Some(&l.signer_position_id), "letter.deliver", "incoming_letter", &incoming, &rc.short_name).await?;
         }

@@ -10,49 +10,63 @@ use sqlx::Row;
 
 impl Store {
     pub async fn inbox_unread(&self, user: &SessionUser) -> Result<i64> {
-        let keys = owner_keys(user);
-        let sql = format!("SELECT COUNT(*) AS n FROM inbox_entry WHERE owner_key IN ({}) AND read_ms IS NULL", placeholders(1, keys.len()));
-        let mut q = sqlx::query(&sql);
-        for k in &keys {
-            q = q.bind(k);
-        }
-        Ok(q.fetch_one(&self.pool).await?.try_get("n")?)
+        Ok(self.inbox_totals(&owner_keys(user)).await?.1)
     }
 
     /// One page of the Kotak Masuk, newest first, optionally only unread, searchable by hal, sender or number.
     pub async fn inbox(&self, user: &SessionUser, q: &str, unread_only: bool, page: i64) -> Result<InboxPage> {
         let page = page.max(1);
+        let offset = (page - 1) * PAGE_SIZE;
         let keys = owner_keys(user);
-        let mut conds = vec![format!("owner_key IN ({})", placeholders(1, keys.len()))];
         let q = q.trim().to_lowercase();
-        if !q.is_empty() {
-            let n = keys.len() + 1;
-            conds.push(format!("(LOWER(subject) LIKE ${n} OR LOWER(sender_name) LIKE ${n} OR LOWER(letter_number) LIKE ${n})"));
-        }
-        if unread_only {
-            conds.push("read_ms IS NULL".into());
-        }
-        let where_sql = conds.join(" AND ");
         let pat = format!("%{}%", q.replace('%', "").replace('_', ""));
-        let count_sql = format!("SELECT COUNT(*) AS n FROM inbox_entry WHERE {where_sql}");
-        // The page is chosen from the index alone (owner_key, created_ms, id); only its 50 rows are read.
+        // Binds: the keys first, then the search pattern.
+        let pat_arg = keys.len() + 1;
+        let mut extra = String::new();
+        if unread_only {
+            extra.push_str(" AND read_ms IS NULL");
+        }
+        if !q.is_empty() {
+            extra.push_str(&format!(" AND (LOWER(subject) LIKE ${pat_arg} OR LOWER(sender_name) LIKE ${pat_arg} OR LOWER(letter_number) LIKE ${pat_arg})"));
+        }
+        // Each key's newest entries come from its own index range, (owner_key, created_ms, id) read
+        // backwards, so a page never sorts all of a head of agency's thousands of entries.
+        let per_key = (1..=keys.len())
+            .map(|i| {
+                format!(
+                    "SELECT * FROM (SELECT id, created_ms FROM inbox_entry WHERE owner_key = ${i}{extra} \
+                     ORDER BY created_ms DESC, id DESC LIMIT {}) AS k{i}",
+                    offset + PAGE_SIZE
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
         let list_sql = format!(
             "SELECT id, incoming_id, role, subject, sender_name, sifat, urgency, letter_number, read_ms, created_ms FROM inbox_entry \
-             WHERE id IN (SELECT id FROM inbox_entry WHERE {where_sql} ORDER BY created_ms DESC, id LIMIT {PAGE_SIZE} OFFSET {}) \
-             ORDER BY created_ms DESC, id",
-            (page - 1) * PAGE_SIZE
+             WHERE id IN (SELECT id FROM ({per_key}) AS u ORDER BY created_ms DESC, id DESC LIMIT {PAGE_SIZE} OFFSET {offset}) \
+             ORDER BY created_ms DESC, id DESC"
         );
-        let mut cq = sqlx::query(&count_sql);
         let mut lq = sqlx::query(&list_sql);
         for k in &keys {
-            cq = cq.bind(k);
             lq = lq.bind(k);
         }
         if !q.is_empty() {
-            cq = cq.bind(&pat);
             lq = lq.bind(&pat);
         }
-        let total: i64 = cq.fetch_one(&self.pool).await?.try_get("n")?;
+        // Unfiltered totals come from the counters; a search counts its matches.
+        let (all, unread) = self.inbox_totals(&keys).await?;
+        let total: i64 = if !q.is_empty() {
+            let count_sql = format!("SELECT COUNT(*) AS n FROM inbox_entry WHERE owner_key IN ({}){extra}", placeholders(1, keys.len()));
+            let mut cq = sqlx::query(&count_sql);
+            for k in &keys {
+                cq = cq.bind(k);
+            }
+            cq.bind(&pat).fetch_one(&self.pool).await?.try_get("n")?
+        } else if unread_only {
+            unread
+        } else {
+            all
+        };
         let items = lq
             .fetch_all(&self.pool)
             .await?
@@ -72,7 +86,7 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(InboxPage { items, total, unread: self.inbox_unread(user).await?, page })
+        Ok(InboxPage { items, total, unread, page })
     }
 
     /// Opens an inbox entry: the first opening is the read receipt (and counts as work).
@@ -102,6 +116,7 @@ impl Store {
                 .await?
                 .rows_affected();
             if changed > 0 {
+                super::counters::bump_inbox(&mut tx, &owner, 0, -1).await?;
                 let position = owner.strip_prefix("p:");
                 record_work(&mut tx, &user.employee_id, position, "incoming.read", "incoming_letter", &incoming_id, "").await?;
             }

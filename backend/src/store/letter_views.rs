@@ -153,30 +153,75 @@ impl Store {
         for a in &args {
             cq = cq.bind(a);
         }
-        let total: i64 = cq.fetch_one(&self.pool).await?.try_get("n")?;
-        // The page of ids is picked first (from the index where the list has one), so the joins and
-        // the holder lookup run for 50 rows only, not for every match.
+        let unfiltered = q.is_empty() && filter.kind.is_empty() && filter.sifat.is_empty() && filter.from_day.is_none() && filter.to_day.is_none();
+        let total: i64 = if tab == ListTab::PerluParaf && unfiltered {
+            self.queue_count(&position_ids(user)).await?
+        } else {
+            cq.fetch_one(&self.pool).await?.try_get("n")?
+        };
+        // The page of ids is picked first, from the index where the list has one; the joins run for
+        // 50 rows only. Perlu Paraf reads each position's queue from its own index range
+        // (waiting_position_id, updated_ms, id) backwards, so nothing sorts a whole queue.
+        let offset = (page - 1) * PAGE_SIZE;
+        let id_page = if tab == ListTab::PerluParaf {
+            // Arguments 1..=n are the positions (pushed first above); the rest are the filters.
+            let n = position_ids(user).len();
+            let rest: Vec<&String> = conds.iter().skip(1).collect();
+            let rest_sql = rest.iter().map(|c| format!(" AND {c}")).collect::<String>();
+            let per_pos = (1..=n)
+                .map(|i| {
+                    format!(
+                        "SELECT * FROM (SELECT l.id, l.updated_ms FROM letter l WHERE l.waiting_position_id = ${i}{rest_sql} \
+                         ORDER BY l.updated_ms DESC, l.id DESC LIMIT {}) AS q{i}",
+                        offset + PAGE_SIZE
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ");
+            format!("SELECT id FROM ({per_pos}) AS u ORDER BY updated_ms DESC, id DESC LIMIT {PAGE_SIZE} OFFSET {offset}")
+        } else {
+            format!("SELECT l.id FROM letter l WHERE {where_sql} ORDER BY l.updated_ms DESC, l.id DESC LIMIT {PAGE_SIZE} OFFSET {offset}")
+        };
         let list_sql = format!(
-            "SELECT l.id, l.kind, l.subject, l.number, l.sifat, l.urgency, l.state, l.step, l.recipients_text, l.updated_ms, d.name AS drafter_name, \
-             p.title AS waiting_title, (SELECT e.name FROM employee e WHERE e.position_id = l.waiting_position_id AND e.active = 1 ORDER BY e.name LIMIT 1) AS waiting_holder \
-             FROM letter l JOIN employee d ON d.id = l.drafter_id LEFT JOIN position p ON p.id = l.waiting_position_id \
-             WHERE l.id IN (SELECT l.id FROM letter l WHERE {where_sql} ORDER BY l.updated_ms DESC, l.id LIMIT {} OFFSET {}) \
-             ORDER BY l.updated_ms DESC, l.id",
-            PAGE_SIZE,
-            (page - 1) * PAGE_SIZE
+            "SELECT l.id, l.kind, l.subject, l.number, l.sifat, l.urgency, l.state, l.step, l.recipients_text, l.updated_ms, l.waiting_position_id, \
+             d.name AS drafter_name FROM letter l JOIN employee d ON d.id = l.drafter_id \
+             WHERE l.id IN ({id_page}) ORDER BY l.updated_ms DESC, l.id DESC"
         );
         let mut lq = sqlx::query(&list_sql);
         for a in &args {
             lq = lq.bind(a);
         }
         let rows = lq.fetch_all(&self.pool).await?;
+        // Where each letter waits: the position's title and its first holder, once per position.
+        let mut waiting_ids: Vec<String> = rows.iter().filter_map(|r| r.try_get::<Option<String>, _>("waiting_position_id").ok().flatten()).collect();
+        waiting_ids.sort();
+        waiting_ids.dedup();
+        let mut waiting_label: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        if !waiting_ids.is_empty() {
+            let sql = format!(
+                "SELECT p.id, p.title, (SELECT e.name FROM employee e WHERE e.position_id = p.id AND e.active = 1 ORDER BY e.name LIMIT 1) AS holder \
+                 FROM position p WHERE p.id IN ({})",
+                placeholders(1, waiting_ids.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for w in &waiting_ids {
+                q = q.bind(w);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                let title: String = r.try_get("title")?;
+                let label = match r.try_get::<Option<String>, _>("holder")? {
+                    Some(h) => format!("{title} ({h})"),
+                    None => format!("{title} (kosong)"),
+                };
+                waiting_label.insert(r.try_get("id")?, label);
+            }
+        }
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             let state: String = r.try_get("state")?;
             let step: i64 = r.try_get("step")?;
             let st = LetterState::from_parts(&state, step).unwrap_or(LetterState::Draft);
-            let title: Option<String> = r.try_get("waiting_title")?;
-            let holder: Option<String> = r.try_get("waiting_holder")?;
+            let waiting: Option<String> = r.try_get("waiting_position_id")?;
             items.push(LetterListItem {
                 id: r.try_get("id")?,
                 kind: r.try_get("kind")?,
@@ -187,10 +232,7 @@ impl Store {
                 state,
                 state_label: st.label().to_string(),
                 drafter_name: r.try_get("drafter_name")?,
-                waiting_at: title.map(|t| match holder {
-                    Some(h) => format!("{t} ({h})"),
-                    None => format!("{t} (kosong)"),
-                }),
+                waiting_at: waiting.and_then(|w| waiting_label.get(&w).cloned()),
                 recipients: r.try_get("recipients_text")?,
                 updated_ms: r.try_get("updated_ms")?,
             });
@@ -201,16 +243,7 @@ impl Store {
     /// Counts for the navigation badges.
     pub async fn letter_counts(&self, user: &SessionUser) -> Result<Counts> {
         let ps = position_ids(user);
-        let perlu_paraf = if ps.is_empty() {
-            0
-        } else {
-            let sql = format!("SELECT COUNT(*) AS n FROM letter WHERE waiting_position_id IN ({})", placeholders(1, ps.len()));
-            let mut q = sqlx::query(&sql);
-            for p in &ps {
-                q = q.bind(p);
-            }
-            q.fetch_one(&self.pool).await?.try_get("n")?
-        };
+        let perlu_paraf = self.queue_count(&ps).await?;
         Ok(Counts { perlu_paraf, kotak_masuk_unread: self.inbox_unread(user).await? })
     }
 

@@ -428,6 +428,7 @@ impl Store {
             .bind(id)
             .execute(tx.conn())
             .await?;
+        super::counters::move_queue(&mut tx, l.waiting_position_id.as_deref(), waiting.as_deref()).await?;
         let note = match &action {
             Action::Return { note } => note.trim().to_string(),
             _ => String::new(),

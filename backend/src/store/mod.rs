@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod counters;
 pub mod delivery;
 pub mod inbox;
 pub mod letter_views;
@@ -46,6 +47,34 @@ pub struct Store {
     /// SQLite allows one writer at a time; serialising writers in-process avoids "database is locked"
     /// when a deferred transaction upgrades to a write. PostgreSQL uses row and table locks instead.
     write_lock: Arc<Mutex<()>>,
+    session_cache: Arc<SessionCache>,
+}
+
+/// Resolved session users of this server copy, valid for one cache generation and one day
+/// (acting appointments start and end by day).
+#[derive(Default)]
+struct SessionCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (i64, i64, domain::model::SessionUser)>>,
+}
+
+impl SessionCache {
+    const MAX_ENTRIES: usize = 50_000;
+
+    fn get(&self, employee_id: &str, day: i64, gen_: i64) -> Option<domain::model::SessionUser> {
+        let map = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        match map.get(employee_id) {
+            Some((g, d, u)) if *g == gen_ && *d == day => Some(u.clone()),
+            _ => None,
+        }
+    }
+
+    fn put(&self, employee_id: &str, day: i64, gen_: i64, user: &domain::model::SessionUser) {
+        let mut map = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= Self::MAX_ENTRIES {
+            map.clear();
+        }
+        map.insert(employee_id.to_string(), (gen_, day, user.clone()));
+    }
 }
 
 /// A write transaction. Audited changes append to the audit chain inside the same transaction,
@@ -95,7 +124,7 @@ impl Store {
         }
         let max = if kind == DbKind::Sqlite { 8 } else { 16 };
         let pool = Self::pool(&url, kind, max).await?;
-        Ok(Store { pool, kind, write_lock: Arc::new(Mutex::new(())) })
+        Ok(Store { pool, kind, write_lock: Arc::new(Mutex::new(())), session_cache: Arc::default() })
     }
 
     async fn pool(url: &str, kind: DbKind, max: u32) -> Result<AnyPool> {
