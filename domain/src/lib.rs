@@ -11,6 +11,7 @@ pub mod nip;
 pub mod org;
 pub mod roles;
 pub mod time;
+pub mod tte;
 
 use serde::{Deserialize, Serialize};
 
