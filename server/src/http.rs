@@ -27,7 +27,7 @@ pub async fn serve(store: Store, addr: SocketAddr, site_root: PathBuf, secure_co
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let state = AppState { store, options, secure_cookies, trust_proxy };
+    let state = AppState { store, options, secure_cookies, trust_proxy, signer: std::sync::Arc::new(backend::sign::ApprovalOnly) };
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("e-Office berjalan di http://{addr}");
@@ -212,7 +212,7 @@ mod tests {
         let path = std::env::temp_dir().join(format!("eoffice-http-{}.db", backend::new_id()));
         let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
         let options = LeptosOptions::builder().output_name("eoffice").site_root("target/site").build();
-        router(AppState { store, options, secure_cookies: true, trust_proxy: false })
+        router(AppState { store, options, secure_cookies: true, trust_proxy: false, signer: std::sync::Arc::new(backend::sign::ApprovalOnly) })
     }
 
     fn req(method: Method, uri: &str, headers: &[(&str, &str)]) -> Request {

@@ -19,6 +19,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Trust X-Forwarded-For from a reverse proxy for the client address.
     pub trust_proxy: bool,
+    /// Produces the final signed letter: approval only, the installation's CA, or a remote service.
+    pub signer: std::sync::Arc<dyn backend::sign::LetterSigner>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

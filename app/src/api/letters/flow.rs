@@ -40,7 +40,7 @@ pub async fn letter_action(id: String, version: i64, action: String, note: Strin
         _ => return Err(backend::BackendError::invalid("Tindakan tidak dikenal.").into()),
     };
     let next = if matches!(action, Action::Sign) {
-        st.store.sign_letter(&s.user, Some(s.ip.clone()), &id, version, &backend::sign::ApprovalOnly, &backend::sign::SignCredentials::default()).await?
+        st.store.sign_letter(&s.user, Some(s.ip.clone()), &id, version, st.signer.as_ref(), &backend::sign::SignCredentials::default()).await?
     } else {
         st.store.act_on_letter(&s.user, Some(s.ip.clone()), &id, version, action).await?
     };
