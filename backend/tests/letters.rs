@@ -164,6 +164,10 @@ async fn signing_delivers_to_the_other_opd_inbox(store: Store) {
     assert_eq!(store.list_letters(&staf, ListTab::DalamProses, &f, 1).await.unwrap().items[0].waiting_at.as_deref().map(|w| w.contains("Seksi")), Some(true));
     let waiting = store.list_letters(&kasi, ListTab::PerluParaf, &f, 1).await.unwrap();
     assert_eq!(waiting.total, 1);
+    assert_eq!(waiting.items[0].waiting_at.as_deref().map(|w| w.contains("Seksi") && w.contains("Eko Saputro")), Some(true), "{:?}", waiting.items[0].waiting_at);
+    assert_eq!(waiting.items[0].version, 1);
+    let beyond = store.list_letters(&kasi, ListTab::PerluParaf, &f, 2).await.unwrap();
+    assert_eq!((beyond.total, beyond.items.len()), (1, 0), "a page past the end still knows the total");
     assert_eq!(store.letter_counts(&kasi).await.unwrap().perlu_paraf, 1);
     // Search by hal and by recipient; filters narrow.
     let by = |q: &str| ListFilter { q: q.into(), ..Default::default() };

@@ -68,6 +68,9 @@ pub struct LetterListItem {
     pub waiting_at: Option<String>,
     pub recipients: String,
     pub updated_ms: i64,
+    /// The version the list shows, so acting from the list (batch signing) is guarded like acting
+    /// from the letter itself.
+    pub version: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -154,11 +154,10 @@ impl Store {
             cq = cq.bind(a);
         }
         let unfiltered = q.is_empty() && filter.kind.is_empty() && filter.sifat.is_empty() && filter.from_day.is_none() && filter.to_day.is_none();
-        let total: i64 = if tab == ListTab::PerluParaf && unfiltered {
-            self.queue_count(&position_ids(user)).await?
-        } else {
-            cq.fetch_one(&self.pool).await?.try_get("n")?
-        };
+        // Perlu Paraf without filters takes its total from the queue counters, in the same query as
+        // the page; every other list counts its matches.
+        let queue_total = tab == ListTab::PerluParaf && unfiltered;
+        let counted: Option<i64> = if queue_total { None } else { Some(cq.fetch_one(&self.pool).await?.try_get("n")?) };
         // The page of ids is picked first, from the index where the list has one; the joins run for
         // 50 rows only. Perlu Paraf reads each position's queue from its own index range
         // (waiting_position_id, updated_ms, id) backwards, so nothing sorts a whole queue.
@@ -182,9 +181,29 @@ impl Store {
         } else {
             format!("SELECT l.id FROM letter l WHERE {where_sql} ORDER BY l.updated_ms DESC, l.id DESC LIMIT {PAGE_SIZE} OFFSET {offset}")
         };
+        // In Perlu Paraf every letter waits at one of the user's own positions (arguments 1..=n), so
+        // where it waits is joined once per position instead of being looked up per row.
+        let (extra_cols, extra_joins) = if tab == ListTab::PerluParaf {
+            let ps = placeholders(1, position_ids(user).len());
+            let total_col = if queue_total {
+                format!(", (SELECT CAST(COALESCE(SUM(pq.waiting), 0) AS BIGINT) FROM position_queue pq WHERE pq.position_id IN ({ps})) AS queue_total")
+            } else {
+                String::new()
+            };
+            (
+                format!(", p.title AS waiting_title, h.holder AS waiting_holder{total_col}"),
+                format!(
+                    " LEFT JOIN position p ON p.id = l.waiting_position_id \
+                     LEFT JOIN (SELECT e.position_id AS hp, MIN(e.name) AS holder FROM employee e WHERE e.active = 1 AND e.position_id IN ({ps}) GROUP BY e.position_id) h \
+                     ON h.hp = l.waiting_position_id"
+                ),
+            )
+        } else {
+            (String::new(), String::new())
+        };
         let list_sql = format!(
-            "SELECT l.id, l.kind, l.subject, l.number, l.sifat, l.urgency, l.state, l.step, l.recipients_text, l.updated_ms, l.waiting_position_id, \
-             d.name AS drafter_name FROM letter l JOIN employee d ON d.id = l.drafter_id \
+            "SELECT l.id, l.kind, l.subject, l.number, l.sifat, l.urgency, l.state, l.step, l.recipients_text, l.updated_ms, l.waiting_position_id, l.version, \
+             d.name AS drafter_name{extra_cols} FROM letter l JOIN employee d ON d.id = l.drafter_id{extra_joins} \
              WHERE l.id IN ({id_page}) ORDER BY l.updated_ms DESC, l.id DESC"
         );
         let mut lq = sqlx::query(&list_sql);
@@ -193,10 +212,32 @@ impl Store {
         }
         let rows = lq.fetch_all(&self.pool).await?;
         // Where each letter waits: the position's title and its first holder, once per position.
-        let mut waiting_ids: Vec<String> = rows.iter().filter_map(|r| r.try_get::<Option<String>, _>("waiting_position_id").ok().flatten()).collect();
+        let label = |title: String, holder: Option<String>| match holder {
+            Some(h) => format!("{title} ({h})"),
+            None => format!("{title} (kosong)"),
+        };
+        let total = match counted {
+            Some(n) => n,
+            None => match rows.first() {
+                Some(r) => r.try_get("queue_total")?,
+                None => self.queue_count(&position_ids(user)).await?,
+            },
+        };
+        let mut waiting_label: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        if tab == ListTab::PerluParaf {
+            for r in &rows {
+                if let (Some(w), Some(t)) = (r.try_get::<Option<String>, _>("waiting_position_id")?, r.try_get::<Option<String>, _>("waiting_title")?) {
+                    waiting_label.entry(w).or_insert_with(|| label(t, r.try_get::<Option<String>, _>("waiting_holder").ok().flatten()));
+                }
+            }
+        }
+        let mut waiting_ids: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.try_get::<Option<String>, _>("waiting_position_id").ok().flatten())
+            .filter(|w| !waiting_label.contains_key(w))
+            .collect();
         waiting_ids.sort();
         waiting_ids.dedup();
-        let mut waiting_label: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         if !waiting_ids.is_empty() {
             let sql = format!(
                 "SELECT p.id, p.title, (SELECT e.name FROM employee e WHERE e.position_id = p.id AND e.active = 1 ORDER BY e.name LIMIT 1) AS holder \
@@ -208,12 +249,7 @@ impl Store {
                 q = q.bind(w);
             }
             for r in q.fetch_all(&self.pool).await? {
-                let title: String = r.try_get("title")?;
-                let label = match r.try_get::<Option<String>, _>("holder")? {
-                    Some(h) => format!("{title} ({h})"),
-                    None => format!("{title} (kosong)"),
-                };
-                waiting_label.insert(r.try_get("id")?, label);
+                waiting_label.insert(r.try_get("id")?, label(r.try_get("title")?, r.try_get("holder")?));
             }
         }
         let mut items = Vec::with_capacity(rows.len());
@@ -235,6 +271,7 @@ impl Store {
                 waiting_at: waiting.and_then(|w| waiting_label.get(&w).cloned()),
                 recipients: r.try_get("recipients_text")?,
                 updated_ms: r.try_get("updated_ms")?,
+                version: r.try_get("version")?,
             });
         }
         Ok(LetterPage { items, total, page })
