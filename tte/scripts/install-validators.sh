@@ -2,6 +2,7 @@
 # Installs the external PDF signature validators used by tte/tests/validators.rs:
 #   - pdfsig   (poppler-utils)
 #   - certutil (libnss3-tools), to give pdfsig a trust store
+#   - zbarimg  (zbar-tools), to read the QR code of a rendered page (backend/tests/tte.rs)
 #   - pyHanko  (in a Python venv at ${TTE_VENV:-$HOME/.cache/eoffice/venv})
 # Idempotent: each step is skipped when the tool is already there.
 # Afterwards the tests find pyHanko through $TTE_PYHANKO or at $TTE_VENV/bin/pyhanko.
@@ -14,12 +15,14 @@ if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 apt_pkgs=()
 if ! command -v pdfsig >/dev/null 2>&1; then apt_pkgs+=(poppler-utils); fi
 if ! command -v certutil >/dev/null 2>&1; then apt_pkgs+=(libnss3-tools); fi
+if ! command -v zbarimg >/dev/null 2>&1; then apt_pkgs+=(zbar-tools); fi
+if ! command -v pdftoppm >/dev/null 2>&1; then apt_pkgs+=(poppler-utils); fi
 if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   echo "install-validators: apt-get install ${apt_pkgs[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_pkgs[@]}"
 else
-  echo "install-validators: pdfsig and certutil already installed"
+  echo "install-validators: pdfsig, certutil, zbarimg and pdftoppm already installed"
 fi
 
 if [ -x "$VENV/bin/pyhanko" ]; then

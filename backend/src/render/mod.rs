@@ -7,8 +7,10 @@
 use domain::letter_body::LetterBody;
 
 mod pdf;
+mod qr;
 
-pub use pdf::render_letter;
+pub use pdf::{RenderInfo, render_letter, render_letter_with_info};
+pub use qr::qr_png;
 
 /// Everything printed on one letter.
 #[derive(Clone, Debug, Default)]

@@ -779,13 +779,19 @@ impl Signature {
         (self.top.len() + self.name.len() + self.bottom.len()) as f32 * BODY_LINE + self.space_h
     }
 
-    fn draw(self, l: &mut Layout) {
+    /// Draws the block and returns where its signing space (QR and statement) landed: page index
+    /// and [x1 y1 x2 y2] in PDF user space (origin bottom left).
+    fn draw(self, l: &mut Layout) -> (usize, [f64; 4]) {
         let x = RIGHT_HALF_X;
         let w = RIGHT - x;
         // The block is never split across pages.
         l.ensure(self.height());
         l.lines(&self.top, x, w, BODY_SIZE, Align::Left);
         let space_top = l.y;
+        let space = (
+            l.pages.len() - 1,
+            [x as f64, (PAGE_H - space_top - self.space_h) as f64, RIGHT as f64, (PAGE_H - space_top) as f64],
+        );
         if let Some(img) = self.qr {
             let (qw, qh) = fit(&img, QR_SIZE, QR_SIZE);
             l.page().ops.push(Op::Image { image: img, x, y: space_top + (self.space_h - qh) / 2.0, w: qw, h: qh });
@@ -799,6 +805,7 @@ impl Signature {
             l.underline_last(x, ln.width, Style::Bold, BODY_SIZE, BODY_LINE);
         }
         l.lines(&self.bottom, x, w, BODY_SIZE, Align::Left);
+        space
     }
 }
 
@@ -976,6 +983,20 @@ fn draw(surface: &mut krilla::surface::Surface<'_>, op: Op) {
 /// Errors: `BackendError::Invalid` when the logo or QR image is not a readable PNG/JPEG;
 /// `BackendError::Internal` if the PDF cannot be written.
 pub fn render_letter(doc: &LetterDocument) -> Result<Vec<u8>> {
+    render_letter_with_info(doc).map(|(pdf, _)| pdf)
+}
+
+/// Where things landed on the rendered pages, for a signer that places a visible signature.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RenderInfo {
+    /// The signing space of the signature block (QR code and statement): page index (0-based) and
+    /// [x1 y1 x2 y2] in PDF points from the bottom left of the page.
+    pub signature_rect: (usize, [f64; 4]),
+    pub pages: usize,
+}
+
+/// [`render_letter`], also reporting where the signature block was placed.
+pub fn render_letter_with_info(doc: &LetterDocument) -> Result<(Vec<u8>, RenderInfo)> {
     let logo = doc.logo.as_deref().map(|b| load_image(b, "logo kop surat", true)).transpose()?;
     // QR codes are scaled without smoothing so their modules stay sharp.
     let qr = doc.signature.qr_png.as_deref().map(|b| load_image(b, "kode QR", false)).transpose()?;
@@ -1004,7 +1025,7 @@ pub fn render_letter(doc: &LetterDocument) -> Result<Vec<u8>> {
     let sign_gap = BODY_LINE;
     body(&mut l, &doc.body.blocks, sign_gap + signature.height());
     l.gap(sign_gap);
-    signature.draw(&mut l);
+    let signature_rect = signature.draw(&mut l);
     if !doc.tembusan.is_empty() {
         l.gap(SECTION_GAP);
         tembusan(&mut l, &doc.tembusan);
@@ -1017,6 +1038,7 @@ pub fn render_letter(doc: &LetterDocument) -> Result<Vec<u8>> {
     }
     document.set_metadata(meta);
     let count = l.pages.len();
+    let info = RenderInfo { signature_rect, pages: count };
     let mark = doc.watermark.as_deref().filter(|m| !m.trim().is_empty());
     for (index, page) in l.pages.into_iter().enumerate() {
         let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| BackendError::Internal("page size".into()))?;
@@ -1031,13 +1053,14 @@ pub fn render_letter(doc: &LetterDocument) -> Result<Vec<u8>> {
         surface.finish();
         p.finish();
     }
-    document.finish().map_err(|e| match e {
+    let pdf = document.finish().map_err(|e| match e {
         KrillaError::Image(_, _, msg) => {
             tracing::warn!(error = %msg, "image failed to decode");
             BackendError::invalid("Gambar logo atau kode QR rusak dan tidak dapat dimuat ke PDF.")
         }
         other => BackendError::Internal(format!("render PDF: {other}")),
-    })
+    })?;
+    Ok((pdf, info))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::letters::{LetterRow, next_number, record_work};
 use super::{Store, WriteTx};
-use crate::render::{LetterDocument, SignatureBlock, render_letter};
+use crate::render::{LetterDocument, SignatureBlock, render_letter_with_info};
 use crate::sign::{LetterSigner, SignContext, SignCredentials};
 use crate::{BackendError, Result, new_id, random_token};
 use domain::letter::{LetterDraft, LetterKind, Sifat};
@@ -194,7 +194,7 @@ impl Store {
         let day = domain::time::wib_day(now);
         doc.place_date = format!("{}, {}", doc.place_date.trim_end_matches(','), domain::time::long_date(day, domain::Lang::Id));
         let public_id = random_token(18);
-        let ctx = SignContext {
+        let mut ctx = SignContext {
             letter_id: l.id.clone(),
             public_id: public_id.clone(),
             signer_employee_id: user.employee_id.clone(),
@@ -203,13 +203,15 @@ impl Store {
             signer_position: doc.signature.position.clone(),
             opd_name: doc.opd_name.clone(),
             signed_ms: now,
+            signature_rect: None,
         };
         let look = signer.appearance(&ctx);
         doc.signature.statement = look.statement;
         doc.signature.qr_png = look.qr_png;
         doc.footer_note = look.footer_note;
         // A one-page letter renders in milliseconds; not worth a thread hop.
-        let pdf = render_letter(&doc)?;
+        let (pdf, placed) = render_letter_with_info(&doc)?;
+        ctx.signature_rect = Some(placed.signature_rect);
         let signed = signer.sign(pdf, &ctx, credentials).await?;
         let sha = hex::encode(Sha256::digest(&signed));
         sqlx::query("INSERT INTO letter_document (letter_id, public_id, pdf, sha256, signer_kind, created_ms) VALUES ($1, $2, $3, $4, $5, $6)")

@@ -324,6 +324,22 @@ impl Store {
         self.act(user, ip, id, expected_version, Action::Sign, signer, credentials).await
     }
 
+    /// Signs several letters with one passphrase entry: the signer is unlocked once for the whole
+    /// request (a wrong passphrase fails the request before any letter), then every letter is
+    /// signed in its own transaction; one letter failing does not stop the others. Each item gives
+    /// the new state's label or the reason, in the order asked. The unlocked key is wiped when this
+    /// returns.
+    pub async fn sign_letters(&self, user: &SessionUser, ip: Option<String>, items: &[(String, i64)], signer: &dyn LetterSigner, credentials: &SignCredentials) -> Result<Vec<(String, std::result::Result<String, String>)>> {
+        let unlocked = signer.unlock(self, user, ip.clone(), credentials).await?;
+        let signer: &dyn LetterSigner = unlocked.as_deref().unwrap_or(signer);
+        let mut out = Vec::with_capacity(items.len());
+        for (id, version) in items {
+            let r = self.act(user, ip.clone(), id, *version, Action::Sign, signer, credentials).await;
+            out.push((id.clone(), r.map(|s| s.label().to_string()).map_err(|e| e.user_message())));
+        }
+        Ok(out)
+    }
+
     #[allow(clippy::too_many_arguments)]
     async fn act(&self, user: &SessionUser, ip: Option<String>, id: &str, expected_version: i64, action: Action, signer: &dyn LetterSigner, credentials: &SignCredentials) -> Result<LetterState> {
         let actor = Actor::user(&user.employee_id, ip);
@@ -364,6 +380,10 @@ impl Store {
             let prepared = self.prepare_final(user, &pre, &draft).await?;
             sign_plan = Some((draft, opd, pemda, prepared));
         }
+        // A signer bound to the official's key unlocks it here, before the transaction: the
+        // passphrase check is slow and a wrong one is recorded in a write of its own.
+        let unlocked = if sign_plan.is_some() { signer.unlock(self, user, actor.ip.clone(), credentials).await? } else { None };
+        let signer: &dyn LetterSigner = unlocked.as_deref().unwrap_or(signer);
         let mut tx = self.begin_write().await?;
         let lock = if tx.kind() == super::DbKind::Postgres { " FOR UPDATE" } else { "" };
         let r = sqlx::query(&format!("SELECT {LETTER_COLS} FROM letter WHERE id = $1{lock}"))

@@ -9,6 +9,7 @@ pub mod letter_views;
 pub mod letters;
 pub mod numbering;
 pub mod org;
+pub mod pki;
 
 use crate::{BackendError, Result};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -48,6 +49,8 @@ pub struct Store {
     /// when a deferred transaction upgrades to a write. PostgreSQL uses row and table locks instead.
     write_lock: Arc<Mutex<()>>,
     session_cache: Arc<SessionCache>,
+    /// The installation CA's master secret, public base URL and unlocked CA keys (see `pki`).
+    pki: Arc<pki::PkiRuntime>,
 }
 
 /// Resolved session users of this server copy, valid for one cache generation and one day
@@ -122,15 +125,21 @@ impl Store {
             mig_pool.close().await;
             res?;
         }
-        let max = if kind == DbKind::Sqlite { 8 } else { 16 };
+        // SQLite runs each connection on its own thread; on a 2-core machine more connections only
+        // add thread switches. Tunable with EOFFICE_DB_POOL.
+        let default_max = if kind == DbKind::Sqlite { 4 } else { 16 };
+        let max = std::env::var("EOFFICE_DB_POOL").ok().and_then(|v| v.parse::<u32>().ok()).filter(|n| *n > 0).unwrap_or(default_max);
         let pool = Self::pool(&url, kind, max).await?;
-        Ok(Store { pool, kind, write_lock: Arc::new(Mutex::new(())), session_cache: Arc::default() })
+        Ok(Store { pool, kind, write_lock: Arc::new(Mutex::new(())), session_cache: Arc::default(), pki: Arc::default() })
     }
 
     async fn pool(url: &str, kind: DbKind, max: u32) -> Result<AnyPool> {
         let opts = AnyConnectOptions::from_str(url)?;
         let mut po = AnyPoolOptions::new().max_connections(max).acquire_timeout(Duration::from_secs(10));
         if kind == DbKind::Sqlite {
+            // A local file does not drop connections: skip the ping sqlx sends before every
+            // checkout (one extra round trip to the connection's thread per query).
+            po = po.test_before_acquire(false);
             po = po.after_connect(|conn, _meta| {
                 Box::pin(async move {
                     conn.execute("PRAGMA journal_mode = WAL").await?;
