@@ -112,6 +112,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/opd/:opd") view=pages::admin::opd::AdminOpdPage />
                     <Route path=path!("admin/audit") view=pages::admin::audit::AuditPage />
                     <Route path=path!("admin/naskah") view=pages::admin::letters::LetterSettingsPage />
+                    <Route path=path!("admin/tte") view=pages::admin::tte::TteAdminPage />
+                    <Route path=path!("profil/tte") view=pages::tte::MyCertificatePage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -112,13 +112,16 @@ test('seed story: a Surat Dinas climbs the chain, is returned once, signed, numb
   // The Kepala Dinas signs; the letter gets the next number and its PDF renders.
   await login(page, DEMO.kadis);
   await openFromPerluParaf(page, subject);
-  await act(page, 'Tandatangani');
+  // Signing asks for the head's TTE passphrase (the demo activates the demo signers' certificates with it).
+  await page.getByLabel('Passphrase TTE').fill('tte-demo-2026');
+  await page.getByRole('button', { name: 'Tandatangani', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Surat ditandatangani' })).toBeVisible();
   await expect(page.locator('dd.letter-number')).toHaveText(/^000\.5\.6\.2\//);
   const number = (await page.locator('dd.letter-number').textContent())!.trim();
   expect(number).toMatch(/^000\.5\.6\.2\/\d+\/412\.208\/\d{4}$/);
   expect(Number(number.split('/')[1])).toBe(before + 1);
   const text = await pdfText(page, `/surat-keluar/${id}/pdf`);
-  for (const expected of [number, 'Kepala Bappeda', 'Peraturan Bupati Nomor 1 Tahun 2026', 'Bambang Sutrisno', 'PEMERINTAH KABUPATEN BOJONEGORO']) {
+  for (const expected of [number, 'Kepala Bappeda', 'Peraturan Bupati Nomor 1 Tahun 2026', 'Bambang Sutrisno', 'PEMERINTAH KABUPATEN BOJONEGORO', 'Ditandatangani secara elektronik']) {
     expect(text).toContain(expected);
   }
   expect(text).not.toContain('PRATINJAU');

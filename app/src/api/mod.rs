@@ -4,5 +4,6 @@ pub mod admin;
 pub mod auth;
 pub mod letters;
 pub mod org;
+pub mod tte;
 #[cfg(feature = "ssr")]
 pub mod ctx;

@@ -35,6 +35,10 @@ pub fn ProfilePage() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+        <section class="card" aria-labelledby="h-tte-link">
+            <h2 id="h-tte-link">{l.t("Tanda tangan elektronik", "Electronic signature")}</h2>
+            <p><leptos_router::components::A href="/profil/tte">{l.t("Sertifikat TTE dan passphrase", "Signing certificate and passphrase")}</leptos_router::components::A></p>
+        </section>
         <PasswordForm forced=false />
     }
 }

@@ -1,34 +1,21 @@
 //! Pengaturan naskah dinas (Admin Pemda): number format, where returned letters restart, and the
 //! klasifikasi arsip codes offered when drafting.
 
-use super::NoAccess;
+use super::PemdaAdminHead;
 use crate::api::admin::letters::{DeleteKlasifikasi, SaveKlasifikasi, SaveLetterSettings, get_letter_settings};
-use crate::app::{UserCtx, lang};
+use crate::app::lang;
 use crate::components::{ActionResult, ErrorBox, Loading};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::A;
 
 #[component]
 pub fn LetterSettingsPage() -> impl IntoView {
     let l = lang();
-    let user = expect_context::<UserCtx>().0;
     let save = ServerAction::<SaveLetterSettings>::new();
     let save_k = ServerAction::<SaveKlasifikasi>::new();
     let del_k = ServerAction::<DeleteKlasifikasi>::new();
     let data = Resource::new(move || (save.version().get(), save_k.version().get(), del_k.version().get()), |_| get_letter_settings());
     view! {
-        <Title text=l.t("Pengaturan naskah dinas", "Letter settings") />
-        <p><A href="/admin">{l.t("← Administrasi", "← Administration")}</A></p>
-        <h1>{l.t("Pengaturan naskah dinas", "Letter settings")}</h1>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(u)) if !u.caps.is_admin_pemda() => view! { <NoAccess /> }.into_any(),
-                    _ => ().into_any(),
-                }
-            })}
-        </Suspense>
+        <PemdaAdminHead title=("Pengaturan naskah dinas", "Letter settings") />
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod letters;
 pub mod opd;
+pub mod tte;
 
 use crate::api::admin::opds::{GrantRole, RevokeRole, SaveOpd, role_holders};
 use crate::api::org::list_opds;
@@ -14,6 +15,26 @@ use domain::roles::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+
+/// The head of an Admin Pemda page: its title, the way back, and the refusal for anyone else.
+#[component]
+pub fn PemdaAdminHead(title: (&'static str, &'static str)) -> impl IntoView {
+    let l = lang();
+    let user = expect_context::<crate::app::UserCtx>().0;
+    view! {
+        <Title text=l.t(title.0, title.1) />
+        <p><A href="/admin">{l.t("← Administrasi", "← Administration")}</A></p>
+        <h1>{l.t(title.0, title.1)}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) if !u.caps.is_admin_pemda() => view! { <NoAccess /> }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
 
 /// Shown to someone who reaches an admin page without the right; also sets 403 on the server.
 #[component]
@@ -176,6 +197,7 @@ fn AdminBody(user: SessionUser, data: AdminData) -> impl IntoView {
             <section class="card">
                 <h2>{l.t("Log audit", "Audit log")}</h2>
                 <p><A href="/admin/audit">{l.t("Lihat log audit dan periksa keutuhan rantainya", "View the audit log and check its chain")}</A></p>
+                <p><A href="/admin/tte">{l.t("Sertifikat tanda tangan elektronik: terbitkan, cabut, daftar pencabutan", "Electronic signing certificates: issue, revoke, revocation list")}</A></p>
                 <p><A href="/admin/naskah">{l.t("Pengaturan naskah dinas: format nomor, alur pengembalian, klasifikasi arsip", "Letter settings: number format, return flow, archive classification")}</A></p>
             </section>
         })}

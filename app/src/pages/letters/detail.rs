@@ -4,6 +4,7 @@
 use super::view::LetterSheet;
 use super::{kind_label, sifat_class, sifat_label, urgency_label};
 use crate::api::letters::{LetterAction, get_letter_detail, letter_diff};
+use crate::api::tte::{SignOneLetter, get_signing_info};
 use crate::app::lang;
 use crate::components::{ErrorBox, Loading};
 use domain::letter_body::DiffLine;
@@ -19,7 +20,8 @@ pub fn LetterPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let act = ServerAction::<LetterAction>::new();
-    let detail = Resource::new(move || (id(), act.version().get()), |(id, _)| get_letter_detail(id));
+    let sign = ServerAction::<SignOneLetter>::new();
+    let detail = Resource::new(move || (id(), act.version().get(), sign.version().get()), |(id, _, _)| get_letter_detail(id));
     let diff_sel = RwSignal::new(None::<(i64, i64)>);
     let diff = Resource::new(move || (id(), diff_sel.get()), |(id, sel)| async move {
         match sel {
@@ -36,10 +38,15 @@ pub fn LetterPage() -> impl IntoView {
             Some(Ok(s)) => view! { <p class="alert alert-ok" role="status">{format!("{} {s}.", l.t("Berhasil. Status surat sekarang:", "Done. The letter is now:"))}</p> }.into_any(),
             None => ().into_any(),
         }}
+        {move || match sign.value().get() {
+            Some(Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
+            Some(Ok(s)) => view! { <p class="alert alert-ok" role="status">{format!("{} {s}.", l.t("Surat ditandatangani. Status surat sekarang:", "Letter signed. The letter is now:"))}</p> }.into_any(),
+            None => ().into_any(),
+        }}
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <Detail d act diff_sel /> }.into_any(),
+                    Ok(d) => view! { <Detail d act sign diff_sel /> }.into_any(),
                     Err(e) => view! { <h1>{l.t("Surat", "Letter")}</h1><ErrorBox error=e /> }.into_any(),
                 }
             })}
@@ -81,7 +88,7 @@ fn DiffView(lines: Vec<DiffLine>) -> impl IntoView {
 }
 
 #[component]
-fn Detail(d: LetterDetail, act: ServerAction<LetterAction>, diff_sel: RwSignal<Option<(i64, i64)>>) -> impl IntoView {
+fn Detail(d: LetterDetail, act: ServerAction<LetterAction>, sign: ServerAction<SignOneLetter>, diff_sel: RwSignal<Option<(i64, i64)>>) -> impl IntoView {
     let l = lang();
     let id = d.id.clone();
     let version = d.version;
@@ -125,10 +132,10 @@ fn Detail(d: LetterDetail, act: ServerAction<LetterAction>, diff_sel: RwSignal<O
                     {a.edit.then(|| view! { <A href=format!("/surat-keluar/{}/ubah", d.id) attr:class="btn">{l.t("Ubah isi", "Edit")}</A> })}
                     {a.submit.then(|| action_form("submit", l.t("Ajukan untuk paraf", "Submit for approval"), true))}
                     {a.approve.then(|| action_form("paraf", l.t("Setujui (paraf)", "Approve (paraf)"), true))}
-                    {a.sign.then(|| action_form("sign", l.t("Tandatangani", "Sign"), true))}
                     {a.mark_sent.then(|| action_form("sent", l.t("Tandai sudah dikirim", "Mark as sent"), false))}
                     {a.withdraw.then(|| action_form("withdraw", l.t("Tarik surat", "Withdraw"), false))}
                 </div>
+                {a.sign.then(|| view! { <SignForm id=d.id.clone() version sign /> })}
                 {a.ret.then(|| view! {
                     <ActionForm action=act attr:class="form return-form">
                         <input type="hidden" name="id" value=id_ret.clone() />
@@ -204,6 +211,66 @@ fn Detail(d: LetterDetail, act: ServerAction<LetterAction>, diff_sel: RwSignal<O
                 }).collect_view()}
             </ul>
         </section>
+    }
+    .into_any()
+}
+
+/// Signing: with a certificate signer the official enters their passphrase and may choose an
+/// invisible signature; with approval-only signing it is one button.
+#[component]
+fn SignForm(id: String, version: i64, sign: ServerAction<SignOneLetter>) -> impl IntoView {
+    let l = lang();
+    let info = Resource::new(|| (), |_| get_signing_info());
+    let pending = sign.pending();
+    view! {
+        <Suspense fallback=|| view! { <Loading /> }>
+            {move || {
+                let id = id.clone();
+                Suspend::new(async move {
+                    let info = match info.await {
+                        Ok(i) => i,
+                        Err(e) => return view! { <ErrorBox error=e /> }.into_any(),
+                    };
+                    let cert_ok = info.certificate.as_ref().is_some_and(|c| c.status == domain::tte::CertStatus::Aktif);
+                    if info.needs_passphrase && info.signer_kind == "local-ca" && !cert_ok {
+                        let why = match info.certificate.as_ref().map(|c| c.status) {
+                            Some(domain::tte::CertStatus::MenungguPassphrase) => l.t("Sertifikat Anda belum aktif: buat passphrase terlebih dahulu.", "Your certificate is not active yet: choose a passphrase first."),
+                            Some(domain::tte::CertStatus::Dicabut) => l.t("Sertifikat Anda sudah dicabut. Minta Admin Pemda menerbitkan yang baru.", "Your certificate was revoked. Ask the Admin Pemda for a new one."),
+                            Some(domain::tte::CertStatus::Kedaluwarsa) => l.t("Sertifikat Anda sudah kedaluwarsa. Minta Admin Pemda menerbitkan yang baru.", "Your certificate has expired. Ask the Admin Pemda for a new one."),
+                            _ => l.t("Anda belum memiliki sertifikat elektronik. Hubungi Admin Pemda.", "You have no signing certificate. Contact the Admin Pemda."),
+                        };
+                        return view! {
+                            <p class="alert alert-error" role="alert">{why}" "<A href="/profil/tte">{l.t("Buka Sertifikat TTE", "Open signing certificate")}</A></p>
+                        }.into_any();
+                    }
+                    view! {
+                        <ActionForm action=sign attr:class="form sign-form">
+                            <input type="hidden" name="id" value=id />
+                            <input type="hidden" name="version" value=version.to_string() />
+                            {if info.needs_passphrase {
+                                view! {
+                                    <label for="sign-pass">{l.t("Passphrase TTE", "Signing passphrase")}</label>
+                                    <input id="sign-pass" name="passphrase" type="password" autocomplete="off" required />
+                                    <fieldset class="radio-row">
+                                        <legend>{l.t("Tampilan tanda tangan", "Signature appearance")}</legend>
+                                        <label><input type="radio" name="tampilan" value="visible" checked />" "{l.t("Tampak (blok tanda tangan dan kode QR)", "Visible (signature block and QR code)")}</label>
+                                        <label><input type="radio" name="tampilan" value="invisible" />" "{l.t("Tidak tampak (hanya di dalam berkas)", "Invisible (inside the file only)")}</label>
+                                    </fieldset>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <input type="hidden" name="passphrase" value="" />
+                                    <input type="hidden" name="tampilan" value="visible" />
+                                }.into_any()
+                            }}
+                            <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
+                                {move || crate::components::busy_label(pending.get(), l.t("Tandatangani", "Sign"), l.t("Menandatangani…", "Signing…"))}
+                            </button>
+                        </ActionForm>
+                    }.into_any()
+                })
+            }}
+        </Suspense>
     }
     .into_any()
 }

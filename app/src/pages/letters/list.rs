@@ -3,6 +3,7 @@
 
 use super::{kind_label, sifat_class, sifat_label};
 use crate::api::letters::list_letters;
+use crate::api::tte::{SignLettersBatch, get_signing_info};
 use crate::app::lang;
 use crate::components::{ErrorBox, LinkPager, Loading};
 use domain::letter::{LetterKind, Sifat};
@@ -20,10 +21,19 @@ pub fn LettersPage() -> impl IntoView {
     let get = move |k: &str| query.read().get(k).unwrap_or_default();
     let tab = move || ListTab::from_code(&get("tab")).unwrap_or(ListTab::PerluParaf);
     let page = move || get("hal").parse::<i64>().unwrap_or(1).max(1);
+    let batch = ServerAction::<SignLettersBatch>::new();
     let data = Resource::new(
-        move || (tab(), get("q"), get("jenis"), get("sifat"), get("dari"), get("sampai"), page()),
-        |(t, q, k, s, f, to, p)| list_letters(t.code().to_string(), q, k, s, f, to, p),
+        move || (tab(), get("q"), get("jenis"), get("sifat"), get("dari"), get("sampai"), page(), batch.version().get()),
+        |(t, q, k, s, f, to, p, _)| list_letters(t.code().to_string(), q, k, s, f, to, p),
     );
+    // Letters ticked for signing together, as "id:version".
+    let selected = RwSignal::new(Vec::<String>::new());
+    let subjects = RwSignal::new(std::collections::HashMap::<String, String>::new());
+    Effect::new(move |_| {
+        if matches!(batch.value().get(), Some(Ok(_))) {
+            selected.set(Vec::new());
+        }
+    });
     let href_page = move |p: i64| {
         let mut parts = vec![format!("tab={}", tab().code())];
         for k in ["q", "jenis", "sifat", "dari", "sampai"] {
@@ -80,6 +90,7 @@ pub fn LettersPage() -> impl IntoView {
                 </div>
             </Form>
         </details>
+        <BatchResults batch subjects />
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -94,11 +105,32 @@ pub fn LettersPage() -> impl IntoView {
                     }.into_any(),
                     Ok(p) => {
                         let pages = (p.total + PAGE_SIZE - 1) / PAGE_SIZE;
+                        let signable = tab() == ListTab::PerluParaf && p.items.iter().any(|it| it.state == "signing");
+                        subjects.set(p.items.iter().map(|it| (it.id.clone(), it.subject.clone())).collect());
                         view! {
                             <p class="muted small" role="status">{format!("{} {}", p.total, l.t("surat", "letters"))}</p>
+                            {signable.then(|| view! { <BatchSignBar batch selected /> })}
                             <ul class="letter-list">
-                                {p.items.into_iter().map(|it| view! {
-                                    <li class="letter-item">
+                                {p.items.into_iter().map(|it| {
+                                    let key = format!("{}:{}", it.id, it.version);
+                                    let can_tick = tab() == ListTab::PerluParaf && it.state == "signing";
+                                    let cb_id = format!("pilih-{}", it.id);
+                                    view! {
+                                    <li class=if can_tick { "letter-item selectable" } else { "letter-item" }>
+                                        {can_tick.then(|| {
+                                            let k1 = key.clone();
+                                            let k2 = key.clone();
+                                            view! {
+                                                <input type="checkbox" id=cb_id.clone() aria-label=format!("{} {}", l.t("Pilih untuk ditandatangani:", "Select for signing:"), it.subject)
+                                                    prop:checked=move || selected.with(|s| s.contains(&k1))
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        let k = k2.clone();
+                                                        selected.update(|s| { s.retain(|x| x != &k); if on { s.push(k); } });
+                                                    } />
+                                            }
+                                        })}
+                                        <div>
                                         <A href=format!("/surat-keluar/{}", it.id)><strong>{it.subject.clone()}</strong></A>
                                         <div class="meta-line small">
                                             <span class="badge state">{it.state_label.clone()}</span>" "
@@ -111,8 +143,9 @@ pub fn LettersPage() -> impl IntoView {
                                             {(!it.recipients.is_empty()).then(|| format!(" · Yth. {}", it.recipients))}
                                             {it.waiting_at.clone().map(|w| format!(" · {} {w}", l.t("menunggu di", "waiting at")))}
                                         </div>
+                                        </div>
                                     </li>
-                                }).collect_view()}
+                                }}).collect_view()}
                             </ul>
                             <LinkPager page=p.page pages href=href_page />
                         }.into_any()
@@ -130,4 +163,60 @@ pub fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Signing several letters at once: the head ticks letters waiting for signature and enters the
+/// passphrase once; each letter is signed on its own, and the result of each is listed.
+#[component]
+fn BatchSignBar(batch: ServerAction<SignLettersBatch>, selected: RwSignal<Vec<String>>) -> impl IntoView {
+    let l = lang();
+    let info = Resource::new(|| (), |_| get_signing_info());
+    let pending = batch.pending();
+    view! {
+        <ActionForm action=batch attr:class="batch-bar">
+            <input type="hidden" name="items" prop:value=move || selected.with(|s| s.join(",")) />
+            <span role="status" aria-live="polite">{move || format!("{} {}", selected.with(Vec::len), l.t("surat dipilih untuk ditandatangani", "letters selected for signing"))}</span>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match info.await {
+                        Ok(i) if i.needs_passphrase => view! {
+                            <span><label for="batch-pass">{l.t("Passphrase TTE", "Signing passphrase")}</label>" "
+                            <input id="batch-pass" name="passphrase" type="password" autocomplete="off" required /></span>
+                        }.into_any(),
+                        _ => view! { <input type="hidden" name="passphrase" value="" /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <input type="hidden" name="tampilan" value="visible" />
+            <button type="submit" class="btn btn-primary" disabled=move || pending.get() || selected.with(Vec::is_empty)>
+                {move || crate::components::busy_label(pending.get(), l.t("Tandatangani yang dipilih", "Sign selected"), l.t("Menandatangani…", "Signing…"))}
+            </button>
+        </ActionForm>
+    }
+    .into_any()
+}
+
+/// The outcome of a batch signing, per letter; outside the list so it stays after the list reloads.
+#[component]
+fn BatchResults(batch: ServerAction<SignLettersBatch>, subjects: RwSignal<std::collections::HashMap<String, String>>) -> impl IntoView {
+    let l = lang();
+    view! {
+        {move || match batch.value().get() {
+            Some(Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
+            Some(Ok(results)) => {
+                let ok = results.iter().filter(|r| r.ok).count();
+                let n = results.len();
+                view! {
+                    <div class=if ok == n { "alert alert-ok" } else { "alert alert-error" } role="status">
+                        <p>{format!("{} {ok} {} {}.", l.t("Ditandatangani:", "Signed:"), l.t("dari", "of"), n)}</p>
+                        <ul class="plain">{results.into_iter().map(|r| {
+                            let subject = subjects.with_untracked(|m| m.get(&r.id).cloned()).unwrap_or_else(|| r.id.clone());
+                            view! { <li>{if r.ok { "✓ " } else { "✗ " }}<strong>{subject}</strong>{format!(" — {}", r.message)}</li> }
+                        }).collect_view()}</ul>
+                    </div>
+                }.into_any()
+            }
+            None => ().into_any(),
+        }}
+    }
 }
