@@ -365,3 +365,24 @@ async fn bootstrap_a_real_installation(store: Store) {
     assert!(matches!(store.verify_audit_chain().await.unwrap(), ChainStatus::Intact { .. }));
 }
 dual_test!(bootstrap_a_real_installation_t, bootstrap_a_real_installation);
+
+async fn opd_logo_is_checked_and_kept(store: Store) {
+    let (_, kominfo, _) = seeded(&store).await;
+    let admin = Actor::system();
+    let png = backend::render::qr_png("https://contoh.go.id/logo").unwrap();
+    // Not an image, a truncated PNG, an oversized file: refused with a clear message, nothing stored.
+    let e = store.set_opd_logo(&admin, &kominfo, Some(b"GIF89a....")).await.unwrap_err();
+    assert!(e.to_string().contains("PNG atau JPEG"), "{e}");
+    let e = store.set_opd_logo(&admin, &kominfo, Some(&png[..png.len() / 2])).await.unwrap_err();
+    assert!(e.to_string().contains("tidak dapat dibaca"), "{e}");
+    let mut big = png.clone();
+    big.resize(domain::files::MAX_LOGO_BYTES + 1, 0);
+    assert!(store.set_opd_logo(&admin, &kominfo, Some(&big)).await.unwrap_err().to_string().contains("512 KB"));
+    assert_eq!(store.opd_logo(&kominfo).await.unwrap(), None);
+    // A good PNG is kept and can be removed again.
+    store.set_opd_logo(&admin, &kominfo, Some(&png)).await.unwrap();
+    assert_eq!(store.opd_logo(&kominfo).await.unwrap().as_deref(), Some(png.as_slice()));
+    store.set_opd_logo(&admin, &kominfo, None).await.unwrap();
+    assert_eq!(store.opd_logo(&kominfo).await.unwrap(), None);
+}
+dual_test!(opd_logo_is_checked_and_kept_t, opd_logo_is_checked_and_kept);

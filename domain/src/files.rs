@@ -2,6 +2,8 @@
 
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_ATTACHMENTS: usize = 10;
+/// Largest OPD logo accepted for the kop surat.
+pub const MAX_LOGO_BYTES: usize = 512 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {

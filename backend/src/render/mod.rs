@@ -10,6 +10,14 @@ mod pdf;
 mod qr;
 
 pub use pdf::{RenderInfo, render_letter, render_letter_with_info};
+
+/// Checks that bytes are a PNG or JPEG the renderer can embed, by rendering a page with it as the
+/// logo (images are decoded only when the PDF is written). Used before an OPD logo is stored, so a
+/// bad upload cannot later stop letters from being signed.
+pub fn check_image(bytes: &[u8]) -> crate::Result<()> {
+    let doc = LetterDocument { logo: Some(bytes.to_vec()), ..Default::default() };
+    render_letter(&doc).map(|_| ())
+}
 pub use qr::qr_png;
 
 /// Everything printed on one letter.

@@ -94,7 +94,7 @@ impl Store {
             pemda_name: pemda.name.to_uppercase(),
             opd_name: opd.name.to_uppercase(),
             opd_address: address,
-            logo: None,
+            logo: self.opd_logo(&opd.id).await?,
             title: match kind {
                 LetterKind::SuratDinas | LetterKind::SuratUndangan => None,
                 other => Some(other.label().to_uppercase()),

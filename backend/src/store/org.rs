@@ -839,3 +839,36 @@ impl Store {
         Ok(OrgChart { opd, units, positions, unplaced })
     }
 }
+
+impl Store {
+    /// The OPD's logo (PNG or JPEG) for the kop surat, if one was uploaded.
+    pub async fn opd_logo(&self, opd_id: &str) -> Result<Option<Vec<u8>>> {
+        let r = sqlx::query("SELECT logo FROM opd WHERE id = $1").bind(opd_id).fetch_optional(&self.pool).await?;
+        Ok(match r {
+            Some(r) => r.try_get::<Option<Vec<u8>>, _>("logo")?,
+            None => None,
+        })
+    }
+
+    /// Sets (or with `None` removes) the OPD's logo. Judged by content: a PNG or JPEG up to 512 KB
+    /// that the letter renderer can embed.
+    pub async fn set_opd_logo(&self, actor: &Actor, opd_id: &str, logo: Option<&[u8]>) -> Result<()> {
+        if let Some(bytes) = logo {
+            if bytes.len() > domain::files::MAX_LOGO_BYTES {
+                return Err(BackendError::invalid("Logo terlalu besar (maksimal 512 KB)."));
+            }
+            match domain::files::sniff(bytes) {
+                Ok(domain::files::FileKind::Png | domain::files::FileKind::Jpeg) => {}
+                Ok(_) | Err(_) => return Err(BackendError::invalid("Logo harus berkas PNG atau JPEG.")),
+            }
+            crate::render::check_image(bytes).map_err(|_| BackendError::invalid("Gambar logo tidak dapat dibaca (harus berkas PNG atau JPEG yang utuh)."))?;
+        }
+        let mut tx = self.begin_write().await?;
+        let n = sqlx::query("UPDATE opd SET logo = $1 WHERE id = $2").bind(logo.map(|b| b.to_vec())).bind(opd_id).execute(tx.conn()).await?.rows_affected();
+        if n == 0 {
+            return Err(BackendError::not_found("OPD tidak ditemukan."));
+        }
+        tx.audit(actor, if logo.is_some() { "opd.logo_set" } else { "opd.logo_remove" }, "opd", Some(opd_id), json!({ "bytes": logo.map_or(0, <[u8]>::len) })).await?;
+        tx.commit().await
+    }
+}

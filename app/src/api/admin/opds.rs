@@ -103,3 +103,30 @@ pub async fn revoke_role(employee_id: String, role: String, scope_id: String) ->
     }
     Ok(st.store.revoke_role(&s.actor(), &employee_id, role, &scope_id).await?)
 }
+
+/// The OPD's kop surat logo as a data URL for the preview, if one was uploaded.
+#[server(prefix = "/api", endpoint = "opd_logo")]
+pub async fn get_opd_logo(opd_id: String) -> Result<Option<String>, AppError> {
+    use crate::api::ctx::*;
+    use base64::Engine;
+    let (_, opd) = require_opd_admin(&opd_id).await?;
+    let logo = state().store.opd_logo(&opd.id).await?;
+    Ok(logo.map(|b| {
+        let ct = if b.starts_with(b"\x89PNG") { "image/png" } else { "image/jpeg" };
+        format!("data:{ct};base64,{}", base64::engine::general_purpose::STANDARD.encode(b))
+    }))
+}
+
+/// Uploads the kop surat logo (base64 of a PNG or JPEG up to 512 KB); an empty value removes it.
+#[server(prefix = "/api", endpoint = "set_opd_logo")]
+pub async fn set_opd_logo(opd_id: String, data: String) -> Result<(), AppError> {
+    use crate::api::ctx::*;
+    use base64::Engine;
+    let (s, opd) = require_opd_admin(&opd_id).await?;
+    let bytes = if data.is_empty() {
+        None
+    } else {
+        Some(base64::engine::general_purpose::STANDARD.decode(data.trim()).map_err(|_| backend::BackendError::invalid("Berkas logo tidak terbaca."))?)
+    };
+    Ok(state().store.set_opd_logo(&s.actor(), &opd.id, bytes.as_deref()).await?)
+}

@@ -83,7 +83,7 @@ pub fn AdminOpdPage() -> impl IntoView {
         {move || {
             let id = opd_id();
             match tab() {
-                Tab::Struktur => view! { <Structure opd_id=id /> }.into_any(),
+                Tab::Struktur => view! { <KopLogo opd_id=id.clone() /> <Structure opd_id=id /> }.into_any(),
                 Tab::Pegawai => view! { <Employees opd_id=id /> }.into_any(),
                 Tab::Plt => view! { <ActingSection opd_id=id /> }.into_any(),
                 Tab::Impor => view! { <ImportSection opd_id=id /> }.into_any(),
@@ -98,6 +98,82 @@ fn level_label(level: i64, l: Lang) -> &'static str {
 
 fn kind_label(kind: &str, l: Lang) -> &'static str {
     UnitKind::from_code(kind).map(|k| if l == Lang::Id { k.label_id() } else { k.label_en() }).unwrap_or("?")
+}
+
+/// The logo printed in the kop surat of every letter of this OPD.
+#[component]
+fn KopLogo(opd_id: String) -> impl IntoView {
+    let l = lang();
+    let version = RwSignal::new(0u32);
+    let busy = RwSignal::new(false);
+    let message = RwSignal::new(None::<Result<&'static str, String>>);
+    let oid = opd_id.clone();
+    let logo = Resource::new(move || version.get(), move |_| crate::api::admin::opds::get_opd_logo(oid.clone()));
+    let oid_up = StoredValue::new(opd_id.clone());
+    let on_file = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            if file.size() > domain::files::MAX_LOGO_BYTES as f64 {
+                message.set(Some(Err(l.t("Logo terlalu besar (maksimal 512 KB).", "The logo is too large (512 KB at most).").into())));
+                return;
+            }
+            busy.set(true);
+            message.set(None);
+            leptos::task::spawn_local(async move {
+                let res = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                    Ok(buf) => {
+                        use base64::Engine;
+                        let bytes = js_sys::Uint8Array::new(&buf).to_vec();
+                        crate::api::admin::opds::set_opd_logo(oid_up.get_value(), base64::engine::general_purpose::STANDARD.encode(bytes)).await.map_err(|e| e.message)
+                    }
+                    Err(_) => Err(l.t("Berkas tidak dapat dibaca.", "The file could not be read.").to_string()),
+                };
+                busy.set(false);
+                message.set(Some(res.map(|_| l.t("Logo disimpan; surat berikutnya memakai logo ini.", "Logo saved; the next letters use it."))));
+                version.update(|v| *v += 1);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let remove = move |_| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let res = crate::api::admin::opds::set_opd_logo(oid_up.get_value(), String::new()).await.map_err(|e| e.message);
+            busy.set(false);
+            message.set(Some(res.map(|_| l.t("Logo dihapus.", "Logo removed."))));
+            version.update(|v| *v += 1);
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="h-kop">
+            <h2 id="h-kop">{l.t("Logo kop surat", "Letterhead logo")}</h2>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match logo.await {
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                        Ok(None) => view! { <p class="muted">{l.t("Belum ada logo; kop surat dicetak tanpa logo.", "No logo yet; the letterhead is printed without one.")}</p> }.into_any(),
+                        Ok(Some(src)) => view! {
+                            <p><img class="kop-logo" src=src alt=l.t("Logo kop surat saat ini", "Current letterhead logo") /></p>
+                            <button type="button" class="btn-link danger" on:click=remove disabled=move || busy.get()>{l.t("Hapus logo", "Remove logo")}</button>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+            <label for="kop-logo-file">{l.t("Unggah logo (PNG atau JPEG, maksimal 512 KB)", "Upload a logo (PNG or JPEG, 512 KB at most)")}</label>
+            <input id="kop-logo-file" type="file" accept="image/png,image/jpeg" on:change=on_file disabled=move || busy.get() />
+            {move || busy.get().then(|| view! { <p class="muted small" role="status">{l.t("Mengunggah…", "Uploading…")}</p> })}
+            {move || match message.get() {
+                Some(Ok(m)) => view! { <p class="alert alert-ok" role="status">{m}</p> }.into_any(),
+                Some(Err(m)) => view! { <p class="alert alert-error" role="alert">{m}</p> }.into_any(),
+                None => ().into_any(),
+            }}
+        </section>
+    }
 }
 
 #[component]
