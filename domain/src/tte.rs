@@ -146,6 +146,9 @@ pub struct SignatureCheck {
     /// The certificate was valid (not expired, not yet revoked) at the signing time.
     pub valid_at_signing: bool,
     pub revoked_ms: Option<i64>,
+    /// Why the certificate was revoked, when it was.
+    #[serde(default)]
+    pub revoked_reason: Option<RevocationReason>,
     pub problems: Vec<String>,
 }
 

@@ -17,7 +17,14 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use tower_http::compression::CompressionLayer;
 
-pub async fn serve(store: Store, addr: SocketAddr, site_root: PathBuf, secure_cookies: bool, trust_proxy: bool) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+pub async fn serve(
+    store: Store,
+    addr: SocketAddr,
+    site_root: PathBuf,
+    secure_cookies: bool,
+    trust_proxy: bool,
+    signer: std::sync::Arc<dyn backend::sign::LetterSigner>,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     if !site_root.join("pkg").exists() {
         tracing::warn!("{} has no pkg/ folder: pages will render but not become interactive. Build with scripts/build.sh.", site_root.display());
     }
@@ -27,7 +34,7 @@ pub async fn serve(store: Store, addr: SocketAddr, site_root: PathBuf, secure_co
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let state = AppState { store, options, secure_cookies, trust_proxy, signer: std::sync::Arc::new(backend::sign::ApprovalOnly) };
+    let state = AppState { store, options, secure_cookies, trust_proxy, signer };
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("e-Office berjalan di http://{addr}");
@@ -49,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/surat-keluar/{id}/pdf", get(letter_pdf))
         .route("/lampiran/{id}", get(attachment))
         .route("/healthz", get(|| async { "ok" }))
+        .merge(crate::verifikasi::routes())
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = options.clone();
             move || shell(options.clone())
@@ -249,6 +257,74 @@ mod tests {
         // Open redirects are not possible through the language switch.
         let res = app.oneshot(req(Method::GET, "/bahasa/id?ke=//evil.example", &[])).await.unwrap();
         assert_eq!(res.headers()[header::LOCATION], "/");
+    }
+
+    async fn app_with_pki() -> (Router, Store) {
+        let path = std::env::temp_dir().join(format!("eoffice-http-{}.db", backend::new_id()));
+        let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        backend::seed::seed_demo(&store).await.unwrap();
+        store.set_pki_master(Some(backend::random_token(32)));
+        store.set_public_base("http://kominfo.example.go.id");
+        let pemda = store.sole_pemda().await.unwrap().unwrap();
+        store.init_pki(&backend::Actor::system(), &pemda).await.unwrap();
+        let options = LeptosOptions::builder().output_name("eoffice").site_root("target/site").build();
+        (router(AppState { store: store.clone(), options, secure_cookies: true, trust_proxy: false, signer: std::sync::Arc::new(backend::sign::ApprovalOnly) }), store)
+    }
+
+    async fn body_of(res: Response) -> Vec<u8> {
+        axum::body::to_bytes(res.into_body(), 20 * 1024 * 1024).await.unwrap().to_vec()
+    }
+
+    #[tokio::test]
+    async fn pki_publication_and_tsa() {
+        let (app, _) = app_with_pki().await;
+        let res = app.clone().oneshot(req(Method::GET, "/pki/crl", &[])).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "application/pkix-crl");
+        assert_eq!(body_of(res).await[0], 0x30, "DER SEQUENCE");
+        let res = app.clone().oneshot(req(Method::GET, "/pki/root.pem", &[])).await.unwrap();
+        assert!(String::from_utf8(body_of(res).await).unwrap().starts_with("-----BEGIN CERTIFICATE-----"));
+        // An RFC 3161 request gets a granted reply.
+        let query = tte::tsa::make_request(&[7u8; 32], Some(42), true);
+        let mut r = req(Method::POST, "/tsa", &[("content-type", "application/timestamp-query")]);
+        *r.body_mut() = Body::from(query);
+        let res = app.clone().oneshot(r).await.unwrap();
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "application/timestamp-reply");
+        assert!(tte::tsa::token_from_response(&body_of(res).await).is_ok());
+        let mut r = req(Method::POST, "/tsa", &[]);
+        *r.body_mut() = Body::from(vec![0u8; 70 * 1024]);
+        assert_eq!(app.oneshot(r).await.unwrap().status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[tokio::test]
+    async fn verification_pages_and_json() {
+        let (app, _) = app_with_pki().await;
+        let res = app.clone().oneshot(req(Method::GET, "/verifikasi/tidak-ada-dokumen", &[])).await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let text = String::from_utf8(body_of(res).await).unwrap();
+        assert!(text.contains("Dokumen tidak ditemukan") && text.contains("lang=\"id\""), "{text}");
+        let res = app.clone().oneshot(req(Method::GET, "/verifikasi", &[])).await.unwrap();
+        let text = String::from_utf8(body_of(res).await).unwrap();
+        assert!(text.contains("<label for=\"berkas\"") && text.contains("enctype=\"multipart/form-data\""), "{text}");
+        // Machines: garbage is answered, not crashed on.
+        let mut r = req(Method::POST, "/api/verifikasi", &[("content-type", "application/pdf")]);
+        *r.body_mut() = Body::from("<script>bukan pdf</script>");
+        let res = app.clone().oneshot(r).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let v: serde_json::Value = serde_json::from_slice(&body_of(res).await).unwrap();
+        assert_eq!(v["outcome"], "not_pdf");
+        assert_eq!(v["issued_here"], false);
+        // The form posts multipart; an upload is escaped in the page.
+        let body = "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.pdf\"\r\nContent-Type: application/pdf\r\n\r\n<b>x</b>\r\n--B--\r\n";
+        let mut r = req(Method::POST, "/verifikasi", &[("content-type", "multipart/form-data; boundary=B")]);
+        *r.body_mut() = Body::from(body);
+        let res = app.clone().oneshot(r).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let text = String::from_utf8(body_of(res).await).unwrap();
+        assert!(text.contains("BUKAN PDF") && !text.contains("<b>x</b>"), "{text}");
+        let mut r = req(Method::POST, "/verifikasi", &[("content-type", "multipart/form-data; boundary=B")]);
+        *r.body_mut() = Body::from("--B--");
+        assert_eq!(app.oneshot(r).await.unwrap().status(), StatusCode::BAD_REQUEST);
     }
 
     #[tokio::test]

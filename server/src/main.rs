@@ -3,7 +3,9 @@
 // exceed the default type-layout query depth when the binary is compiled.
 #![recursion_limit = "256"]
 
+mod bench;
 mod http;
+mod verifikasi;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -12,7 +14,22 @@ use backend::Store;
 use backend::store::audit::ChainStatus;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The documented passphrase of the demo signers' certificates (`serve --demo` only).
+const DEMO_TTE_PASSPHRASE: &str = "tte-demo-2026";
+
+/// Which signer turns the rendered letter into the final document.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum SignerChoice {
+    /// Approval only, no certificate (the letter says so).
+    Approval,
+    /// The installation's own CA: the official's key, unlocked with their passphrase.
+    LocalCa,
+    /// A remote signing service in the BSrE style (see --remote-signer-url).
+    Remote,
+}
 
 #[derive(Parser)]
 #[command(name = "eoffice", version, about = "e-Office: naskah dinas elektronik, disposisi dan kinerja ASN untuk Pemda")]
@@ -68,6 +85,61 @@ enum Command {
         /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
         #[arg(long, env = "EOFFICE_TRUST_PROXY")]
         trust_proxy: bool,
+        /// Signer of letters; default local-ca when the PKI exists (`eoffice pki init`), else approval.
+        #[arg(long, env = "EOFFICE_SIGNER", value_enum)]
+        signer: Option<SignerChoice>,
+        /// Public URL of this server as users and QR codes reach it (verification links, CRL URL in
+        /// new certificates); default http://ADDR.
+        #[arg(long, env = "EOFFICE_PUBLIC_BASE")]
+        public_base: Option<String>,
+        /// Remote signer endpoint, http://host:port/path (with --signer remote).
+        #[arg(long, env = "EOFFICE_REMOTE_SIGNER_URL")]
+        remote_signer_url: Option<String>,
+        /// Client user name for the remote signer (HTTP basic auth).
+        #[arg(long, env = "EOFFICE_REMOTE_SIGNER_USER", default_value = "")]
+        remote_signer_user: String,
+        /// Client password for the remote signer (prefer the environment variable).
+        #[arg(long, env = "EOFFICE_REMOTE_SIGNER_PASSWORD", default_value = "", hide_env_values = true)]
+        remote_signer_password: String,
+        /// Certificate authority of the remote signer, as printed in the letter footer.
+        #[arg(long, env = "EOFFICE_REMOTE_SIGNER_ISSUER", default_value = "Balai Sertifikasi Elektronik (BSrE), BSSN")]
+        remote_signer_issuer: String,
+    },
+    /// The installation's certificate authority for electronic signatures (TTE).
+    Pki {
+        #[command(subcommand)]
+        command: PkiCommand,
+    },
+    /// Check the electronic signatures of a PDF. Exit 0 only when valid; 1 when invalid; 2 when the
+    /// file is not a PDF, has no signature or cannot be read.
+    Verify {
+        /// The PDF file.
+        file: PathBuf,
+        /// Trust this root certificate (PEM) instead of the database's; revocation is then not
+        /// checked. Repeatable.
+        #[arg(long)]
+        root: Vec<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Signing throughput against pyHanko's Python API, in one run (for the performance note).
+    #[command(hide = true)]
+    BenchSign {
+        /// Letters to sign in each measurement.
+        #[arg(long, short, default_value_t = 300)]
+        n: usize,
+        /// Threads for the second e-Office measurement.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Python of a venv with pyHanko (default: $TTE_VENV or ~/.cache/eoffice/venv).
+        #[arg(long)]
+        python: Option<PathBuf>,
+        /// Keep the generated files (unsigned letter, test key, pyHanko output) in this folder.
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
     /// Create or upgrade the database schema, then exit.
     Migrate {
@@ -138,6 +210,22 @@ enum AuditCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum PkiCommand {
+    /// Create the root CA, issuing CA and time-stamp authority of the (single) Pemda. Their keys are
+    /// encrypted under the master secret: $EOFFICE_PKI_MASTER, else DATA/pki-master.key, which is
+    /// created (mode 0600) when missing. Refuses, harmlessly, when the PKI exists.
+    Init {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Show the CA of this installation and whether the master secret opens it.
+    Status {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
 /// A tiny boxed-error result, enough for a CLI.
 mod anyhow_lite {
     pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -170,15 +258,78 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
     match cli.command {
-        Command::Serve { addr, db, site_root, demo, secure_cookies, trust_proxy } => {
+        Command::Serve {
+            addr,
+            db,
+            site_root,
+            demo,
+            secure_cookies,
+            trust_proxy,
+            signer,
+            public_base,
+            remote_signer_url,
+            remote_signer_user,
+            remote_signer_password,
+            remote_signer_issuer,
+        } => {
             let store = db.store().await?;
+            store.set_pki_master(master_secret(&db.data, demo)?);
+            let public_base = public_base.unwrap_or_else(|| format!("http://{addr}"));
+            store.set_public_base(&public_base);
             if demo {
                 backend::seed::seed_demo(&store).await?;
                 print_logins(&backend::seed::demo_logins(&store).await?);
+                match store.setup_demo_tte(DEMO_TTE_PASSPHRASE).await {
+                    Ok(_) => println!(
+                        "TTE demo: Kepala Dinas, Sekretaris, Kabid E-Government dan Kepala Bappeda bersertifikat; passphrase TTE: {DEMO_TTE_PASSPHRASE}"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "demo certificates not set up"),
+                }
             } else if store.count_pemda().await? == 0 {
                 println!("Database masih kosong. Siapkan dengan `eoffice init --help`, atau coba data demo dengan `eoffice serve --demo`.");
             }
-            http::serve(store, addr, site_root, secure_cookies, trust_proxy).await?;
+            let remote = RemoteArgs { url: remote_signer_url, user: remote_signer_user, password: remote_signer_password, issuer: remote_signer_issuer };
+            let signer = choose_signer(&store, signer, &public_base, remote).await?;
+            println!("Penanda tangan surat: {} (verifikasi publik di {public_base}/verifikasi)", signer.kind());
+            http::serve(store, addr, site_root, secure_cookies, trust_proxy, signer).await?;
+        }
+        Command::Pki { command: PkiCommand::Init { db } } => {
+            let store = db.store().await?;
+            let pemda = store.sole_pemda().await.map_err(|e| e.user_message())?.ok_or("the database has no Pemda yet: run `eoffice init` first")?;
+            if store.public_ca(&pemda).await?.is_some() {
+                println!("PKI sudah ada untuk Pemda ini; tidak dibuat ulang.");
+                return Ok(std::process::ExitCode::SUCCESS);
+            }
+            store.set_pki_master(master_secret(&db.data, true)?);
+            let status = store.init_pki(&backend::Actor::system(), &pemda).await.map_err(|e| e.user_message())?;
+            println!("PKI dibuat.\n  Root CA:    {}\n  Issuing CA: {}", status.root_subject, status.issuing_subject);
+            if std::env::var("EOFFICE_PKI_MASTER").is_err() {
+                println!(
+                    "Kunci induk: {}\nCADANGKAN berkas ini terpisah dari cadangan basis data dan jaga agar hanya dapat dibaca akun server.",
+                    backend::store::pki::master_path(&db.data).display()
+                );
+            }
+        }
+        Command::Pki { command: PkiCommand::Status { db } } => {
+            let store = db.store().await?;
+            store.set_pki_master(master_secret(&db.data, false)?);
+            let Some(pemda) = store.installation_pemda().await? else {
+                println!("PKI belum dibuat (eoffice pki init).");
+                return Ok(std::process::ExitCode::from(1));
+            };
+            let s = store.pki_status(&pemda).await?;
+            println!("Root CA:    {}\nIssuing CA: {}", s.root_subject, s.issuing_subject);
+            match store.ca_keys(&pemda).await {
+                Ok(_) => println!("Kunci induk membuka kunci CA: ya"),
+                Err(e) => {
+                    println!("Kunci induk membuka kunci CA: TIDAK ({e})");
+                    return Ok(std::process::ExitCode::from(1));
+                }
+            }
+        }
+        Command::Verify { file, root, json, db } => return verify_file(&file, &root, json, &db).await,
+        Command::BenchSign { n, threads, python, keep } => {
+            tokio::task::spawn_blocking(move || bench::run(n, threads, python, keep).map_err(|e| e.to_string())).await??;
         }
         Command::Migrate { db } => {
             db.store().await?;
@@ -225,4 +376,153 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
         }
     }
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// The PKI master secret: $EOFFICE_PKI_MASTER, else DATA/pki-master.key; created there when
+/// `create` and neither exists.
+fn master_secret(data: &Path, create: bool) -> anyhow_lite::Result<Option<String>> {
+    if let Ok(v) = std::env::var("EOFFICE_PKI_MASTER") {
+        let v = v.trim().to_string();
+        if v.len() < 32 {
+            return Err("EOFFICE_PKI_MASTER must be at least 32 characters of random text".into());
+        }
+        return Ok(Some(v));
+    }
+    let path = backend::store::pki::master_path(data);
+    if let Some(s) = backend::store::pki::read_master_file(&path).map_err(|e| e.to_string())? {
+        return Ok(Some(s));
+    }
+    if !create {
+        return Ok(None);
+    }
+    std::fs::create_dir_all(data).map_err(|e| format!("cannot create data folder {}: {e}", data.display()))?;
+    let s = backend::store::pki::create_master_file(&path).map_err(|e| e.to_string())?;
+    println!("Kunci induk PKI dibuat: {} (cadangkan terpisah dari basis data)", path.display());
+    Ok(Some(s))
+}
+
+struct RemoteArgs {
+    url: Option<String>,
+    user: String,
+    password: String,
+    issuer: String,
+}
+
+/// The signer for AppState: as asked, or local-ca when the PKI exists and opens, else approval.
+async fn choose_signer(store: &Store, choice: Option<SignerChoice>, public_base: &str, remote: RemoteArgs) -> anyhow_lite::Result<Arc<dyn backend::sign::LetterSigner>> {
+    let pemda = store.installation_pemda().await?;
+    let choice = match choice {
+        Some(c) => c,
+        None if pemda.is_some() && store.has_pki_master() => SignerChoice::LocalCa,
+        None => {
+            if pemda.is_some() {
+                tracing::warn!("the PKI exists but no master secret was found (DATA/pki-master.key or EOFFICE_PKI_MASTER): letters are signed by approval only");
+            }
+            SignerChoice::Approval
+        }
+    };
+    Ok(match choice {
+        SignerChoice::Approval => Arc::new(backend::sign::ApprovalOnly),
+        SignerChoice::LocalCa => {
+            let pemda = pemda.ok_or("--signer local-ca needs the PKI: run `eoffice pki init` first")?;
+            // Opening the CA keys now proves the master secret before the first letter waits on it.
+            let ca = store.ca_keys(&pemda).await.map_err(|e| format!("cannot open the CA keys: {e}"))?;
+            Arc::new(backend::sign::LocalCaSigner::new(public_base, ca.issuer_name.clone()))
+        }
+        SignerChoice::Remote => {
+            let url = remote.url.ok_or("--signer remote needs --remote-signer-url (or EOFFICE_REMOTE_SIGNER_URL)")?;
+            let cfg = backend::sign::RemoteConfig {
+                url,
+                user: remote.user,
+                password: remote.password,
+                issuer_name: remote.issuer,
+                public_base: public_base.to_string(),
+                timeout: std::time::Duration::from_secs(30),
+            };
+            Arc::new(backend::sign::RemoteSigner::new(cfg)?)
+        }
+    })
+}
+
+/// Certificates from a PEM file (one or more CERTIFICATE blocks).
+fn read_pem_certs(path: &Path) -> anyhow_lite::Result<Vec<tte::Certificate>> {
+    use base64::Engine as _;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for block in text.split("-----BEGIN CERTIFICATE-----").skip(1) {
+        let b64: String = block.split("-----END CERTIFICATE-----").next().unwrap_or("").split_whitespace().collect();
+        let der = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| format!("{}: bad PEM: {e}", path.display()))?;
+        out.push(tte::parse_certificate(&der).map_err(|e| format!("{}: bad certificate: {e}", path.display()))?);
+    }
+    if out.is_empty() {
+        return Err(format!("{}: no certificate found", path.display()).into());
+    }
+    Ok(out)
+}
+
+/// `eoffice verify`: trust anchors and revocations from the database when there is one (the
+/// --database-url given, or DATA/eoffice.db existing), or from --root files; without either the
+/// signatures can be intact but not trusted.
+async fn verify_file(file: &Path, roots: &[PathBuf], json: bool, db: &DbArgs) -> anyhow_lite::Result<std::process::ExitCode> {
+    use domain::tte::VerifyOutcome;
+    let pdf = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("Berkas tidak dapat dibaca / cannot read {}: {e}", file.display());
+            return Ok(std::process::ExitCode::from(2));
+        }
+    };
+    let (report, source) = if !roots.is_empty() {
+        let mut anchors = Vec::new();
+        for r in roots {
+            anchors.extend(read_pem_certs(r)?);
+        }
+        (backend::store::pki::verify_with_anchors(&pdf, anchors).await?, "root dari --root; status pencabutan tidak diperiksa".to_string())
+    } else if db.database_url.is_some() || db.data.join("eoffice.db").exists() {
+        let store = db.store().await?;
+        (store.verify_upload(&pdf).await?, "CA dan daftar pencabutan dari basis data".to_string())
+    } else {
+        (
+            backend::store::pki::verify_with_anchors(&pdf, vec![]).await?,
+            format!("tanpa basis data ({} tidak ada) dan tanpa --root: tidak ada CA tepercaya", db.data.join("eoffice.db").display()),
+        )
+    };
+    if json {
+        let mut v = serde_json::to_value(&report)?;
+        v["outcome"] = serde_json::Value::String(report.outcome.code().into());
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        let title = match report.outcome {
+            VerifyOutcome::Valid => "SAH / VALID",
+            VerifyOutcome::Invalid => "TIDAK SAH / INVALID",
+            VerifyOutcome::NoSignature => "TANPA TANDA TANGAN / NO SIGNATURE",
+            VerifyOutcome::NotPdf => "BUKAN PDF / NOT A PDF",
+        };
+        println!("{title}\n{}\n{}", report.message_id, report.message_en);
+        println!("Berkas:   {} ({source})", file.display());
+        println!("SHA-256:  {}", report.sha256);
+        if !report.signatures.is_empty() {
+            println!("Diubah setelah ditandatangani / changed after signing: {}", if report.modified_after_signing { "ya / yes" } else { "tidak / no" });
+        }
+        match &report.public_id {
+            Some(id) => println!("Diterbitkan instalasi ini / issued here: ya, dokumen {id}"),
+            None if db.database_url.is_some() || db.data.join("eoffice.db").exists() => println!("Diterbitkan instalasi ini / issued here: tidak"),
+            None => {}
+        }
+        let yn = |b: bool| if b { "ya" } else { "TIDAK" };
+        for (i, s) in report.signatures.iter().enumerate() {
+            let at = s.signed_ms.map(|t| domain::time::long_datetime(t, domain::Lang::Id)).unwrap_or_else(|| "tidak diketahui".into());
+            println!("Tanda tangan {}: {} (NIP {}), {} — {}", i + 1, s.signer_name, s.signer_nip, s.signer_position, s.signer_opd);
+            println!("  waktu {at}{}; penerbit {}", if s.timestamped { " (stempel waktu)" } else { "" }, s.issuer);
+            println!("  utuh/intact {}; tepercaya/trusted {}; status sekarang/now {}; sah saat penandatanganan/valid at signing {}", yn(s.intact), yn(s.trusted), s.status_now, yn(s.valid_at_signing));
+            for p in &s.problems {
+                println!("  - {p}");
+            }
+        }
+    }
+    Ok(std::process::ExitCode::from(match report.outcome {
+        VerifyOutcome::Valid => 0,
+        VerifyOutcome::Invalid => 1,
+        VerifyOutcome::NoSignature | VerifyOutcome::NotPdf => 2,
+    }))
 }

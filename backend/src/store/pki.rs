@@ -292,6 +292,17 @@ impl Store {
             .transpose()?)
     }
 
+    /// The one Pemda of this database (the CLI's `pki init` works on it); an error when there
+    /// are several, `None` when there is none.
+    pub async fn sole_pemda(&self) -> Result<Option<String>> {
+        let rows = sqlx::query("SELECT id FROM pemda ORDER BY created_ms LIMIT 2").fetch_all(&self.pool).await?;
+        match rows.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(one.try_get("id")?)),
+            _ => Err(BackendError::invalid("Basis data ini memuat lebih dari satu Pemda.")),
+        }
+    }
+
     // --- The CA --------------------------------------------------------------------------
 
     /// Creates the PKI of a Pemda (root CA, issuing CA, TSA), its keys encrypted under the master
@@ -856,6 +867,7 @@ impl Store {
                 status_now,
                 valid_at_signing,
                 revoked_ms,
+                revoked_reason: record.as_ref().and_then(|r| r.revoked_reason.as_deref()).and_then(RevocationReason::from_code),
                 problems,
             });
         }
@@ -1008,6 +1020,36 @@ fn report_of(v: &tte::Verdict, signatures: Vec<SignatureCheck>, public_id: Optio
         public_id,
         signatures,
     }
+}
+
+/// Verifies against given trust anchors without any database (the CLI with `--root`): revocation
+/// is not checked, so `status_now` is "tidak_diperiksa" and a trusted, intact signature counts as
+/// valid at signing.
+pub async fn verify_with_anchors(pdf: &[u8], anchors: Vec<Certificate>) -> Result<VerifyReport> {
+    let bytes = pdf.to_vec();
+    let verdict = blocking(move || tte::verify_pdf(&bytes, &anchors)).await?;
+    let checks = verdict
+        .signatures
+        .iter()
+        .map(|s| SignatureCheck {
+            signer_name: s.signer.common_name.clone().unwrap_or_default(),
+            signer_nip: s.signer.serial_number.clone().unwrap_or_default(),
+            signer_position: s.signer.title.clone().unwrap_or_default(),
+            signer_opd: s.signer.organizational_unit.clone().unwrap_or_default(),
+            issuer: s.issuer.as_deref().map(cn_of_rfc4514).unwrap_or_default(),
+            serial_hex: s.serial_hex.clone().unwrap_or_default(),
+            signed_ms: s.validation_time_unix.map(|t| t * 1000),
+            timestamped: s.timestamp.as_ref().is_some_and(|t| t.valid),
+            intact: s.intact,
+            trusted: s.chain_trusted,
+            status_now: "tidak_diperiksa".into(),
+            valid_at_signing: s.intact && s.chain_trusted,
+            revoked_ms: None,
+            revoked_reason: None,
+            problems: s.problems.clone(),
+        })
+        .collect();
+    Ok(report_of(&verdict, checks, None))
 }
 
 /// Unlocks for signing with the local CA: used by `sign::LocalCaSigner`.
