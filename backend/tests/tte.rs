@@ -128,6 +128,18 @@ async fn sign_verify_and_tamper(store: Store) {
     let r = store.verify_upload(&bad).await.unwrap();
     assert_eq!(r.outcome, VerifyOutcome::Invalid, "{r:?}");
     assert!(r.modified_after_signing && !r.issued_here);
+    // A thousand single-byte changes at random places: every one is caught.
+    {
+        use rand::{Rng, SeedableRng};
+        let anchors = store.trust_anchors().await.unwrap();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(2026);
+        for _ in 0..1000 {
+            let mut c = pdf.clone();
+            let at = rng.gen_range(0..c.len());
+            c[at] ^= rng.gen_range(1..=255u8);
+            assert!(!tte::verify_pdf(&c, &anchors).is_valid(), "flip at {at} not detected");
+        }
+    }
     // An appended update is a change after signing.
     let mut appended = pdf.clone();
     appended.extend_from_slice(b"\n1 0 obj\n<< >>\nendobj\n");
@@ -430,6 +442,12 @@ async fn remote_signer(store: Store) {
     assert!(verdict.is_valid(), "{:?}", verdict.overall);
     assert_eq!(verdict.signatures[0].signer.common_name.as_deref(), Some(kadis.name.as_str()));
     assert_eq!(fake.seen_visible.lock().unwrap().last().map(String::as_str), Some("visible"));
+    // This installation does not trust that CA: an unknown CA is answered clearly.
+    let r = store.verify_upload(&pdf).await.unwrap();
+    assert_eq!(r.outcome, VerifyOutcome::Invalid);
+    assert!(r.message_id.contains("tidak diterbitkan oleh otoritas sertifikat"), "{}", r.message_id);
+    assert!(r.issued_here && !r.modified_after_signing);
+    assert_eq!((r.signatures[0].status_now.as_str(), r.signatures[0].trusted, r.signatures[0].intact), ("tidak_dikenal", false, true));
     server.abort();
 }
 dual_test!(remote_signer_t, remote_signer);

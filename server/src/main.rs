@@ -487,10 +487,13 @@ async fn verify_file(file: &Path, roots: &[PathBuf], json: bool, db: &DbArgs) ->
             format!("tanpa basis data ({} tidak ada) dan tanpa --root: tidak ada CA tepercaya", db.data.join("eoffice.db").display()),
         )
     };
+    // Written at once and without panicking on a closed pipe (`eoffice verify x.pdf | head`).
+    use std::fmt::Write as _;
+    let mut out = String::new();
     if json {
         let mut v = serde_json::to_value(&report)?;
         v["outcome"] = serde_json::Value::String(report.outcome.code().into());
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v)?);
     } else {
         let title = match report.outcome {
             VerifyOutcome::Valid => "SAH / VALID",
@@ -498,28 +501,33 @@ async fn verify_file(file: &Path, roots: &[PathBuf], json: bool, db: &DbArgs) ->
             VerifyOutcome::NoSignature => "TANPA TANDA TANGAN / NO SIGNATURE",
             VerifyOutcome::NotPdf => "BUKAN PDF / NOT A PDF",
         };
-        println!("{title}\n{}\n{}", report.message_id, report.message_en);
-        println!("Berkas:   {} ({source})", file.display());
-        println!("SHA-256:  {}", report.sha256);
+        let _ = writeln!(out, "{title}\n{}\n{}", report.message_id, report.message_en);
+        let _ = writeln!(out, "Berkas:   {} ({source})", file.display());
+        let _ = writeln!(out, "SHA-256:  {}", report.sha256);
         if !report.signatures.is_empty() {
-            println!("Diubah setelah ditandatangani / changed after signing: {}", if report.modified_after_signing { "ya / yes" } else { "tidak / no" });
+            let _ = writeln!(out, "Diubah setelah ditandatangani / changed after signing: {}", if report.modified_after_signing { "ya / yes" } else { "tidak / no" });
         }
         match &report.public_id {
-            Some(id) => println!("Diterbitkan instalasi ini / issued here: ya, dokumen {id}"),
-            None if db.database_url.is_some() || db.data.join("eoffice.db").exists() => println!("Diterbitkan instalasi ini / issued here: tidak"),
+            Some(id) => {
+                let _ = writeln!(out, "Diterbitkan instalasi ini / issued here: ya, dokumen {id}");
+            }
+            None if db.database_url.is_some() || db.data.join("eoffice.db").exists() => {
+                let _ = writeln!(out, "Diterbitkan instalasi ini / issued here: tidak");
+            }
             None => {}
         }
         let yn = |b: bool| if b { "ya" } else { "TIDAK" };
         for (i, s) in report.signatures.iter().enumerate() {
             let at = s.signed_ms.map(|t| domain::time::long_datetime(t, domain::Lang::Id)).unwrap_or_else(|| "tidak diketahui".into());
-            println!("Tanda tangan {}: {} (NIP {}), {} — {}", i + 1, s.signer_name, s.signer_nip, s.signer_position, s.signer_opd);
-            println!("  waktu {at}{}; penerbit {}", if s.timestamped { " (stempel waktu)" } else { "" }, s.issuer);
-            println!("  utuh/intact {}; tepercaya/trusted {}; status sekarang/now {}; sah saat penandatanganan/valid at signing {}", yn(s.intact), yn(s.trusted), s.status_now, yn(s.valid_at_signing));
+            let _ = writeln!(out, "Tanda tangan {}: {} (NIP {}), {} — {}", i + 1, s.signer_name, s.signer_nip, s.signer_position, s.signer_opd);
+            let _ = writeln!(out, "  waktu {at}{}; penerbit {}", if s.timestamped { " (stempel waktu)" } else { "" }, s.issuer);
+            let _ = writeln!(out, "  utuh/intact {}; tepercaya/trusted {}; status sekarang/now {}; sah saat penandatanganan/valid at signing {}", yn(s.intact), yn(s.trusted), s.status_now, yn(s.valid_at_signing));
             for p in &s.problems {
-                println!("  - {p}");
+                let _ = writeln!(out, "  - {p}");
             }
         }
     }
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
     Ok(std::process::ExitCode::from(match report.outcome {
         VerifyOutcome::Valid => 0,
         VerifyOutcome::Invalid => 1,

@@ -99,7 +99,7 @@ fn signature_facts(s: &SignatureCheck) -> String {
     }
     row("Jabatan", &s.signer_position);
     row("OPD", &s.signer_opd);
-    row("Waktu penandatanganan", &format!("{}{}", when(s.signed_ms), if s.timestamped { " (stempel waktu tepercaya)" } else { " (menurut penanda tangan, tanpa stempel waktu)" }));
+    row("Waktu penandatanganan", &format!("{}{}", when(s.signed_ms), if s.timestamped { " (stempel waktu tepercaya)" } else { " (menurut penanda tangan; tanpa stempel waktu tepercaya)" }));
     row("Penerbit sertifikat", &s.issuer);
     row("Nomor seri sertifikat", &s.serial_hex);
     row("Tanda tangan utuh", yes_no(s.intact));

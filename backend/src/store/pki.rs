@@ -991,6 +991,13 @@ fn report_of(v: &tte::Verdict, signatures: Vec<SignatureCheck>, public_id: Optio
             "PDF ini tidak memuat tanda tangan elektronik.".to_string(),
             "This PDF carries no electronic signature.".to_string(),
         ),
+        // A signature from another CA usually also carries that CA's time stamp, which tte reports
+        // first; for a reader the untrusted signer is the point, unless the file itself changed.
+        tte::Overall::Invalid { .. } if signatures.iter().all(|s| s.intact) && !changed && signatures.iter().any(|s| !s.trusted) => (
+            VerifyOutcome::Invalid,
+            "Tidak sah: sertifikat penanda tangan tidak diterbitkan oleh otoritas sertifikat yang dipercaya instalasi ini.".to_string(),
+            "Not valid: the signer's certificate was not issued by a certificate authority this installation trusts.".to_string(),
+        ),
         tte::Overall::Invalid { reason_id, reason_en } => (VerifyOutcome::Invalid, format!("Tidak sah: {reason_id}."), format!("Not valid: {reason_en}.")),
         tte::Overall::Valid => match signatures.iter().find(|s| !s.valid_at_signing) {
             Some(s) if s.status_now == "dicabut" => (
