@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { DEMO, gotoHydrated, login, logout } from './helpers';
 
 /** Text of a PDF served at `path`, extracted by poppler's pdftotext (installed by scripts/e2e-deps.sh). */
@@ -249,4 +250,120 @@ test('the Admin Pemda configures klasifikasi codes and the number format', async
   await page.getByRole('button', { name: `Hapus ${code}` }).click();
   await expect(page.getByRole('cell', { name: code, exact: true })).toHaveCount(0);
   await logout(page);
+});
+
+/** A small valid PNG (8-bit grey, w x h) built by hand: signature, IHDR, one zlib IDAT, IEND. */
+function greyPng(w: number, h: number): Buffer {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // greyscale
+  const rows = Buffer.alloc((w + 1) * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rows[y * (w + 1) + 1 + x] = (x * 7 + y * 3) % 256;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('the Admin OPD uploads the kop surat logo; a file that is not an image is refused', async ({ page }) => {
+  await login(page, DEMO.adminOpd);
+  const me = (await (await page.request.post('/api/current_user', { form: {} })).json()) as { opd_id: string };
+  await gotoHydrated(page, `/admin/opd/${me.opd_id}?tab=struktur`);
+  const input = page.getByLabel('Unggah logo (PNG atau JPEG, maksimal 512 KB)');
+  await input.setInputFiles({ name: 'logo.gif', mimeType: 'image/png', buffer: Buffer.from('GIF89a bukan png') });
+  await expect(page.getByRole('alert')).toContainText('Logo harus berkas PNG atau JPEG');
+  await input.setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: greyPng(48, 48) });
+  await expect(page.getByRole('status').filter({ hasText: 'Logo disimpan' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Logo kop surat saat ini' })).toBeVisible();
+});
+
+/** Drafts a letter through the compose server function and submits it; returns its id. */
+async function submitViaApi(page: Page, subject: string, sifat = 'biasa', external = false): Promise<string> {
+  const opds = (await (await page.request.post('/api/list_opds', { form: {} })).json()) as { id: string; short_name: string }[];
+  const bappeda = opds.find((o) => o.short_name === 'Bappeda')!.id;
+  const recipients: object[] = [{ role: 'to', target_type: 'opd', target_id: bappeda, name: 'Kepala Bappeda', address: '' }];
+  if (external) recipients.push({ role: 'to', target_type: 'external', target_id: null, name: 'Direktur PT Contoh Jaya', address: 'Surabaya' });
+  const save = await page.request.post('/api/save_letter', {
+    data: {
+      id: '', client_id: `e2e-${Date.now()}-${Math.random()}`, base_version: 0,
+      draft: {
+        kind: 'surat_dinas', klasifikasi: '000.1.3', sifat, urgency: 'biasa', subject, attachment_count: 0, signer_position_id: null, recipients,
+        body: { blocks: [{ t: 'Paragraph', c: [{ text: 'Teks awal dari penyusun.' }] }] },
+      },
+    },
+  });
+  expect(save.status()).toBe(200);
+  const { id } = (await save.json()) as { id: string };
+  expect((await page.request.post('/api/letter_action', { form: { id, version: '1', action: 'submit', note: '' } })).status()).toBe(200);
+  return id;
+}
+
+test('a reviewer edits then approves, filters narrow Perlu Paraf, the drafter withdraws a letter', async ({ page }, info) => {
+  test.setTimeout(180_000);
+  const stamp = `${info.project.name} ${Date.now()}`;
+  const edited = `Laporan bulanan jaringan ${stamp}`;
+  const withdrawn = `Permintaan yang ditarik ${stamp}`;
+  await login(page, DEMO.staf);
+  const id = await submitViaApi(page, edited);
+  const id2 = await submitViaApi(page, withdrawn);
+  // The drafter withdraws the second letter: it leaves the chain.
+  await gotoHydrated(page, `/surat-keluar/${id2}`);
+  await page.getByRole('button', { name: 'Tarik surat' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Ditarik' })).toBeVisible();
+  await logout(page);
+
+  // The Kasi finds the first letter by search; a filter that does not match shows the empty state.
+  await login(page, DEMO.kasi);
+  await gotoHydrated(page, `/surat-keluar?tab=perlu-paraf&q=${encodeURIComponent(stamp)}`);
+  await expect(page.getByRole('link', { name: edited })).toBeVisible();
+  await expect(page.getByRole('link', { name: withdrawn })).toHaveCount(0);
+  await gotoHydrated(page, `/surat-keluar?tab=perlu-paraf&q=${encodeURIComponent(stamp)}&sifat=rahasia`);
+  await expect(page.getByText('Tidak ada surat yang menunggu paraf atau tanda tangan Anda.')).toBeVisible();
+  // Edit, then approve: the edit is a new version by the Kasi and the letter moves on.
+  await gotoHydrated(page, `/surat-keluar/${id}`);
+  await page.getByRole('link', { name: 'Ubah isi' }).click();
+  const body = page.getByLabel('Isi surat', { exact: true });
+  await expect(body).toHaveValue(/Teks awal/);
+  await body.fill('Teks yang diperbaiki oleh Kepala Seksi.');
+  await expect(page.getByText(/Tersimpan/)).toBeVisible({ timeout: 15_000 });
+  await gotoHydrated(page, `/surat-keluar/${id}`);
+  await expect(page.getByText(/Versi 2 — Eko Saputro/)).toBeVisible();
+  await act(page, 'Setujui (paraf)');
+  await expect(page.locator('.chain-current')).toContainText('Kepala Bidang');
+  await logout(page);
+});
+
+test('the drafter marks a signed letter to an external recipient as sent', async ({ page }, info) => {
+  test.setTimeout(120_000);
+  const subject = `Undangan mitra ${info.project.name} ${Date.now()}`;
+  // The Sekretaris drafts for the head directly (no reviewers between them).
+  await login(page, DEMO.sekdin);
+  const id = await submitViaApi(page, subject, 'biasa', true);
+  await logout(page);
+  await login(page, DEMO.kadis);
+  const sign = await page.request.post('/api/sign_letter', { form: { id, version: '1', passphrase: 'tte-demo-2026', tampilan: 'invisible' } });
+  expect(sign.status()).toBe(200);
+  await logout(page);
+  await login(page, DEMO.sekdin);
+  await gotoHydrated(page, `/surat-keluar/${id}`);
+  await expect(page.getByRole('link', { name: 'Unduh PDF' })).toBeVisible();
+  await act(page, 'Tandai sudah dikirim');
+  await expect(page.locator('.meta-line .state')).toHaveText('Terkirim');
 });

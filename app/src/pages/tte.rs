@@ -20,6 +20,8 @@ pub fn MyCertificatePage() -> impl IntoView {
         <Title text=l.t("Sertifikat TTE", "Signing certificate") />
         <p><A href="/profil">{l.t("← Profil", "← Profile")}</A></p>
         <h1>{l.t("Sertifikat Tanda Tangan Elektronik", "Electronic signing certificate")}</h1>
+        // Outside the certificate view: activation reloads it, and the message must stay.
+        <ActionResult value=activate.value() ok=l.t("Sertifikat aktif. Anda sudah dapat menandatangani naskah.", "Certificate active. You can sign letters now.") />
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match cert.await {
@@ -100,7 +102,6 @@ fn ActivateForm(action: ServerAction<ActivateTte>) -> impl IntoView {
                 <p id="tte-rule" class="muted small">{l.t(PASSPHRASE_RULE.0, PASSPHRASE_RULE.1)}</p>
                 <label for="tte-confirm">{l.t("Ulangi passphrase", "Repeat passphrase")}</label>
                 <input id="tte-confirm" name="confirm" type="password" autocomplete="new-password" required minlength="10" />
-                <ActionResult value=action.value() ok=l.t("Sertifikat aktif. Anda sudah dapat menandatangani naskah.", "Certificate active. You can sign letters now.") />
                 <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
                     {move || busy_label(pending.get(), l.t("Aktifkan sertifikat", "Activate certificate"), l.t("Membuat kunci…", "Making the key…"))}
                 </button>

@@ -113,46 +113,44 @@ pub fn TteAdminPage() -> impl IntoView {
                             let pages = (p.total + 49) / 50;
                             let qq = q();
                             view! {
-                                <div class="table-wrap"><table>
-                                    <thead><tr>
-                                        <th scope="col">{l.t("Pejabat", "Official")}</th>
-                                        <th scope="col">{l.t("Status", "Status")}</th>
-                                        <th scope="col">{l.t("Berlaku sampai", "Valid until")}</th>
-                                        <th scope="col">{l.t("Tindakan", "Actions")}</th>
-                                    </tr></thead>
-                                    <tbody>{p.items.into_iter().map(|c| {
-                                        let live = matches!(c.status, CertStatus::Aktif | CertStatus::MenungguPassphrase);
-                                        let sel_id = format!("reason-{}", c.id);
-                                        view! { <tr>
-                                            <td><strong>{c.employee_name.clone()}</strong><br/><span class="muted small">{format!("{} · {} · {}", c.nip, c.position, c.opd_name)}</span></td>
-                                            <td><span class=match c.status { CertStatus::Aktif => "badge badge-ok", CertStatus::MenungguPassphrase => "badge badge-warn", _ => "badge badge-danger" }>{c.status.label()}</span>
-                                                {c.revoked_reason.map(|r| view! { <br/><span class="muted small">{r.label()}</span> })}</td>
-                                            <td>{c.not_after_ms.map(|ms| domain::time::long_datetime(ms, l)).unwrap_or_else(|| "—".into())}</td>
-                                            <td>{if live {
-                                                view! {
-                                                    <ActionForm action=revoke attr:class="form-inline">
-                                                        <input type="hidden" name="cert_id" value=c.id.clone() />
-                                                        <label for=sel_id.clone() class="sr-only">{format!("{} {}", l.t("Alasan pencabutan untuk", "Reason for revoking"), c.employee_name)}</label>
-                                                        <select id=sel_id name="reason" required>
-                                                            <option value="">{l.t("Alasan…", "Reason…")}</option>
-                                                            {RevocationReason::ALL.into_iter().map(|r| view! { <option value=r.code()>{r.label()}</option> }).collect_view()}
-                                                        </select>
-                                                        <button type="submit" class="btn danger" disabled=move || revoke.pending().get()>{l.t("Cabut", "Revoke")}</button>
-                                                    </ActionForm>
-                                                }.into_any()
-                                            } else {
-                                                view! {
-                                                    <ActionForm action=enrol attr:class="form-inline">
-                                                        <input type="hidden" name="employee_id" value=c.employee_id.clone() />
-                                                        <input type="hidden" name="validity_days" prop:value=move || validity.get() />
-                                                        <button type="submit" class="btn" disabled=move || enrol.pending().get()
-                                                            aria-label=format!("{} {}", l.t("Terbitkan ulang untuk", "Issue again for"), c.employee_name)>{l.t("Terbitkan ulang", "Issue again")}</button>
-                                                    </ActionForm>
-                                                }.into_any()
-                                            }}</td>
-                                        </tr> }
-                                    }).collect_view()}</tbody>
-                                </table></div>
+                                <ul class="cert-list">{p.items.into_iter().map(|c| {
+                                    let live = matches!(c.status, CertStatus::Aktif | CertStatus::MenungguPassphrase);
+                                    let sel_id = format!("reason-{}", c.id);
+                                    view! { <li class="card-row">
+                                        <div>
+                                            <strong>{c.employee_name.clone()}</strong>" "
+                                            <span class=match c.status { CertStatus::Aktif => "badge badge-ok", CertStatus::MenungguPassphrase => "badge badge-warn", _ => "badge badge-danger" }>{c.status.label()}</span>
+                                            <br/><span class="muted small">{format!("{} · {} · {}", c.nip, c.position, c.opd_name)}</span>
+                                            <br/><span class="small">{match (c.revoked_ms, c.not_after_ms) {
+                                                (Some(ms), _) => format!("{} {}{}", l.t("Dicabut", "Revoked"), domain::time::long_datetime(ms, l), c.revoked_reason.map(|r| format!(" — {}", r.label())).unwrap_or_default()),
+                                                (None, Some(ms)) => format!("{} {}", l.t("Berlaku sampai", "Valid until"), domain::time::long_datetime(ms, l)),
+                                                (None, None) => l.t("Menunggu pejabat membuat passphrase", "Waiting for the official's passphrase").to_string(),
+                                            }}</span>
+                                        </div>
+                                        {if live {
+                                            view! {
+                                                <ActionForm action=revoke attr:class="form-inline">
+                                                    <input type="hidden" name="cert_id" value=c.id.clone() />
+                                                    <label for=sel_id.clone() class="sr-only">{format!("{} {}", l.t("Alasan pencabutan untuk", "Reason for revoking"), c.employee_name)}</label>
+                                                    <select id=sel_id name="reason" required>
+                                                        <option value="">{l.t("Alasan pencabutan…", "Reason for revoking…")}</option>
+                                                        {RevocationReason::ALL.into_iter().map(|r| view! { <option value=r.code()>{r.label()}</option> }).collect_view()}
+                                                    </select>
+                                                    <button type="submit" class="btn danger" disabled=move || revoke.pending().get()>{l.t("Cabut", "Revoke")}</button>
+                                                </ActionForm>
+                                            }.into_any()
+                                        } else {
+                                            view! {
+                                                <ActionForm action=enrol attr:class="form-inline">
+                                                    <input type="hidden" name="employee_id" value=c.employee_id.clone() />
+                                                    <input type="hidden" name="validity_days" prop:value=move || validity.get() />
+                                                    <button type="submit" class="btn" disabled=move || enrol.pending().get()
+                                                        aria-label=format!("{} {}", l.t("Terbitkan ulang untuk", "Issue again for"), c.employee_name)>{l.t("Terbitkan ulang", "Issue again")}</button>
+                                                </ActionForm>
+                                            }.into_any()
+                                        }}
+                                    </li> }
+                                }).collect_view()}</ul>
                                 <LinkPager page=p.page pages href=move |n| format!("/admin/tte?q={}&hal={n}", crate::pages::letters::list::urlencode(&qq)) />
                             }.into_any()
                         }
