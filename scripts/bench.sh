@@ -16,7 +16,9 @@
 #   EOFFICE_BENCH_EMPLOYEES  default 10000
 #   EOFFICE_BENCH_LETTERS    default 1000000
 #   EOFFICE_BENCH_DURATION   wrk duration, default 30s
-#   EOFFICE_BENCH_CONNS      default 50;  EOFFICE_BENCH_THREADS default 2
+#   EOFFICE_BENCH_CONNS      default 50;  EOFFICE_BENCH_THREADS default 1 (one wrk thread drives 50
+#                            connections easily and leaves more of a 2-core machine to the server)
+#   EOFFICE_DB_POOL          passed to the server: connections in its pool (default 8)
 #   EOFFICE_BENCH_PORT       default 3200
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +31,7 @@ EMPLOYEES=${EOFFICE_BENCH_EMPLOYEES:-10000}
 LETTERS=${EOFFICE_BENCH_LETTERS:-1000000}
 DURATION=${EOFFICE_BENCH_DURATION:-30s}
 CONNS=${EOFFICE_BENCH_CONNS:-50}
-THREADS=${EOFFICE_BENCH_THREADS:-2}
+THREADS=${EOFFICE_BENCH_THREADS:-1}
 PASSWORD=eoffice2026
 ACCOUNTS=(
   "Kepala Dinas|bambang.sutrisno@bojonegorokab.go.id"
