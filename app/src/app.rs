@@ -64,16 +64,31 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Pages get a policy that allows only the scripts carrying this response's nonce (the hydration
-/// bootstrap and the serialised resources), so injected inline script cannot run.
+/// The script nonce of this request, chosen by the server's middleware before rendering.
 #[cfg(feature = "ssr")]
-fn set_content_security_policy() {
-    let (Some(nonce), Some(resp)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else { return };
-    let policy = format!(
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+/// The policy of a page: only scripts carrying this response's nonce (the hydration bootstrap and
+/// the serialised resources) may run, so injected inline script cannot.
+#[cfg(feature = "ssr")]
+pub fn page_csp(nonce: &str) -> String {
+    format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
          connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-    );
-    if let Ok(v) = axum::http::HeaderValue::from_str(&policy) {
+    )
+}
+
+/// Renders the hydration scripts with the middleware's nonce and sets the page policy with it.
+/// (The middleware also sets the same policy on any HTML response that arrives without one.)
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let chosen = use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(n)) = &chosen {
+        provide_context(leptos::nonce::Nonce::from_value(n.as_str()));
+    }
+    let (Some(nonce), Some(resp)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else { return };
+    if let Ok(v) = axum::http::HeaderValue::from_str(&page_csp(&nonce)) {
         resp.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
     }
 }

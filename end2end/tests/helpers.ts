@@ -49,3 +49,37 @@ export async function logout(page: Page): Promise<void> {
 export function isPhone(testInfo: TestInfo): boolean {
   return testInfo.project.name === 'phone';
 }
+
+/** Id of the demo's other OPD (Bappeda), as the logged-in user's directory lists it. */
+export async function bappedaId(page: Page): Promise<string> {
+  const opds = (await (await page.request.post('/api/list_opds', { form: {} })).json()) as { id: string; short_name: string }[];
+  return opds.find((o) => o.short_name === 'Bappeda')!.id;
+}
+
+/** Drafts a letter to Bappeda through the compose server function and submits it for approval;
+ * returns its id. `external` adds an external addressee; `signer` is a position id (null: the head). */
+export async function submitLetter(
+  page: Page,
+  subject: string,
+  opts: { kind?: string; sifat?: string; external?: boolean; signer?: string | null } = {},
+): Promise<string> {
+  const recipients: object[] = [{ role: 'to', target_type: 'opd', target_id: await bappedaId(page), name: 'Kepala Bappeda', address: '' }];
+  if (opts.external) recipients.push({ role: 'to', target_type: 'external', target_id: null, name: 'Direktur PT Contoh Jaya', address: 'Surabaya' });
+  const save = await page.request.post('/api/save_letter', {
+    data: {
+      id: '',
+      client_id: `e2e-${Date.now()}-${Math.random()}`,
+      base_version: 0,
+      draft: {
+        kind: opts.kind ?? 'surat_dinas', klasifikasi: '000.1.3', sifat: opts.sifat ?? 'biasa', urgency: 'biasa', subject, attachment_count: 0,
+        signer_position_id: opts.signer ?? null,
+        recipients,
+        body: { blocks: [{ t: 'Paragraph', c: [{ text: 'Teks awal dari penyusun.' }] }] },
+      },
+    },
+  });
+  expect(save.status()).toBe(200);
+  const { id } = (await save.json()) as { id: string };
+  expect((await page.request.post('/api/letter_action', { form: { id, version: '1', action: 'submit', note: '' } })).status()).toBe(200);
+  return id;
+}

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { DEMO, gotoHydrated, login, logout } from './helpers';
+import { DEMO, gotoHydrated, login, logout, submitLetter } from './helpers';
 
 /** Text of a PDF served at `path`, extracted by poppler's pdftotext (installed by scripts/e2e-deps.sh). */
 async function pdfText(page: Page, path: string): Promise<string> {
@@ -294,35 +294,14 @@ test('the Admin OPD uploads the kop surat logo; a file that is not an image is r
   await expect(page.getByRole('img', { name: 'Logo kop surat saat ini' })).toBeVisible();
 });
 
-/** Drafts a letter through the compose server function and submits it; returns its id. */
-async function submitViaApi(page: Page, subject: string, sifat = 'biasa', external = false): Promise<string> {
-  const opds = (await (await page.request.post('/api/list_opds', { form: {} })).json()) as { id: string; short_name: string }[];
-  const bappeda = opds.find((o) => o.short_name === 'Bappeda')!.id;
-  const recipients: object[] = [{ role: 'to', target_type: 'opd', target_id: bappeda, name: 'Kepala Bappeda', address: '' }];
-  if (external) recipients.push({ role: 'to', target_type: 'external', target_id: null, name: 'Direktur PT Contoh Jaya', address: 'Surabaya' });
-  const save = await page.request.post('/api/save_letter', {
-    data: {
-      id: '', client_id: `e2e-${Date.now()}-${Math.random()}`, base_version: 0,
-      draft: {
-        kind: 'surat_dinas', klasifikasi: '000.1.3', sifat, urgency: 'biasa', subject, attachment_count: 0, signer_position_id: null, recipients,
-        body: { blocks: [{ t: 'Paragraph', c: [{ text: 'Teks awal dari penyusun.' }] }] },
-      },
-    },
-  });
-  expect(save.status()).toBe(200);
-  const { id } = (await save.json()) as { id: string };
-  expect((await page.request.post('/api/letter_action', { form: { id, version: '1', action: 'submit', note: '' } })).status()).toBe(200);
-  return id;
-}
-
 test('a reviewer edits then approves, filters narrow Perlu Paraf, the drafter withdraws a letter', async ({ page }, info) => {
   test.setTimeout(180_000);
   const stamp = `${info.project.name} ${Date.now()}`;
   const edited = `Laporan bulanan jaringan ${stamp}`;
   const withdrawn = `Permintaan yang ditarik ${stamp}`;
   await login(page, DEMO.staf);
-  const id = await submitViaApi(page, edited);
-  const id2 = await submitViaApi(page, withdrawn);
+  const id = await submitLetter(page, edited);
+  const id2 = await submitLetter(page, withdrawn);
   // The drafter withdraws the second letter: it leaves the chain.
   await gotoHydrated(page, `/surat-keluar/${id2}`);
   await page.getByRole('button', { name: 'Tarik surat' }).click();
@@ -355,7 +334,7 @@ test('the drafter marks a signed letter to an external recipient as sent', async
   const subject = `Undangan mitra ${info.project.name} ${Date.now()}`;
   // The Sekretaris drafts for the head directly (no reviewers between them).
   await login(page, DEMO.sekdin);
-  const id = await submitViaApi(page, subject, 'biasa', true);
+  const id = await submitLetter(page, subject, { external: true });
   await logout(page);
   await login(page, DEMO.kadis);
   const sign = await page.request.post('/api/sign_letter', { form: { id, version: '1', passphrase: 'tte-demo-2026', tampilan: 'invisible' } });

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO, gotoHydrated, login, logout } from './helpers';
+import { DEMO, gotoHydrated, login, logout, submitLetter } from './helpers';
 
 /** Passphrase of the demo signers (`serve --demo` activates their certificates with it). */
 const DEMO_TTE = 'tte-demo-2026';
@@ -25,33 +25,6 @@ function qrOf(pdf: string): string {
 
 function pdfText(pdf: string): string {
   return execFileSync('pdftotext', [pdf, '-']).toString().replace(/\s+/g, ' ');
-}
-
-/** Creates a letter through the same server functions the compose page uses, and submits it. */
-async function draftAndSubmit(page: Page, subject: string, signerPositionId: string | null, toOpd: string): Promise<string> {
-  const save = await page.request.post('/api/save_letter', {
-    data: {
-      id: '',
-      client_id: `e2e-tte-${Date.now()}-${Math.random()}`,
-      base_version: 0,
-      draft: {
-        kind: 'nota_dinas', klasifikasi: '000.1.3', sifat: 'biasa', urgency: 'biasa', subject, attachment_count: 0,
-        signer_position_id: signerPositionId,
-        recipients: [{ role: 'to', target_type: 'opd', target_id: toOpd, name: 'Kepala Bappeda', address: '' }],
-        body: { blocks: [{ t: 'Paragraph', c: [{ text: 'Mohon data untuk perencanaan tahun depan.' }] }] },
-      },
-    },
-  });
-  expect(save.status()).toBe(200);
-  const { id } = (await save.json()) as { id: string };
-  const submit = await page.request.post('/api/letter_action', { form: { id, version: '1', action: 'submit', note: '' } });
-  expect(submit.status()).toBe(200);
-  return id;
-}
-
-async function bappedaId(page: Page): Promise<string> {
-  const opds = (await (await page.request.post('/api/list_opds', { form: {} })).json()) as { id: string; short_name: string }[];
-  return opds.find((o) => o.short_name === 'Bappeda')!.id;
 }
 
 async function myPositionId(page: Page): Promise<string> {
@@ -103,7 +76,7 @@ test('an official activates a certificate, signs with the passphrase, the QR ope
   await expect(page.locator('.badge-ok', { hasText: 'Aktif' })).toBeVisible();
 
   // The Kabid signs a Nota Dinas of their own: a wrong passphrase is refused, the right one signs.
-  const id = await draftAndSubmit(page, subject, await myPositionId(page), await bappedaId(page));
+  const id = await submitLetter(page, subject, { kind: 'nota_dinas', signer: await myPositionId(page) });
   await gotoHydrated(page, `/surat-keluar/${id}`);
   await page.getByLabel('Passphrase TTE').fill('bukan passphrase saya');
   await page.getByRole('button', { name: 'Tandatangani', exact: true }).click();
@@ -158,9 +131,8 @@ test('the head signs several letters with one passphrase entry', async ({ page }
 
   // The Sekretaris drafts two letters for the head's signature (the chain is Sekretaris → Kadis).
   await login(page, DEMO.sekdin);
-  const bappeda = await bappedaId(page);
   const ids = [];
-  for (const s of subjects) ids.push(await draftAndSubmit(page, s, null, bappeda));
+  for (const s of subjects) ids.push(await submitLetter(page, s, { kind: 'nota_dinas' }));
   await logout(page);
 
   await login(page, DEMO.kadis);

@@ -124,8 +124,14 @@ async fn attachment(State(state): State<AppState>, Path(id): Path<String>, req: 
     }
 }
 
+const STRICT_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
 /// Refuses cross-site state-changing requests (the Origin check) and adds security headers.
-async fn protect(req: Request, next: Next) -> Response {
+async fn protect(mut req: Request, next: Next) -> Response {
+    // One script nonce per request, chosen here so that the page's policy never depends on the
+    // render reporting it back (the shell uses the same nonce for the hydration scripts).
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    req.extensions_mut().insert(app::app::CspNonce(nonce.clone()));
     let method = req.method().clone();
     if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
         let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -147,10 +153,11 @@ async fn protect(req: Request, next: Next) -> Response {
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     // Pages set their own policy with the response's script nonce; everything else gets a strict one.
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
-        );
+        let is_page = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("text/html"));
+        let policy = if is_page { app::app::page_csp(&nonce) } else { STRICT_CSP.to_string() };
+        if let Ok(v) = HeaderValue::from_str(&policy) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
     }
     if path.starts_with("/pkg/") {
         // Asset names are stable across builds; let browsers revalidate rather than cache blindly.
