@@ -275,6 +275,26 @@ fn key_id(spki: &spki::SubjectPublicKeyInfoOwned) -> Vec<u8> {
     h[..20].to_vec()
 }
 
+/// What every end-entity certificate (an official's, the TSA's) starts with: not a CA (critical),
+/// and key usage digitalSignature + nonRepudiation (critical). The caller adds its extended key usage.
+fn leaf_extensions() -> Result<Vec<Extension>, PkiError> {
+    Ok(vec![
+        ext(
+            asn1::ID_CE_BASIC_CONSTRAINTS,
+            true,
+            &BasicConstraints {
+                ca: false,
+                path_len_constraint: None,
+            },
+        )?,
+        ext(
+            asn1::ID_CE_KEY_USAGE,
+            true,
+            &KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation),
+        )?,
+    ])
+}
+
 fn ext<T: Encode>(oid: ObjectIdentifier, critical: bool, v: &T) -> Result<Extension, PkiError> {
     Ok(Extension {
         extn_id: oid,
@@ -450,26 +470,15 @@ impl Pki {
             self_key: None,
             not_before: nb,
             days: 10 * 365,
-            extensions: vec![
-                ext(
-                    asn1::ID_CE_BASIC_CONSTRAINTS,
-                    true,
-                    &BasicConstraints {
-                        ca: false,
-                        path_len_constraint: None,
-                    },
-                )?,
-                ext(
-                    asn1::ID_CE_KEY_USAGE,
-                    true,
-                    &KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation),
-                )?,
-                ext(
+            extensions: {
+                let mut e = leaf_extensions()?;
+                e.push(ext(
                     asn1::ID_CE_EXT_KEY_USAGE,
                     true,
                     &ExtendedKeyUsage(vec![asn1::ID_KP_TIME_STAMPING]),
-                )?,
-            ],
+                )?);
+                e
+            },
         })?;
         let store = |c: &Certificate, k: &UnlockedKey| -> Result<StoredCert, PkiError> {
             Ok(StoredCert {
@@ -563,29 +572,15 @@ pub fn issue_signing_cert(
 
     let key = UnlockedKey::generate();
     let spki = spki_of(&key)?;
-    let mut exts = vec![
-        ext(
-            asn1::ID_CE_BASIC_CONSTRAINTS,
-            true,
-            &BasicConstraints {
-                ca: false,
-                path_len_constraint: None,
-            },
-        )?,
-        ext(
-            asn1::ID_CE_KEY_USAGE,
-            true,
-            &KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation),
-        )?,
-        ext(
-            asn1::ID_CE_EXT_KEY_USAGE,
-            false,
-            &ExtendedKeyUsage(vec![
-                asn1::ID_KP_EMAIL_PROTECTION,
-                asn1::ID_KP_DOCUMENT_SIGNING_MS,
-            ]),
-        )?,
-    ];
+    let mut exts = leaf_extensions()?;
+    exts.push(ext(
+        asn1::ID_CE_EXT_KEY_USAGE,
+        false,
+        &ExtendedKeyUsage(vec![
+            asn1::ID_KP_EMAIL_PROTECTION,
+            asn1::ID_KP_DOCUMENT_SIGNING_MS,
+        ]),
+    )?);
     if let Some(url) = &opts.crl_url {
         exts.push(crl_dp(url)?);
     }

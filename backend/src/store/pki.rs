@@ -854,21 +854,12 @@ impl Store {
             }
             let valid_at_signing = s.intact && s.chain_trusted && record.is_some() && !revoked_before;
             out.push(SignatureCheck {
-                signer_name: s.signer.common_name.clone().unwrap_or_default(),
-                signer_nip: s.signer.serial_number.clone().unwrap_or_default(),
-                signer_position: s.signer.title.clone().unwrap_or_default(),
-                signer_opd: s.signer.organizational_unit.clone().unwrap_or_default(),
-                issuer: s.issuer.as_deref().map(cn_of_rfc4514).unwrap_or_default(),
-                serial_hex: s.serial_hex.clone().unwrap_or_default(),
-                signed_ms,
-                timestamped,
-                intact: s.intact,
-                trusted: s.chain_trusted,
                 status_now,
                 valid_at_signing,
                 revoked_ms,
                 revoked_reason: record.as_ref().and_then(|r| r.revoked_reason.as_deref()).and_then(RevocationReason::from_code),
                 problems,
+                ..unchecked_revocation(s)
             });
         }
         Ok(out)
@@ -1029,6 +1020,29 @@ fn report_of(v: &tte::Verdict, signatures: Vec<SignatureCheck>, public_id: Optio
     }
 }
 
+/// Our view of one signature as the verifier reports it, before any revocation lookup: the
+/// certificate's status is "tidak_diperiksa" and an intact, trusted signature counts as valid at
+/// signing. `signature_checks` fills in the status from this installation's records.
+fn unchecked_revocation(s: &tte::SignatureReport) -> SignatureCheck {
+    SignatureCheck {
+        signer_name: s.signer.common_name.clone().unwrap_or_default(),
+        signer_nip: s.signer.serial_number.clone().unwrap_or_default(),
+        signer_position: s.signer.title.clone().unwrap_or_default(),
+        signer_opd: s.signer.organizational_unit.clone().unwrap_or_default(),
+        issuer: s.issuer.as_deref().map(cn_of_rfc4514).unwrap_or_default(),
+        serial_hex: s.serial_hex.clone().unwrap_or_default(),
+        signed_ms: s.validation_time_unix.map(|t| t * 1000),
+        timestamped: s.timestamp.as_ref().is_some_and(|t| t.valid),
+        intact: s.intact,
+        trusted: s.chain_trusted,
+        status_now: "tidak_diperiksa".into(),
+        valid_at_signing: s.intact && s.chain_trusted,
+        revoked_ms: None,
+        revoked_reason: None,
+        problems: s.problems.clone(),
+    }
+}
+
 /// Verifies against given trust anchors without any database (the CLI with `--root`): revocation
 /// is not checked, so `status_now` is "tidak_diperiksa" and a trusted, intact signature counts as
 /// valid at signing.
@@ -1038,23 +1052,7 @@ pub async fn verify_with_anchors(pdf: &[u8], anchors: Vec<Certificate>) -> Resul
     let checks = verdict
         .signatures
         .iter()
-        .map(|s| SignatureCheck {
-            signer_name: s.signer.common_name.clone().unwrap_or_default(),
-            signer_nip: s.signer.serial_number.clone().unwrap_or_default(),
-            signer_position: s.signer.title.clone().unwrap_or_default(),
-            signer_opd: s.signer.organizational_unit.clone().unwrap_or_default(),
-            issuer: s.issuer.as_deref().map(cn_of_rfc4514).unwrap_or_default(),
-            serial_hex: s.serial_hex.clone().unwrap_or_default(),
-            signed_ms: s.validation_time_unix.map(|t| t * 1000),
-            timestamped: s.timestamp.as_ref().is_some_and(|t| t.valid),
-            intact: s.intact,
-            trusted: s.chain_trusted,
-            status_now: "tidak_diperiksa".into(),
-            valid_at_signing: s.intact && s.chain_trusted,
-            revoked_ms: None,
-            revoked_reason: None,
-            problems: s.problems.clone(),
-        })
+        .map(unchecked_revocation)
         .collect();
     Ok(report_of(&verdict, checks, None))
 }
