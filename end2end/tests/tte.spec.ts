@@ -74,6 +74,18 @@ test('an official activates a certificate, signs with the passphrase, the QR ope
   await page.getByRole('button', { name: 'Aktifkan sertifikat' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Sertifikat aktif' })).toBeVisible();
   await expect(page.locator('.badge-ok', { hasText: 'Aktif' })).toBeVisible();
+  // The passphrase can be changed, only with the current one.
+  const renewed = `${passphrase} baru`;
+  await page.getByLabel('Passphrase lama').fill('bukan passphrase lama');
+  await page.getByLabel('Passphrase baru', { exact: true }).fill(renewed);
+  await page.getByLabel('Ulangi passphrase baru').fill(renewed);
+  await page.getByRole('button', { name: 'Ganti passphrase' }).click();
+  await expect(page.getByRole('alert')).toContainText('Passphrase');
+  await page.getByLabel('Passphrase lama').fill(passphrase);
+  await page.getByLabel('Passphrase baru', { exact: true }).fill(renewed);
+  await page.getByLabel('Ulangi passphrase baru').fill(renewed);
+  await page.getByRole('button', { name: 'Ganti passphrase' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Passphrase diganti' })).toBeVisible();
 
   // The Kabid signs a Nota Dinas of their own: a wrong passphrase is refused, the right one signs.
   const id = await submitLetter(page, subject, { kind: 'nota_dinas', signer: await myPositionId(page) });
@@ -81,7 +93,7 @@ test('an official activates a certificate, signs with the passphrase, the QR ope
   await page.getByLabel('Passphrase TTE').fill('bukan passphrase saya');
   await page.getByRole('button', { name: 'Tandatangani', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('Passphrase salah');
-  await page.getByLabel('Passphrase TTE').fill(passphrase);
+  await page.getByLabel('Passphrase TTE').fill(renewed);
   await page.getByRole('button', { name: 'Tandatangani', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Surat ditandatangani' })).toBeVisible();
   const pdf = await download(page, `/surat-keluar/${id}/pdf`);
