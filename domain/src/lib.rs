@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod disposition;
 pub mod letter;
 pub mod letter_body;
 pub mod letter_view;
