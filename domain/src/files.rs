@@ -4,6 +4,12 @@ pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_ATTACHMENTS: usize = 10;
 /// Largest OPD logo accepted for the kop surat.
 pub const MAX_LOGO_BYTES: usize = 512 * 1024;
+/// Largest scan of an incoming letter (surat masuk) accepted as one PDF, whether uploaded as a PDF
+/// or assembled from phone photos: a 30-page letter scanned at 200-300 dpi fits comfortably.
+pub const MAX_SCAN_BYTES: usize = 20 * 1024 * 1024;
+/// Most pages one scan may have (and so most photos combined into one scan); longer documents
+/// belong in attachments, not in the letter's own scan.
+pub const MAX_SCAN_PAGES: usize = 30;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {

@@ -1,5 +1,7 @@
 //! Rendering of official letters (naskah dinas) to PDF in the layout readers expect:
 //! kop surat, head block, recipients, body, signature block, tembusan; A4, embedded fonts.
+//! Also the lembar disposisi of incoming mail and the handling of scans (checking uploaded scan
+//! PDFs, combining phone photos into one, rendering scan pages for the viewer).
 //!
 //! The renderer takes plain, already-formatted strings: deciding what a letter says (dates in
 //! Indonesian, "a.n." lines, labels) belongs to the caller, so this module only lays out.
@@ -8,8 +10,11 @@ use domain::letter_body::LetterBody;
 
 mod pdf;
 mod qr;
+mod scan;
 
+pub use pdf::disposition::{DispositionSheet, SheetStep, render_disposition_sheet};
 pub use pdf::{RenderInfo, render_letter, render_letter_with_info};
+pub use scan::{ScanInfo, check_scan_pdf, images_to_pdf, scan_page_png};
 
 /// Checks that bytes are a PNG or JPEG the renderer can embed, by rendering a page with it as the
 /// logo (images are decoded only when the PDF is written). Used before an OPD logo is stored, so a

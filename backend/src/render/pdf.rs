@@ -1063,6 +1063,10 @@ pub fn render_letter_with_info(doc: &LetterDocument) -> Result<(Vec<u8>, RenderI
     Ok((pdf, info))
 }
 
+// The lembar disposisi shares this module's layout engine, so it lives in a child module.
+#[path = "disposition.rs"]
+pub(super) mod disposition;
+
 #[cfg(test)]
 #[path = "tests.rs"]
 mod tests;

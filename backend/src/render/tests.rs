@@ -1,5 +1,6 @@
 //! Renderer tests read the PDFs back with poppler-utils (pdftotext, pdfinfo, pdffonts), which
-//! scripts/e2e-deps.sh installs before the test run.
+//! scripts/e2e-deps.sh installs before the test run. The helpers marked `pub(super)` also serve
+//! the lembar disposisi tests (a child module of `pdf`).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -78,7 +79,7 @@ fn grey_png(w: u32, h: u32, pixel: impl Fn(u32, u32) -> u8) -> Vec<u8> {
 }
 
 /// A round emblem-like logo.
-fn logo_png() -> Vec<u8> {
+pub(super) fn logo_png() -> Vec<u8> {
     grey_png(64, 64, |x, y| {
         let (dx, dy) = (x as f32 - 31.5, y as f32 - 31.5);
         let r = (dx * dx + dy * dy).sqrt();
@@ -193,10 +194,10 @@ fn long_letter(paragraphs: usize) -> LetterDocument {
 
 // --- Helpers around poppler-utils ----------------------------------------------------------
 
-struct TempPdf(PathBuf);
+pub(super) struct TempPdf(PathBuf);
 
 impl TempPdf {
-    fn new(name: &str, bytes: &[u8]) -> TempPdf {
+    pub(super) fn new(name: &str, bytes: &[u8]) -> TempPdf {
         let path = std::env::temp_dir().join(format!("eoffice-render-{}-{name}.pdf", std::process::id()));
         std::fs::write(&path, bytes).expect("write temp pdf");
         TempPdf(path)
@@ -214,7 +215,7 @@ impl Drop for TempPdf {
     }
 }
 
-fn tool(name: &str, args: &[&str], pdf: &TempPdf) -> String {
+pub(super) fn tool(name: &str, args: &[&str], pdf: &TempPdf) -> String {
     let out = Command::new(name)
         .args(args)
         .arg(&pdf.0)
@@ -226,11 +227,11 @@ fn tool(name: &str, args: &[&str], pdf: &TempPdf) -> String {
 }
 
 /// Text in reading order, whitespace collapsed, so assertions don't depend on line breaks.
-fn text_of(pdf: &TempPdf) -> String {
+pub(super) fn text_of(pdf: &TempPdf) -> String {
     tool("pdftotext", &[], pdf).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn page_count(pdf: &TempPdf) -> usize {
+pub(super) fn page_count(pdf: &TempPdf) -> usize {
     let info = tool("pdfinfo", &[], pdf);
     info.lines()
         .find_map(|l| l.strip_prefix("Pages:"))
@@ -239,7 +240,7 @@ fn page_count(pdf: &TempPdf) -> usize {
 }
 
 /// Every font listed by pdffonts is embedded and has a ToUnicode map.
-fn assert_fonts_embedded(pdf: &TempPdf) {
+pub(super) fn assert_fonts_embedded(pdf: &TempPdf) {
     let listing = tool("pdffonts", &[], pdf);
     let fonts: Vec<&str> = listing.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
     assert!(!fonts.is_empty(), "no fonts listed:\n{listing}");
@@ -252,7 +253,7 @@ fn assert_fonts_embedded(pdf: &TempPdf) {
     }
 }
 
-fn assert_contains(text: &str, needle: &str) {
+pub(super) fn assert_contains(text: &str, needle: &str) {
     assert!(text.contains(needle), "missing {needle:?} in extracted text:\n{text}");
 }
 
