@@ -85,6 +85,9 @@ pub struct LetterPage {
 pub struct Counts {
     pub perlu_paraf: i64,
     pub kotak_masuk_unread: i64,
+    /// Dispositions to me not opened yet plus follow-ups waiting for my answer.
+    #[serde(default)]
+    pub disposisi: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

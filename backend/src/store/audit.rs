@@ -10,7 +10,7 @@ use sqlx::Row;
 /// appointments, grants, names, account state). Letter work and logins are frequent and never do;
 /// everything else invalidates the cached session users, so a new kind of change is safe by default.
 pub fn invalidates_sessions(action: &str) -> bool {
-    !(action.starts_with("letter.") || action.starts_with("klasifikasi.") || matches!(action, "auth.login" | "auth.login_failed" | "auth.logout"))
+    !(action.starts_with("letter.") || action.starts_with("incoming.") || action.starts_with("disposition.") || action.starts_with("klasifikasi.") || matches!(action, "auth.login" | "auth.login_failed" | "auth.logout"))
 }
 
 impl WriteTx {

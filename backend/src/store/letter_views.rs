@@ -281,7 +281,8 @@ impl Store {
     pub async fn letter_counts(&self, user: &SessionUser) -> Result<Counts> {
         let ps = position_ids(user);
         let perlu_paraf = self.queue_count(&ps).await?;
-        Ok(Counts { perlu_paraf, kotak_masuk_unread: self.inbox_unread(user).await? })
+        let d = self.disposition_counts(user).await?;
+        Ok(Counts { perlu_paraf, kotak_masuk_unread: self.inbox_unread(user).await?, disposisi: d.unread + d.to_review })
     }
 
     /// What this user may do with the letter now, by asking the state machine.

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod counters;
 pub mod delivery;
 pub mod inbox;
+pub mod incoming;
 pub mod letter_views;
 pub mod letters;
 pub mod numbering;
