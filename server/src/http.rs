@@ -55,6 +55,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/opd/{opd}/pegawai.csv", get(export_employees))
         .route("/surat-keluar/{id}/pdf", get(letter_pdf))
         .route("/lampiran/{id}", get(attachment))
+        .route("/surat-masuk/{id}/berkas", get(incoming_document))
+        .route("/surat-masuk/{id}/halaman/{page}", get(incoming_page_image))
+        .route("/surat-masuk/{id}/lembar-disposisi", get(disposition_sheet))
+        .route("/disposisi/berkas/{id}", get(disposition_file))
         .route("/healthz", get(|| async { "ok" }))
         .merge(crate::verifikasi::routes())
         .leptos_routes_with_context(&state, routes, || {}, {
@@ -63,14 +67,14 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(protect))
-        // Attachments travel as base64 inside server-function calls: 10 MB of file is about 13.4 MB.
+        // Attachments and scans travel as base64 inside server-function calls: a 20 MB scan is about 27 MB.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
 
-const BODY_LIMIT: usize = 15 * 1024 * 1024;
+const BODY_LIMIT: usize = 28 * 1024 * 1024;
 
 /// The logged-in user of a plain (non-Leptos) route, or the response to send instead.
 async fn route_user(state: &AppState, headers: &axum::http::HeaderMap) -> Result<domain::model::SessionUser, Response> {
@@ -120,6 +124,70 @@ async fn attachment(State(state): State<AppState>, Path(id): Path<String>, req: 
     };
     match state.store.attachment(&user, &id).await {
         Ok((bytes, name, ct)) => file_response(bytes, &name, &ct),
+        Err(e) => backend_error(e),
+    }
+}
+
+/// The scan of a registered letter, or the signed PDF of one delivered from inside the system.
+async fn incoming_document(State(state): State<AppState>, Path(id): Path<String>, req: Request<Body>) -> Response {
+    let user = match route_user(&state, req.headers()).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match state.store.incoming_document(&user, &id).await {
+        Ok(pdf) => file_response(pdf, &format!("surat-masuk-{id}.pdf"), "application/pdf"),
+        Err(e) => backend_error(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct PageQuery {
+    w: Option<u32>,
+}
+
+/// One page of the letter as PNG, for the viewer (phones cannot show a PDF inline). `w` is the
+/// width in pixels, 320..=2400 (zooming asks for a wider one).
+async fn incoming_page_image(State(state): State<AppState>, Path((id, page)): Path<(String, u32)>, Query(q): Query<PageQuery>, req: Request<Body>) -> Response {
+    let user = match route_user(&state, req.headers()).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let pdf = match state.store.incoming_document(&user, &id).await {
+        Ok(pdf) => pdf,
+        Err(e) => return backend_error(e),
+    };
+    let width = q.w.unwrap_or(1000).clamp(320, 2400);
+    match tokio::task::spawn_blocking(move || backend::render::scan_page_png(&pdf, page, width)).await {
+        Ok(Ok(png)) => ([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=3600")], png).into_response(),
+        Ok(Err(e)) => backend_error(e),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Halaman tidak dapat ditampilkan.").into_response(),
+    }
+}
+
+/// The lembar disposisi as PDF, with the cascade this user may see.
+async fn disposition_sheet(State(state): State<AppState>, Path(id): Path<String>, req: Request<Body>) -> Response {
+    let user = match route_user(&state, req.headers()).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let sheet = match state.store.disposition_sheet(&user, &id).await {
+        Ok(s) => s,
+        Err(e) => return backend_error(e),
+    };
+    match tokio::task::spawn_blocking(move || backend::render::render_disposition_sheet(&sheet)).await {
+        Ok(Ok(pdf)) => file_response(pdf, &format!("lembar-disposisi-{id}.pdf"), "application/pdf"),
+        Ok(Err(e)) => backend_error(e),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Lembar disposisi tidak dapat dibuat.").into_response(),
+    }
+}
+
+async fn disposition_file(State(state): State<AppState>, Path(id): Path<String>, req: Request<Body>) -> Response {
+    let user = match route_user(&state, req.headers()).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match state.store.disposition_file(&user, &id).await {
+        Ok((name, ct, bytes)) => file_response(bytes, &name, &ct),
         Err(e) => backend_error(e),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod incoming;
 pub mod letters;
 pub mod org;
 pub mod tte;
