@@ -117,6 +117,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("surat-keluar/nomor-manual") view=pages::letters::ManualNumberPage />
                     <Route path=path!("surat-keluar/:id") view=pages::letters::LetterPage />
                     <Route path=path!("surat-keluar/:id/ubah") view=pages::letters::ComposePage />
+                    <Route path=path!("surat-masuk") view=pages::incoming::IncomingListPage />
+                    <Route path=path!("surat-masuk/baru") view=pages::incoming::RegisterPage />
+                    <Route path=path!("surat-masuk/:id") view=pages::incoming::IncomingPage />
+                    <Route path=path!("disposisi") view=pages::incoming::DispositionsPage />
                     <Route path=path!("kotak-masuk") view=pages::letters::InboxPage />
                     <Route path=path!("kotak-masuk/:id") view=pages::letters::InboxEntryPage />
                     <Route path=path!("organisasi") view=pages::org::OrgPage />
@@ -259,6 +263,7 @@ fn NavBody(user: SessionUser, counts: domain::letter_view::Counts) -> impl IntoV
                     let (n, what) = match item {
                         NavItem::KotakMasuk => (counts.kotak_masuk_unread, l.t("belum dibaca", "unread")),
                         NavItem::SuratKeluar => (counts.perlu_paraf, l.t("perlu paraf", "to approve")),
+                        NavItem::Disposisi => (counts.disposisi, l.t("disposisi baru atau perlu ditanggapi", "new or waiting for your answer")),
                         _ => (0, ""),
                     };
                     let badge = (n > 0).then(|| view! { <span class="count" aria-label=format!("{n} {what}")>{n}</span> });

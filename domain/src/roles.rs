@@ -91,6 +91,7 @@ impl Caps {
 pub enum NavItem {
     Beranda,
     KotakMasuk,
+    SuratMasuk,
     SuratKeluar,
     Disposisi,
     Kinerja,
@@ -101,9 +102,10 @@ pub enum NavItem {
 }
 
 impl NavItem {
-    pub const ALL: [NavItem; 9] = [
+    pub const ALL: [NavItem; 10] = [
         NavItem::Beranda,
         NavItem::KotakMasuk,
+        NavItem::SuratMasuk,
         NavItem::SuratKeluar,
         NavItem::Disposisi,
         NavItem::Kinerja,
@@ -116,7 +118,10 @@ impl NavItem {
     /// Modules present in this build. Letter, disposition, performance and dashboard modules are
     /// added by their own work items; until then their entries stay hidden rather than lead to empty pages.
     pub fn installed(self) -> bool {
-        matches!(self, NavItem::Beranda | NavItem::KotakMasuk | NavItem::SuratKeluar | NavItem::Organisasi | NavItem::Admin | NavItem::Profil)
+        matches!(
+            self,
+            NavItem::Beranda | NavItem::KotakMasuk | NavItem::SuratMasuk | NavItem::SuratKeluar | NavItem::Disposisi | NavItem::Organisasi | NavItem::Admin | NavItem::Profil
+        )
     }
 
     /// Is this entry allowed for these capabilities (ignoring whether the module is installed)?
@@ -125,6 +130,8 @@ impl NavItem {
         match self {
             NavItem::Beranda | NavItem::Organisasi | NavItem::Profil => true,
             NavItem::KotakMasuk => officer || caps.has_role(Role::Tu),
+            // The register of incoming mail belongs to the records clerks of the OPD.
+            NavItem::SuratMasuk => caps.opd_id.as_deref().is_some_and(|o| caps.is_tu_of(o)),
             NavItem::SuratKeluar | NavItem::Disposisi | NavItem::Kinerja => officer,
             NavItem::Dashboard => caps.best_level.is_some_and(|l| l <= PositionLevel::KepalaBidang) || caps.is_admin_pemda(),
             NavItem::Admin => caps.is_admin_pemda() || caps.has_role(Role::AdminOpd),
@@ -135,6 +142,7 @@ impl NavItem {
         match self {
             NavItem::Beranda => "/",
             NavItem::KotakMasuk => "/kotak-masuk",
+            NavItem::SuratMasuk => "/surat-masuk",
             NavItem::SuratKeluar => "/surat-keluar",
             NavItem::Disposisi => "/disposisi",
             NavItem::Kinerja => "/kinerja",
@@ -152,6 +160,8 @@ impl NavItem {
             (NavItem::Beranda, En) => "Home",
             (NavItem::KotakMasuk, Id) => "Kotak Masuk",
             (NavItem::KotakMasuk, En) => "Inbox",
+            (NavItem::SuratMasuk, Id) => "Surat Masuk",
+            (NavItem::SuratMasuk, En) => "Incoming mail",
             (NavItem::SuratKeluar, Id) => "Surat Keluar",
             (NavItem::SuratKeluar, En) => "Outgoing",
             (NavItem::Disposisi, Id) => "Disposisi",
@@ -228,6 +238,13 @@ mod tests {
         assert!(NavItem::KotakMasuk.allowed(&c));
         assert!(c.is_tu_of("opd1"));
         assert!(!NavItem::SuratKeluar.allowed(&c));
+        let mut own = c.clone();
+        own.opd_id = Some("opd1".into());
+        assert!(NavItem::SuratMasuk.allowed(&own));
+        let mut other = c.clone();
+        other.opd_id = Some("opd2".into());
+        assert!(!NavItem::SuratMasuk.allowed(&other));
+        assert!(!NavItem::SuratMasuk.allowed(&caps(Some(PositionLevel::KepalaOpd), &[])));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 pub mod admin;
 pub mod home;
+pub mod incoming;
 pub mod letters;
 pub mod login;
 pub mod not_found;

@@ -25,7 +25,7 @@ enum SaveState {
 }
 
 /// A client-generated id for one save: time plus randomness, unique enough to make resends idempotent.
-fn new_client_id() -> String {
+pub(crate) fn new_client_id() -> String {
     #[cfg(feature = "hydrate")]
     {
         let r1 = (js_sys::Math::random() * 1e15) as u64;

@@ -89,9 +89,12 @@ pub fn InboxEntryPage() -> impl IntoView {
                             <dt>{l.t("Nomor agenda", "Agenda number")}</dt><dd>{format!("{} ({})", d.agenda_number, d.opd_name)}</dd>
                             <dt>{l.t("Lampiran", "Enclosures")}</dt><dd>{d.attachment_count}</dd>
                         </dl>
+                        <p class="buttons">
+                            <A href=format!("/surat-masuk/{}", d.id) attr:class="btn btn-primary">{l.t("Buka surat & disposisi", "Open letter & disposition")}</A>
+                        </p>
                         {d.outgoing_letter_id.clone().map(|id| view! {
                             <p class="buttons">
-                                <a class="btn btn-primary" href=format!("/surat-keluar/{id}/pdf") rel="external" target="_blank">{l.t("Buka surat (PDF)", "Open letter (PDF)")}</a>
+                                <a class="btn" href=format!("/surat-keluar/{id}/pdf") rel="external" target="_blank">{l.t("Buka surat (PDF)", "Open letter (PDF)")}</a>
                                 <A href=format!("/surat-keluar/{id}") attr:class="btn">{l.t("Lihat rincian", "Details")}</A>
                             </p>
                         })}
