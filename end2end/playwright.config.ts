@@ -13,6 +13,9 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+// The test server's port: 3100 unless E2E_PORT says otherwise (scripts/e2e-server.sh reads it too).
+const PORT = process.env.E2E_PORT || '3100';
+
 const ANDROID_CHROME_UA =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 ' +
   '(KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
@@ -25,7 +28,7 @@ export default defineConfig({
   timeout: 60_000,
   reporter: 'list',
   use: {
-    baseURL: process.env.E2E_BASE_URL || 'http://127.0.0.1:3100',
+    baseURL: process.env.E2E_BASE_URL || `http://127.0.0.1:${PORT}`,
     browserName: 'chromium',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -55,7 +58,7 @@ export default defineConfig({
   ],
   webServer: {
     command: 'bash ../scripts/e2e-server.sh',
-    url: 'http://127.0.0.1:3100/masuk',
+    url: `http://127.0.0.1:${PORT}/masuk`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',

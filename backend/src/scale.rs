@@ -876,6 +876,7 @@ impl LetterGen<'_> {
             subject: subject.clone(),
             attachment_count: attachments,
             signer_position_id: if signer == head { None } else { Some(signer.clone()) },
+            co_signer_position_id: None,
             recipients,
             body,
         };

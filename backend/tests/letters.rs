@@ -23,6 +23,7 @@ fn draft(bappeda: &str) -> LetterDraft {
         subject: "Permohonan data pembangunan".into(),
         attachment_count: 1,
         signer_position_id: None,
+        co_signer_position_id: None,
         recipients: vec![Recipient { role: "to".into(), target_type: "opd".into(), target_id: Some(bappeda.into()), name: "Kepala Bappeda".into(), address: String::new() }],
         body: LetterBody::from_plain("Dengan hormat,\n\nKami memohon data pembangunan tahun berjalan."),
     }

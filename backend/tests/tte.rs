@@ -60,6 +60,7 @@ fn draft(bappeda: &str, sifat: &str, subject: &str) -> LetterDraft {
         subject: subject.into(),
         attachment_count: 0,
         signer_position_id: None,
+        co_signer_position_id: None,
         recipients: vec![Recipient { role: "to".into(), target_type: "opd".into(), target_id: Some(bappeda.into()), name: "Kepala Bappeda".into(), address: String::new() }],
         body: LetterBody::from_plain("Dengan hormat,\n\nKami memohon data pembangunan tahun berjalan untuk penyusunan laporan."),
     }

@@ -217,7 +217,10 @@ pub enum LetterState {
     Returned { by_step: usize },
     /// Waiting for the signer.
     Signing,
-    /// Signed and numbered; delivered internally at once.
+    /// Numbered and signed by the signer; waiting for the co-signer's second signature (an
+    /// incremental update of the stored PDF). Delivered only when that signature is added.
+    CoSigning,
+    /// Signed (by every signer) and numbered; delivered internally at once.
     Signed,
     /// External copy marked as sent.
     Sent,
@@ -232,6 +235,7 @@ impl LetterState {
             LetterState::Review { .. } => "review",
             LetterState::Returned { .. } => "returned",
             LetterState::Signing => "signing",
+            LetterState::CoSigning => "cosigning",
             LetterState::Signed => "signed",
             LetterState::Sent => "sent",
             LetterState::Withdrawn => "withdrawn",
@@ -243,6 +247,7 @@ impl LetterState {
             LetterState::Review { .. } => "Menunggu paraf",
             LetterState::Returned { .. } => "Dikembalikan",
             LetterState::Signing => "Menunggu tanda tangan",
+            LetterState::CoSigning => "Menunggu TTE kedua",
             LetterState::Signed => "Ditandatangani",
             LetterState::Sent => "Terkirim",
             LetterState::Withdrawn => "Ditarik",
@@ -264,6 +269,7 @@ impl LetterState {
             "review" => LetterState::Review { step: s? },
             "returned" => LetterState::Returned { by_step: s? },
             "signing" => LetterState::Signing,
+            "cosigning" => LetterState::CoSigning,
             "signed" => LetterState::Signed,
             "sent" => LetterState::Sent,
             "withdrawn" => LetterState::Withdrawn,
@@ -286,6 +292,8 @@ pub enum Actor {
     /// The reviewer at this index of the chain (or someone acting for that position).
     Reviewer(usize),
     Signer,
+    /// The second signer of a co-signed letter (or someone acting for that position).
+    CoSigner,
     /// The records clerk (for marking external delivery).
     Clerk,
 }
@@ -295,8 +303,10 @@ pub enum Action {
     Submit,
     /// Paraf: approve and pass upward.
     Approve,
-    /// Return to the drafter; the note is mandatory.
+    /// Return to the drafter; the note is mandatory. From the co-signer it is a refusal: the
+    /// letter goes back to the drafter and the number given at the first signature becomes void.
     Return { note: String },
+    /// The signer's signature, or the co-signer's second one.
     Sign,
     MarkSent,
     Withdraw,
@@ -313,7 +323,9 @@ pub enum TransitionError {
 }
 
 /// The one transition function: every legal move of a letter, and a refusal for everything else.
-pub fn transition(state: LetterState, chain_len: usize, restart: RestartPolicy, actor: Actor, action: &Action) -> Result<LetterState, TransitionError> {
+/// `chain_len` reviewers precede the signer; `co_signed` says whether a co-signer signs after the
+/// signer (then the signer's signature leads to [`LetterState::CoSigning`], not to `Signed`).
+pub fn transition(state: LetterState, chain_len: usize, co_signed: bool, restart: RestartPolicy, actor: Actor, action: &Action) -> Result<LetterState, TransitionError> {
     use Action::*;
     use LetterState::*;
     let first_stop = |from: usize| if from < chain_len { Review { step: from } } else { Signing };
@@ -349,14 +361,27 @@ pub fn transition(state: LetterState, chain_len: usize, restart: RestartPolicy, 
             _ => Err(TransitionError::NotYourTurn),
         },
         (Signing, Sign) => match actor {
+            Actor::Signer if co_signed => Ok(CoSigning),
             Actor::Signer => Ok(Signed),
+            _ => Err(TransitionError::NotYourTurn),
+        },
+        (CoSigning, Sign) => match actor {
+            Actor::CoSigner => Ok(Signed),
+            _ => Err(TransitionError::NotYourTurn),
+        },
+        // The co-signer refuses: back to the drafter as if the signer had returned it, so a
+        // resubmission restarting "from the returner" goes to the signer, who must sign anew.
+        (CoSigning, Return { note }) => match actor {
+            Actor::CoSigner if note.trim().is_empty() => Err(TransitionError::NoteRequired),
+            Actor::CoSigner => Ok(Returned { by_step: chain_len }),
             _ => Err(TransitionError::NotYourTurn),
         },
         (Signed, MarkSent) => match actor {
             Actor::Clerk | Actor::Drafter => Ok(Sent),
             _ => Err(TransitionError::NotYourTurn),
         },
-        (Draft | Returned { .. } | Review { .. } | Signing, Withdraw) => match actor {
+        // Withdrawing while the co-signer has not signed voids the number already given.
+        (Draft | Returned { .. } | Review { .. } | Signing | CoSigning, Withdraw) => match actor {
             Actor::Drafter => Ok(Withdrawn),
             _ => Err(TransitionError::NotYourTurn),
         },
@@ -417,87 +442,128 @@ mod tests {
 
     #[test]
     fn the_seed_story_walks_the_chain() {
-        let mut s = transition(Draft, N, F, Actor::Drafter, &Submit).unwrap();
+        let mut s = transition(Draft, N, false, F, Actor::Drafter, &Submit).unwrap();
         assert_eq!(s, Review { step: 0 });
-        s = transition(s, N, F, Actor::Reviewer(0), &ret("Perbaiki paragraf kedua")).unwrap();
+        s = transition(s, N, false, F, Actor::Reviewer(0), &ret("Perbaiki paragraf kedua")).unwrap();
         assert_eq!(s, Returned { by_step: 0 });
         assert!(s.drafter_may_edit());
-        s = transition(s, N, F, Actor::Drafter, &Submit).unwrap();
+        s = transition(s, N, false, F, Actor::Drafter, &Submit).unwrap();
         for i in 0..N {
             assert_eq!(s, Review { step: i });
-            s = transition(s, N, F, Actor::Reviewer(i), &Approve).unwrap();
+            s = transition(s, N, false, F, Actor::Reviewer(i), &Approve).unwrap();
         }
         assert_eq!(s, Signing);
-        s = transition(s, N, F, Actor::Signer, &Sign).unwrap();
+        s = transition(s, N, false, F, Actor::Signer, &Sign).unwrap();
         assert_eq!(s, Signed);
-        assert_eq!(transition(s, N, F, Actor::Clerk, &MarkSent), Ok(Sent));
+        assert_eq!(transition(s, N, false, F, Actor::Clerk, &MarkSent), Ok(Sent));
     }
 
     #[test]
     fn restart_policies() {
         let returned = Returned { by_step: 2 };
-        assert_eq!(transition(returned, N, RestartPolicy::FromFirstReviewer, Actor::Drafter, &Submit), Ok(Review { step: 0 }));
-        assert_eq!(transition(returned, N, RestartPolicy::FromReturner, Actor::Drafter, &Submit), Ok(Review { step: 2 }));
-        let by_signer = transition(Signing, N, F, Actor::Signer, &ret("Ganti tanggal")).unwrap();
+        assert_eq!(transition(returned, N, false, RestartPolicy::FromFirstReviewer, Actor::Drafter, &Submit), Ok(Review { step: 0 }));
+        assert_eq!(transition(returned, N, false, RestartPolicy::FromReturner, Actor::Drafter, &Submit), Ok(Review { step: 2 }));
+        let by_signer = transition(Signing, N, false, F, Actor::Signer, &ret("Ganti tanggal")).unwrap();
         assert_eq!(by_signer, Returned { by_step: N });
-        assert_eq!(transition(by_signer, N, RestartPolicy::FromReturner, Actor::Drafter, &Submit), Ok(Signing));
+        assert_eq!(transition(by_signer, N, false, RestartPolicy::FromReturner, Actor::Drafter, &Submit), Ok(Signing));
     }
 
     #[test]
     fn empty_chain_goes_straight_to_the_signer() {
-        assert_eq!(transition(Draft, 0, F, Actor::Drafter, &Submit), Ok(Signing));
+        assert_eq!(transition(Draft, 0, false, F, Actor::Drafter, &Submit), Ok(Signing));
     }
 
     #[test]
     fn only_the_current_reviewer_acts() {
         let s = Review { step: 1 };
-        assert_eq!(transition(s, N, F, Actor::Reviewer(0), &Approve), Err(TransitionError::NotYourTurn));
-        assert_eq!(transition(s, N, F, Actor::Reviewer(2), &Approve), Err(TransitionError::NotYourTurn));
-        assert_eq!(transition(s, N, F, Actor::Signer, &Approve), Err(TransitionError::NotYourTurn));
-        assert_eq!(transition(s, N, F, Actor::Drafter, &Approve), Err(TransitionError::NotYourTurn));
-        assert_eq!(transition(s, N, F, Actor::Reviewer(1), &Approve), Ok(Review { step: 2 }));
+        assert_eq!(transition(s, N, false, F, Actor::Reviewer(0), &Approve), Err(TransitionError::NotYourTurn));
+        assert_eq!(transition(s, N, false, F, Actor::Reviewer(2), &Approve), Err(TransitionError::NotYourTurn));
+        assert_eq!(transition(s, N, false, F, Actor::Signer, &Approve), Err(TransitionError::NotYourTurn));
+        assert_eq!(transition(s, N, false, F, Actor::Drafter, &Approve), Err(TransitionError::NotYourTurn));
+        assert_eq!(transition(s, N, false, F, Actor::Reviewer(1), &Approve), Ok(Review { step: 2 }));
     }
 
     #[test]
     fn returning_needs_a_note() {
-        assert_eq!(transition(Review { step: 0 }, N, F, Actor::Reviewer(0), &ret("  ")), Err(TransitionError::NoteRequired));
-        assert_eq!(transition(Signing, N, F, Actor::Signer, &ret("")), Err(TransitionError::NoteRequired));
+        assert_eq!(transition(Review { step: 0 }, N, false, F, Actor::Reviewer(0), &ret("  ")), Err(TransitionError::NoteRequired));
+        assert_eq!(transition(Signing, N, false, F, Actor::Signer, &ret("")), Err(TransitionError::NoteRequired));
     }
 
     #[test]
     fn every_illegal_pair_is_refused() {
-        let states = [Draft, Review { step: 0 }, Review { step: 2 }, Returned { by_step: 1 }, Signing, Signed, Sent, Withdrawn];
+        let states = [Draft, Review { step: 0 }, Review { step: 2 }, Returned { by_step: 1 }, Signing, CoSigning, Signed, Sent, Withdrawn];
         let actions = [Submit, Approve, ret("catatan"), Sign, MarkSent, Withdraw];
-        let actors = [Actor::Drafter, Actor::Reviewer(0), Actor::Reviewer(2), Actor::Signer, Actor::Clerk];
+        let actors = [Actor::Drafter, Actor::Reviewer(0), Actor::Reviewer(2), Actor::Signer, Actor::CoSigner, Actor::Clerk];
+        // A letter without a co-signer never reaches CoSigning; the table is the same for both
+        // kinds of letter except where the signer's signature leads.
         let legal = |s: LetterState, a: &Action, who: Actor| -> bool {
             match (s, a, who) {
                 (Draft | Returned { .. }, Submit, Actor::Drafter) => true,
                 (Review { step }, Approve | Return { .. }, Actor::Reviewer(i)) => i == step,
                 (Signing, Sign | Return { .. }, Actor::Signer) => true,
+                (CoSigning, Sign | Return { .. }, Actor::CoSigner) => true,
                 (Signed, MarkSent, Actor::Clerk | Actor::Drafter) => true,
-                (Draft | Returned { .. } | Review { .. } | Signing, Withdraw, Actor::Drafter) => true,
+                (Draft | Returned { .. } | Review { .. } | Signing | CoSigning, Withdraw, Actor::Drafter) => true,
                 _ => false,
             }
         };
         let mut checked = 0;
-        for s in states {
-            for a in &actions {
-                for who in actors {
-                    let r = transition(s, N, F, who, a);
-                    assert_eq!(r.is_ok(), legal(s, a, who), "{s:?} {a:?} by {who:?} gave {r:?}");
-                    checked += 1;
+        for co_signed in [false, true] {
+            for s in states {
+                for a in &actions {
+                    for who in actors {
+                        let r = transition(s, N, co_signed, F, who, a);
+                        assert_eq!(r.is_ok(), legal(s, a, who), "{s:?} {a:?} by {who:?} (co-signed {co_signed}) gave {r:?}");
+                        checked += 1;
+                    }
                 }
             }
         }
-        assert_eq!(checked, 8 * 6 * 5);
+        assert_eq!(checked, 2 * 9 * 6 * 6);
         // Final states accept nothing but what the table allows.
-        assert!(matches!(transition(Withdrawn, N, F, Actor::Drafter, &Submit), Err(TransitionError::NotAllowed("Ditarik"))));
-        assert!(matches!(transition(Signed, N, F, Actor::Signer, &Sign), Err(TransitionError::NotAllowed(_))));
+        assert!(matches!(transition(Withdrawn, N, false, F, Actor::Drafter, &Submit), Err(TransitionError::NotAllowed("Ditarik"))));
+        assert!(matches!(transition(Signed, N, false, F, Actor::Signer, &Sign), Err(TransitionError::NotAllowed(_))));
+        // Not the co-signer's turn before the signer has signed, nor the signer's a second time.
+        assert_eq!(transition(Signing, N, true, F, Actor::CoSigner, &Sign), Err(TransitionError::NotYourTurn));
+        assert_eq!(transition(CoSigning, N, true, F, Actor::Signer, &Sign), Err(TransitionError::NotYourTurn));
+        assert_eq!(transition(CoSigning, N, true, F, Actor::Signer, &ret("batal")), Err(TransitionError::NotYourTurn));
+        assert_eq!(transition(CoSigning, N, true, F, Actor::Reviewer(0), &Approve), Err(TransitionError::NotAllowed("Menunggu TTE kedua")));
+        assert_eq!(transition(CoSigning, N, true, F, Actor::Clerk, &MarkSent), Err(TransitionError::NotAllowed("Menunggu TTE kedua")));
+    }
+
+    #[test]
+    fn a_co_signed_letter_waits_for_the_second_signature() {
+        let mut s = transition(Draft, N, true, F, Actor::Drafter, &Submit).unwrap();
+        for i in 0..N {
+            s = transition(s, N, true, F, Actor::Reviewer(i), &Approve).unwrap();
+        }
+        assert_eq!(s, Signing);
+        s = transition(s, N, true, F, Actor::Signer, &Sign).unwrap();
+        assert_eq!(s, CoSigning);
+        assert!(!s.is_final() && !s.drafter_may_edit(), "signed once: nobody edits the text any more");
+        assert_eq!(s.label(), "Menunggu TTE kedua");
+        assert_eq!(transition(s, N, true, F, Actor::CoSigner, &Sign), Ok(Signed));
+        // Without a co-signer the signer's signature completes the letter, as before.
+        assert_eq!(transition(Signing, N, false, F, Actor::Signer, &Sign), Ok(Signed));
+    }
+
+    #[test]
+    fn the_co_signer_may_refuse_with_a_note() {
+        assert_eq!(transition(CoSigning, N, true, F, Actor::CoSigner, &ret(" ")), Err(TransitionError::NoteRequired));
+        let back = transition(CoSigning, N, true, F, Actor::CoSigner, &ret("Data Bappeda belum sesuai")).unwrap();
+        assert_eq!(back, Returned { by_step: N });
+        assert!(back.drafter_may_edit());
+        // Resubmitted: either the whole chain again, or straight to the signer, who signs anew
+        // (with a new number) before the co-signer sees it again.
+        assert_eq!(transition(back, N, true, RestartPolicy::FromFirstReviewer, Actor::Drafter, &Submit), Ok(Review { step: 0 }));
+        assert_eq!(transition(back, N, true, RestartPolicy::FromReturner, Actor::Drafter, &Submit), Ok(Signing));
+        // The drafter may also withdraw a letter the co-signer has not signed yet.
+        assert_eq!(transition(CoSigning, N, true, F, Actor::Drafter, &Withdraw), Ok(Withdrawn));
     }
 
     #[test]
     fn state_storage_round_trips() {
-        for s in [Draft, Review { step: 3 }, Returned { by_step: 0 }, Signing, Signed, Sent, Withdrawn] {
+        for s in [Draft, Review { step: 3 }, Returned { by_step: 0 }, Signing, CoSigning, Signed, Sent, Withdrawn] {
             let (c, step) = s.to_parts();
             assert_eq!(LetterState::from_parts(c, step), Some(s));
         }
@@ -583,6 +649,9 @@ pub struct Recipient {
     pub address: String,
 }
 
+/// Refusal when the co-signer chosen is the signer's own position.
+pub const CO_SIGNER_IS_SIGNER: &str = "Penanda tangan kedua tidak boleh sama dengan penanda tangan utama.";
+
 /// Everything the drafter writes. Each saved version stores one of these whole.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LetterDraft {
@@ -594,6 +663,11 @@ pub struct LetterDraft {
     pub attachment_count: i64,
     /// None: the head of the OPD signs.
     pub signer_position_id: Option<String>,
+    /// A second official who signs after the signer (e.g. the head of another OPD on a joint
+    /// letter), by position: whoever holds it when the signer signs is printed and signs second.
+    /// Absent in versions saved before co-signing existed.
+    #[serde(default)]
+    pub co_signer_position_id: Option<String>,
     pub recipients: Vec<Recipient>,
     pub body: crate::letter_body::LetterBody,
 }
@@ -616,6 +690,14 @@ impl LetterDraft {
         }
         if !(0..=100).contains(&self.attachment_count) {
             return Err("Jumlah lampiran harus antara 0 dan 100.".into());
+        }
+        if let Some(co) = &self.co_signer_position_id {
+            if co.trim().is_empty() || co.len() > 100 {
+                return Err("Pilih penanda tangan kedua dari direktori.".into());
+            }
+            if self.signer_position_id.as_ref() == Some(co) {
+                return Err(CO_SIGNER_IS_SIGNER.into());
+            }
         }
         if self.recipients.len() > 500 {
             return Err("Penerima terlalu banyak (maksimal 500).".into());
@@ -661,6 +743,7 @@ mod draft_tests {
             subject: "Undangan rapat koordinasi".into(),
             attachment_count: 0,
             signer_position_id: None,
+            co_signer_position_id: None,
             recipients: vec![Recipient { role: "to".into(), target_type: "opd".into(), target_id: Some("bappeda".into()), name: "Kepala Bappeda".into(), address: String::new() }],
             body: LetterBody::from_plain("Dengan hormat,\n\nKami mengundang Saudara."),
         }
@@ -685,5 +768,20 @@ mod draft_tests {
         let mut d = draft();
         d.body = LetterBody::default();
         assert!(d.validate_for_submit().unwrap_err().contains("kosong"));
+        let mut d = draft();
+        d.co_signer_position_id = Some("kepala-bappeda".into());
+        assert_eq!(d.validate_for_submit(), Ok(()));
+        d.signer_position_id = Some("kepala-bappeda".into());
+        assert_eq!(d.validate().unwrap_err(), CO_SIGNER_IS_SIGNER);
+        d.co_signer_position_id = Some(" ".into());
+        assert!(d.validate().unwrap_err().contains("penanda tangan kedua"));
+    }
+
+    #[test]
+    fn drafts_saved_before_co_signing_still_load() {
+        let mut v = serde_json::to_value(draft()).unwrap();
+        v.as_object_mut().unwrap().remove("co_signer_position_id");
+        let d: LetterDraft = serde_json::from_value(v).unwrap();
+        assert_eq!(d.co_signer_position_id, None);
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub enum ListTab {
     /// Mine, still being written or returned to me.
     Draf,
-    /// Waiting for my paraf or signature (including positions I act for).
+    /// Waiting for my paraf, signature or co-signature (including positions I act for).
     PerluParaf,
     /// Mine, somewhere in the chain.
     DalamProses,
@@ -125,6 +125,22 @@ pub struct ChainStop {
     /// "done", "current", "pending"
     pub status: String,
     pub is_signer: bool,
+    /// The second signer of a co-signed letter (after the signer).
+    #[serde(default)]
+    pub is_co_signer: bool,
+}
+
+/// A co-signer: a position and the official who holds (or acts for) it, as the compose form's
+/// picker offers it and the letter's detail names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoSignerOption {
+    pub position_id: String,
+    /// Title of the position, e.g. "Kepala Badan Perencanaan Pembangunan Daerah".
+    pub title: String,
+    /// Who holds it (or acts for it, with "Plt."/"Plh."); None when vacant.
+    pub holder_name: Option<String>,
+    /// Short name of the position's OPD, e.g. "Bappeda".
+    pub opd_name: String,
 }
 
 /// What the user may do with the letter now.
@@ -151,6 +167,16 @@ pub struct LetterDetail {
     pub drafter_name: String,
     pub signer_title: String,
     pub signed_ms: Option<i64>,
+    /// The second signer, when the letter is co-signed.
+    #[serde(default)]
+    pub co_signer: Option<CoSignerOption>,
+    /// When the co-signer added the second signature.
+    #[serde(default)]
+    pub co_signed_ms: Option<i64>,
+    /// Numbers this letter was given and that were voided (a co-signer refused it, or it was
+    /// withdrawn before the second signature), each with the reason: never given again.
+    #[serde(default)]
+    pub void_numbers: Vec<String>,
     pub chain: Vec<ChainStop>,
     pub history: Vec<HistoryEntry>,
     pub versions: Vec<VersionInfo>,
@@ -239,7 +265,7 @@ pub struct DirectoryEntry {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Involvement {
     pub drafter: bool,
-    /// Holds (or acts for) a reviewer or the signer position of the letter.
+    /// Holds (or acts for) a reviewer, the signer or the co-signer position of the letter.
     pub in_chain: bool,
     /// Acted on the letter before (e.g. a reviewer who has since moved on).
     pub acted: bool,

@@ -208,4 +208,12 @@ pub struct PublicDocument {
     pub signer_kind: String,
     pub sha256: String,
     pub signatures: Vec<SignatureCheck>,
+    /// Officials who still have to add their signature (a co-signed letter between the first and
+    /// the second signature), as "title (name)": the document is not complete yet.
+    #[serde(default)]
+    pub pending_signers: Vec<String>,
+    /// Why this document no longer stands, when its signing was cancelled (the co-signer refused
+    /// or the letter was withdrawn before the second signature); its number is void.
+    #[serde(default)]
+    pub voided: Option<String>,
 }

@@ -85,6 +85,7 @@ fn letter() -> LetterDocument {
             rank: Some("Pembina Utama Muda".into()),
             nip: "NIP. 197203151998031004".into(),
         },
+        co_signature: None,
         tembusan: vec!["Bupati Bojonegoro (sebagai laporan)".into()],
         footer_note: None,
         watermark: None,

@@ -130,7 +130,21 @@ fn banner(ok: bool, title: &str, text: &str) -> String {
 fn document_html(d: &PublicDocument) -> String {
     let mut o = String::from("<h1>Verifikasi Dokumen Elektronik</h1>");
     let all_ok = !d.signatures.is_empty() && d.signatures.iter().all(|s| s.intact && s.trusted && s.valid_at_signing);
-    if d.signatures.is_empty() {
+    // A finished document can be downloaded; one waiting for a co-signature or cancelled cannot.
+    let finished = d.voided.is_none() && d.pending_signers.is_empty();
+    if let Some(reason) = &d.voided {
+        o.push_str(&banner(
+            false,
+            "DIBATALKAN",
+            &format!("Penandatanganan dokumen ini dibatalkan sebelum semua penanda tangan membubuhkan tanda tangan elektronik, sehingga dokumen ini dan nomornya tidak berlaku. {reason}"),
+        ));
+    } else if !d.pending_signers.is_empty() {
+        o.push_str(&format!(
+            "<div class=\"alert alert-info\" role=\"status\"><p><strong>BELUM LENGKAP — menunggu tanda tangan elektronik kedua</strong></p>\
+             <p>Dokumen ini belum berlaku: masih menunggu tanda tangan elektronik {}. Tanda tangan yang sudah dibubuhkan tercantum di bawah.</p></div>",
+            esc(&d.pending_signers.join(", "))
+        ));
+    } else if d.signatures.is_empty() {
         o.push_str(&format!(
             "<div class=\"alert alert-info\" role=\"status\"><p><strong>TERDAFTAR — tanpa tanda tangan elektronik</strong></p>\
              <p>Dokumen ini diterbitkan melalui e-Office {} dan disetujui penanda tangan tanpa sertifikat elektronik.</p></div>",
@@ -154,20 +168,25 @@ fn document_html(d: &PublicDocument) -> String {
     row("Penanda tangan", &d.signer_name);
     row("Jabatan", &d.signer_position);
     row("Waktu penandatanganan", &when(Some(d.signed_ms)));
+    // Co-signers, in the order they signed, and any still expected.
+    for (i, s) in d.signatures.iter().enumerate().skip(1) {
+        let label = if i == 1 { "Penanda tangan kedua".to_string() } else { format!("Penanda tangan ke-{}", i + 1) };
+        row(&label, &format!("{}, {} — {}", s.signer_name, s.signer_position, s.signer_opd));
+    }
+    for p in &d.pending_signers {
+        row("Menunggu tanda tangan", p);
+    }
     if !d.issuer.is_empty() {
         row("Penerbit sertifikat", &d.issuer);
     }
     o.push_str(&format!("<dt>SHA-256 berkas</dt><dd class=\"mono\">{}</dd></dl>", esc(&d.sha256)));
-    if !d.confidential {
+    if !d.confidential && finished {
         o.push_str(&format!("<p><a class=\"btn\" href=\"/verifikasi/{}/pdf\">Unduh PDF yang ditandatangani</a></p>", esc(&d.public_id)));
     }
     o.push_str("</section>");
+    // Every signer is shown, also on confidential letters: who signed is not the letter's content.
     for (i, s) in d.signatures.iter().enumerate() {
-        o.push_str(&format!("<section class=\"card\"><h2>Tanda tangan {}</h2>", i + 1));
-        if !d.confidential || i == 0 {
-            o.push_str(&signature_facts(s));
-        }
-        o.push_str("</section>");
+        o.push_str(&format!("<section class=\"card\"><h2>Tanda tangan {}</h2>{}</section>", i + 1, signature_facts(s)));
     }
     o.push_str(
         "<p class=\"muted\">Untuk memastikan berkas yang Anda terima sama dengan dokumen ini, unggah berkasnya di \
@@ -422,6 +441,8 @@ mod tests {
             signer_kind: "local-ca".into(),
             sha256: "ab".repeat(32),
             signatures: vec![revoked_signature()],
+            pending_signers: vec![],
+            voided: None,
         };
         let h = document_html(&d);
         assert!(h.contains("<strong>SAH</strong>"), "{h}");
@@ -431,9 +452,48 @@ mod tests {
         assert!(h.contains("/verifikasi/AbC/pdf"));
         assert!(h.contains("WIB"));
         // Confidential: no subject, no number, no download.
-        let secret = PublicDocument { confidential: true, subject: String::new(), number: String::new(), ..d };
+        let secret = PublicDocument { confidential: true, subject: String::new(), number: String::new(), ..d.clone() };
         let h = document_html(&secret);
         assert!(!h.contains("/pdf\"") && !h.contains("000/1/412/2026") && h.contains("Rahasia"), "{h}");
+    }
+
+    #[test]
+    fn co_signed_pending_and_cancelled_documents() {
+        let mut second = revoked_signature();
+        second.signer_name = "Dr. Ir. Suharto Wijaya, M.P.".into();
+        second.signer_position = "Kepala Badan Perencanaan Pembangunan Daerah".into();
+        second.signer_opd = "Bappeda".into();
+        second.status_now = "aktif".into();
+        second.revoked_ms = None;
+        second.revoked_reason = None;
+        let d = PublicDocument {
+            public_id: "CoSign".into(),
+            confidential: false,
+            subject: "Nota kesepakatan".into(),
+            number: "000/2/412/2026".into(),
+            opd_name: "Dinas Kominfo".into(),
+            signer_name: "Drs. Bambang".into(),
+            signer_position: "Kepala Dinas".into(),
+            signed_ms: 1_795_000_000_000,
+            issuer: "Issuing CA".into(),
+            signer_kind: "local-ca".into(),
+            sha256: "cd".repeat(32),
+            signatures: vec![revoked_signature(), second],
+            pending_signers: vec![],
+            voided: None,
+        };
+        let h = document_html(&d);
+        assert!(h.contains("<strong>SAH</strong>") && h.contains("Tanda tangan 1") && h.contains("Tanda tangan 2"), "{h}");
+        assert!(h.contains("Penanda tangan kedua") && h.contains("Suharto Wijaya") && h.contains("/verifikasi/CoSign/pdf"), "{h}");
+        // Between the two signatures: not complete, no download.
+        let pending = PublicDocument { signatures: vec![revoked_signature()], pending_signers: vec!["Kepala Bappeda (Dr. Ir. Suharto Wijaya, M.P.)".into()], ..d.clone() };
+        let h = document_html(&pending);
+        assert!(h.contains("BELUM LENGKAP") && h.contains("Menunggu tanda tangan") && !h.contains("/pdf\""), "{h}");
+        assert!(!h.contains("<strong>SAH</strong>"), "{h}");
+        // Cancelled: says so, no download.
+        let void = PublicDocument { voided: Some("Ditolak penanda tangan kedua: data belum sesuai".into()), ..pending };
+        let h = document_html(&void);
+        assert!(h.contains("DIBATALKAN") && h.contains("data belum sesuai") && !h.contains("/pdf\""), "{h}");
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub struct LetterDocument {
     pub recipient_place: String,
     pub body: LetterBody,
     pub signature: SignatureBlock,
+    /// The co-signer's block on a co-signed letter, printed on the left beside the signer's.
+    pub co_signature: Option<SignatureBlock>,
     /// Tembusan lines; the section is omitted when empty.
     pub tembusan: Vec<String>,
     /// Small print at the bottom of every page (e.g. the electronic-signature statement); optional.

@@ -728,6 +728,9 @@ fn body(l: &mut Layout, blocks: &[Block], keep: f32) {
 
 /// The signature block, measured before it is placed so the end of the body can keep it company.
 struct Signature {
+    /// Left edge and right edge of the column the block sits in.
+    x: f32,
+    right: f32,
     top: Vec<Line>,
     statement: Vec<Line>,
     statement_x: f32,
@@ -738,10 +741,13 @@ struct Signature {
 }
 
 const STATEMENT_SIZE: f32 = 9.0;
+/// Space between two signature blocks side by side.
+const SIGN_COLUMN_GAP: f32 = 0.5 * CM;
 
 impl Signature {
-    fn new(sig: &SignatureBlock, qr: Option<Image>) -> Signature {
-        let w = RIGHT - RIGHT_HALF_X;
+    /// A block laid out in the column from `x` to `right`.
+    fn new(sig: &SignatureBlock, qr: Option<Image>, x: f32, right: f32) -> Signature {
+        let w = right - x;
         let mut top: Vec<Line> = Vec::new();
         for a in sig.above.iter().filter(|a| !a.trim().is_empty()) {
             top.extend(wrap_plain(Style::Regular, BODY_SIZE, a, w));
@@ -749,12 +755,12 @@ impl Signature {
         if !sig.position.trim().is_empty() {
             top.extend(wrap_plain(Style::Regular, BODY_SIZE, &sig.position, w));
         }
-        let statement_x = if qr.is_some() { RIGHT_HALF_X + QR_SIZE + 0.3 * CM } else { RIGHT_HALF_X };
+        let statement_x = if qr.is_some() { x + QR_SIZE + 0.3 * CM } else { x };
         let statement = sig
             .statement
             .as_deref()
             .filter(|s| !s.trim().is_empty())
-            .map(|s| wrap_plain(Style::Italic, STATEMENT_SIZE, s, RIGHT - statement_x))
+            .map(|s| wrap_plain(Style::Italic, STATEMENT_SIZE, s, right - statement_x))
             .unwrap_or_default();
         let statement_h = statement.len() as f32 * STATEMENT_SIZE * LINE_FACTOR;
         let mut bottom: Vec<Line> = Vec::new();
@@ -765,6 +771,8 @@ impl Signature {
             bottom.extend(wrap_plain(Style::Regular, BODY_SIZE, &sig.nip, w));
         }
         Signature {
+            x,
+            right,
             top,
             statement,
             statement_x,
@@ -775,37 +783,85 @@ impl Signature {
         }
     }
 
-    fn height(&self) -> f32 {
-        (self.top.len() + self.name.len() + self.bottom.len()) as f32 * BODY_LINE + self.space_h
+    fn top_h(&self) -> f32 {
+        self.top.len() as f32 * BODY_LINE
     }
 
-    /// Draws the block and returns where its signing space (QR and statement) landed: page index
-    /// and [x1 y1 x2 y2] in PDF user space (origin bottom left).
-    fn draw(self, l: &mut Layout) -> (usize, [f64; 4]) {
-        let x = RIGHT_HALF_X;
-        let w = RIGHT - x;
-        // The block is never split across pages.
-        l.ensure(self.height());
+    /// Draws the block with its first line at the current y, its signing space starting `space_at`
+    /// below that (so blocks side by side line up), and returns where the signing space (QR and
+    /// statement) landed: page index and [x1 y1 x2 y2] in PDF user space (origin bottom left).
+    /// The caller has made room for the block on this page.
+    fn draw(self, l: &mut Layout, space_at: f32, space_h: f32) -> (usize, [f64; 4]) {
+        let (x, right) = (self.x, self.right);
+        let w = right - x;
+        let start = l.y;
         l.lines(&self.top, x, w, BODY_SIZE, Align::Left);
-        let space_top = l.y;
+        let space_top = start + space_at;
         let space = (
             l.pages.len() - 1,
-            [x as f64, (PAGE_H - space_top - self.space_h) as f64, RIGHT as f64, (PAGE_H - space_top) as f64],
+            [x as f64, (PAGE_H - space_top - space_h) as f64, right as f64, (PAGE_H - space_top) as f64],
         );
         if let Some(img) = self.qr {
             let (qw, qh) = fit(&img, QR_SIZE, QR_SIZE);
-            l.page().ops.push(Op::Image { image: img, x, y: space_top + (self.space_h - qh) / 2.0, w: qw, h: qh });
+            l.page().ops.push(Op::Image { image: img, x, y: space_top + (space_h - qh) / 2.0, w: qw, h: qh });
         }
         let statement_h = self.statement.len() as f32 * STATEMENT_SIZE * LINE_FACTOR;
-        l.y = space_top + (self.space_h - statement_h) / 2.0;
-        l.lines(&self.statement, self.statement_x, RIGHT - self.statement_x, STATEMENT_SIZE, Align::Left);
-        l.y = space_top + self.space_h;
+        l.y = space_top + (space_h - statement_h) / 2.0;
+        l.lines(&self.statement, self.statement_x, right - self.statement_x, STATEMENT_SIZE, Align::Left);
+        l.y = space_top + space_h;
         for ln in &self.name {
             l.line(ln, x, w, BODY_SIZE, BODY_LINE, Align::Left);
             l.underline_last(x, ln.width, Style::Bold, BODY_SIZE, BODY_LINE);
         }
         l.lines(&self.bottom, x, w, BODY_SIZE, Align::Left);
         space
+    }
+}
+
+/// The signature area: the signer's block on the right half, and on a co-signed letter the
+/// co-signer's block on the left half beside it, their signing spaces (QR and statement) on one
+/// line. Measured before it is placed, like a single block.
+struct Signatures {
+    main: Signature,
+    co: Option<Signature>,
+}
+
+impl Signatures {
+    fn new(main: &SignatureBlock, main_qr: Option<Image>, co: Option<(&SignatureBlock, Option<Image>)>) -> Signatures {
+        Signatures {
+            main: Signature::new(main, main_qr, RIGHT_HALF_X, RIGHT),
+            co: co.map(|(sig, qr)| Signature::new(sig, qr, MARGIN_LEFT, RIGHT_HALF_X - SIGN_COLUMN_GAP)),
+        }
+    }
+
+    fn space_at(&self) -> f32 {
+        self.co.as_ref().map_or(self.main.top_h(), |c| c.top_h().max(self.main.top_h()))
+    }
+
+    fn space_h(&self) -> f32 {
+        self.co.as_ref().map_or(self.main.space_h, |c| c.space_h.max(self.main.space_h))
+    }
+
+    fn height(&self) -> f32 {
+        let under = |s: &Signature| (s.name.len() + s.bottom.len()) as f32 * BODY_LINE;
+        let below = self.co.as_ref().map_or(under(&self.main), |c| under(c).max(under(&self.main)));
+        self.space_at() + self.space_h() + below
+    }
+
+    /// Draws the blocks (never split across pages) and returns the signing spaces of the signer and
+    /// of the co-signer.
+    fn draw(self, l: &mut Layout) -> ((usize, [f64; 4]), Option<(usize, [f64; 4])>) {
+        l.ensure(self.height());
+        let (space_at, space_h, height) = (self.space_at(), self.space_h(), self.height());
+        let start = l.y;
+        let co = self.co.map(|c| {
+            let r = c.draw(l, space_at, space_h);
+            l.y = start;
+            r
+        });
+        let main = self.main.draw(l, space_at, space_h);
+        l.y = start + height;
+        (main, co)
     }
 }
 
@@ -992,6 +1048,8 @@ pub struct RenderInfo {
     /// The signing space of the signature block (QR code and statement): page index (0-based) and
     /// [x1 y1 x2 y2] in PDF points from the bottom left of the page.
     pub signature_rect: (usize, [f64; 4]),
+    /// The co-signer's signing space, when the letter has a co-signature block.
+    pub co_signature_rect: Option<(usize, [f64; 4])>,
     pub pages: usize,
 }
 
@@ -1000,6 +1058,10 @@ pub fn render_letter_with_info(doc: &LetterDocument) -> Result<(Vec<u8>, RenderI
     let logo = doc.logo.as_deref().map(|b| load_image(b, "logo kop surat", true)).transpose()?;
     // QR codes are scaled without smoothing so their modules stay sharp.
     let qr = doc.signature.qr_png.as_deref().map(|b| load_image(b, "kode QR", false)).transpose()?;
+    let co_qr = match &doc.co_signature {
+        Some(c) => c.qr_png.as_deref().map(|b| load_image(b, "kode QR", false)).transpose()?,
+        None => None,
+    };
 
     let footer = doc
         .footer_note
@@ -1021,11 +1083,11 @@ pub fn render_letter_with_info(doc: &LetterDocument) -> Result<(Vec<u8>, RenderI
     l.gap(SECTION_GAP);
     addressees(&mut l, doc);
     l.gap(SECTION_GAP);
-    let signature = Signature::new(&doc.signature, qr);
+    let signature = Signatures::new(&doc.signature, qr, doc.co_signature.as_ref().map(|c| (c, co_qr)));
     let sign_gap = BODY_LINE;
     body(&mut l, &doc.body.blocks, sign_gap + signature.height());
     l.gap(sign_gap);
-    let signature_rect = signature.draw(&mut l);
+    let (signature_rect, co_signature_rect) = signature.draw(&mut l);
     if !doc.tembusan.is_empty() {
         l.gap(SECTION_GAP);
         tembusan(&mut l, &doc.tembusan);
@@ -1038,7 +1100,7 @@ pub fn render_letter_with_info(doc: &LetterDocument) -> Result<(Vec<u8>, RenderI
     }
     document.set_metadata(meta);
     let count = l.pages.len();
-    let info = RenderInfo { signature_rect, pages: count };
+    let info = RenderInfo { signature_rect, co_signature_rect, pages: count };
     let mark = doc.watermark.as_deref().filter(|m| !m.trim().is_empty());
     for (index, page) in l.pages.into_iter().enumerate() {
         let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| BackendError::Internal("page size".into()))?;

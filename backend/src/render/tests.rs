@@ -170,6 +170,7 @@ fn realistic_letter() -> LetterDocument {
             rank: Some("Pembina Utama Muda".into()),
             nip: "NIP. 197203151998031004".into(),
         },
+        co_signature: None,
         tembusan: vec!["Yth. Bupati Bojonegoro (sebagai laporan)".into(), "Yth. Sekretaris Daerah".into()],
         footer_note: Some(
             "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik yang diterbitkan \
@@ -490,4 +491,44 @@ fn characters_outside_the_font_do_not_fail() {
     let text = text_of(&TempPdf::new("glyphs", &bytes));
     assert_contains(&text, "naïve café");
     assert_contains(&text, "\u{201C}kutipan\u{201D}");
+}
+
+#[test]
+fn co_signed_letter_has_two_blocks_side_by_side() {
+    let co = SignatureBlock {
+        above: vec![],
+        position: "KEPALA BADAN PERENCANAAN PEMBANGUNAN DAERAH".into(),
+        statement: Some("Ditandatangani secara elektronik oleh: Dr. Ir. Suharto Wijaya, M.P.".into()),
+        qr_png: Some(qr_png()),
+        name: "Dr. Ir. Suharto Wijaya, M.P.".into(),
+        rank: None,
+        nip: "NIP. 196805121994031007".into(),
+    };
+    let single = realistic_letter();
+    let doc = LetterDocument { co_signature: Some(co), ..realistic_letter() };
+    let (bytes, info) = crate::render::render_letter_with_info(&doc).expect("render");
+    let (_, single_info) = crate::render::render_letter_with_info(&single).expect("render");
+    assert_eq!(single_info.co_signature_rect, None);
+    // The signer's signing space does not move; the co-signer's is on the left, on the same line
+    // and of the same height, without overlapping it.
+    assert_eq!(info.signature_rect.1[0], single_info.signature_rect.1[0]);
+    let (page, co_rect) = info.co_signature_rect.expect("co-signature space");
+    let (main_page, main_rect) = info.signature_rect;
+    assert_eq!(page, main_page);
+    assert!(co_rect[2] < main_rect[0], "{co_rect:?} left of {main_rect:?}");
+    assert!((co_rect[1] - main_rect[1]).abs() < 0.01 && (co_rect[3] - main_rect[3]).abs() < 0.01, "{co_rect:?} vs {main_rect:?}");
+    assert!(co_rect[0] >= 2.5 * 28.3 && main_rect[2] <= 595.3 - 2.0 * 28.3);
+    let pdf = TempPdf::new("co-signed", &bytes);
+    assert_eq!(page_count(&pdf), 1);
+    let text = text_of(&pdf);
+    for needle in ["KEPALA BADAN PERENCANAAN", "Suharto Wijaya", "NIP. 196805121994031007", "Dr. SUKARDI, S.Kom., M.T.", "NIP. 197203151998031004", "Tembusan:"] {
+        assert_contains(&text, needle);
+    }
+    // Logo and two QR codes.
+    let listing = tool("pdfimages", &["-list"], &pdf);
+    assert_eq!(listing.lines().skip(2).filter(|l| !l.trim().is_empty()).count(), 3, "{listing}");
+    // A long body pushes both blocks together to the next page, never one without the other.
+    let long = LetterDocument { co_signature: doc.co_signature.clone(), ..long_letter(38) };
+    let (_, info) = crate::render::render_letter_with_info(&long).expect("render");
+    assert_eq!(info.co_signature_rect.map(|r| r.0), Some(info.signature_rect.0));
 }

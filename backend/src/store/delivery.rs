@@ -39,6 +39,19 @@ pub struct SignerInfo {
     pub position_title: String,
     /// "plt" / "plh" when the signer acts for the position.
     pub acting: Option<String>,
+    /// Name of the position's OPD in capitals as in the kop, e.g. "BADAN PERENCANAAN PEMBANGUNAN
+    /// DAERAH" (the signature's location); filled for co-signers, empty otherwise.
+    pub opd_name: String,
+}
+
+impl SignerInfo {
+    /// The position as printed: "Plt. Kepala Dinas ..." for an acting official.
+    pub fn printed_position(&self) -> String {
+        match &self.acting {
+            Some(k) => format!("{}. {}", if k == "plh" { "Plh" } else { "Plt" }, self.position_title),
+            None => self.position_title.clone(),
+        }
+    }
 }
 
 impl Store {
@@ -63,8 +76,9 @@ impl Store {
         Ok(())
     }
 
-    /// The printed letter for a draft. `number` None gives a preview.
-    pub async fn letter_document(&self, l: &LetterRow, draft: &LetterDraft, number: Option<&str>, day: Option<i64>, signer: &SignerInfo) -> Result<LetterDocument> {
+    /// The printed letter for a draft. `number` None gives a preview. `co_signer` adds the second
+    /// signature block of a co-signed letter.
+    pub async fn letter_document(&self, l: &LetterRow, draft: &LetterDraft, number: Option<&str>, day: Option<i64>, signer: &SignerInfo, co_signer: Option<&SignerInfo>) -> Result<LetterDocument> {
         let opd = self.get_opd(&l.opd_id).await?;
         let pemda = self.get_pemda(&opd.pemda_id).await?;
         let kind = LetterKind::from_code(&draft.kind).unwrap_or(LetterKind::SuratDinas);
@@ -74,10 +88,7 @@ impl Store {
         if sign_mode == "an" {
             above.push(format!("a.n. KEPALA {}", opd.name.to_uppercase()));
         }
-        let mut position = signer.position_title.clone();
-        if let Some(k) = &signer.acting {
-            position = format!("{}. {}", if k == "plh" { "Plh" } else { "Plt" }, position);
-        }
+        let position = signer.printed_position();
         let mut address = opd.address.clone();
         if !opd.phone.is_empty() {
             address.push_str(&format!(", Telepon {}", opd.phone));
@@ -119,6 +130,15 @@ impl Store {
                 rank: None,
                 nip: format!("NIP. {}", signer.nip),
             },
+            co_signature: co_signer.map(|c| SignatureBlock {
+                above: vec![],
+                position: c.printed_position(),
+                statement: None,
+                qr_png: None,
+                name: c.name.clone(),
+                rank: None,
+                nip: if c.nip.is_empty() { String::new() } else { format!("NIP. {}", c.nip) },
+            }),
             tembusan: draft.recipients.iter().filter(|r| r.role == "cc").map(|r| r.name.trim().to_string()).collect(),
             footer_note: None,
             watermark: None,
@@ -130,16 +150,16 @@ impl Store {
         let pos = self.get_position(position_id).await?;
         if let Some(u) = user {
             if let Some(h) = u.positions.iter().find(|h| h.position_id == position_id) {
-                return Ok(SignerInfo { employee_id: u.employee_id.clone(), name: u.name.clone(), nip: u.nip.clone(), position_title: pos.title, acting: h.acting_kind.clone() });
+                return Ok(SignerInfo { employee_id: u.employee_id.clone(), name: u.name.clone(), nip: u.nip.clone(), position_title: pos.title, acting: h.acting_kind.clone(), opd_name: String::new() });
             }
         }
         let holders = self.holders_of(position_id).await?;
         match holders.first() {
             Some(h) => {
                 let e = self.get_employee(&h.id).await?;
-                Ok(SignerInfo { employee_id: e.id, name: e.name, nip: e.nip, position_title: pos.title, acting: None })
+                Ok(SignerInfo { employee_id: e.id, name: e.name, nip: e.nip, position_title: pos.title, acting: None, opd_name: String::new() })
             }
-            None => Ok(SignerInfo { employee_id: String::new(), name: "(jabatan kosong)".into(), nip: String::new(), position_title: pos.title, acting: None }),
+            None => Ok(SignerInfo { employee_id: String::new(), name: "(jabatan kosong)".into(), nip: String::new(), position_title: pos.title, acting: None, opd_name: String::new() }),
         }
     }
 
@@ -148,7 +168,17 @@ impl Store {
     /// many signings at once on PostgreSQL, that wait would never end).
     pub(crate) async fn prepare_final(&self, user: &SessionUser, l: &LetterRow, draft: &LetterDraft) -> Result<Prepared> {
         let info = self.signer_info(&l.signer_position_id, Some(user)).await?;
-        let doc = self.letter_document(l, draft, None, None, &info).await?;
+        let co_info = match &l.co_signer_position_id {
+            Some(p) => Some(self.co_signer_to_print(&user.pemda_id, &l.signer_position_id, p).await?),
+            None => None,
+        };
+        let doc = self.letter_document(l, draft, None, None, &info, co_info.as_ref()).await?;
+        let receivers = self.receivers(l, draft).await?;
+        Ok(Prepared { info, co_info, doc, receivers })
+    }
+
+    /// Who receives the letter: each receiving OPD with its inbox owners, sorted by OPD id.
+    pub(crate) async fn receivers(&self, l: &LetterRow, draft: &LetterDraft) -> Result<Receivers> {
         let sender = self.get_opd(&l.opd_id).await?;
         // receiving OPD -> owner key -> role ("to" wins over "cc")
         let mut targets: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
@@ -177,19 +207,21 @@ impl Store {
                 *role = "to".into();
             }
         }
-        let mut receivers = Vec::new();
+        let mut list = Vec::new();
         for (opd_id, owners) in targets {
             let opd = self.get_opd(&opd_id).await?;
-            receivers.push(Receiver { opd_id, pemda_id: opd.pemda_id, short_name: opd.short_name, owners });
+            list.push(Receiver { opd_id, pemda_id: opd.pemda_id, short_name: opd.short_name, owners });
         }
-        Ok(Prepared { info, doc, sender_id: sender.id, sender_name: sender.name, receivers })
+        Ok(Receivers { sender_id: sender.id, sender_name: sender.name, list })
     }
 
     /// Renders, signs, stores and delivers a letter that has just been numbered, inside the signing
-    /// transaction and through it only.
+    /// transaction and through it only. A co-signed letter is rendered with both signature blocks
+    /// (the co-signer's statement and QR code printed already, since the first signature must cover
+    /// the page as it will stay) and delivered only when the co-signer has signed.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn finalise(&self, tx: &mut WriteTx, user: &SessionUser, l: &LetterRow, draft: &LetterDraft, number: &str, now: i64, prepared: Prepared, signer: &dyn LetterSigner, credentials: &SignCredentials) -> Result<()> {
-        let Prepared { info, mut doc, sender_id, sender_name, receivers } = prepared;
+        let Prepared { info, co_info, mut doc, receivers } = prepared;
         doc.number = Some(number.to_string());
         let day = domain::time::wib_day(now);
         doc.place_date = format!("{}, {}", doc.place_date.trim_end_matches(','), domain::time::long_date(day, domain::Lang::Id));
@@ -209,31 +241,48 @@ impl Store {
         doc.signature.statement = look.statement;
         doc.signature.qr_png = look.qr_png;
         doc.footer_note = look.footer_note;
+        if let (Some(block), Some(co)) = (doc.co_signature.as_mut(), co_info.as_ref()) {
+            let co_look = signer.appearance(&co_context(&ctx, co, &block.position));
+            block.statement = co_look.statement;
+            block.qr_png = co_look.qr_png;
+        }
         // A one-page letter renders in milliseconds; not worth a thread hop.
         let (pdf, placed) = render_letter_with_info(&doc)?;
         ctx.signature_rect = Some(placed.signature_rect);
         let signed = signer.sign(pdf, &ctx, credentials).await?;
         let sha = hex::encode(Sha256::digest(&signed));
-        sqlx::query("INSERT INTO letter_document (letter_id, public_id, pdf, sha256, signer_kind, created_ms) VALUES ($1, $2, $3, $4, $5, $6)")
+        let co_rect = match (&co_info, placed.co_signature_rect) {
+            (Some(_), Some((page, r))) => format!("{page} {} {} {} {}", r[0], r[1], r[2], r[3]),
+            _ => String::new(),
+        };
+        sqlx::query("INSERT INTO letter_document (letter_id, public_id, pdf, sha256, signer_kind, created_ms, co_sign_rect) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(&l.id)
             .bind(&public_id)
             .bind(signed)
             .bind(&sha)
             .bind(signer.kind())
             .bind(now)
+            .bind(co_rect)
             .execute(tx.conn())
             .await?;
-        self.deliver(tx, user, l, draft, number, now, &sender_id, &sender_name, receivers).await
+        if co_info.is_some() {
+            return Ok(());
+        }
+        self.deliver(tx, user, l, draft, number, domain::time::wib_day(now), now, &l.signer_position_id, receivers).await
     }
 
     /// Registers the signed letter as incoming mail of every receiving OPD (one agenda number each)
     /// and puts it in the Kotak Masuk of each addressee; tembusan recipients are marked as such.
+    /// `letter_day` is the letter's date (its first signature); `now` when it arrives; the work is
+    /// recorded for `user` acting from `position_id` (whose signature completed the letter).
     #[allow(clippy::too_many_arguments)]
-    async fn deliver(&self, tx: &mut WriteTx, user: &SessionUser, l: &LetterRow, draft: &LetterDraft, number: &str, now: i64, sender_id: &str, sender_name: &str, receivers: Vec<Receiver>) -> Result<()> {
+    pub(crate) async fn deliver(&self, tx: &mut WriteTx, user: &SessionUser, l: &LetterRow, draft: &LetterDraft, number: &str, letter_day: i64, now: i64, position_id: &str, receivers: Receivers) -> Result<()> {
         let year = domain::time::wib_year(now) as i64;
-        let signed_day = domain::time::wib_day(now);
+        let signed_day = letter_day;
+        let Receivers { sender_id, sender_name, list } = receivers;
+        let (sender_id, sender_name) = (sender_id.as_str(), sender_name.as_str());
         // Receivers come sorted by OPD id, so concurrent signings take agenda sequences in one order.
-        for rc in receivers {
+        for rc in list {
             let seq = next_number(tx, &rc.opd_id, "agenda", year).await?;
             let incoming = new_id();
             sqlx::query(
@@ -278,7 +327,7 @@ impl Store {
                 .await?;
                 super::counters::bump_inbox(tx, key, 1, 1).await?;
             }
-            record_work(tx, &user.employee_id, Some(&l.signer_position_id), "letter.deliver", "incoming_letter", &incoming, &rc.short_name).await?;
+            record_work(tx, &user.employee_id, Some(position_id), "letter.deliver", "incoming_letter", &incoming, &rc.short_name).await?;
         }
         Ok(())
     }
@@ -292,12 +341,42 @@ pub(crate) struct Receiver {
     owners: BTreeMap<String, String>,
 }
 
-pub(crate) struct Prepared {
-    info: SignerInfo,
-    doc: LetterDocument,
+/// The sending OPD and every receiving one.
+pub(crate) struct Receivers {
     sender_id: String,
     sender_name: String,
-    receivers: Vec<Receiver>,
+    list: Vec<Receiver>,
+}
+
+pub(crate) struct Prepared {
+    info: SignerInfo,
+    /// The official printed in the co-signature block, on a co-signed letter.
+    co_info: Option<SignerInfo>,
+    doc: LetterDocument,
+    receivers: Receivers,
+}
+
+impl Prepared {
+    /// The employee printed as co-signer (only they may add the second signature).
+    pub(crate) fn co_signer_id(&self) -> Option<String> {
+        self.co_info.as_ref().map(|c| c.employee_id.clone())
+    }
+}
+
+/// What the signer is told about the co-signer's signature: the same document and page, another
+/// official.
+pub(crate) fn co_context(main: &SignContext, co: &SignerInfo, printed_position: &str) -> SignContext {
+    SignContext {
+        letter_id: main.letter_id.clone(),
+        public_id: main.public_id.clone(),
+        signer_employee_id: co.employee_id.clone(),
+        signer_name: co.name.clone(),
+        signer_nip: co.nip.clone(),
+        signer_position: printed_position.to_string(),
+        opd_name: co.opd_name.clone(),
+        signed_ms: main.signed_ms,
+        signature_rect: None,
+    }
 }
 
 

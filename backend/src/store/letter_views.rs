@@ -36,13 +36,14 @@ fn action_label(code: &str) -> &'static str {
         "paraf" => "Diparaf",
         "return" => "Dikembalikan",
         "sign" => "Ditandatangani",
+        "cosign" => "Ditandatangani (TTE kedua)",
         "sent" => "Ditandai terkirim",
         "withdraw" => "Ditarik",
         _ => "Tindakan",
     }
 }
 
-fn escape_like(q: &str) -> String {
+pub(crate) fn escape_like(q: &str) -> String {
     q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
@@ -59,7 +60,7 @@ impl Store {
         let holds = |p: &str| positions.iter().any(|x| x == p);
         let mut inv = Involvement {
             drafter: l.drafter_id == user.employee_id,
-            in_chain: holds(&l.signer_position_id) || l.chain.iter().any(|p| holds(p)),
+            in_chain: holds(&l.signer_position_id) || l.chain.iter().any(|p| holds(p)) || l.co_signer_position_id.as_deref().is_some_and(holds),
             clerk: user.caps.is_tu_of(&l.opd_id),
             ..Default::default()
         };
@@ -111,7 +112,7 @@ impl Store {
             }
             ListTab::DalamProses => {
                 conds.push(format!("l.drafter_id = {}", arg(user.employee_id.clone())));
-                conds.push("l.state IN ('review', 'signing')".into());
+                conds.push("l.state IN ('review', 'signing', 'cosigning')".into());
             }
             ListTab::Terkirim => {
                 let me = arg(user.employee_id.clone());
@@ -119,10 +120,10 @@ impl Store {
                 if user.caps.is_tu_of(&user.opd_id) {
                     let opd = arg(user.opd_id.clone());
                     conds.push(format!(
-                        "(l.drafter_id = {me} OR l.signed_by = {me} OR (l.opd_id = {opd} AND l.sifat NOT IN ('rahasia', 'sangat_rahasia')))"
+                        "(l.drafter_id = {me} OR l.signed_by = {me} OR l.co_signer_id = {me} OR (l.opd_id = {opd} AND l.sifat NOT IN ('rahasia', 'sangat_rahasia')))"
                     ));
                 } else {
-                    conds.push(format!("(l.drafter_id = {me} OR l.signed_by = {me})"));
+                    conds.push(format!("(l.drafter_id = {me} OR l.signed_by = {me} OR l.co_signer_id = {me})"));
                 }
             }
         }
@@ -288,14 +289,17 @@ impl Store {
     /// What this user may do with the letter now, by asking the state machine.
     fn allowed(user: &SessionUser, l: &LetterRow) -> Allowed {
         let Some((role, _)) = Self::role_of(user, l) else { return Allowed::default() };
-        let can = |a: Action| transition(l.state, l.chain.len(), RestartPolicy::FromFirstReviewer, role, &a).is_ok();
+        let can = |a: Action| transition(l.state, l.chain.len(), l.co_signer_position_id.is_some(), RestartPolicy::FromFirstReviewer, role, &a).is_ok();
         let waiting_mine = l.waiting_position_id.as_ref().is_some_and(|p| user.positions.iter().any(|h| &h.position_id == p));
+        // Only the official printed in the second block adds the second signature (others holding
+        // the position may still return the letter).
+        let printed_co_signer = l.state != LetterState::CoSigning || l.co_signer_id.as_deref() == Some(user.employee_id.as_str());
         Allowed {
-            edit: (l.state.drafter_may_edit() && l.drafter_id == user.employee_id) || waiting_mine,
+            edit: (l.state.drafter_may_edit() && l.drafter_id == user.employee_id) || (waiting_mine && matches!(l.state, LetterState::Review { .. } | LetterState::Signing)),
             submit: can(Action::Submit),
             approve: can(Action::Approve),
             ret: can(Action::Return { note: "x".into() }),
-            sign: can(Action::Sign),
+            sign: can(Action::Sign) && printed_co_signer,
             mark_sent: can(Action::MarkSent),
             withdraw: can(Action::Withdraw),
         }
@@ -305,7 +309,7 @@ impl Store {
         let l = self.visible_letter(user, id).await?;
         let draft = self.letter_content(id, l.version).await?;
         let r = sqlx::query(
-            "SELECT o.name AS opd_name, d.name AS drafter_name, p.title AS signer_title, l.signed_ms, \
+            "SELECT o.name AS opd_name, d.name AS drafter_name, p.title AS signer_title, l.signed_ms, l.co_signed_ms, \
              (SELECT COUNT(*) FROM letter_document x WHERE x.letter_id = l.id) AS docs \
              FROM letter l JOIN opd o ON o.id = l.opd_id JOIN employee d ON d.id = l.drafter_id JOIN position p ON p.id = l.signer_position_id WHERE l.id = $1",
         )
@@ -313,16 +317,37 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         let mut chain = Vec::new();
-        let stops: Vec<(String, bool)> = l.chain.iter().map(|p| (p.clone(), false)).chain(std::iter::once((l.signer_position_id.clone(), true))).collect();
+        // Reviewers, the signer, then the co-signer: (position, kind) with kind 0 reviewer, 1 signer, 2 co-signer.
+        let stops: Vec<(String, u8)> = l
+            .chain
+            .iter()
+            .map(|p| (p.clone(), 0))
+            .chain(std::iter::once((l.signer_position_id.clone(), 1)))
+            .chain(l.co_signer_position_id.iter().map(|p| (p.clone(), 2)))
+            .collect();
         let current = match l.state {
             LetterState::Review { step } => Some(step),
             LetterState::Signing => Some(l.chain.len()),
+            LetterState::CoSigning => Some(l.chain.len() + 1),
             _ => None,
         };
         let done_all = matches!(l.state, LetterState::Signed | LetterState::Sent);
-        for (i, (p, is_signer)) in stops.iter().enumerate() {
+        let co_signer = match &l.co_signer_position_id {
+            Some(p) => Some(self.co_signer_option(p).await?),
+            None => None,
+        };
+        for (i, (p, kind)) in stops.iter().enumerate() {
             let pos = self.get_position(p).await?;
-            let holder = self.holders_of(p).await?.into_iter().next().map(|h| h.name);
+            let holder = if *kind == 2 {
+                // The official printed on the letter once the signer has signed, else who holds it now.
+                match (&l.co_signer_id, &co_signer) {
+                    (Some(e), _) => Some(self.get_employee(e).await?.name),
+                    (None, Some(o)) => o.holder_name.clone(),
+                    (None, None) => None,
+                }
+            } else {
+                self.holders_of(p).await?.into_iter().next().map(|h| h.name)
+            };
             let status = if done_all || current.is_some_and(|c| i < c) {
                 "done"
             } else if current == Some(i) {
@@ -330,7 +355,7 @@ impl Store {
             } else {
                 "pending"
             };
-            chain.push(ChainStop { position_title: pos.title, holder, status: status.into(), is_signer: *is_signer });
+            chain.push(ChainStop { position_title: pos.title, holder, status: status.into(), is_signer: *kind == 1, is_co_signer: *kind == 2 });
         }
         let history = sqlx::query(
             "SELECT e.name, p.title, a.action, a.note, a.version, a.at_ms FROM letter_action a JOIN employee e ON e.id = a.actor_id \
@@ -382,6 +407,9 @@ impl Store {
             drafter_name: r.try_get("drafter_name")?,
             signer_title: r.try_get("signer_title")?,
             signed_ms: r.try_get("signed_ms")?,
+            co_signer,
+            co_signed_ms: r.try_get("co_signed_ms")?,
+            void_numbers: self.void_numbers(id).await?.into_iter().map(|(n, why, _)| format!("{n} — {why}")).collect(),
             chain,
             history,
             versions,
@@ -425,7 +453,11 @@ impl Store {
         }
         let draft = self.letter_content(id, l.version).await?;
         let signer = self.signer_info(&l.signer_position_id, None).await?;
-        let mut doc = self.letter_document(&l, &draft, None, None, &signer).await?;
+        let co_signer = match &l.co_signer_position_id {
+            Some(p) => Some(self.signer_info(p, None).await?),
+            None => None,
+        };
+        let mut doc = self.letter_document(&l, &draft, None, None, &signer, co_signer.as_ref()).await?;
         doc.watermark = Some("PRATINJAU - BELUM DITANDATANGANI".into());
         let pdf = crate::render::render_letter(&doc)?;
         Ok((pdf, format!("pratinjau-{}.pdf", l.id)))

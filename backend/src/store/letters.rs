@@ -37,6 +37,11 @@ pub struct LetterRow {
     pub subject: String,
     pub sifat: String,
     pub number: Option<String>,
+    /// The co-signer's position, when a second official signs after the signer.
+    pub co_signer_position_id: Option<String>,
+    /// The official printed in the co-signature block (set when the signer signs): only they add
+    /// the second signature.
+    pub co_signer_id: Option<String>,
 }
 
 /// Records one unit of work in the shared event record (e-Kinerja reads it).
@@ -93,15 +98,19 @@ pub(crate) fn letter_from(r: &sqlx::any::AnyRow) -> Result<LetterRow> {
         subject: r.try_get("subject")?,
         sifat: r.try_get("sifat")?,
         number: r.try_get("number")?,
+        co_signer_position_id: r.try_get("co_signer_position_id")?,
+        co_signer_id: r.try_get("co_signer_id")?,
     })
 }
 
-pub(crate) const LETTER_COLS: &str = "id, opd_id, drafter_id, drafter_position_id, signer_position_id, chain, state, step, waiting_position_id, version, subject, sifat, number";
+pub(crate) const LETTER_COLS: &str =
+    "id, opd_id, drafter_id, drafter_position_id, signer_position_id, chain, state, step, waiting_position_id, version, subject, sifat, number, co_signer_position_id, co_signer_id";
 
-fn waiting_for(state: LetterState, chain: &[String], signer: &str) -> Option<String> {
+fn waiting_for(state: LetterState, l: &LetterRow) -> Option<String> {
     match state {
-        LetterState::Review { step } => chain.get(step).cloned(),
-        LetterState::Signing => Some(signer.to_string()),
+        LetterState::Review { step } => l.chain.get(step).cloned(),
+        LetterState::Signing => Some(l.signer_position_id.clone()),
+        LetterState::CoSigning => l.co_signer_position_id.clone(),
         _ => None,
     }
 }
@@ -157,14 +166,17 @@ impl Store {
             Some(p) => p.clone(),
             None => self.head_position(&opd.id).await?,
         };
+        if let Some(co) = &draft.co_signer_position_id {
+            self.check_co_signer(&user.pemda_id, &signer, co).await?;
+        }
         let id = new_id();
         let now = now_ms();
         let actor = Actor::user(&user.employee_id, ip);
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO letter (id, pemda_id, opd_id, kind, klasifikasi, sifat, urgency, subject, attachment_count, drafter_id, drafter_position_id, \
-             signer_position_id, sign_mode, chain, state, step, waiting_position_id, version, created_ms, updated_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', '', 'draft', -1, NULL, 1, $13, $13)",
+             signer_position_id, sign_mode, chain, state, step, waiting_position_id, version, created_ms, updated_ms, co_signer_position_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', '', 'draft', -1, NULL, 1, $13, $13, $14)",
         )
         .bind(&id)
         .bind(&opd.pemda_id)
@@ -179,6 +191,7 @@ impl Store {
         .bind(&drafter_pos)
         .bind(&signer)
         .bind(now)
+        .bind(&draft.co_signer_position_id)
         .execute(tx.conn())
         .await?;
         self.insert_version(&mut tx, &id, 1, client_id, 0, &user.employee_id, draft, false).await?;
@@ -232,6 +245,10 @@ impl Store {
         if l.state.drafter_may_edit() {
             return l.drafter_id == user.employee_id;
         }
+        // Once the signer has signed, the text is fixed: the co-signer signs it or returns it.
+        if !matches!(l.state, LetterState::Review { .. } | LetterState::Signing) {
+            return false;
+        }
         match &l.waiting_position_id {
             Some(p) => user.positions.iter().any(|h| &h.position_id == p),
             None => false,
@@ -241,6 +258,18 @@ impl Store {
     /// Saves a new version. A save based on an outdated version is kept as a conflict, never applied.
     pub async fn save_letter(&self, user: &SessionUser, ip: Option<String>, id: &str, client_id: &str, base_version: i64, draft: &LetterDraft) -> Result<SaveOutcome> {
         draft.validate().map_err(BackendError::Invalid)?;
+        // The co-signer is checked against the directory before the transaction (reads through the
+        // pool); only the drafter's saves set it.
+        if let Some(co) = &draft.co_signer_position_id {
+            let pre = self.get_letter(id).await?;
+            if pre.state.drafter_may_edit() && pre.drafter_id == user.employee_id {
+                let signer = match &draft.signer_position_id {
+                    Some(p) => p.clone(),
+                    None => self.head_position(&pre.opd_id).await?,
+                };
+                self.check_co_signer(&user.pemda_id, &signer, co).await?;
+            }
+        }
         let mut tx = self.begin_write().await?;
         if let Some(r) = sqlx::query("SELECT letter_id, version FROM letter_version WHERE client_id = $1").bind(client_id).fetch_optional(tx.conn()).await? {
             if r.try_get::<String, _>("letter_id")? != id {
@@ -269,13 +298,19 @@ impl Store {
         }
         self.insert_version(&mut tx, id, next, client_id, base_version, &user.employee_id, draft, false).await?;
         self.replace_recipients(&mut tx, id, draft).await?;
-        // The drafter may still change the signer; once submitted the chain is frozen.
+        // The drafter may still change the signer and the co-signer; once submitted they are frozen
+        // (a reviewer's save keeps the ones the letter was submitted with).
         if l.state.drafter_may_edit() {
             let signer = match &draft.signer_position_id {
                 Some(p) => p.clone(),
                 None => self.head_position(&l.opd_id).await?,
             };
-            sqlx::query("UPDATE letter SET signer_position_id = $1 WHERE id = $2").bind(signer).bind(id).execute(tx.conn()).await?;
+            sqlx::query("UPDATE letter SET signer_position_id = $1, co_signer_position_id = $2 WHERE id = $3")
+                .bind(signer)
+                .bind(&draft.co_signer_position_id)
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
         }
         tx.audit(&Actor::user(&user.employee_id, ip), "letter.save", "letter", Some(id), json!({ "version": next })).await?;
         sqlx::query(
@@ -305,6 +340,7 @@ impl Store {
         match l.state {
             LetterState::Review { step } if l.chain.get(step).is_some_and(|p| holds(p)) => Some((Role::Reviewer(step), l.chain.get(step).cloned())),
             LetterState::Signing if holds(&l.signer_position_id) => Some((Role::Signer, Some(l.signer_position_id.clone()))),
+            LetterState::CoSigning if l.co_signer_position_id.as_deref().is_some_and(holds) => Some((Role::CoSigner, l.co_signer_position_id.clone())),
             LetterState::Signed if user.caps.is_tu_of(&l.opd_id) => Some((Role::Clerk, None)),
             _ if l.drafter_id == user.employee_id => Some((Role::Drafter, Some(l.drafter_position_id.clone()))),
             _ => None,
@@ -319,7 +355,10 @@ impl Store {
 
     /// Signs a letter with the given signer: numbers it, renders it, has it signed, stores the final
     /// document and delivers it to internal recipients, all in one transaction (a failure anywhere
-    /// leaves the letter waiting for signature and consumes no number).
+    /// leaves the letter waiting for signature and consumes no number). On a co-signed letter the
+    /// signer's signature numbers, renders (with both signature blocks) and signs, and the letter
+    /// waits for the co-signer; the co-signer's signature (this same call, by them) is added to the
+    /// stored PDF as an incremental update and only then is the letter delivered.
     pub async fn sign_letter(&self, user: &SessionUser, ip: Option<String>, id: &str, expected_version: i64, signer: &dyn LetterSigner, credentials: &SignCredentials) -> Result<LetterState> {
         self.act(user, ip, id, expected_version, Action::Sign, signer, credentials).await
     }
@@ -369,6 +408,10 @@ impl Store {
                 .map(|r| r.try_get("id"))
                 .transpose()?;
             let chain = domain::letter::with_secretary_paraf(chain, secretary.as_deref(), &pre.drafter_position_id, signer.level == 1, &pre.signer_position_id);
+            // The co-signer may have left or been deactivated since the draft was saved.
+            if let Some(co) = &pre.co_signer_position_id {
+                self.check_co_signer(&user.pemda_id, &pre.signer_position_id, co).await?;
+            }
             submit_plan = Some((chain, if mode == domain::letter::SignMode::Head { "head" } else { "an" }));
         }
         let mut sign_plan = None;
@@ -380,9 +423,14 @@ impl Store {
             let prepared = self.prepare_final(user, &pre, &draft).await?;
             sign_plan = Some((draft, opd, pemda, prepared));
         }
+        let mut cosign_plan = None;
+        if matches!(action, Action::Sign) && pre.state == LetterState::CoSigning && pre_role == Some(Role::CoSigner) {
+            let draft = self.letter_content(id, pre.version).await?;
+            cosign_plan = Some((self.prepare_cosign(user, &pre, &draft).await?, draft));
+        }
         // A signer bound to the official's key unlocks it here, before the transaction: the
         // passphrase check is slow and a wrong one is recorded in a write of its own.
-        let unlocked = if sign_plan.is_some() { signer.unlock(self, user, actor.ip.clone(), credentials).await? } else { None };
+        let unlocked = if sign_plan.is_some() || cosign_plan.is_some() { signer.unlock(self, user, actor.ip.clone(), credentials).await? } else { None };
         let signer: &dyn LetterSigner = unlocked.as_deref().unwrap_or(signer);
         let mut tx = self.begin_write().await?;
         let lock = if tx.kind() == super::DbKind::Postgres { " FOR UPDATE" } else { "" };
@@ -412,14 +460,26 @@ impl Store {
             .await?
             .try_get("restart_policy")?;
         let restart = if restart == "returner" { RestartPolicy::FromReturner } else { RestartPolicy::FromFirstReviewer };
-        let next = transition(l.state, l.chain.len(), restart, role, &action).map_err(|e| match e {
+        let next = transition(l.state, l.chain.len(), l.co_signer_position_id.is_some(), restart, role, &action).map_err(|e| match e {
             domain::letter::TransitionError::NotYourTurn => BackendError::Forbidden(e.to_string()),
             _ => BackendError::invalid(e.to_string()),
         })?;
         let (code, step) = next.to_parts();
-        let waiting = waiting_for(next, &l.chain, &l.signer_position_id);
+        let waiting = waiting_for(next, &l);
         let mut number = None;
-        if next == LetterState::Signed {
+        let mut voided = None;
+        if l.state == LetterState::CoSigning && next == LetterState::Signed {
+            let (prepared, draft) = cosign_plan.ok_or_else(stale)?;
+            self.add_co_signature(&mut tx, user, &l, &draft, prepared, signer, credentials).await?;
+        } else if l.state == LetterState::CoSigning {
+            // Refused by the co-signer or withdrawn by the drafter: the signing is undone, its
+            // number stays used and is recorded as void.
+            let reason = match &action {
+                Action::Return { note } => format!("Ditolak penanda tangan kedua ({}): {}", user.name, note.trim()),
+                _ => format!("Surat ditarik oleh penyusun ({}) sebelum TTE kedua.", user.name),
+            };
+            voided = Some(self.void_signing(&mut tx, user, &l, &reason).await?);
+        } else if matches!(next, LetterState::Signed | LetterState::CoSigning) {
             // Numbering happens only at signing, inside the same transaction.
             let (draft, opd, pemda, prepared) = sign_plan.ok_or_else(stale)?;
             let now = now_ms();
@@ -428,12 +488,13 @@ impl Store {
             let seq = next_number(&mut tx, &l.opd_id, "surat", year).await?;
             let fmt = if pemda.number_format.is_empty() { DEFAULT_NUMBER_FORMAT } else { pemda.number_format.as_str() };
             let n = format_number(fmt, draft.klasifikasi.trim(), seq, &opd.code, year, month);
-            sqlx::query("UPDATE letter SET number = $1, number_seq = $2, number_year = $3, signed_ms = $4, signed_by = $5 WHERE id = $6")
+            sqlx::query("UPDATE letter SET number = $1, number_seq = $2, number_year = $3, signed_ms = $4, signed_by = $5, co_signer_id = $6 WHERE id = $7")
                 .bind(&n)
                 .bind(seq)
                 .bind(year)
                 .bind(now)
                 .bind(&user.employee_id)
+                .bind(prepared.co_signer_id())
                 .bind(id)
                 .execute(tx.conn())
                 .await?;
@@ -458,6 +519,7 @@ impl Store {
             Action::Submit => "submit",
             Action::Approve => "paraf",
             Action::Return { .. } => "return",
+            Action::Sign if role == Role::CoSigner => "cosign",
             Action::Sign => "sign",
             Action::MarkSent => "sent",
             Action::Withdraw => "withdraw",
@@ -477,7 +539,7 @@ impl Store {
         .bind(now_ms())
         .execute(tx.conn())
         .await?;
-        tx.audit(&actor, &format!("letter.{action_code}"), "letter", Some(id), json!({ "to": code, "number": number })).await?;
+        tx.audit(&actor, &format!("letter.{action_code}"), "letter", Some(id), json!({ "to": code, "number": number, "voided_number": voided })).await?;
         record_work(&mut tx, &user.employee_id, acting_position.as_deref(), &format!("letter.{action_code}"), "letter", id, &l.subject).await?;
         tx.commit().await?;
         Ok(next)

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cosign;
 pub mod counters;
 pub mod delivery;
 pub mod inbox;

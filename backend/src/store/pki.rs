@@ -10,6 +10,7 @@
 use super::{Actor, Store};
 use crate::sign::SignCredentials;
 use crate::{BackendError, Result, new_id, now_ms};
+use domain::letter::LetterState;
 use domain::model::SessionUser;
 use domain::tte::{CertPage, CertStatus, CertView, PkiStatus, PublicDocument, RevocationReason, SignatureCheck, VerifyOutcome, VerifyReport};
 use serde_json::json;
@@ -872,10 +873,34 @@ impl Store {
         let bytes = pdf.to_vec();
         let verdict = blocking(move || tte::verify_pdf(&bytes, &anchors)).await?;
         let sha = verdict.file_sha256.clone();
-        let issued = sqlx::query("SELECT public_id FROM letter_document WHERE sha256 = $1 LIMIT 1").bind(&sha).fetch_optional(&self.pool).await?;
-        let public_id: Option<String> = issued.map(|r| r.try_get("public_id")).transpose()?;
+        let issued = sqlx::query("SELECT d.public_id, l.state, l.co_signer_id FROM letter_document d JOIN letter l ON l.id = d.letter_id WHERE d.sha256 = $1 LIMIT 1")
+            .bind(&sha)
+            .fetch_optional(&self.pool)
+            .await?;
+        let public_id: Option<String> = issued.as_ref().map(|r| r.try_get("public_id")).transpose()?;
         let checks = self.signature_checks(&verdict).await?;
-        Ok(report_of(&verdict, checks, public_id))
+        let mut report = report_of(&verdict, checks, public_id);
+        // A co-signed letter between its two signatures, or one whose signing was cancelled, carries
+        // valid signatures but is not a finished document.
+        if let Some(r) = &issued {
+            if r.try_get::<String, _>("state")? == LetterState::CoSigning.code() {
+                let who = match r.try_get::<Option<String>, _>("co_signer_id")? {
+                    Some(id) => self.get_employee(&id).await?.name,
+                    None => "penanda tangan kedua".into(),
+                };
+                report.outcome = VerifyOutcome::Invalid;
+                report.message_id = format!("Belum berlaku: dokumen ini masih menunggu tanda tangan elektronik kedua ({who}).");
+                report.message_en = format!("Not valid yet: this document still waits for the second electronic signature ({who}).");
+            }
+        } else if let Some(r) = sqlx::query("SELECT public_id, reason FROM letter_void WHERE sha256 = $1 LIMIT 1").bind(&sha).fetch_optional(&self.pool).await? {
+            let reason: String = r.try_get("reason")?;
+            report.outcome = VerifyOutcome::Invalid;
+            report.message_id = format!("Tidak berlaku: penandatanganan dokumen ini dibatalkan dan nomornya batal. {reason}");
+            report.message_en = "Not valid: the signing of this document was cancelled and its number is void.".into();
+            report.issued_here = true;
+            report.public_id = Some(r.try_get("public_id")?);
+        }
+        Ok(report)
     }
 
     /// What the QR code's page shows: the stored document, verified now. Confidential letters
@@ -884,16 +909,31 @@ impl Store {
         if public_id.is_empty() || public_id.len() > 64 {
             return Ok(None);
         }
-        let Some(r) = sqlx::query(
-            "SELECT d.pdf, d.sha256, d.signer_kind, d.created_ms, l.subject, l.number, l.sifat, o.name AS opd_name, e.name AS signer_name, \
-             COALESCE(p.title, '') AS signer_title FROM letter_document d JOIN letter l ON l.id = d.letter_id JOIN opd o ON o.id = l.opd_id \
+        // The current document of a letter, or a once-signed one whose signing was cancelled.
+        let current = sqlx::query(
+            "SELECT d.pdf, d.sha256, d.signer_kind, d.created_ms, l.subject, l.number, l.sifat, l.state, l.co_signer_id, l.co_signer_position_id, \
+             o.name AS opd_name, e.name AS signer_name, COALESCE(p.title, '') AS signer_title, CAST(NULL AS TEXT) AS void_reason \
+             FROM letter_document d JOIN letter l ON l.id = d.letter_id JOIN opd o ON o.id = l.opd_id \
              LEFT JOIN employee e ON e.id = l.signed_by LEFT JOIN position p ON p.id = l.signer_position_id WHERE d.public_id = $1",
         )
         .bind(public_id)
         .fetch_optional(&self.pool)
-        .await?
-        else {
-            return Ok(None);
+        .await?;
+        let r = match current {
+            Some(r) => r,
+            None => match sqlx::query(
+                "SELECT v.pdf, v.sha256, v.signer_kind, v.signed_ms AS created_ms, l.subject, v.number, l.sifat, 'void' AS state, CAST(NULL AS TEXT) AS co_signer_id, \
+                 CAST(NULL AS TEXT) AS co_signer_position_id, o.name AS opd_name, e.name AS signer_name, COALESCE(p.title, '') AS signer_title, v.reason AS void_reason \
+                 FROM letter_void v JOIN letter l ON l.id = v.letter_id JOIN opd o ON o.id = l.opd_id \
+                 LEFT JOIN employee e ON e.id = v.signed_by LEFT JOIN position p ON p.id = l.signer_position_id WHERE v.public_id = $1",
+            )
+            .bind(public_id)
+            .fetch_optional(&self.pool)
+            .await?
+            {
+                Some(r) => r,
+                None => return Ok(None),
+            },
         };
         let pdf: Vec<u8> = r.try_get("pdf")?;
         let anchors = self.trust_anchors().await?;
@@ -907,6 +947,19 @@ impl Store {
             None => (r.try_get::<Option<String>, _>("signer_name")?.unwrap_or_default(), r.try_get("signer_title")?, String::new()),
         };
         let created: i64 = r.try_get("created_ms")?;
+        let mut pending_signers = Vec::new();
+        if r.try_get::<String, _>("state")? == LetterState::CoSigning.code() {
+            let title = match r.try_get::<Option<String>, _>("co_signer_position_id")? {
+                Some(p) => self.get_position(&p).await?.title,
+                None => String::new(),
+            };
+            let name = match r.try_get::<Option<String>, _>("co_signer_id")? {
+                Some(e) => self.get_employee(&e).await?.name,
+                None => String::new(),
+            };
+            pending_signers.push(if name.is_empty() { title } else { format!("{title} ({name})") });
+        }
+        let voided: Option<String> = r.try_get("void_reason")?;
         Ok(Some(PublicDocument {
             public_id: public_id.to_string(),
             confidential,
@@ -920,17 +973,22 @@ impl Store {
             signer_kind: r.try_get("signer_kind")?,
             sha256: r.try_get("sha256")?,
             signatures,
+            pending_signers,
+            voided,
         }))
     }
 
-    /// The stored PDF of a public, non-confidential document (for the download link).
+    /// The stored PDF of a public, non-confidential, finished document (for the download link): not
+    /// while it waits for a co-signature, and not once its signing was cancelled.
     pub async fn public_document_pdf(&self, public_id: &str) -> Result<Option<Vec<u8>>> {
-        let r = sqlx::query("SELECT d.pdf, l.sifat FROM letter_document d JOIN letter l ON l.id = d.letter_id WHERE d.public_id = $1")
+        let r = sqlx::query("SELECT d.pdf, l.sifat, l.state FROM letter_document d JOIN letter l ON l.id = d.letter_id WHERE d.public_id = $1")
             .bind(public_id)
             .fetch_optional(&self.pool)
             .await?;
         match r {
-            Some(r) if !matches!(r.try_get::<String, _>("sifat")?.as_str(), "rahasia" | "sangat_rahasia") => Ok(Some(r.try_get("pdf")?)),
+            Some(r) if !matches!(r.try_get::<String, _>("sifat")?.as_str(), "rahasia" | "sangat_rahasia") && r.try_get::<String, _>("state")? != LetterState::CoSigning.code() => {
+                Ok(Some(r.try_get("pdf")?))
+            }
             _ => Ok(None),
         }
     }

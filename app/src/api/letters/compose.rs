@@ -3,7 +3,7 @@
 use super::{ComposeOptions, SaveResult};
 use crate::error::AppError;
 use domain::letter::LetterDraft;
-use domain::letter_view::{AttachmentInfo, DirectoryEntry};
+use domain::letter_view::{AttachmentInfo, CoSignerOption, DirectoryEntry};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -49,6 +49,18 @@ pub async fn save_letter(id: String, client_id: String, base_version: i64, draft
             ),
         },
     })
+}
+
+/// Officials of the Pemda who may co-sign a letter (heads of OPD, Sekretaris, Kepala Bidang),
+/// matching a name, NIP, position or OPD.
+#[server(prefix = "/api", endpoint = "search_co_signers")]
+pub async fn search_co_signers(q: String) -> Result<Vec<CoSignerOption>, AppError> {
+    use crate::api::ctx::*;
+    let s = require_session().await?;
+    if q.chars().count() > 200 {
+        return Err(backend::BackendError::invalid("Kata kunci pencarian terlalu panjang (maksimal 200 karakter).").into());
+    }
+    Ok(state().store.search_co_signers(&s.user, &q, 10).await?)
 }
 
 #[server(prefix = "/api", endpoint = "search_directory")]

@@ -2,12 +2,12 @@
 //! attachments, and autosave. Every save carries a fresh client id and the version it started from.
 
 use super::view::BodyView;
-use crate::api::letters::{ComposeOptions, get_compose_options, letter_action, remove_attachment, save_letter, search_directory};
+use crate::api::letters::{ComposeOptions, get_compose_options, letter_action, remove_attachment, save_letter, search_co_signers, search_directory};
 use crate::app::lang;
 use crate::components::{ErrorBox, Loading};
 use domain::letter::{LetterDraft, LetterKind, Recipient, Sifat, Urgency};
 use domain::letter_body::LetterBody;
-use domain::letter_view::{AttachmentInfo, DirectoryEntry, LetterDetail};
+use domain::letter_view::{AttachmentInfo, CoSignerOption, DirectoryEntry, LetterDetail};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -84,6 +84,7 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl 
         subject: String::new(),
         attachment_count: 0,
         signer_position_id: None,
+        co_signer_position_id: None,
         recipients: vec![],
         body: LetterBody::from_markup(domain::letter::template_body(LetterKind::SuratDinas)),
     });
@@ -97,6 +98,7 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl 
     let subject = RwSignal::new(d.subject.clone());
     let lampiran = RwSignal::new(d.attachment_count.to_string());
     let signer = RwSignal::new(d.signer_position_id.clone().unwrap_or_default());
+    let co_signer = RwSignal::new(existing.as_ref().and_then(|d| d.co_signer.clone()));
     let recipients = RwSignal::new(d.recipients.clone());
     let body = RwSignal::new(d.body.to_markup());
     let attachments = RwSignal::new(existing.as_ref().map(|d| d.attachments.clone()).unwrap_or_default());
@@ -123,6 +125,7 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl 
         subject: subject.get_untracked(),
         attachment_count: lampiran.get_untracked().trim().parse().unwrap_or(-1),
         signer_position_id: Some(signer.get_untracked()).filter(|s| !s.is_empty()),
+        co_signer_position_id: co_signer.get_untracked().map(|c| c.position_id),
         recipients: recipients.get_untracked(),
         body: LetterBody::from_markup(&body.get_untracked()),
     };
@@ -293,6 +296,9 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl 
                         }).collect_view()}
                     </select>
                 </div>
+                <div class="span-2">
+                    <CoSignerPicker co_signer signer head=options.head_position_id.clone() on_change=Callback::new(move |_| changed()) />
+                </div>
             </div>
     }
     .into_any();
@@ -361,6 +367,109 @@ fn RecipientList(recipients: RwSignal<Vec<Recipient>>, role: &'static str, title
                 }
             }}
         </div>
+    }
+    .into_any()
+}
+
+/// The co-signer of a joint letter: another official who signs after the signer, picked by
+/// search-as-you-type from the Pemda's officials; at most one, and never the signer.
+#[component]
+fn CoSignerPicker(co_signer: RwSignal<Option<CoSignerOption>>, signer: RwSignal<String>, head: Option<String>, on_change: Callback<()>) -> impl IntoView {
+    let l = lang();
+    let q = RwSignal::new(String::new());
+    let results = RwSignal::new(Vec::<CoSignerOption>::new());
+    let searching = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let seq = RwSignal::new(0u64);
+    let run_search = move |text: String| {
+        seq.update(|s| *s += 1);
+        let mine = seq.get_untracked();
+        if text.trim().chars().count() < 2 {
+            results.set(vec![]);
+            return;
+        }
+        set_timeout(
+            move || {
+                if seq.get_untracked() != mine {
+                    return;
+                }
+                searching.set(true);
+                spawn_local(async move {
+                    let r = search_co_signers(text).await;
+                    if seq.get_untracked() == mine {
+                        searching.set(false);
+                        match r {
+                            Ok(v) => {
+                                error.set(None);
+                                results.set(v)
+                            }
+                            Err(e) => error.set(Some(e.message)),
+                        }
+                    }
+                });
+            },
+            std::time::Duration::from_millis(250),
+        );
+    };
+    let describe = move |c: &CoSignerOption| match &c.holder_name {
+        Some(h) => format!("{h} — {} ({})", c.title, c.opd_name),
+        None => format!("{} ({}) — {}", c.title, c.opd_name, l.t("jabatan kosong", "vacant")),
+    };
+    let choose = move |c: CoSignerOption| {
+        // The signer is the chosen position, or the head of the OPD by default.
+        let main = Some(signer.get_untracked()).filter(|s| !s.is_empty()).or_else(|| head.clone());
+        if main.as_deref() == Some(c.position_id.as_str()) {
+            error.set(Some(domain::letter::CO_SIGNER_IS_SIGNER.to_string()));
+            return;
+        }
+        error.set(None);
+        co_signer.set(Some(c));
+        q.set(String::new());
+        results.set(vec![]);
+        on_change.run(());
+    };
+    view! {
+        <fieldset class="co-signer">
+            <legend>{l.t("Penanda tangan kedua (opsional)", "Co-signer (optional)")}</legend>
+            <p id="co-help" class="muted small">{l.t(
+                "Untuk surat bersama: pejabat lain (mis. kepala OPD lain) ikut menandatangani secara elektronik setelah penanda tangan utama. Surat baru dikirim setelah tanda tangan kedua.",
+                "For a joint letter: another official (e.g. the head of another agency) signs electronically after the signer. The letter is delivered after the second signature.")}</p>
+            {move || match co_signer.get() {
+                Some(c) => {
+                    let label = describe(&c);
+                    view! {
+                        <p class="chip co-signer-chosen" role="status">
+                            <span class="badge">{l.t("TTE kedua", "2nd signature")}</span>" "<span>{label}</span>
+                            <button type="button" class="btn-link danger" aria-label=l.t("Hapus penanda tangan kedua", "Remove co-signer")
+                                on:click=move |_| { co_signer.set(None); on_change.run(()); }>"✕"</button>
+                        </p>
+                    }.into_any()
+                }
+                None => {
+                    let choose = choose.clone();
+                    view! {
+                    <label for="co-q">{l.t("Cari penanda tangan kedua", "Search co-signer")}</label>
+                    <input id="co-q" type="search" autocomplete="off" aria-describedby="co-help co-count"
+                        placeholder=l.t("mis. Bappeda, nama, jabatan atau NIP", "e.g. Bappeda, a name, position or NIP")
+                        prop:value=move || q.get()
+                        on:input=move |ev| { let v = event_target_value(&ev); q.set(v.clone()); run_search(v); } />
+                    <p id="co-count" class="muted small" aria-live="polite">
+                        {move || if searching.get() { l.t("Mencari…", "Searching…").to_string() }
+                            else if q.get().trim().chars().count() >= 2 { format!("{} {}", results.get().len(), l.t("pejabat", "officials")) }
+                            else { l.t("Ketik paling sedikit 2 huruf.", "Type at least 2 letters.").to_string() }}
+                    </p>
+                    <ul class="picker-results">
+                        {move || results.get().into_iter().map(|c| {
+                            let label = describe(&c);
+                            let pick = choose.clone();
+                            view! { <li><button type="button" class="picker-item" on:click=move |_| pick(c.clone())>{label}</button></li> }
+                        }).collect_view()}
+                    </ul>
+                    }.into_any()
+                }
+            }}
+            {move || error.get().map(|m| view! { <p class="danger small" role="alert">{m}</p> })}
+        </fieldset>
     }
     .into_any()
 }

@@ -110,6 +110,15 @@ fn Detail(d: LetterDetail, act: ServerAction<LetterAction>, sign: ServerAction<S
     let id_ret = d.id.clone();
     let versions = d.versions.clone();
     let has_actions = a.submit || a.approve || a.ret || a.sign || a.mark_sent || a.withdraw || a.edit;
+    // Waiting for the second signature: the co-signer signs or refuses (which voids the number).
+    let co_signing = d.state == "cosigning";
+    let co_holder = d.co_signer.as_ref().map(|c| {
+        let who = d.chain.iter().find(|s| s.is_co_signer).and_then(|s| s.holder.clone()).or_else(|| c.holder_name.clone());
+        match who {
+            Some(h) => format!("{} — {h}", c.title),
+            None => c.title.clone(),
+        }
+    });
     view! {
         <h1>{d.draft.subject.clone()}</h1>
         <p class="meta-line">
@@ -123,11 +132,28 @@ fn Detail(d: LetterDetail, act: ServerAction<LetterAction>, sign: ServerAction<S
             <dt>{l.t("Penyusun", "Drafter")}</dt><dd>{d.drafter_name.clone()}</dd>
             <dt>{l.t("Penanda tangan", "Signer")}</dt><dd>{d.signer_title.clone()}</dd>
             {d.signed_ms.map(|ms| view! { <dt>{l.t("Ditandatangani", "Signed")}</dt><dd>{domain::time::long_datetime(ms, l)}</dd> })}
+            {co_holder.clone().map(|c| view! { <dt>{l.t("Penanda tangan kedua", "Co-signer")}</dt><dd>{c}</dd> })}
+            {d.co_signed_ms.map(|ms| view! { <dt>{l.t("TTE kedua", "Second signature")}</dt><dd>{domain::time::long_datetime(ms, l)}</dd> })}
         </dl>
+        {(!d.void_numbers.is_empty()).then(|| view! {
+            <div class="alert alert-info" role="note">
+                <p><strong>{l.t("Nomor batal (tidak dipakai lagi):", "Void numbers (never used again):")}</strong></p>
+                <ul class="plain">{d.void_numbers.iter().map(|n| view! { <li class="letter-number">{n.clone()}</li> }).collect_view()}</ul>
+            </div>
+        })}
 
         {has_actions.then(|| view! {
             <section class="card actions-card" aria-labelledby="h-aksi">
                 <h2 id="h-aksi">{l.t("Tindakan", "Actions")}</h2>
+                {(co_signing && (a.sign || a.ret)).then(|| view! {
+                    <p class="alert alert-info" role="note">{if a.sign {
+                        l.t("Surat ini sudah ditandatangani penanda tangan utama dan diberi nomor. Periksa PDF-nya, lalu bubuhkan tanda tangan kedua Anda, atau tolak dengan catatan: surat kembali ke penyusun dan nomornya dibatalkan.",
+                            "The signer has signed and numbered this letter. Check its PDF, then add your second signature, or refuse with a note: the letter goes back to the drafter and its number is voided.")
+                    } else {
+                        l.t("Blok tanda tangan kedua mencantumkan pejabat lain, sehingga Anda tidak dapat membubuhkan TTE kedua; Anda dapat mengembalikan surat dengan catatan agar ditandatangani ulang.",
+                            "The second signature block names another official, so you cannot add the second signature; you may return the letter with a note so that it is signed again.")
+                    }}</p>
+                })}
                 <div class="buttons">
                     {a.edit.then(|| view! { <A href=format!("/surat-keluar/{}/ubah", d.id) attr:class="btn">{l.t("Ubah isi", "Edit")}</A> })}
                     {a.submit.then(|| action_form("submit", l.t("Ajukan untuk paraf", "Submit for approval"), true))}
@@ -141,9 +167,11 @@ fn Detail(d: LetterDetail, act: ServerAction<LetterAction>, sign: ServerAction<S
                         <input type="hidden" name="id" value=id_ret.clone() />
                         <input type="hidden" name="version" value=version.to_string() />
                         <input type="hidden" name="action" value="return" />
-                        <label for="ret-note">{l.t("Catatan pengembalian (wajib)", "Note for returning (required)")}</label>
+                        <label for="ret-note">{if co_signing { l.t("Catatan penolakan (wajib)", "Reason for refusing (required)") } else { l.t("Catatan pengembalian (wajib)", "Note for returning (required)") }}</label>
                         <textarea id="ret-note" name="note" rows="3" required maxlength="2000" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-                        <button type="submit" class="btn danger" disabled=move || act.pending().get() || note.get().trim().is_empty()>{l.t("Kembalikan ke penyusun", "Return to drafter")}</button>
+                        <button type="submit" class="btn danger" disabled=move || act.pending().get() || note.get().trim().is_empty()>
+                            {if co_signing { l.t("Tolak dan kembalikan ke penyusun", "Refuse and return to drafter") } else { l.t("Kembalikan ke penyusun", "Return to drafter") }}
+                        </button>
                     </ActionForm>
                 })}
             </section>
@@ -158,7 +186,7 @@ fn Detail(d: LetterDetail, act: ServerAction<LetterAction>, sign: ServerAction<S
                     view! {
                         <li class=format!("chain-{}", c.status) aria-current=(c.status == "current").then_some("step")>
                             <span class="chain-mark" aria-hidden="true">{mark}</span>
-                            <span><strong>{c.position_title.clone()}</strong>{if c.is_signer { l.t(" (penanda tangan)", " (signer)") } else { "" }}
+                            <span><strong>{c.position_title.clone()}</strong>{if c.is_signer { l.t(" (penanda tangan)", " (signer)") } else if c.is_co_signer { l.t(" (penanda tangan kedua)", " (co-signer)") } else { "" }}
                             <br/><span class="muted small">{c.holder.clone().unwrap_or_else(|| l.t("jabatan kosong", "vacant").into())}" · "{status}</span></span>
                         </li>
                     }
@@ -172,7 +200,7 @@ fn Detail(d: LetterDetail, act: ServerAction<LetterAction>, sign: ServerAction<S
             {(!d.conflicts.is_empty()).then(|| view! {
                 <p class="alert alert-error" role="alert">{format!("{} {:?}", l.t("Ada penyimpanan yang bertabrakan dan disimpan terpisah sebagai versi", "Conflicting saves were kept separately as versions"), d.conflicts)}</p>
             })}
-            <LetterSheet draft=d.draft.clone() number=d.number.clone() opd_name=d.opd_name.clone() signer_title=d.signer_title.clone() />
+            <LetterSheet draft=d.draft.clone() number=d.number.clone() opd_name=d.opd_name.clone() signer_title=d.signer_title.clone() co_signer_title=d.co_signer.as_ref().map(|c| c.title.clone()) />
             {(!d.attachments.is_empty()).then(|| view! {
                 <h3>{l.t("Berkas lampiran", "Attached files")}</h3>
                 <ul class="plain">{d.attachments.iter().map(|a| view! { <li><a href=format!("/lampiran/{}", a.id) rel="external">{a.name.clone()}</a></li> }).collect_view()}</ul>

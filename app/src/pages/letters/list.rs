@@ -105,7 +105,8 @@ pub fn LettersPage() -> impl IntoView {
                     }.into_any(),
                     Ok(p) => {
                         let pages = (p.total + PAGE_SIZE - 1) / PAGE_SIZE;
-                        let signable = tab() == ListTab::PerluParaf && p.items.iter().any(|it| it.state == "signing");
+                        // Letters waiting for my signature or my co-signature can be signed together.
+                        let signable = tab() == ListTab::PerluParaf && p.items.iter().any(|it| waits_for_signature(&it.state));
                         subjects.set(p.items.iter().map(|it| (it.id.clone(), it.subject.clone())).collect());
                         view! {
                             <p class="muted small" role="status">{format!("{} {}", p.total, l.t("surat", "letters"))}</p>
@@ -113,7 +114,7 @@ pub fn LettersPage() -> impl IntoView {
                             <ul class="letter-list">
                                 {p.items.into_iter().map(|it| {
                                     let key = format!("{}:{}", it.id, it.version);
-                                    let can_tick = tab() == ListTab::PerluParaf && it.state == "signing";
+                                    let can_tick = tab() == ListTab::PerluParaf && waits_for_signature(&it.state);
                                     let cb_id = format!("pilih-{}", it.id);
                                     view! {
                                     <li class=if can_tick { "letter-item selectable" } else { "letter-item" }>
@@ -154,6 +155,11 @@ pub fn LettersPage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// A letter in Perlu Paraf that waits for a signature (the signer's, or the co-signer's second one).
+fn waits_for_signature(state: &str) -> bool {
+    matches!(state, "signing" | "cosigning")
 }
 
 pub fn urlencode(s: &str) -> String {

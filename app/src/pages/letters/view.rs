@@ -41,7 +41,7 @@ pub fn BodyView(body: LetterBody) -> impl IntoView {
 
 /// The whole letter on screen, close to its printed layout.
 #[component]
-pub fn LetterSheet(draft: LetterDraft, number: Option<String>, opd_name: String, signer_title: String) -> impl IntoView {
+pub fn LetterSheet(draft: LetterDraft, number: Option<String>, opd_name: String, signer_title: String, co_signer_title: Option<String>) -> impl IntoView {
     let to: Vec<String> = draft.recipients.iter().filter(|r| r.role == "to").map(|r| r.name.clone()).collect();
     let cc: Vec<String> = draft.recipients.iter().filter(|r| r.role == "cc").map(|r| r.name.clone()).collect();
     view! {
@@ -62,7 +62,11 @@ pub fn LetterSheet(draft: LetterDraft, number: Option<String>, opd_name: String,
                 }}
             </div>
             <div class="letter-body"><BodyView body=draft.body.clone() /></div>
-            <p class="letter-sign">{signer_title}</p>
+            {match co_signer_title {
+                // A joint letter: the co-signer's block on the left, the signer's on the right.
+                Some(co) => view! { <div class="letter-signs"><p class="letter-sign">{co}</p><p class="letter-sign">{signer_title}</p></div> }.into_any(),
+                None => view! { <p class="letter-sign">{signer_title}</p> }.into_any(),
+            }}
             {(!cc.is_empty()).then(|| view! {
                 <div class="letter-cc"><p>"Tembusan:"</p><ol>{cc.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ol></div>
             })}
