@@ -73,9 +73,11 @@ fn RegisterForm(o: RegisterOptions) -> impl IntoView {
             let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
             input.set_value("");
             file_error.set(None);
-            for file in files {
-                reading.update(|n| *n += 1);
-                spawn_local(async move {
+            // Read one after another, so the pages keep the order they were chosen in (reading
+            // them at once would add each page as soon as its reduction finished).
+            reading.update(|n| *n += files.len());
+            spawn_local(async move {
+                for file in files {
                     let res = read_scan_part(file, l).await;
                     reading.update(|n| *n = n.saturating_sub(1));
                     match res {
@@ -100,8 +102,8 @@ fn RegisterForm(o: RegisterOptions) -> impl IntoView {
                         }),
                         Err(m) => file_error.set(Some(m)),
                     }
-                });
-            }
+                }
+            });
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
