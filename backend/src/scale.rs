@@ -879,6 +879,7 @@ impl LetterGen<'_> {
             co_signer_position_id: None,
             recipients,
             body,
+            reply_to_incoming_id: None,
         };
         let id = new_id();
         let row = self.b.letter.push(vec![

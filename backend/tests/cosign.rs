@@ -77,6 +77,7 @@ fn draft(w: &World, subject: &str, co_signer: Option<&str>) -> LetterDraft {
         co_signer_position_id: co_signer.map(str::to_string),
         recipients: vec![Recipient { role: "to".into(), target_type: "opd".into(), target_id: Some(w.bappeda.clone()), name: "Kepala Bappeda".into(), address: String::new() }],
         body: LetterBody::from_plain("Dengan hormat,\n\nBersama ini kami sampaikan kesepakatan bersama tentang satu data pembangunan daerah."),
+        reply_to_incoming_id: None,
     }
 }
 

@@ -300,3 +300,159 @@ async fn two_disposers_at_once_give_one_disposition(store: Store) {
     assert_eq!(v.nodes.len(), 1, "nothing of the refused one was saved");
 }
 dual_test!(two_disposers_at_once_give_one_disposition_t, two_disposers_at_once_give_one_disposition);
+
+/// The demo people the tests act as.
+struct Demo {
+    tu: SessionUser,
+    kadis: SessionUser,
+    sekdin: SessionUser,
+    kabid: SessionUser,
+    kasi: SessionUser,
+    other_kabid: SessionUser,
+    bappeda: SessionUser,
+}
+
+async fn demo(store: &Store) -> Demo {
+    seed_demo(store).await.unwrap();
+    Demo {
+        tu: user(store, "sri.wahyuni@bojonegorokab.go.id").await,
+        kadis: user(store, "bambang.sutrisno@bojonegorokab.go.id").await,
+        sekdin: user(store, "ratna.kusumawati@bojonegorokab.go.id").await,
+        kabid: user(store, "teguh.wibowo@bojonegorokab.go.id").await,
+        kasi: user(store, "eko.saputro@bojonegorokab.go.id").await,
+        other_kabid: user(store, "joko.santoso@bojonegorokab.go.id").await,
+        bappeda: user(store, "suharto.wijaya@bojonegorokab.go.id").await,
+    }
+}
+
+/// The Admin OPD decides who receives new mail for the first disposition and whether a disposition
+/// may go to a peer; both take effect at once and bad settings are refused.
+async fn opd_settings_route_mail_and_allow_peers(store: Store) {
+    let Demo { tu, kadis, sekdin, kabid, kasi, other_kabid, .. } = demo(&store).await;
+    let opd = tu.opd_id.clone();
+    let admin = backend::Actor::system();
+    use domain::disposition::IncomingSettings;
+    assert_eq!(store.incoming_settings(&opd).await.unwrap(), IncomingSettings::default());
+
+    // Only a head, Sekretaris or Kabid of this OPD can be set to receive the mail.
+    let bad = IncomingSettings { disposer_position_id: Some(pos(&kasi)), peer_disposition: false };
+    assert_eq!(store.set_incoming_settings(&admin, &opd, &bad).await.unwrap_err().status(), 422);
+    let to_sekdin = IncomingSettings { disposer_position_id: Some(pos(&sekdin)), peer_disposition: false };
+    store.set_incoming_settings(&admin, &opd, &to_sekdin).await.unwrap();
+    assert_eq!(store.incoming_settings(&opd).await.unwrap(), to_sekdin);
+    // The clerk's form offers the Sekdin first, and a registration without a choice goes there.
+    assert_eq!(store.disposer_choices(&opd).await.unwrap()[0].position_id, pos(&sekdin));
+    let id = register(&store, &tu, "s-1", "005/9/2026", "biasa").await;
+    assert_eq!(store.inbox_unread(&sekdin).await.unwrap(), 1);
+    assert_eq!(store.inbox_unread(&kadis).await.unwrap(), 0);
+    let v = store.incoming_view(&sekdin, &id).await.unwrap();
+    assert!(v.can_dispose_root && v.root_position_id.as_deref() == Some(pos(&sekdin).as_str()));
+    // The head, above the Sekdin, still sees the whole letter but does not dispose it.
+    let v = store.incoming_view(&kadis, &id).await.unwrap();
+    assert!(v.whole_tree && !v.can_dispose_root);
+
+    // Peers: refused while the OPD does not allow them, and not offered.
+    let t = today();
+    // The clerk can still send one letter to the head.
+    let mut to_head = input("s-3", "005/11/2026", "biasa");
+    to_head.disposer_position_id = pos(&kadis);
+    let id = match store.register_incoming(&tu, None, &to_head, scan(), 1, "pindai.pdf").await.unwrap() {
+        RegisterOutcome::Registered { id, .. } => id,
+        other => panic!("{other:?}"),
+    };
+    store.dispose(&kadis, None, &dispose(&id, None, &[(&pos(&kabid), true)], t + 7)).await.unwrap();
+    let (kabid_node, _) = node_for(&store, &kabid, &id).await;
+    let v = store.incoming_view(&kabid, &id).await.unwrap();
+    let offered = &v.choices.iter().find(|(g, _)| *g == pos(&kabid)).unwrap().1;
+    assert!(offered.iter().all(|c| !c.peer) && !offered.iter().any(|c| c.position_id == pos(&other_kabid)));
+    let err = store.dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&other_kabid), false)], t + 5)).await.unwrap_err();
+    assert_eq!(err.status(), 422);
+    assert!(err.user_message().contains("ke bawah"), "{}", err.user_message());
+
+    // Allowed: the other Kabid is offered as a peer and can receive it, sees their own node, and
+    // cannot send it back to the Kabid it came from (no loops); never upwards.
+    store.set_incoming_settings(&admin, &opd, &IncomingSettings { disposer_position_id: None, peer_disposition: true }).await.unwrap();
+    let v = store.incoming_view(&kabid, &id).await.unwrap();
+    let offered = &v.choices.iter().find(|(g, _)| *g == pos(&kabid)).unwrap().1;
+    let peer = offered.iter().find(|c| c.position_id == pos(&other_kabid)).expect("the other Kabid is offered");
+    assert!(peer.peer && !peer.direct);
+    assert!(offered.iter().any(|c| c.position_id == pos(&kasi) && !c.peer), "those below are still offered");
+    let err = store.dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&kadis), false)], t + 5)).await.unwrap_err();
+    assert!(err.user_message().contains("rekan setingkat"), "{}", err.user_message());
+    store.dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&other_kabid), true)], t + 5)).await.unwrap();
+    let v = store.incoming_view(&other_kabid, &id).await.unwrap();
+    assert_eq!(v.nodes.iter().map(|n| n.to_position_id.clone()).collect::<Vec<_>>(), vec![pos(&other_kabid)], "a peer sees their branch only");
+    let (peer_node, _) = node_for(&store, &other_kabid, &id).await;
+    let back = v.choices.iter().find(|(g, _)| *g == pos(&other_kabid)).unwrap().1.clone();
+    assert!(!back.iter().any(|c| c.position_id == pos(&kabid)), "the Kabid it came from is not offered back");
+    assert_eq!(store.dispose(&other_kabid, None, &dispose(&id, Some(&peer_node), &[(&pos(&kabid), false)], t + 4)).await.unwrap_err().status(), 422);
+    // Dispositions from the head have no peers to go to.
+    let id2 = register(&store, &tu, "s-4", "005/12/2026", "biasa").await;
+    let v = store.incoming_view(&kadis, &id2).await.unwrap();
+    assert!(v.choices.iter().flat_map(|(_, c)| c).all(|c| !c.peer));
+    // Removing the position that received the mail falls back to the head (the setting is cleared
+    // by the store when a position is deleted; here the setting is simply unset).
+    store.set_incoming_settings(&admin, &opd, &IncomingSettings::default()).await.unwrap();
+    assert_eq!(store.incoming_disposer(&opd).await.unwrap(), pos(&kadis));
+}
+dual_test!(opd_settings_route_mail_and_allow_peers_t, opd_settings_route_mail_and_allow_peers);
+
+/// "Buat surat balasan": the reply starts from the incoming letter, stays linked to it whatever
+/// later saves say, is listed on the letter for those who may see it, and links the follow-up.
+async fn a_reply_is_drafted_from_the_letter_and_linked_back(store: Store) {
+    let Demo { tu, kadis, kabid, other_kabid, bappeda, .. } = demo(&store).await;
+    let t = today();
+    let id = register(&store, &tu, "b-1", "421/55/412.301/2026", "biasa").await;
+    store.dispose(&kadis, None, &dispose(&id, None, &[(&pos(&kabid), true)], t + 7)).await.unwrap();
+
+    // Pre-filled from the letter: to its sender, same hal, an opening that cites it.
+    let (mut draft, target) = store.reply_draft(&kabid, &id).await.unwrap();
+    assert_eq!(target.incoming_id, id);
+    assert_eq!(draft.reply_to_incoming_id.as_deref(), Some(id.as_str()));
+    assert_eq!(draft.subject, "Permohonan narasumber literasi digital");
+    assert_eq!(draft.recipients.len(), 1);
+    assert_eq!((draft.recipients[0].target_type.as_str(), draft.recipients[0].name.as_str()), ("external", "Dinas Pendidikan Kabupaten Bojonegoro"));
+    let opening = draft.body.plain_lines().join("\n");
+    assert!(opening.contains("nomor 421/55/412.301/2026") && opening.contains("perihal Permohonan narasumber"), "{opening}");
+    // Nobody outside the letter can start a reply to it.
+    assert_eq!(store.reply_draft(&other_kabid, &id).await.unwrap_err().status(), 404);
+    assert_eq!(store.reply_draft(&bappeda, &id).await.unwrap_err().status(), 404);
+    let mut forged = draft.clone();
+    forged.klasifikasi = "000.1".into();
+    assert_eq!(store.create_letter(&other_kabid, None, "forged-1", &forged).await.unwrap_err().status(), 422);
+
+    // Saved by the Kabid: linked at creation; a later save cannot move or drop the link.
+    draft.klasifikasi = "000.1".into();
+    let (letter, _) = store.create_letter(&kabid, None, "reply-1", &draft).await.unwrap();
+    let mut edit = draft.clone();
+    edit.reply_to_incoming_id = None;
+    edit.subject = "Kesediaan narasumber literasi digital".into();
+    store.save_letter(&kabid, None, &letter, "reply-2", 1, &edit).await.unwrap();
+    let d = store.letter_detail(&kabid, &letter).await.unwrap();
+    assert_eq!(d.draft.reply_to_incoming_id.as_deref(), Some(id.as_str()));
+    assert_eq!(d.reply_to.as_ref().map(|r| r.incoming_id.as_str()), Some(id.as_str()));
+
+    // The letter lists it: for the Kabid as theirs, for the head (its signer) too.
+    let v = store.incoming_view(&kabid, &id).await.unwrap();
+    assert!(v.can_reply);
+    assert_eq!(v.replies.len(), 1);
+    assert!(v.replies[0].mine && v.replies[0].subject == "Kesediaan narasumber literasi digital");
+    let v = store.incoming_view(&kadis, &id).await.unwrap();
+    assert_eq!(v.replies.len(), 1);
+    assert!(!v.replies[0].mine);
+
+    // A confidential reply is not listed for the clerk, who sees the letter but not the reply.
+    let mut secret = draft.clone();
+    secret.sifat = "rahasia".into();
+    store.create_letter(&kabid, None, "reply-3", &secret).await.unwrap();
+    assert_eq!(store.incoming_view(&kabid, &id).await.unwrap().replies.len(), 2);
+    let clerk_view = store.incoming_view(&tu, &id).await.unwrap();
+    assert_eq!(clerk_view.replies.len(), 1, "the clerk sees only the ordinary reply");
+
+    // The follow-up links the reply.
+    let (node, version) = node_for(&store, &kabid, &id).await;
+    store.report_disposition(&kabid, None, &node, version, "", Some(&letter), vec![]).await.unwrap();
+    let v = store.incoming_view(&kadis, &id).await.unwrap();
+    assert_eq!(v.nodes[0].report_letter_id.as_deref(), Some(letter.as_str()));
+}
+dual_test!(a_reply_is_drafted_from_the_letter_and_linked_back_t, a_reply_is_drafted_from_the_letter_and_linked_back);

@@ -63,6 +63,7 @@ fn draft(bappeda: &str, sifat: &str, subject: &str) -> LetterDraft {
         co_signer_position_id: None,
         recipients: vec![Recipient { role: "to".into(), target_type: "opd".into(), target_id: Some(bappeda.into()), name: "Kepala Bappeda".into(), address: String::new() }],
         body: LetterBody::from_plain("Dengan hormat,\n\nKami memohon data pembangunan tahun berjalan untuk penyusunan laporan."),
+        reply_to_incoming_id: None,
     }
 }
 

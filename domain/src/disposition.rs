@@ -145,6 +145,8 @@ pub enum DispositionError {
     DuplicateRecipient(String),
     /// The recipient is not below the giver in the organisation.
     NotBelow(String),
+    /// The recipient is neither below the giver nor a peer, in an OPD that allows dispositions to peers.
+    NotBelowOrPeer(String),
     NoInstruction,
     MoreThanOneLead,
     DeadlinePast,
@@ -172,6 +174,7 @@ impl fmt::Display for DispositionError {
             TooManyRecipients => write!(f, "Paling banyak {MAX_RECIPIENTS} penerima dalam satu disposisi."),
             DuplicateRecipient(t) => write!(f, "Penerima \"{t}\" dipilih lebih dari sekali."),
             NotBelow(t) => write!(f, "Disposisi hanya dapat diteruskan ke bawah: \"{t}\" bukan bawahan Anda."),
+            NotBelowOrPeer(t) => write!(f, "Disposisi hanya dapat diteruskan ke bawahan atau rekan setingkat: \"{t}\" bukan keduanya."),
             NoInstruction => write!(f, "Pilih sedikitnya satu instruksi disposisi."),
             MoreThanOneLead => write!(f, "Hanya satu penerima yang dapat ditandai sebagai penanggung jawab."),
             DeadlinePast => write!(f, "Tenggat tidak boleh tanggal yang sudah lewat."),
@@ -218,7 +221,7 @@ pub struct DisposeInput {
 /// `below`: every position under the giver's position (org descendants). `titles`: for messages.
 pub fn check_dispose(
     input: &DisposeInput,
-    below: &HashSet<String>,
+    targets: &Targets,
     titles: &HashMap<String, String>,
     parent_deadline: Option<i64>,
     today: i64,
@@ -235,8 +238,9 @@ pub fn check_dispose(
         if !seen.insert(r.position_id.as_str()) {
             return Err(DispositionError::DuplicateRecipient(title(&r.position_id)));
         }
-        if !below.contains(&r.position_id) {
-            return Err(DispositionError::NotBelow(title(&r.position_id)));
+        if !targets.below.contains(&r.position_id) && !targets.peers.contains(&r.position_id) {
+            let t = title(&r.position_id);
+            return Err(if targets.peers_allowed { DispositionError::NotBelowOrPeer(t) } else { DispositionError::NotBelow(t) });
         }
     }
     if input.recipients.iter().filter(|r| r.lead).count() > 1 {
@@ -271,6 +275,30 @@ pub fn check_dispose(
         }
     }
     Ok((instructions, deadline))
+}
+
+/// The positions a giver may dispose to: everything below them, and their peers (positions with
+/// the same direct superior) when the OPD allows dispositions to peers.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Targets {
+    pub below: HashSet<String>,
+    pub peers: HashSet<String>,
+    pub peers_allowed: bool,
+}
+
+impl Targets {
+    pub fn of(superiors: &HashMap<String, Option<String>>, giver: &str, peers_allowed: bool) -> Self {
+        let below = positions_below(superiors, giver);
+        let peers = if peers_allowed { peers_of(superiors, giver) } else { HashSet::new() };
+        Targets { below, peers, peers_allowed }
+    }
+}
+
+/// Positions with the same direct superior as `position` (not itself). The head of an OPD, who
+/// has no superior there, has no peers.
+pub fn peers_of(superiors: &HashMap<String, Option<String>>, position: &str) -> HashSet<String> {
+    let Some(Some(boss)) = superiors.get(position) else { return HashSet::new() };
+    superiors.iter().filter(|(p, s)| p.as_str() != position && s.as_deref() == Some(boss.as_str())).map(|(p, _)| p.clone()).collect()
 }
 
 /// Every position below `root` in the organisation, from a position -> direct superior map.
@@ -606,6 +634,18 @@ pub struct PositionChoice {
     pub title: String,
     pub holder: String,
     pub direct: bool,
+    /// A peer of the giver (same direct superior), offered only where the OPD allows it.
+    #[serde(default)]
+    pub peer: bool,
+}
+
+/// How an OPD handles incoming mail, set by its Admin OPD.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IncomingSettings {
+    /// Who receives newly registered or delivered mail for the first disposition; None: the head.
+    pub disposer_position_id: Option<String>,
+    /// Dispositions may also go to peers (positions with the same direct superior).
+    pub peer_disposition: bool,
 }
 
 /// The incoming letter page.
@@ -640,6 +680,12 @@ pub struct IncomingView {
     pub can_archive: bool,
     pub whole_tree: bool,
     pub today: i64,
+    /// The viewer may draft a reply from this letter (they work in its OPD and hold a position).
+    #[serde(default)]
+    pub can_reply: bool,
+    /// Letters drafted as replies to this one that the viewer may see, newest first.
+    #[serde(default)]
+    pub replies: Vec<crate::letter_view::ReplyLetter>,
 }
 
 #[cfg(test)]
@@ -685,7 +731,7 @@ mod tests {
     #[test]
     fn dispositions_only_go_down_with_sane_deadlines() {
         let today = crate::time::parse_iso_date("2026-12-01").unwrap();
-        let below = positions_below(&org(), "kabid");
+        let below = Targets::of(&org(), "kabid", false);
         let t = HashMap::new();
         // downwards, deadline within the parent's
         let (ins, d) = check_dispose(&input(&[("kasi", true)], "2026-12-05"), &below, &t, Some(today + 10), today).unwrap();
@@ -712,6 +758,28 @@ mod tests {
         let mut long = input(&[("kasi", false)], "");
         long.note = "x".repeat(MAX_NOTE + 1);
         assert_eq!(check_dispose(&long, &below, &t, None, today), Err(DispositionError::NoteTooLong));
+    }
+
+    #[test]
+    fn peers_only_where_the_opd_allows_them() {
+        let today = crate::time::parse_iso_date("2026-12-01").unwrap();
+        let t: HashMap<String, String> = [("kabid2".to_string(), "Kepala Bidang Dua".to_string())].into_iter().collect();
+        assert_eq!(peers_of(&org(), "kabid"), ["sekdin", "kabid2"].into_iter().map(String::from).collect());
+        assert!(peers_of(&org(), "kadis").is_empty(), "the head has no peers in the OPD");
+        assert!(peers_of(&org(), "staf").is_empty(), "the only staff of a Kasi has no peers");
+        // not allowed: sideways is refused with the downward-only message
+        let closed = Targets::of(&org(), "kabid", false);
+        assert!(closed.peers.is_empty());
+        assert_eq!(
+            check_dispose(&input(&[("kabid2", false)], ""), &closed, &t, None, today),
+            Err(DispositionError::NotBelow("Kepala Bidang Dua".into()))
+        );
+        // allowed: a peer and someone below together; still never upwards or to a peer's staff
+        let open = Targets::of(&org(), "kabid", true);
+        assert!(check_dispose(&input(&[("kabid2", true), ("kasi", false)], ""), &open, &t, None, today).is_ok());
+        assert_eq!(check_dispose(&input(&[("kadis", false)], ""), &open, &t, None, today), Err(DispositionError::NotBelowOrPeer("kadis".into())));
+        assert_eq!(check_dispose(&input(&[("kasi2", false)], ""), &open, &t, None, today), Err(DispositionError::NotBelowOrPeer("kasi2".into())));
+        assert_eq!(check_dispose(&input(&[("kabid", false)], ""), &open, &t, None, today), Err(DispositionError::NotBelowOrPeer("kabid".into())));
     }
 
     #[test]

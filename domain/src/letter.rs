@@ -197,6 +197,26 @@ pub fn template_body(kind: LetterKind) -> &'static str {
     }
 }
 
+/// The body a reply starts with ("Buat surat balasan"): the usual opening that cites the letter
+/// answered, built as blocks so the cited subject is never read as formatting.
+pub fn reply_body(letter_number: &str, letter_day: i64, subject: &str) -> crate::letter_body::LetterBody {
+    use crate::letter_body::{Block, LetterBody, Span};
+    let para = |t: String| Block::Paragraph(vec![Span { text: t, ..Default::default() }]);
+    let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+    LetterBody {
+        blocks: vec![
+            para("Dengan hormat,".into()),
+            para(format!(
+                "Menindaklanjuti surat Saudara nomor {} tanggal {} perihal {}, bersama ini kami sampaikan ...",
+                letter_number.trim(),
+                crate::time::long_date(letter_day, crate::Lang::Id),
+                subject
+            )),
+            para("Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.".into()),
+        ],
+    }
+}
+
 /// Where a returned letter starts again when the drafter resubmits it (configurable per Pemda).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RestartPolicy {
@@ -429,6 +449,17 @@ pub fn format_number(format: &str, klasifikasi: &str, sequence: i64, unit_code: 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_reply_cites_the_letter_it_answers_without_reading_formatting() {
+        let day = crate::time::parse_iso_date("2026-11-27").unwrap();
+        let b = reply_body(" 005/12/2026 ", day, "Undangan *rapat*\n| koordinasi");
+        assert_eq!(b.blocks.len(), 3);
+        let lines = b.plain_lines();
+        assert_eq!(lines[0], "Dengan hormat,");
+        assert!(lines[1].starts_with("Menindaklanjuti surat Saudara nomor 005/12/2026 tanggal 27 November 2026 perihal Undangan *rapat* | koordinasi,"), "{}", lines[1]);
+        assert!(b.validate().is_ok());
+    }
+
     use super::*;
     use Action::*;
     use LetterState::*;
@@ -649,6 +680,9 @@ pub struct Recipient {
     pub address: String,
 }
 
+/// Longest hal of a letter, in characters.
+pub const MAX_SUBJECT: usize = 300;
+
 /// Refusal when the co-signer chosen is the signer's own position.
 pub const CO_SIGNER_IS_SIGNER: &str = "Penanda tangan kedua tidak boleh sama dengan penanda tangan utama.";
 
@@ -670,6 +704,10 @@ pub struct LetterDraft {
     pub co_signer_position_id: Option<String>,
     pub recipients: Vec<Recipient>,
     pub body: crate::letter_body::LetterBody,
+    /// The incoming letter this one answers ("Buat surat balasan"); fixed when the letter is
+    /// created, later saves cannot change it. Absent in versions saved before replies existed.
+    #[serde(default)]
+    pub reply_to_incoming_id: Option<String>,
 }
 
 impl LetterDraft {
@@ -682,7 +720,7 @@ impl LetterDraft {
         if subject.is_empty() {
             return Err("Hal (perihal) surat wajib diisi.".into());
         }
-        if subject.chars().count() > 300 {
+        if subject.chars().count() > MAX_SUBJECT {
             return Err("Hal (perihal) surat maksimal 300 karakter.".into());
         }
         if self.klasifikasi.trim().is_empty() {
@@ -746,6 +784,7 @@ mod draft_tests {
             co_signer_position_id: None,
             recipients: vec![Recipient { role: "to".into(), target_type: "opd".into(), target_id: Some("bappeda".into()), name: "Kepala Bappeda".into(), address: String::new() }],
             body: LetterBody::from_plain("Dengan hormat,\n\nKami mengundang Saudara."),
+            reply_to_incoming_id: None,
         }
     }
 

@@ -185,6 +185,34 @@ pub struct LetterDetail {
     pub has_document: bool,
     /// Conflicting saves kept beside the current version, newest first.
     pub conflicts: Vec<i64>,
+    /// The incoming letter this one answers, when the viewer may open it.
+    #[serde(default)]
+    pub reply_to: Option<ReplyRef>,
+}
+
+/// The incoming letter a reply answers, as shown on the reply and in the compose form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplyRef {
+    pub incoming_id: String,
+    pub sender_name: String,
+    pub letter_number: String,
+    pub letter_day: i64,
+    pub subject: String,
+    pub agenda_number: String,
+}
+
+/// A reply letter listed on the page of the incoming letter it answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplyLetter {
+    pub id: String,
+    pub subject: String,
+    pub number: Option<String>,
+    pub state: String,
+    pub state_label: String,
+    pub drafter_name: String,
+    pub updated_ms: i64,
+    /// Drafted by the viewer: offered first when they link a follow-up report to a reply.
+    pub mine: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 //! disposition tree, disposing, follow-up, review, filing, and the lists.
 
 use crate::error::AppError;
-use domain::disposition::{DispositionPage, DisposeInput, IncomingPage, IncomingView, PositionChoice, RegisterInput, RegisterOutcome, ScanUpload};
+use domain::disposition::{DispositionPage, DisposeInput, IncomingPage, IncomingSettings, IncomingView, PositionChoice, RegisterInput, RegisterOutcome, ScanUpload};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -153,4 +153,23 @@ pub async fn list_dispositions(tab: String, q: String, status: String, page: i64
         return Err(backend::BackendError::invalid("Kata kunci pencarian terlalu panjang (maksimal 200 karakter).").into());
     }
     Ok(state().store.disposition_list(&s.user, &tab, &q, &status, page).await?)
+}
+
+/// How an OPD handles incoming mail, with the positions that may receive it (Admin OPD).
+#[server(prefix = "/api", endpoint = "incoming_settings")]
+pub async fn get_incoming_settings(opd_id: String) -> Result<(IncomingSettings, Vec<PositionChoice>), AppError> {
+    use crate::api::ctx::*;
+    let (_, opd) = require_opd_admin(&opd_id).await?;
+    let st = state();
+    Ok((st.store.incoming_settings(&opd.id).await?, st.store.disposer_choices(&opd.id).await?))
+}
+
+/// Saves who receives the OPD's new mail for disposition (empty: the head) and whether
+/// dispositions may go to peers.
+#[server(prefix = "/api", endpoint = "save_incoming_settings")]
+pub async fn save_incoming_settings(opd_id: String, disposer_position_id: String, peer_disposition: bool) -> Result<(), AppError> {
+    use crate::api::ctx::*;
+    let (s, opd) = require_opd_admin(&opd_id).await?;
+    let settings = IncomingSettings { disposer_position_id: Some(disposer_position_id).filter(|p| !p.trim().is_empty()), peer_disposition };
+    Ok(state().store.set_incoming_settings(&s.actor(), &opd.id, &settings).await?)
 }

@@ -198,7 +198,8 @@ impl Store {
                     };
                     (u.opd_id, key)
                 }
-                "opd" => (target.to_string(), format!("p:{}", self.head_position(target).await?)),
+                // Addressed to an OPD: whoever that OPD has set to receive mail for disposition.
+                "opd" => (target.to_string(), format!("p:{}", self.incoming_disposer(target).await?)),
                 _ => continue,
             };
             let roles = targets.entry(opd).or_default();

@@ -2,7 +2,7 @@
 
 use super::letter_views::{owner_keys, placeholders};
 use super::letters::record_work;
-use super::Store;
+use super::{Store, WriteTx};
 use crate::{BackendError, Result, now_ms};
 use domain::letter_view::{InboxItem, InboxPage, IncomingDetail, PAGE_SIZE};
 use domain::model::SessionUser;
@@ -114,18 +114,7 @@ impl Store {
         let incoming_id: String = r.try_get("id")?;
         if r.try_get::<Option<i64>, _>("read_ms")?.is_none() {
             let mut tx = self.begin_write().await?;
-            let changed = sqlx::query("UPDATE inbox_entry SET read_ms = $1, read_by = $2 WHERE id = $3 AND read_ms IS NULL")
-                .bind(now_ms())
-                .bind(&user.employee_id)
-                .bind(entry_id)
-                .execute(tx.conn())
-                .await?
-                .rows_affected();
-            if changed > 0 {
-                super::counters::bump_inbox(&mut tx, &owner, 0, -1).await?;
-                let position = owner.strip_prefix("p:");
-                record_work(&mut tx, &user.employee_id, position, "incoming.read", "incoming_letter", &incoming_id, "").await?;
-            }
+            mark_entry_read(&mut tx, &user.employee_id, entry_id, &owner, &incoming_id, now_ms()).await?;
             tx.commit().await?;
         }
         let outgoing: Option<String> = r.try_get("outgoing_letter_id")?;
@@ -153,4 +142,21 @@ impl Store {
             attachments,
         })
     }
+}
+
+/// The read receipt of one Kotak Masuk entry: who opened it and when, the owner's unread count, and
+/// the reading as work (once: an entry already read is left as it was).
+pub(crate) async fn mark_entry_read(tx: &mut WriteTx, employee_id: &str, entry_id: &str, owner_key: &str, incoming_id: &str, now: i64) -> Result<()> {
+    let changed = sqlx::query("UPDATE inbox_entry SET read_ms = $1, read_by = $2 WHERE id = $3 AND read_ms IS NULL")
+        .bind(now)
+        .bind(employee_id)
+        .bind(entry_id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+    if changed > 0 {
+        super::counters::bump_inbox(tx, owner_key, 0, -1).await?;
+        record_work(tx, employee_id, owner_key.strip_prefix("p:"), "incoming.read", "incoming_letter", incoming_id, "").await?;
+    }
+    Ok(())
 }

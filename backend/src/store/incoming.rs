@@ -12,8 +12,8 @@ use super::{Actor, Store};
 use crate::{BackendError, Result, new_id, now_ms};
 use domain::disposition::{
     DispositionCounts, DispositionError, DispositionItem, DispositionPage, DisposeInput, IncomingListItem, IncomingPage, IncomingStatus, IncomingView, Instruction, Node,
-    NodeStatus, NodeView, PAGE_SIZE, PositionChoice, RegisterInput, RegisterOutcome, Viewer, check_dispose, check_forward, check_register, check_report, check_review,
-    duplicate_key, overdue, positions_below, tree_complete, visible_nodes,
+    NodeStatus, NodeView, PAGE_SIZE, PositionChoice, RegisterInput, RegisterOutcome, Targets, Viewer, check_dispose, check_forward, check_register, check_report,
+    check_review, duplicate_key, overdue, positions_below, tree_complete, visible_nodes,
 };
 use domain::letter::Sifat;
 use domain::letter_view::AttachmentInfo;
@@ -44,6 +44,22 @@ pub async fn prepare_scan(pdf: Option<Vec<u8>>, images: Vec<Vec<u8>>) -> Result<
     })
     .await
     .map_err(|_| BackendError::Internal("scan worker failed".into()))?
+}
+
+/// Where `giver` may dispose to on this letter: every position below them, and their peers where
+/// the OPD allows it, but never a position already on the path down to here (no loops).
+fn targets_for(acc: &Access, giver: &str, peers_allowed: bool) -> Targets {
+    let mut t = Targets::of(&acc.superiors, giver, peers_allowed);
+    if !t.peers.is_empty() {
+        // The giver's own node (addressed to them, not passed on yet) and its ancestors.
+        let mut cur = acc.nodes.iter().find(|n| n.to_position_id == giver && n.status == NodeStatus::Open && !n.forwarded);
+        while let Some(n) = cur {
+            t.peers.remove(&n.from_position_id);
+            t.peers.remove(&n.to_position_id);
+            cur = n.parent_id.as_ref().and_then(|p| acc.nodes.iter().find(|x| &x.id == p));
+        }
+    }
+    t
 }
 
 fn invalid(e: DispositionError) -> BackendError {
@@ -336,15 +352,15 @@ impl Store {
     // ---------- Registration ----------
 
     /// Positions the clerk may send a letter to for its first disposition (heads of the OPD and
-    /// their deputies), the head first.
+    /// their deputies), the one the OPD set to receive its mail (the head unless set) first.
     pub async fn disposer_choices(&self, opd_id: &str) -> Result<Vec<PositionChoice>> {
-        let head = self.head_position(opd_id).await.ok();
+        let first = self.incoming_disposer(opd_id).await.ok();
         let mut out: Vec<PositionChoice> = self
             .position_directory(opd_id)
             .await?
             .into_iter()
             .filter(|(_, _, level, _)| *level <= 3)
-            .map(|(id, title, _, holder)| PositionChoice { direct: Some(&id) == head.as_ref(), position_id: id, title, holder })
+            .map(|(id, title, _, holder)| PositionChoice { direct: Some(&id) == first.as_ref(), position_id: id, title, holder, peer: false })
             .collect();
         out.sort_by_key(|c| !c.direct);
         Ok(out)
@@ -391,7 +407,7 @@ impl Store {
             }
         }
         let disposer = match input.disposer_position_id.trim() {
-            "" => self.head_position(&opd_id).await?,
+            "" => self.incoming_disposer(&opd_id).await?,
             p => {
                 if !self.disposer_choices(&opd_id).await?.iter().any(|c| c.position_id == p) {
                     return Err(BackendError::invalid("Pilih pejabat penerima disposisi pertama dari daftar."));
@@ -558,16 +574,18 @@ impl Store {
         let mut choices = Vec::new();
         if !givers.is_empty() {
             let dir = self.position_directory(&acc.inc.opd_id).await?;
+            let peers_allowed = self.incoming_settings(&acc.inc.opd_id).await?.peer_disposition;
             for g in givers {
-                let below = positions_below(&acc.superiors, &g);
+                let targets = targets_for(&acc, &g, peers_allowed);
                 let mut list: Vec<PositionChoice> = dir
                     .iter()
-                    .filter(|(id, ..)| below.contains(id))
+                    .filter(|(id, ..)| targets.below.contains(id) || targets.peers.contains(id))
                     .map(|(id, title, _, holder)| PositionChoice {
                         position_id: id.clone(),
                         title: title.clone(),
                         holder: holder.clone(),
                         direct: acc.superiors.get(id).cloned().flatten().as_deref() == Some(g.as_str()),
+                        peer: targets.peers.contains(id),
                     })
                     .collect();
                 // Direct subordinates first; the directory is already ordered by level and title.
@@ -621,6 +639,8 @@ impl Store {
             can_archive: acc.can_archive(),
             whole_tree: acc.viewer.whole_tree,
             today,
+            can_reply: !archived && acc.inc.opd_id == user.opd_id && user.positions.iter().any(|p| p.acting_kind.is_none()),
+            replies: self.replies_of(user, id).await?,
         })
     }
 
@@ -671,17 +691,7 @@ impl Store {
         for e in &entries {
             let entry_id: String = e.try_get("id")?;
             let owner: String = e.try_get("owner_key")?;
-            let changed = sqlx::query("UPDATE inbox_entry SET read_ms = $1, read_by = $2 WHERE id = $3 AND read_ms IS NULL")
-                .bind(now)
-                .bind(&user.employee_id)
-                .bind(&entry_id)
-                .execute(tx.conn())
-                .await?
-                .rows_affected();
-            if changed > 0 {
-                super::counters::bump_inbox(&mut tx, &owner, 0, -1).await?;
-                record_work(&mut tx, &user.employee_id, owner.strip_prefix("p:"), "incoming.read", "incoming_letter", id, "").await?;
-            }
+            super::inbox::mark_entry_read(&mut tx, &user.employee_id, &entry_id, &owner, id, now).await?;
         }
         for n in &nodes {
             let node_id: String = n.try_get("id")?;
@@ -738,10 +748,10 @@ impl Store {
             }
             m
         };
-        let below = positions_below(&acc.superiors, &giver);
+        let targets = targets_for(&acc, &giver, self.incoming_settings(&acc.inc.opd_id).await?.peer_disposition);
         let now = now_ms();
         let today = domain::time::wib_day(now);
-        let (instructions, deadline) = check_dispose(input, &below, &titles, parent.as_ref().and_then(|p| p.deadline_day), today).map_err(invalid)?;
+        let (instructions, deadline) = check_dispose(input, &targets, &titles, parent.as_ref().and_then(|p| p.deadline_day), today).map_err(invalid)?;
         let depth = parent.as_ref().map(|p| p.depth + 1).unwrap_or(0);
         let mut tx = self.begin_write().await?;
         let claimed = match &parent {

@@ -417,6 +417,7 @@ impl Store {
             allowed: Self::allowed(user, &l),
             has_document: r.try_get::<i64, _>("docs")? > 0,
             conflicts,
+            reply_to: self.reply_ref_of(user, id).await?,
         })
     }
 

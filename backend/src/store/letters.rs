@@ -169,14 +169,23 @@ impl Store {
         if let Some(co) = &draft.co_signer_position_id {
             self.check_co_signer(&user.pemda_id, &signer, co).await?;
         }
+        // A reply is linked to the incoming letter it answers once, here; the drafter must be able
+        // to open that letter and work in the OPD that received it.
+        let reply_to = match draft.reply_to_incoming_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(i) => Some(self.reply_target(user, i).await.map_err(|e| match e {
+                BackendError::NotFound(_) => BackendError::invalid("Surat masuk yang hendak dibalas tidak ditemukan atau tidak dapat Anda buka."),
+                other => other,
+            })?.incoming_id),
+            None => None,
+        };
         let id = new_id();
         let now = now_ms();
         let actor = Actor::user(&user.employee_id, ip);
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO letter (id, pemda_id, opd_id, kind, klasifikasi, sifat, urgency, subject, attachment_count, drafter_id, drafter_position_id, \
-             signer_position_id, sign_mode, chain, state, step, waiting_position_id, version, created_ms, updated_ms, co_signer_position_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', '', 'draft', -1, NULL, 1, $13, $13, $14)",
+             signer_position_id, sign_mode, chain, state, step, waiting_position_id, version, created_ms, updated_ms, co_signer_position_id, reply_to_incoming_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', '', 'draft', -1, NULL, 1, $13, $13, $14, $15)",
         )
         .bind(&id)
         .bind(&opd.pemda_id)
@@ -192,8 +201,10 @@ impl Store {
         .bind(&signer)
         .bind(now)
         .bind(&draft.co_signer_position_id)
+        .bind(&reply_to)
         .execute(tx.conn())
         .await?;
+        let draft = &LetterDraft { reply_to_incoming_id: reply_to, ..draft.clone() };
         self.insert_version(&mut tx, &id, 1, client_id, 0, &user.employee_id, draft, false).await?;
         self.replace_recipients(&mut tx, &id, draft).await?;
         tx.audit(&actor, "letter.create", "letter", Some(&id), json!({ "subject": draft.subject.trim() })).await?;
@@ -288,6 +299,9 @@ impl Store {
         if !self.may_edit(user, &l).await {
             return Err(BackendError::Forbidden("Surat ini sedang tidak dapat Anda ubah.".into()));
         }
+        // The incoming letter a reply answers was fixed at creation; no save changes it.
+        let reply_to: Option<String> = sqlx::query("SELECT reply_to_incoming_id FROM letter WHERE id = $1").bind(id).fetch_one(tx.conn()).await?.try_get("reply_to_incoming_id")?;
+        let draft = &LetterDraft { reply_to_incoming_id: reply_to, ..draft.clone() };
         let last: i64 = sqlx::query("SELECT MAX(version) AS v FROM letter_version WHERE letter_id = $1").bind(id).fetch_one(tx.conn()).await?.try_get("v")?;
         let next = last + 1;
         if base_version != l.version {

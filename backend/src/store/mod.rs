@@ -12,6 +12,7 @@ pub mod letters;
 pub mod numbering;
 pub mod org;
 pub mod pki;
+pub mod replies;
 
 use crate::{BackendError, Result};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -477,6 +477,8 @@ impl Store {
         if holders > 0 || acting > 0 {
             return Err(BackendError::Conflict("Jabatan masih diisi pegawai atau punya riwayat Plt/Plh; kosongkan dahulu.".into()));
         }
+        // A removed position no longer receives the OPD's new mail: the head does again.
+        sqlx::query("UPDATE opd SET incoming_disposer_position_id = NULL WHERE incoming_disposer_position_id = $1").bind(id).execute(tx.conn()).await?;
         let n = sqlx::query("DELETE FROM position WHERE id = $1 AND opd_id = $2").bind(id).bind(opd_id).execute(tx.conn()).await?.rows_affected();
         if n == 0 {
             return Err(BackendError::not_found("Jabatan tidak ditemukan."));

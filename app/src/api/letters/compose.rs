@@ -91,3 +91,12 @@ pub async fn remove_attachment(id: String) -> Result<(), AppError> {
     let s = require_session().await?;
     Ok(state().store.remove_attachment(&s.user, Some(s.ip.clone()), &id).await?)
 }
+
+/// A new letter pre-filled as the reply to an incoming letter ("Buat surat balasan"), with the
+/// letter it answers. Nothing is saved until the drafter's first save.
+#[server(prefix = "/api", endpoint = "reply_draft")]
+pub async fn reply_draft(incoming_id: String) -> Result<(LetterDraft, domain::letter_view::ReplyRef), AppError> {
+    use crate::api::ctx::*;
+    let s = require_session().await?;
+    Ok(state().store.reply_draft(&s.user, &incoming_id).await?)
+}
