@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO, gotoHydrated, isPhone, login, logout } from './helpers';
+import { DEMO, gotoHydrated, greyPng, isPhone, login, logout } from './helpers';
 
 /** A small, valid one-page PDF with the given lines of text (Helvetica), built here so the test owns its scan. */
 function makePdf(lines: string[]): Buffer {
@@ -58,6 +58,11 @@ async function registerScan(page: Page, subject: string, opts: { sifat?: string;
     buffer: makePdf(['DINAS PENDIDIKAN KABUPATEN BOJONEGORO', 'Nomor: 005/321/412.201/2026', `Hal: ${subject}`]),
   });
   await expect(page.getByText(/pindai-undangan\.pdf/)).toBeVisible();
+  return fillAndRegister(page, subject, opts);
+}
+
+/** Fills the registration fields once the scan is chosen, registers, and returns the letter's page path. */
+async function fillAndRegister(page: Page, subject: string, opts: { sifat?: string; number?: string } = {}): Promise<string> {
   await page.getByLabel('Asal surat (instansi pengirim)').fill('Dinas Pendidikan Kabupaten Bojonegoro');
   await page.getByLabel('Nomor surat').fill(opts.number ?? `005/${Date.now() % 100000}/412.201/2026`);
   await page.getByLabel('Tanggal surat').fill(isoDay(-1));
@@ -69,6 +74,14 @@ async function registerScan(page: Page, subject: string, opts: { sifat?: string;
   await expect(page.getByRole('status').filter({ hasText: 'nomor agenda' })).toBeVisible();
   await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
   return new URL(page.url()).pathname;
+}
+
+/** Opens a letter from the Kotak Masuk of the logged-in person, then its page with the disposition tree. */
+async function openFromInbox(page: Page, subject: string) {
+  await gotoHydrated(page, '/kotak-masuk');
+  await page.getByRole('link', { name: subject }).click();
+  await page.getByRole('link', { name: 'Buka surat & disposisi' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
 }
 
 /** Opens a letter from the Disposisi list of the logged-in person. */
@@ -113,10 +126,7 @@ test('seed story: the clerk registers a scan, the head disposes, it cascades to 
 
   // The head opens it from the Kotak Masuk, reads the scan, and disposes it with a few taps.
   await login(page, DEMO.kadis);
-  await gotoHydrated(page, '/kotak-masuk');
-  await page.getByRole('link', { name: subject }).click();
-  await page.getByRole('link', { name: 'Buka surat & disposisi' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
+  await openFromInbox(page, subject);
   const scan = page.getByRole('img', { name: 'Halaman 1 dari 1' });
   await scan.scrollIntoViewIfNeeded();
   await expect(scan).toBeVisible();
@@ -246,5 +256,145 @@ test('bad input: a file that is not a scan, a duplicate, and a confidential lett
   await expect(page.getByText(secret)).toHaveCount(0);
   expect((await page.request.get(`${secretPath}/berkas`)).status()).toBe(404);
   expect((await page.request.get(`${secretPath}/lembar-disposisi`)).status()).toBe(404);
+  await logout(page);
+});
+
+test('a reply is drafted from the incoming letter, linked both ways, and reported as the follow-up', async ({ page }, info) => {
+  test.setTimeout(240_000);
+  const subject = `Permintaan data menara telekomunikasi ${info.project.name} ${Date.now()}`;
+  await login(page, DEMO.tu);
+  const letterPath = await registerScan(page, subject);
+  await logout(page);
+  await login(page, DEMO.kadis);
+  await gotoHydrated(page, letterPath);
+  await giveDisposition(page, [/^Kepala Bidang E-Government/], isoDay(6));
+  await logout(page);
+
+  // The Kabid starts the reply from the letter: addressed to the sender, same hal, the letter cited.
+  await login(page, DEMO.kabid);
+  await openFromDisposisi(page, subject);
+  await expect(page.getByText('Belum ada surat balasan.')).toBeVisible();
+  await page.getByTestId('reply-button').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Tulis surat' })).toBeVisible();
+  await expect(page.getByTestId('reply-notice')).toContainText('Balasan atas surat masuk');
+  await expect(page.getByTestId('reply-notice')).toContainText('Dinas Pendidikan Kabupaten Bojonegoro');
+  await expect(page.getByLabel('Hal (perihal)')).toHaveValue(subject);
+  await expect(page.locator('.chip').filter({ hasText: 'Dinas Pendidikan Kabupaten Bojonegoro' })).toBeVisible();
+  if (isPhone(info)) await fitsPhone(page);
+  await page.getByLabel('Klasifikasi arsip').selectOption('000.1.3');
+  await page.getByRole('button', { name: 'Simpan draf' }).click();
+  await expect(page.getByText(/Tersimpan/)).toBeVisible({ timeout: 15_000 });
+  await page.getByRole('link', { name: 'Lihat surat' }).click();
+  await expect(page.getByTestId('reply-to')).toContainText(subject);
+
+  // Back on the incoming letter: the reply is listed, and the report links it without typing.
+  await page.getByTestId('reply-to').getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
+  await expect(page.getByTestId('reply-letter')).toHaveCount(1);
+  await expect(page.getByTestId('reply-letter')).toContainText('Draf');
+  await expect(page.getByLabel('Surat balasan (opsional)')).toHaveValue(/.+/);
+  // The report carries a file as well; it is listed before sending and downloadable after.
+  await page.getByTestId('dispo-node').locator('input[type=file]').setInputFiles({ name: 'data-menara.pdf', mimeType: 'application/pdf', buffer: makePdf(['Data menara telekomunikasi']) });
+  await expect(page.getByText('data-menara.pdf')).toBeVisible();
+  await report(page, 'Data menara disiapkan; surat balasan dalam proses paraf.');
+  const file = page.getByTestId('dispo-node').getByRole('link', { name: 'data-menara.pdf' });
+  const fileRes = await page.request.get((await file.getAttribute('href'))!);
+  expect(fileRes.status()).toBe(200);
+  expect((await fileRes.body()).subarray(0, 5).toString()).toBe('%PDF-');
+  await page.getByTestId('dispo-node').getByRole('link', { name: 'Surat balasan' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
+  await expect(page.getByTestId('reply-to')).toBeVisible();
+  if (isPhone(info)) await fitsPhone(page);
+  await logout(page);
+
+  // Someone outside the letter cannot start a reply to it.
+  await login(page, DEMO.bappeda);
+  const id = letterPath.split('/').pop()!;
+  await gotoHydrated(page, `/surat-keluar/baru?balas=${id}`);
+  await expect(page.getByRole('alert').filter({ hasText: 'tidak ditemukan' })).toBeVisible();
+  await logout(page);
+});
+
+test('the Admin OPD sends new mail to the Sekretaris and allows dispositions to peers', async ({ page, browser }, info) => {
+  test.setTimeout(240_000);
+  const subject = `Undangan sosialisasi SPBE ${info.project.name} ${Date.now()}`;
+  let opdId = '';
+  try {
+    await login(page, DEMO.adminOpd);
+    opdId = ((await (await page.request.post('/api/current_user', { form: {} })).json()) as { opd_id: string }).opd_id;
+    await gotoHydrated(page, `/admin/opd/${opdId}?tab=surat-masuk`);
+    await expect(page.getByRole('heading', { name: 'Pengaturan surat masuk' })).toBeVisible();
+    if (isPhone(info)) await fitsPhone(page);
+    const receiver = page.getByLabel('Penerima surat masuk untuk disposisi');
+    const sekdinPosition = (await receiver.locator('option', { hasText: /^Sekretaris Dinas/ }).getAttribute('value'))!;
+    await receiver.selectOption(sekdinPosition);
+    await page.getByLabel(/Izinkan disposisi ke rekan setingkat/).check();
+    await page.getByRole('button', { name: 'Simpan pengaturan' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Pengaturan surat masuk disimpan.' })).toBeVisible();
+    // The settings stay after a reload.
+    await gotoHydrated(page, `/admin/opd/${opdId}?tab=surat-masuk`);
+    await expect(page.getByLabel(/Izinkan disposisi ke rekan setingkat/)).toBeChecked();
+    await expect(receiver).toHaveValue(sekdinPosition);
+    await logout(page);
+
+    // The clerk's form now offers the Sekretaris first; the letter lands in the Sekretaris' Kotak Masuk.
+    await login(page, DEMO.tu);
+    await gotoHydrated(page, '/surat-masuk/baru');
+    await expect(page.getByLabel('Diteruskan untuk didisposisi oleh')).toHaveValue(sekdinPosition);
+    const letterPath = await registerScan(page, subject);
+    await logout(page);
+
+    await login(page, DEMO.sekdin);
+    await openFromInbox(page, subject);
+    await expect(page.getByRole('heading', { name: 'Beri disposisi' })).toBeVisible();
+    // A peer (same superior) is offered under its own heading and can receive the disposition.
+    await page.getByText('Rekan setingkat').click();
+    await giveDisposition(page, [/^Kepala Bidang E-Government/], isoDay(4));
+    await expect(page.getByTestId('dispo-node')).toHaveCount(1);
+    await logout(page);
+
+    await login(page, DEMO.kabid);
+    await gotoHydrated(page, letterPath);
+    await expect(page.getByTestId('dispo-node')).toHaveCount(1);
+    await expect(page.getByTestId('dispo-node')).toContainText('Dari Sekretaris Dinas');
+    await logout(page);
+  } finally {
+    // Back to the defaults, whatever happened above: the other tests expect mail to go to the head.
+    const ctx = await browser.newContext({ baseURL: info.project.use.baseURL, locale: 'id-ID' });
+    const admin = await ctx.newPage();
+    await login(admin, DEMO.adminOpd);
+    const id = opdId || ((await (await admin.request.post('/api/current_user', { form: {} })).json()) as { opd_id: string }).opd_id;
+    const res = await admin.request.post('/api/save_incoming_settings', { form: { opd_id: id, disposer_position_id: '', peer_disposition: 'false' } });
+    expect(res.status()).toBe(200);
+    await ctx.close();
+  }
+});
+
+test('the clerk registers phone photos of the pages, in the order chosen, as one scan', async ({ page }, info) => {
+  test.setTimeout(120_000);
+  await login(page, DEMO.tu);
+  await gotoHydrated(page, '/surat-masuk/baru');
+  // Chosen out of order; the clerk moves the first page up before registering.
+  await page.getByTestId('scan-files').setInputFiles([
+    { name: 'halaman-2.png', mimeType: 'image/png', buffer: greyPng(300, 420) },
+    { name: 'halaman-1.png', mimeType: 'image/png', buffer: greyPng(300, 420) },
+  ]);
+  const names = page.locator('.scan-name');
+  await expect(names).toHaveCount(2);
+  await expect(names.first()).toContainText('halaman-2');
+  await page.getByRole('button', { name: 'Naikkan halaman 2' }).click();
+  await expect(names.first()).toContainText('halaman-1');
+  if (isPhone(info)) await fitsPhone(page);
+  const subject = `Undangan rapat dari foto ${info.project.name} ${Date.now()}`;
+  const path = await fillAndRegister(page, subject);
+  // One scan of two pages, each shown as an image.
+  for (const n of [1, 2]) {
+    const img = page.getByRole('img', { name: `Halaman ${n} dari 2` });
+    await img.scrollIntoViewIfNeeded();
+    await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+  }
+  const pdf = await page.request.get(`${path}/berkas`);
+  expect(pdf.status()).toBe(200);
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
   await logout(page);
 });

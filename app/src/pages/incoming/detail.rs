@@ -8,6 +8,7 @@ use crate::app::lang;
 use crate::components::{ErrorBox, Loading};
 use crate::pages::letters::{sifat_class, sifat_label, urgency_label};
 use domain::disposition::{DisposeInput, IncomingView, Instruction, NodeView, PositionChoice, RecipientInput};
+use domain::letter_view::ReplyLetter;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -67,6 +68,7 @@ fn IncomingBody(v: IncomingView, ctx: PageCtx) -> impl IntoView {
     let today = v.today;
     let root_giver = v.root_position_id.clone().unwrap_or_default();
     let nodes = StoredValue::new(v.nodes.clone());
+    let replies = StoredValue::new(v.replies.clone());
     let roots: Vec<NodeView> = v.nodes.iter().filter(|n| n.parent_id.is_none() || !v.nodes.iter().any(|p| Some(&p.id) == n.parent_id.as_ref())).cloned().collect();
     let archive = move |_| {
         let id = id_archive.clone();
@@ -99,8 +101,12 @@ fn IncomingBody(v: IncomingView, ctx: PageCtx) -> impl IntoView {
             <a class="btn" href=format!("/surat-masuk/{id}/berkas") rel="external" target="_blank">{l.t("Unduh surat (PDF)", "Download letter (PDF)")}</a>
             <a class="btn" href=format!("/surat-masuk/{id}/lembar-disposisi") rel="external" target="_blank">{l.t("Lembar disposisi (PDF)", "Disposition sheet (PDF)")}</a>
             {v.outgoing_letter_id.clone().map(|o| view! { <A href=format!("/surat-keluar/{o}") attr:class="btn">{l.t("Rincian surat", "Letter details")}</A> })}
+            {v.can_reply.then(|| view! {
+                <A href=format!("/surat-keluar/baru?balas={}", v.id) attr:class="btn" attr:data-testid="reply-button">{l.t("Buat surat balasan", "Draft a reply")}</A>
+            })}
             {v.can_archive.then(|| view! { <button type="button" class="btn" on:click=archive>{l.t("Arsipkan", "File")}</button> })}
         </p>
+        {(!v.replies.is_empty()).then(|| view! { <ReplyList replies=v.replies.clone() /> })}
         {(v.scan_pages > 0).then(|| view! { <ScanViewer id=v.id.clone() pages=v.scan_pages /> })}
         {v.can_dispose_root.then(|| {
             let list = choices.with_value(|c| c.iter().find(|(g, _)| *g == root_giver).map(|(_, l)| l.clone()).unwrap_or_default());
@@ -118,7 +124,7 @@ fn IncomingBody(v: IncomingView, ctx: PageCtx) -> impl IntoView {
             } else {
                 view! {
                     <ul class="dispo-tree" role="tree" aria-label=l.t("Alur disposisi", "Disposition tree")>
-                        {roots.into_iter().map(|n| view! { <TreeNode n nodes choices incoming_id=v.id.clone() today ctx /> }).collect_view()}
+                        {roots.into_iter().map(|n| view! { <TreeNode n nodes choices replies incoming_id=v.id.clone() today ctx /> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
@@ -160,7 +166,16 @@ fn ScanViewer(id: String, pages: i64) -> impl IntoView {
 }
 
 #[component]
-fn TreeNode(n: NodeView, nodes: StoredValue<Vec<NodeView>>, choices: StoredValue<Vec<(String, Vec<PositionChoice>)>>, incoming_id: String, today: i64, ctx: PageCtx) -> impl IntoView {
+#[allow(clippy::too_many_arguments)]
+fn TreeNode(
+    n: NodeView,
+    nodes: StoredValue<Vec<NodeView>>,
+    choices: StoredValue<Vec<(String, Vec<PositionChoice>)>>,
+    replies: StoredValue<Vec<ReplyLetter>>,
+    incoming_id: String,
+    today: i64,
+    ctx: PageCtx,
+) -> impl IntoView {
     let l = lang();
     let children: Vec<NodeView> = nodes.with_value(|all| all.iter().filter(|c| c.parent_id.as_deref() == Some(n.id.as_str())).cloned().collect());
     let (status_text, status_class) = node_status(&n.status, n.overdue, n.forwarded, l);
@@ -205,7 +220,7 @@ fn TreeNode(n: NodeView, nodes: StoredValue<Vec<NodeView>>, choices: StoredValue
                     {(!n.review_note.is_empty()).then(|| view! { <dt>{l.t("Catatan pemberi", "Giver's note")}</dt><dd class="prewrap">{n.review_note.clone()}</dd> })}
                 </dl>
                 {n.can_review.then(|| view! { <ReviewForm node_id=n.id.clone() version=n.version ctx /> })}
-                {n.can_report.then(|| view! { <ReportForm node_id=n.id.clone() version=n.version ctx /> })}
+                {n.can_report.then(|| view! { <ReportForm node_id=n.id.clone() version=n.version replies=replies.get_value() incoming_id=incoming_id.clone() ctx /> })}
                 {n.can_forward.then(|| {
                     let incoming_id = incoming_id.clone();
                     let node_id = n.id.clone();
@@ -223,7 +238,7 @@ fn TreeNode(n: NodeView, nodes: StoredValue<Vec<NodeView>>, choices: StoredValue
             </div>
             {has_children.then(|| view! {
                 <ul role="group">
-                    {children.into_iter().map(|c| view! { <TreeNode n=c nodes choices incoming_id=incoming_id.clone() today ctx /> }).collect_view()}
+                    {children.into_iter().map(|c| view! { <TreeNode n=c nodes choices replies incoming_id=incoming_id.clone() today ctx /> }).collect_view()}
                 </ul>
             })}
         </li>
@@ -266,9 +281,10 @@ fn DisposeForm(incoming_id: String, parent_id: Option<String>, choices: Vec<Posi
         });
     };
     if choices.is_empty() {
-        return view! { <p class="muted">{l.t("Tidak ada jabatan di bawah Anda untuk menerima disposisi.", "There is no position below yours to receive a disposition.")}</p> }.into_any();
+        return view! { <p class="muted">{l.t("Tidak ada jabatan yang dapat menerima disposisi dari Anda.", "There is no position that can receive a disposition from you.")}</p> }.into_any();
     }
-    let (direct, others): (Vec<_>, Vec<_>) = choices.into_iter().partition(|c| c.direct);
+    let (peers, below): (Vec<_>, Vec<_>) = choices.into_iter().partition(|c| c.peer);
+    let (direct, others): (Vec<_>, Vec<_>) = below.into_iter().partition(|c| c.direct);
     let prefix_r = prefix.clone();
     let recipient_box = move |c: PositionChoice| {
         let pid = c.position_id.clone();
@@ -304,6 +320,7 @@ fn DisposeForm(incoming_id: String, parent_id: Option<String>, choices: Vec<Posi
         }
     };
     let recipient_box2 = recipient_box.clone();
+    let recipient_box3 = recipient_box.clone();
     let max = max_deadline.map(domain::time::iso_date).unwrap_or_default();
     view! {
         <form class="form dispo-form" on:submit=submit novalidate>
@@ -317,6 +334,12 @@ fn DisposeForm(incoming_id: String, parent_id: Option<String>, choices: Vec<Posi
                     <details>
                         <summary class="small">{l.t("Jabatan lain di bawah Anda", "Other positions below you")}</summary>
                         <ul class="plain recipient-list">{others.into_iter().map(recipient_box2).collect_view()}</ul>
+                    </details>
+                })}
+                {(!peers.is_empty()).then(|| view! {
+                    <details>
+                        <summary class="small">{l.t("Rekan setingkat", "Peers")}</summary>
+                        <ul class="plain recipient-list">{peers.into_iter().map(recipient_box3).collect_view()}</ul>
                     </details>
                 })}
             </fieldset>
@@ -356,10 +379,12 @@ fn DisposeForm(incoming_id: String, parent_id: Option<String>, choices: Vec<Posi
 }
 
 #[component]
-fn ReportForm(node_id: String, version: i64, ctx: PageCtx) -> impl IntoView {
+fn ReportForm(node_id: String, version: i64, replies: Vec<ReplyLetter>, incoming_id: String, ctx: PageCtx) -> impl IntoView {
     let l = lang();
     let text = RwSignal::new(String::new());
-    let letter = RwSignal::new(String::new());
+    // The reply the reporter drafted themselves is linked unless they choose otherwise.
+    let letter = RwSignal::new(replies.iter().find(|r| r.mine).map(|r| r.id.clone()).unwrap_or_default());
+    let select_id = format!("balasan-{node_id}");
     let files = RwSignal::new(Vec::<(String, String)>::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -408,9 +433,28 @@ fn ReportForm(node_id: String, version: i64, ctx: PageCtx) -> impl IntoView {
             <label for=input_id.clone()>{l.t("Laporan tindak lanjut", "Follow-up report")}</label>
             <textarea id=input_id rows="3" maxlength="8000" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))
                 placeholder=l.t("Apa yang sudah dilakukan", "What was done")></textarea>
-            <label>{l.t("Tautan surat balasan (ID surat keluar, opsional)", "Reply letter (outgoing letter id, optional)")}
-                <input type="text" maxlength="64" prop:value=move || letter.get() on:input=move |ev| letter.set(event_target_value(&ev)) />
-            </label>
+            {if replies.is_empty() {
+                view! {
+                    <p class="small muted">
+                        {l.t("Belum ada surat balasan. Bila tindak lanjutnya berupa surat, ", "No reply letter yet. If the follow-up is a letter, ")}
+                        <A href=format!("/surat-keluar/baru?balas={incoming_id}")>{l.t("buat surat balasan", "draft a reply")}</A>
+                        {l.t(" lalu laporkan di sini.", " and report it here.")}
+                    </p>
+                }.into_any()
+            } else {
+                view! {
+                    <label for=select_id.clone()>{l.t("Surat balasan (opsional)", "Reply letter (optional)")}</label>
+                    <select id=select_id on:change=move |ev| letter.set(event_target_value(&ev))>
+                        <option value="" selected=move || letter.get().is_empty()>{l.t("— Tanpa surat balasan —", "— No reply letter —")}</option>
+                        {replies.iter().map(|r| {
+                            let rid = r.id.clone();
+                            let rid2 = r.id.clone();
+                            let label = format!("{} — {} ({})", r.number.clone().unwrap_or_else(|| l.t("belum bernomor", "not numbered yet").into()), r.subject, r.state_label);
+                            view! { <option value=rid selected=move || letter.get() == rid2>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                }.into_any()
+            }}
             <label class="btn file-btn">
                 {l.t("Lampirkan berkas", "Attach a file")}
                 <input type="file" class="sr-only" accept="application/pdf,image/jpeg,image/png" on:change=on_file />
@@ -461,5 +505,28 @@ fn ReviewForm(node_id: String, version: i64, ctx: PageCtx) -> impl IntoView {
                 <button type="button" class="btn" disabled=move || busy.get() on:click=move |_| act2(false)>{l.t("Kembalikan", "Send back")}</button>
             </div>
         </div>
+    }
+}
+
+/// Letters drafted as replies to this one, with where each stands.
+#[component]
+fn ReplyList(replies: Vec<ReplyLetter>) -> impl IntoView {
+    let l = lang();
+    view! {
+        <section class="card" aria-labelledby="h-replies">
+            <h2 id="h-replies">{l.t("Surat balasan", "Replies")}</h2>
+            <ul class="plain reply-list">
+                {replies.into_iter().map(|r| view! {
+                    <li data-testid="reply-letter">
+                        <A href=format!("/surat-keluar/{}", r.id)>{r.subject.clone()}</A>
+                        <span class="muted small">{format!(" — {}{} · {} · {}",
+                            r.number.clone().map(|n| format!("{n} · ")).unwrap_or_default(),
+                            r.state_label,
+                            r.drafter_name,
+                            domain::time::long_datetime(r.updated_ms, l))}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }

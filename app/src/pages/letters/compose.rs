@@ -2,17 +2,17 @@
 //! attachments, and autosave. Every save carries a fresh client id and the version it started from.
 
 use super::view::BodyView;
-use crate::api::letters::{ComposeOptions, get_compose_options, letter_action, remove_attachment, save_letter, search_co_signers, search_directory};
+use crate::api::letters::{ComposeOptions, get_compose_options, letter_action, remove_attachment, reply_draft, save_letter, search_co_signers, search_directory};
 use crate::app::lang;
 use crate::components::{ErrorBox, Loading};
 use domain::letter::{LetterDraft, LetterKind, Recipient, Sifat, Urgency};
 use domain::letter_body::LetterBody;
-use domain::letter_view::{AttachmentInfo, CoSignerOption, DirectoryEntry, LetterDetail};
+use domain::letter_view::{AttachmentInfo, CoSignerOption, DirectoryEntry, LetterDetail, ReplyRef};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[derive(Clone, Debug, PartialEq)]
 enum SaveState {
@@ -54,18 +54,26 @@ pub fn ComposePage() -> impl IntoView {
     let l = lang();
     let params = use_params_map();
     let id = params.read_untracked().get("id").unwrap_or_default();
+    // "Buat surat balasan": /surat-keluar/baru?balas=<incoming letter id> starts pre-filled.
+    let reply_of = if id.is_empty() { use_query_map().read_untracked().get("balas").filter(|b| !b.trim().is_empty()) } else { None };
     let options = Resource::new(|| (), |_| get_compose_options());
     let existing = Resource::new(move || id.clone(), |id| async move {
         if id.is_empty() { Ok(None) } else { crate::api::letters::get_letter_detail(id).await.map(Some) }
+    });
+    let reply = Resource::new(move || reply_of.clone(), |r| async move {
+        match r {
+            Some(incoming) => reply_draft(incoming).await.map(Some),
+            None => Ok(None),
+        }
     });
     view! {
         <Title text=l.t("Tulis surat", "Write a letter") />
         <p><A href="/surat-keluar">{l.t("← Surat Keluar", "← Outgoing letters")}</A></p>
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
-                match (options.await, existing.await) {
-                    (Ok(o), Ok(e)) => view! { <ComposeForm options=o existing=e /> }.into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
+                match (options.await, existing.await, reply.await) {
+                    (Ok(o), Ok(e), Ok(r)) => view! { <ComposeForm options=o existing=e reply=r /> }.into_any(),
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -73,10 +81,14 @@ pub fn ComposePage() -> impl IntoView {
 }
 
 #[component]
-fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl IntoView {
+fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>, reply: Option<(LetterDraft, ReplyRef)>) -> impl IntoView {
     let l = lang();
     let editable = existing.as_ref().map(|d| d.allowed.edit).unwrap_or(true);
-    let d = existing.as_ref().map(|d| d.draft.clone()).unwrap_or_else(|| LetterDraft {
+    let (prefill, reply_ref) = match reply {
+        Some((d, r)) => (Some(d), Some(r)),
+        None => (None, existing.as_ref().and_then(|d| d.reply_to.clone())),
+    };
+    let d = existing.as_ref().map(|d| d.draft.clone()).or(prefill).unwrap_or_else(|| LetterDraft {
         kind: LetterKind::SuratDinas.code().into(),
         klasifikasi: String::new(),
         sifat: Sifat::Biasa.code().into(),
@@ -87,7 +99,9 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl 
         co_signer_position_id: None,
         recipients: vec![],
         body: LetterBody::from_markup(domain::letter::template_body(LetterKind::SuratDinas)),
+        reply_to_incoming_id: None,
     });
+    let reply_to = StoredValue::new(d.reply_to_incoming_id.clone());
     let letter_id = RwSignal::new(existing.as_ref().map(|d| d.id.clone()).unwrap_or_default());
     let version = RwSignal::new(existing.as_ref().map(|d| d.version).unwrap_or(0));
     let submittable = existing.as_ref().map(|d| d.allowed.submit).unwrap_or(true);
@@ -128,6 +142,7 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl 
         co_signer_position_id: co_signer.get_untracked().map(|c| c.position_id),
         recipients: recipients.get_untracked(),
         body: LetterBody::from_markup(&body.get_untracked()),
+        reply_to_incoming_id: reply_to.get_value(),
     };
     let poke = move |ms: u64| {
         set_timeout(move || tick.update(|t| *t += 1), std::time::Duration::from_millis(ms));
@@ -305,6 +320,7 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl 
     view! {
         <h1>{move || if letter_id.get().is_empty() { l.t("Tulis surat", "Write a letter") } else { l.t("Ubah surat", "Edit letter") }}</h1>
         {(!editable).then(|| view! { <p class="alert alert-info" role="status">{l.t("Surat ini sedang tidak dapat Anda ubah.", "You cannot edit this letter now.")}</p> })}
+        {reply_ref.map(|r| view! { <ReplyNotice r /> })}
         <p class="save-state" role="status" aria-live="polite">{status_view}</p>
         <form class="form compose" on:submit=|ev| ev.prevent_default()>
             <fieldset disabled=!editable>
@@ -335,6 +351,19 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>) -> impl 
         </div>
     }
     .into_any()
+}
+
+/// Which incoming letter this one answers, linked back to it.
+#[component]
+fn ReplyNotice(r: ReplyRef) -> impl IntoView {
+    let l = lang();
+    view! {
+        <p class="alert alert-info" data-testid="reply-notice">
+            {l.t("Balasan atas surat masuk ", "Reply to incoming letter ")}
+            <A href=format!("/surat-masuk/{}", r.incoming_id)>{format!("{} {} ({})", l.t("nomor", "number"), r.letter_number, r.sender_name)}</A>
+            {format!(", {} {}, {} {}.", l.t("tanggal", "dated"), domain::time::long_date(r.letter_day, l), l.t("perihal", "subject"), r.subject)}
+        </p>
+    }
 }
 
 #[component]

@@ -134,6 +134,10 @@ fn Detail(d: LetterDetail, act: ServerAction<LetterAction>, sign: ServerAction<S
             {d.signed_ms.map(|ms| view! { <dt>{l.t("Ditandatangani", "Signed")}</dt><dd>{domain::time::long_datetime(ms, l)}</dd> })}
             {co_holder.clone().map(|c| view! { <dt>{l.t("Penanda tangan kedua", "Co-signer")}</dt><dd>{c}</dd> })}
             {d.co_signed_ms.map(|ms| view! { <dt>{l.t("TTE kedua", "Second signature")}</dt><dd>{domain::time::long_datetime(ms, l)}</dd> })}
+            {d.reply_to.clone().map(|r| view! {
+                <dt>{l.t("Membalas surat masuk", "Replies to")}</dt>
+                <dd data-testid="reply-to"><A href=format!("/surat-masuk/{}", r.incoming_id)>{format!("{} — {} ({})", r.letter_number, r.subject, r.sender_name)}</A></dd>
+            })}
         </dl>
         {(!d.void_numbers.is_empty()).then(|| view! {
             <div class="alert alert-info" role="note">
