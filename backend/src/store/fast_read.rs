@@ -94,6 +94,25 @@ impl Cols for FastRow<'_> {
     }
 }
 
+/// Process-wide SQLite settings, before the library initialises (the first connection of either
+/// crate does that; later calls are refused by SQLite and change nothing).
+///
+/// The bundled SQLite is built with `SQLITE_ENABLE_MEMORY_MANAGEMENT` and memory statistics on, so
+/// every `sqlite3_malloc`/`free` of every connection takes one global mutex. With several reader
+/// threads and sqlx's connection threads on two cores, that mutex was contended (glibc lock waits
+/// and futex wake-ups in the profile); nothing here uses SQLite's memory statistics.
+pub(crate) fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is called before any connection exists in this process (Store::connect
+        // calls this first); if SQLite is already initialised it returns SQLITE_MISUSE and does nothing.
+        let rc = unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::os::raw::c_int) };
+        if rc != rusqlite::ffi::SQLITE_OK {
+            tracing::debug!(rc, "SQLite already initialised; memory statistics stay on");
+        }
+    });
+}
+
 /// Read-only connections to one SQLite file, opened on demand, at most `max` in use at once.
 pub(crate) struct SqliteReader {
     path: PathBuf,
@@ -115,7 +134,12 @@ impl SqliteReader {
     }
 
     /// Opens one connection at once, so a file that cannot be read fails at start, not at the first list.
+    /// At most `max` queries run at once, and no more than the machine has cores: the reads are
+    /// CPU work on pages in memory, and more threads than cores only contend for SQLite's page
+    /// cache mutex (one for all connections in this build).
     pub(crate) fn open(path: &Path, max: usize) -> Result<SqliteReader> {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let max = max.min(cores.max(2));
         let r = SqliteReader { path: path.to_path_buf(), idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(max.max(1))) };
         let c = r.connect()?;
         r.idle.lock().unwrap_or_else(|e| e.into_inner()).push(c);

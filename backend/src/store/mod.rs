@@ -110,6 +110,7 @@ impl Store {
     /// Connects, creating the SQLite file when needed, and runs migrations on a pool of their own.
     pub async fn connect(url: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();
+        fast_read::configure_sqlite();
         let kind = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             DbKind::Postgres
         } else if url.starts_with("sqlite:") {
