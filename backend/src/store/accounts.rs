@@ -116,20 +116,22 @@ impl Store {
     /// Finds a live session; refreshes its idle timer at most once a minute.
     pub async fn session(&self, token: &str) -> Result<Option<SessionRow>> {
         let hash = token_hash(token);
-        let r = sqlx::query("SELECT token_hash, employee_id, created_ms, last_seen_ms, expires_ms, (SELECT gen FROM cache_generation WHERE id = 1) AS cache_gen \
-             FROM session WHERE token_hash = $1")
-            .bind(&hash)
-            .fetch_optional(&self.pool)
+        // Every request reads its session: on SQLite through the fast read path (see `fast_read`).
+        let sql = "SELECT token_hash, employee_id, created_ms, last_seen_ms, expires_ms, (SELECT gen FROM cache_generation WHERE id = 1) AS cache_gen \
+             FROM session WHERE token_hash = $1";
+        let rows = self
+            .read_rows(sql.into(), vec![hash.clone()], |r| {
+                Ok(SessionRow {
+                    token_hash: r.text("token_hash")?,
+                    employee_id: r.text("employee_id")?,
+                    created_ms: r.int("created_ms")?,
+                    last_seen_ms: r.int("last_seen_ms")?,
+                    expires_ms: r.int("expires_ms")?,
+                    cache_gen: r.int("cache_gen")?,
+                })
+            })
             .await?;
-        let Some(r) = r else { return Ok(None) };
-        let s = SessionRow {
-            token_hash: r.try_get("token_hash")?,
-            employee_id: r.try_get("employee_id")?,
-            created_ms: r.try_get("created_ms")?,
-            last_seen_ms: r.try_get("last_seen_ms")?,
-            expires_ms: r.try_get("expires_ms")?,
-            cache_gen: r.try_get("cache_gen")?,
-        };
+        let Some(s) = rows.into_iter().next() else { return Ok(None) };
         let now = now_ms();
         if s.expires_ms < now || s.last_seen_ms + SESSION_IDLE_MS < now {
             let mut tx = self.begin_write().await?;

@@ -54,11 +54,7 @@ impl Store {
             return Ok(0);
         }
         let sql = format!("SELECT CAST(COALESCE(SUM(waiting), 0) AS BIGINT) AS n FROM position_queue WHERE position_id IN ({})", placeholders(1, position_ids.len()));
-        let mut q = sqlx::query(&sql);
-        for p in position_ids {
-            q = q.bind(p);
-        }
-        Ok(q.fetch_one(&self.pool).await?.try_get("n")?)
+        self.read_count(sql, position_ids.to_vec()).await
     }
 
     /// (total, unread) inbox entries over these owner keys.
@@ -70,12 +66,8 @@ impl Store {
             "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) AS t, CAST(COALESCE(SUM(unread), 0) AS BIGINT) AS u FROM inbox_count WHERE owner_key IN ({})",
             placeholders(1, owner_keys.len())
         );
-        let mut q = sqlx::query(&sql);
-        for k in owner_keys {
-            q = q.bind(k);
-        }
-        let r = q.fetch_one(&self.pool).await?;
-        Ok((r.try_get("t")?, r.try_get("u")?))
+        let r = self.read_rows(sql, owner_keys.to_vec(), |r| Ok((r.int("t")?, r.int("u")?))).await?;
+        r.into_iter().next().ok_or_else(|| crate::BackendError::Internal("inbox totals returned no row".into()))
     }
 
     /// Recomputes every counter from the rows (after bulk loads).

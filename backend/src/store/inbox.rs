@@ -2,11 +2,40 @@
 
 use super::letter_views::{owner_keys, placeholders};
 use super::letters::record_work;
+use super::fast_read::Cols;
 use super::{Store, WriteTx};
 use crate::{BackendError, Result, now_ms};
 use domain::letter_view::{InboxItem, InboxPage, IncomingDetail, PAGE_SIZE};
 use domain::model::SessionUser;
 use sqlx::Row;
+
+/// One row of the Kotak Masuk query, read the same way on both read paths.
+struct InboxRow {
+    item: InboxItem,
+    all_total: i64,
+    unread_total: i64,
+}
+
+impl InboxRow {
+    fn from_cols(r: &dyn Cols) -> Result<InboxRow> {
+        Ok(InboxRow {
+            item: InboxItem {
+                id: r.text("id")?,
+                incoming_id: r.text("incoming_id")?,
+                role: r.text("role")?,
+                subject: r.text("subject")?,
+                sender_name: r.text("sender_name")?,
+                sifat: r.text("sifat")?,
+                urgency: r.text("urgency")?,
+                letter_number: r.text("letter_number")?,
+                read: r.opt_int("read_ms")?.is_some(),
+                created_ms: r.int("created_ms")?,
+            },
+            all_total: r.int("all_total")?,
+            unread_total: r.int("unread_total")?,
+        })
+    }
+}
 
 impl Store {
     pub async fn inbox_unread(&self, user: &SessionUser) -> Result<i64> {
@@ -50,48 +79,25 @@ impl Store {
              WHERE id IN (SELECT id FROM ({per_key}) AS u ORDER BY created_ms DESC, id DESC LIMIT {PAGE_SIZE} OFFSET {offset}) \
              ORDER BY created_ms DESC, id DESC"
         );
-        let mut lq = sqlx::query(&list_sql);
-        for k in &keys {
-            lq = lq.bind(k);
-        }
+        let mut args = keys.clone();
         if !q.is_empty() {
-            lq = lq.bind(&pat);
+            args.push(pat);
         }
-        let rows = lq.fetch_all(&self.pool).await?;
+        let rows = self.read_rows(list_sql, args.clone(), InboxRow::from_cols).await?;
         // Unfiltered totals come from the counters; a search counts its matches.
         let (all, unread) = match rows.first() {
-            Some(r) => (r.try_get("all_total")?, r.try_get("unread_total")?),
+            Some(r) => (r.all_total, r.unread_total),
             None => self.inbox_totals(&keys).await?,
         };
         let total: i64 = if !q.is_empty() {
             let count_sql = format!("SELECT COUNT(*) AS n FROM inbox_entry WHERE owner_key IN ({}){extra}", placeholders(1, keys.len()));
-            let mut cq = sqlx::query(&count_sql);
-            for k in &keys {
-                cq = cq.bind(k);
-            }
-            cq.bind(&pat).fetch_one(&self.pool).await?.try_get("n")?
+            self.read_count(count_sql, args).await?
         } else if unread_only {
             unread
         } else {
             all
         };
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(InboxItem {
-                    id: r.try_get("id")?,
-                    incoming_id: r.try_get("incoming_id")?,
-                    role: r.try_get("role")?,
-                    subject: r.try_get("subject")?,
-                    sender_name: r.try_get("sender_name")?,
-                    sifat: r.try_get("sifat")?,
-                    urgency: r.try_get("urgency")?,
-                    letter_number: r.try_get("letter_number")?,
-                    read: r.try_get::<Option<i64>, _>("read_ms")?.is_some(),
-                    created_ms: r.try_get("created_ms")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let items = rows.into_iter().map(|r| r.item).collect();
         Ok(InboxPage { items, total, unread, page })
     }
 

@@ -3,6 +3,7 @@
 //! goes through `visible_letter`, so a confidential letter cannot leak through any of them.
 
 use super::letters::LetterRow;
+use super::fast_read::Cols;
 use super::{Actor, Store};
 use crate::{BackendError, Result, new_id, now_ms};
 use domain::files::{MAX_ATTACHMENTS, clean_name, sniff};
@@ -45,6 +46,60 @@ fn action_label(code: &str) -> &'static str {
 
 pub(crate) fn escape_like(q: &str) -> String {
     q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// One row of a letter list query, read the same way on both read paths.
+struct ListRow {
+    id: String,
+    kind: String,
+    subject: String,
+    number: Option<String>,
+    sifat: String,
+    urgency: String,
+    state: String,
+    step: i64,
+    recipients_text: String,
+    updated_ms: i64,
+    waiting_position_id: Option<String>,
+    version: i64,
+    drafter_name: String,
+    /// Perlu Paraf only: where the letter waits, joined in the same query.
+    waiting_title: Option<String>,
+    waiting_holder: Option<String>,
+    /// Perlu Paraf without filters only: the total from the queue counters.
+    queue_total: Option<i64>,
+}
+
+impl ListRow {
+    /// Perlu Paraf: the row with where it waits and the queue total (NULL when filtered).
+    fn from_cols_paraf(r: &dyn Cols) -> Result<ListRow> {
+        let mut row = Self::from_cols(r)?;
+        row.waiting_title = r.opt_text("waiting_title")?;
+        row.waiting_holder = r.opt_text("waiting_holder")?;
+        row.queue_total = r.opt_int("queue_total")?;
+        Ok(row)
+    }
+
+    fn from_cols(r: &dyn Cols) -> Result<ListRow> {
+        Ok(ListRow {
+            id: r.text("id")?,
+            kind: r.text("kind")?,
+            subject: r.text("subject")?,
+            number: r.opt_text("number")?,
+            sifat: r.text("sifat")?,
+            urgency: r.text("urgency")?,
+            state: r.text("state")?,
+            step: r.int("step")?,
+            recipients_text: r.text("recipients_text")?,
+            updated_ms: r.int("updated_ms")?,
+            waiting_position_id: r.opt_text("waiting_position_id")?,
+            version: r.int("version")?,
+            drafter_name: r.text("drafter_name")?,
+            waiting_title: None,
+            waiting_holder: None,
+            queue_total: None,
+        })
+    }
 }
 
 impl Store {
@@ -150,15 +205,11 @@ impl Store {
         }
         let where_sql = conds.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) AS n FROM letter l WHERE {where_sql}");
-        let mut cq = sqlx::query(&count_sql);
-        for a in &args {
-            cq = cq.bind(a);
-        }
         let unfiltered = q.is_empty() && filter.kind.is_empty() && filter.sifat.is_empty() && filter.from_day.is_none() && filter.to_day.is_none();
         // Perlu Paraf without filters takes its total from the queue counters, in the same query as
         // the page; every other list counts its matches.
         let queue_total = tab == ListTab::PerluParaf && unfiltered;
-        let counted: Option<i64> = if queue_total { None } else { Some(cq.fetch_one(&self.pool).await?.try_get("n")?) };
+        let counted: Option<i64> = if queue_total { None } else { Some(self.read_count(count_sql, args.clone()).await?) };
         // The page of ids is picked first, from the index where the list has one; the joins run for
         // 50 rows only. Perlu Paraf reads each position's queue from its own index range
         // (waiting_position_id, updated_ms, id) backwards, so nothing sorts a whole queue.
@@ -189,7 +240,7 @@ impl Store {
             let total_col = if queue_total {
                 format!(", (SELECT CAST(COALESCE(SUM(pq.waiting), 0) AS BIGINT) FROM position_queue pq WHERE pq.position_id IN ({ps})) AS queue_total")
             } else {
-                String::new()
+                ", CAST(NULL AS BIGINT) AS queue_total".to_string()
             };
             (
                 format!(", p.title AS waiting_title, h.holder AS waiting_holder{total_col}"),
@@ -207,11 +258,8 @@ impl Store {
              d.name AS drafter_name{extra_cols} FROM letter l JOIN employee d ON d.id = l.drafter_id{extra_joins} \
              WHERE l.id IN ({id_page}) ORDER BY l.updated_ms DESC, l.id DESC"
         );
-        let mut lq = sqlx::query(&list_sql);
-        for a in &args {
-            lq = lq.bind(a);
-        }
-        let rows = lq.fetch_all(&self.pool).await?;
+        let map = if tab == ListTab::PerluParaf { ListRow::from_cols_paraf } else { ListRow::from_cols };
+        let rows = self.read_rows(list_sql, args, map).await?;
         // Where each letter waits: the position's title and its first holder, once per position.
         let label = |title: String, holder: Option<String>| match holder {
             Some(h) => format!("{title} ({h})"),
@@ -220,23 +268,19 @@ impl Store {
         let total = match counted {
             Some(n) => n,
             None => match rows.first() {
-                Some(r) => r.try_get("queue_total")?,
+                Some(r) => r.queue_total.ok_or_else(|| BackendError::Internal("no queue total".into()))?,
                 None => self.queue_count(&position_ids(user)).await?,
             },
         };
         let mut waiting_label: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         if tab == ListTab::PerluParaf {
             for r in &rows {
-                if let (Some(w), Some(t)) = (r.try_get::<Option<String>, _>("waiting_position_id")?, r.try_get::<Option<String>, _>("waiting_title")?) {
-                    waiting_label.entry(w).or_insert_with(|| label(t, r.try_get::<Option<String>, _>("waiting_holder").ok().flatten()));
+                if let (Some(w), Some(t)) = (&r.waiting_position_id, &r.waiting_title) {
+                    waiting_label.entry(w.clone()).or_insert_with(|| label(t.clone(), r.waiting_holder.clone()));
                 }
             }
         }
-        let mut waiting_ids: Vec<String> = rows
-            .iter()
-            .filter_map(|r| r.try_get::<Option<String>, _>("waiting_position_id").ok().flatten())
-            .filter(|w| !waiting_label.contains_key(w))
-            .collect();
+        let mut waiting_ids: Vec<String> = rows.iter().filter_map(|r| r.waiting_position_id.clone()).filter(|w| !waiting_label.contains_key(w)).collect();
         waiting_ids.sort();
         waiting_ids.dedup();
         if !waiting_ids.is_empty() {
@@ -245,36 +289,32 @@ impl Store {
                  FROM position p WHERE p.id IN ({})",
                 placeholders(1, waiting_ids.len())
             );
-            let mut q = sqlx::query(&sql);
-            for w in &waiting_ids {
-                q = q.bind(w);
-            }
-            for r in q.fetch_all(&self.pool).await? {
-                waiting_label.insert(r.try_get("id")?, label(r.try_get("title")?, r.try_get("holder")?));
+            let found = self.read_rows(sql, waiting_ids, |r| Ok((r.text("id")?, r.text("title")?, r.opt_text("holder")?))).await?;
+            for (id, title, holder) in found {
+                waiting_label.insert(id, label(title, holder));
             }
         }
-        let mut items = Vec::with_capacity(rows.len());
-        for r in rows {
-            let state: String = r.try_get("state")?;
-            let step: i64 = r.try_get("step")?;
-            let st = LetterState::from_parts(&state, step).unwrap_or(LetterState::Draft);
-            let waiting: Option<String> = r.try_get("waiting_position_id")?;
-            items.push(LetterListItem {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                subject: r.try_get("subject")?,
-                number: r.try_get("number")?,
-                sifat: r.try_get("sifat")?,
-                urgency: r.try_get("urgency")?,
-                state,
-                state_label: st.label().to_string(),
-                drafter_name: r.try_get("drafter_name")?,
-                waiting_at: waiting.and_then(|w| waiting_label.get(&w).cloned()),
-                recipients: r.try_get("recipients_text")?,
-                updated_ms: r.try_get("updated_ms")?,
-                version: r.try_get("version")?,
-            });
-        }
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let st = LetterState::from_parts(&r.state, r.step).unwrap_or(LetterState::Draft);
+                LetterListItem {
+                    id: r.id,
+                    kind: r.kind,
+                    subject: r.subject,
+                    number: r.number,
+                    sifat: r.sifat,
+                    urgency: r.urgency,
+                    state_label: st.label().to_string(),
+                    state: r.state,
+                    drafter_name: r.drafter_name,
+                    waiting_at: r.waiting_position_id.and_then(|w| waiting_label.get(&w).cloned()),
+                    recipients: r.recipients_text,
+                    updated_ms: r.updated_ms,
+                    version: r.version,
+                }
+            })
+            .collect();
         Ok(LetterPage { items, total, page })
     }
 

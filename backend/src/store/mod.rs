@@ -5,6 +5,7 @@ pub mod audit;
 pub mod cosign;
 pub mod counters;
 pub mod delivery;
+pub(crate) mod fast_read;
 pub mod inbox;
 pub mod incoming;
 pub mod letter_views;
@@ -54,6 +55,8 @@ pub struct Store {
     session_cache: Arc<SessionCache>,
     /// The installation CA's master secret, public base URL and unlocked CA keys (see `pki`).
     pki: Arc<pki::PkiRuntime>,
+    /// SQLite only: read-only connections for the hot list reads, bypassing sqlx (see `fast_read`).
+    reader: Option<Arc<fast_read::SqliteReader>>,
 }
 
 /// Resolved session users of this server copy, valid for one cache generation and one day
@@ -108,6 +111,7 @@ impl Store {
     /// Connects, creating the SQLite file when needed, and runs migrations on a pool of their own.
     pub async fn connect(url: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();
+        fast_read::configure_sqlite();
         let kind = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             DbKind::Postgres
         } else if url.starts_with("sqlite:") {
@@ -133,7 +137,13 @@ impl Store {
         let default_max = if kind == DbKind::Sqlite { 8 } else { 16 };
         let max = std::env::var("EOFFICE_DB_POOL").ok().and_then(|v| v.parse::<u32>().ok()).filter(|n| *n > 0).unwrap_or(default_max);
         let pool = Self::pool(&url, kind, max).await?;
-        Ok(Store { pool, kind, write_lock: Arc::new(Mutex::new(())), session_cache: Arc::default(), pki: Arc::default() })
+        // EOFFICE_SQLITE_FAST_READ=0 reads everything through sqlx (for comparisons).
+        let fast = std::env::var("EOFFICE_SQLITE_FAST_READ").map(|v| v != "0").unwrap_or(true);
+        let reader = match fast_read::SqliteReader::file_of(&url) {
+            Some(path) if kind == DbKind::Sqlite && fast => Some(Arc::new(fast_read::SqliteReader::open(&path, max as usize)?)),
+            _ => None,
+        };
+        Ok(Store { pool, kind, write_lock: Arc::new(Mutex::new(())), session_cache: Arc::default(), pki: Arc::default(), reader })
     }
 
     async fn pool(url: &str, kind: DbKind, max: u32) -> Result<AnyPool> {
@@ -158,6 +168,34 @@ impl Store {
 
     pub fn kind(&self) -> DbKind {
         self.kind
+    }
+
+    /// Whether list reads take the SQLite read path that bypasses sqlx.
+    pub fn has_fast_reads(&self) -> bool {
+        self.reader.is_some()
+    }
+
+    /// The same store reading everything through sqlx (tests compare both paths).
+    pub fn without_fast_reads(&self) -> Store {
+        Store { reader: None, ..self.clone() }
+    }
+
+    /// Runs a read query (`$n` placeholders, text arguments) and maps each row: on SQLite through
+    /// the read-only connections of `fast_read`, otherwise through the sqlx pool.
+    pub(crate) async fn read_rows<T: Send + 'static>(&self, sql: String, args: Vec<String>, map: fn(&dyn fast_read::Cols) -> Result<T>) -> Result<Vec<T>> {
+        if let Some(r) = &self.reader {
+            return r.query(sql, args, map).await;
+        }
+        let mut q = sqlx::query(&sql);
+        for a in &args {
+            q = q.bind(a);
+        }
+        q.fetch_all(&self.pool).await?.iter().map(|r| map(r)).collect()
+    }
+
+    /// A `SELECT COUNT(*) AS n …` through `read_rows`.
+    pub(crate) async fn read_count(&self, sql: String, args: Vec<String>) -> Result<i64> {
+        self.read_rows(sql, args, |r| r.int("n")).await?.into_iter().next().ok_or_else(|| BackendError::Internal("count returned no row".into()))
     }
 
     pub async fn begin_write(&self) -> Result<WriteTx> {

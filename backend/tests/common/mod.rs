@@ -17,9 +17,13 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let path = std::env::temp_dir().join(format!("eoffice-test-{}.db", backend::new_id()));
         let store = Store::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite store");
+        // Every SQLite store test reads its lists through the fast read path (tests/fast_read.rs
+        // compares it with sqlx), unless it is switched off on purpose.
+        assert!(store.has_fast_reads() || std::env::var("EOFFICE_SQLITE_FAST_READ").is_ok_and(|v| v == "0"));
         TestDb { store, pg_name: None, sqlite_path: Some(path) }
     }
 
+    #[allow(dead_code)] // tests/fast_read.rs is SQLite only
     pub async fn postgres() -> TestDb {
         sqlx::any::install_default_drivers();
         let admin = pg_admin_url();

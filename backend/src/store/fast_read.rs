@@ -1,0 +1,202 @@
+//! A read path for the hottest queries on SQLite that bypasses sqlx's Any driver.
+//!
+//! Through sqlx, a SQLite query travels to the connection's own worker thread and every row comes
+//! back over a channel, then is converted into `AnyRow` values (an allocation per value, a hash
+//! lookup per column). At 1,000,000 letters a profile of the list endpoints showed about a third of
+//! the time in thread switches between tokio and those workers and another third in allocation.
+//!
+//! Here the same SQL text (with its `$n` placeholders, bound by number as sqlx-sqlite does) runs on
+//! a small pool of read-only `rusqlite` connections to the same file (WAL: readers see every
+//! committed transaction and never wait for the writer), on a blocking thread, and the caller's
+//! mapping function reads each row in place. Statements are prepared once per connection and kept.
+//! Nothing is cached but prepared statements: every call reads the database as it is.
+//!
+//! Only reads use this path; every write, and everything on PostgreSQL, stays on sqlx. The lists
+//! build one SQL text and one mapping for both paths (`Store::read_rows`), so the two cannot drift
+//! apart; `tests/fast_read.rs` compares them on generated data.
+
+use crate::{BackendError, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Column access by name, the same for an sqlx row and a rusqlite row, so one mapping function
+/// serves both read paths.
+pub(crate) trait Cols {
+    fn text(&self, name: &str) -> Result<String>;
+    fn opt_text(&self, name: &str) -> Result<Option<String>>;
+    fn int(&self, name: &str) -> Result<i64>;
+    fn opt_int(&self, name: &str) -> Result<Option<i64>>;
+}
+
+impl Cols for sqlx::any::AnyRow {
+    fn text(&self, name: &str) -> Result<String> {
+        Ok(sqlx::Row::try_get(self, name)?)
+    }
+    fn opt_text(&self, name: &str) -> Result<Option<String>> {
+        Ok(sqlx::Row::try_get(self, name)?)
+    }
+    fn int(&self, name: &str) -> Result<i64> {
+        Ok(sqlx::Row::try_get(self, name)?)
+    }
+    fn opt_int(&self, name: &str) -> Result<Option<i64>> {
+        Ok(sqlx::Row::try_get(self, name)?)
+    }
+}
+
+impl From<rusqlite::Error> for BackendError {
+    fn from(e: rusqlite::Error) -> Self {
+        BackendError::Internal(format!("database (sqlite read): {e}"))
+    }
+}
+
+/// A rusqlite row with its statement's column names. Mappings read columns mostly in SELECT
+/// order, so the lookup starts after the previous hit and is usually one comparison.
+struct FastRow<'a> {
+    row: &'a rusqlite::Row<'a>,
+    names: &'a [String],
+    next: Cell<usize>,
+}
+
+impl FastRow<'_> {
+    fn index(&self, name: &str) -> Result<usize> {
+        let n = self.names.len();
+        let start = self.next.get();
+        for k in 0..n {
+            let i = (start + k) % n;
+            if self.names[i] == name {
+                self.next.set(i + 1);
+                return Ok(i);
+            }
+        }
+        Err(BackendError::Internal(format!("database (sqlite read): no column {name}")))
+    }
+    fn get<T: rusqlite::types::FromSql>(&self, name: &str) -> Result<T> {
+        Ok(self.row.get(self.index(name)?)?)
+    }
+}
+
+impl Cols for FastRow<'_> {
+    fn text(&self, name: &str) -> Result<String> {
+        self.get(name)
+    }
+    fn opt_text(&self, name: &str) -> Result<Option<String>> {
+        self.get(name)
+    }
+    fn int(&self, name: &str) -> Result<i64> {
+        self.get(name)
+    }
+    fn opt_int(&self, name: &str) -> Result<Option<i64>> {
+        self.get(name)
+    }
+}
+
+/// Process-wide SQLite settings, before the library initialises (the first connection of either
+/// crate does that; later calls are refused by SQLite and change nothing).
+///
+/// The bundled SQLite is built with `SQLITE_ENABLE_MEMORY_MANAGEMENT` and memory statistics on, so
+/// every `sqlite3_malloc`/`free` of every connection takes one global mutex. With several reader
+/// threads and sqlx's connection threads on two cores, that mutex was contended (glibc lock waits
+/// and futex wake-ups in the profile); nothing here uses SQLite's memory statistics.
+pub(crate) fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is called before any connection exists in this process (Store::connect
+        // calls this first); if SQLite is already initialised it returns SQLITE_MISUSE and does nothing.
+        let rc = unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::os::raw::c_int) };
+        if rc != rusqlite::ffi::SQLITE_OK {
+            tracing::debug!(rc, "SQLite already initialised; memory statistics stay on");
+        }
+    });
+}
+
+/// Read-only connections to one SQLite file, opened on demand, at most `max` in use at once.
+pub(crate) struct SqliteReader {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+}
+
+impl SqliteReader {
+    /// The file behind an sqlx SQLite URL (`sqlite://path?…` or `sqlite:path?…`); None for an
+    /// in-memory database or a path this parser does not handle, which then reads through sqlx.
+    pub(crate) fn file_of(url: &str) -> Option<PathBuf> {
+        let rest = url.strip_prefix("sqlite:")?;
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let (path, params) = rest.split_once('?').unwrap_or((rest, ""));
+        if path.is_empty() || path.contains(":memory:") || path.contains('%') || params.split('&').any(|p| p == "mode=memory") {
+            return None;
+        }
+        Some(PathBuf::from(path))
+    }
+
+    /// Opens one connection at once, so a file that cannot be read fails at start, not at the first list.
+    /// At most `max` queries run at once, and no more than the machine has cores: the reads are
+    /// CPU work on pages in memory, and more threads than cores only contend for SQLite's page
+    /// cache mutex (one for all connections in this build).
+    pub(crate) fn open(path: &Path, max: usize) -> Result<SqliteReader> {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let max = max.min(cores.max(2));
+        let r = SqliteReader { path: path.to_path_buf(), idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(max.max(1))) };
+        let c = r.connect()?;
+        r.idle.lock().unwrap_or_else(|e| e.into_inner()).push(c);
+        Ok(r)
+    }
+
+    fn connect(&self) -> Result<Connection> {
+        let c = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        // The sqlx pool set WAL on the file (a persistent mode); this connection only reads.
+        c.execute_batch("PRAGMA query_only = ON;")?;
+        c.busy_timeout(Duration::from_secs(10))?;
+        c.set_prepared_statement_cache_capacity(64);
+        Ok(c)
+    }
+
+    /// Runs one query on a blocking thread and maps every row with `map`.
+    pub(crate) async fn query<T: Send + 'static>(self: &Arc<Self>, sql: String, args: Vec<String>, map: fn(&dyn Cols) -> Result<T>) -> Result<Vec<T>> {
+        let permit = self.permits.clone().acquire_owned().await.map_err(|e| BackendError::Internal(e.to_string()))?;
+        let me = self.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            me.query_blocking(&sql, &args, map)
+        })
+        .await
+        .map_err(|e| BackendError::Internal(format!("sqlite read task: {e}")))?;
+        out
+    }
+
+    fn query_blocking<T>(&self, sql: &str, args: &[String], map: fn(&dyn Cols) -> Result<T>) -> Result<Vec<T>> {
+        let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match taken {
+            Some(c) => c,
+            None => self.connect()?,
+        };
+        let res = Self::run(&conn, sql, args, map);
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
+        res
+    }
+
+    fn run<T>(conn: &Connection, sql: &str, args: &[String], map: fn(&dyn Cols) -> Result<T>) -> Result<Vec<T>> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        // `$n` is a named parameter to SQLite, numbered by first appearance; bind each by its n.
+        for i in 1..=stmt.parameter_count() {
+            let n = stmt
+                .parameter_name(i)
+                .and_then(|p| p.strip_prefix('$'))
+                .and_then(|p| p.parse::<usize>().ok())
+                .ok_or_else(|| BackendError::Internal(format!("database (sqlite read): parameter {i} is not $n")))?;
+            let v = args.get(n.wrapping_sub(1)).ok_or_else(|| BackendError::Internal(format!("database (sqlite read): no argument ${n}")))?;
+            stmt.raw_bind_parameter(i, v.as_str())?;
+        }
+        let names: Vec<String> = stmt.column_names().into_iter().map(str::to_string).collect();
+        let mut rows = stmt.raw_query();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(map(&FastRow { row, names: &names, next: Cell::new(0) })?);
+        }
+        Ok(out)
+    }
+}
