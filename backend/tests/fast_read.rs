@@ -145,6 +145,7 @@ async fn fast_path_answers_like_sqlx() {
         co_signer_position_id: None,
         recipients: vec![Recipient { role: "to".into(), target_type: "opd".into(), target_id: Some(bappeda), name: "Kepala Bappeda".into(), address: String::new() }],
         body: LetterBody::from_plain("Dengan hormat,\n\nTerlampir hasil audit."),
+        reply_to_incoming_id: None,
     };
     let (id, _) = fast.create_letter(&staf, None, "fast-1", &draft).await.unwrap();
     let drafts = fast.list_letters(&staf, ListTab::Draf, &ListFilter::default(), 1).await.unwrap();
