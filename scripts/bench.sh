@@ -100,6 +100,9 @@ fi
 DB_SIZE=$(du -sh "$DATA" | cut -f1)
 log "Database: $DB_SIZE in $DATA (generation: ${GEN_SECONDS} s)"
 
+# The load generator shares the machine with the server: other work running now skews every figure.
+log "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+
 log "Starting the server on $ADDR"
 "$EOFFICE_BIN" serve --data "$DATA" --addr "$ADDR" --site-root "$EOFFICE_SITE_ROOT" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
@@ -181,7 +184,7 @@ for entry in "${ACCOUNTS[@]}"; do
 done
 
 if [[ $GEN_SECONDS == "(reused)" ]]; then DATASET="reused database"; else DATASET="$LETTERS letters, $EMPLOYEES employees, generated in ${GEN_SECONDS} s"; fi
-log "Summary ($DATASET, DB $DB_SIZE; latencies in ms, $CONNS connections)"
+log "Summary ($DATASET, DB $DB_SIZE; latencies in ms, $CONNS connections; load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-13s %-12s %9s %9s %9s %9s %9s  %s\n' account endpoint p50 p90 p99 max req/s "p99 < ${TARGET_P99_MS} ms"
 printf '%s\n' "${SUMMARY[@]}"
 exit $FAILED

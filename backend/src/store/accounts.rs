@@ -1,7 +1,7 @@
 //! Accounts, role grants, sessions and login throttling.
 
 use super::org::employee_from;
-use super::{Actor, Store};
+use super::{Actor, Cost, Store};
 use crate::{BackendError, Result, now_ms};
 use domain::model::{Employee, HeldPosition, PersonBrief, SessionUser};
 use domain::roles::{Caps, Grant, Role};
@@ -120,7 +120,7 @@ impl Store {
         let sql = "SELECT token_hash, employee_id, created_ms, last_seen_ms, expires_ms, (SELECT gen FROM cache_generation WHERE id = 1) AS cache_gen \
              FROM session WHERE token_hash = $1";
         let rows = self
-            .read_rows(sql.into(), vec![hash.clone()], |r| {
+            .read_rows(Cost::Bounded, sql.into(), vec![hash.clone()], |r| {
                 Ok(SessionRow {
                     token_hash: r.text("token_hash")?,
                     employee_id: r.text("employee_id")?,

@@ -2,7 +2,7 @@
 //! totals and navigation badges cost one primary-key lookup per key instead of a count of rows.
 
 use super::letter_views::placeholders;
-use super::{Store, WriteTx};
+use super::{Cost, Store, WriteTx};
 use crate::Result;
 use sqlx::Row;
 
@@ -54,7 +54,7 @@ impl Store {
             return Ok(0);
         }
         let sql = format!("SELECT CAST(COALESCE(SUM(waiting), 0) AS BIGINT) AS n FROM position_queue WHERE position_id IN ({})", placeholders(1, position_ids.len()));
-        self.read_count(sql, position_ids.to_vec()).await
+        self.read_count(Cost::Bounded, sql, position_ids.to_vec()).await
     }
 
     /// (total, unread) inbox entries over these owner keys.
@@ -66,7 +66,7 @@ impl Store {
             "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) AS t, CAST(COALESCE(SUM(unread), 0) AS BIGINT) AS u FROM inbox_count WHERE owner_key IN ({})",
             placeholders(1, owner_keys.len())
         );
-        let r = self.read_rows(sql, owner_keys.to_vec(), |r| Ok((r.int("t")?, r.int("u")?))).await?;
+        let r = self.read_rows(Cost::Bounded, sql, owner_keys.to_vec(), |r| Ok((r.int("t")?, r.int("u")?))).await?;
         r.into_iter().next().ok_or_else(|| crate::BackendError::Internal("inbox totals returned no row".into()))
     }
 

@@ -6,10 +6,13 @@
 //! the time in thread switches between tokio and those workers and another third in allocation.
 //!
 //! Here the same SQL text (with its `$n` placeholders, bound by number as sqlx-sqlite does) runs on
-//! a small pool of read-only `rusqlite` connections to the same file (WAL: readers see every
-//! committed transaction and never wait for the writer), on a blocking thread, and the caller's
-//! mapping function reads each row in place. Statements are prepared once per connection and kept.
-//! Nothing is cached but prepared statements: every call reads the database as it is.
+//! read-only `rusqlite` connections to the same file (WAL: readers see every committed transaction
+//! and never wait for the writer), and the caller's mapping function reads each row in place.
+//! A read bounded by an index (a session by its key, a page of a queue: `Cost::Bounded`) runs on
+//! the calling thread with that thread's own connection; one that may scan (`Cost::Scan`) runs on
+//! a blocking thread with a connection from a small shared pool. Statements are prepared once per
+//! connection and kept. Nothing is cached but prepared statements: every call reads the database
+//! as it is.
 //!
 //! Only reads use this path; every write, and everything on PostgreSQL, stays on sqlx. The lists
 //! build one SQL text and one mapping for both paths (`Store::read_rows`), so the two cannot drift
@@ -17,8 +20,9 @@
 
 use crate::{BackendError, Result};
 use rusqlite::{Connection, OpenFlags};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -113,8 +117,30 @@ pub(crate) fn configure_sqlite() {
     });
 }
 
+/// How much work a read can be, which decides the thread it runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cost {
+    /// A lookup by key or a page read from an index range with a LIMIT: tens to hundreds of
+    /// microseconds however large the database grows. Runs on the calling (async) thread, on that
+    /// thread's own connection: handing it to a blocking thread and back would cost more than the
+    /// query (two thread wake-ups per read; a third of the time in the profile of the lists).
+    Bounded,
+    /// Anything that may scan (a count over a filter, a search with LIKE): runs on a blocking thread
+    /// so that a slow query never holds up the async workers.
+    Scan,
+}
+
+/// Connections of the current thread for `Cost::Bounded` reads, one per reader (tests open many
+/// stores in one process; a server has one). Kept short: the oldest is closed beyond four.
+thread_local! {
+    static HERE: RefCell<Vec<(u64, Connection)>> = const { RefCell::new(Vec::new()) };
+}
+const HERE_MAX: usize = 4;
+
 /// Read-only connections to one SQLite file, opened on demand, at most `max` in use at once.
 pub(crate) struct SqliteReader {
+    /// Tells this reader's thread-local connections from another store's.
+    id: u64,
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
@@ -140,7 +166,8 @@ impl SqliteReader {
     pub(crate) fn open(path: &Path, max: usize) -> Result<SqliteReader> {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let max = max.min(cores.max(2));
-        let r = SqliteReader { path: path.to_path_buf(), idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(max.max(1))) };
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        let r = SqliteReader { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), path: path.to_path_buf(), idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(max.max(1))) };
         let c = r.connect()?;
         r.idle.lock().unwrap_or_else(|e| e.into_inner()).push(c);
         Ok(r)
@@ -155,8 +182,12 @@ impl SqliteReader {
         Ok(c)
     }
 
-    /// Runs one query on a blocking thread and maps every row with `map`.
-    pub(crate) async fn query<T: Send + 'static>(self: &Arc<Self>, sql: String, args: Vec<String>, map: fn(&dyn Cols) -> Result<T>) -> Result<Vec<T>> {
+    /// Runs one query and maps every row with `map`: a bounded one here, on this thread's
+    /// connection; one that may scan on a blocking thread.
+    pub(crate) async fn query<T: Send + 'static>(self: &Arc<Self>, cost: Cost, sql: String, args: Vec<String>, map: fn(&dyn Cols) -> Result<T>) -> Result<Vec<T>> {
+        if cost == Cost::Bounded {
+            return self.query_here(&sql, &args, map);
+        }
         let permit = self.permits.clone().acquire_owned().await.map_err(|e| BackendError::Internal(e.to_string()))?;
         let me = self.clone();
         let out = tokio::task::spawn_blocking(move || {
@@ -179,6 +210,26 @@ impl SqliteReader {
         res
     }
 
+    /// Runs a query on the current thread's own connection to this file (opened on first use).
+    fn query_here<T>(&self, sql: &str, args: &[String], map: fn(&dyn Cols) -> Result<T>) -> Result<Vec<T>> {
+        HERE.with(|cell| {
+            // `map` is a plain function and cannot reach back here; should the cell be borrowed
+            // anyway, the shared idle connections serve instead.
+            let Ok(mut conns) = cell.try_borrow_mut() else { return self.query_blocking(sql, args, map) };
+            let at = match conns.iter().position(|(id, _)| *id == self.id) {
+                Some(i) => i,
+                None => {
+                    if conns.len() >= HERE_MAX {
+                        conns.remove(0);
+                    }
+                    conns.push((self.id, self.connect()?));
+                    conns.len() - 1
+                }
+            };
+            Self::run(&conns[at].1, sql, args, map)
+        })
+    }
+
     fn run<T>(conn: &Connection, sql: &str, args: &[String], map: fn(&dyn Cols) -> Result<T>) -> Result<Vec<T>> {
         let mut stmt = conn.prepare_cached(sql)?;
         // `$n` is a named parameter to SQLite, numbered by first appearance; bind each by its n.
@@ -198,5 +249,50 @@ impl SqliteReader {
             out.push(map(&FastRow { row, names: &names, next: Cell::new(0) })?);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn database(name: &str) -> PathBuf {
+        let path = std::env::temp_dir().join(format!("eoffice-fast-read-{}-{name}.db", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER); INSERT INTO t VALUES ('a', 1), ('b', 2);").unwrap();
+        path
+    }
+
+    fn value(r: &dyn Cols) -> Result<i64> {
+        r.int("v")
+    }
+
+    #[tokio::test]
+    async fn bounded_reads_use_this_threads_connection_per_reader_and_see_new_commits() {
+        let paths: Vec<PathBuf> = (0..6).map(|i| database(&format!("r{i}"))).collect();
+        let readers: Vec<Arc<SqliteReader>> = paths.iter().map(|p| Arc::new(SqliteReader::open(p, 2).unwrap())).collect();
+        // Each reader answers from its own file, whichever thread-local connections came before.
+        for round in 0..2 {
+            for (i, r) in readers.iter().enumerate() {
+                let got = r.query(Cost::Bounded, "SELECT v FROM t WHERE k = $1".into(), vec!["b".into()], value).await.unwrap();
+                assert_eq!(got, vec![2], "reader {i}, round {round}");
+                HERE.with(|h| assert!(h.borrow().len() <= HERE_MAX, "old connections are closed"));
+            }
+        }
+        // A commit by another connection is seen by the next bounded and scanning reads.
+        Connection::open(&paths[5]).unwrap().execute("UPDATE t SET v = 20 WHERE k = 'b'", []).unwrap();
+        let r = &readers[5];
+        assert_eq!(r.query(Cost::Bounded, "SELECT v FROM t WHERE k = $1".into(), vec!["b".into()], value).await.unwrap(), vec![20]);
+        assert_eq!(r.query(Cost::Scan, "SELECT v FROM t WHERE k = $1".into(), vec!["b".into()], value).await.unwrap(), vec![20]);
+        // Read-only: a write through the reader is refused.
+        let err = r.query(Cost::Bounded, "DELETE FROM t RETURNING v".into(), vec![], value).await;
+        assert!(err.is_err(), "query_only connections do not write");
+        drop(readers);
+        for p in paths {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::letter_views::{owner_keys, placeholders};
 use super::letters::record_work;
-use super::fast_read::Cols;
+use super::fast_read::{Cols, Cost};
 use super::{Store, WriteTx};
 use crate::{BackendError, Result, now_ms};
 use domain::letter_view::{InboxItem, InboxPage, IncomingDetail, PAGE_SIZE};
@@ -83,7 +83,10 @@ impl Store {
         if !q.is_empty() {
             args.push(pat);
         }
-        let rows = self.read_rows(list_sql, args.clone(), InboxRow::from_cols).await?;
+        // Without a filter each key's range yields its page at once; "unread only" or a search may
+        // pass over many entries that do not match.
+        let cost = if q.is_empty() && !unread_only { Cost::Bounded } else { Cost::Scan };
+        let rows = self.read_rows(cost, list_sql, args.clone(), InboxRow::from_cols).await?;
         // Unfiltered totals come from the counters; a search counts its matches.
         let (all, unread) = match rows.first() {
             Some(r) => (r.all_total, r.unread_total),
@@ -91,7 +94,7 @@ impl Store {
         };
         let total: i64 = if !q.is_empty() {
             let count_sql = format!("SELECT COUNT(*) AS n FROM inbox_entry WHERE owner_key IN ({}){extra}", placeholders(1, keys.len()));
-            self.read_count(count_sql, args).await?
+            self.read_count(Cost::Scan, count_sql, args).await?
         } else if unread_only {
             unread
         } else {

@@ -3,7 +3,7 @@
 //! goes through `visible_letter`, so a confidential letter cannot leak through any of them.
 
 use super::letters::LetterRow;
-use super::fast_read::Cols;
+use super::fast_read::{Cols, Cost};
 use super::{Actor, Store};
 use crate::{BackendError, Result, new_id, now_ms};
 use domain::files::{MAX_ATTACHMENTS, clean_name, sniff};
@@ -209,7 +209,7 @@ impl Store {
         // Perlu Paraf without filters takes its total from the queue counters, in the same query as
         // the page; every other list counts its matches.
         let queue_total = tab == ListTab::PerluParaf && unfiltered;
-        let counted: Option<i64> = if queue_total { None } else { Some(self.read_count(count_sql, args.clone()).await?) };
+        let counted: Option<i64> = if queue_total { None } else { Some(self.read_count(Cost::Scan, count_sql, args.clone()).await?) };
         // The page of ids is picked first, from the index where the list has one; the joins run for
         // 50 rows only. Perlu Paraf reads each position's queue from its own index range
         // (waiting_position_id, updated_ms, id) backwards, so nothing sorts a whole queue.
@@ -259,7 +259,10 @@ impl Store {
              WHERE l.id IN ({id_page}) ORDER BY l.updated_ms DESC, l.id DESC"
         );
         let map = if tab == ListTab::PerluParaf { ListRow::from_cols_paraf } else { ListRow::from_cols };
-        let rows = self.read_rows(list_sql, args, map).await?;
+        // An unfiltered Perlu Paraf page reads at most a page per position from the queue index;
+        // the other lists and every filter may scan.
+        let cost = if queue_total { Cost::Bounded } else { Cost::Scan };
+        let rows = self.read_rows(cost, list_sql, args, map).await?;
         // Where each letter waits: the position's title and its first holder, once per position.
         let label = |title: String, holder: Option<String>| match holder {
             Some(h) => format!("{title} ({h})"),
@@ -289,7 +292,7 @@ impl Store {
                  FROM position p WHERE p.id IN ({})",
                 placeholders(1, waiting_ids.len())
             );
-            let found = self.read_rows(sql, waiting_ids, |r| Ok((r.text("id")?, r.text("title")?, r.opt_text("holder")?))).await?;
+            let found = self.read_rows(Cost::Bounded, sql, waiting_ids, |r| Ok((r.text("id")?, r.text("title")?, r.opt_text("holder")?))).await?;
             for (id, title, holder) in found {
                 waiting_label.insert(id, label(title, holder));
             }

@@ -6,6 +6,7 @@ pub mod cosign;
 pub mod counters;
 pub mod delivery;
 pub(crate) mod fast_read;
+pub(crate) use fast_read::Cost;
 pub mod inbox;
 pub mod incoming;
 pub mod letter_views;
@@ -182,9 +183,10 @@ impl Store {
 
     /// Runs a read query (`$n` placeholders, text arguments) and maps each row: on SQLite through
     /// the read-only connections of `fast_read`, otherwise through the sqlx pool.
-    pub(crate) async fn read_rows<T: Send + 'static>(&self, sql: String, args: Vec<String>, map: fn(&dyn fast_read::Cols) -> Result<T>) -> Result<Vec<T>> {
+    /// `cost` says whether the query is bounded by an index (see `fast_read::Cost`).
+    pub(crate) async fn read_rows<T: Send + 'static>(&self, cost: Cost, sql: String, args: Vec<String>, map: fn(&dyn fast_read::Cols) -> Result<T>) -> Result<Vec<T>> {
         if let Some(r) = &self.reader {
-            return r.query(sql, args, map).await;
+            return r.query(cost, sql, args, map).await;
         }
         let mut q = sqlx::query(&sql);
         for a in &args {
@@ -194,8 +196,8 @@ impl Store {
     }
 
     /// A `SELECT COUNT(*) AS n …` through `read_rows`.
-    pub(crate) async fn read_count(&self, sql: String, args: Vec<String>) -> Result<i64> {
-        self.read_rows(sql, args, |r| r.int("n")).await?.into_iter().next().ok_or_else(|| BackendError::Internal("count returned no row".into()))
+    pub(crate) async fn read_count(&self, cost: Cost, sql: String, args: Vec<String>) -> Result<i64> {
+        self.read_rows(cost, sql, args, |r| r.int("n")).await?.into_iter().next().ok_or_else(|| BackendError::Internal("count returned no row".into()))
     }
 
     pub async fn begin_write(&self) -> Result<WriteTx> {
