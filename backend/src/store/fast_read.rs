@@ -101,10 +101,12 @@ impl Cols for FastRow<'_> {
 /// Process-wide SQLite settings, before the library initialises (the first connection of either
 /// crate does that; later calls are refused by SQLite and change nothing).
 ///
-/// The bundled SQLite is built with `SQLITE_ENABLE_MEMORY_MANAGEMENT` and memory statistics on, so
-/// every `sqlite3_malloc`/`free` of every connection takes one global mutex. With several reader
-/// threads and sqlx's connection threads on two cores, that mutex was contended (glibc lock waits
-/// and futex wake-ups in the profile); nothing here uses SQLite's memory statistics.
+/// With memory statistics on, every `sqlite3_malloc`/`free` of every connection takes one global
+/// mutex; with several reader threads and sqlx's connection threads on two cores it was contended
+/// (glibc lock waits and futex wake-ups in the profile), and nothing here uses the statistics. The
+/// project's build already defaults them off (`LIBSQLITE3_FLAGS` in `.cargo/config.toml`, which
+/// also drops `SQLITE_ENABLE_MEMORY_MANAGEMENT` and its page cache shared by all connections);
+/// this keeps them off in a build made without those flags.
 pub(crate) fn configure_sqlite() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -161,8 +163,7 @@ impl SqliteReader {
 
     /// Opens one connection at once, so a file that cannot be read fails at start, not at the first list.
     /// At most `max` queries run at once, and no more than the machine has cores: the reads are
-    /// CPU work on pages in memory, and more threads than cores only contend for SQLite's page
-    /// cache mutex (one for all connections in this build).
+    /// CPU work on pages in memory, and more threads than cores only add switching between them.
     pub(crate) fn open(path: &Path, max: usize) -> Result<SqliteReader> {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let max = max.min(cores.max(2));
