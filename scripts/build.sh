@@ -50,6 +50,9 @@ log "Optimising the wasm for size"
   --enable-reference-types --enable-multivalue \
   "$SITE/pkg/eoffice_bg.wasm" -o "$SITE/pkg/eoffice_bg.wasm"
 
+log "Compressing the browser assets ahead (brotli and gzip)"
+node scripts/precompress.mjs "$SITE/pkg"
+
 # 3. Static files.
 cp -r public/. "$SITE/"
 cp style/main.css "$SITE/style.css"

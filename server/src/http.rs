@@ -50,7 +50,20 @@ pub fn router(state: AppState) -> Router {
     app::api::ctx::set_global_state(state.clone());
     let routes = generate_route_list(App);
     let options = state.options.clone();
+    let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    // The browser assets: from the compressed copies `scripts/build.sh` writes beside them when
+    // those are current (Leptos' own file handler would send them even when stale).
+    let mut pkg = tower_http::services::ServeDir::new(&pkg_dir);
+    if precompressed_fresh(&pkg_dir) {
+        pkg = pkg.precompressed_br().precompressed_gzip();
+    } else {
+        tracing::warn!(
+            "{}: compressed copies older than their assets; compressing on the fly (scripts/build.sh writes them)",
+            pkg_dir.display()
+        );
+    }
     Router::new()
+        .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .route("/bahasa/{lang}", get(switch_language))
         .route("/admin/opd/{opd}/pegawai.csv", get(export_employees))
         .route("/surat-keluar/{id}/pdf", get(letter_pdf))
@@ -75,6 +88,22 @@ pub fn router(state: AppState) -> Router {
 }
 
 const BODY_LIMIT: usize = 28 * 1024 * 1024;
+
+/// Whether the brotli and gzip copies `scripts/build.sh` writes beside the browser assets can be
+/// served as they are: none of them older than its asset. A build that replaced the wasm without
+/// writing new copies would otherwise hand browsers the previous version's code; then everything is
+/// compressed on the fly instead. A folder without copies (or without assets) has nothing stale.
+fn precompressed_fresh(dir: &std::path::Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return true };
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| !matches!(p.extension().and_then(|x| x.to_str()), Some("br" | "gz"))).all(|asset| {
+        let Some(made) = modified(&asset) else { return true };
+        ["br", "gz"].iter().all(|ext| {
+            let copy = std::path::PathBuf::from(format!("{}.{ext}", asset.display()));
+            !copy.exists() || modified(&copy).is_some_and(|t| t >= made)
+        })
+    })
+}
 
 /// The logged-in user of a plain (non-Leptos) route, or the response to send instead.
 async fn route_user(state: &AppState, headers: &axum::http::HeaderMap) -> Result<domain::model::SessionUser, Response> {
@@ -230,6 +259,10 @@ async fn protect(mut req: Request, next: Next) -> Response {
     if path.starts_with("/pkg/") {
         // Asset names are stable across builds; let browsers revalidate rather than cache blindly.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        // Sent as brotli, gzip or plain by what the browser accepts: shared caches must keep them apart.
+        if !h.contains_key(header::VARY) {
+            h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
     } else if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -400,6 +433,58 @@ mod tests {
         let mut r = req(Method::POST, "/verifikasi", &[("content-type", "multipart/form-data; boundary=B")]);
         *r.body_mut() = Body::from("--B--");
         assert_eq!(app.oneshot(r).await.unwrap().status(), StatusCode::BAD_REQUEST);
+    }
+
+    /// A site folder with one asset and its compressed copies (marked so the test can tell which was sent).
+    fn site_with_copies(name: &str) -> std::path::PathBuf {
+        let site = std::env::temp_dir().join(format!("eoffice-site-{name}-{}", backend::new_id()));
+        let pkg = site.join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::write(pkg.join("eoffice.js"), "console.log('asli');").unwrap();
+        std::fs::write(pkg.join("eoffice.js.br"), "BROTLI-COPY").unwrap();
+        std::fs::write(pkg.join("eoffice.js.gz"), "GZIP-COPY").unwrap();
+        site
+    }
+
+    async fn app_on_site(site: &std::path::Path) -> Router {
+        let path = std::env::temp_dir().join(format!("eoffice-http-{}.db", backend::new_id()));
+        let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        let options = LeptosOptions::builder().output_name("eoffice").site_root(site.display().to_string()).site_pkg_dir("pkg").build();
+        router(AppState { store, options, secure_cookies: true, trust_proxy: false, signer: std::sync::Arc::new(backend::sign::ApprovalOnly) })
+    }
+
+    #[tokio::test]
+    async fn browser_assets_are_sent_from_their_compressed_copies_unless_stale() {
+        let site = site_with_copies("fresh");
+        let app = app_on_site(&site).await;
+        let res = app.clone().oneshot(req(Method::GET, "/pkg/eoffice.js", &[("accept-encoding", "gzip, deflate, br, zstd")])).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+        assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().contains("javascript"));
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
+        assert_eq!(res.headers()[header::VARY], "accept-encoding");
+        assert_eq!(body_of(res).await, b"BROTLI-COPY");
+        let res = app.clone().oneshot(req(Method::GET, "/pkg/eoffice.js", &[("accept-encoding", "gzip")])).await.unwrap();
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(body_of(res).await, b"GZIP-COPY");
+        let res = app.oneshot(req(Method::GET, "/pkg/eoffice.js", &[])).await.unwrap();
+        assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(body_of(res).await, b"console.log('asli');");
+
+        // The asset was rebuilt after its copies: they are not sent.
+        let stale = site_with_copies("stale");
+        let js = stale.join("pkg").join("eoffice.js");
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+        std::fs::File::options().write(true).open(&js).unwrap().set_modified(later).unwrap();
+        let app = app_on_site(&stale).await;
+        let res = app.oneshot(req(Method::GET, "/pkg/eoffice.js", &[("accept-encoding", "br, gzip")])).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        // (Too small for on-the-fly compression, so it arrives as it is.)
+        assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(body_of(res).await, b"console.log('asli');", "stale copies are not served");
+        for s in [site, stale] {
+            let _ = std::fs::remove_dir_all(s);
+        }
     }
 
     #[tokio::test]
