@@ -18,6 +18,8 @@
 #   EOFFICE_BENCH_DURATION   wrk duration, default 30s
 #   EOFFICE_BENCH_CONNS      default 50;  EOFFICE_BENCH_THREADS default 1 (one wrk thread drives 50
 #                            connections easily and leaves more of a 2-core machine to the server)
+#   EOFFICE_BENCH_ACCEPT_ENCODING  sent as Accept-Encoding, e.g. "gzip, deflate, br, zstd" as a browser
+#                            does (the answers are then compressed on the fly); default: none
 #   EOFFICE_DB_POOL          passed to the server: connections in its pool (default 8)
 #   EOFFICE_BENCH_PORT       default 3200
 set -euo pipefail
@@ -121,6 +123,8 @@ wrk.body = os.getenv("BENCH_BODY")
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Origin"] = os.getenv("BENCH_ORIGIN")
 wrk.headers["Cookie"] = "eoffice_sesi=" .. os.getenv("BENCH_COOKIE")
+local ae = os.getenv("BENCH_ACCEPT_ENCODING")
+if ae and ae ~= "" then wrk.headers["Accept-Encoding"] = ae end
 
 function done(summary, latency, requests)
   local secs = summary.duration / 1e6
@@ -153,7 +157,7 @@ check() {
 
 measure() {
   local path=$1 body=$2 cookie=$3
-  BENCH_BODY=$body BENCH_ORIGIN=$BASE BENCH_COOKIE=$cookie \
+  BENCH_BODY=$body BENCH_ORIGIN=$BASE BENCH_COOKIE=$cookie BENCH_ACCEPT_ENCODING=${EOFFICE_BENCH_ACCEPT_ENCODING:-} \
     wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 10s --latency -s "$WORK/post.lua" "$BASE$path" >"$WORK/wrk.out"
   sed -n '/Latency Distribution/,/^RESULT/p' "$WORK/wrk.out" | grep -v '^RESULT' >&2 || true
   grep '^RESULT' "$WORK/wrk.out"
@@ -184,7 +188,7 @@ for entry in "${ACCOUNTS[@]}"; do
 done
 
 if [[ $GEN_SECONDS == "(reused)" ]]; then DATASET="reused database"; else DATASET="$LETTERS letters, $EMPLOYEES employees, generated in ${GEN_SECONDS} s"; fi
-log "Summary ($DATASET, DB $DB_SIZE; latencies in ms, $CONNS connections; load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
+log "Summary ($DATASET, DB $DB_SIZE; latencies in ms, $CONNS connections, Accept-Encoding: ${EOFFICE_BENCH_ACCEPT_ENCODING:-none}; load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-13s %-12s %9s %9s %9s %9s %9s  %s\n' account endpoint p50 p90 p99 max req/s "p99 < ${TARGET_P99_MS} ms"
 printf '%s\n' "${SUMMARY[@]}"
 exit $FAILED
