@@ -132,6 +132,15 @@ pub(crate) enum Cost {
     Scan,
 }
 
+impl Cost {
+    /// A page of a list read from index ranges: bounded while the list is unfiltered and the page
+    /// is near the front (page 20 still reads at most 1,000 rows per range); a deep page or a
+    /// filter may pass over many rows.
+    pub(crate) fn of_page(unfiltered: bool, page: i64) -> Cost {
+        if unfiltered && page <= 20 { Cost::Bounded } else { Cost::Scan }
+    }
+}
+
 // Connections of the current thread for `Cost::Bounded` reads, one per reader (tests open many
 // stores in one process; a server has one). Kept short: the oldest is closed beyond four.
 thread_local! {
@@ -274,6 +283,14 @@ mod tests {
 
     fn value(r: &dyn Cols) -> Result<i64> {
         r.int("v")
+    }
+
+    #[test]
+    fn only_near_unfiltered_pages_count_as_bounded() {
+        assert_eq!(Cost::of_page(true, 1), Cost::Bounded);
+        assert_eq!(Cost::of_page(true, 20), Cost::Bounded);
+        assert_eq!(Cost::of_page(true, 21), Cost::Scan);
+        assert_eq!(Cost::of_page(false, 1), Cost::Scan);
     }
 
     #[tokio::test]

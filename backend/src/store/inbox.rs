@@ -83,9 +83,9 @@ impl Store {
         if !q.is_empty() {
             args.push(pat);
         }
-        // Without a filter each key's range yields its page at once; "unread only" or a search may
-        // pass over many entries that do not match.
-        let cost = if q.is_empty() && !unread_only { Cost::Bounded } else { Cost::Scan };
+        // Without a filter each key's range yields its page at once; "unread only", a search or a
+        // deep page may pass over many entries.
+        let cost = Cost::of_page(q.is_empty() && !unread_only, page);
         let rows = self.read_rows(cost, list_sql, args.clone(), InboxRow::from_cols).await?;
         // Unfiltered totals come from the counters; a search counts its matches.
         let (all, unread) = match rows.first() {

@@ -259,9 +259,9 @@ impl Store {
              WHERE l.id IN ({id_page}) ORDER BY l.updated_ms DESC, l.id DESC"
         );
         let map = if tab == ListTab::PerluParaf { ListRow::from_cols_paraf } else { ListRow::from_cols };
-        // An unfiltered Perlu Paraf page reads at most a page per position from the queue index;
-        // the other lists and every filter may scan.
-        let cost = if queue_total { Cost::Bounded } else { Cost::Scan };
+        // An unfiltered Perlu Paraf page reads a few pages per position from the queue index; the
+        // other lists, every filter and deep pages may scan.
+        let cost = Cost::of_page(queue_total, page);
         let rows = self.read_rows(cost, list_sql, args, map).await?;
         // Where each letter waits: the position's title and its first holder, once per position.
         let label = |title: String, holder: Option<String>| match holder {
