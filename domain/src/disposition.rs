@@ -218,7 +218,7 @@ pub struct DisposeInput {
 }
 
 /// Checks a disposition request against the organisation and the parent's deadline.
-/// `below`: every position under the giver's position (org descendants). `titles`: for messages.
+/// `targets`: where the giver may dispose to (`Targets::of`). `titles`: for messages.
 pub fn check_dispose(
     input: &DisposeInput,
     targets: &Targets,

@@ -102,15 +102,24 @@ impl ListRow {
     }
 }
 
+fn hidden_letter() -> BackendError {
+    BackendError::not_found("Surat tidak ditemukan atau Anda tidak berhak melihatnya.")
+}
+
 impl Store {
     /// The letter, if this user may see it; otherwise "not found", so its existence is not revealed.
     pub async fn visible_letter(&self, user: &SessionUser, id: &str) -> Result<LetterRow> {
-        let hidden = || BackendError::not_found("Surat tidak ditemukan atau Anda tidak berhak melihatnya.");
         let l = match self.get_letter(id).await {
             Ok(l) => l,
-            Err(BackendError::NotFound(_)) => return Err(hidden()),
+            Err(BackendError::NotFound(_)) => return Err(hidden_letter()),
             Err(e) => return Err(e),
         };
+        self.check_visible(user, l).await
+    }
+
+    /// `visible_letter` for a letter already read.
+    pub(crate) async fn check_visible(&self, user: &SessionUser, l: LetterRow) -> Result<LetterRow> {
+        let id = l.id.as_str();
         let positions = position_ids(user);
         let holds = |p: &str| positions.iter().any(|x| x == p);
         let mut inv = Involvement {
@@ -140,7 +149,7 @@ impl Store {
             }
             inv.addressee = q.fetch_optional(&self.pool).await?.is_some();
         }
-        if domain::letter_view::may_see(sifat, inv) { Ok(l) } else { Err(hidden()) }
+        if domain::letter_view::may_see(sifat, inv) { Ok(l) } else { Err(hidden_letter()) }
     }
 
     /// One page of a letter list.
@@ -460,7 +469,7 @@ impl Store {
             allowed: Self::allowed(user, &l),
             has_document: r.try_get::<i64, _>("docs")? > 0,
             conflicts,
-            reply_to: self.reply_ref_of(user, id).await?,
+            reply_to: self.reply_ref_of(user, l.reply_to_incoming_id.as_deref()).await?,
         })
     }
 

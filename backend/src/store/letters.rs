@@ -42,6 +42,8 @@ pub struct LetterRow {
     /// The official printed in the co-signature block (set when the signer signs): only they add
     /// the second signature.
     pub co_signer_id: Option<String>,
+    /// The incoming letter this one answers, fixed when it was first saved.
+    pub reply_to_incoming_id: Option<String>,
 }
 
 /// Records one unit of work in the shared event record (e-Kinerja reads it).
@@ -100,11 +102,12 @@ pub(crate) fn letter_from(r: &sqlx::any::AnyRow) -> Result<LetterRow> {
         number: r.try_get("number")?,
         co_signer_position_id: r.try_get("co_signer_position_id")?,
         co_signer_id: r.try_get("co_signer_id")?,
+        reply_to_incoming_id: r.try_get("reply_to_incoming_id")?,
     })
 }
 
 pub(crate) const LETTER_COLS: &str =
-    "id, opd_id, drafter_id, drafter_position_id, signer_position_id, chain, state, step, waiting_position_id, version, subject, sifat, number, co_signer_position_id, co_signer_id";
+    "id, opd_id, drafter_id, drafter_position_id, signer_position_id, chain, state, step, waiting_position_id, version, subject, sifat, number, co_signer_position_id, co_signer_id, reply_to_incoming_id";
 
 fn waiting_for(state: LetterState, l: &LetterRow) -> Option<String> {
     match state {
@@ -300,8 +303,7 @@ impl Store {
             return Err(BackendError::Forbidden("Surat ini sedang tidak dapat Anda ubah.".into()));
         }
         // The incoming letter a reply answers was fixed at creation; no save changes it.
-        let reply_to: Option<String> = sqlx::query("SELECT reply_to_incoming_id FROM letter WHERE id = $1").bind(id).fetch_one(tx.conn()).await?.try_get("reply_to_incoming_id")?;
-        let draft = &LetterDraft { reply_to_incoming_id: reply_to, ..draft.clone() };
+        let draft = &LetterDraft { reply_to_incoming_id: l.reply_to_incoming_id.clone(), ..draft.clone() };
         let last: i64 = sqlx::query("SELECT MAX(version) AS v FROM letter_version WHERE letter_id = $1").bind(id).fetch_one(tx.conn()).await?.try_get("v")?;
         let next = last + 1;
         if base_version != l.version {

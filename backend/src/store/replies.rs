@@ -4,6 +4,7 @@
 //! - replies: a letter drafted from an incoming one ("Buat surat balasan") carries a fixed link
 //!   back; the incoming letter lists its replies and a follow-up report links one of them.
 
+use super::incoming::IncomingRow;
 use super::letters::LETTER_COLS;
 use super::{Actor, Store};
 use crate::{BackendError, Result};
@@ -70,27 +71,25 @@ impl Store {
     /// The incoming letter a reply may be drafted from, for this user: they must be able to open it
     /// and work in the OPD that received it.
     pub async fn reply_target(&self, user: &SessionUser, incoming_id: &str) -> Result<ReplyRef> {
+        Ok(reply_ref(&self.reply_source(user, incoming_id).await?))
+    }
+
+    /// The incoming letter itself, under the rule of `reply_target`.
+    async fn reply_source(&self, user: &SessionUser, incoming_id: &str) -> Result<IncomingRow> {
         let acc = self.incoming_access(user, incoming_id).await?;
         if acc.inc.opd_id != user.opd_id {
             return Err(BackendError::Forbidden("Surat balasan dibuat oleh pegawai OPD yang menerima surat ini.".into()));
         }
-        let inc = &acc.inc;
-        Ok(ReplyRef {
-            incoming_id: inc.id.clone(),
-            sender_name: inc.sender_name.clone(),
-            letter_number: inc.letter_number.clone(),
-            letter_day: inc.letter_day,
-            subject: inc.subject.clone(),
-            agenda_number: inc.agenda_number(),
-        })
+        Ok(acc.inc)
     }
 
     /// A new letter answering an incoming one, pre-filled from it: addressed to the sender (its OPD
     /// when the letter came through e-Office, otherwise the sender as written), same classification
     /// and sifat, the same hal, and an opening that cites the letter answered.
     pub async fn reply_draft(&self, user: &SessionUser, incoming_id: &str) -> Result<(LetterDraft, ReplyRef)> {
-        let target = self.reply_target(user, incoming_id).await?;
-        let r = sqlx::query("SELECT sender_opd_id, klasifikasi, sifat FROM incoming_letter WHERE id = $1").bind(incoming_id).fetch_one(&self.pool).await?;
+        let inc = self.reply_source(user, incoming_id).await?;
+        let target = reply_ref(&inc);
+        let r = sqlx::query("SELECT sender_opd_id FROM incoming_letter WHERE id = $1").bind(incoming_id).fetch_one(&self.pool).await?;
         let sender_opd: Option<String> = r.try_get("sender_opd_id")?;
         let recipient = match sender_opd {
             Some(opd_id) => {
@@ -99,11 +98,10 @@ impl Store {
             }
             None => Recipient { role: "to".into(), target_type: "external".into(), target_id: None, name: target.sender_name.clone(), address: String::new() },
         };
-        let sifat: String = r.try_get("sifat")?;
         let draft = LetterDraft {
             kind: LetterKind::SuratDinas.code().into(),
-            klasifikasi: r.try_get("klasifikasi")?,
-            sifat: Sifat::from_code(&sifat).unwrap_or(Sifat::Biasa).code().into(),
+            klasifikasi: inc.klasifikasi.clone(),
+            sifat: Sifat::from_code(&inc.sifat).unwrap_or(Sifat::Biasa).code().into(),
             urgency: Urgency::Biasa.code().into(),
             subject: target.subject.chars().take(domain::letter::MAX_SUBJECT).collect(),
             attachment_count: 0,
@@ -116,11 +114,10 @@ impl Store {
         Ok((draft, target))
     }
 
-    /// The incoming letter a letter answers, if it answers one and the viewer may open it.
-    pub async fn reply_ref_of(&self, user: &SessionUser, letter_id: &str) -> Result<Option<ReplyRef>> {
-        let r = sqlx::query("SELECT reply_to_incoming_id FROM letter WHERE id = $1").bind(letter_id).fetch_optional(&self.pool).await?;
-        let Some(incoming_id) = r.map(|r| r.try_get::<Option<String>, _>("reply_to_incoming_id")).transpose()?.flatten() else { return Ok(None) };
-        match self.reply_target(user, &incoming_id).await {
+    /// The incoming letter a letter answers (`reply_to`, from its row), if the viewer may open it.
+    pub async fn reply_ref_of(&self, user: &SessionUser, reply_to: Option<&str>) -> Result<Option<ReplyRef>> {
+        let Some(incoming_id) = reply_to else { return Ok(None) };
+        match self.reply_target(user, incoming_id).await {
             Ok(t) => Ok(Some(t)),
             Err(BackendError::NotFound(_) | BackendError::Forbidden(_)) => Ok(None),
             Err(e) => Err(e),
@@ -142,11 +139,11 @@ impl Store {
             let l = super::letters::letter_from(&r)?;
             // The same rule as the letter page: a confidential reply stays hidden from whoever is
             // not its drafter, chain, signer or addressee.
-            match self.visible_letter(user, &l.id).await {
-                Ok(_) => {}
+            let l = match self.check_visible(user, l).await {
+                Ok(l) => l,
                 Err(BackendError::NotFound(_)) => continue,
                 Err(e) => return Err(e),
-            }
+            };
             out.push(ReplyLetter {
                 mine: l.drafter_id == user.employee_id,
                 id: l.id,
@@ -159,5 +156,16 @@ impl Store {
             });
         }
         Ok(out)
+    }
+}
+
+fn reply_ref(inc: &IncomingRow) -> ReplyRef {
+    ReplyRef {
+        incoming_id: inc.id.clone(),
+        sender_name: inc.sender_name.clone(),
+        letter_number: inc.letter_number.clone(),
+        letter_day: inc.letter_day,
+        subject: inc.subject.clone(),
+        agenda_number: inc.agenda_number(),
     }
 }
