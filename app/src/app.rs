@@ -9,7 +9,7 @@ use domain::model::SessionUser;
 use domain::roles::{NavItem, nav_items};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
-use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
+use leptos_router::components::{A, Outlet, ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{SsrMode, path};
 
@@ -83,11 +83,16 @@ pub fn page_csp(nonce: &str) -> String {
 /// (The middleware also sets the same policy on any HTML response that arrives without one.)
 #[cfg(feature = "ssr")]
 fn set_content_security_policy() {
-    let chosen = use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned());
+    let chosen = use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<CspNonce>().cloned());
     if let Some(CspNonce(n)) = &chosen {
         provide_context(leptos::nonce::Nonce::from_value(n.as_str()));
     }
-    let (Some(nonce), Some(resp)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else { return };
+    let (Some(nonce), Some(resp)) =
+        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
     if let Ok(v) = axum::http::HeaderValue::from_str(&page_csp(&nonce)) {
         resp.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
     }
@@ -105,8 +110,17 @@ pub fn App() -> impl IntoView {
         <Link rel="manifest" href="/manifest.webmanifest" />
         <Link rel="icon" href="/icon.svg" />
         <Meta name="theme-color" content="#0b5394" />
-        <Meta name="description" content=l.t("e-Office: tata naskah dinas dan kinerja ASN", "e-Office: official correspondence and ASN performance") />
-        <Title formatter=|t: String| if t.is_empty() { "e-Office".to_string() } else { format!("{t} · e-Office") } />
+        <Meta
+            name="description"
+            content=l
+                .t(
+                    "e-Office: tata naskah dinas dan kinerja ASN",
+                    "e-Office: official correspondence and ASN performance",
+                )
+        />
+        <Title formatter=|t: String| {
+            if t.is_empty() { "e-Office".to_string() } else { format!("{t} · e-Office") }
+        } />
         <Router>
             <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
                 <Route path=path!("/masuk") view=pages::login::LoginPage ssr=SsrMode::Async />
@@ -114,7 +128,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::home::HomePage />
                     <Route path=path!("surat-keluar") view=pages::letters::LettersPage />
                     <Route path=path!("surat-keluar/baru") view=pages::letters::ComposePage />
-                    <Route path=path!("surat-keluar/nomor-manual") view=pages::letters::ManualNumberPage />
+                    <Route
+                        path=path!("surat-keluar/nomor-manual")
+                        view=pages::letters::ManualNumberPage
+                    />
                     <Route path=path!("surat-keluar/:id") view=pages::letters::LetterPage />
                     <Route path=path!("surat-keluar/:id/ubah") view=pages::letters::ComposePage />
                     <Route path=path!("surat-masuk") view=pages::incoming::IncomingListPage />
@@ -130,7 +147,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin") view=pages::admin::AdminHome />
                     <Route path=path!("admin/opd/:opd") view=pages::admin::opd::AdminOpdPage />
                     <Route path=path!("admin/audit") view=pages::admin::audit::AuditPage />
-                    <Route path=path!("admin/naskah") view=pages::admin::letters::LetterSettingsPage />
+                    <Route
+                        path=path!("admin/naskah")
+                        view=pages::admin::letters::LetterSettingsPage
+                    />
                     <Route path=path!("admin/tte") view=pages::admin::tte::TteAdminPage />
                     <Route path=path!("profil/tte") view=pages::tte::MyCertificatePage />
                 </ParentRoute>
@@ -180,20 +200,23 @@ fn Shell() -> impl IntoView {
     let other = if l == Lang::Id { Lang::En } else { Lang::Id };
     let switch_href = move || format!("/bahasa/{}?ke={}", other.code(), location.pathname.get());
     // Resolves to the user, or to the view that replaces the page (redirect or error).
-    let gate = move || {
-        async move {
-            match user.await {
-                Ok(Some(u)) if u.must_change_password && location.pathname.get_untracked() != "/ganti-sandi" => {
-                    Err(view! { <Redirect path="/ganti-sandi" /> }.into_any())
-                }
-                Ok(Some(u)) => Ok(u),
-                Ok(None) => Err(view! { <Redirect path="/masuk" /> }.into_any()),
-                Err(e) => Err(view! { <ErrorBox error=e /> }.into_any()),
+    let gate = move || async move {
+        match user.await {
+            Ok(Some(u))
+                if u.must_change_password
+                    && location.pathname.get_untracked() != "/ganti-sandi" =>
+            {
+                Err(view! { <Redirect path="/ganti-sandi" /> }.into_any())
             }
+            Ok(Some(u)) => Ok(u),
+            Ok(None) => Err(view! { <Redirect path="/masuk" /> }.into_any()),
+            Err(e) => Err(view! { <ErrorBox error=e /> }.into_any()),
         }
     };
     view! {
-        <a class="skip-link" href="#konten">{l.t("Langsung ke konten", "Skip to content")}</a>
+        <a class="skip-link" href="#konten">
+            {l.t("Langsung ke konten", "Skip to content")}
+        </a>
         <header class="topbar">
             <button
                 class="menu-toggle"
@@ -205,18 +228,29 @@ fn Shell() -> impl IntoView {
                 {l.t("Menu", "Menu")}
             </button>
             <A href="/" attr:class="brand">
-                <span class="brand-mark" aria-hidden="true">"e"</span>
+                <span class="brand-mark" aria-hidden="true">
+                    "e"
+                </span>
                 <span>"e-Office"</span>
             </A>
             <span class="topbar-opd">
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move { user.await.ok().flatten().map(|u| u.opd_name) })}
+                    {move || Suspend::new(async move {
+                        user.await.ok().flatten().map(|u| u.opd_name)
+                    })}
                 </Suspense>
             </span>
         </header>
         <div class="frame">
-            <nav id="navigasi" class="sidenav" class:open=move || menu_open.get() aria-label=l.t("Navigasi utama", "Main navigation")>
-                <Suspense fallback=|| view! { <Loading /> }>
+            <nav
+                id="navigasi"
+                class="sidenav"
+                class:open=move || menu_open.get()
+                aria-label=l.t("Navigasi utama", "Main navigation")
+            >
+                <Suspense fallback=|| {
+                    view! { <Loading /> }
+                }>
                     {move || Suspend::new(async move {
                         match gate().await {
                             Ok(u) => {
@@ -232,7 +266,9 @@ fn Shell() -> impl IntoView {
                         {l.t("English", "Bahasa Indonesia")}
                     </a>
                     <ActionForm action=logout>
-                        <button type="submit" class="btn-link">{l.t("Keluar", "Log out")}</button>
+                        <button type="submit" class="btn-link">
+                            {l.t("Keluar", "Log out")}
+                        </button>
                     </ActionForm>
                 </div>
             </nav>
@@ -248,26 +284,62 @@ fn Shell() -> impl IntoView {
 fn NavBody(user: SessionUser, counts: domain::letter_view::Counts) -> impl IntoView {
     let l = lang();
     let first_position = user.positions.first().map(|p| match &p.acting_kind {
-        Some(k) => format!("{} {}", domain::org::ActingKind::from_code(k).map(|a| a.prefix()).unwrap_or(""), p.title),
+        Some(k) => format!(
+            "{} {}",
+            domain::org::ActingKind::from_code(k).map(|a| a.prefix()).unwrap_or(""),
+            p.title
+        ),
         None => p.title.clone(),
     });
     view! {
         <div class="whoami">
             <strong>{user.name.clone()}</strong>
-            <span>{first_position.unwrap_or_else(|| l.t("Belum memiliki jabatan", "No position yet").to_string())}</span>
+            <span>
+                {first_position
+                    .unwrap_or_else(|| {
+                        l.t("Belum memiliki jabatan", "No position yet").to_string()
+                    })}
+            </span>
         </div>
         <ul>
             {nav_items(&user.caps)
                 .into_iter()
                 .map(|item| {
                     let (n, what) = match item {
-                        NavItem::KotakMasuk => (counts.kotak_masuk_unread, l.t("belum dibaca", "unread")),
-                        NavItem::SuratKeluar => (counts.perlu_paraf, l.t("perlu paraf", "to approve")),
-                        NavItem::Disposisi => (counts.disposisi, l.t("disposisi baru atau perlu ditanggapi", "new or waiting for your answer")),
+                        NavItem::KotakMasuk => {
+                            (counts.kotak_masuk_unread, l.t("belum dibaca", "unread"))
+                        }
+                        NavItem::SuratKeluar => {
+                            (counts.perlu_paraf, l.t("perlu paraf", "to approve"))
+                        }
+                        NavItem::Disposisi => {
+                            (
+                                counts.disposisi,
+                                l
+                                    .t(
+                                        "disposisi baru atau perlu ditanggapi",
+                                        "new or waiting for your answer",
+                                    ),
+                            )
+                        }
                         _ => (0, ""),
                     };
-                    let badge = (n > 0).then(|| view! { <span class="count" aria-label=format!("{n} {what}")>{n}</span> });
-                    view! { <li><A href=item.href() exact=matches!(item, NavItem::Beranda)>{item.label(l)}{badge}</A></li> }
+                    let badge = (n > 0)
+                        .then(|| {
+                            view! {
+                                <span class="count" aria-label=format!("{n} {what}")>
+                                    {n}
+                                </span>
+                            }
+                        });
+                    view! {
+                        <li>
+                            <A href=item.href() exact=matches!(item, NavItem::Beranda)>
+                                {item.label(l)}
+                                {badge}
+                            </A>
+                        </li>
+                    }
                 })
                 .collect_view()}
         </ul>

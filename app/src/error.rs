@@ -25,8 +25,13 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Request(_) => AppError::new(0, "Tidak dapat menghubungi server. Periksa koneksi internet Anda lalu coba lagi."),
-            ServerFnErrorErr::Args(e) | ServerFnErrorErr::Deserialization(e) => AppError::new(400, format!("Permintaan tidak valid: {e}")),
+            ServerFnErrorErr::Request(_) => AppError::new(
+                0,
+                "Tidak dapat menghubungi server. Periksa koneksi internet Anda lalu coba lagi.",
+            ),
+            ServerFnErrorErr::Args(e) | ServerFnErrorErr::Deserialization(e) => {
+                AppError::new(400, format!("Permintaan tidak valid: {e}"))
+            }
             other => AppError::new(500, format!("Terjadi kesalahan: {other}")),
         }
     }
@@ -39,7 +44,12 @@ impl From<backend::BackendError> for AppError {
     fn from(e: backend::BackendError) -> Self {
         let status = e.status();
         let plain_form = leptos::prelude::use_context::<axum::http::request::Parts>()
-            .and_then(|p| p.headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+            .and_then(|p| {
+                p.headers
+                    .get(axum::http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.contains("text/html"))
+            })
             .unwrap_or(false);
         if plain_form {
             return AppError::new(status, e.user_message());

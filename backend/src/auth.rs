@@ -1,8 +1,10 @@
 //! Passwords (argon2id), login with lock-out and back-off, password changes and resets.
 
 use crate::{Actor, BackendError, Result, Store, now_ms, random_token};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use domain::account::{check_new_password, minutes_left};
 use domain::nip::{Nip, looks_like_nip};
 
@@ -11,7 +13,10 @@ pub async fn hash_password(password: &str) -> Result<String> {
     let pw = password.to_string();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(pw.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| BackendError::Internal(e.to_string()))
+        Argon2::default()
+            .hash_password(pw.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| BackendError::Internal(e.to_string()))
     })
     .await
     .map_err(|e| BackendError::Internal(e.to_string()))?
@@ -44,7 +49,13 @@ pub fn temporary_password() -> String {
 pub const WRONG_CREDENTIALS: &str = "NIP/email atau kata sandi salah.";
 
 /// Logs in by NIP or email. Returns the new session token and the employee id.
-pub async fn login(store: &Store, identifier: &str, password: &str, ip: &str, user_agent: &str) -> Result<(String, String)> {
+pub async fn login(
+    store: &Store,
+    identifier: &str,
+    password: &str,
+    ip: &str,
+    user_agent: &str,
+) -> Result<(String, String)> {
     let now = now_ms();
     let identifier = identifier.trim();
     if identifier.is_empty() || password.is_empty() {
@@ -59,7 +70,8 @@ pub async fn login(store: &Store, identifier: &str, password: &str, ip: &str, us
         }
     }
     let employee = if looks_like_nip(identifier) {
-        let nip = Nip::parse(identifier, crate::store::org::current_year()).map_err(|e| BackendError::invalid(e.to_string()))?;
+        let nip = Nip::parse(identifier, crate::store::org::current_year())
+            .map_err(|e| BackendError::invalid(e.to_string()))?;
         store.find_employee_by_nip(nip.as_str()).await?
     } else {
         store.find_employee_by_email(identifier).await?
@@ -106,21 +118,34 @@ async fn address_failure(store: &Store, ip: &str, now: i64) -> Result<()> {
 }
 
 /// The user changes their own password; other sessions end, the current one stays.
-pub async fn change_password(store: &Store, actor: &Actor, employee_id: &str, current_token: &str, old: &str, new: &str, confirm: &str) -> Result<()> {
+pub async fn change_password(
+    store: &Store,
+    actor: &Actor,
+    employee_id: &str,
+    current_token: &str,
+    old: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<()> {
     let acc = store.account_by_employee(employee_id).await?.ok_or(BackendError::Unauthenticated)?;
     if !verify_password(old, &acc.password_hash).await {
         // Counted like a failed login, so a borrowed session cannot guess the password without limit.
         store.record_login_failure(actor, employee_id).await?;
         return Err(BackendError::invalid("Kata sandi lama salah."));
     }
-    check_new_password(new, confirm, Some(old), &acc.employee.nip).map_err(|e| BackendError::invalid(e.to_string()))?;
+    check_new_password(new, confirm, Some(old), &acc.employee.nip)
+        .map_err(|e| BackendError::invalid(e.to_string()))?;
     let hash = hash_password(new).await?;
     let keep = crate::store::accounts::token_hash(current_token);
     store.set_password(actor, employee_id, &hash, false, Some(&keep), "auth.password_change").await
 }
 
 /// An admin resets a password: a temporary one, shown once, to be changed at next login.
-pub async fn admin_reset_password(store: &Store, actor: &Actor, employee_id: &str) -> Result<String> {
+pub async fn admin_reset_password(
+    store: &Store,
+    actor: &Actor,
+    employee_id: &str,
+) -> Result<String> {
     let temp = temporary_password();
     let hash = hash_password(&temp).await?;
     store.set_password(actor, employee_id, &hash, true, None, "auth.password_reset").await?;

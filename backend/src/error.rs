@@ -56,7 +56,8 @@ impl BackendError {
             BackendError::Db(e) if is_unique_violation(e) => "Data yang sama sudah ada.".into(),
             BackendError::Db(_) | BackendError::Migrate(_) | BackendError::Internal(_) => {
                 tracing::error!(error = %self, "internal error");
-                "Terjadi kesalahan pada server. Silakan coba lagi; bila berulang, hubungi admin.".into()
+                "Terjadi kesalahan pada server. Silakan coba lagi; bila berulang, hubungi admin."
+                    .into()
             }
             other => other.to_string(),
         }

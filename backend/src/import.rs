@@ -22,7 +22,10 @@ fn parse(bytes: &[u8]) -> std::result::Result<Parsed, Vec<String>> {
         return Err(vec!["Berkas kosong.".into()]);
     }
     if bytes.len() > MAX_BYTES {
-        return Err(vec![format!("Berkas terlalu besar (maksimal {} MB).", MAX_BYTES / 1024 / 1024)]);
+        return Err(vec![format!(
+            "Berkas terlalu besar (maksimal {} MB).",
+            MAX_BYTES / 1024 / 1024
+        )]);
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -32,9 +35,19 @@ fn parse(bytes: &[u8]) -> std::result::Result<Parsed, Vec<String>> {
         )]
     })?;
     let first_line = text.lines().next().unwrap_or("");
-    let delim = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
-    let mut rdr = csv::ReaderBuilder::new().delimiter(delim).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr.headers().map_err(|e| vec![format!("Baris judul kolom tidak dapat dibaca: {e}")])?.iter().map(|h| h.trim().to_lowercase()).collect();
+    let delim =
+        if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| vec![format!("Baris judul kolom tidak dapat dibaca: {e}")])?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
     let mut missing = Vec::new();
     let mut idx: HashMap<&'static str, usize> = HashMap::new();
     for col in REQUIRED_COLUMNS {
@@ -63,9 +76,12 @@ fn parse(bytes: &[u8]) -> std::result::Result<Parsed, Vec<String>> {
             continue;
         }
         if rows.len() >= MAX_ROWS {
-            return Err(vec![format!("Terlalu banyak baris (maksimal {MAX_ROWS}). Bagi berkas menjadi beberapa bagian.")]);
+            return Err(vec![format!(
+                "Terlalu banyak baris (maksimal {MAX_ROWS}). Bagi berkas menjadi beberapa bagian."
+            )]);
         }
-        let map = idx.iter().map(|(k, &i)| (*k, rec.get(i).unwrap_or("").trim().to_string())).collect();
+        let map =
+            idx.iter().map(|(k, &i)| (*k, rec.get(i).unwrap_or("").trim().to_string())).collect();
         rows.push((line, map));
     }
     if rows.is_empty() {
@@ -87,18 +103,29 @@ struct Planned {
 async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, Vec<Planned>)> {
     let parsed = match parse(bytes) {
         Ok(p) => p,
-        Err(file_errors) => return Ok((ImportReport { file_errors, rows: vec![], committed: false, new_accounts: vec![] }, vec![])),
+        Err(file_errors) => {
+            return Ok((
+                ImportReport { file_errors, rows: vec![], committed: false, new_accounts: vec![] },
+                vec![],
+            ));
+        }
     };
     let units = store.list_units(&opd.id).await?;
-    let nodes: Vec<UnitNode> = units.iter().map(|u| UnitNode { id: u.id.clone(), parent_id: u.parent_id.clone() }).collect();
+    let nodes: Vec<UnitNode> = units
+        .iter()
+        .map(|u| UnitNode { id: u.id.clone(), parent_id: u.parent_id.clone() })
+        .collect();
     let positions = store.list_positions(&opd.id).await?;
-    let unit_by_name: HashMap<String, &Unit> = units.iter().map(|u| (u.name.to_lowercase(), u)).collect();
+    let unit_by_name: HashMap<String, &Unit> =
+        units.iter().map(|u| (u.name.to_lowercase(), u)).collect();
     let year = current_year();
 
     // First pass: the unit of every NIP in the file, so superiors listed later in the file are known.
     let mut file_unit: HashMap<String, String> = HashMap::new();
     for (_, m) in &parsed.rows {
-        if let (Ok(n), Some(u)) = (Nip::parse(&m["nip"], year), unit_by_name.get(&m["unit"].to_lowercase())) {
+        if let (Ok(n), Some(u)) =
+            (Nip::parse(&m["nip"], year), unit_by_name.get(&m["unit"].to_lowercase()))
+        {
             file_unit.entry(n.as_str().to_string()).or_insert(u.id.clone());
         }
     }
@@ -165,21 +192,40 @@ async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, V
         } else if title.chars().count() > 200 {
             errors.push("Nama jabatan terlalu panjang (maksimal 200 karakter).".into());
         } else if let Some(u) = unit {
-            existing_position = positions.iter().find(|p| p.unit_id == u.id && p.title.eq_ignore_ascii_case(&title)).map(|p| p.id.clone());
-            let level_here = existing_position.as_ref().and_then(|id| positions.iter().find(|p| &p.id == id)).and_then(|p| PositionLevel::from_code(p.level)).unwrap_or(level);
+            existing_position = positions
+                .iter()
+                .find(|p| p.unit_id == u.id && p.title.eq_ignore_ascii_case(&title))
+                .map(|p| p.id.clone());
+            let level_here = existing_position
+                .as_ref()
+                .and_then(|id| positions.iter().find(|p| &p.id == id))
+                .and_then(|p| PositionLevel::from_code(p.level))
+                .unwrap_or(level);
             if level_here.is_head() {
                 if existing_position.is_none() {
-                    if let Some(h) = positions.iter().find(|p| p.unit_id == u.id && p.level < PositionLevel::Staf.code()) {
-                        errors.push(format!("Unit {} sudah memiliki jabatan pimpinan \"{}\".", u.name, h.title));
+                    if let Some(h) = positions
+                        .iter()
+                        .find(|p| p.unit_id == u.id && p.level < PositionLevel::Staf.code())
+                    {
+                        errors.push(format!(
+                            "Unit {} sudah memiliki jabatan pimpinan \"{}\".",
+                            u.name, h.title
+                        ));
                     }
                 }
-                if let Some(first) = head_taken.insert((u.id.clone(), title.to_lowercase()), *line) {
-                    errors.push(format!("Jabatan pimpinan \"{title}\" diisi dua orang (lihat baris {first})."));
+                if let Some(first) = head_taken.insert((u.id.clone(), title.to_lowercase()), *line)
+                {
+                    errors.push(format!(
+                        "Jabatan pimpinan \"{title}\" diisi dua orang (lihat baris {first})."
+                    ));
                 }
                 if let (Some(pid), Some(c)) = (&existing_position, &clean) {
                     for h in store.holders_of(pid).await? {
                         if h.nip != c.nip.as_str() && !seen_nip_later(&parsed, &h.nip, year) {
-                            errors.push(format!("Jabatan \"{title}\" sudah dijabat oleh {} ({}).", h.name, h.nip));
+                            errors.push(format!(
+                                "Jabatan \"{title}\" sudah dijabat oleh {} ({}).",
+                                h.name, h.nip
+                            ));
                         }
                     }
                 }
@@ -197,7 +243,10 @@ async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, V
                             Some(u) => Some(u.clone()),
                             None => match store.find_employee_by_nip(sn.as_str()).await? {
                                 Some(e) => match &e.position_id {
-                                    Some(pid) => positions.iter().find(|p| &p.id == pid).map(|p| p.unit_id.clone()),
+                                    Some(pid) => positions
+                                        .iter()
+                                        .find(|p| &p.id == pid)
+                                        .map(|p| p.unit_id.clone()),
                                     None => None,
                                 },
                                 None => {
@@ -208,7 +257,10 @@ async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, V
                         };
                         if let (Some(su), Some(u)) = (sup_unit, unit) {
                             if !is_same_or_ancestor(&nodes, &su, &u.id) {
-                                errors.push(format!("Atasan {sn} tidak berada di unit {} atau unit di atasnya.", u.name));
+                                errors.push(format!(
+                                    "Atasan {sn} tidak berada di unit {} atau unit di atasnya.",
+                                    u.name
+                                ));
                             }
                         }
                     }
@@ -228,11 +280,21 @@ async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, V
         });
         if errors.is_empty() {
             if let (Some(clean), Some(u)) = (clean, unit) {
-                planned.push(Planned { clean, unit_id: u.id.clone(), position_title: title, level, existing_position, existing_employee });
+                planned.push(Planned {
+                    clean,
+                    unit_id: u.id.clone(),
+                    position_title: title,
+                    level,
+                    existing_position,
+                    existing_employee,
+                });
             }
         }
     }
-    Ok((ImportReport { file_errors: vec![], rows, committed: false, new_accounts: vec![] }, planned))
+    Ok((
+        ImportReport { file_errors: vec![], rows, committed: false, new_accounts: vec![] },
+        planned,
+    ))
 }
 
 fn seen_nip_later(parsed: &Parsed, nip: &str, year: u32) -> bool {
@@ -246,7 +308,12 @@ pub async fn preview(store: &Store, opd_id: &str, bytes: &[u8]) -> Result<Import
 }
 
 /// Imports a file if and only if every row is valid, in one transaction.
-pub async fn commit(store: &Store, actor: &Actor, opd_id: &str, bytes: &[u8]) -> Result<ImportReport> {
+pub async fn commit(
+    store: &Store,
+    actor: &Actor,
+    opd_id: &str,
+    bytes: &[u8],
+) -> Result<ImportReport> {
     let opd = store.get_opd(opd_id).await?;
     let (mut report, planned) = plan(store, &opd, bytes).await?;
     if report.error_count() > 0 {
@@ -271,7 +338,17 @@ pub async fn commit(store: &Store, actor: &Actor, opd_id: &str, bytes: &[u8]) ->
                 match created_positions.get(&key) {
                     Some(id) => id.clone(),
                     None => {
-                        let id = store.upsert_position_tx(&mut tx, actor, &opd.id, None, &p.unit_id, &p.position_title, p.level).await?;
+                        let id = store
+                            .upsert_position_tx(
+                                &mut tx,
+                                actor,
+                                &opd.id,
+                                None,
+                                &p.unit_id,
+                                &p.position_title,
+                                p.level,
+                            )
+                            .await?;
                         created_positions.insert(key, id.clone());
                         id
                     }
@@ -279,16 +356,45 @@ pub async fn commit(store: &Store, actor: &Actor, opd_id: &str, bytes: &[u8]) ->
             }
         };
         match &p.existing_employee {
-            Some(eid) => store.update_employee_tx(&mut tx, actor, &opd.id, eid, &p.clean, Some(&pos_id)).await?,
+            Some(eid) => {
+                store
+                    .update_employee_tx(&mut tx, actor, &opd.id, eid, &p.clean, Some(&pos_id))
+                    .await?
+            }
             None => {
-                let (_, temp, hash) = temps.iter().find(|(n, _, _)| n == p.clean.nip.as_str()).ok_or_else(|| BackendError::Internal("missing temp password".into()))?;
-                store.insert_employee_tx(&mut tx, actor, &opd.pemda_id, &opd.id, &p.clean, Some(&pos_id), hash, true).await?;
-                new_accounts.push((p.clean.nip.as_str().to_string(), p.clean.name.clone(), temp.clone()));
+                let (_, temp, hash) = temps
+                    .iter()
+                    .find(|(n, _, _)| n == p.clean.nip.as_str())
+                    .ok_or_else(|| BackendError::Internal("missing temp password".into()))?;
+                store
+                    .insert_employee_tx(
+                        &mut tx,
+                        actor,
+                        &opd.pemda_id,
+                        &opd.id,
+                        &p.clean,
+                        Some(&pos_id),
+                        hash,
+                        true,
+                    )
+                    .await?;
+                new_accounts.push((
+                    p.clean.nip.as_str().to_string(),
+                    p.clean.name.clone(),
+                    temp.clone(),
+                ));
             }
         }
         touched.insert(p.clean.nip.as_str().to_string());
     }
-    tx.audit(actor, "employee.import", "opd", Some(&opd.id), json!({ "rows": planned.len(), "created": new_accounts.len() })).await?;
+    tx.audit(
+        actor,
+        "employee.import",
+        "opd",
+        Some(&opd.id),
+        json!({ "rows": planned.len(), "created": new_accounts.len() }),
+    )
+    .await?;
     tx.commit().await?;
     report.committed = true;
     report.new_accounts = new_accounts;
@@ -298,16 +404,27 @@ pub async fn commit(store: &Store, actor: &Actor, opd_id: &str, bytes: &[u8]) ->
 /// The same CSV the import takes, for every employee of the OPD, superiors derived from the tree.
 pub async fn export(store: &Store, opd_id: &str) -> Result<String> {
     let chart = store.org_chart(opd_id, crate::today_wib()).await?;
-    let unit_name: HashMap<&str, &str> = chart.units.iter().map(|u| (u.id.as_str(), u.name.as_str())).collect();
-    let holder_nip: HashMap<&str, &str> = chart.positions.iter().filter_map(|p| p.holders.first().map(|h| (p.position.id.as_str(), h.nip.as_str()))).collect();
+    let unit_name: HashMap<&str, &str> =
+        chart.units.iter().map(|u| (u.id.as_str(), u.name.as_str())).collect();
+    let holder_nip: HashMap<&str, &str> = chart
+        .positions
+        .iter()
+        .filter_map(|p| p.holders.first().map(|h| (p.position.id.as_str(), h.nip.as_str())))
+        .collect();
     let (employees, _) = store.list_employees(opd_id, "", 0, i64::MAX / 2).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let io = |e: csv::Error| BackendError::Internal(e.to_string());
     w.write_record(["nip", "nama", "jabatan", "unit", "atasan", "email", "telepon"]).map_err(io)?;
     for row in employees.iter().filter(|r| r.employee.active) {
         let e = &row.employee;
-        let pv = e.position_id.as_deref().and_then(|pid| chart.positions.iter().find(|p| p.position.id == pid));
-        let superior = pv.and_then(|p| p.superior_position_id.as_deref()).and_then(|sp| holder_nip.get(sp).copied()).unwrap_or("");
+        let pv = e
+            .position_id
+            .as_deref()
+            .and_then(|pid| chart.positions.iter().find(|p| p.position.id == pid));
+        let superior = pv
+            .and_then(|p| p.superior_position_id.as_deref())
+            .and_then(|sp| holder_nip.get(sp).copied())
+            .unwrap_or("");
         w.write_record([
             e.nip.as_str(),
             e.name.as_str(),
@@ -330,7 +447,8 @@ mod tests {
     #[test]
     fn parse_rejects_bad_files() {
         assert!(parse(b"").is_err());
-        let bad_utf8 = b"nip,nama,jabatan,unit,atasan,email\n198001012005011001,Bud\xe9,Staf,Seksi,,\n";
+        let bad_utf8 =
+            b"nip,nama,jabatan,unit,atasan,email\n198001012005011001,Bud\xe9,Staf,Seksi,,\n";
         let err = parse(bad_utf8).err().unwrap();
         assert!(err[0].contains("UTF-8"), "{err:?}");
         let err = parse(b"nip,nama\n1,2\n").err().unwrap();

@@ -15,7 +15,9 @@
 
 use crate::store::{DbKind, Store, WriteTx};
 use crate::{BackendError, Result, auth, new_id, now_ms};
-use domain::letter::{DEFAULT_NUMBER_FORMAT, LetterDraft, LetterKind, Recipient, derive_chain, format_number};
+use domain::letter::{
+    DEFAULT_NUMBER_FORMAT, LetterDraft, LetterKind, Recipient, derive_chain, format_number,
+};
 use domain::letter_body::LetterBody;
 use domain::nip::Nip;
 use domain::org::PositionLevel;
@@ -66,13 +68,28 @@ impl fmt::Display for ScaleReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Scale data generated:")?;
         writeln!(f, "  OPDs added          {}", self.new_opds)?;
-        writeln!(f, "  employees added     {} (total in the Pemda: {})", self.new_employees, self.total_employees)?;
-        writeln!(f, "  letters             {} ({} waiting for paraf/signature)", self.letters, self.waiting)?;
+        writeln!(
+            f,
+            "  employees added     {} (total in the Pemda: {})",
+            self.new_employees, self.total_employees
+        )?;
+        writeln!(
+            f,
+            "  letters             {} ({} waiting for paraf/signature)",
+            self.letters, self.waiting
+        )?;
         writeln!(f, "  incoming letters    {}", self.incoming)?;
         writeln!(f, "  inbox entries       {}", self.inbox_entries)?;
-        writeln!(f, "  time                org {:.1} s, letters {:.1} s, analyze {:.1} s", self.org_seconds, self.letter_seconds, self.analyze_seconds)?;
+        writeln!(
+            f,
+            "  time                org {:.1} s, letters {:.1} s, analyze {:.1} s",
+            self.org_seconds, self.letter_seconds, self.analyze_seconds
+        )?;
         for (email, waiting, inbox, unread) in &self.demo_load {
-            writeln!(f, "  {email:<42} perlu paraf {waiting:>5}, kotak masuk {inbox:>6} ({unread} belum dibaca)")?;
+            writeln!(
+                f,
+                "  {email:<42} perlu paraf {waiting:>5}, kotak masuk {inbox:>6} ({unread} belum dibaca)"
+            )?;
         }
         Ok(())
     }
@@ -115,7 +132,15 @@ struct Bulk {
 
 impl Bulk {
     fn new(table: &'static str, cols: &'static [&'static str]) -> Bulk {
-        Bulk { table, cols, vals: Vec::new(), parents: VecDeque::new(), sql: HashMap::new(), batch: (PARAMS_PER_STATEMENT / cols.len()).max(1), written: 0 }
+        Bulk {
+            table,
+            cols,
+            vals: Vec::new(),
+            parents: VecDeque::new(),
+            sql: HashMap::new(),
+            batch: (PARAMS_PER_STATEMENT / cols.len()).max(1),
+            written: 0,
+        }
     }
 
     /// Pushes a row; returns its index in the table's sequence of generated rows.
@@ -256,7 +281,11 @@ const OPDS: &[(&str, &str, &str)] = &[
 
 /// (bidang, its two seksi). Each OPD takes three consecutive entries, so unit names stay unique in an OPD.
 const BIDANG: &[(&str, &str, &str)] = &[
-    ("Bidang Perencanaan dan Evaluasi", "Seksi Perencanaan Program", "Seksi Monitoring dan Evaluasi"),
+    (
+        "Bidang Perencanaan dan Evaluasi",
+        "Seksi Perencanaan Program",
+        "Seksi Monitoring dan Evaluasi",
+    ),
     ("Bidang Pelayanan", "Seksi Pelayanan Umum", "Seksi Pengaduan dan Informasi"),
     ("Bidang Pembinaan", "Seksi Pembinaan Teknis", "Seksi Pengembangan Kapasitas"),
     ("Bidang Sarana dan Prasarana", "Seksi Pembangunan Sarana", "Seksi Pemeliharaan Prasarana"),
@@ -284,20 +313,90 @@ const STAFF_TITLES: &[&str] = &[
 ];
 
 const MALE: &[&str] = &[
-    "Agus", "Ahmad", "Andi", "Arif", "Bambang", "Budi", "Dedi", "Dimas", "Eko", "Fajar", "Hadi", "Hendra", "Heru", "Imam", "Joko", "Kurniawan", "Luthfi",
-    "Mochamad", "Muhammad", "Nur", "Prasetyo", "Rahmat", "Rizky", "Rudi", "Slamet", "Sugeng", "Suharto", "Supriyadi", "Teguh", "Wahyu", "Yoga", "Yusuf",
+    "Agus",
+    "Ahmad",
+    "Andi",
+    "Arif",
+    "Bambang",
+    "Budi",
+    "Dedi",
+    "Dimas",
+    "Eko",
+    "Fajar",
+    "Hadi",
+    "Hendra",
+    "Heru",
+    "Imam",
+    "Joko",
+    "Kurniawan",
+    "Luthfi",
+    "Mochamad",
+    "Muhammad",
+    "Nur",
+    "Prasetyo",
+    "Rahmat",
+    "Rizky",
+    "Rudi",
+    "Slamet",
+    "Sugeng",
+    "Suharto",
+    "Supriyadi",
+    "Teguh",
+    "Wahyu",
+    "Yoga",
+    "Yusuf",
 ];
 const FEMALE: &[&str] = &[
-    "Anisa", "Ayu", "Dewi", "Endang", "Fitri", "Indah", "Kartini", "Lestari", "Lilis", "Lina", "Maya", "Novi", "Nurul", "Putri", "Ratna", "Rina", "Siti",
-    "Sri", "Tri", "Wulan", "Yuli", "Yuni", "Diah", "Erna",
+    "Anisa", "Ayu", "Dewi", "Endang", "Fitri", "Indah", "Kartini", "Lestari", "Lilis", "Lina",
+    "Maya", "Novi", "Nurul", "Putri", "Ratna", "Rina", "Siti", "Sri", "Tri", "Wulan", "Yuli",
+    "Yuni", "Diah", "Erna",
 ];
 const FAMILY: &[&str] = &[
-    "Santoso", "Wibowo", "Saputro", "Susanto", "Hidayat", "Prabowo", "Gunawan", "Setiawan", "Kurniasih", "Lestari", "Rahayu", "Wijaya", "Hartono", "Nugroho",
-    "Purnomo", "Sulistyo", "Utomo", "Handayani", "Permatasari", "Suryani", "Wahyuningsih", "Kusumawati", "Firmansyah", "Pratama", "Maulana", "Ramadhan",
-    "Aditya", "Raharjo", "Susilowati", "Yulianto", "Haryanto", "Mulyani",
+    "Santoso",
+    "Wibowo",
+    "Saputro",
+    "Susanto",
+    "Hidayat",
+    "Prabowo",
+    "Gunawan",
+    "Setiawan",
+    "Kurniasih",
+    "Lestari",
+    "Rahayu",
+    "Wijaya",
+    "Hartono",
+    "Nugroho",
+    "Purnomo",
+    "Sulistyo",
+    "Utomo",
+    "Handayani",
+    "Permatasari",
+    "Suryani",
+    "Wahyuningsih",
+    "Kusumawati",
+    "Firmansyah",
+    "Pratama",
+    "Maulana",
+    "Ramadhan",
+    "Aditya",
+    "Raharjo",
+    "Susilowati",
+    "Yulianto",
+    "Haryanto",
+    "Mulyani",
 ];
-const DEGREES_HEAD: &[&str] = &["S.Sos., M.Si.", "S.T., M.T.", "S.E., M.M.", "S.H., M.H.", "Ir.", "S.Kom., M.Kom.", "S.P., M.P.", "S.Pd., M.Pd."];
-const DEGREES_STAFF: &[&str] = &["", "", "S.Kom.", "S.E.", "S.Sos.", "A.Md.", "S.T.", "S.Pd.", "S.H.", ""];
+const DEGREES_HEAD: &[&str] = &[
+    "S.Sos., M.Si.",
+    "S.T., M.T.",
+    "S.E., M.M.",
+    "S.H., M.H.",
+    "Ir.",
+    "S.Kom., M.Kom.",
+    "S.P., M.P.",
+    "S.Pd., M.Pd.",
+];
+const DEGREES_STAFF: &[&str] =
+    &["", "", "S.Kom.", "S.E.", "S.Sos.", "A.Md.", "S.T.", "S.Pd.", "S.H.", ""];
 
 const TOPICS: &[&str] = &[
     "Penyusunan Rencana Kerja Tahun Anggaran Berikutnya",
@@ -321,7 +420,16 @@ const TOPICS: &[&str] = &[
     "Pelatihan Teknis Aparatur",
     "Monitoring Kegiatan Fisik",
 ];
-const PLACES: &[&str] = &["Surabaya", "Jakarta", "Kecamatan Kapas", "Kecamatan Dander", "Kecamatan Kalitidu", "Kecamatan Padangan", "Malang", "Tuban"];
+const PLACES: &[&str] = &[
+    "Surabaya",
+    "Jakarta",
+    "Kecamatan Kapas",
+    "Kecamatan Dander",
+    "Kecamatan Kalitidu",
+    "Kecamatan Padangan",
+    "Malang",
+    "Tuban",
+];
 const EXTERNAL: &[(&str, &str)] = &[
     ("Bupati Bojonegoro", "Bojonegoro"),
     ("Ketua DPRD Kabupaten Bojonegoro", "Bojonegoro"),
@@ -376,7 +484,11 @@ struct Org {
 
 async fn load_org(store: &Store, pemda_id: &str) -> Result<Org> {
     let pemda = store.get_pemda(pemda_id).await?;
-    let number_format = if pemda.number_format.is_empty() { DEFAULT_NUMBER_FORMAT.to_string() } else { pemda.number_format };
+    let number_format = if pemda.number_format.is_empty() {
+        DEFAULT_NUMBER_FORMAT.to_string()
+    } else {
+        pemda.number_format
+    };
     let mut opds = Vec::new();
     let mut index = HashMap::new();
     for o in store.list_opds(pemda_id).await?.into_iter().filter(|o| o.active) {
@@ -394,7 +506,11 @@ async fn load_org(store: &Store, pemda_id: &str) -> Result<Org> {
         let unit_list = units
             .iter()
             .filter(|u| u.parent_id.is_some())
-            .filter_map(|u| unit_owner.get(u.id.as_str()).map(|(_, p)| (u.id.clone(), u.name.clone(), p.to_string())))
+            .filter_map(|u| {
+                unit_owner
+                    .get(u.id.as_str())
+                    .map(|(_, p)| (u.id.clone(), u.name.clone(), p.to_string()))
+            })
             .collect();
         index.insert(o.id.clone(), opds.len());
         opds.push(OpdData {
@@ -419,14 +535,32 @@ async fn load_org(store: &Store, pemda_id: &str) -> Result<Org> {
     for r in rows {
         let opd_id: String = r.try_get("opd_id")?;
         let Some(&oi) = index.get(&opd_id) else { continue };
-        let p = Person { id: r.try_get("id")?, opd: oi, pos: r.try_get("position_id")?, name: r.try_get("name")? };
+        let p = Person {
+            id: r.try_get("id")?,
+            opd: oi,
+            pos: r.try_get("position_id")?,
+            name: r.try_get("name")?,
+        };
         holder.entry(p.pos.clone()).or_insert_with(|| p.id.clone());
         by_id.insert(p.id.clone(), people.len());
         opds[oi].people.push(people.len());
         people.push(p);
     }
-    let unit_index = opds.iter().enumerate().flat_map(|(oi, o)| o.units.iter().map(move |u| (u.0.clone(), (oi, u.2.clone())))).collect();
-    Ok(Org { pemda_id: pemda_id.to_string(), number_format, opds, people, holder, by_id, unit_index, opd_index: index })
+    let unit_index = opds
+        .iter()
+        .enumerate()
+        .flat_map(|(oi, o)| o.units.iter().map(move |u| (u.0.clone(), (oi, u.2.clone()))))
+        .collect();
+    Ok(Org {
+        pemda_id: pemda_id.to_string(),
+        number_format,
+        opds,
+        people,
+        holder,
+        by_id,
+        unit_index,
+        opd_index: index,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -434,16 +568,31 @@ async fn load_org(store: &Store, pemda_id: &str) -> Result<Org> {
 // ---------------------------------------------------------------------------------------------
 
 fn person_name(rng: &mut StdRng, female: bool, head: bool) -> (String, String) {
-    let first = if female { FEMALE.choose(rng) } else { MALE.choose(rng) }.copied().unwrap_or("Sri");
+    let first =
+        if female { FEMALE.choose(rng) } else { MALE.choose(rng) }.copied().unwrap_or("Sri");
     let family = FAMILY.choose(rng).copied().unwrap_or("Santoso");
-    let degree = if head { DEGREES_HEAD.choose(rng) } else { DEGREES_STAFF.choose(rng) }.copied().unwrap_or("");
-    let name = if degree.is_empty() { format!("{first} {family}") } else if degree == "Ir." { format!("Ir. {first} {family}") } else { format!("{first} {family}, {degree}") };
+    let degree = if head { DEGREES_HEAD.choose(rng) } else { DEGREES_STAFF.choose(rng) }
+        .copied()
+        .unwrap_or("");
+    let name = if degree.is_empty() {
+        format!("{first} {family}")
+    } else if degree == "Ir." {
+        format!("Ir. {first} {family}")
+    } else {
+        format!("{first} {family}, {degree}")
+    };
     (name, format!("{}.{}", first.to_lowercase(), family.to_lowercase()))
 }
 
 /// A valid, unique NIP: birth date, appointment year-month (between 22 and 30 years of age, not
 /// in the future), sex digit and a serial. Older people sit higher.
-fn new_nip(rng: &mut StdRng, level: PositionLevel, female: bool, year: u32, taken: &mut HashSet<String>) -> Result<String> {
+fn new_nip(
+    rng: &mut StdRng,
+    level: PositionLevel,
+    female: bool,
+    year: u32,
+    taken: &mut HashSet<String>,
+) -> Result<String> {
     let (lo, hi) = match level {
         PositionLevel::KepalaOpd => (1966, 1975),
         PositionLevel::Sekretaris => (1968, 1978),
@@ -458,8 +607,10 @@ fn new_nip(rng: &mut StdRng, level: PositionLevel, female: bool, year: u32, take
         let ay = (by + rng.gen_range(22..=30)).min(year);
         let am: u32 = rng.gen_range(1..=12);
         let serial: u32 = rng.gen_range(1..=999);
-        let nip = format!("{by:04}{bm:02}{bd:02}{ay:04}{am:02}{}{serial:03}", if female { 2 } else { 1 });
-        Nip::parse(&nip, year).map_err(|e| BackendError::Internal(format!("generated NIP {nip}: {e}")))?;
+        let nip =
+            format!("{by:04}{bm:02}{bd:02}{ay:04}{am:02}{}{serial:03}", if female { 2 } else { 1 });
+        Nip::parse(&nip, year)
+            .map_err(|e| BackendError::Internal(format!("generated NIP {nip}: {e}")))?;
         if taken.insert(nip.clone()) {
             return Ok(nip);
         }
@@ -489,7 +640,15 @@ struct OrgGen<'a> {
 }
 
 impl OrgGen<'_> {
-    fn unit(&mut self, opd: &str, parent: Option<&str>, name: &str, kind: &str, code: &str, sort: i64) -> String {
+    fn unit(
+        &mut self,
+        opd: &str,
+        parent: Option<&str>,
+        name: &str,
+        kind: &str,
+        code: &str,
+        sort: i64,
+    ) -> String {
         let id = new_id();
         self.b.unit.push(vec![
             Val::T(id.clone()),
@@ -506,7 +665,14 @@ impl OrgGen<'_> {
 
     fn position(&mut self, opd: &str, unit: &str, title: &str, level: PositionLevel) -> String {
         let id = new_id();
-        self.b.position.push(vec![Val::T(id.clone()), Val::T(opd.into()), Val::T(unit.into()), Val::T(title.into()), Val::I(level.code()), Val::I(self.now)]);
+        self.b.position.push(vec![
+            Val::T(id.clone()),
+            Val::T(opd.into()),
+            Val::T(unit.into()),
+            Val::T(title.into()),
+            Val::I(level.code()),
+            Val::I(self.now),
+        ]);
         id
     }
 
@@ -520,7 +686,11 @@ impl OrgGen<'_> {
             n += 1;
             email = format!("{handle}{n}@bojonegorokab.go.id");
         }
-        let phone = format!("08{}{:09}", self.rng.gen_range(11..=59), self.rng.gen_range(0..1_000_000_000u32));
+        let phone = format!(
+            "08{}{:09}",
+            self.rng.gen_range(11..=59),
+            self.rng.gen_range(0..1_000_000_000u32)
+        );
         let id = new_id();
         self.b.employee.push(vec![
             Val::T(id.clone()),
@@ -578,25 +748,61 @@ impl OrgGen<'_> {
         let root = self.unit(&id, None, &format!("Pimpinan {short}"), "opd", code, 0);
         let head = self.position(&id, &root, &format!("Kepala {name}"), KepalaOpd);
         self.employee(&id, &head, KepalaOpd)?;
-        let secretariat = self.unit(&id, Some(&root), "Sekretariat", "sekretariat", &format!("{code}.1"), next_sort());
-        let sek_title = if name.starts_with("Badan") { "Sekretaris Badan" } else if name.starts_with("Satuan") { "Sekretaris Satuan" } else { "Sekretaris Dinas" };
+        let secretariat = self.unit(
+            &id,
+            Some(&root),
+            "Sekretariat",
+            "sekretariat",
+            &format!("{code}.1"),
+            next_sort(),
+        );
+        let sek_title = if name.starts_with("Badan") {
+            "Sekretaris Badan"
+        } else if name.starts_with("Satuan") {
+            "Sekretaris Satuan"
+        } else {
+            "Sekretaris Dinas"
+        };
         let sek = self.position(&id, &secretariat, sek_title, Sekretaris);
         self.employee(&id, &sek, Sekretaris)?;
         // Leaf units (Subbagian, Seksi) get the staff.
         let mut leaves: Vec<(String, String)> = Vec::new();
-        for (k, sub) in ["Subbagian Umum dan Kepegawaian", "Subbagian Keuangan dan Program"].iter().enumerate() {
-            let u = self.unit(&id, Some(&secretariat), sub, "subbagian", &format!("{code}.1.{}", k + 1), next_sort());
+        for (k, sub) in
+            ["Subbagian Umum dan Kepegawaian", "Subbagian Keuangan dan Program"].iter().enumerate()
+        {
+            let u = self.unit(
+                &id,
+                Some(&secretariat),
+                sub,
+                "subbagian",
+                &format!("{code}.1.{}", k + 1),
+                next_sort(),
+            );
             let p = self.position(&id, &u, &format!("Kepala {sub}"), KepalaSeksi);
             self.employee(&id, &p, KepalaSeksi)?;
             leaves.push((u, sub.to_string()));
         }
         for b in 0..3 {
             let (bidang, s1, s2) = BIDANG[(i + b) % BIDANG.len()];
-            let u = self.unit(&id, Some(&root), bidang, "bidang", &format!("{code}.{}", b + 2), next_sort());
+            let u = self.unit(
+                &id,
+                Some(&root),
+                bidang,
+                "bidang",
+                &format!("{code}.{}", b + 2),
+                next_sort(),
+            );
             let p = self.position(&id, &u, &format!("Kepala {bidang}"), KepalaBidang);
             self.employee(&id, &p, KepalaBidang)?;
             for (k, seksi) in [s1, s2].iter().enumerate() {
-                let su = self.unit(&id, Some(&u), seksi, "seksi", &format!("{code}.{}.{}", b + 2, k + 1), next_sort());
+                let su = self.unit(
+                    &id,
+                    Some(&u),
+                    seksi,
+                    "seksi",
+                    &format!("{code}.{}.{}", b + 2, k + 1),
+                    next_sort(),
+                );
                 let sp = self.position(&id, &su, &format!("Kepala {seksi}"), KepalaSeksi);
                 self.employee(&id, &sp, KepalaSeksi)?;
                 leaves.push((su, seksi.to_string()));
@@ -607,7 +813,11 @@ impl OrgGen<'_> {
         for (li, (u, _)) in leaves.iter().enumerate() {
             let mut t = Vec::new();
             for k in 0..4 {
-                let title = if li == 0 && k == 0 { "Pengadministrasi Persuratan" } else { STAFF_TITLES[(li * 4 + k + i) % STAFF_TITLES.len()] };
+                let title = if li == 0 && k == 0 {
+                    "Pengadministrasi Persuratan"
+                } else {
+                    STAFF_TITLES[(li * 4 + k + i) % STAFF_TITLES.len()]
+                };
                 t.push(self.position(&id, u, title, Staf));
             }
             titles.push(t);
@@ -618,7 +828,12 @@ impl OrgGen<'_> {
             let pos = titles[li][(s / leaves.len()) % 4].clone();
             let eid = self.employee(&id, &pos, Staf)?;
             if s == 0 {
-                self.b.grant.push(vec![Val::T(eid), Val::T(Role::Tu.code().into()), Val::T(id.clone()), Val::I(now)]);
+                self.b.grant.push(vec![
+                    Val::T(eid),
+                    Val::T(Role::Tu.code().into()),
+                    Val::T(id.clone()),
+                    Val::I(now),
+                ]);
             }
         }
         Ok(())
@@ -706,13 +921,36 @@ impl LetterGen<'_> {
         let topic = TOPICS.choose(&mut self.rng).copied().unwrap_or("Koordinasi");
         let n = self.rng.gen_range(0..4);
         match kind {
-            LetterKind::SuratUndangan => ["Undangan Rapat Koordinasi", "Undangan Sosialisasi", "Undangan Bimbingan Teknis", "Undangan Rapat Pembahasan"][n].to_string() + " " + topic,
-            LetterKind::SuratTugas => format!("Surat Tugas Perjalanan Dinas ke {}", PLACES.choose(&mut self.rng).copied().unwrap_or("Surabaya")),
-            LetterKind::NotaDinas => ["Laporan", "Usulan", "Telaahan Staf tentang", "Permohonan Persetujuan"][n].to_string() + " " + topic,
+            LetterKind::SuratUndangan => {
+                [
+                    "Undangan Rapat Koordinasi",
+                    "Undangan Sosialisasi",
+                    "Undangan Bimbingan Teknis",
+                    "Undangan Rapat Pembahasan",
+                ][n]
+                    .to_string()
+                    + " "
+                    + topic
+            }
+            LetterKind::SuratTugas => format!(
+                "Surat Tugas Perjalanan Dinas ke {}",
+                PLACES.choose(&mut self.rng).copied().unwrap_or("Surabaya")
+            ),
+            LetterKind::NotaDinas => {
+                ["Laporan", "Usulan", "Telaahan Staf tentang", "Permohonan Persetujuan"][n]
+                    .to_string()
+                    + " "
+                    + topic
+            }
             LetterKind::SuratEdaran => format!("Edaran tentang {topic}"),
             LetterKind::Pengumuman => format!("Pengumuman {topic}"),
             LetterKind::SuratKeterangan => "Keterangan Aktif Bekerja".to_string(),
-            LetterKind::SuratDinas => ["Permohonan Data", "Penyampaian", "Pemberitahuan", "Permohonan Narasumber"][n].to_string() + " " + topic,
+            LetterKind::SuratDinas => {
+                ["Permohonan Data", "Penyampaian", "Pemberitahuan", "Permohonan Narasumber"][n]
+                    .to_string()
+                    + " "
+                    + topic
+            }
         }
     }
 
@@ -736,8 +974,15 @@ impl LetterGen<'_> {
         let org = self.org;
         let r: f64 = self.rng.r#gen();
         let ext = |rng: &mut StdRng| {
-            let (n, a) = EXTERNAL.choose(rng).copied().unwrap_or(("Bupati Bojonegoro", "Bojonegoro"));
-            Recipient { role: role.into(), target_type: "external".into(), target_id: None, name: n.into(), address: a.into() }
+            let (n, a) =
+                EXTERNAL.choose(rng).copied().unwrap_or(("Bupati Bojonegoro", "Bojonegoro"));
+            Recipient {
+                role: role.into(),
+                target_type: "external".into(),
+                target_id: None,
+                name: n.into(),
+                address: a.into(),
+            }
         };
         if r < 0.35 {
             // Another OPD (its head's inbox).
@@ -749,12 +994,20 @@ impl LetterGen<'_> {
             if o.head_pos.is_none() {
                 return ext(&mut self.rng);
             }
-            return Recipient { role: role.into(), target_type: "opd".into(), target_id: Some(o.id.clone()), name: format!("Kepala {}", o.short_name), address: String::new() };
+            return Recipient {
+                role: role.into(),
+                target_type: "opd".into(),
+                target_id: Some(o.id.clone()),
+                name: format!("Kepala {}", o.short_name),
+                address: String::new(),
+            };
         }
         if r < 0.45 {
             // A unit; the demo Kasi's seksi is a popular addressee (it runs the e-government services).
             let pick = match &self.hot.kasi_unit {
-                Some((uid, uname, _)) if self.rng.gen_bool(0.03) => Some((uid.clone(), uname.clone(), org.unit_index.get(uid).map(|x| x.0))),
+                Some((uid, uname, _)) if self.rng.gen_bool(0.03) => {
+                    Some((uid.clone(), uname.clone(), org.unit_index.get(uid).map(|x| x.0)))
+                }
                 _ => None,
             };
             let (uid, uname, oi) = match pick {
@@ -768,7 +1021,13 @@ impl LetterGen<'_> {
                 }
             };
             let short = &org.opds[oi].short_name;
-            return Recipient { role: role.into(), target_type: "unit".into(), target_id: Some(uid), name: format!("Kepala {uname} {short}"), address: String::new() };
+            return Recipient {
+                role: role.into(),
+                target_type: "unit".into(),
+                target_id: Some(uid),
+                name: format!("Kepala {uname} {short}"),
+                address: String::new(),
+            };
         }
         if r < 0.50 {
             let pi = match self.hot.kasi_employee {
@@ -776,7 +1035,13 @@ impl LetterGen<'_> {
                 _ => self.rng.gen_range(0..org.people.len()),
             };
             let p = &org.people[pi];
-            return Recipient { role: role.into(), target_type: "employee".into(), target_id: Some(p.id.clone()), name: p.name.clone(), address: String::new() };
+            return Recipient {
+                role: role.into(),
+                target_type: "employee".into(),
+                target_id: Some(p.id.clone()),
+                name: p.name.clone(),
+                address: String::new(),
+            };
         }
         ext(&mut self.rng)
     }
@@ -794,7 +1059,11 @@ impl LetterGen<'_> {
         let Some(head) = o.head_pos.clone() else { return };
         let kind = self.pick_kind();
         let subject = self.subject(kind);
-        let mut signer = plan.signer.clone().or_else(|| self.pick_signer(o, &p.pos, kind)).unwrap_or_else(|| head.clone());
+        let mut signer = plan
+            .signer
+            .clone()
+            .or_else(|| self.pick_signer(o, &p.pos, kind))
+            .unwrap_or_else(|| head.clone());
         let chain = match derive_chain(&o.superiors, &p.pos, &signer) {
             Ok(c) => c,
             Err(_) => {
@@ -810,7 +1079,8 @@ impl LetterGen<'_> {
             Target::Signed => ("signed", -1, None),
             Target::Sent => ("sent", -1, None),
             Target::Review(s) => {
-                let s = s.unwrap_or_else(|| self.rng.gen_range(0..chain.len())).min(chain.len() - 1);
+                let s =
+                    s.unwrap_or_else(|| self.rng.gen_range(0..chain.len())).min(chain.len() - 1);
                 ("review", s as i64, Some(chain[s].clone()))
             }
             Target::Signing => ("signing", -1, Some(signer.clone())),
@@ -837,7 +1107,8 @@ impl LetterGen<'_> {
             x if x < 0.95 => "segera",
             _ => "sangat_segera",
         };
-        let klasifikasi = crate::seed::KLASIFIKASI.choose(&mut self.rng).map(|k| k.0).unwrap_or("000");
+        let klasifikasi =
+            crate::seed::KLASIFIKASI.choose(&mut self.rng).map(|k| k.0).unwrap_or("000");
         let attachments = if self.rng.gen_bool(0.3) { self.rng.gen_range(1..=3) } else { 0 };
         let mut recipients = vec![self.recipient("to", p.opd)];
         if self.rng.gen_bool(0.15) {
@@ -846,20 +1117,34 @@ impl LetterGen<'_> {
         if self.rng.gen_bool(0.3) {
             recipients.push(self.recipient("cc", p.opd));
         }
-        let recipients_text = recipients.iter().filter(|r| r.role == "to").map(|r| r.name.trim().to_lowercase()).collect::<Vec<_>>().join("; ");
+        let recipients_text = recipients
+            .iter()
+            .filter(|r| r.role == "to")
+            .map(|r| r.name.trim().to_lowercase())
+            .collect::<Vec<_>>()
+            .join("; ");
         let updated = plan.at.min(self.now);
         let created = updated - self.rng.gen_range(600_000..8 * DAY_MS);
         let final_state = matches!(target, Target::Signed | Target::Sent);
         // Signed at `at`; a Sent letter was marked sent up to two days later.
         let signed_ms = final_state.then_some(updated);
-        let updated = if target == Target::Sent { (updated + self.rng.gen_range(3_600_000..2 * DAY_MS)).min(self.now) } else { updated };
+        let updated = if target == Target::Sent {
+            (updated + self.rng.gen_range(3_600_000..2 * DAY_MS)).min(self.now)
+        } else {
+            updated
+        };
         let (number, number_seq, number_year, signed_by) = match signed_ms {
             Some(t) => {
                 let year = domain::time::wib_year(t) as i64;
                 let month = domain::time::civil_from_days(domain::time::wib_day(t)).1;
                 let seq = self.next(&o.id, "surat", year);
                 let n = format_number(&org.number_format, klasifikasi, seq, &o.code, year, month);
-                (Some(n), Some(seq), Some(year), Some(org.holder.get(&signer).cloned().unwrap_or_else(|| p.id.clone())))
+                (
+                    Some(n),
+                    Some(seq),
+                    Some(year),
+                    Some(org.holder.get(&signer).cloned().unwrap_or_else(|| p.id.clone())),
+                )
             }
             None => (None, None, None, None),
         };
@@ -912,7 +1197,19 @@ impl LetterGen<'_> {
             Val::T(recipients_text),
         ]);
         let content = serde_json::to_string(&draft).unwrap_or_default();
-        self.b.version.push_child(vec![Val::T(id.clone()), Val::I(1), Val::T(new_id()), Val::I(0), Val::T(p.id.clone()), Val::T(content), Val::I(0), Val::I(created)], row);
+        self.b.version.push_child(
+            vec![
+                Val::T(id.clone()),
+                Val::I(1),
+                Val::T(new_id()),
+                Val::I(0),
+                Val::T(p.id.clone()),
+                Val::T(content),
+                Val::I(0),
+                Val::I(created),
+            ],
+            row,
+        );
         if let (Some(t), Some(n)) = (signed_ms, number) {
             self.deliver(&id, row, p.opd, &draft, &n, t);
         }
@@ -920,7 +1217,15 @@ impl LetterGen<'_> {
 
     /// Same targets and rows as `Store::deliver`: one incoming letter per receiving OPD with its
     /// own agenda number, one inbox entry per owner key ("to" wins over "cc").
-    fn deliver(&mut self, letter_id: &str, letter_row: usize, sender: usize, draft: &LetterDraft, number: &str, at: i64) {
+    fn deliver(
+        &mut self,
+        letter_id: &str,
+        letter_row: usize,
+        sender: usize,
+        draft: &LetterDraft,
+        number: &str,
+        at: i64,
+    ) {
         let org = self.org;
         let mut targets: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
         for r in &draft.recipients {
@@ -956,28 +1261,31 @@ impl LetterGen<'_> {
             let o = &org.opds[oi];
             let seq = self.next(&o.id, "agenda", year);
             let incoming = new_id();
-            let incoming_row = self.b.incoming.push_child(vec![
-                Val::T(incoming.clone()),
-                Val::T(org.pemda_id.clone()),
-                Val::T(o.id.clone()),
-                Val::T("internal".into()),
-                Val::T(letter_id.into()),
-                Val::I(seq),
-                Val::I(year),
-                Val::I(at),
-                Val::T(so.name.clone()),
-                Val::T(so.id.clone()),
-                Val::T(number.into()),
-                Val::I(day),
-                Val::T(draft.sifat.clone()),
-                Val::T(draft.urgency.clone()),
-                Val::I(draft.attachment_count),
-                Val::T(draft.subject.clone()),
-                Val::T(String::new()),
-                Val::T(draft.klasifikasi.clone()),
-                Val::NT,
-                Val::I(at),
-            ], letter_row);
+            let incoming_row = self.b.incoming.push_child(
+                vec![
+                    Val::T(incoming.clone()),
+                    Val::T(org.pemda_id.clone()),
+                    Val::T(o.id.clone()),
+                    Val::T("internal".into()),
+                    Val::T(letter_id.into()),
+                    Val::I(seq),
+                    Val::I(year),
+                    Val::I(at),
+                    Val::T(so.name.clone()),
+                    Val::T(so.id.clone()),
+                    Val::T(number.into()),
+                    Val::I(day),
+                    Val::T(draft.sifat.clone()),
+                    Val::T(draft.urgency.clone()),
+                    Val::I(draft.attachment_count),
+                    Val::T(draft.subject.clone()),
+                    Val::T(String::new()),
+                    Val::T(draft.klasifikasi.clone()),
+                    Val::NT,
+                    Val::I(at),
+                ],
+                letter_row,
+            );
             for (key, role) in owners {
                 // Older mail has almost all been opened; the last two weeks much less.
                 let p_read = if self.now - at > 14 * DAY_MS { 0.95 } else { 0.4 };
@@ -988,42 +1296,111 @@ impl LetterGen<'_> {
                         None => None,
                     };
                     match reader {
-                        Some(r) => (Some((at + self.rng.gen_range(60_000..3 * DAY_MS)).min(self.now)), Some(r)),
+                        Some(r) => (
+                            Some((at + self.rng.gen_range(60_000..3 * DAY_MS)).min(self.now)),
+                            Some(r),
+                        ),
                         None => (None, None),
                     }
                 } else {
                     (None, None)
                 };
-                self.b.inbox.push_child(vec![
-                    Val::T(new_id()),
-                    Val::T(incoming.clone()),
-                    Val::T(key),
-                    Val::T(role),
-                    Val::T(draft.subject.clone()),
-                    Val::T(so.name.clone()),
-                    Val::T(draft.sifat.clone()),
-                    Val::T(draft.urgency.clone()),
-                    Val::T(number.into()),
-                    oint(read_ms),
-                    ot(read_by),
-                    Val::I(at),
-                ], incoming_row);
+                self.b.inbox.push_child(
+                    vec![
+                        Val::T(new_id()),
+                        Val::T(incoming.clone()),
+                        Val::T(key),
+                        Val::T(role),
+                        Val::T(draft.subject.clone()),
+                        Val::T(so.name.clone()),
+                        Val::T(draft.sifat.clone()),
+                        Val::T(draft.urgency.clone()),
+                        Val::T(number.into()),
+                        oint(read_ms),
+                        ot(read_by),
+                        Val::I(at),
+                    ],
+                    incoming_row,
+                );
             }
         }
     }
 }
 
 const LETTER_COLS: &[&str] = &[
-    "id", "pemda_id", "opd_id", "kind", "klasifikasi", "sifat", "urgency", "subject", "attachment_count", "drafter_id", "drafter_position_id",
-    "signer_position_id", "sign_mode", "chain", "state", "step", "waiting_position_id", "version", "number", "number_seq", "number_year", "signed_ms",
-    "signed_by", "created_ms", "updated_ms", "recipients_text",
+    "id",
+    "pemda_id",
+    "opd_id",
+    "kind",
+    "klasifikasi",
+    "sifat",
+    "urgency",
+    "subject",
+    "attachment_count",
+    "drafter_id",
+    "drafter_position_id",
+    "signer_position_id",
+    "sign_mode",
+    "chain",
+    "state",
+    "step",
+    "waiting_position_id",
+    "version",
+    "number",
+    "number_seq",
+    "number_year",
+    "signed_ms",
+    "signed_by",
+    "created_ms",
+    "updated_ms",
+    "recipients_text",
 ];
-const VERSION_COLS: &[&str] = &["letter_id", "version", "client_id", "base_version", "author_id", "content", "conflict", "created_ms"];
+const VERSION_COLS: &[&str] = &[
+    "letter_id",
+    "version",
+    "client_id",
+    "base_version",
+    "author_id",
+    "content",
+    "conflict",
+    "created_ms",
+];
 const INCOMING_COLS: &[&str] = &[
-    "id", "pemda_id", "opd_id", "source", "outgoing_letter_id", "agenda_seq", "agenda_year", "received_ms", "sender_name", "sender_opd_id", "letter_number",
-    "letter_day", "sifat", "urgency", "attachment_count", "subject", "summary", "klasifikasi", "registered_by", "created_ms",
+    "id",
+    "pemda_id",
+    "opd_id",
+    "source",
+    "outgoing_letter_id",
+    "agenda_seq",
+    "agenda_year",
+    "received_ms",
+    "sender_name",
+    "sender_opd_id",
+    "letter_number",
+    "letter_day",
+    "sifat",
+    "urgency",
+    "attachment_count",
+    "subject",
+    "summary",
+    "klasifikasi",
+    "registered_by",
+    "created_ms",
 ];
-const INBOX_COLS: &[&str] = &["id", "incoming_id", "owner_key", "role", "subject", "sender_name", "sifat", "urgency", "letter_number", "read_ms", "read_by", "created_ms"];
+const INBOX_COLS: &[&str] = &[
+    "id",
+    "incoming_id",
+    "owner_key",
+    "role",
+    "subject",
+    "sender_name",
+    "sifat",
+    "urgency",
+    "letter_number",
+    "read_ms",
+    "read_by",
+    "created_ms",
+];
 
 /// A write transaction with a page cache big enough for the random-key B-trees this writes
 /// (the default 2 MB makes SQLite re-read index pages from disk for almost every row).
@@ -1037,15 +1414,30 @@ async fn begin_bulk(store: &Store) -> Result<WriteTx> {
 
 /// Generates the organisation and letters (see the module documentation). `employees` is the
 /// wanted total in the Pemda (demo people included), `letters` the number of letters added.
-pub async fn seed_scale(store: &Store, employees: usize, letters: usize, progress: impl Fn(&str)) -> Result<ScaleReport> {
+pub async fn seed_scale(
+    store: &Store,
+    employees: usize,
+    letters: usize,
+    progress: impl Fn(&str),
+) -> Result<ScaleReport> {
     if store.count_pemda().await? == 0 {
         progress("Seeding the demo Pemda first");
         crate::seed::seed_demo(store).await?;
     }
-    let pemda_id: String = sqlx::query("SELECT id FROM pemda ORDER BY created_ms, id LIMIT 1").fetch_one(&store.pool).await?.try_get("id")?;
-    let taken: i64 = sqlx::query("SELECT COUNT(*) AS n FROM opd WHERE pemda_id = $1 AND name = $2").bind(&pemda_id).bind(OPDS[0].0).fetch_one(&store.pool).await?.try_get("n")?;
+    let pemda_id: String = sqlx::query("SELECT id FROM pemda ORDER BY created_ms, id LIMIT 1")
+        .fetch_one(&store.pool)
+        .await?
+        .try_get("id")?;
+    let taken: i64 = sqlx::query("SELECT COUNT(*) AS n FROM opd WHERE pemda_id = $1 AND name = $2")
+        .bind(&pemda_id)
+        .bind(OPDS[0].0)
+        .fetch_one(&store.pool)
+        .await?
+        .try_get("n")?;
     if taken > 0 {
-        return Err(BackendError::Conflict("This database already holds scale data; use a fresh data folder.".into()));
+        return Err(BackendError::Conflict(
+            "This database already holds scale data; use a fresh data folder.".into(),
+        ));
     }
     let mut report = ScaleReport::default();
     // Deterministic: two runs give the same organisation and the same letter mix (ids differ).
@@ -1054,10 +1446,17 @@ pub async fn seed_scale(store: &Store, employees: usize, letters: usize, progres
 
     // ---- Organisation ----
     let t0 = Instant::now();
-    let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM employee WHERE pemda_id = $1").bind(&pemda_id).fetch_one(&store.pool).await?.try_get("n")?;
+    let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM employee WHERE pemda_id = $1")
+        .bind(&pemda_id)
+        .fetch_one(&store.pool)
+        .await?
+        .try_get("n")?;
     let extra = employees.saturating_sub(existing as usize);
-    let n_opds = if extra < 13 { 0 } else { extra.div_ceil(TARGET_OPD_SIZE).clamp(1, MAX_NEW_OPDS) };
-    progress(&format!("Organisation: {n_opds} OPDs with {extra} employees (the Pemda has {existing})"));
+    let n_opds =
+        if extra < 13 { 0 } else { extra.div_ceil(TARGET_OPD_SIZE).clamp(1, MAX_NEW_OPDS) };
+    progress(&format!(
+        "Organisation: {n_opds} OPDs with {extra} employees (the Pemda has {existing})"
+    ));
     let hash = auth::hash_password(crate::seed::DEMO_PASSWORD).await?;
     let mut nips = HashSet::new();
     let mut emails = HashSet::new();
@@ -1076,11 +1475,59 @@ pub async fn seed_scale(store: &Store, employees: usize, letters: usize, progres
         nips,
         emails,
         b: OrgBulks {
-            opd: Bulk::new("opd", &["id", "pemda_id", "name", "short_name", "code", "address", "phone", "email", "website", "active", "created_ms"]),
-            unit: Bulk::new("unit", &["id", "opd_id", "parent_id", "name", "kind", "code", "sort_order", "created_ms"]),
-            position: Bulk::new("position", &["id", "opd_id", "unit_id", "title", "level", "created_ms"]),
-            employee: Bulk::new("employee", &["id", "pemda_id", "opd_id", "nip", "name", "email", "phone", "position_id", "active", "created_ms", "updated_ms"]),
-            account: Bulk::new("account", &["employee_id", "password_hash", "must_change", "failed_count", "locked_until_ms", "lang", "created_ms", "password_changed_ms"]),
+            opd: Bulk::new(
+                "opd",
+                &[
+                    "id",
+                    "pemda_id",
+                    "name",
+                    "short_name",
+                    "code",
+                    "address",
+                    "phone",
+                    "email",
+                    "website",
+                    "active",
+                    "created_ms",
+                ],
+            ),
+            unit: Bulk::new(
+                "unit",
+                &["id", "opd_id", "parent_id", "name", "kind", "code", "sort_order", "created_ms"],
+            ),
+            position: Bulk::new(
+                "position",
+                &["id", "opd_id", "unit_id", "title", "level", "created_ms"],
+            ),
+            employee: Bulk::new(
+                "employee",
+                &[
+                    "id",
+                    "pemda_id",
+                    "opd_id",
+                    "nip",
+                    "name",
+                    "email",
+                    "phone",
+                    "position_id",
+                    "active",
+                    "created_ms",
+                    "updated_ms",
+                ],
+            ),
+            account: Bulk::new(
+                "account",
+                &[
+                    "employee_id",
+                    "password_hash",
+                    "must_change",
+                    "failed_count",
+                    "locked_until_ms",
+                    "lang",
+                    "created_ms",
+                    "password_changed_ms",
+                ],
+            ),
             grant: Bulk::new("role_grant", &["employee_id", "role", "scope_id", "created_ms"]),
         },
         employees: 0,
@@ -1099,14 +1546,28 @@ pub async fn seed_scale(store: &Store, employees: usize, letters: usize, progres
         b.account.flush(&mut tx, true).await?;
         b.grant.flush(&mut tx, true).await?;
         // One audit entry for the whole generation, so the audit log tells how the data came to be.
-        tx.audit(&crate::Actor::system(), "seed.scale", "pemda", Some(&pemda_id), json!({ "opds": n_opds, "employees": og.employees, "letters": letters })).await?;
+        tx.audit(
+            &crate::Actor::system(),
+            "seed.scale",
+            "pemda",
+            Some(&pemda_id),
+            json!({ "opds": n_opds, "employees": og.employees, "letters": letters }),
+        )
+        .await?;
         tx.commit().await?;
     }
     report.new_opds = n_opds;
     report.new_employees = og.employees;
-    report.total_employees = sqlx::query("SELECT COUNT(*) AS n FROM employee WHERE pemda_id = $1").bind(&pemda_id).fetch_one(&store.pool).await?.try_get("n")?;
+    report.total_employees = sqlx::query("SELECT COUNT(*) AS n FROM employee WHERE pemda_id = $1")
+        .bind(&pemda_id)
+        .fetch_one(&store.pool)
+        .await?
+        .try_get("n")?;
     report.org_seconds = t0.elapsed().as_secs_f64();
-    progress(&format!("Organisation done: {} employees in the Pemda ({:.1} s)", report.total_employees, report.org_seconds));
+    progress(&format!(
+        "Organisation done: {} employees in the Pemda ({:.1} s)",
+        report.total_employees, report.org_seconds
+    ));
 
     // ---- Letters ----
     let t1 = Instant::now();
@@ -1115,19 +1576,30 @@ pub async fn seed_scale(store: &Store, employees: usize, letters: usize, progres
         return Err(BackendError::Internal("no employees with a position to draft letters".into()));
     }
     let mut seq = HashMap::new();
-    for r in sqlx::query("SELECT opd_id, kind, year, last_value FROM number_sequence").fetch_all(&store.pool).await? {
+    for r in sqlx::query("SELECT opd_id, kind, year, last_value FROM number_sequence")
+        .fetch_all(&store.pool)
+        .await?
+    {
         let kind: String = r.try_get("kind")?;
         let kind: &'static str = match kind.as_str() {
             "surat" => "surat",
             "agenda" => "agenda",
             _ => continue,
         };
-        seq.insert((r.try_get::<String, _>("opd_id")?, kind, r.try_get::<i64, _>("year")?), r.try_get::<i64, _>("last_value")?);
+        seq.insert(
+            (r.try_get::<String, _>("opd_id")?, kind, r.try_get::<i64, _>("year")?),
+            r.try_get::<i64, _>("last_value")?,
+        );
     }
     // The demo accounts that must feel the load: the Kepala Dinas Kominfo and a Kasi.
     let kepala = employee_index(store, &org, "bambang.sutrisno@bojonegorokab.go.id").await?;
     let kasi = employee_index(store, &org, "eko.saputro@bojonegorokab.go.id").await?;
-    let mut hot = Hot { kasi_unit: None, kasi_employee: kasi, kasi_staff: vec![], kepala_opd: kepala.map(|k| org.people[k].opd) };
+    let mut hot = Hot {
+        kasi_unit: None,
+        kasi_employee: kasi,
+        kasi_staff: vec![],
+        kepala_opd: kepala.map(|k| org.people[k].opd),
+    };
     if let Some(k) = kasi {
         let kp = &org.people[k];
         let o = &org.opds[kp.opd];
@@ -1135,7 +1607,15 @@ pub async fn seed_scale(store: &Store, employees: usize, letters: usize, progres
             hot.kasi_unit = Some(u.clone());
         }
         // Staff whose direct superior is the Kasi: their letters stop at the Kasi first.
-        hot.kasi_staff = o.people.iter().copied().filter(|&pi| o.superiors.get(&org.people[pi].pos).cloned().flatten().as_deref() == Some(kp.pos.as_str())).collect();
+        hot.kasi_staff = o
+            .people
+            .iter()
+            .copied()
+            .filter(|&pi| {
+                o.superiors.get(&org.people[pi].pos).cloned().flatten().as_deref()
+                    == Some(kp.pos.as_str())
+            })
+            .collect();
     }
     // A few hundred letters waiting for each demo account, on top of their share of the mix.
     let forced_each = (letters * 3 / 10_000).min(letters / 4);
@@ -1162,7 +1642,11 @@ pub async fn seed_scale(store: &Store, employees: usize, letters: usize, progres
     let start = now - span;
     let mut done = 0usize;
     let mut tx = begin_bulk(store).await?;
-    let kominfo_people: Vec<usize> = g.hot.kepala_opd.map(|oi| org.opds[oi].people.iter().copied().filter(|&pi| Some(pi) != kepala).collect()).unwrap_or_default();
+    let kominfo_people: Vec<usize> = g
+        .hot
+        .kepala_opd
+        .map(|oi| org.opds[oi].people.iter().copied().filter(|&pi| Some(pi) != kepala).collect())
+        .unwrap_or_default();
     let kepala_pos = kepala.map(|k| org.people[k].pos.clone());
     for i in 0..letters {
         let plan = if i < mass {
@@ -1182,10 +1666,20 @@ pub async fn seed_scale(store: &Store, employees: usize, letters: usize, progres
             Plan { drafter, signer: None, target, at }
         } else if i < mass + forced_kasi {
             let drafter = *g.hot.kasi_staff.choose(&mut g.rng).unwrap_or(&0);
-            Plan { drafter, signer: None, target: Target::Review(Some(0)), at: now - g.rng.gen_range(0..30 * DAY_MS) }
+            Plan {
+                drafter,
+                signer: None,
+                target: Target::Review(Some(0)),
+                at: now - g.rng.gen_range(0..30 * DAY_MS),
+            }
         } else {
             let drafter = *kominfo_people.choose(&mut g.rng).unwrap_or(&0);
-            Plan { drafter, signer: kepala_pos.clone(), target: Target::Signing, at: now - g.rng.gen_range(0..30 * DAY_MS) }
+            Plan {
+                drafter,
+                signer: kepala_pos.clone(),
+                target: Target::Signing,
+                at: now - g.rng.gen_range(0..30 * DAY_MS),
+            }
         };
         g.letter(plan);
         if g.b.letter.pending() >= FLUSH_LETTERS {
@@ -1244,14 +1738,24 @@ pub async fn seed_scale(store: &Store, employees: usize, letters: usize, progres
     for email in ["bambang.sutrisno@bojonegorokab.go.id", "eko.saputro@bojonegorokab.go.id"] {
         if let Some(i) = employee_index(store, &org, email).await? {
             let p = &org.people[i];
-            let waiting: i64 = sqlx::query("SELECT COUNT(*) AS n FROM letter WHERE waiting_position_id = $1").bind(&p.pos).fetch_one(&store.pool).await?.try_get("n")?;
+            let waiting: i64 =
+                sqlx::query("SELECT COUNT(*) AS n FROM letter WHERE waiting_position_id = $1")
+                    .bind(&p.pos)
+                    .fetch_one(&store.pool)
+                    .await?
+                    .try_get("n")?;
             let keys = [format!("e:{}", p.id), format!("p:{}", p.pos)];
             let r = sqlx::query("SELECT COUNT(*) AS n, SUM(CASE WHEN read_ms IS NULL THEN 1 ELSE 0 END) AS u FROM inbox_entry WHERE owner_key IN ($1, $2)")
                 .bind(&keys[0])
                 .bind(&keys[1])
                 .fetch_one(&store.pool)
                 .await?;
-            report.demo_load.push((email.to_string(), waiting, r.try_get("n")?, r.try_get::<Option<i64>, _>("u")?.unwrap_or(0)));
+            report.demo_load.push((
+                email.to_string(),
+                waiting,
+                r.try_get("n")?,
+                r.try_get::<Option<i64>, _>("u")?.unwrap_or(0),
+            ));
         }
     }
     Ok(report)
@@ -1285,18 +1789,27 @@ mod tests {
     async fn small_scale_run_is_consistent() {
         let dir = std::env::temp_dir().join(format!("eoffice-scale-test-{}", new_id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let store = Store::connect(&format!("sqlite://{}", dir.join("t.db").display())).await.unwrap();
+        let store =
+            Store::connect(&format!("sqlite://{}", dir.join("t.db").display())).await.unwrap();
         let r = seed_scale(&store, 250, 3000, |_| {}).await.unwrap();
         assert_eq!((r.letters, r.total_employees), (3000, 250));
         assert!(r.incoming > 0 && r.inbox_entries >= r.incoming && r.waiting > 0);
         // A second run on the same database is refused rather than duplicating OPDs.
-        assert!(matches!(seed_scale(&store, 250, 10, |_| {}).await, Err(BackendError::Conflict(_))));
+        assert!(matches!(
+            seed_scale(&store, 250, 10, |_| {}).await,
+            Err(BackendError::Conflict(_))
+        ));
 
         for nip in sqlx::query("SELECT nip FROM employee").fetch_all(&store.pool).await.unwrap() {
             let nip: String = nip.try_get("nip").unwrap();
             assert!(Nip::parse(&nip, domain::time::wib_year(now_ms())).is_ok(), "{nip}");
         }
-        let version_rows: i64 = sqlx::query("SELECT COUNT(*) AS n FROM letter_version").fetch_one(&store.pool).await.unwrap().try_get("n").unwrap();
+        let version_rows: i64 = sqlx::query("SELECT COUNT(*) AS n FROM letter_version")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
         assert_eq!(version_rows, 3000);
         // Waiting only where someone must act, and at a position of the letter's chain or its signer.
         let bad: i64 = sqlx::query(
@@ -1311,9 +1824,19 @@ mod tests {
         assert_eq!(bad, 0);
 
         // The demo Kepala Dinas sees letters waiting and a full Kotak Masuk through the store.
-        let e = store.find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id").await.unwrap().unwrap();
+        let e = store
+            .find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id")
+            .await
+            .unwrap()
+            .unwrap();
         let kadis = store.session_user(&e.id, crate::today_wib()).await.unwrap();
-        let filter = ListFilter { q: String::new(), kind: String::new(), sifat: String::new(), from_day: None, to_day: None };
+        let filter = ListFilter {
+            q: String::new(),
+            kind: String::new(),
+            sifat: String::new(),
+            from_day: None,
+            to_day: None,
+        };
         let page = store.list_letters(&kadis, ListTab::PerluParaf, &filter, 1).await.unwrap();
         assert!(!page.items.is_empty());
         let inbox = store.inbox(&kadis, "", false, 1).await.unwrap();
@@ -1327,8 +1850,15 @@ mod tests {
         assert!(!rows.is_empty());
         let mut tx = store.begin_write().await.unwrap();
         for row in rows {
-            let (opd, year, max): (String, i64, i64) = (row.try_get("opd_id").unwrap(), row.try_get("number_year").unwrap(), row.try_get("m").unwrap());
-            assert_eq!(crate::store::letters::next_number(&mut tx, &opd, "surat", year).await.unwrap(), max + 1);
+            let (opd, year, max): (String, i64, i64) = (
+                row.try_get("opd_id").unwrap(),
+                row.try_get("number_year").unwrap(),
+                row.try_get("m").unwrap(),
+            );
+            assert_eq!(
+                crate::store::letters::next_number(&mut tx, &opd, "surat", year).await.unwrap(),
+                max + 1
+            );
         }
         drop(tx);
         assert!(matches!(store.verify_audit_chain().await.unwrap(), ChainStatus::Intact { .. }));

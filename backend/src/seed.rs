@@ -27,7 +27,13 @@ struct Person {
     demo_role: Option<&'static str>,
 }
 
-const fn p(name: &'static str, handle: &'static str, female: bool, title: &'static str, level: PositionLevel) -> Person {
+const fn p(
+    name: &'static str,
+    handle: &'static str,
+    female: bool,
+    title: &'static str,
+    level: PositionLevel,
+) -> Person {
     Person { name, handle, female, title, level, roles: &[], demo_role: None }
 }
 
@@ -51,22 +57,64 @@ fn kominfo() -> UnitSpec {
         name: "Pimpinan Dinas Kominfo",
         kind: UnitKind::Opd,
         code: "412.208",
-        people: vec![Person { demo_role: Some("Kepala Dinas"), ..p("Drs. Bambang Sutrisno, M.Si.", "bambang.sutrisno", false, "Kepala Dinas Komunikasi dan Informatika", KepalaOpd) }],
+        people: vec![Person {
+            demo_role: Some("Kepala Dinas"),
+            ..p(
+                "Drs. Bambang Sutrisno, M.Si.",
+                "bambang.sutrisno",
+                false,
+                "Kepala Dinas Komunikasi dan Informatika",
+                KepalaOpd,
+            )
+        }],
         children: vec![
             UnitSpec {
                 name: "Sekretariat",
                 kind: UnitKind::Sekretariat,
                 code: "412.208.1",
-                people: vec![Person { demo_role: Some("Sekretaris Dinas"), ..p("Dra. Ratna Kusumawati, M.M.", "ratna.kusumawati", true, "Sekretaris Dinas", Sekretaris) }],
+                people: vec![Person {
+                    demo_role: Some("Sekretaris Dinas"),
+                    ..p(
+                        "Dra. Ratna Kusumawati, M.M.",
+                        "ratna.kusumawati",
+                        true,
+                        "Sekretaris Dinas",
+                        Sekretaris,
+                    )
+                }],
                 children: vec![
                     UnitSpec {
                         name: "Subbagian Umum dan Kepegawaian",
                         kind: UnitKind::Subbagian,
                         code: "412.208.1.1",
                         people: vec![
-                            p("Siti Aminah, S.Sos.", "siti.aminah", true, "Kepala Subbagian Umum dan Kepegawaian", KepalaSeksi),
-                            Person { roles: &[Role::Tu], demo_role: Some("TU / Pencatat Surat"), ..staf("Sri Wahyuni", "sri.wahyuni", true, "Pengadministrasi Persuratan") },
-                            Person { roles: &[Role::AdminOpd], demo_role: Some("Admin OPD"), ..staf("Agus Prasetyo, A.Md.", "agus.prasetyo", false, "Pranata Komputer Terampil") },
+                            p(
+                                "Siti Aminah, S.Sos.",
+                                "siti.aminah",
+                                true,
+                                "Kepala Subbagian Umum dan Kepegawaian",
+                                KepalaSeksi,
+                            ),
+                            Person {
+                                roles: &[Role::Tu],
+                                demo_role: Some("TU / Pencatat Surat"),
+                                ..staf(
+                                    "Sri Wahyuni",
+                                    "sri.wahyuni",
+                                    true,
+                                    "Pengadministrasi Persuratan",
+                                )
+                            },
+                            Person {
+                                roles: &[Role::AdminOpd],
+                                demo_role: Some("Admin OPD"),
+                                ..staf(
+                                    "Agus Prasetyo, A.Md.",
+                                    "agus.prasetyo",
+                                    false,
+                                    "Pranata Komputer Terampil",
+                                )
+                            },
                             staf("Dewi Lestari", "dewi.lestari", true, "Pengelola Kepegawaian"),
                         ],
                         children: vec![],
@@ -76,8 +124,19 @@ fn kominfo() -> UnitSpec {
                         kind: UnitKind::Subbagian,
                         code: "412.208.1.2",
                         people: vec![
-                            p("Hendra Gunawan, S.E.", "hendra.gunawan", false, "Kepala Subbagian Keuangan dan Program", KepalaSeksi),
-                            staf("Nur Hidayati, S.E.", "nur.hidayati", true, "Bendahara Pengeluaran"),
+                            p(
+                                "Hendra Gunawan, S.E.",
+                                "hendra.gunawan",
+                                false,
+                                "Kepala Subbagian Keuangan dan Program",
+                                KepalaSeksi,
+                            ),
+                            staf(
+                                "Nur Hidayati, S.E.",
+                                "nur.hidayati",
+                                true,
+                                "Bendahara Pengeluaran",
+                            ),
                         ],
                         children: vec![],
                     },
@@ -87,56 +146,213 @@ fn kominfo() -> UnitSpec {
                 name: "Bidang Informasi dan Komunikasi Publik",
                 kind: UnitKind::Bidang,
                 code: "412.208.2",
-                people: vec![p("Ir. Joko Santoso, M.T.", "joko.santoso", false, "Kepala Bidang Informasi dan Komunikasi Publik", KepalaBidang)],
+                people: vec![p(
+                    "Ir. Joko Santoso, M.T.",
+                    "joko.santoso",
+                    false,
+                    "Kepala Bidang Informasi dan Komunikasi Publik",
+                    KepalaBidang,
+                )],
                 children: vec![
-                    seksi("Seksi Pengelolaan Informasi Publik", "412.208.2.1", p("Rina Marlina, S.I.Kom.", "rina.marlina", true, "Kepala Seksi Pengelolaan Informasi Publik", KepalaSeksi), vec![
-                        staf("Fajar Nugroho, S.I.Kom.", "fajar.nugroho", false, "Pranata Humas Ahli Pertama"),
-                        staf("Yuli Astuti", "yuli.astuti", true, "Pengelola Informasi Publik"),
-                        staf("Rudi Hartono", "rudi.hartono", false, "Pengelola Media"),
-                    ]),
-                    seksi("Seksi Komunikasi Publik", "412.208.2.2", p("Wahyu Hidayat, S.Sos.", "wahyu.hidayat", false, "Kepala Seksi Komunikasi Publik", KepalaSeksi), vec![
-                        staf("Anisa Rahmawati, S.I.Kom.", "anisa.rahmawati", true, "Pranata Humas Ahli Muda"),
-                        staf("Dedi Kurniawan", "dedi.kurniawan", false, "Pengelola Kemitraan Media"),
-                        staf("Lina Permatasari", "lina.permatasari", true, "Pengadministrasi Umum"),
-                    ]),
+                    seksi(
+                        "Seksi Pengelolaan Informasi Publik",
+                        "412.208.2.1",
+                        p(
+                            "Rina Marlina, S.I.Kom.",
+                            "rina.marlina",
+                            true,
+                            "Kepala Seksi Pengelolaan Informasi Publik",
+                            KepalaSeksi,
+                        ),
+                        vec![
+                            staf(
+                                "Fajar Nugroho, S.I.Kom.",
+                                "fajar.nugroho",
+                                false,
+                                "Pranata Humas Ahli Pertama",
+                            ),
+                            staf("Yuli Astuti", "yuli.astuti", true, "Pengelola Informasi Publik"),
+                            staf("Rudi Hartono", "rudi.hartono", false, "Pengelola Media"),
+                        ],
+                    ),
+                    seksi(
+                        "Seksi Komunikasi Publik",
+                        "412.208.2.2",
+                        p(
+                            "Wahyu Hidayat, S.Sos.",
+                            "wahyu.hidayat",
+                            false,
+                            "Kepala Seksi Komunikasi Publik",
+                            KepalaSeksi,
+                        ),
+                        vec![
+                            staf(
+                                "Anisa Rahmawati, S.I.Kom.",
+                                "anisa.rahmawati",
+                                true,
+                                "Pranata Humas Ahli Muda",
+                            ),
+                            staf(
+                                "Dedi Kurniawan",
+                                "dedi.kurniawan",
+                                false,
+                                "Pengelola Kemitraan Media",
+                            ),
+                            staf(
+                                "Lina Permatasari",
+                                "lina.permatasari",
+                                true,
+                                "Pengadministrasi Umum",
+                            ),
+                        ],
+                    ),
                 ],
             },
             UnitSpec {
                 name: "Bidang E-Government",
                 kind: UnitKind::Bidang,
                 code: "412.208.3",
-                people: vec![Person { demo_role: Some("Kepala Bidang"), ..p("Teguh Wibowo, S.T., M.Kom.", "teguh.wibowo", false, "Kepala Bidang E-Government", KepalaBidang) }],
+                people: vec![Person {
+                    demo_role: Some("Kepala Bidang"),
+                    ..p(
+                        "Teguh Wibowo, S.T., M.Kom.",
+                        "teguh.wibowo",
+                        false,
+                        "Kepala Bidang E-Government",
+                        KepalaBidang,
+                    )
+                }],
                 children: vec![
-                    seksi("Seksi Layanan E-Government", "412.208.3.1", Person { demo_role: Some("Kepala Seksi"), ..p("Eko Saputro, S.Kom.", "eko.saputro", false, "Kepala Seksi Layanan E-Government", KepalaSeksi) }, vec![
-                        Person { demo_role: Some("Staf"), ..staf("Putri Ayu Lestari, S.Kom.", "putri.ayu", true, "Pranata Komputer Ahli Pertama") },
-                        Person { roles: &[Role::AdminPemda], demo_role: Some("Admin Pemda"), ..staf("Arif Setiawan, S.T.", "arif.setiawan", false, "Pranata Komputer Ahli Muda") },
-                        staf("Bayu Firmansyah, A.Md.Kom.", "bayu.firmansyah", false, "Pengelola Sistem Informasi"),
-                        staf("Maya Sari", "maya.sari", true, "Pengadministrasi Umum"),
-                    ]),
-                    seksi("Seksi Infrastruktur TIK", "412.208.3.2", p("Andi Susanto, S.Kom.", "andi.susanto", false, "Kepala Seksi Infrastruktur TIK", KepalaSeksi), vec![
-                        staf("Rizky Ramadhan, S.Kom.", "rizky.ramadhan", false, "Pranata Komputer Ahli Pertama"),
-                        staf("Fitri Handayani", "fitri.handayani", true, "Teknisi Jaringan"),
-                        staf("Slamet Riyadi", "slamet.riyadi", false, "Pengelola Data Center"),
-                        staf("Indah Purnamasari", "indah.purnamasari", true, "Pengadministrasi Umum"),
-                    ]),
+                    seksi(
+                        "Seksi Layanan E-Government",
+                        "412.208.3.1",
+                        Person {
+                            demo_role: Some("Kepala Seksi"),
+                            ..p(
+                                "Eko Saputro, S.Kom.",
+                                "eko.saputro",
+                                false,
+                                "Kepala Seksi Layanan E-Government",
+                                KepalaSeksi,
+                            )
+                        },
+                        vec![
+                            Person {
+                                demo_role: Some("Staf"),
+                                ..staf(
+                                    "Putri Ayu Lestari, S.Kom.",
+                                    "putri.ayu",
+                                    true,
+                                    "Pranata Komputer Ahli Pertama",
+                                )
+                            },
+                            Person {
+                                roles: &[Role::AdminPemda],
+                                demo_role: Some("Admin Pemda"),
+                                ..staf(
+                                    "Arif Setiawan, S.T.",
+                                    "arif.setiawan",
+                                    false,
+                                    "Pranata Komputer Ahli Muda",
+                                )
+                            },
+                            staf(
+                                "Bayu Firmansyah, A.Md.Kom.",
+                                "bayu.firmansyah",
+                                false,
+                                "Pengelola Sistem Informasi",
+                            ),
+                            staf("Maya Sari", "maya.sari", true, "Pengadministrasi Umum"),
+                        ],
+                    ),
+                    seksi(
+                        "Seksi Infrastruktur TIK",
+                        "412.208.3.2",
+                        p(
+                            "Andi Susanto, S.Kom.",
+                            "andi.susanto",
+                            false,
+                            "Kepala Seksi Infrastruktur TIK",
+                            KepalaSeksi,
+                        ),
+                        vec![
+                            staf(
+                                "Rizky Ramadhan, S.Kom.",
+                                "rizky.ramadhan",
+                                false,
+                                "Pranata Komputer Ahli Pertama",
+                            ),
+                            staf("Fitri Handayani", "fitri.handayani", true, "Teknisi Jaringan"),
+                            staf("Slamet Riyadi", "slamet.riyadi", false, "Pengelola Data Center"),
+                            staf(
+                                "Indah Purnamasari",
+                                "indah.purnamasari",
+                                true,
+                                "Pengadministrasi Umum",
+                            ),
+                        ],
+                    ),
                 ],
             },
             UnitSpec {
                 name: "Bidang Statistik dan Persandian",
                 kind: UnitKind::Bidang,
                 code: "412.208.4",
-                people: vec![p("Heru Prabowo, S.Si., M.Stat.", "heru.prabowo", false, "Kepala Bidang Statistik dan Persandian", KepalaBidang)],
+                people: vec![p(
+                    "Heru Prabowo, S.Si., M.Stat.",
+                    "heru.prabowo",
+                    false,
+                    "Kepala Bidang Statistik dan Persandian",
+                    KepalaBidang,
+                )],
                 children: vec![
-                    seksi("Seksi Statistik Sektoral", "412.208.4.1", p("Lilis Suryani, S.Si.", "lilis.suryani", true, "Kepala Seksi Statistik Sektoral", KepalaSeksi), vec![
-                        staf("Yoga Pratama, S.Stat.", "yoga.pratama", false, "Statistisi Ahli Pertama"),
-                        staf("Wulan Sari", "wulan.sari", true, "Pengolah Data"),
-                        staf("Bagus Santoso", "bagus.santoso", false, "Pengolah Data"),
-                    ]),
-                    seksi("Seksi Persandian dan Keamanan Informasi", "412.208.4.2", p("Dimas Aditya, S.Kom.", "dimas.aditya", false, "Kepala Seksi Persandian dan Keamanan Informasi", KepalaSeksi), vec![
-                        staf("Novi Kartika, S.Kom.", "novi.kartika", true, "Sandiman Ahli Pertama"),
-                        staf("Irfan Maulana", "irfan.maulana", false, "Pengelola Keamanan Informasi"),
-                        staf("Ayu Wandira", "ayu.wandira", true, "Pengadministrasi Umum"),
-                    ]),
+                    seksi(
+                        "Seksi Statistik Sektoral",
+                        "412.208.4.1",
+                        p(
+                            "Lilis Suryani, S.Si.",
+                            "lilis.suryani",
+                            true,
+                            "Kepala Seksi Statistik Sektoral",
+                            KepalaSeksi,
+                        ),
+                        vec![
+                            staf(
+                                "Yoga Pratama, S.Stat.",
+                                "yoga.pratama",
+                                false,
+                                "Statistisi Ahli Pertama",
+                            ),
+                            staf("Wulan Sari", "wulan.sari", true, "Pengolah Data"),
+                            staf("Bagus Santoso", "bagus.santoso", false, "Pengolah Data"),
+                        ],
+                    ),
+                    seksi(
+                        "Seksi Persandian dan Keamanan Informasi",
+                        "412.208.4.2",
+                        p(
+                            "Dimas Aditya, S.Kom.",
+                            "dimas.aditya",
+                            false,
+                            "Kepala Seksi Persandian dan Keamanan Informasi",
+                            KepalaSeksi,
+                        ),
+                        vec![
+                            staf(
+                                "Novi Kartika, S.Kom.",
+                                "novi.kartika",
+                                true,
+                                "Sandiman Ahli Pertama",
+                            ),
+                            staf(
+                                "Irfan Maulana",
+                                "irfan.maulana",
+                                false,
+                                "Pengelola Keamanan Informasi",
+                            ),
+                            staf("Ayu Wandira", "ayu.wandira", true, "Pengadministrasi Umum"),
+                        ],
+                    ),
                 ],
             },
         ],
@@ -149,20 +365,51 @@ fn bappeda() -> UnitSpec {
         name: "Pimpinan Bappeda",
         kind: UnitKind::Opd,
         code: "050.13",
-        people: vec![Person { demo_role: Some("Kepala Bappeda (OPD lain)"), ..p("Dr. Ir. Suharto Wijaya, M.P.", "suharto.wijaya", false, "Kepala Badan Perencanaan Pembangunan Daerah", KepalaOpd) }],
+        people: vec![Person {
+            demo_role: Some("Kepala Bappeda (OPD lain)"),
+            ..p(
+                "Dr. Ir. Suharto Wijaya, M.P.",
+                "suharto.wijaya",
+                false,
+                "Kepala Badan Perencanaan Pembangunan Daerah",
+                KepalaOpd,
+            )
+        }],
         children: vec![
             UnitSpec {
                 name: "Sekretariat",
                 kind: UnitKind::Sekretariat,
                 code: "050.13.1",
-                people: vec![p("Endang Susilowati, S.E., M.M.", "endang.susilowati", true, "Sekretaris Badan", Sekretaris)],
+                people: vec![p(
+                    "Endang Susilowati, S.E., M.M.",
+                    "endang.susilowati",
+                    true,
+                    "Sekretaris Badan",
+                    Sekretaris,
+                )],
                 children: vec![UnitSpec {
                     name: "Subbagian Umum",
                     kind: UnitKind::Subbagian,
                     code: "050.13.1.1",
                     people: vec![
-                        p("Mulyono, S.Sos.", "mulyono", false, "Kepala Subbagian Umum", KepalaSeksi),
-                        Person { roles: &[Role::Tu], demo_role: Some("TU Bappeda (OPD lain)"), ..p("Tri Wahyuningsih", "tri.wahyuningsih", true, "Pengadministrasi Persuratan", Staf) },
+                        p(
+                            "Mulyono, S.Sos.",
+                            "mulyono",
+                            false,
+                            "Kepala Subbagian Umum",
+                            KepalaSeksi,
+                        ),
+                        Person {
+                            roles: &[Role::Tu],
+                            demo_role: Some("TU Bappeda (OPD lain)"),
+                            ..p(
+                                "Tri Wahyuningsih",
+                                "tri.wahyuningsih",
+                                true,
+                                "Pengadministrasi Persuratan",
+                                Staf,
+                            )
+                        },
                     ],
                     children: vec![],
                 }],
@@ -172,8 +419,20 @@ fn bappeda() -> UnitSpec {
                 kind: UnitKind::Bidang,
                 code: "050.13.2",
                 people: vec![
-                    p("Budi Raharjo, S.T., M.T.", "budi.raharjo", false, "Kepala Bidang Perencanaan dan Pendanaan", KepalaBidang),
-                    p("Kartini Puspita, S.E.", "kartini.puspita", true, "Perencana Ahli Pertama", Staf),
+                    p(
+                        "Budi Raharjo, S.T., M.T.",
+                        "budi.raharjo",
+                        false,
+                        "Kepala Bidang Perencanaan dan Pendanaan",
+                        KepalaBidang,
+                    ),
+                    p(
+                        "Kartini Puspita, S.E.",
+                        "kartini.puspita",
+                        true,
+                        "Perencana Ahli Pertama",
+                        Staf,
+                    ),
                 ],
                 children: vec![],
             },
@@ -197,24 +456,56 @@ fn demo_nip(serial: u32, female: bool, level: PositionLevel) -> String {
     let month = 1 + serial % 12;
     let day = 1 + (serial * 7) % 28;
     let appointed = birth_year + 24 + serial % 4;
-    format!("{birth_year:04}{month:02}{day:02}{appointed:04}{:02}{}{:03}", 1 + (serial * 5) % 12, if female { 2 } else { 1 }, serial)
+    format!(
+        "{birth_year:04}{month:02}{day:02}{appointed:04}{:02}{}{:03}",
+        1 + (serial * 5) % 12,
+        if female { 2 } else { 1 },
+        serial
+    )
 }
 
-fn walk<'a>(ctx: &'a mut Ctx<'_>, spec: &'a UnitSpec, parent: Option<&'a str>, sort: &'a mut i64) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>> {
+fn walk<'a>(
+    ctx: &'a mut Ctx<'_>,
+    spec: &'a UnitSpec,
+    parent: Option<&'a str>,
+    sort: &'a mut i64,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>> {
     Box::pin(async move {
         let store = ctx.store;
         let mut tx = store.begin_write().await?;
         let unit_id = match parent {
             None => {
                 // The root unit is created with the OPD; rename it to the spec.
-                let r: String = sqlx::query_scalar("SELECT id FROM unit WHERE opd_id = $1 AND parent_id IS NULL").bind(&ctx.opd_id).fetch_one(tx.conn()).await?;
-                sqlx::query("UPDATE unit SET name = $1, code = $2 WHERE id = $3").bind(spec.name).bind(spec.code).bind(&r).execute(tx.conn()).await?;
+                let r: String = sqlx::query_scalar(
+                    "SELECT id FROM unit WHERE opd_id = $1 AND parent_id IS NULL",
+                )
+                .bind(&ctx.opd_id)
+                .fetch_one(tx.conn())
+                .await?;
+                sqlx::query("UPDATE unit SET name = $1, code = $2 WHERE id = $3")
+                    .bind(spec.name)
+                    .bind(spec.code)
+                    .bind(&r)
+                    .execute(tx.conn())
+                    .await?;
                 r
             }
             Some(p) => {
                 let id = new_id();
                 *sort += 1;
-                store.insert_unit(&mut tx, &ctx.actor, &ctx.opd_id, &id, Some(p), spec.name, spec.kind, spec.code, *sort).await?;
+                store
+                    .insert_unit(
+                        &mut tx,
+                        &ctx.actor,
+                        &ctx.opd_id,
+                        &id,
+                        Some(p),
+                        spec.name,
+                        spec.kind,
+                        spec.code,
+                        *sort,
+                    )
+                    .await?;
                 id
             }
         };
@@ -224,20 +515,48 @@ fn walk<'a>(ctx: &'a mut Ctx<'_>, spec: &'a UnitSpec, parent: Option<&'a str>, s
             ctx.serial += 1;
             let pos_id = match titles.get(person.title) {
                 Some(id) => id.clone(),
-                None => store.upsert_position_tx(&mut tx, &ctx.actor, &ctx.opd_id, None, &unit_id, person.title, person.level).await?,
+                None => {
+                    store
+                        .upsert_position_tx(
+                            &mut tx,
+                            &ctx.actor,
+                            &ctx.opd_id,
+                            None,
+                            &unit_id,
+                            person.title,
+                            person.level,
+                        )
+                        .await?
+                }
             };
             titles.insert(person.title, pos_id.clone());
             let nip = demo_nip(ctx.serial, person.female, person.level);
             let email = format!("{}@bojonegorokab.go.id", person.handle);
             let clean = CleanEmployee {
-                nip: Nip::parse(&nip, 2026).map_err(|e| crate::BackendError::Internal(format!("demo NIP {nip}: {e}")))?,
+                nip: Nip::parse(&nip, 2026)
+                    .map_err(|e| crate::BackendError::Internal(format!("demo NIP {nip}: {e}")))?,
                 name: person.name.to_string(),
                 email: Some(email.clone()),
                 phone: format!("0812{:08}", 30_000_000 + ctx.serial * 7919),
             };
-            let eid = store.insert_employee_tx(&mut tx, &ctx.actor, &ctx.pemda_id, &ctx.opd_id, &clean, Some(&pos_id), &ctx.hash, false).await?;
+            let eid = store
+                .insert_employee_tx(
+                    &mut tx,
+                    &ctx.actor,
+                    &ctx.pemda_id,
+                    &ctx.opd_id,
+                    &clean,
+                    Some(&pos_id),
+                    &ctx.hash,
+                    false,
+                )
+                .await?;
             for role in person.roles {
-                let scope = if *role == Role::AdminPemda { ctx.pemda_id.clone() } else { ctx.opd_id.clone() };
+                let scope = if *role == Role::AdminPemda {
+                    ctx.pemda_id.clone()
+                } else {
+                    ctx.opd_id.clone()
+                };
                 sqlx::query("INSERT INTO role_grant (employee_id, role, scope_id, created_ms) VALUES ($1, $2, $3, $4)")
                     .bind(&eid)
                     .bind(role.code())
@@ -247,7 +566,12 @@ fn walk<'a>(ctx: &'a mut Ctx<'_>, spec: &'a UnitSpec, parent: Option<&'a str>, s
                     .await?;
             }
             if let Some(r) = person.demo_role {
-                ctx.logins.push(DemoLogin { role: r, nip: nip.clone(), email, name: person.name.to_string() });
+                ctx.logins.push(DemoLogin {
+                    role: r,
+                    nip: nip.clone(),
+                    email,
+                    name: person.name.to_string(),
+                });
             }
         }
         tx.commit().await?;
@@ -266,9 +590,25 @@ pub async fn seed_demo(store: &Store) -> Result<Vec<DemoLogin>> {
     let actor = Actor::system();
     let hash = auth::hash_password(DEMO_PASSWORD).await?;
     let mut tx = store.begin_write().await?;
-    let pemda_id = store.create_pemda(&mut tx, &actor, "Pemerintah Kabupaten Bojonegoro", "Kabupaten Bojonegoro", "3522").await?;
+    let pemda_id = store
+        .create_pemda(
+            &mut tx,
+            &actor,
+            "Pemerintah Kabupaten Bojonegoro",
+            "Kabupaten Bojonegoro",
+            "3522",
+        )
+        .await?;
     tx.commit().await?;
-    let mut ctx = Ctx { store, actor, pemda_id: pemda_id.clone(), opd_id: String::new(), hash, serial: 0, logins: vec![] };
+    let mut ctx = Ctx {
+        store,
+        actor,
+        pemda_id: pemda_id.clone(),
+        opd_id: String::new(),
+        hash,
+        serial: 0,
+        logins: vec![],
+    };
     let opds = [
         (
             OpdInput {
@@ -374,7 +714,9 @@ pub struct Bootstrap {
 /// temporary password (shown once; it must be changed at first login).
 pub async fn bootstrap(store: &Store, b: &Bootstrap) -> Result<String> {
     if store.count_pemda().await? > 0 {
-        return Err(crate::BackendError::Conflict("Database sudah berisi Pemda; inisialisasi hanya untuk database kosong.".into()));
+        return Err(crate::BackendError::Conflict(
+            "Database sudah berisi Pemda; inisialisasi hanya untuk database kosong.".into(),
+        ));
     }
     let clean = crate::store::org::clean_employee(&crate::store::org::EmployeeInput {
         nip: b.admin_nip.clone(),
@@ -383,16 +725,21 @@ pub async fn bootstrap(store: &Store, b: &Bootstrap) -> Result<String> {
         phone: String::new(),
         position_id: None,
     })?;
-    let name = domain::account::required_text(&b.pemda_name, 200).ok_or_else(|| crate::BackendError::invalid("Nama Pemda wajib diisi."))?;
+    let name = domain::account::required_text(&b.pemda_name, 200)
+        .ok_or_else(|| crate::BackendError::invalid("Nama Pemda wajib diisi."))?;
     Store::clean_opd(&b.opd)?;
     let temp = auth::temporary_password();
     let hash = auth::hash_password(&temp).await?;
     let actor = Actor::system();
     let mut tx = store.begin_write().await?;
-    let pemda_id = store.create_pemda(&mut tx, &actor, &name, b.pemda_short.trim(), b.pemda_code.trim()).await?;
+    let pemda_id = store
+        .create_pemda(&mut tx, &actor, &name, b.pemda_short.trim(), b.pemda_code.trim())
+        .await?;
     let opd = Store::clean_opd(&b.opd)?;
     let opd_id = store.create_opd_tx(&mut tx, &actor, &pemda_id, &opd).await?;
-    let eid = store.insert_employee_tx(&mut tx, &actor, &pemda_id, &opd_id, &clean, None, &hash, true).await?;
+    let eid = store
+        .insert_employee_tx(&mut tx, &actor, &pemda_id, &opd_id, &clean, None, &hash, true)
+        .await?;
     for (role, scope) in [(Role::AdminPemda, &pemda_id), (Role::AdminOpd, &opd_id)] {
         sqlx::query("INSERT INTO role_grant (employee_id, role, scope_id, created_ms) VALUES ($1, $2, $3, $4)")
             .bind(&eid)
@@ -401,7 +748,14 @@ pub async fn bootstrap(store: &Store, b: &Bootstrap) -> Result<String> {
             .bind(crate::now_ms())
             .execute(tx.conn())
             .await?;
-        tx.audit(&actor, "role.grant", "employee", Some(&eid), serde_json::json!({ "role": role.code(), "scope_id": scope })).await?;
+        tx.audit(
+            &actor,
+            "role.grant",
+            "employee",
+            Some(&eid),
+            serde_json::json!({ "role": role.code(), "scope_id": scope }),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(temp)
@@ -444,4 +798,3 @@ pub const KLASIFIKASI: &[(&str, &str)] = &[
     ("900", "Keuangan"),
     ("900.1", "Anggaran"),
 ];
-

@@ -49,20 +49,32 @@ pub struct Appearance {
 }
 
 pub type SignFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<u8>>> + Send + 'a>>;
-pub type UnlockFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<Box<dyn LetterSigner + 'a>>>> + Send + 'a>>;
+pub type UnlockFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Option<Box<dyn LetterSigner + 'a>>>> + Send + 'a>>;
 
 pub trait LetterSigner: Send + Sync {
     /// Recorded with the document: "approval", "local-ca", "remote".
     fn kind(&self) -> &'static str;
     fn appearance(&self, ctx: &SignContext) -> Appearance;
     /// Turns the rendered PDF into the final document.
-    fn sign<'a>(&'a self, pdf: Vec<u8>, ctx: &'a SignContext, credentials: &'a SignCredentials) -> SignFuture<'a>;
+    fn sign<'a>(
+        &'a self,
+        pdf: Vec<u8>,
+        ctx: &'a SignContext,
+        credentials: &'a SignCredentials,
+    ) -> SignFuture<'a>;
     /// Runs once per request, before any signing transaction starts: a signer whose key is bound
     /// to the official finds and unlocks it here (reading and writing the database on its own),
     /// and returns the signer to use for the letters of this request. `None` means "use me as I
     /// am". Doing this outside the transaction keeps the slow passphrase check and the attempt
     /// record out of the locks that numbering holds.
-    fn unlock<'a>(&'a self, _store: &'a Store, _user: &'a SessionUser, _ip: Option<String>, _credentials: &'a SignCredentials) -> UnlockFuture<'a> {
+    fn unlock<'a>(
+        &'a self,
+        _store: &'a Store,
+        _user: &'a SessionUser,
+        _ip: Option<String>,
+        _credentials: &'a SignCredentials,
+    ) -> UnlockFuture<'a> {
         Box::pin(async { Ok(None) })
     }
 }
@@ -85,7 +97,12 @@ impl LetterSigner for ApprovalOnly {
             )),
         }
     }
-    fn sign<'a>(&'a self, pdf: Vec<u8>, _ctx: &'a SignContext, _credentials: &'a SignCredentials) -> SignFuture<'a> {
+    fn sign<'a>(
+        &'a self,
+        pdf: Vec<u8>,
+        _ctx: &'a SignContext,
+        _credentials: &'a SignCredentials,
+    ) -> SignFuture<'a> {
         Box::pin(async move { Ok(pdf) })
     }
 }
@@ -133,7 +150,10 @@ impl LocalCaSigner {
     /// `public_base` is the URL the QR codes point to; `issuer_name` the issuing CA's name printed
     /// in the footer (the unlocked signer uses the name from the certificate itself).
     pub fn new(public_base: impl Into<String>, issuer_name: impl Into<String>) -> Self {
-        LocalCaSigner { public_base: public_base.into().trim_end_matches('/').to_string(), issuer_name: issuer_name.into() }
+        LocalCaSigner {
+            public_base: public_base.into().trim_end_matches('/').to_string(),
+            issuer_name: issuer_name.into(),
+        }
     }
 }
 
@@ -144,7 +164,12 @@ impl LetterSigner for LocalCaSigner {
     fn appearance(&self, ctx: &SignContext) -> Appearance {
         certificate_appearance(&self.public_base, &self.issuer_name, ctx)
     }
-    fn sign<'a>(&'a self, _pdf: Vec<u8>, _ctx: &'a SignContext, credentials: &'a SignCredentials) -> SignFuture<'a> {
+    fn sign<'a>(
+        &'a self,
+        _pdf: Vec<u8>,
+        _ctx: &'a SignContext,
+        credentials: &'a SignCredentials,
+    ) -> SignFuture<'a> {
         // Signing always goes through `unlock`; reaching here means a caller skipped it.
         let missing = credentials.passphrase.as_deref().unwrap_or("").is_empty();
         Box::pin(async move {
@@ -155,10 +180,22 @@ impl LetterSigner for LocalCaSigner {
             }
         })
     }
-    fn unlock<'a>(&'a self, store: &'a Store, user: &'a SessionUser, ip: Option<String>, credentials: &'a SignCredentials) -> UnlockFuture<'a> {
+    fn unlock<'a>(
+        &'a self,
+        store: &'a Store,
+        user: &'a SessionUser,
+        ip: Option<String>,
+        credentials: &'a SignCredentials,
+    ) -> UnlockFuture<'a> {
         Box::pin(async move {
             let handle = crate::store::pki::unlock_for(store, user, ip, credentials).await?;
-            let unlocked = LocalCaUnlocked::new(handle.key, handle.cert, handle.ca, &self.public_base, credentials.invisible);
+            let unlocked = LocalCaUnlocked::new(
+                handle.key,
+                handle.cert,
+                handle.ca,
+                &self.public_base,
+                credentials.invisible,
+            );
             Ok(Some(Box::new(unlocked) as Box<dyn LetterSigner + 'a>))
         })
     }
@@ -176,13 +213,29 @@ pub struct LocalCaUnlocked {
 }
 
 impl LocalCaUnlocked {
-    pub fn new(key: tte::UnlockedKey, cert: tte::Certificate, ca: std::sync::Arc<crate::store::pki::CaKeys>, public_base: &str, invisible: bool) -> Self {
-        LocalCaUnlocked { key, cert, ca, public_base: public_base.trim_end_matches('/').to_string(), invisible }
+    pub fn new(
+        key: tte::UnlockedKey,
+        cert: tte::Certificate,
+        ca: std::sync::Arc<crate::store::pki::CaKeys>,
+        public_base: &str,
+        invisible: bool,
+    ) -> Self {
+        LocalCaUnlocked {
+            key,
+            cert,
+            ca,
+            public_base: public_base.trim_end_matches('/').to_string(),
+            invisible,
+        }
     }
 
     /// Signs a rendered letter now (CPU only, about a millisecond; no I/O).
     pub fn sign_now(&self, pdf: &[u8], ctx: &SignContext) -> Result<Vec<u8>> {
-        let identity = tte::SigningIdentity { key: &self.key, cert: self.cert.clone(), chain: vec![self.ca.issuing.cert.clone(), self.ca.root.clone()] };
+        let identity = tte::SigningIdentity {
+            key: &self.key,
+            cert: self.cert.clone(),
+            chain: vec![self.ca.issuing.cert.clone(), self.ca.root.clone()],
+        };
         let opts = tte::SignOptions {
             reason: Some("Penandatanganan naskah dinas".into()),
             location: (!ctx.opd_name.is_empty()).then(|| ctx.opd_name.clone()),
@@ -210,7 +263,12 @@ impl LetterSigner for LocalCaUnlocked {
     fn appearance(&self, ctx: &SignContext) -> Appearance {
         certificate_appearance(&self.public_base, &self.ca.issuer_name, ctx)
     }
-    fn sign<'a>(&'a self, pdf: Vec<u8>, ctx: &'a SignContext, _credentials: &'a SignCredentials) -> SignFuture<'a> {
+    fn sign<'a>(
+        &'a self,
+        pdf: Vec<u8>,
+        ctx: &'a SignContext,
+        _credentials: &'a SignCredentials,
+    ) -> SignFuture<'a> {
         Box::pin(async move { self.sign_now(&pdf, ctx) })
     }
 }
@@ -232,7 +290,10 @@ pub struct RemoteConfig {
 
 impl std::fmt::Debug for RemoteConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RemoteConfig").field("url", &self.url).field("user", &self.user).finish_non_exhaustive()
+        f.debug_struct("RemoteConfig")
+            .field("url", &self.url)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
     }
 }
 
@@ -264,7 +325,10 @@ fn parse_http_url(url: &str) -> std::result::Result<HttpTarget, String> {
         return Err("remote signer URL needs a host (and no user info)".into());
     }
     let (host, port) = match authority.rsplit_once(':') {
-        Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => (h.to_string(), p.parse::<u16>().map_err(|_| "bad port in remote signer URL".to_string())?),
+        Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => (
+            h.to_string(),
+            p.parse::<u16>().map_err(|_| "bad port in remote signer URL".to_string())?,
+        ),
         _ => (authority.to_string(), 80),
     };
     Ok(HttpTarget { host, port, path })
@@ -276,7 +340,13 @@ impl RemoteSigner {
         Ok(RemoteSigner { cfg, target })
     }
 
-    fn multipart(&self, pdf: &[u8], ctx: &SignContext, credentials: &SignCredentials, passphrase: &str) -> (String, Vec<u8>) {
+    fn multipart(
+        &self,
+        pdf: &[u8],
+        ctx: &SignContext,
+        credentials: &SignCredentials,
+        passphrase: &str,
+    ) -> (String, Vec<u8>) {
         let boundary = format!("eoffice-{}", crate::new_id());
         let mut body = Vec::with_capacity(pdf.len() + 1024);
         let mut field = |name: &str, value: &str| {
@@ -306,8 +376,10 @@ impl RemoteSigner {
         use base64::Engine as _;
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let t = &self.target;
-        let auth = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.cfg.user, self.cfg.password));
-        let host_header = if t.port == 80 { t.host.clone() } else { format!("{}:{}", t.host, t.port) };
+        let auth = base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", self.cfg.user, self.cfg.password));
+        let host_header =
+            if t.port == 80 { t.host.clone() } else { format!("{}:{}", t.host, t.port) };
         let head = format!(
             "POST {} HTTP/1.1\r\nHost: {host_header}\r\nAuthorization: Basic {auth}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nAccept: application/pdf, application/json\r\nConnection: close\r\nUser-Agent: e-Office\r\n\r\n",
             t.path,
@@ -321,7 +393,9 @@ impl RemoteSigner {
         // Read the whole answer (Connection: close), bounded: a signed letter is far below this.
         let mut raw = Vec::new();
         (&mut stream).take(64 * 1024 * 1024).read_to_end(&mut raw).await?;
-        parse_http_response(&raw).ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed HTTP response"))
+        parse_http_response(&raw).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed HTTP response")
+        })
     }
 }
 
@@ -371,22 +445,36 @@ fn remote_error(status: u16, body: &[u8]) -> BackendError {
     tracing::warn!(status, body = %text, "remote signer refused");
     let has = |w: &[&str]| w.iter().any(|x| text.contains(x));
     if status == 429 {
-        return BackendError::RateLimited("Layanan TTE menolak sementara karena terlalu banyak percobaan; coba lagi nanti.".into());
+        return BackendError::RateLimited(
+            "Layanan TTE menolak sementara karena terlalu banyak percobaan; coba lagi nanti."
+                .into(),
+        );
     }
     if (400..500).contains(&status) && has(&["passphrase"]) {
         return BackendError::invalid("Passphrase salah (ditolak layanan TTE).");
     }
-    if (400..500).contains(&status) && has(&["expired", "kedaluwarsa", "revoked", "dicabut", "kadaluarsa"]) {
+    if (400..500).contains(&status)
+        && has(&["expired", "kedaluwarsa", "revoked", "dicabut", "kadaluarsa"])
+    {
         return BackendError::Forbidden("Sertifikat Anda pada layanan TTE kedaluwarsa atau dicabut. Hubungi Admin Pemda untuk penerbitan ulang.".into());
     }
-    if status == 404 || ((400..500).contains(&status) && has(&["nik", "not registered", "tidak terdaftar", "belum terdaftar"])) {
-        return BackendError::invalid("NIP/NIK Anda belum terdaftar pada layanan TTE. Hubungi Admin Pemda.");
+    if status == 404
+        || ((400..500).contains(&status)
+            && has(&["nik", "not registered", "tidak terdaftar", "belum terdaftar"]))
+    {
+        return BackendError::invalid(
+            "NIP/NIK Anda belum terdaftar pada layanan TTE. Hubungi Admin Pemda.",
+        );
     }
     if status == 401 || status == 403 {
-        return BackendError::invalid("Layanan TTE menolak kredensial aplikasi e-Office. Hubungi administrator server.");
+        return BackendError::invalid(
+            "Layanan TTE menolak kredensial aplikasi e-Office. Hubungi administrator server.",
+        );
     }
     if status >= 500 {
-        return BackendError::invalid(format!("Layanan TTE sedang bermasalah (HTTP {status}); coba lagi beberapa saat lagi."));
+        return BackendError::invalid(format!(
+            "Layanan TTE sedang bermasalah (HTTP {status}); coba lagi beberapa saat lagi."
+        ));
     }
     BackendError::invalid(format!("Layanan TTE menolak permintaan (HTTP {status})."))
 }
@@ -398,7 +486,12 @@ impl LetterSigner for RemoteSigner {
     fn appearance(&self, ctx: &SignContext) -> Appearance {
         certificate_appearance(&self.cfg.public_base, &self.cfg.issuer_name, ctx)
     }
-    fn sign<'a>(&'a self, pdf: Vec<u8>, ctx: &'a SignContext, credentials: &'a SignCredentials) -> SignFuture<'a> {
+    fn sign<'a>(
+        &'a self,
+        pdf: Vec<u8>,
+        ctx: &'a SignContext,
+        credentials: &'a SignCredentials,
+    ) -> SignFuture<'a> {
         Box::pin(async move {
             let passphrase = credentials.passphrase.as_deref().unwrap_or("");
             if passphrase.is_empty() {
@@ -410,16 +503,24 @@ impl LetterSigner for RemoteSigner {
                 Ok(Ok(r)) => r,
                 Ok(Err(e)) => {
                     tracing::warn!(error = %e, url = %self.cfg.url, "remote signer unreachable");
-                    return Err(BackendError::invalid("Layanan TTE tidak dapat dihubungi; coba lagi beberapa saat lagi."));
+                    return Err(BackendError::invalid(
+                        "Layanan TTE tidak dapat dihubungi; coba lagi beberapa saat lagi.",
+                    ));
                 }
-                Err(_) => return Err(BackendError::invalid("Layanan TTE tidak menjawab tepat waktu; coba lagi beberapa saat lagi.")),
+                Err(_) => {
+                    return Err(BackendError::invalid(
+                        "Layanan TTE tidak menjawab tepat waktu; coba lagi beberapa saat lagi.",
+                    ));
+                }
             };
             if status != 200 {
                 return Err(remote_error(status, &body));
             }
             if !body.starts_with(b"%PDF-") {
                 tracing::warn!(len = body.len(), "remote signer answered 200 without a PDF");
-                return Err(BackendError::invalid("Layanan TTE mengembalikan berkas yang bukan PDF; coba lagi atau hubungi administrator."));
+                return Err(BackendError::invalid(
+                    "Layanan TTE mengembalikan berkas yang bukan PDF; coba lagi atau hubungi administrator.",
+                ));
             }
             Ok(body)
         })
@@ -433,12 +534,18 @@ mod tests {
     #[test]
     fn urls_and_responses() {
         let t = parse_http_url("http://127.0.0.1:8080/api/sign/pdf").unwrap();
-        assert_eq!((t.host.as_str(), t.port, t.path.as_str()), ("127.0.0.1", 8080, "/api/sign/pdf"));
+        assert_eq!(
+            (t.host.as_str(), t.port, t.path.as_str()),
+            ("127.0.0.1", 8080, "/api/sign/pdf")
+        );
         let t = parse_http_url("http://bsre.local").unwrap();
         assert_eq!((t.port, t.path.as_str()), (80, "/"));
         assert!(parse_http_url("https://bsre.example").is_err());
         assert!(parse_http_url("http://u:p@host/").is_err());
-        assert_eq!(parse_http_response(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef"), Some((200, b"abc".to_vec())));
+        assert_eq!(
+            parse_http_response(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef"),
+            Some((200, b"abc".to_vec()))
+        );
         assert_eq!(parse_http_response(b"HTTP/1.1 400 Bad\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"), Some((400, b"abcde".to_vec())));
         assert_eq!(parse_http_response(b"garbage"), None);
         assert_eq!(remote_error(400, br#"{"error":"Passphrase anda salah"}"#).status(), 422);

@@ -39,7 +39,13 @@ fn filters() -> Vec<ListFilter> {
         ListFilter { from_day: Some(today - 30), ..Default::default() },
         ListFilter { to_day: Some(today - 30), ..Default::default() },
         ListFilter { from_day: Some(today - 90), to_day: Some(today - 10), ..Default::default() },
-        ListFilter { q: "a".into(), sifat: "biasa".into(), kind: "surat_dinas".into(), from_day: Some(today - 365), to_day: Some(today) },
+        ListFilter {
+            q: "a".into(),
+            sifat: "biasa".into(),
+            kind: "surat_dinas".into(),
+            from_day: Some(today - 365),
+            to_day: Some(today),
+        },
     ];
     for s in ["biasa", "terbatas", "rahasia", "sangat_rahasia"] {
         v.push(ListFilter { sifat: s.into(), ..Default::default() });
@@ -64,8 +70,15 @@ async fn compare_user(fast: &Store, slow: &Store, u: &SessionUser) -> usize {
                     non_empty += 1;
                 }
                 // Whatever a list shows, the one visibility rule allows (confidential letters above all).
-                for it in a.items.iter().filter(|i| i.sifat == "rahasia" || i.sifat == "sangat_rahasia") {
-                    assert!(slow.visible_letter(u, &it.id).await.is_ok(), "{} sees confidential {} in {tab:?}", u.name, it.id);
+                for it in
+                    a.items.iter().filter(|i| i.sifat == "rahasia" || i.sifat == "sangat_rahasia")
+                {
+                    assert!(
+                        slow.visible_letter(u, &it.id).await.is_ok(),
+                        "{} sees confidential {} in {tab:?}",
+                        u.name,
+                        it.id
+                    );
                 }
             }
         }
@@ -79,7 +92,12 @@ async fn compare_user(fast: &Store, slow: &Store, u: &SessionUser) -> usize {
             }
         }
     }
-    assert_eq!(fast.letter_counts(u).await.unwrap(), slow.letter_counts(u).await.unwrap(), "{} counts", u.name);
+    assert_eq!(
+        fast.letter_counts(u).await.unwrap(),
+        slow.letter_counts(u).await.unwrap(),
+        "{} counts",
+        u.name
+    );
     non_empty
 }
 
@@ -97,8 +115,20 @@ async fn fast_path_answers_like_sqlx() {
     let kadis = user(&fast, "bambang.sutrisno@bojonegorokab.go.id").await;
     let sekdin = user(&fast, "ratna.kusumawati@bojonegorokab.go.id").await;
     let today = backend::today_wib();
-    let kadis_pos = kadis.positions.iter().find(|p| p.acting_kind.is_none()).unwrap().position_id.clone();
-    fast.create_acting(&backend::Actor::system(), &kadis.opd_id, &kadis_pos, &sekdin.employee_id, "plh", today, today + 2, "").await.unwrap();
+    let kadis_pos =
+        kadis.positions.iter().find(|p| p.acting_kind.is_none()).unwrap().position_id.clone();
+    fast.create_acting(
+        &backend::Actor::system(),
+        &kadis.opd_id,
+        &kadis_pos,
+        &sekdin.employee_id,
+        "plh",
+        today,
+        today + 2,
+        "",
+    )
+    .await
+    .unwrap();
     let mut users = Vec::new();
     for email in [
         "bambang.sutrisno@bojonegorokab.go.id",
@@ -114,13 +144,14 @@ async fn fast_path_answers_like_sqlx() {
         users.push(user(&fast, email).await);
     }
     assert_eq!(users[1].positions.len(), 2, "the Sekretaris acts for the Kepala Dinas");
-    let generated: Vec<String> = sqlx::query("SELECT id FROM employee WHERE active = 1 ORDER BY nip")
-        .fetch_all(&fast.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.try_get("id").unwrap())
-        .collect();
+    let generated: Vec<String> =
+        sqlx::query("SELECT id FROM employee WHERE active = 1 ORDER BY nip")
+            .fetch_all(&fast.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get("id").unwrap())
+            .collect();
     for id in generated.iter().step_by(generated.len() / 20) {
         users.push(user_by_id(&fast, id).await);
     }
@@ -133,7 +164,14 @@ async fn fast_path_answers_like_sqlx() {
     // Right after writes, the fast path reads the new state (nothing is cached).
     let staf = user(&fast, "putri.ayu@bojonegorokab.go.id").await;
     let kasi = user(&fast, "eko.saputro@bojonegorokab.go.id").await;
-    let bappeda = fast.list_opds(&staf.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap().id;
+    let bappeda = fast
+        .list_opds(&staf.pemda_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.short_name == "Bappeda")
+        .unwrap()
+        .id;
     let draft = LetterDraft {
         kind: "surat_dinas".into(),
         klasifikasi: "000.5.6.2".into(),
@@ -143,16 +181,31 @@ async fn fast_path_answers_like_sqlx() {
         attachment_count: 0,
         signer_position_id: None,
         co_signer_position_id: None,
-        recipients: vec![Recipient { role: "to".into(), target_type: "opd".into(), target_id: Some(bappeda), name: "Kepala Bappeda".into(), address: String::new() }],
+        recipients: vec![Recipient {
+            role: "to".into(),
+            target_type: "opd".into(),
+            target_id: Some(bappeda),
+            name: "Kepala Bappeda".into(),
+            address: String::new(),
+        }],
         body: LetterBody::from_plain("Dengan hormat,\n\nTerlampir hasil audit."),
         reply_to_incoming_id: None,
     };
     let (id, _) = fast.create_letter(&staf, None, "fast-1", &draft).await.unwrap();
     let drafts = fast.list_letters(&staf, ListTab::Draf, &ListFilter::default(), 1).await.unwrap();
-    assert_eq!(drafts.items.first().map(|i| i.id.as_str()), Some(id.as_str()), "a new draft is listed at once");
-    let before = fast.list_letters(&kasi, ListTab::PerluParaf, &ListFilter::default(), 1).await.unwrap().total;
+    assert_eq!(
+        drafts.items.first().map(|i| i.id.as_str()),
+        Some(id.as_str()),
+        "a new draft is listed at once"
+    );
+    let before = fast
+        .list_letters(&kasi, ListTab::PerluParaf, &ListFilter::default(), 1)
+        .await
+        .unwrap()
+        .total;
     fast.act_on_letter(&staf, None, &id, 1, Action::Submit).await.unwrap();
-    let after = fast.list_letters(&kasi, ListTab::PerluParaf, &ListFilter::default(), 1).await.unwrap();
+    let after =
+        fast.list_letters(&kasi, ListTab::PerluParaf, &ListFilter::default(), 1).await.unwrap();
     assert_eq!(after.total, before + 1);
     assert_eq!(after.items.first().map(|i| i.id.as_str()), Some(id.as_str()));
     let by_q = ListFilter { q: "100% rahasia_x".into(), ..Default::default() };

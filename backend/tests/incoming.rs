@@ -43,21 +43,43 @@ fn input(client: &str, number: &str, sifat: &str) -> RegisterInput {
 }
 
 fn scan() -> Vec<u8> {
-    backend::render::render_letter(&backend::render::LetterDocument { hal: "Surat dari luar".into(), ..Default::default() }).unwrap()
+    backend::render::render_letter(&backend::render::LetterDocument {
+        hal: "Surat dari luar".into(),
+        ..Default::default()
+    })
+    .unwrap()
 }
 
-async fn register(store: &Store, tu: &SessionUser, client: &str, number: &str, sifat: &str) -> String {
-    match store.register_incoming(tu, None, &input(client, number, sifat), scan(), 1, "pindai.pdf").await.unwrap() {
+async fn register(
+    store: &Store,
+    tu: &SessionUser,
+    client: &str,
+    number: &str,
+    sifat: &str,
+) -> String {
+    match store
+        .register_incoming(tu, None, &input(client, number, sifat), scan(), 1, "pindai.pdf")
+        .await
+        .unwrap()
+    {
         RegisterOutcome::Registered { id, .. } => id,
         other => panic!("not registered: {other:?}"),
     }
 }
 
-fn dispose(incoming: &str, parent: Option<&str>, to: &[(&str, bool)], deadline: i64) -> DisposeInput {
+fn dispose(
+    incoming: &str,
+    parent: Option<&str>,
+    to: &[(&str, bool)],
+    deadline: i64,
+) -> DisposeInput {
     DisposeInput {
         incoming_id: incoming.into(),
         parent_id: parent.map(Into::into),
-        recipients: to.iter().map(|(p, l)| RecipientInput { position_id: p.to_string(), lead: *l }).collect(),
+        recipients: to
+            .iter()
+            .map(|(p, l)| RecipientInput { position_id: p.to_string(), lead: *l })
+            .collect(),
         instructions: vec!["selesaikan".into()],
         deadline: iso(deadline),
         note: "Segera ditindaklanjuti".into(),
@@ -98,24 +120,59 @@ async fn the_disposition_story(store: Store) {
 
     // The head disposes to the Sekdin and the Kabid, the Kabid as lead.
     let t = today();
-    store.dispose(&kadis, None, &dispose(&id, None, &[(&pos(&sekdin), false), (&pos(&kabid), true)], t + 7)).await.unwrap();
+    store
+        .dispose(
+            &kadis,
+            None,
+            &dispose(&id, None, &[(&pos(&sekdin), false), (&pos(&kabid), true)], t + 7),
+        )
+        .await
+        .unwrap();
     // Disposing twice (say a Plh at the same moment) is refused, and saves nothing.
-    assert_eq!(store.dispose(&kadis, None, &dispose(&id, None, &[(&pos(&kasi), false)], t + 7)).await.unwrap_err().status(), 409);
+    assert_eq!(
+        store
+            .dispose(&kadis, None, &dispose(&id, None, &[(&pos(&kasi), false)], t + 7))
+            .await
+            .unwrap_err()
+            .status(),
+        409
+    );
     // Upwards is refused.
     let (kabid_node, _) = node_for(&store, &kabid, &id).await;
-    let err = store.dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&kadis), false)], t + 5)).await.unwrap_err();
+    let err = store
+        .dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&kadis), false)], t + 5))
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), 422);
     assert!(err.user_message().contains("ke bawah"));
     // A deadline later than the Kabid's own, or in the past, is refused.
-    let err = store.dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&kasi), false)], t + 8)).await.unwrap_err();
+    let err = store
+        .dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&kasi), false)], t + 8))
+        .await
+        .unwrap_err();
     assert!(err.user_message().contains("melewati tenggat"), "{}", err.user_message());
-    assert_eq!(store.dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&kasi), false)], t - 1)).await.unwrap_err().status(), 422);
-    store.dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&kasi), false)], t + 5)).await.unwrap();
+    assert_eq!(
+        store
+            .dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&kasi), false)], t - 1))
+            .await
+            .unwrap_err()
+            .status(),
+        422
+    );
+    store
+        .dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&kasi), false)], t + 5))
+        .await
+        .unwrap();
     let (kasi_node, _) = node_for(&store, &kasi, &id).await;
-    store.dispose(&kasi, None, &dispose(&id, Some(&kasi_node), &[(&pos(&staf), false)], t + 3)).await.unwrap();
+    store
+        .dispose(&kasi, None, &dispose(&id, Some(&kasi_node), &[(&pos(&staf), false)], t + 3))
+        .await
+        .unwrap();
 
     // Each sees their branch and what is below it, never a sibling branch.
-    let seen = |v: &domain::disposition::IncomingView| v.nodes.iter().map(|n| n.to_position_id.clone()).collect::<Vec<_>>();
+    let seen = |v: &domain::disposition::IncomingView| {
+        v.nodes.iter().map(|n| n.to_position_id.clone()).collect::<Vec<_>>()
+    };
     assert_eq!(seen(&store.incoming_view(&staf, &id).await.unwrap()), vec![pos(&staf)]);
     assert_eq!(seen(&store.incoming_view(&kasi, &id).await.unwrap()), vec![pos(&kasi), pos(&staf)]);
     assert_eq!(seen(&store.incoming_view(&sekdin, &id).await.unwrap()), vec![pos(&sekdin)]);
@@ -127,39 +184,119 @@ async fn the_disposition_story(store: Store) {
 
     // The Kabid cannot report before the branch below is done.
     let (kabid_node, kabid_v) = node_for(&store, &kabid, &id).await;
-    let err = store.report_disposition(&kabid, None, &kabid_node, kabid_v, "Sudah", None, vec![]).await.unwrap_err();
+    let err = store
+        .report_disposition(&kabid, None, &kabid_node, kabid_v, "Sudah", None, vec![])
+        .await
+        .unwrap_err();
     assert!(err.user_message().contains("belum selesai"));
     // The staff member follows up, with a file; a file that is not what it claims is refused.
     let (staf_node, staf_v) = node_for(&store, &staf, &id).await;
-    let bad = store.report_disposition(&staf, None, &staf_node, staf_v, "Sudah", None, vec![("laporan.pdf".into(), b"bukan pdf".to_vec())]).await.unwrap_err();
+    let bad = store
+        .report_disposition(
+            &staf,
+            None,
+            &staf_node,
+            staf_v,
+            "Sudah",
+            None,
+            vec![("laporan.pdf".into(), b"bukan pdf".to_vec())],
+        )
+        .await
+        .unwrap_err();
     assert_eq!(bad.status(), 422);
-    assert_eq!(store.report_disposition(&staf, None, &staf_node, staf_v, "  ", None, vec![]).await.unwrap_err().status(), 422);
-    store.report_disposition(&staf, None, &staf_node, staf_v, "Narasumber sudah dikonfirmasi.", None, vec![("jadwal.pdf".into(), scan())]).await.unwrap();
+    assert_eq!(
+        store
+            .report_disposition(&staf, None, &staf_node, staf_v, "  ", None, vec![])
+            .await
+            .unwrap_err()
+            .status(),
+        422
+    );
+    store
+        .report_disposition(
+            &staf,
+            None,
+            &staf_node,
+            staf_v,
+            "Narasumber sudah dikonfirmasi.",
+            None,
+            vec![("jadwal.pdf".into(), scan())],
+        )
+        .await
+        .unwrap();
     // A second report on the closed branch is refused.
-    let again = store.report_disposition(&staf, None, &staf_node, staf_v, "lagi", None, vec![]).await.unwrap_err();
+    let again = store
+        .report_disposition(&staf, None, &staf_node, staf_v, "lagi", None, vec![])
+        .await
+        .unwrap_err();
     assert!(again.user_message().contains("sudah dilaporkan"), "{}", again.user_message());
     // Only the giver answers it; a return needs a note.
     let (_, staf_v) = node_for(&store, &staf, &id).await;
-    assert_eq!(store.review_disposition(&staf, None, &staf_node, staf_v, true, "").await.unwrap_err().status(), 403);
-    assert_eq!(store.review_disposition(&kasi, None, &staf_node, staf_v, false, " ").await.unwrap_err().status(), 422);
-    store.review_disposition(&kasi, None, &staf_node, staf_v, false, "Lampirkan surat konfirmasinya").await.unwrap();
+    assert_eq!(
+        store
+            .review_disposition(&staf, None, &staf_node, staf_v, true, "")
+            .await
+            .unwrap_err()
+            .status(),
+        403
+    );
+    assert_eq!(
+        store
+            .review_disposition(&kasi, None, &staf_node, staf_v, false, " ")
+            .await
+            .unwrap_err()
+            .status(),
+        422
+    );
+    store
+        .review_disposition(&kasi, None, &staf_node, staf_v, false, "Lampirkan surat konfirmasinya")
+        .await
+        .unwrap();
     let (_, staf_v) = node_for(&store, &staf, &id).await;
-    store.report_disposition(&staf, None, &staf_node, staf_v, "Surat konfirmasi terlampir.", None, vec![]).await.unwrap();
+    store
+        .report_disposition(
+            &staf,
+            None,
+            &staf_node,
+            staf_v,
+            "Surat konfirmasi terlampir.",
+            None,
+            vec![],
+        )
+        .await
+        .unwrap();
     let (_, staf_v) = node_for(&store, &staf, &id).await;
     store.review_disposition(&kasi, None, &staf_node, staf_v, true, "").await.unwrap();
     // The chain closes upward.
     let (kasi_node, kasi_v) = node_for(&store, &kasi, &id).await;
-    store.report_disposition(&kasi, None, &kasi_node, kasi_v, "Dilaksanakan oleh staf.", None, vec![]).await.unwrap();
+    store
+        .report_disposition(
+            &kasi,
+            None,
+            &kasi_node,
+            kasi_v,
+            "Dilaksanakan oleh staf.",
+            None,
+            vec![],
+        )
+        .await
+        .unwrap();
     let (_, kasi_v) = node_for(&store, &kasi, &id).await;
     store.review_disposition(&kabid, None, &kasi_node, kasi_v, true, "").await.unwrap();
     let (kabid_node, kabid_v) = node_for(&store, &kabid, &id).await;
-    store.report_disposition(&kabid, None, &kabid_node, kabid_v, "Selesai.", None, vec![]).await.unwrap();
+    store
+        .report_disposition(&kabid, None, &kabid_node, kabid_v, "Selesai.", None, vec![])
+        .await
+        .unwrap();
     // Not complete yet: the Sekdin's branch is open; filing is refused.
     assert_eq!(store.archive_incoming(&kadis, None, &id).await.unwrap_err().status(), 422);
     let (_, kabid_v) = node_for(&store, &kabid, &id).await;
     store.review_disposition(&kadis, None, &kabid_node, kabid_v, true, "").await.unwrap();
     let (sekdin_node, sekdin_v) = node_for(&store, &sekdin, &id).await;
-    store.report_disposition(&sekdin, None, &sekdin_node, sekdin_v, "Dicatat.", None, vec![]).await.unwrap();
+    store
+        .report_disposition(&sekdin, None, &sekdin_node, sekdin_v, "Dicatat.", None, vec![])
+        .await
+        .unwrap();
     let (_, sekdin_v) = node_for(&store, &sekdin, &id).await;
     store.review_disposition(&kadis, None, &sekdin_node, sekdin_v, true, "").await.unwrap();
     let v = store.incoming_view(&kadis, &id).await.unwrap();
@@ -175,21 +312,37 @@ async fn the_disposition_story(store: Store) {
     // Lists.
     assert_eq!(store.disposition_list(&kasi, "masuk", "", "", 1).await.unwrap().total, 1);
     assert_eq!(store.disposition_list(&kasi, "keluar", "", "", 1).await.unwrap().total, 1);
-    assert_eq!(store.disposition_list(&kadis, "keluar", "literasi", "done", 1).await.unwrap().total, 2);
-    assert_eq!(store.disposition_list(&kadis, "keluar", "tidak ada", "", 1).await.unwrap().total, 0);
+    assert_eq!(
+        store.disposition_list(&kadis, "keluar", "literasi", "done", 1).await.unwrap().total,
+        2
+    );
+    assert_eq!(
+        store.disposition_list(&kadis, "keluar", "tidak ada", "", 1).await.unwrap().total,
+        0
+    );
     assert_eq!(store.disposition_list(&staf, "tenggat", "", "", 1).await.unwrap().total, 0);
     assert_eq!(store.incoming_list(&tu, "narasumber", "", "archived", 1).await.unwrap().total, 1);
     assert_eq!(store.incoming_list(&kadis, "", "", "", 1).await.unwrap_err().status(), 403);
 
     // Every step is work on record, in the one event table.
-    let kinds = |events: Vec<(String, String, i64)>| events.into_iter().map(|e| e.0).collect::<Vec<_>>();
-    assert!(kinds(store.work_events(&tu.employee_id, 0, i64::MAX).await.unwrap()).contains(&"incoming.register".to_string()));
+    let kinds =
+        |events: Vec<(String, String, i64)>| events.into_iter().map(|e| e.0).collect::<Vec<_>>();
+    assert!(
+        kinds(store.work_events(&tu.employee_id, 0, i64::MAX).await.unwrap())
+            .contains(&"incoming.register".to_string())
+    );
     let k = kinds(store.work_events(&kadis.employee_id, 0, i64::MAX).await.unwrap());
     for kind in ["incoming.read", "disposition.give", "disposition.accept", "incoming.archive"] {
         assert!(k.contains(&kind.to_string()), "{kind} in {k:?}");
     }
     let k = kinds(store.work_events(&kasi.employee_id, 0, i64::MAX).await.unwrap());
-    for kind in ["disposition.read", "disposition.give", "disposition.report", "disposition.return", "disposition.accept"] {
+    for kind in [
+        "disposition.read",
+        "disposition.give",
+        "disposition.report",
+        "disposition.return",
+        "disposition.accept",
+    ] {
         assert!(k.contains(&kind.to_string()), "{kind} in {k:?}");
     }
 }
@@ -211,22 +364,36 @@ async fn agenda_numbers_are_distinct_and_consecutive(store: Store) {
     let mut numbers = Vec::new();
     for t in tasks {
         match t.await.unwrap().unwrap() {
-            RegisterOutcome::Registered { agenda_number, .. } => numbers.push(agenda_number.split('/').next().unwrap().parse::<i64>().unwrap()),
+            RegisterOutcome::Registered { agenda_number, .. } => {
+                numbers.push(agenda_number.split('/').next().unwrap().parse::<i64>().unwrap())
+            }
             other => panic!("{other:?}"),
         }
     }
     numbers.sort();
     assert_eq!(numbers, (1..=200).collect::<Vec<_>>());
 }
-dual_test!(agenda_numbers_are_distinct_and_consecutive_t, agenda_numbers_are_distinct_and_consecutive);
+dual_test!(
+    agenda_numbers_are_distinct_and_consecutive_t,
+    agenda_numbers_are_distinct_and_consecutive
+);
 
 async fn duplicates_are_flagged_and_resends_register_once(store: Store) {
     seed_demo(&store).await.unwrap();
     let tu = user(&store, "sri.wahyuni@bojonegorokab.go.id").await;
-    let first = store.register_incoming(&tu, None, &input("d-1", "800/12/2026", "biasa"), scan(), 1, "a.pdf").await.unwrap();
+    let first = store
+        .register_incoming(&tu, None, &input("d-1", "800/12/2026", "biasa"), scan(), 1, "a.pdf")
+        .await
+        .unwrap();
     let RegisterOutcome::Registered { id, agenda_number } = first.clone() else { panic!() };
     // The same submit again (double tap, poor network): the same registration.
-    assert_eq!(store.register_incoming(&tu, None, &input("d-1", "800/12/2026", "biasa"), scan(), 1, "a.pdf").await.unwrap(), first);
+    assert_eq!(
+        store
+            .register_incoming(&tu, None, &input("d-1", "800/12/2026", "biasa"), scan(), 1, "a.pdf")
+            .await
+            .unwrap(),
+        first
+    );
     // The same sender, number and date typed differently: flagged before saving.
     let mut again = input("d-2", " 800/12/ 2026", "biasa");
     again.sender_name = "dinas pendidikan  kabupaten bojonegoro".into();
@@ -235,18 +402,42 @@ async fn duplicates_are_flagged_and_resends_register_once(store: Store) {
         other => panic!("{other:?}"),
     }
     again.confirm_duplicate = true;
-    let RegisterOutcome::Registered { id: id2, agenda_number: a2 } = store.register_incoming(&tu, None, &again, scan(), 1, "b.pdf").await.unwrap() else { panic!() };
+    let RegisterOutcome::Registered { id: id2, agenda_number: a2 } =
+        store.register_incoming(&tu, None, &again, scan(), 1, "b.pdf").await.unwrap()
+    else {
+        panic!()
+    };
     assert_ne!(id, id2);
     assert_ne!(agenda_number, a2);
     // Bad input and the wrong person are refused with a reason.
     let mut bad = input("d-3", "1/2026", "biasa");
     bad.received = iso(today() + 1);
-    assert_eq!(store.register_incoming(&tu, None, &bad, scan(), 1, "c.pdf").await.unwrap_err().status(), 422);
+    assert_eq!(
+        store.register_incoming(&tu, None, &bad, scan(), 1, "c.pdf").await.unwrap_err().status(),
+        422
+    );
     let kasi = user(&store, "eko.saputro@bojonegorokab.go.id").await;
-    assert_eq!(store.register_incoming(&kasi, None, &input("d-4", "2/2026", "biasa"), scan(), 1, "c.pdf").await.unwrap_err().status(), 403);
-    assert_eq!(store.register_incoming(&tu, None, &input("d-5", "3/2026", "biasa"), vec![], 0, "c.pdf").await.unwrap_err().status(), 422);
+    assert_eq!(
+        store
+            .register_incoming(&kasi, None, &input("d-4", "2/2026", "biasa"), scan(), 1, "c.pdf")
+            .await
+            .unwrap_err()
+            .status(),
+        403
+    );
+    assert_eq!(
+        store
+            .register_incoming(&tu, None, &input("d-5", "3/2026", "biasa"), vec![], 0, "c.pdf")
+            .await
+            .unwrap_err()
+            .status(),
+        422
+    );
 }
-dual_test!(duplicates_are_flagged_and_resends_register_once_t, duplicates_are_flagged_and_resends_register_once);
+dual_test!(
+    duplicates_are_flagged_and_resends_register_once_t,
+    duplicates_are_flagged_and_resends_register_once
+);
 
 async fn confidential_mail_stays_inside_its_tree(store: Store) {
     seed_demo(&store).await.unwrap();
@@ -258,7 +449,10 @@ async fn confidential_mail_stays_inside_its_tree(store: Store) {
     let other_kabid = user(&store, "joko.santoso@bojonegorokab.go.id").await;
     let id = register(&store, &tu, "s-1", "R/1/2026", "rahasia").await;
     store.incoming_view(&kadis, &id).await.unwrap();
-    store.dispose(&kadis, None, &dispose(&id, None, &[(&pos(&kasi), true)], today() + 3)).await.unwrap();
+    store
+        .dispose(&kadis, None, &dispose(&id, None, &[(&pos(&kasi), true)], today() + 3))
+        .await
+        .unwrap();
     // In the tree or above it: visible. The Kabid is the Kasi's superior.
     assert!(store.incoming_view(&kasi, &id).await.is_ok());
     assert!(store.incoming_view(&kabid, &id).await.is_ok());
@@ -281,25 +475,46 @@ async fn two_disposers_at_once_give_one_disposition(store: Store) {
     let kabid = user(&store, "teguh.wibowo@bojonegorokab.go.id").await;
     // The Sekdin is Plh for the head while the head, on a phone, disposes the same letter.
     let today = backend::today_wib();
-    store.create_acting(&backend::Actor::system(), &kadis.opd_id, &pos(&kadis), &sekdin.employee_id, "plh", today, today + 2, "").await.unwrap();
+    store
+        .create_acting(
+            &backend::Actor::system(),
+            &kadis.opd_id,
+            &pos(&kadis),
+            &sekdin.employee_id,
+            "plh",
+            today,
+            today + 2,
+            "",
+        )
+        .await
+        .unwrap();
     let plh = store.session_user(&sekdin.employee_id, today).await.unwrap();
     let id = register(&store, &tu, "x-1", "700/1/2026", "biasa").await;
     let a = tokio::spawn({
-        let (store, input) = (store.clone(), dispose(&id, None, &[(&pos(&kabid), true)], today + 5));
+        let (store, input) =
+            (store.clone(), dispose(&id, None, &[(&pos(&kabid), true)], today + 5));
         async move { store.dispose(&kadis, None, &input).await }
     });
     let b = tokio::spawn({
-        let (store, input) = (store.clone(), dispose(&id, None, &[(&pos(&kabid), false)], today + 4));
+        let (store, input) =
+            (store.clone(), dispose(&id, None, &[(&pos(&kabid), false)], today + 4));
         async move { store.dispose(&plh, None, &input).await }
     });
     let (a, b) = (a.await.unwrap(), b.await.unwrap());
-    assert_eq!([a.is_ok(), b.is_ok()].iter().filter(|x| **x).count(), 1, "exactly one disposition stands");
+    assert_eq!(
+        [a.is_ok(), b.is_ok()].iter().filter(|x| **x).count(),
+        1,
+        "exactly one disposition stands"
+    );
     let refused = if a.is_err() { a.unwrap_err() } else { b.unwrap_err() };
     assert_eq!(refused.status(), 409);
     let v = store.incoming_view(&kabid, &id).await.unwrap();
     assert_eq!(v.nodes.len(), 1, "nothing of the refused one was saved");
 }
-dual_test!(two_disposers_at_once_give_one_disposition_t, two_disposers_at_once_give_one_disposition);
+dual_test!(
+    two_disposers_at_once_give_one_disposition_t,
+    two_disposers_at_once_give_one_disposition
+);
 
 /// The demo people the tests act as.
 struct Demo {
@@ -337,7 +552,8 @@ async fn opd_settings_route_mail_and_allow_peers(store: Store) {
     // Only a head, Sekretaris or Kabid of this OPD can be set to receive the mail.
     let bad = IncomingSettings { disposer_position_id: Some(pos(&kasi)), peer_disposition: false };
     assert_eq!(store.set_incoming_settings(&admin, &opd, &bad).await.unwrap_err().status(), 422);
-    let to_sekdin = IncomingSettings { disposer_position_id: Some(pos(&sekdin)), peer_disposition: false };
+    let to_sekdin =
+        IncomingSettings { disposer_position_id: Some(pos(&sekdin)), peer_disposition: false };
     store.set_incoming_settings(&admin, &opd, &to_sekdin).await.unwrap();
     assert_eq!(store.incoming_settings(&opd).await.unwrap(), to_sekdin);
     // The clerk's form offers the Sekdin first, and a registration without a choice goes there.
@@ -356,7 +572,11 @@ async fn opd_settings_route_mail_and_allow_peers(store: Store) {
     // The clerk can still send one letter to the head.
     let mut to_head = input("s-3", "005/11/2026", "biasa");
     to_head.disposer_position_id = pos(&kadis);
-    let id = match store.register_incoming(&tu, None, &to_head, scan(), 1, "pindai.pdf").await.unwrap() {
+    let id = match store
+        .register_incoming(&tu, None, &to_head, scan(), 1, "pindai.pdf")
+        .await
+        .unwrap()
+    {
         RegisterOutcome::Registered { id, .. } => id,
         other => panic!("{other:?}"),
     };
@@ -364,28 +584,79 @@ async fn opd_settings_route_mail_and_allow_peers(store: Store) {
     let (kabid_node, _) = node_for(&store, &kabid, &id).await;
     let v = store.incoming_view(&kabid, &id).await.unwrap();
     let offered = &v.choices.iter().find(|(g, _)| *g == pos(&kabid)).unwrap().1;
-    assert!(offered.iter().all(|c| !c.peer) && !offered.iter().any(|c| c.position_id == pos(&other_kabid)));
-    let err = store.dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&other_kabid), false)], t + 5)).await.unwrap_err();
+    assert!(
+        offered.iter().all(|c| !c.peer)
+            && !offered.iter().any(|c| c.position_id == pos(&other_kabid))
+    );
+    let err = store
+        .dispose(
+            &kabid,
+            None,
+            &dispose(&id, Some(&kabid_node), &[(&pos(&other_kabid), false)], t + 5),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), 422);
     assert!(err.user_message().contains("ke bawah"), "{}", err.user_message());
 
     // Allowed: the other Kabid is offered as a peer and can receive it, sees their own node, and
     // cannot send it back to the Kabid it came from (no loops); never upwards.
-    store.set_incoming_settings(&admin, &opd, &IncomingSettings { disposer_position_id: None, peer_disposition: true }).await.unwrap();
+    store
+        .set_incoming_settings(
+            &admin,
+            &opd,
+            &IncomingSettings { disposer_position_id: None, peer_disposition: true },
+        )
+        .await
+        .unwrap();
     let v = store.incoming_view(&kabid, &id).await.unwrap();
     let offered = &v.choices.iter().find(|(g, _)| *g == pos(&kabid)).unwrap().1;
-    let peer = offered.iter().find(|c| c.position_id == pos(&other_kabid)).expect("the other Kabid is offered");
+    let peer = offered
+        .iter()
+        .find(|c| c.position_id == pos(&other_kabid))
+        .expect("the other Kabid is offered");
     assert!(peer.peer && !peer.direct);
-    assert!(offered.iter().any(|c| c.position_id == pos(&kasi) && !c.peer), "those below are still offered");
-    let err = store.dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&kadis), false)], t + 5)).await.unwrap_err();
+    assert!(
+        offered.iter().any(|c| c.position_id == pos(&kasi) && !c.peer),
+        "those below are still offered"
+    );
+    let err = store
+        .dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&kadis), false)], t + 5))
+        .await
+        .unwrap_err();
     assert!(err.user_message().contains("rekan setingkat"), "{}", err.user_message());
-    store.dispose(&kabid, None, &dispose(&id, Some(&kabid_node), &[(&pos(&other_kabid), true)], t + 5)).await.unwrap();
+    store
+        .dispose(
+            &kabid,
+            None,
+            &dispose(&id, Some(&kabid_node), &[(&pos(&other_kabid), true)], t + 5),
+        )
+        .await
+        .unwrap();
     let v = store.incoming_view(&other_kabid, &id).await.unwrap();
-    assert_eq!(v.nodes.iter().map(|n| n.to_position_id.clone()).collect::<Vec<_>>(), vec![pos(&other_kabid)], "a peer sees their branch only");
+    assert_eq!(
+        v.nodes.iter().map(|n| n.to_position_id.clone()).collect::<Vec<_>>(),
+        vec![pos(&other_kabid)],
+        "a peer sees their branch only"
+    );
     let (peer_node, _) = node_for(&store, &other_kabid, &id).await;
     let back = v.choices.iter().find(|(g, _)| *g == pos(&other_kabid)).unwrap().1.clone();
-    assert!(!back.iter().any(|c| c.position_id == pos(&kabid)), "the Kabid it came from is not offered back");
-    assert_eq!(store.dispose(&other_kabid, None, &dispose(&id, Some(&peer_node), &[(&pos(&kabid), false)], t + 4)).await.unwrap_err().status(), 422);
+    assert!(
+        !back.iter().any(|c| c.position_id == pos(&kabid)),
+        "the Kabid it came from is not offered back"
+    );
+    assert_eq!(
+        store
+            .dispose(
+                &other_kabid,
+                None,
+                &dispose(&id, Some(&peer_node), &[(&pos(&kabid), false)], t + 4)
+            )
+            .await
+            .unwrap_err()
+            .status(),
+        422
+    );
     // Dispositions from the head have no peers to go to.
     let id2 = register(&store, &tu, "s-4", "005/12/2026", "biasa").await;
     let v = store.incoming_view(&kadis, &id2).await.unwrap();
@@ -411,15 +682,25 @@ async fn a_reply_is_drafted_from_the_letter_and_linked_back(store: Store) {
     assert_eq!(draft.reply_to_incoming_id.as_deref(), Some(id.as_str()));
     assert_eq!(draft.subject, "Permohonan narasumber literasi digital");
     assert_eq!(draft.recipients.len(), 1);
-    assert_eq!((draft.recipients[0].target_type.as_str(), draft.recipients[0].name.as_str()), ("external", "Dinas Pendidikan Kabupaten Bojonegoro"));
+    assert_eq!(
+        (draft.recipients[0].target_type.as_str(), draft.recipients[0].name.as_str()),
+        ("external", "Dinas Pendidikan Kabupaten Bojonegoro")
+    );
     let opening = draft.body.plain_lines().join("\n");
-    assert!(opening.contains("nomor 421/55/412.301/2026") && opening.contains("perihal Permohonan narasumber"), "{opening}");
+    assert!(
+        opening.contains("nomor 421/55/412.301/2026")
+            && opening.contains("perihal Permohonan narasumber"),
+        "{opening}"
+    );
     // Nobody outside the letter can start a reply to it.
     assert_eq!(store.reply_draft(&other_kabid, &id).await.unwrap_err().status(), 404);
     assert_eq!(store.reply_draft(&bappeda, &id).await.unwrap_err().status(), 404);
     let mut forged = draft.clone();
     forged.klasifikasi = "000.1".into();
-    assert_eq!(store.create_letter(&other_kabid, None, "forged-1", &forged).await.unwrap_err().status(), 422);
+    assert_eq!(
+        store.create_letter(&other_kabid, None, "forged-1", &forged).await.unwrap_err().status(),
+        422
+    );
 
     // Saved by the Kabid: linked at creation; a later save cannot move or drop the link.
     draft.klasifikasi = "000.1".into();
@@ -451,8 +732,14 @@ async fn a_reply_is_drafted_from_the_letter_and_linked_back(store: Store) {
 
     // The follow-up links the reply.
     let (node, version) = node_for(&store, &kabid, &id).await;
-    store.report_disposition(&kabid, None, &node, version, "", Some(&letter), vec![]).await.unwrap();
+    store
+        .report_disposition(&kabid, None, &node, version, "", Some(&letter), vec![])
+        .await
+        .unwrap();
     let v = store.incoming_view(&kadis, &id).await.unwrap();
     assert_eq!(v.nodes[0].report_letter_id.as_deref(), Some(letter.as_str()));
 }
-dual_test!(a_reply_is_drafted_from_the_letter_and_linked_back_t, a_reply_is_drafted_from_the_letter_and_linked_back);
+dual_test!(
+    a_reply_is_drafted_from_the_letter_and_linked_back_t,
+    a_reply_is_drafted_from_the_letter_and_linked_back
+);

@@ -14,8 +14,18 @@ use domain::roles::Role;
 async fn seeded(store: &Store) -> (String, String, String) {
     let logins = seed_demo(store).await.unwrap();
     assert!(!logins.is_empty());
-    let kadis = store.find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id").await.unwrap().unwrap();
-    let bappeda = store.list_opds(&kadis.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap();
+    let kadis = store
+        .find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id")
+        .await
+        .unwrap()
+        .unwrap();
+    let bappeda = store
+        .list_opds(&kadis.pemda_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.short_name == "Bappeda")
+        .unwrap();
     (kadis.pemda_id, kadis.opd_id, bappeda.id)
 }
 
@@ -40,7 +50,8 @@ async fn demo_org_and_superiors(store: Store) {
     assert_eq!(sekdin.superior_position_id.as_deref(), Some(kadis.position.id.as_str()));
     assert_eq!(kabid.superior_position_id.as_deref(), Some(kadis.position.id.as_str()));
     assert_eq!(kasi.superior_position_id.as_deref(), Some(kabid.position.id.as_str()));
-    let staf = store.find_employee_by_email("putri.ayu@bojonegorokab.go.id").await.unwrap().unwrap();
+    let staf =
+        store.find_employee_by_email("putri.ayu@bojonegorokab.go.id").await.unwrap().unwrap();
     let su = store.session_user(&staf.id, backend::today_wib()).await.unwrap();
     assert_eq!(su.superior.as_ref().map(|s| s.name.as_str()), Some("Eko Saputro, S.Kom."));
     assert_eq!(su.caps.best_level, Some(PositionLevel::Staf));
@@ -51,13 +62,26 @@ dual_test!(demo_org_and_superiors_t, demo_org_and_superiors);
 
 async fn login_lockout_and_sessions(store: Store) {
     seeded(&store).await;
-    let kadis = store.find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id").await.unwrap().unwrap();
+    let kadis = store
+        .find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id")
+        .await
+        .unwrap()
+        .unwrap();
     // By NIP (spaces allowed) and by email.
-    let spaced = format!("{} {} {} {}", &kadis.nip[0..8], &kadis.nip[8..14], &kadis.nip[14..15], &kadis.nip[15..]);
-    let (token, eid) = auth::login(&store, &spaced, DEMO_PASSWORD, "10.0.0.1", "test").await.unwrap();
+    let spaced = format!(
+        "{} {} {} {}",
+        &kadis.nip[0..8],
+        &kadis.nip[8..14],
+        &kadis.nip[14..15],
+        &kadis.nip[15..]
+    );
+    let (token, eid) =
+        auth::login(&store, &spaced, DEMO_PASSWORD, "10.0.0.1", "test").await.unwrap();
     assert_eq!(eid, kadis.id);
     assert!(store.session(&token).await.unwrap().is_some());
-    auth::login(&store, "BAMBANG.SUTRISNO@bojonegorokab.go.id", DEMO_PASSWORD, "10.0.0.1", "test").await.unwrap();
+    auth::login(&store, "BAMBANG.SUTRISNO@bojonegorokab.go.id", DEMO_PASSWORD, "10.0.0.1", "test")
+        .await
+        .unwrap();
     // Malformed NIP, unknown NIP, wrong password: clear messages.
     let e = auth::login(&store, "12345", "x", "10.0.0.1", "t").await.unwrap_err();
     assert!(matches!(&e, BackendError::Invalid(m) if m.contains("18 digit")), "{e}");
@@ -68,11 +92,17 @@ async fn login_lockout_and_sessions(store: Store) {
     for _ in 0..5 {
         let s = store.clone();
         let nip = kadis.nip.clone();
-        guesses.push(tokio::spawn(async move { auth::login(&s, &nip, "salah123", "10.0.0.2", "t").await }));
+        guesses.push(tokio::spawn(async move {
+            auth::login(&s, &nip, "salah123", "10.0.0.2", "t").await
+        }));
     }
     for g in guesses {
         let e = g.await.unwrap().unwrap_err();
-        assert_eq!(e.to_string(), auth::WRONG_CREDENTIALS, "a locked account looks like a wrong password to a guesser");
+        assert_eq!(
+            e.to_string(),
+            auth::WRONG_CREDENTIALS,
+            "a locked account looks like a wrong password to a guesser"
+        );
     }
     let acc = store.account_by_employee(&kadis.id).await.unwrap().unwrap();
     assert_eq!(acc.failed_count, 5);
@@ -80,7 +110,11 @@ async fn login_lockout_and_sessions(store: Store) {
     let e = auth::login(&store, &kadis.nip, "salah123", "10.0.0.3", "t").await.unwrap_err();
     assert_eq!(e.to_string(), auth::WRONG_CREDENTIALS);
     let e = auth::login(&store, &kadis.nip, DEMO_PASSWORD, "10.0.0.3", "t").await.unwrap_err();
-    assert_eq!(e.status(), 429, "the owner, with the right password, is told the account is locked");
+    assert_eq!(
+        e.status(),
+        429,
+        "the owner, with the right password, is told the account is locked"
+    );
     assert!(e.to_string().contains("dikunci"), "{e}");
     store.unlock_account(&Actor::system(), &kadis.id).await.unwrap();
     auth::login(&store, &kadis.nip, DEMO_PASSWORD, "10.0.0.3", "t").await.unwrap();
@@ -106,15 +140,32 @@ dual_test!(login_lockout_and_sessions_t, login_lockout_and_sessions);
 
 async fn passwords_change_and_reset(store: Store) {
     seeded(&store).await;
-    let staf = store.find_employee_by_email("putri.ayu@bojonegorokab.go.id").await.unwrap().unwrap();
+    let staf =
+        store.find_employee_by_email("putri.ayu@bojonegorokab.go.id").await.unwrap().unwrap();
     let (t1, _) = auth::login(&store, &staf.nip, DEMO_PASSWORD, "10.0.0.1", "a").await.unwrap();
     let (t2, _) = auth::login(&store, &staf.nip, DEMO_PASSWORD, "10.0.0.1", "b").await.unwrap();
     let actor = Actor::user(&staf.id, ip());
-    let e = auth::change_password(&store, &actor, &staf.id, &t1, "salah", "BaruSekali9", "BaruSekali9").await.unwrap_err();
+    let e =
+        auth::change_password(&store, &actor, &staf.id, &t1, "salah", "BaruSekali9", "BaruSekali9")
+            .await
+            .unwrap_err();
     assert_eq!(e.to_string(), "Kata sandi lama salah.");
-    let e = auth::change_password(&store, &actor, &staf.id, &t1, DEMO_PASSWORD, "pendek1", "pendek1").await.unwrap_err();
+    let e =
+        auth::change_password(&store, &actor, &staf.id, &t1, DEMO_PASSWORD, "pendek1", "pendek1")
+            .await
+            .unwrap_err();
     assert!(e.to_string().contains("minimal 8"));
-    auth::change_password(&store, &actor, &staf.id, &t1, DEMO_PASSWORD, "BaruSekali9", "BaruSekali9").await.unwrap();
+    auth::change_password(
+        &store,
+        &actor,
+        &staf.id,
+        &t1,
+        DEMO_PASSWORD,
+        "BaruSekali9",
+        "BaruSekali9",
+    )
+    .await
+    .unwrap();
     assert!(store.session(&t1).await.unwrap().is_some(), "current session stays");
     assert!(store.session(&t2).await.unwrap().is_none(), "other sessions end");
     assert!(auth::login(&store, &staf.nip, DEMO_PASSWORD, "10.0.0.1", "c").await.is_err());
@@ -135,43 +186,129 @@ async fn organisation_rules(store: Store) {
     let bidang = units.iter().find(|u| u.name == "Bidang E-Government").unwrap();
     let seksi = units.iter().find(|u| u.name == "Seksi Layanan E-Government").unwrap();
     // A unit may not move under its own child.
-    let e = store.save_unit(&admin, &kominfo, Some(&bidang.id), Some(&seksi.id), "Bidang E-Government", "bidang", "").await.unwrap_err();
+    let e = store
+        .save_unit(
+            &admin,
+            &kominfo,
+            Some(&bidang.id),
+            Some(&seksi.id),
+            "Bidang E-Government",
+            "bidang",
+            "",
+        )
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("di bawahnya"), "{e}");
-    let e = store.save_unit(&admin, &kominfo, None, Some(&root.id), "  ", "seksi", "").await.unwrap_err();
+    let e = store
+        .save_unit(&admin, &kominfo, None, Some(&root.id), "  ", "seksi", "")
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("wajib"));
-    let e = store.save_unit(&admin, &kominfo, None, Some(&root.id), "Sekretariat", "bidang", "").await.unwrap_err();
+    let e = store
+        .save_unit(&admin, &kominfo, None, Some(&root.id), "Sekretariat", "bidang", "")
+        .await
+        .unwrap_err();
     assert_eq!(e.status(), 409);
-    let new_unit = store.save_unit(&admin, &kominfo, None, Some(&bidang.id), "Seksi Aplikasi", "seksi", "412.208.3.3").await.unwrap();
+    let new_unit = store
+        .save_unit(
+            &admin,
+            &kominfo,
+            None,
+            Some(&bidang.id),
+            "Seksi Aplikasi",
+            "seksi",
+            "412.208.3.3",
+        )
+        .await
+        .unwrap();
     // One head per unit.
-    store.save_position(&admin, &kominfo, None, &new_unit, "Kepala Seksi Aplikasi", PositionLevel::KepalaSeksi.code()).await.unwrap();
-    let e = store.save_position(&admin, &kominfo, None, &new_unit, "Kepala Seksi Lain", PositionLevel::KepalaSeksi.code()).await.unwrap_err();
+    store
+        .save_position(
+            &admin,
+            &kominfo,
+            None,
+            &new_unit,
+            "Kepala Seksi Aplikasi",
+            PositionLevel::KepalaSeksi.code(),
+        )
+        .await
+        .unwrap();
+    let e = store
+        .save_position(
+            &admin,
+            &kominfo,
+            None,
+            &new_unit,
+            "Kepala Seksi Lain",
+            PositionLevel::KepalaSeksi.code(),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(e.status(), 409);
     // Unit with positions cannot be deleted; an empty one can.
     assert_eq!(store.delete_unit(&admin, &kominfo, &new_unit).await.unwrap_err().status(), 409);
-    let empty = store.save_unit(&admin, &kominfo, None, Some(&bidang.id), "Seksi Kosong", "seksi", "").await.unwrap();
+    let empty = store
+        .save_unit(&admin, &kominfo, None, Some(&bidang.id), "Seksi Kosong", "seksi", "")
+        .await
+        .unwrap();
     store.delete_unit(&admin, &kominfo, &empty).await.unwrap();
     // Employees: duplicate NIP, invalid NIP, bad email; a head position held twice.
-    let kadis = store.find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id").await.unwrap().unwrap();
-    let mut input = EmployeeInput { nip: kadis.nip.clone(), name: "Orang Baru".into(), email: "".into(), phone: "".into(), position_id: None };
+    let kadis = store
+        .find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut input = EmployeeInput {
+        nip: kadis.nip.clone(),
+        name: "Orang Baru".into(),
+        email: "".into(),
+        phone: "".into(),
+        position_id: None,
+    };
     let e = store.create_employee(&admin, &pemda, &kominfo, &input, "x").await.unwrap_err();
     assert_eq!(e.status(), 409);
     assert!(e.to_string().contains("sudah terdaftar"));
     input.nip = "199513132020121001".into();
-    assert!(store.create_employee(&admin, &pemda, &kominfo, &input, "x").await.unwrap_err().to_string().contains("tanggal lahir"));
+    assert!(
+        store
+            .create_employee(&admin, &pemda, &kominfo, &input, "x")
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("tanggal lahir")
+    );
     input.nip = "199505052020121001".into();
     input.email = "bukan-email".into();
-    assert!(store.create_employee(&admin, &pemda, &kominfo, &input, "x").await.unwrap_err().to_string().contains("email"));
+    assert!(
+        store
+            .create_employee(&admin, &pemda, &kominfo, &input, "x")
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("email")
+    );
     input.email = "orang.baru@bojonegorokab.go.id".into();
     input.position_id = kadis.position_id.clone();
     let e = store.create_employee(&admin, &pemda, &kominfo, &input, "x").await.unwrap_err();
     assert!(e.to_string().contains("sudah dijabat"), "{e}");
     // A position of another OPD cannot be assigned.
-    let other = store.list_positions(&bappeda).await.unwrap().into_iter().find(|p| p.level == 5).unwrap();
+    let other =
+        store.list_positions(&bappeda).await.unwrap().into_iter().find(|p| p.level == 5).unwrap();
     input.position_id = Some(other.id);
-    assert!(store.create_employee(&admin, &pemda, &kominfo, &input, "x").await.unwrap_err().to_string().contains("OPD ini"));
+    assert!(
+        store
+            .create_employee(&admin, &pemda, &kominfo, &input, "x")
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("OPD ini")
+    );
     input.position_id = None;
     let id = store.create_employee(&admin, &pemda, &kominfo, &input, "x").await.unwrap();
-    assert_eq!(store.get_employee(&id).await.unwrap().email.as_deref(), Some("orang.baru@bojonegorokab.go.id"));
+    assert_eq!(
+        store.get_employee(&id).await.unwrap().email.as_deref(),
+        Some("orang.baru@bojonegorokab.go.id")
+    );
     // Nothing half-written: the failed attempts left no rows.
     let (rows, total) = store.list_employees(&kominfo, "orang baru", 0, 50).await.unwrap();
     assert_eq!((rows.len(), total), (1, 1));
@@ -182,28 +319,74 @@ async fn acting_officials(store: Store) {
     let (_, kominfo, _) = seeded(&store).await;
     let admin = Actor::system();
     let today = backend::today_wib();
-    let kabid = store.find_employee_by_email("teguh.wibowo@bojonegorokab.go.id").await.unwrap().unwrap();
-    let kadis = store.find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id").await.unwrap().unwrap();
+    let kabid =
+        store.find_employee_by_email("teguh.wibowo@bojonegorokab.go.id").await.unwrap().unwrap();
+    let kadis = store
+        .find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id")
+        .await
+        .unwrap()
+        .unwrap();
     let kadis_pos = kadis.position_id.clone().unwrap();
-    let e = store.create_acting(&admin, &kominfo, &kadis_pos, &kabid.id, "plh", today, today + 40, "").await.unwrap_err();
+    let e = store
+        .create_acting(&admin, &kominfo, &kadis_pos, &kabid.id, "plh", today, today + 40, "")
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("30 hari"));
-    let e = store.create_acting(&admin, &kominfo, &kadis_pos, &kadis.id, "plh", today, today + 2, "").await.unwrap_err();
+    let e = store
+        .create_acting(&admin, &kominfo, &kadis_pos, &kadis.id, "plh", today, today + 2, "")
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("definitif"));
-    let id = store.create_acting(&admin, &kominfo, &kadis_pos, &kabid.id, "plh", today, today + 5, "Kepala Dinas cuti").await.unwrap();
-    let e = store.create_acting(&admin, &kominfo, &kadis_pos, &kabid.id, "plt", today + 3, today + 9, "").await.unwrap_err();
+    let id = store
+        .create_acting(
+            &admin,
+            &kominfo,
+            &kadis_pos,
+            &kabid.id,
+            "plh",
+            today,
+            today + 5,
+            "Kepala Dinas cuti",
+        )
+        .await
+        .unwrap();
+    let e = store
+        .create_acting(&admin, &kominfo, &kadis_pos, &kabid.id, "plt", today + 3, today + 9, "")
+        .await
+        .unwrap_err();
     assert_eq!(e.status(), 409, "overlapping appointment");
     let su = store.session_user(&kabid.id, today).await.unwrap();
-    assert_eq!(su.caps.best_level, Some(PositionLevel::KepalaOpd), "a Plh acts with the position's rights");
+    assert_eq!(
+        su.caps.best_level,
+        Some(PositionLevel::KepalaOpd),
+        "a Plh acts with the position's rights"
+    );
     assert!(su.positions.iter().any(|p| p.acting_kind.as_deref() == Some("plh")));
     let chart = store.org_chart(&kominfo, today).await.unwrap();
-    assert_eq!(chart.positions.iter().find(|p| p.position.id == kadis_pos).unwrap().acting.len(), 1);
+    assert_eq!(
+        chart.positions.iter().find(|p| p.position.id == kadis_pos).unwrap().acting.len(),
+        1
+    );
     // Not in force before its start, nor after it ends.
-    assert_eq!(store.session_user(&kabid.id, today - 1).await.unwrap().caps.best_level, Some(PositionLevel::KepalaBidang));
-    let (token, _) = auth::login(&store, "teguh.wibowo@bojonegorokab.go.id", DEMO_PASSWORD, "10.0.0.9", "t").await.unwrap();
+    assert_eq!(
+        store.session_user(&kabid.id, today - 1).await.unwrap().caps.best_level,
+        Some(PositionLevel::KepalaBidang)
+    );
+    let (token, _) =
+        auth::login(&store, "teguh.wibowo@bojonegorokab.go.id", DEMO_PASSWORD, "10.0.0.9", "t")
+            .await
+            .unwrap();
     assert_eq!(cached_user(&store, &token).await.caps.best_level, Some(PositionLevel::KepalaOpd));
     store.end_acting(&admin, &kominfo, &id).await.unwrap();
-    assert_eq!(store.session_user(&kabid.id, today).await.unwrap().caps.best_level, Some(PositionLevel::KepalaBidang));
-    assert_eq!(cached_user(&store, &token).await.caps.best_level, Some(PositionLevel::KepalaBidang), "the cache follows the end of an appointment");
+    assert_eq!(
+        store.session_user(&kabid.id, today).await.unwrap().caps.best_level,
+        Some(PositionLevel::KepalaBidang)
+    );
+    assert_eq!(
+        cached_user(&store, &token).await.caps.best_level,
+        Some(PositionLevel::KepalaBidang),
+        "the cache follows the end of an appointment"
+    );
 }
 dual_test!(acting_officials_t, acting_officials);
 
@@ -216,12 +399,19 @@ async fn cached_user(store: &Store, token: &str) -> domain::model::SessionUser {
 async fn roles_grant_and_revoke(store: Store) {
     let (pemda, kominfo, _) = seeded(&store).await;
     let admin = Actor::system();
-    let staf = store.find_employee_by_email("putri.ayu@bojonegorokab.go.id").await.unwrap().unwrap();
+    let staf =
+        store.find_employee_by_email("putri.ayu@bojonegorokab.go.id").await.unwrap().unwrap();
     // The session user a request sees is cached per server copy; every change must show at once.
-    let (token, _) = auth::login(&store, "putri.ayu@bojonegorokab.go.id", DEMO_PASSWORD, "10.0.0.9", "t").await.unwrap();
+    let (token, _) =
+        auth::login(&store, "putri.ayu@bojonegorokab.go.id", DEMO_PASSWORD, "10.0.0.9", "t")
+            .await
+            .unwrap();
     assert!(!cached_user(&store, &token).await.caps.can_admin_opd(&kominfo, &pemda));
     store.grant_role(&admin, &staf.id, Role::AdminOpd, &kominfo).await.unwrap();
-    assert_eq!(store.grant_role(&admin, &staf.id, Role::AdminOpd, &kominfo).await.unwrap_err().status(), 409);
+    assert_eq!(
+        store.grant_role(&admin, &staf.id, Role::AdminOpd, &kominfo).await.unwrap_err().status(),
+        409
+    );
     assert!(cached_user(&store, &token).await.caps.can_admin_opd(&kominfo, &pemda));
     store.revoke_role(&admin, &staf.id, Role::AdminOpd, &kominfo).await.unwrap();
     assert!(!cached_user(&store, &token).await.caps.can_admin_opd(&kominfo, &pemda));
@@ -230,7 +420,12 @@ async fn roles_grant_and_revoke(store: Store) {
     let holders = store.list_role_holders(&pemda).await.unwrap();
     assert!(holders.iter().any(|(_, r, _)| *r == Role::AdminPemda));
     // OPD management.
-    let input = OpdInput { name: "Dinas Kesehatan".into(), short_name: "Dinkes".into(), code: "440.1".into(), ..Default::default() };
+    let input = OpdInput {
+        name: "Dinas Kesehatan".into(),
+        short_name: "Dinkes".into(),
+        code: "440.1".into(),
+        ..Default::default()
+    };
     let id = store.create_opd(&admin, &pemda, &input).await.unwrap();
     assert_eq!(store.create_opd(&admin, &pemda, &input).await.unwrap_err().status(), 409);
     assert_eq!(store.list_units(&id).await.unwrap().len(), 1, "a new OPD has its root unit");
@@ -242,7 +437,8 @@ dual_test!(roles_grant_and_revoke_t, roles_grant_and_revoke);
 async fn csv_import_all_or_nothing(store: Store) {
     let (_, kominfo, _) = seeded(&store).await;
     let admin = Actor::system();
-    let kasi = store.find_employee_by_email("eko.saputro@bojonegorokab.go.id").await.unwrap().unwrap();
+    let kasi =
+        store.find_employee_by_email("eko.saputro@bojonegorokab.go.id").await.unwrap().unwrap();
     let before = store.list_employees(&kominfo, "", 0, 1000).await.unwrap().1;
     let bad = format!(
         "nip,nama,jabatan,unit,atasan,email\n\
@@ -261,9 +457,19 @@ async fn csv_import_all_or_nothing(store: Store) {
     assert!(report.rows[2].errors.iter().any(|e| e.contains("Seksi Tidak Ada")));
     assert!(report.rows[3].errors.iter().any(|e| e.contains("tidak ditemukan")));
     assert!(report.rows[4].errors.iter().any(|e| e.contains("ganda")));
-    assert_eq!(store.list_employees(&kominfo, "", 0, 1000).await.unwrap().1, before, "a bad file imports nothing");
+    assert_eq!(
+        store.list_employees(&kominfo, "", 0, 1000).await.unwrap().1,
+        before,
+        "a bad file imports nothing"
+    );
     // Encoding and columns.
-    let r = import::preview(&store, &kominfo, b"nip,nama,jabatan,unit,atasan,email\n199601012020121001,Bud\xe9,Staf,Seksi,,\n").await.unwrap();
+    let r = import::preview(
+        &store,
+        &kominfo,
+        b"nip,nama,jabatan,unit,atasan,email\n199601012020121001,Bud\xe9,Staf,Seksi,,\n",
+    )
+    .await
+    .unwrap();
     assert!(r.file_errors[0].contains("UTF-8"));
     let r = import::preview(&store, &kominfo, b"nip;nama\n1;2\n").await.unwrap();
     assert!(r.file_errors[0].contains("Kolom wajib"));
@@ -287,26 +493,42 @@ async fn csv_import_all_or_nothing(store: Store) {
     assert_eq!(temp_nip, "199601012020121001");
     auth::login(&store, &ani.nip, temp, "10.1.1.1", "t").await.unwrap();
     assert!(store.session_user(&ani.id, backend::today_wib()).await.unwrap().must_change_password);
-    assert_eq!(store.session_user(&ani.id, backend::today_wib()).await.unwrap().superior.unwrap().id, kasi.id);
+    assert_eq!(
+        store.session_user(&ani.id, backend::today_wib()).await.unwrap().superior.unwrap().id,
+        kasi.id
+    );
     // Export and re-import round-trips without errors or changes in count.
     let csv = import::export(&store, &kominfo).await.unwrap();
     assert!(csv.starts_with("nip,nama,jabatan,unit,atasan,email,telepon\n"));
-    assert!(csv.contains(&format!("199601012020121001,Ani Baru,Pranata Komputer Ahli Pertama,Seksi Layanan E-Government,{}", kasi.nip)));
+    assert!(csv.contains(&format!(
+        "199601012020121001,Ani Baru,Pranata Komputer Ahli Pertama,Seksi Layanan E-Government,{}",
+        kasi.nip
+    )));
     let again = import::preview(&store, &kominfo, csv.as_bytes()).await.unwrap();
-    assert_eq!(again.error_count(), 0, "{:?}", again.rows.iter().filter(|r| !r.errors.is_empty()).collect::<Vec<_>>());
+    assert_eq!(
+        again.error_count(),
+        0,
+        "{:?}",
+        again.rows.iter().filter(|r| !r.errors.is_empty()).collect::<Vec<_>>()
+    );
     assert!(again.rows.iter().all(|r| r.action == "ubah"));
 }
 dual_test!(csv_import_all_or_nothing_t, csv_import_all_or_nothing);
 
 async fn audit_chain_detects_tampering(store: Store) {
     seeded(&store).await;
-    let ChainStatus::Intact { rows, .. } = store.verify_audit_chain().await.unwrap() else { panic!("fresh chain must be intact") };
+    let ChainStatus::Intact { rows, .. } = store.verify_audit_chain().await.unwrap() else {
+        panic!("fresh chain must be intact")
+    };
     assert!(rows > 40, "seeding is audited ({rows} rows)");
     let recent = store.recent_audit(5, None).await.unwrap();
     assert_eq!(recent.len(), 5);
     assert!(recent[0].seq > recent[4].seq);
     // Edit one row.
-    sqlx::query("UPDATE audit_log SET detail = '{\"name\":\"dipalsukan\"}' WHERE seq = 10").execute(&store.pool).await.unwrap();
+    sqlx::query("UPDATE audit_log SET detail = '{\"name\":\"dipalsukan\"}' WHERE seq = 10")
+        .execute(&store.pool)
+        .await
+        .unwrap();
     match store.verify_audit_chain().await.unwrap() {
         ChainStatus::Broken { rows_ok, first_break } => {
             assert_eq!(rows_ok, 9);
@@ -317,7 +539,9 @@ async fn audit_chain_detects_tampering(store: Store) {
     // Delete a row instead (after restoring nothing: the first break stays the edit).
     sqlx::query("DELETE FROM audit_log WHERE seq = 5").execute(&store.pool).await.unwrap();
     match store.verify_audit_chain().await.unwrap() {
-        ChainStatus::Broken { first_break, .. } => assert_eq!(first_break, ChainBreak::Gap { expected_seq: 5, found_seq: 6 }),
+        ChainStatus::Broken { first_break, .. } => {
+            assert_eq!(first_break, ChainBreak::Gap { expected_seq: 5, found_seq: 6 })
+        }
         other => panic!("deletion not detected: {other:?}"),
     }
 }
@@ -331,7 +555,10 @@ async fn concurrent_writers_keep_the_chain(store: Store) {
     for i in 0..40 {
         let s = store.clone();
         let (k, r) = (kominfo.clone(), root.clone());
-        tasks.push(tokio::spawn(async move { s.save_unit(&Actor::system(), &k, None, Some(&r), &format!("UPT Uji {i}"), "upt", "").await }));
+        tasks.push(tokio::spawn(async move {
+            s.save_unit(&Actor::system(), &k, None, Some(&r), &format!("UPT Uji {i}"), "upt", "")
+                .await
+        }));
     }
     for t in tasks {
         t.await.unwrap().unwrap();
@@ -347,7 +574,12 @@ async fn bootstrap_a_real_installation(store: Store) {
         pemda_name: "Pemerintah Kabupaten Sumedang".into(),
         pemda_short: "Kabupaten Sumedang".into(),
         pemda_code: "3211".into(),
-        opd: OpdInput { name: "Dinas Komunikasi dan Informatika".into(), short_name: "Diskominfosanditik".into(), code: "555".into(), ..Default::default() },
+        opd: OpdInput {
+            name: "Dinas Komunikasi dan Informatika".into(),
+            short_name: "Diskominfosanditik".into(),
+            code: "555".into(),
+            ..Default::default()
+        },
         admin_nip: "198502022010011003".into(),
         admin_name: "Admin Sumedang".into(),
         admin_email: "admin@sumedangkab.go.id".into(),
@@ -356,7 +588,8 @@ async fn bootstrap_a_real_installation(store: Store) {
     assert!(bootstrap(&store, &bad).await.unwrap_err().to_string().contains("18 digit"));
     assert_eq!(store.count_pemda().await.unwrap(), 0, "nothing half-written");
     let temp = bootstrap(&store, &b).await.unwrap();
-    let (_, id) = auth::login(&store, "admin@sumedangkab.go.id", &temp, "10.2.2.2", "t").await.unwrap();
+    let (_, id) =
+        auth::login(&store, "admin@sumedangkab.go.id", &temp, "10.2.2.2", "t").await.unwrap();
     let su = store.session_user(&id, backend::today_wib()).await.unwrap();
     assert!(su.must_change_password);
     assert!(su.caps.is_admin_pemda());
@@ -377,7 +610,14 @@ async fn opd_logo_is_checked_and_kept(store: Store) {
     assert!(e.to_string().contains("tidak dapat dibaca"), "{e}");
     let mut big = png.clone();
     big.resize(domain::files::MAX_LOGO_BYTES + 1, 0);
-    assert!(store.set_opd_logo(&admin, &kominfo, Some(&big)).await.unwrap_err().to_string().contains("512 KB"));
+    assert!(
+        store
+            .set_opd_logo(&admin, &kominfo, Some(&big))
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("512 KB")
+    );
     assert_eq!(store.opd_logo(&kominfo).await.unwrap(), None);
     // A good PNG is kept and can be removed again.
     store.set_opd_logo(&admin, &kominfo, Some(&png)).await.unwrap();

@@ -61,8 +61,16 @@ fn draft(bappeda: &str, sifat: &str, subject: &str) -> LetterDraft {
         attachment_count: 0,
         signer_position_id: None,
         co_signer_position_id: None,
-        recipients: vec![Recipient { role: "to".into(), target_type: "opd".into(), target_id: Some(bappeda.into()), name: "Kepala Bappeda".into(), address: String::new() }],
-        body: LetterBody::from_plain("Dengan hormat,\n\nKami memohon data pembangunan tahun berjalan untuk penyusunan laporan."),
+        recipients: vec![Recipient {
+            role: "to".into(),
+            target_type: "opd".into(),
+            target_id: Some(bappeda.into()),
+            name: "Kepala Bappeda".into(),
+            address: String::new(),
+        }],
+        body: LetterBody::from_plain(
+            "Dengan hormat,\n\nKami memohon data pembangunan tahun berjalan untuk penyusunan laporan.",
+        ),
         reply_to_incoming_id: None,
     }
 }
@@ -71,8 +79,18 @@ fn draft(bappeda: &str, sifat: &str, subject: &str) -> LetterDraft {
 /// Kepala Dinas to sign. Returns (id, version).
 async fn letter_waiting_for_signature(store: &Store, sifat: &str, subject: &str) -> (String, i64) {
     let staf = user(store, STAF).await;
-    let bappeda = store.list_opds(&staf.pemda_id).await.unwrap().into_iter().find(|o| o.short_name == "Bappeda").unwrap().id;
-    let (id, _) = store.create_letter(&staf, None, &backend::new_id(), &draft(&bappeda, sifat, subject)).await.unwrap();
+    let bappeda = store
+        .list_opds(&staf.pemda_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.short_name == "Bappeda")
+        .unwrap()
+        .id;
+    let (id, _) = store
+        .create_letter(&staf, None, &backend::new_id(), &draft(&bappeda, sifat, subject))
+        .await
+        .unwrap();
     let mut state = store.act_on_letter(&staf, None, &id, 1, Action::Submit).await.unwrap();
     while let LetterState::Review { .. } = state {
         let l = store.get_letter(&id).await.unwrap();
@@ -90,18 +108,30 @@ fn creds(pass: &str) -> SignCredentials {
 }
 
 async fn document(store: &Store, letter_id: &str) -> (Vec<u8>, String, String) {
-    let r = sqlx::query("SELECT pdf, public_id, signer_kind FROM letter_document WHERE letter_id = $1").bind(letter_id).fetch_one(&store.pool).await.unwrap();
+    let r =
+        sqlx::query("SELECT pdf, public_id, signer_kind FROM letter_document WHERE letter_id = $1")
+            .bind(letter_id)
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
     (r.try_get("pdf").unwrap(), r.try_get("public_id").unwrap(), r.try_get("signer_kind").unwrap())
 }
 
 async fn sign_verify_and_tamper(store: Store) {
     let (_, kadis, signer) = setup(&store, "https://eoffice.bojonegorokab.go.id").await;
-    let (id, v) = letter_waiting_for_signature(&store, "biasa", "Permohonan data pembangunan").await;
+    let (id, v) =
+        letter_waiting_for_signature(&store, "biasa", "Permohonan data pembangunan").await;
     // No passphrase: refused, letter untouched.
-    let e = store.sign_letter(&kadis, None, &id, v, &signer, &SignCredentials::default()).await.unwrap_err();
+    let e = store
+        .sign_letter(&kadis, None, &id, v, &signer, &SignCredentials::default())
+        .await
+        .unwrap_err();
     assert_eq!((e.status(), e.to_string().as_str()), (422, "Masukkan passphrase TTE Anda."));
     assert_eq!(store.get_letter(&id).await.unwrap().number, None);
-    assert_eq!(store.sign_letter(&kadis, None, &id, v, &signer, &creds(PASS)).await.unwrap(), LetterState::Signed);
+    assert_eq!(
+        store.sign_letter(&kadis, None, &id, v, &signer, &creds(PASS)).await.unwrap(),
+        LetterState::Signed
+    );
     let (pdf, public_id, kind) = document(&store, &id).await;
     assert_eq!(kind, "local-ca");
     let report = store.verify_upload(&pdf).await.unwrap();
@@ -147,18 +177,27 @@ async fn sign_verify_and_tamper(store: Store) {
     appended.extend_from_slice(b"\n1 0 obj\n<< >>\nendobj\n");
     assert_eq!(store.verify_upload(&appended).await.unwrap().outcome, VerifyOutcome::Invalid);
     // Truncated.
-    assert_ne!(store.verify_upload(&pdf[..pdf.len() / 2]).await.unwrap().outcome, VerifyOutcome::Valid);
+    assert_ne!(
+        store.verify_upload(&pdf[..pdf.len() / 2]).await.unwrap().outcome,
+        VerifyOutcome::Valid
+    );
     // Not a PDF, and a PDF without signature.
     let r = store.verify_upload(b"hello, not a pdf").await.unwrap();
     assert_eq!(r.outcome, VerifyOutcome::NotPdf);
     assert!(!r.message_id.is_empty() && !r.message_en.is_empty());
-    let unsigned = backend::render::render_letter(&backend::render::LetterDocument { hal: "x".into(), ..Default::default() }).unwrap();
+    let unsigned = backend::render::render_letter(&backend::render::LetterDocument {
+        hal: "x".into(),
+        ..Default::default()
+    })
+    .unwrap();
     assert_eq!(store.verify_upload(&unsigned).await.unwrap().outcome, VerifyOutcome::NoSignature);
     assert_eq!(store.verify_upload(b"").await.unwrap().outcome, VerifyOutcome::NotPdf);
     // CRL and root.
     let crl = store.crl_der(&kadis.pemda_id).await.unwrap();
     assert_eq!(crl[0], 0x30);
-    assert!(store.root_pem(&kadis.pemda_id).await.unwrap().starts_with("-----BEGIN CERTIFICATE-----"));
+    assert!(
+        store.root_pem(&kadis.pemda_id).await.unwrap().starts_with("-----BEGIN CERTIFICATE-----")
+    );
 }
 dual_test!(sign_verify_and_tamper_t, sign_verify_and_tamper);
 
@@ -166,7 +205,10 @@ async fn wrong_passphrase_is_rate_limited(store: Store) {
     let (_, kadis, signer) = setup(&store, "http://127.0.0.1:3000").await;
     let (id, v) = letter_waiting_for_signature(&store, "biasa", "Undangan rapat").await;
     for left in (0..5).rev() {
-        let e = store.sign_letter(&kadis, None, &id, v, &signer, &creds("bukan passphrase saya")).await.unwrap_err();
+        let e = store
+            .sign_letter(&kadis, None, &id, v, &signer, &creds("bukan passphrase saya"))
+            .await
+            .unwrap_err();
         assert_eq!(e.status(), 422, "{e}");
         assert!(e.to_string().starts_with("Passphrase salah."), "{e}");
         if left > 0 {
@@ -180,8 +222,14 @@ async fn wrong_passphrase_is_rate_limited(store: Store) {
     let l = store.get_letter(&id).await.unwrap();
     assert_eq!((l.state, l.number), (LetterState::Signing, None), "nothing consumed");
     // The pause ends by itself: age the attempts past the window.
-    sqlx::query("UPDATE passphrase_attempt SET at_ms = at_ms - 16 * 60 * 1000").execute(&store.pool).await.unwrap();
-    assert_eq!(store.sign_letter(&kadis, None, &id, v, &signer, &creds(PASS)).await.unwrap(), LetterState::Signed);
+    sqlx::query("UPDATE passphrase_attempt SET at_ms = at_ms - 16 * 60 * 1000")
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.sign_letter(&kadis, None, &id, v, &signer, &creds(PASS)).await.unwrap(),
+        LetterState::Signed
+    );
 }
 dual_test!(wrong_passphrase_is_rate_limited_t, wrong_passphrase_is_rate_limited);
 
@@ -192,11 +240,28 @@ async fn revocation(store: Store) {
     let (pdf, public_id, _) = document(&store, &id).await;
     let cert = store.my_certificate(&kadis).await.unwrap().unwrap();
     // Only the Admin Pemda revokes.
-    assert_eq!(store.revoke_certificate(&kadis, None, &cert.id, RevocationReason::KeyCompromise).await.unwrap_err().status(), 403);
-    let revoked = store.revoke_certificate(&admin, None, &cert.id, RevocationReason::KeyCompromise).await.unwrap();
+    assert_eq!(
+        store
+            .revoke_certificate(&kadis, None, &cert.id, RevocationReason::KeyCompromise)
+            .await
+            .unwrap_err()
+            .status(),
+        403
+    );
+    let revoked = store
+        .revoke_certificate(&admin, None, &cert.id, RevocationReason::KeyCompromise)
+        .await
+        .unwrap();
     assert_eq!(revoked.status, CertStatus::Dicabut);
     assert_eq!(revoked.revoked_reason, Some(RevocationReason::KeyCompromise));
-    assert_eq!(store.revoke_certificate(&admin, None, &cert.id, RevocationReason::KeyCompromise).await.unwrap_err().status(), 409);
+    assert_eq!(
+        store
+            .revoke_certificate(&admin, None, &cert.id, RevocationReason::KeyCompromise)
+            .await
+            .unwrap_err()
+            .status(),
+        409
+    );
     // The letter signed before stays valid; its page says the certificate is revoked now.
     let page = store.public_document(&public_id).await.unwrap().unwrap();
     let s = &page.signatures[0];
@@ -211,13 +276,29 @@ async fn revocation(store: Store) {
     let (id2, v2) = letter_waiting_for_signature(&store, "biasa", "Surat kedua").await;
     let e = store.sign_letter(&kadis, None, &id2, v2, &signer, &creds(PASS)).await.unwrap_err();
     assert_eq!(e.status(), 403);
-    assert!(e.to_string().contains("dicabut") && e.to_string().contains("Hubungi Admin Pemda untuk penerbitan ulang"), "{e}");
+    assert!(
+        e.to_string().contains("dicabut")
+            && e.to_string().contains("Hubungi Admin Pemda untuk penerbitan ulang"),
+        "{e}"
+    );
     // Re-issue: enrol again, a new passphrase, and signing works.
     let again = store.enrol_certificate(&admin, None, &kadis.employee_id, 365).await.unwrap();
     assert_eq!(again.status, CertStatus::MenungguPassphrase);
-    assert_eq!(store.enrol_certificate(&admin, None, &kadis.employee_id, 365).await.unwrap_err().status(), 409);
-    store.activate_certificate(&kadis, None, "passphrase baru sekali", "passphrase baru sekali").await.unwrap();
-    assert_eq!(store.sign_letter(&kadis, None, &id2, v2, &signer, &creds("passphrase baru sekali")).await.unwrap(), LetterState::Signed);
+    assert_eq!(
+        store.enrol_certificate(&admin, None, &kadis.employee_id, 365).await.unwrap_err().status(),
+        409
+    );
+    store
+        .activate_certificate(&kadis, None, "passphrase baru sekali", "passphrase baru sekali")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .sign_letter(&kadis, None, &id2, v2, &signer, &creds("passphrase baru sekali"))
+            .await
+            .unwrap(),
+        LetterState::Signed
+    );
     let list = store.list_certificates(&admin, "bambang", 1).await.unwrap();
     assert_eq!(list.total, 2);
     assert_eq!(list.items[0].status, CertStatus::Aktif);
@@ -230,14 +311,23 @@ dual_test!(revocation_t, revocation);
 async fn expired_certificate_is_refused(store: Store) {
     let (_, kadis, signer) = setup(&store, "http://127.0.0.1:3000").await;
     sqlx::query("UPDATE signing_cert SET not_after_ms = 1000").execute(&store.pool).await.unwrap();
-    assert_eq!(store.my_certificate(&kadis).await.unwrap().unwrap().status, CertStatus::Kedaluwarsa);
+    assert_eq!(
+        store.my_certificate(&kadis).await.unwrap().unwrap().status,
+        CertStatus::Kedaluwarsa
+    );
     let (id, v) = letter_waiting_for_signature(&store, "biasa", "Surat").await;
     let e = store.sign_letter(&kadis, None, &id, v, &signer, &creds(PASS)).await.unwrap_err();
     assert_eq!(e.status(), 403);
-    assert!(e.to_string().contains("kedaluwarsa") && e.to_string().contains("penerbitan ulang"), "{e}");
+    assert!(
+        e.to_string().contains("kedaluwarsa") && e.to_string().contains("penerbitan ulang"),
+        "{e}"
+    );
     // An expired certificate does not block a new enrolment.
     let admin = user(&store, ADMIN).await;
-    assert_eq!(store.enrol_certificate(&admin, None, &kadis.employee_id, 30).await.unwrap().status, CertStatus::MenungguPassphrase);
+    assert_eq!(
+        store.enrol_certificate(&admin, None, &kadis.employee_id, 30).await.unwrap().status,
+        CertStatus::MenungguPassphrase
+    );
 }
 dual_test!(expired_certificate_is_refused_t, expired_certificate_is_refused);
 
@@ -245,10 +335,14 @@ async fn batch_signing(store: Store) {
     let (_, kadis, signer) = setup(&store, "http://127.0.0.1:3000").await;
     let mut items = Vec::new();
     for i in 0..3 {
-        items.push(letter_waiting_for_signature(&store, "biasa", &format!("Surat nomor {i}")).await);
+        items
+            .push(letter_waiting_for_signature(&store, "biasa", &format!("Surat nomor {i}")).await);
     }
     // A wrong passphrase fails the whole request before any letter.
-    let e = store.sign_letters(&kadis, None, &items, &signer, &creds("salah salah salah")).await.unwrap_err();
+    let e = store
+        .sign_letters(&kadis, None, &items, &signer, &creds("salah salah salah"))
+        .await
+        .unwrap_err();
     assert_eq!(e.status(), 422);
     let mut with_bad = items.clone();
     with_bad.insert(1, ("tidak-ada".into(), 1));
@@ -291,13 +385,22 @@ async fn enrolment_and_passphrase_rules(store: Store) {
     let (admin, kadis, _) = setup(&store, "http://127.0.0.1:3000").await;
     let staf = user(&store, STAF).await;
     // Only the Admin Pemda enrols; validity is bounded; one live certificate per official.
-    assert_eq!(store.enrol_certificate(&staf, None, &staf.employee_id, 365).await.unwrap_err().status(), 403);
-    assert_eq!(store.enrol_certificate(&admin, None, &staf.employee_id, 0).await.unwrap_err().status(), 422);
+    assert_eq!(
+        store.enrol_certificate(&staf, None, &staf.employee_id, 365).await.unwrap_err().status(),
+        403
+    );
+    assert_eq!(
+        store.enrol_certificate(&admin, None, &staf.employee_id, 0).await.unwrap_err().status(),
+        422
+    );
     let e = store.enrol_certificate(&admin, None, &kadis.employee_id, 365).await.unwrap_err();
     assert_eq!(e.status(), 409);
     assert!(e.to_string().contains("Cabut dulu"), "{e}");
     // Not enrolled yet.
-    assert_eq!(store.activate_certificate(&staf, None, PASS, PASS).await.unwrap_err().status(), 404);
+    assert_eq!(
+        store.activate_certificate(&staf, None, PASS, PASS).await.unwrap_err().status(),
+        404
+    );
     store.enrol_certificate(&admin, None, &staf.employee_id, 365).await.unwrap();
     for (p, c, needle) in [
         ("pendek", "pendek", "minimal 10"),
@@ -310,15 +413,42 @@ async fn enrolment_and_passphrase_rules(store: Store) {
         assert_eq!(e.status(), 422, "{p}");
         assert!(e.to_string().contains(needle), "{p}: {e}");
     }
-    assert_eq!(store.activate_certificate(&staf, None, PASS, PASS).await.unwrap().status, CertStatus::Aktif);
-    assert_eq!(store.activate_certificate(&staf, None, PASS, PASS).await.unwrap_err().status(), 409);
+    assert_eq!(
+        store.activate_certificate(&staf, None, PASS, PASS).await.unwrap().status,
+        CertStatus::Aktif
+    );
+    assert_eq!(
+        store.activate_certificate(&staf, None, PASS, PASS).await.unwrap_err().status(),
+        409
+    );
     // Change: the old one must be right; afterwards only the new one opens the key.
-    assert_eq!(store.change_certificate_passphrase(&kadis, None, "salah salah salah", "baru baru baru 1", "baru baru baru 1").await.unwrap_err().status(), 422);
-    store.change_certificate_passphrase(&kadis, None, PASS, "baru baru baru 1", "baru baru baru 1").await.unwrap();
+    assert_eq!(
+        store
+            .change_certificate_passphrase(
+                &kadis,
+                None,
+                "salah salah salah",
+                "baru baru baru 1",
+                "baru baru baru 1"
+            )
+            .await
+            .unwrap_err()
+            .status(),
+        422
+    );
+    store
+        .change_certificate_passphrase(&kadis, None, PASS, "baru baru baru 1", "baru baru baru 1")
+        .await
+        .unwrap();
     assert!(store.unlock_signing_key(&kadis, None, PASS).await.is_err());
     assert!(store.unlock_signing_key(&kadis, None, "baru baru baru 1").await.is_ok());
     // Every change is in the audit chain.
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'tte.%'").fetch_one(&store.pool).await.unwrap().try_get("n").unwrap();
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'tte.%'")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
     assert!(n >= 7, "{n}");
 }
 dual_test!(enrolment_and_passphrase_rules_t, enrolment_and_passphrase_rules);
@@ -331,13 +461,16 @@ fn multipart_fields(content_type: &str, body: &[u8]) -> Vec<(String, Vec<u8>)> {
     let delim = format!("--{boundary}");
     let mut out = Vec::new();
     let d = delim.as_bytes();
-    let mut starts: Vec<usize> = body.windows(d.len()).enumerate().filter(|(_, w)| *w == d).map(|(i, _)| i).collect();
+    let mut starts: Vec<usize> =
+        body.windows(d.len()).enumerate().filter(|(_, w)| *w == d).map(|(i, _)| i).collect();
     starts.push(body.len());
     for pair in starts.windows(2) {
         let part = &body[pair[0] + d.len()..pair[1]];
         let Some(h) = part.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
         let head = String::from_utf8_lossy(&part[..h]).to_string();
-        let Some(name) = head.split("name=\"").nth(1).and_then(|s| s.split('"').next()) else { continue };
+        let Some(name) = head.split("name=\"").nth(1).and_then(|s| s.split('"').next()) else {
+            continue;
+        };
         let mut value = &part[h + 4..];
         if value.ends_with(b"\r\n") {
             value = &value[..value.len() - 2];
@@ -353,15 +486,37 @@ async fn remote_signer(store: Store) {
     use std::sync::Arc;
     seed_demo(&store).await.unwrap();
     // The fake BSrE: its own test PKI and one registered official.
-    let names = tte::PkiNames { installation: "BSrE Uji".into(), pemda: "Balai Sertifikasi Elektronik Uji".into() };
+    let names = tte::PkiNames {
+        installation: "BSrE Uji".into(),
+        pemda: "Balai Sertifikasi Elektronik Uji".into(),
+    };
     let ca_pass = tte::Passphrase::new("ca");
-    let pki = tte::Pki::init_with(&names, &ca_pass, std::time::SystemTime::now(), tte::KdfParams::TEST_ONLY_FAST).unwrap();
+    let pki = tte::Pki::init_with(
+        &names,
+        &ca_pass,
+        std::time::SystemTime::now(),
+        tte::KdfParams::TEST_ONLY_FAST,
+    )
+    .unwrap();
     let issuing = pki.unlock_issuing(&ca_pass).unwrap();
     let tsa = pki.unlock_tsa(&ca_pass).unwrap();
     let kadis = user(&store, KADIS).await;
-    let subject = tte::SignerSubject { name: kadis.name.clone(), nip: kadis.nip.clone(), position: "Kepala Dinas".into(), opd: "Dinas Kominfo".into(), pemda: "Pemkab".into(), email: None };
-    let opts = tte::IssueOptions { now: std::time::SystemTime::now(), crl_url: None, kdf: tte::KdfParams::TEST_ONLY_FAST };
-    let issued = tte::issue_signing_cert(&issuing, &subject, 30, &tte::Passphrase::new(PASS), &opts).unwrap();
+    let subject = tte::SignerSubject {
+        name: kadis.name.clone(),
+        nip: kadis.nip.clone(),
+        position: "Kepala Dinas".into(),
+        opd: "Dinas Kominfo".into(),
+        pemda: "Pemkab".into(),
+        email: None,
+    };
+    let opts = tte::IssueOptions {
+        now: std::time::SystemTime::now(),
+        crl_url: None,
+        kdf: tte::KdfParams::TEST_ONLY_FAST,
+    };
+    let issued =
+        tte::issue_signing_cert(&issuing, &subject, 30, &tte::Passphrase::new(PASS), &opts)
+            .unwrap();
     struct Fake {
         nik: String,
         issued: tte::IssuedCert,
@@ -369,7 +524,13 @@ async fn remote_signer(store: Store) {
         tsa: tte::Tsa,
         seen_visible: std::sync::Mutex<Vec<String>>,
     }
-    let fake = Arc::new(Fake { nik: kadis.nip.clone(), issued, chain: vec![issuing.cert.clone(), pki.root_cert().unwrap()], tsa, seen_visible: Default::default() });
+    let fake = Arc::new(Fake {
+        nik: kadis.nip.clone(),
+        issued,
+        chain: vec![issuing.cert.clone(), pki.root_cert().unwrap()],
+        tsa,
+        seen_visible: Default::default(),
+    });
     let root = pki.root_cert().unwrap();
     let f2 = fake.clone();
     let app = axum::Router::new().route(
@@ -380,28 +541,57 @@ async fn remote_signer(store: Store) {
                 let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
                 // "eoffice:rahasia-klien"
                 if auth != "Basic ZW9mZmljZTpyYWhhc2lhLWtsaWVu" {
-                    return (StatusCode::UNAUTHORIZED, r#"{"error":"Unauthorized client"}"#.as_bytes().to_vec());
+                    return (
+                        StatusCode::UNAUTHORIZED,
+                        r#"{"error":"Unauthorized client"}"#.as_bytes().to_vec(),
+                    );
                 }
                 let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
                 let fields = multipart_fields(ct, &body);
-                let get = |n: &str| fields.iter().find(|f| f.0 == n).map(|f| f.1.clone()).unwrap_or_default();
+                let get = |n: &str| {
+                    fields.iter().find(|f| f.0 == n).map(|f| f.1.clone()).unwrap_or_default()
+                };
                 if String::from_utf8_lossy(&get("nik")) != f.nik {
-                    return (StatusCode::BAD_REQUEST, r#"{"error":"NIK tidak terdaftar"}"#.as_bytes().to_vec());
+                    return (
+                        StatusCode::BAD_REQUEST,
+                        r#"{"error":"NIK tidak terdaftar"}"#.as_bytes().to_vec(),
+                    );
                 }
-                let pass = tte::Passphrase::new(String::from_utf8_lossy(&get("passphrase")).to_string());
+                let pass =
+                    tte::Passphrase::new(String::from_utf8_lossy(&get("passphrase")).to_string());
                 let Ok(key) = f.issued.stored.key.decrypt(&pass) else {
-                    return (StatusCode::BAD_REQUEST, r#"{"error":"Passphrase anda salah"}"#.as_bytes().to_vec());
+                    return (
+                        StatusCode::BAD_REQUEST,
+                        r#"{"error":"Passphrase anda salah"}"#.as_bytes().to_vec(),
+                    );
                 };
                 let tampilan = String::from_utf8_lossy(&get("tampilan")).to_string();
                 f.seen_visible.lock().unwrap().push(tampilan.clone());
                 let rect = if tampilan == "visible" {
-                    let num = |n: &str| String::from_utf8_lossy(&get(n)).parse::<f64>().unwrap_or(0.0);
-                    Some(((num("page") as usize).saturating_sub(1), [num("xAxis"), num("yAxis"), num("xAxis") + num("width"), num("yAxis") + num("height")]))
+                    let num =
+                        |n: &str| String::from_utf8_lossy(&get(n)).parse::<f64>().unwrap_or(0.0);
+                    Some((
+                        (num("page") as usize).saturating_sub(1),
+                        [
+                            num("xAxis"),
+                            num("yAxis"),
+                            num("xAxis") + num("width"),
+                            num("yAxis") + num("height"),
+                        ],
+                    ))
                 } else {
                     None
                 };
-                let id = tte::SigningIdentity { key: &key, cert: f.issued.stored.certificate().unwrap(), chain: f.chain.clone() };
-                let o = tte::SignOptions { tsa: Some(&f.tsa), visible_rect: rect, ..Default::default() };
+                let id = tte::SigningIdentity {
+                    key: &key,
+                    cert: f.issued.stored.certificate().unwrap(),
+                    chain: f.chain.clone(),
+                };
+                let o = tte::SignOptions {
+                    tsa: Some(&f.tsa),
+                    visible_rect: rect,
+                    ..Default::default()
+                };
                 match tte::sign_pdf(&get("file"), &id, &o) {
                     Ok(pdf) => (StatusCode::OK, pdf),
                     Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string().into_bytes()),
@@ -425,19 +615,35 @@ async fn remote_signer(store: Store) {
     let (id, v) = letter_waiting_for_signature(&store, "biasa", "Surat lewat layanan TTE").await;
     // Wrong passphrase, wrong client credentials, missing passphrase: clear messages, nothing consumed.
     let e = store.sign_letter(&kadis, None, &id, v, &remote, &creds("salah")).await.unwrap_err();
-    assert_eq!((e.status(), e.to_string().as_str()), (422, "Passphrase salah (ditolak layanan TTE)."));
+    assert_eq!(
+        (e.status(), e.to_string().as_str()),
+        (422, "Passphrase salah (ditolak layanan TTE).")
+    );
     let bad_client = RemoteSigner::new(cfg("keliru")).unwrap();
     let e = store.sign_letter(&kadis, None, &id, v, &bad_client, &creds(PASS)).await.unwrap_err();
     assert!(e.to_string().contains("kredensial aplikasi"), "{e}");
-    assert_eq!(store.sign_letter(&kadis, None, &id, v, &remote, &SignCredentials::default()).await.unwrap_err().status(), 422);
+    assert_eq!(
+        store
+            .sign_letter(&kadis, None, &id, v, &remote, &SignCredentials::default())
+            .await
+            .unwrap_err()
+            .status(),
+        422
+    );
     assert_eq!(store.get_letter(&id).await.unwrap().number, None);
     // An unreachable service.
     let mut down = cfg("rahasia-klien");
     down.url = "http://127.0.0.1:9/x".into();
-    let e = store.sign_letter(&kadis, None, &id, v, &RemoteSigner::new(down).unwrap(), &creds(PASS)).await.unwrap_err();
+    let e = store
+        .sign_letter(&kadis, None, &id, v, &RemoteSigner::new(down).unwrap(), &creds(PASS))
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("tidak dapat dihubungi"), "{e}");
     // Signed by the service.
-    assert_eq!(store.sign_letter(&kadis, None, &id, v, &remote, &creds(PASS)).await.unwrap(), LetterState::Signed);
+    assert_eq!(
+        store.sign_letter(&kadis, None, &id, v, &remote, &creds(PASS)).await.unwrap(),
+        LetterState::Signed
+    );
     let (pdf, _, kind) = document(&store, &id).await;
     assert_eq!(kind, "remote");
     let verdict = tte::verify_pdf(&pdf, &[root]);
@@ -447,9 +653,16 @@ async fn remote_signer(store: Store) {
     // This installation does not trust that CA: an unknown CA is answered clearly.
     let r = store.verify_upload(&pdf).await.unwrap();
     assert_eq!(r.outcome, VerifyOutcome::Invalid);
-    assert!(r.message_id.contains("tidak diterbitkan oleh otoritas sertifikat"), "{}", r.message_id);
+    assert!(
+        r.message_id.contains("tidak diterbitkan oleh otoritas sertifikat"),
+        "{}",
+        r.message_id
+    );
     assert!(r.issued_here && !r.modified_after_signing);
-    assert_eq!((r.signatures[0].status_now.as_str(), r.signatures[0].trusted, r.signatures[0].intact), ("tidak_dikenal", false, true));
+    assert_eq!(
+        (r.signatures[0].status_now.as_str(), r.signatures[0].trusted, r.signatures[0].intact),
+        ("tidak_dikenal", false, true)
+    );
     server.abort();
 }
 dual_test!(remote_signer_t, remote_signer);
@@ -464,7 +677,9 @@ fn which(name: &str) -> Option<PathBuf> {
 fn pyhanko() -> Option<PathBuf> {
     std::env::var_os("TTE_PYHANKO").map(PathBuf::from).or_else(|| {
         let home = std::env::var_os("HOME")?;
-        let venv = std::env::var_os("TTE_VENV").map(PathBuf::from).unwrap_or_else(|| Path::new(&home).join(".cache/eoffice/venv"));
+        let venv = std::env::var_os("TTE_VENV")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(&home).join(".cache/eoffice/venv"));
         Some(venv.join("bin/pyhanko")).filter(|p| p.is_file())
     })
 }
@@ -484,7 +699,12 @@ async fn serve_crl(store: Store, pemda: std::sync::Arc<std::sync::OnceLock<Strin
         axum::routing::get(move || {
             let store = store.clone();
             let pemda = pemda.clone();
-            async move { store.crl_der(pemda.get().map(String::as_str).unwrap_or("")).await.unwrap_or_default() }
+            async move {
+                store
+                    .crl_der(pemda.get().map(String::as_str).unwrap_or(""))
+                    .await
+                    .unwrap_or_default()
+            }
         }),
     );
     tokio::spawn(async move { axum::serve(listener, app).await.ok() });
@@ -493,10 +713,15 @@ async fn serve_crl(store: Store, pemda: std::sync::Arc<std::sync::OnceLock<Strin
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn validators_accept_a_signed_letter() {
-    let tools = (which("pdfsig"), which("certutil"), pyhanko(), which("zbarimg"), which("pdftoppm"));
+    let tools =
+        (which("pdfsig"), which("certutil"), pyhanko(), which("zbarimg"), which("pdftoppm"));
     let require = std::env::var("TTE_REQUIRE_VALIDATORS").is_ok_and(|v| !v.is_empty() && v != "0");
-    let (Some(pdfsig), Some(certutil), Some(pyhanko), Some(zbarimg), Some(pdftoppm)) = tools.clone() else {
-        let msg = format!("validators missing (pdfsig, certutil, pyhanko, zbarimg, pdftoppm): {tools:?}; run tte/scripts/install-validators.sh");
+    let (Some(pdfsig), Some(certutil), Some(pyhanko), Some(zbarimg), Some(pdftoppm)) =
+        tools.clone()
+    else {
+        let msg = format!(
+            "validators missing (pdfsig, certutil, pyhanko, zbarimg, pdftoppm): {tools:?}; run tte/scripts/install-validators.sh"
+        );
         if require {
             panic!("TTE_REQUIRE_VALIDATORS is set but {msg}");
         }
@@ -509,7 +734,8 @@ async fn validators_accept_a_signed_letter() {
     let base = serve_crl(store.clone(), pemda_cell.clone()).await;
     let (_, kadis, signer) = setup(&store, &base).await;
     let _ = pemda_cell.set(kadis.pemda_id.clone());
-    let (id, v) = letter_waiting_for_signature(&store, "biasa", "Permohonan data untuk validator").await;
+    let (id, v) =
+        letter_waiting_for_signature(&store, "biasa", "Permohonan data untuk validator").await;
     store.sign_letter(&kadis, None, &id, v, &signer, &creds(PASS)).await.unwrap();
     let (pdf, public_id, _) = document(&store, &id).await;
 
@@ -523,7 +749,10 @@ async fn validators_accept_a_signed_letter() {
     std::fs::create_dir_all(&nss).unwrap();
     let spec = format!("sql:{}", nss.display());
     run(Command::new(&certutil).args(["-N", "--empty-password", "-d", &spec]));
-    run(Command::new(&certutil).args(["-A", "-n", "eoffice-test-root", "-t", "CT,C,C", "-i"]).arg(&root_pem).args(["-d", &spec]));
+    run(Command::new(&certutil)
+        .args(["-A", "-n", "eoffice-test-root", "-t", "CT,C,C", "-i"])
+        .arg(&root_pem)
+        .args(["-d", &spec]));
 
     let plain = run(Command::new(&pdfsig).arg(&file));
     eprintln!("===== pdfsig =====\n{plain}");
@@ -534,20 +763,39 @@ async fn validators_accept_a_signed_letter() {
     eprintln!("===== pdfsig -nssdir =====\n{trusted}");
     assert!(trusted.contains("Certificate is Trusted"), "{trusted}");
 
-    let ph = run(Command::new(&pyhanko).args(["sign", "validate", "--pretty-print", "--trust-replace", "--trust"]).arg(&root_pem).arg(&file));
+    let ph = run(Command::new(&pyhanko)
+        .args(["sign", "validate", "--pretty-print", "--trust-replace", "--trust"])
+        .arg(&root_pem)
+        .arg(&file));
     eprintln!("===== pyhanko --pretty-print =====\n{ph}");
     assert!(ph.contains("The signature is judged VALID"), "{ph}");
     assert!(ph.contains("The signature covers the entire file."), "{ph}");
     assert!(ph.contains("The timestamp token is cryptographically sound."), "{ph}");
     assert!(ph.contains("The TSA certificate is trusted."), "{ph}");
-    let short = run(Command::new(&pyhanko).args(["sign", "validate", "--trust-replace", "--trust"]).arg(&root_pem).arg(&file));
+    let short = run(Command::new(&pyhanko)
+        .args(["sign", "validate", "--trust-replace", "--trust"])
+        .arg(&root_pem)
+        .arg(&file));
     eprintln!("===== pyhanko =====\n{short}");
-    assert!(short.contains(":INTACT:TRUSTED") && short.contains("TIMESTAMP_TOKEN<INTACT:TRUSTED>") && short.trim_end().ends_with("UNTOUCHED"), "{short}");
+    assert!(
+        short.contains(":INTACT:TRUSTED")
+            && short.contains("TIMESTAMP_TOKEN<INTACT:TRUSTED>")
+            && short.trim_end().ends_with("UNTOUCHED"),
+        "{short}"
+    );
 
     // The QR code on the rendered page decodes to the verification URL.
     let prefix = dir.join("page");
-    run(Command::new(&pdftoppm).args(["-r", "150", "-png", "-f", "1", "-l", "1"]).arg(&file).arg(&prefix));
-    let png = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "png")).expect("page image");
+    run(Command::new(&pdftoppm)
+        .args(["-r", "150", "-png", "-f", "1", "-l", "1"])
+        .arg(&file)
+        .arg(&prefix));
+    let png = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "png"))
+        .expect("page image");
     // stdout only: zbarimg may complain on stderr about a missing D-Bus.
     let qr = Command::new(&zbarimg).args(["-q", "--raw"]).arg(&png).output().expect("run zbarimg");
     let qr = String::from_utf8_lossy(&qr.stdout).to_string();

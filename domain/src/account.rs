@@ -17,7 +17,12 @@ pub enum PasswordError {
     Mismatch,
 }
 
-pub fn check_new_password(new: &str, confirm: &str, old: Option<&str>, nip: &str) -> Result<(), PasswordError> {
+pub fn check_new_password(
+    new: &str,
+    confirm: &str,
+    old: Option<&str>,
+    nip: &str,
+) -> Result<(), PasswordError> {
     let n = new.chars().count();
     if n < 8 {
         return Err(PasswordError::TooShort);
@@ -69,7 +74,11 @@ pub fn valid_email(s: &str) -> bool {
     }
     match s.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && !domain.contains('@') && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         }
         None => false,
     }
@@ -99,12 +108,27 @@ mod tests {
     fn password_policy() {
         let nip = "198001012005011001";
         assert_eq!(check_new_password("abc1", "abc1", None, nip), Err(PasswordError::TooShort));
-        assert_eq!(check_new_password("abcdefghij", "abcdefghij", None, nip), Err(PasswordError::NeedsLetterAndDigit));
-        assert_eq!(check_new_password("12345678", "12345678", None, nip), Err(PasswordError::NeedsLetterAndDigit));
+        assert_eq!(
+            check_new_password("abcdefghij", "abcdefghij", None, nip),
+            Err(PasswordError::NeedsLetterAndDigit)
+        );
+        assert_eq!(
+            check_new_password("12345678", "12345678", None, nip),
+            Err(PasswordError::NeedsLetterAndDigit)
+        );
         let with_nip = format!("x{nip}");
-        assert_eq!(check_new_password(&with_nip, &with_nip, None, nip), Err(PasswordError::ContainsNip));
-        assert_eq!(check_new_password("rahasia123", "rahasia123", Some("rahasia123"), nip), Err(PasswordError::SameAsOld));
-        assert_eq!(check_new_password("rahasia123", "rahasia124", None, nip), Err(PasswordError::Mismatch));
+        assert_eq!(
+            check_new_password(&with_nip, &with_nip, None, nip),
+            Err(PasswordError::ContainsNip)
+        );
+        assert_eq!(
+            check_new_password("rahasia123", "rahasia123", Some("rahasia123"), nip),
+            Err(PasswordError::SameAsOld)
+        );
+        assert_eq!(
+            check_new_password("rahasia123", "rahasia124", None, nip),
+            Err(PasswordError::Mismatch)
+        );
         assert_eq!(check_new_password("rahasia123", "rahasia123", Some("lama12345"), nip), Ok(()));
         let long = "a1".repeat(65);
         assert_eq!(check_new_password(&long, &long, None, nip), Err(PasswordError::TooLong));

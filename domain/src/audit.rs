@@ -67,10 +67,16 @@ impl ChainBreak {
     pub fn describe(&self) -> String {
         match self {
             ChainBreak::Gap { expected_seq, found_seq } => {
-                format!("row {expected_seq} is missing (next row found is {found_seq}): a row was deleted or inserted")
+                format!(
+                    "row {expected_seq} is missing (next row found is {found_seq}): a row was deleted or inserted"
+                )
             }
-            ChainBreak::PrevMismatch { seq } => format!("row {seq} does not link to the row before it"),
-            ChainBreak::HashMismatch { seq } => format!("row {seq} was changed after it was written"),
+            ChainBreak::PrevMismatch { seq } => {
+                format!("row {seq} does not link to the row before it")
+            }
+            ChainBreak::HashMismatch { seq } => {
+                format!("row {seq} was changed after it was written")
+            }
         }
     }
 }
@@ -88,7 +94,12 @@ impl Default for ChainVerifier {
 }
 
 impl ChainVerifier {
-    pub fn check(&mut self, e: &AuditEntry, stored_prev: &str, stored_hash: &str) -> Result<(), ChainBreak> {
+    pub fn check(
+        &mut self,
+        e: &AuditEntry,
+        stored_prev: &str,
+        stored_hash: &str,
+    ) -> Result<(), ChainBreak> {
         if e.seq != self.expected_seq {
             return Err(ChainBreak::Gap { expected_seq: self.expected_seq, found_seq: e.seq });
         }

@@ -99,7 +99,9 @@ impl NodeStatus {
         }
     }
     pub fn from_code(c: &str) -> Option<Self> {
-        [NodeStatus::Open, NodeStatus::Reported, NodeStatus::Done].into_iter().find(|s| s.code() == c)
+        [NodeStatus::Open, NodeStatus::Reported, NodeStatus::Done]
+            .into_iter()
+            .find(|s| s.code() == c)
     }
 }
 
@@ -115,7 +117,12 @@ pub enum IncomingStatus {
 }
 
 impl IncomingStatus {
-    pub const ALL: [IncomingStatus; 4] = [IncomingStatus::Open, IncomingStatus::Disposed, IncomingStatus::Complete, IncomingStatus::Archived];
+    pub const ALL: [IncomingStatus; 4] = [
+        IncomingStatus::Open,
+        IncomingStatus::Disposed,
+        IncomingStatus::Complete,
+        IncomingStatus::Archived,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             IncomingStatus::Open => "open",
@@ -171,26 +178,58 @@ impl fmt::Display for DispositionError {
         use DispositionError::*;
         match self {
             NoRecipient => write!(f, "Pilih sedikitnya satu penerima disposisi."),
-            TooManyRecipients => write!(f, "Paling banyak {MAX_RECIPIENTS} penerima dalam satu disposisi."),
+            TooManyRecipients => {
+                write!(f, "Paling banyak {MAX_RECIPIENTS} penerima dalam satu disposisi.")
+            }
             DuplicateRecipient(t) => write!(f, "Penerima \"{t}\" dipilih lebih dari sekali."),
-            NotBelow(t) => write!(f, "Disposisi hanya dapat diteruskan ke bawah: \"{t}\" bukan bawahan Anda."),
-            NotBelowOrPeer(t) => write!(f, "Disposisi hanya dapat diteruskan ke bawahan atau rekan setingkat: \"{t}\" bukan keduanya."),
+            NotBelow(t) => {
+                write!(f, "Disposisi hanya dapat diteruskan ke bawah: \"{t}\" bukan bawahan Anda.")
+            }
+            NotBelowOrPeer(t) => write!(
+                f,
+                "Disposisi hanya dapat diteruskan ke bawahan atau rekan setingkat: \"{t}\" bukan keduanya."
+            ),
             NoInstruction => write!(f, "Pilih sedikitnya satu instruksi disposisi."),
-            MoreThanOneLead => write!(f, "Hanya satu penerima yang dapat ditandai sebagai penanggung jawab."),
+            MoreThanOneLead => {
+                write!(f, "Hanya satu penerima yang dapat ditandai sebagai penanggung jawab.")
+            }
             DeadlinePast => write!(f, "Tenggat tidak boleh tanggal yang sudah lewat."),
             DeadlineAfterParent(d) => {
-                write!(f, "Tenggat tidak boleh melewati tenggat disposisi yang Anda terima ({}).", crate::time::long_date(*d, crate::Lang::Id))
+                write!(
+                    f,
+                    "Tenggat tidak boleh melewati tenggat disposisi yang Anda terima ({}).",
+                    crate::time::long_date(*d, crate::Lang::Id)
+                )
             }
             NoteTooLong => write!(f, "Catatan disposisi paling banyak {MAX_NOTE} karakter."),
-            AlreadyForwarded => write!(f, "Disposisi ini sudah diteruskan (mungkin oleh pejabat lain yang memegang jabatan yang sama). Muat ulang halaman untuk melihatnya."),
-            BranchClosed => write!(f, "Disposisi ini sudah dilaporkan atau selesai, sehingga tidak dapat diteruskan lagi."),
-            ChildrenOpen(n) => write!(f, "Masih ada {n} disposisi turunan yang belum selesai. Laporan dapat dikirim setelah semuanya selesai."),
+            AlreadyForwarded => write!(
+                f,
+                "Disposisi ini sudah diteruskan (mungkin oleh pejabat lain yang memegang jabatan yang sama). Muat ulang halaman untuk melihatnya."
+            ),
+            BranchClosed => write!(
+                f,
+                "Disposisi ini sudah dilaporkan atau selesai, sehingga tidak dapat diteruskan lagi."
+            ),
+            ChildrenOpen(n) => write!(
+                f,
+                "Masih ada {n} disposisi turunan yang belum selesai. Laporan dapat dikirim setelah semuanya selesai."
+            ),
             NotReported => write!(f, "Disposisi ini belum dilaporkan tindak lanjutnya."),
-            AlreadyReported => write!(f, "Tindak lanjut disposisi ini sudah dilaporkan atau sudah selesai."),
-            EmptyReport => write!(f, "Tuliskan tindak lanjut yang sudah dilakukan, atau tautkan surat balasan."),
-            ReportTooLong => write!(f, "Laporan tindak lanjut paling banyak {MAX_REPORT} karakter."),
+            AlreadyReported => {
+                write!(f, "Tindak lanjut disposisi ini sudah dilaporkan atau sudah selesai.")
+            }
+            EmptyReport => write!(
+                f,
+                "Tuliskan tindak lanjut yang sudah dilakukan, atau tautkan surat balasan."
+            ),
+            ReportTooLong => {
+                write!(f, "Laporan tindak lanjut paling banyak {MAX_REPORT} karakter.")
+            }
             ReturnWithoutNote => write!(f, "Tuliskan catatan mengapa tindak lanjut dikembalikan."),
-            TreeIncomplete => write!(f, "Surat baru dapat diarsipkan setelah semua disposisi selesai ditindaklanjuti."),
+            TreeIncomplete => write!(
+                f,
+                "Surat baru dapat diarsipkan setelah semua disposisi selesai ditindaklanjuti."
+            ),
         }
     }
 }
@@ -240,7 +279,11 @@ pub fn check_dispose(
         }
         if !targets.below.contains(&r.position_id) && !targets.peers.contains(&r.position_id) {
             let t = title(&r.position_id);
-            return Err(if targets.peers_allowed { DispositionError::NotBelowOrPeer(t) } else { DispositionError::NotBelow(t) });
+            return Err(if targets.peers_allowed {
+                DispositionError::NotBelowOrPeer(t)
+            } else {
+                DispositionError::NotBelow(t)
+            });
         }
     }
     if input.recipients.iter().filter(|r| r.lead).count() > 1 {
@@ -287,7 +330,11 @@ pub struct Targets {
 }
 
 impl Targets {
-    pub fn of(superiors: &HashMap<String, Option<String>>, giver: &str, peers_allowed: bool) -> Self {
+    pub fn of(
+        superiors: &HashMap<String, Option<String>>,
+        giver: &str,
+        peers_allowed: bool,
+    ) -> Self {
         let below = positions_below(superiors, giver);
         let peers = if peers_allowed { peers_of(superiors, giver) } else { HashSet::new() };
         Targets { below, peers, peers_allowed }
@@ -298,7 +345,11 @@ impl Targets {
 /// has no superior there, has no peers.
 pub fn peers_of(superiors: &HashMap<String, Option<String>>, position: &str) -> HashSet<String> {
     let Some(Some(boss)) = superiors.get(position) else { return HashSet::new() };
-    superiors.iter().filter(|(p, s)| p.as_str() != position && s.as_deref() == Some(boss.as_str())).map(|(p, _)| p.clone()).collect()
+    superiors
+        .iter()
+        .filter(|(p, s)| p.as_str() != position && s.as_deref() == Some(boss.as_str()))
+        .map(|(p, _)| p.clone())
+        .collect()
 }
 
 /// Every position below `root` in the organisation, from a position -> direct superior map.
@@ -346,11 +397,21 @@ pub fn check_forward(node: &Node) -> Result<(), DispositionError> {
 }
 
 /// The recipient reports the follow-up, once every child branch is done.
-pub fn check_report(node: &Node, nodes: &[Node], text: &str, has_letter: bool) -> Result<(), DispositionError> {
+pub fn check_report(
+    node: &Node,
+    nodes: &[Node],
+    text: &str,
+    has_letter: bool,
+) -> Result<(), DispositionError> {
     if node.status != NodeStatus::Open {
         return Err(DispositionError::AlreadyReported);
     }
-    let open = nodes.iter().filter(|n| n.parent_id.as_deref() == Some(node.id.as_str()) && n.status != NodeStatus::Done).count();
+    let open = nodes
+        .iter()
+        .filter(|n| {
+            n.parent_id.as_deref() == Some(node.id.as_str()) && n.status != NodeStatus::Done
+        })
+        .count();
     if open > 0 {
         return Err(DispositionError::ChildrenOpen(open));
     }
@@ -408,7 +469,9 @@ pub fn visible_nodes(nodes: &[Node], viewer: &Viewer) -> Vec<bool> {
         return vec![true; nodes.len()];
     }
     let by_id: HashMap<&str, &Node> = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
-    let mine = |n: &Node| viewer.positions.contains(&n.to_position_id) || viewer.below.contains(&n.to_position_id);
+    let mine = |n: &Node| {
+        viewer.positions.contains(&n.to_position_id) || viewer.below.contains(&n.to_position_id)
+    };
     nodes
         .iter()
         .map(|n| {
@@ -431,7 +494,13 @@ pub fn visible_nodes(nodes: &[Node], viewer: &Viewer) -> Vec<bool> {
 
 /// May this viewer open the letter at all? Confidential letters only for those in the tree (or
 /// above it); others only when they see some branch or are above the whole tree.
-pub fn may_open(sifat: Sifat, nodes: &[Node], viewer: &Viewer, is_registrar: bool, is_clerk: bool) -> bool {
+pub fn may_open(
+    sifat: Sifat,
+    nodes: &[Node],
+    viewer: &Viewer,
+    is_registrar: bool,
+    is_clerk: bool,
+) -> bool {
     if viewer.whole_tree || is_registrar {
         return true;
     }
@@ -472,11 +541,13 @@ pub struct RegisterInput {
 
 /// Field-level problems of a registration, in Bahasa Indonesia.
 pub fn check_register(input: &RegisterInput, today: i64) -> Result<(i64, i64), String> {
-    let received = crate::time::parse_iso_date(input.received.trim()).ok_or("Isi tanggal diterima dengan tanggal yang benar.")?;
+    let received = crate::time::parse_iso_date(input.received.trim())
+        .ok_or("Isi tanggal diterima dengan tanggal yang benar.")?;
     if received > today {
         return Err("Tanggal diterima tidak boleh setelah hari ini.".into());
     }
-    let letter_day = crate::time::parse_iso_date(input.letter_date.trim()).ok_or("Isi tanggal surat dengan tanggal yang benar.")?;
+    let letter_day = crate::time::parse_iso_date(input.letter_date.trim())
+        .ok_or("Isi tanggal surat dengan tanggal yang benar.")?;
     if letter_day > received {
         return Err("Tanggal surat tidak boleh setelah tanggal diterima.".into());
     }
@@ -693,7 +764,15 @@ mod tests {
     use super::*;
 
     fn node(id: &str, parent: Option<&str>, from: &str, to: &str, status: NodeStatus) -> Node {
-        Node { id: id.into(), parent_id: parent.map(Into::into), from_position_id: from.into(), to_position_id: to.into(), status, deadline_day: None, forwarded: false }
+        Node {
+            id: id.into(),
+            parent_id: parent.map(Into::into),
+            from_position_id: from.into(),
+            to_position_id: to.into(),
+            status,
+            deadline_day: None,
+            forwarded: false,
+        }
     }
 
     // Kadis -> (Sekdin, Kabid); Kabid -> Kasi; Kasi -> Staf. Another Kabid2 branch.
@@ -713,7 +792,10 @@ mod tests {
         DisposeInput {
             incoming_id: "i".into(),
             parent_id: None,
-            recipients: recipients.iter().map(|(p, l)| RecipientInput { position_id: p.to_string(), lead: *l }).collect(),
+            recipients: recipients
+                .iter()
+                .map(|(p, l)| RecipientInput { position_id: p.to_string(), lead: *l })
+                .collect(),
             instructions: vec!["selesaikan".into()],
             deadline: deadline.into(),
             note: String::new(),
@@ -734,37 +816,94 @@ mod tests {
         let below = Targets::of(&org(), "kabid", false);
         let t = HashMap::new();
         // downwards, deadline within the parent's
-        let (ins, d) = check_dispose(&input(&[("kasi", true)], "2026-12-05"), &below, &t, Some(today + 10), today).unwrap();
+        let (ins, d) = check_dispose(
+            &input(&[("kasi", true)], "2026-12-05"),
+            &below,
+            &t,
+            Some(today + 10),
+            today,
+        )
+        .unwrap();
         assert_eq!(ins, vec![Instruction::Selesaikan]);
         assert_eq!(d, Some(today + 4));
         // no deadline given: the parent's applies
-        assert_eq!(check_dispose(&input(&[("kasi", false)], ""), &below, &t, Some(today + 10), today).unwrap().1, Some(today + 10));
+        assert_eq!(
+            check_dispose(&input(&[("kasi", false)], ""), &below, &t, Some(today + 10), today)
+                .unwrap()
+                .1,
+            Some(today + 10)
+        );
         // upwards or sideways
-        assert_eq!(check_dispose(&input(&[("kadis", false)], ""), &below, &t, None, today), Err(DispositionError::NotBelow("kadis".into())));
-        assert_eq!(check_dispose(&input(&[("kasi2", false)], ""), &below, &t, None, today), Err(DispositionError::NotBelow("kasi2".into())));
+        assert_eq!(
+            check_dispose(&input(&[("kadis", false)], ""), &below, &t, None, today),
+            Err(DispositionError::NotBelow("kadis".into()))
+        );
+        assert_eq!(
+            check_dispose(&input(&[("kasi2", false)], ""), &below, &t, None, today),
+            Err(DispositionError::NotBelow("kasi2".into()))
+        );
         // deadline rules
-        assert_eq!(check_dispose(&input(&[("kasi", false)], "2026-11-30"), &below, &t, None, today), Err(DispositionError::DeadlinePast));
-        assert_eq!(check_dispose(&input(&[("kasi", false)], "2026-12-20"), &below, &t, Some(today + 10), today), Err(DispositionError::DeadlineAfterParent(today + 10)));
-        assert_eq!(check_dispose(&input(&[("kasi", false)], "bukan tanggal"), &below, &t, None, today), Err(DispositionError::DeadlinePast));
+        assert_eq!(
+            check_dispose(&input(&[("kasi", false)], "2026-11-30"), &below, &t, None, today),
+            Err(DispositionError::DeadlinePast)
+        );
+        assert_eq!(
+            check_dispose(
+                &input(&[("kasi", false)], "2026-12-20"),
+                &below,
+                &t,
+                Some(today + 10),
+                today
+            ),
+            Err(DispositionError::DeadlineAfterParent(today + 10))
+        );
+        assert_eq!(
+            check_dispose(&input(&[("kasi", false)], "bukan tanggal"), &below, &t, None, today),
+            Err(DispositionError::DeadlinePast)
+        );
         // a parent deadline already past may be inherited (the child is simply overdue) but not chosen anew
-        assert_eq!(check_dispose(&input(&[("kasi", false)], ""), &below, &t, Some(today - 2), today).unwrap().1, Some(today - 2));
+        assert_eq!(
+            check_dispose(&input(&[("kasi", false)], ""), &below, &t, Some(today - 2), today)
+                .unwrap()
+                .1,
+            Some(today - 2)
+        );
         // recipients
-        assert_eq!(check_dispose(&input(&[], ""), &below, &t, None, today), Err(DispositionError::NoRecipient));
-        assert_eq!(check_dispose(&input(&[("kasi", false), ("kasi", false)], ""), &below, &t, None, today), Err(DispositionError::DuplicateRecipient("kasi".into())));
-        assert_eq!(check_dispose(&input(&[("kasi", true), ("staf", true)], ""), &below, &t, None, today), Err(DispositionError::MoreThanOneLead));
+        assert_eq!(
+            check_dispose(&input(&[], ""), &below, &t, None, today),
+            Err(DispositionError::NoRecipient)
+        );
+        assert_eq!(
+            check_dispose(&input(&[("kasi", false), ("kasi", false)], ""), &below, &t, None, today),
+            Err(DispositionError::DuplicateRecipient("kasi".into()))
+        );
+        assert_eq!(
+            check_dispose(&input(&[("kasi", true), ("staf", true)], ""), &below, &t, None, today),
+            Err(DispositionError::MoreThanOneLead)
+        );
         let mut no_ins = input(&[("kasi", false)], "");
         no_ins.instructions = vec!["bogus".into()];
-        assert_eq!(check_dispose(&no_ins, &below, &t, None, today), Err(DispositionError::NoInstruction));
+        assert_eq!(
+            check_dispose(&no_ins, &below, &t, None, today),
+            Err(DispositionError::NoInstruction)
+        );
         let mut long = input(&[("kasi", false)], "");
         long.note = "x".repeat(MAX_NOTE + 1);
-        assert_eq!(check_dispose(&long, &below, &t, None, today), Err(DispositionError::NoteTooLong));
+        assert_eq!(
+            check_dispose(&long, &below, &t, None, today),
+            Err(DispositionError::NoteTooLong)
+        );
     }
 
     #[test]
     fn peers_only_where_the_opd_allows_them() {
         let today = crate::time::parse_iso_date("2026-12-01").unwrap();
-        let t: HashMap<String, String> = [("kabid2".to_string(), "Kepala Bidang Dua".to_string())].into_iter().collect();
-        assert_eq!(peers_of(&org(), "kabid"), ["sekdin", "kabid2"].into_iter().map(String::from).collect());
+        let t: HashMap<String, String> =
+            [("kabid2".to_string(), "Kepala Bidang Dua".to_string())].into_iter().collect();
+        assert_eq!(
+            peers_of(&org(), "kabid"),
+            ["sekdin", "kabid2"].into_iter().map(String::from).collect()
+        );
         assert!(peers_of(&org(), "kadis").is_empty(), "the head has no peers in the OPD");
         assert!(peers_of(&org(), "staf").is_empty(), "the only staff of a Kasi has no peers");
         // not allowed: sideways is refused with the downward-only message
@@ -776,10 +915,22 @@ mod tests {
         );
         // allowed: a peer and someone below together; still never upwards or to a peer's staff
         let open = Targets::of(&org(), "kabid", true);
-        assert!(check_dispose(&input(&[("kabid2", true), ("kasi", false)], ""), &open, &t, None, today).is_ok());
-        assert_eq!(check_dispose(&input(&[("kadis", false)], ""), &open, &t, None, today), Err(DispositionError::NotBelowOrPeer("kadis".into())));
-        assert_eq!(check_dispose(&input(&[("kasi2", false)], ""), &open, &t, None, today), Err(DispositionError::NotBelowOrPeer("kasi2".into())));
-        assert_eq!(check_dispose(&input(&[("kabid", false)], ""), &open, &t, None, today), Err(DispositionError::NotBelowOrPeer("kabid".into())));
+        assert!(
+            check_dispose(&input(&[("kabid2", true), ("kasi", false)], ""), &open, &t, None, today)
+                .is_ok()
+        );
+        assert_eq!(
+            check_dispose(&input(&[("kadis", false)], ""), &open, &t, None, today),
+            Err(DispositionError::NotBelowOrPeer("kadis".into()))
+        );
+        assert_eq!(
+            check_dispose(&input(&[("kasi2", false)], ""), &open, &t, None, today),
+            Err(DispositionError::NotBelowOrPeer("kasi2".into()))
+        );
+        assert_eq!(
+            check_dispose(&input(&[("kabid", false)], ""), &open, &t, None, today),
+            Err(DispositionError::NotBelowOrPeer("kabid".into()))
+        );
     }
 
     #[test]
@@ -791,13 +942,19 @@ mod tests {
         let child = node("b", Some("a"), "kabid", "kasi", NodeStatus::Open);
         let nodes = vec![n.clone(), child.clone()];
         // a parent reports only when every child is done
-        assert_eq!(check_report(&n, &nodes, "sudah", false), Err(DispositionError::ChildrenOpen(1)));
+        assert_eq!(
+            check_report(&n, &nodes, "sudah", false),
+            Err(DispositionError::ChildrenOpen(1))
+        );
         assert_eq!(check_report(&child, &nodes, "  ", false), Err(DispositionError::EmptyReport));
         assert!(check_report(&child, &nodes, "", true).is_ok());
         assert!(check_report(&child, &nodes, "Sudah dikoordinasikan", false).is_ok());
         let mut reported = child.clone();
         reported.status = NodeStatus::Reported;
-        assert_eq!(check_report(&reported, &nodes, "lagi", false), Err(DispositionError::AlreadyReported));
+        assert_eq!(
+            check_report(&reported, &nodes, "lagi", false),
+            Err(DispositionError::AlreadyReported)
+        );
         assert_eq!(check_forward(&reported), Err(DispositionError::BranchClosed));
         // review
         assert_eq!(check_review(&child, true, ""), Err(DispositionError::NotReported));
@@ -834,7 +991,11 @@ mod tests {
             node("4", Some("3"), "kasi", "staf", NodeStatus::Open),
         ];
         let o = org();
-        let viewer = |p: &str| Viewer { positions: [p.to_string()].into(), below: positions_below(&o, p), whole_tree: false };
+        let viewer = |p: &str| Viewer {
+            positions: [p.to_string()].into(),
+            below: positions_below(&o, p),
+            whole_tree: false,
+        };
         assert_eq!(visible_nodes(&nodes, &viewer("kasi")), vec![false, false, true, true]);
         assert_eq!(visible_nodes(&nodes, &viewer("staf")), vec![false, false, false, true]);
         assert_eq!(visible_nodes(&nodes, &viewer("kabid")), vec![false, true, true, true]);
@@ -853,8 +1014,14 @@ mod tests {
 
     #[test]
     fn duplicate_key_ignores_case_and_spacing() {
-        assert_eq!(duplicate_key("Dinas  Pendidikan ", "005/12/ 2026", 5), duplicate_key("dinas pendidikan", "005/12/2026", 5));
-        assert_ne!(duplicate_key("Dinas Pendidikan", "005/12/2026", 5), duplicate_key("Dinas Pendidikan", "005/12/2026", 6));
+        assert_eq!(
+            duplicate_key("Dinas  Pendidikan ", "005/12/ 2026", 5),
+            duplicate_key("dinas pendidikan", "005/12/2026", 5)
+        );
+        assert_ne!(
+            duplicate_key("Dinas Pendidikan", "005/12/2026", 5),
+            duplicate_key("Dinas Pendidikan", "005/12/2026", 6)
+        );
     }
 
     #[test]

@@ -76,7 +76,11 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// A file name safe to store and to offer for download: no path, no control characters, bounded.
 pub fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>')).take(120).collect();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
+        .take(120)
+        .collect();
     let cleaned = cleaned.trim().to_string();
     if cleaned.is_empty() { "lampiran".into() } else { cleaned }
 }
@@ -89,7 +93,10 @@ mod tests {
     fn sniffing() {
         assert_eq!(sniff(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"), Ok(FileKind::Pdf));
         assert_eq!(sniff(b"%PDF-1.7\n1 0 obj"), Err(FileError::BrokenPdf));
-        assert_eq!(sniff(b"%PDF-1.7\ntrailer<</Encrypt 5 0 R>>\n%%EOF"), Err(FileError::EncryptedPdf));
+        assert_eq!(
+            sniff(b"%PDF-1.7\ntrailer<</Encrypt 5 0 R>>\n%%EOF"),
+            Err(FileError::EncryptedPdf)
+        );
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest"), Ok(FileKind::Png));
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Ok(FileKind::Jpeg));
         assert_eq!(sniff(b"MZ\x90\0 this is an exe named surat.pdf"), Err(FileError::UnknownType));

@@ -67,7 +67,8 @@ pub enum Sifat {
 }
 
 impl Sifat {
-    pub const ALL: [Sifat; 4] = [Sifat::Biasa, Sifat::Terbatas, Sifat::Rahasia, Sifat::SangatRahasia];
+    pub const ALL: [Sifat; 4] =
+        [Sifat::Biasa, Sifat::Terbatas, Sifat::Rahasia, Sifat::SangatRahasia];
     pub fn code(self) -> &'static str {
         match self {
             Sifat::Biasa => "biasa",
@@ -143,7 +144,9 @@ pub enum ChainError {
 pub fn sign_mode(kind: LetterKind, level: PositionLevel) -> Result<SignMode, ChainError> {
     match level {
         PositionLevel::KepalaOpd => Ok(SignMode::Head),
-        PositionLevel::Sekretaris | PositionLevel::KepalaBidang if kind.allows_on_behalf() => Ok(SignMode::OnBehalf),
+        PositionLevel::Sekretaris | PositionLevel::KepalaBidang if kind.allows_on_behalf() => {
+            Ok(SignMode::OnBehalf)
+        }
         PositionLevel::Sekretaris | PositionLevel::KepalaBidang => Err(ChainError::HeadOnly),
         _ => Err(ChainError::SignerNotAllowed),
     }
@@ -152,7 +155,11 @@ pub fn sign_mode(kind: LetterKind, level: PositionLevel) -> Result<SignMode, Cha
 /// The reviewers (paraf) between the drafter and the signer, in order, derived from the direct-superior map.
 /// A letter drafted by someone directly below the signer has no reviewers; a signer who drafts
 /// their own letter has none either.
-pub fn derive_chain(superiors: &HashMap<String, Option<String>>, drafter_position: &str, signer_position: &str) -> Result<Vec<String>, ChainError> {
+pub fn derive_chain(
+    superiors: &HashMap<String, Option<String>>,
+    drafter_position: &str,
+    signer_position: &str,
+) -> Result<Vec<String>, ChainError> {
     if drafter_position == signer_position {
         return Ok(vec![]);
     }
@@ -173,9 +180,19 @@ pub fn derive_chain(superiors: &HashMap<String, Option<String>>, drafter_positio
 
 /// The Sekretaris initials (paraf koordinasi) every letter the head signs, just before the head,
 /// unless the letter already passes through the Sekretaris or comes from the Sekretaris or the head.
-pub fn with_secretary_paraf(mut chain: Vec<String>, secretary: Option<&str>, drafter_position: &str, signer_is_head: bool, signer_position: &str) -> Vec<String> {
+pub fn with_secretary_paraf(
+    mut chain: Vec<String>,
+    secretary: Option<&str>,
+    drafter_position: &str,
+    signer_is_head: bool,
+    signer_position: &str,
+) -> Vec<String> {
     if let Some(sek) = secretary {
-        if signer_is_head && sek != drafter_position && sek != signer_position && !chain.iter().any(|p| p == sek) {
+        if signer_is_head
+            && sek != drafter_position
+            && sek != signer_position
+            && !chain.iter().any(|p| p == sek)
+        {
             chain.push(sek.to_string());
         }
     }
@@ -187,19 +204,37 @@ pub fn with_secretary_paraf(mut chain: Vec<String>, secretary: Option<&str>, dra
 /// list of names) and the closing, with dots where the drafter fills in.
 pub fn template_body(kind: LetterKind) -> &'static str {
     match kind {
-        LetterKind::SuratDinas => "Dengan hormat,\n\nSehubungan dengan ..., bersama ini kami sampaikan ...\n\nDemikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.",
-        LetterKind::NotaDinas => "Dengan hormat,\n\nBersama ini kami laporkan/sampaikan ...\n\nDemikian untuk menjadi maklum.",
-        LetterKind::SuratUndangan => "Dengan hormat,\n\nDalam rangka ..., kami mengundang Saudara untuk hadir pada:\n\n| Keterangan | Rincian |\n| Hari/tanggal | ... |\n| Pukul | ... WIB |\n| Tempat | ... |\n| Acara | ... |\n\nMengingat pentingnya acara tersebut, dimohon hadir tepat waktu. Atas perhatian Saudara diucapkan terima kasih.",
-        LetterKind::SuratEdaran => "Dalam rangka ..., dengan ini disampaikan hal-hal sebagai berikut:\n1. ...;\n2. ...\n\nDemikian Surat Edaran ini untuk dilaksanakan sebagaimana mestinya.",
-        LetterKind::SuratTugas => "Dasar: ...\n\nMenugaskan kepada:\n\n| No | Nama | NIP | Jabatan |\n| 1 | ... | ... | ... |\n\nUntuk: ...\n\nDemikian surat tugas ini dibuat untuk dilaksanakan dengan penuh tanggung jawab.",
-        LetterKind::SuratKeterangan => "Yang bertanda tangan di bawah ini menerangkan bahwa:\n\n| Keterangan | Rincian |\n| Nama | ... |\n| NIP | ... |\n| Jabatan | ... |\n\nadalah benar ...\n\nDemikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.",
-        LetterKind::Pengumuman => "Diberitahukan kepada ..., bahwa ...\n\nDemikian pengumuman ini disampaikan untuk diketahui.",
+        LetterKind::SuratDinas => {
+            "Dengan hormat,\n\nSehubungan dengan ..., bersama ini kami sampaikan ...\n\nDemikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih."
+        }
+        LetterKind::NotaDinas => {
+            "Dengan hormat,\n\nBersama ini kami laporkan/sampaikan ...\n\nDemikian untuk menjadi maklum."
+        }
+        LetterKind::SuratUndangan => {
+            "Dengan hormat,\n\nDalam rangka ..., kami mengundang Saudara untuk hadir pada:\n\n| Keterangan | Rincian |\n| Hari/tanggal | ... |\n| Pukul | ... WIB |\n| Tempat | ... |\n| Acara | ... |\n\nMengingat pentingnya acara tersebut, dimohon hadir tepat waktu. Atas perhatian Saudara diucapkan terima kasih."
+        }
+        LetterKind::SuratEdaran => {
+            "Dalam rangka ..., dengan ini disampaikan hal-hal sebagai berikut:\n1. ...;\n2. ...\n\nDemikian Surat Edaran ini untuk dilaksanakan sebagaimana mestinya."
+        }
+        LetterKind::SuratTugas => {
+            "Dasar: ...\n\nMenugaskan kepada:\n\n| No | Nama | NIP | Jabatan |\n| 1 | ... | ... | ... |\n\nUntuk: ...\n\nDemikian surat tugas ini dibuat untuk dilaksanakan dengan penuh tanggung jawab."
+        }
+        LetterKind::SuratKeterangan => {
+            "Yang bertanda tangan di bawah ini menerangkan bahwa:\n\n| Keterangan | Rincian |\n| Nama | ... |\n| NIP | ... |\n| Jabatan | ... |\n\nadalah benar ...\n\nDemikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya."
+        }
+        LetterKind::Pengumuman => {
+            "Diberitahukan kepada ..., bahwa ...\n\nDemikian pengumuman ini disampaikan untuk diketahui."
+        }
     }
 }
 
 /// The body a reply starts with ("Buat surat balasan"): the usual opening that cites the letter
 /// answered, built as blocks so the cited subject is never read as formatting.
-pub fn reply_body(letter_number: &str, letter_day: i64, subject: &str) -> crate::letter_body::LetterBody {
+pub fn reply_body(
+    letter_number: &str,
+    letter_day: i64,
+    subject: &str,
+) -> crate::letter_body::LetterBody {
     use crate::letter_body::{Block, LetterBody, Span};
     let para = |t: String| Block::Paragraph(vec![Span { text: t, ..Default::default() }]);
     let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -212,7 +247,10 @@ pub fn reply_body(letter_number: &str, letter_day: i64, subject: &str) -> crate:
                 crate::time::long_date(letter_day, crate::Lang::Id),
                 subject
             )),
-            para("Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.".into()),
+            para(
+                "Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih."
+                    .into(),
+            ),
         ],
     }
 }
@@ -325,7 +363,9 @@ pub enum Action {
     Approve,
     /// Return to the drafter; the note is mandatory. From the co-signer it is a refusal: the
     /// letter goes back to the drafter and the number given at the first signature becomes void.
-    Return { note: String },
+    Return {
+        note: String,
+    },
     /// The signer's signature, or the co-signer's second one.
     Sign,
     MarkSent,
@@ -345,7 +385,14 @@ pub enum TransitionError {
 /// The one transition function: every legal move of a letter, and a refusal for everything else.
 /// `chain_len` reviewers precede the signer; `co_signed` says whether a co-signer signs after the
 /// signer (then the signer's signature leads to [`LetterState::CoSigning`], not to `Signed`).
-pub fn transition(state: LetterState, chain_len: usize, co_signed: bool, restart: RestartPolicy, actor: Actor, action: &Action) -> Result<LetterState, TransitionError> {
+pub fn transition(
+    state: LetterState,
+    chain_len: usize,
+    co_signed: bool,
+    restart: RestartPolicy,
+    actor: Actor,
+    action: &Action,
+) -> Result<LetterState, TransitionError> {
     use Action::*;
     use LetterState::*;
     let first_stop = |from: usize| if from < chain_len { Review { step: from } } else { Signing };
@@ -424,7 +471,10 @@ pub fn check_number_format(format: &str) -> Result<(), NumberFormatError> {
     let mut rest = format;
     let mut has_seq = false;
     while let Some(start) = rest.find('{') {
-        let end = rest[start..].find('}').ok_or_else(|| NumberFormatError::UnknownPart(rest[start..].to_string()))? + start;
+        let end = rest[start..]
+            .find('}')
+            .ok_or_else(|| NumberFormatError::UnknownPart(rest[start..].to_string()))?
+            + start;
         match &rest[start + 1..end] {
             "urut" => has_seq = true,
             "klasifikasi" | "kode_unit" | "tahun" | "bulan_romawi" => {}
@@ -435,16 +485,27 @@ pub fn check_number_format(format: &str) -> Result<(), NumberFormatError> {
     if has_seq { Ok(()) } else { Err(NumberFormatError::MissingSequence) }
 }
 
-const ROMAN_MONTHS: [&str; 12] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
+const ROMAN_MONTHS: [&str; 12] =
+    ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
 
 /// Renders a letter number, e.g. `000.5.6.2/15/412.208/2026`.
-pub fn format_number(format: &str, klasifikasi: &str, sequence: i64, unit_code: &str, year: i64, month: u32) -> String {
+pub fn format_number(
+    format: &str,
+    klasifikasi: &str,
+    sequence: i64,
+    unit_code: &str,
+    year: i64,
+    month: u32,
+) -> String {
     format
         .replace("{klasifikasi}", klasifikasi)
         .replace("{urut}", &sequence.to_string())
         .replace("{kode_unit}", unit_code)
         .replace("{tahun}", &year.to_string())
-        .replace("{bulan_romawi}", ROMAN_MONTHS.get(month.saturating_sub(1) as usize).copied().unwrap_or(""))
+        .replace(
+            "{bulan_romawi}",
+            ROMAN_MONTHS.get(month.saturating_sub(1) as usize).copied().unwrap_or(""),
+        )
 }
 
 #[cfg(test)]
@@ -475,7 +536,8 @@ mod tests {
     fn the_seed_story_walks_the_chain() {
         let mut s = transition(Draft, N, false, F, Actor::Drafter, &Submit).unwrap();
         assert_eq!(s, Review { step: 0 });
-        s = transition(s, N, false, F, Actor::Reviewer(0), &ret("Perbaiki paragraf kedua")).unwrap();
+        s = transition(s, N, false, F, Actor::Reviewer(0), &ret("Perbaiki paragraf kedua"))
+            .unwrap();
         assert_eq!(s, Returned { by_step: 0 });
         assert!(s.drafter_may_edit());
         s = transition(s, N, false, F, Actor::Drafter, &Submit).unwrap();
@@ -492,11 +554,28 @@ mod tests {
     #[test]
     fn restart_policies() {
         let returned = Returned { by_step: 2 };
-        assert_eq!(transition(returned, N, false, RestartPolicy::FromFirstReviewer, Actor::Drafter, &Submit), Ok(Review { step: 0 }));
-        assert_eq!(transition(returned, N, false, RestartPolicy::FromReturner, Actor::Drafter, &Submit), Ok(Review { step: 2 }));
-        let by_signer = transition(Signing, N, false, F, Actor::Signer, &ret("Ganti tanggal")).unwrap();
+        assert_eq!(
+            transition(
+                returned,
+                N,
+                false,
+                RestartPolicy::FromFirstReviewer,
+                Actor::Drafter,
+                &Submit
+            ),
+            Ok(Review { step: 0 })
+        );
+        assert_eq!(
+            transition(returned, N, false, RestartPolicy::FromReturner, Actor::Drafter, &Submit),
+            Ok(Review { step: 2 })
+        );
+        let by_signer =
+            transition(Signing, N, false, F, Actor::Signer, &ret("Ganti tanggal")).unwrap();
         assert_eq!(by_signer, Returned { by_step: N });
-        assert_eq!(transition(by_signer, N, false, RestartPolicy::FromReturner, Actor::Drafter, &Submit), Ok(Signing));
+        assert_eq!(
+            transition(by_signer, N, false, RestartPolicy::FromReturner, Actor::Drafter, &Submit),
+            Ok(Signing)
+        );
     }
 
     #[test]
@@ -507,24 +586,62 @@ mod tests {
     #[test]
     fn only_the_current_reviewer_acts() {
         let s = Review { step: 1 };
-        assert_eq!(transition(s, N, false, F, Actor::Reviewer(0), &Approve), Err(TransitionError::NotYourTurn));
-        assert_eq!(transition(s, N, false, F, Actor::Reviewer(2), &Approve), Err(TransitionError::NotYourTurn));
-        assert_eq!(transition(s, N, false, F, Actor::Signer, &Approve), Err(TransitionError::NotYourTurn));
-        assert_eq!(transition(s, N, false, F, Actor::Drafter, &Approve), Err(TransitionError::NotYourTurn));
-        assert_eq!(transition(s, N, false, F, Actor::Reviewer(1), &Approve), Ok(Review { step: 2 }));
+        assert_eq!(
+            transition(s, N, false, F, Actor::Reviewer(0), &Approve),
+            Err(TransitionError::NotYourTurn)
+        );
+        assert_eq!(
+            transition(s, N, false, F, Actor::Reviewer(2), &Approve),
+            Err(TransitionError::NotYourTurn)
+        );
+        assert_eq!(
+            transition(s, N, false, F, Actor::Signer, &Approve),
+            Err(TransitionError::NotYourTurn)
+        );
+        assert_eq!(
+            transition(s, N, false, F, Actor::Drafter, &Approve),
+            Err(TransitionError::NotYourTurn)
+        );
+        assert_eq!(
+            transition(s, N, false, F, Actor::Reviewer(1), &Approve),
+            Ok(Review { step: 2 })
+        );
     }
 
     #[test]
     fn returning_needs_a_note() {
-        assert_eq!(transition(Review { step: 0 }, N, false, F, Actor::Reviewer(0), &ret("  ")), Err(TransitionError::NoteRequired));
-        assert_eq!(transition(Signing, N, false, F, Actor::Signer, &ret("")), Err(TransitionError::NoteRequired));
+        assert_eq!(
+            transition(Review { step: 0 }, N, false, F, Actor::Reviewer(0), &ret("  ")),
+            Err(TransitionError::NoteRequired)
+        );
+        assert_eq!(
+            transition(Signing, N, false, F, Actor::Signer, &ret("")),
+            Err(TransitionError::NoteRequired)
+        );
     }
 
     #[test]
     fn every_illegal_pair_is_refused() {
-        let states = [Draft, Review { step: 0 }, Review { step: 2 }, Returned { by_step: 1 }, Signing, CoSigning, Signed, Sent, Withdrawn];
+        let states = [
+            Draft,
+            Review { step: 0 },
+            Review { step: 2 },
+            Returned { by_step: 1 },
+            Signing,
+            CoSigning,
+            Signed,
+            Sent,
+            Withdrawn,
+        ];
         let actions = [Submit, Approve, ret("catatan"), Sign, MarkSent, Withdraw];
-        let actors = [Actor::Drafter, Actor::Reviewer(0), Actor::Reviewer(2), Actor::Signer, Actor::CoSigner, Actor::Clerk];
+        let actors = [
+            Actor::Drafter,
+            Actor::Reviewer(0),
+            Actor::Reviewer(2),
+            Actor::Signer,
+            Actor::CoSigner,
+            Actor::Clerk,
+        ];
         // A letter without a co-signer never reaches CoSigning; the table is the same for both
         // kinds of letter except where the signer's signature leads.
         let legal = |s: LetterState, a: &Action, who: Actor| -> bool {
@@ -534,7 +651,11 @@ mod tests {
                 (Signing, Sign | Return { .. }, Actor::Signer) => true,
                 (CoSigning, Sign | Return { .. }, Actor::CoSigner) => true,
                 (Signed, MarkSent, Actor::Clerk | Actor::Drafter) => true,
-                (Draft | Returned { .. } | Review { .. } | Signing | CoSigning, Withdraw, Actor::Drafter) => true,
+                (
+                    Draft | Returned { .. } | Review { .. } | Signing | CoSigning,
+                    Withdraw,
+                    Actor::Drafter,
+                ) => true,
                 _ => false,
             }
         };
@@ -544,7 +665,11 @@ mod tests {
                 for a in &actions {
                     for who in actors {
                         let r = transition(s, N, co_signed, F, who, a);
-                        assert_eq!(r.is_ok(), legal(s, a, who), "{s:?} {a:?} by {who:?} (co-signed {co_signed}) gave {r:?}");
+                        assert_eq!(
+                            r.is_ok(),
+                            legal(s, a, who),
+                            "{s:?} {a:?} by {who:?} (co-signed {co_signed}) gave {r:?}"
+                        );
                         checked += 1;
                     }
                 }
@@ -552,14 +677,35 @@ mod tests {
         }
         assert_eq!(checked, 2 * 9 * 6 * 6);
         // Final states accept nothing but what the table allows.
-        assert!(matches!(transition(Withdrawn, N, false, F, Actor::Drafter, &Submit), Err(TransitionError::NotAllowed("Ditarik"))));
-        assert!(matches!(transition(Signed, N, false, F, Actor::Signer, &Sign), Err(TransitionError::NotAllowed(_))));
+        assert!(matches!(
+            transition(Withdrawn, N, false, F, Actor::Drafter, &Submit),
+            Err(TransitionError::NotAllowed("Ditarik"))
+        ));
+        assert!(matches!(
+            transition(Signed, N, false, F, Actor::Signer, &Sign),
+            Err(TransitionError::NotAllowed(_))
+        ));
         // Not the co-signer's turn before the signer has signed, nor the signer's a second time.
-        assert_eq!(transition(Signing, N, true, F, Actor::CoSigner, &Sign), Err(TransitionError::NotYourTurn));
-        assert_eq!(transition(CoSigning, N, true, F, Actor::Signer, &Sign), Err(TransitionError::NotYourTurn));
-        assert_eq!(transition(CoSigning, N, true, F, Actor::Signer, &ret("batal")), Err(TransitionError::NotYourTurn));
-        assert_eq!(transition(CoSigning, N, true, F, Actor::Reviewer(0), &Approve), Err(TransitionError::NotAllowed("Menunggu TTE kedua")));
-        assert_eq!(transition(CoSigning, N, true, F, Actor::Clerk, &MarkSent), Err(TransitionError::NotAllowed("Menunggu TTE kedua")));
+        assert_eq!(
+            transition(Signing, N, true, F, Actor::CoSigner, &Sign),
+            Err(TransitionError::NotYourTurn)
+        );
+        assert_eq!(
+            transition(CoSigning, N, true, F, Actor::Signer, &Sign),
+            Err(TransitionError::NotYourTurn)
+        );
+        assert_eq!(
+            transition(CoSigning, N, true, F, Actor::Signer, &ret("batal")),
+            Err(TransitionError::NotYourTurn)
+        );
+        assert_eq!(
+            transition(CoSigning, N, true, F, Actor::Reviewer(0), &Approve),
+            Err(TransitionError::NotAllowed("Menunggu TTE kedua"))
+        );
+        assert_eq!(
+            transition(CoSigning, N, true, F, Actor::Clerk, &MarkSent),
+            Err(TransitionError::NotAllowed("Menunggu TTE kedua"))
+        );
     }
 
     #[test]
@@ -571,7 +717,10 @@ mod tests {
         assert_eq!(s, Signing);
         s = transition(s, N, true, F, Actor::Signer, &Sign).unwrap();
         assert_eq!(s, CoSigning);
-        assert!(!s.is_final() && !s.drafter_may_edit(), "signed once: nobody edits the text any more");
+        assert!(
+            !s.is_final() && !s.drafter_may_edit(),
+            "signed once: nobody edits the text any more"
+        );
         assert_eq!(s.label(), "Menunggu TTE kedua");
         assert_eq!(transition(s, N, true, F, Actor::CoSigner, &Sign), Ok(Signed));
         // Without a co-signer the signer's signature completes the letter, as before.
@@ -580,21 +729,41 @@ mod tests {
 
     #[test]
     fn the_co_signer_may_refuse_with_a_note() {
-        assert_eq!(transition(CoSigning, N, true, F, Actor::CoSigner, &ret(" ")), Err(TransitionError::NoteRequired));
-        let back = transition(CoSigning, N, true, F, Actor::CoSigner, &ret("Data Bappeda belum sesuai")).unwrap();
+        assert_eq!(
+            transition(CoSigning, N, true, F, Actor::CoSigner, &ret(" ")),
+            Err(TransitionError::NoteRequired)
+        );
+        let back =
+            transition(CoSigning, N, true, F, Actor::CoSigner, &ret("Data Bappeda belum sesuai"))
+                .unwrap();
         assert_eq!(back, Returned { by_step: N });
         assert!(back.drafter_may_edit());
         // Resubmitted: either the whole chain again, or straight to the signer, who signs anew
         // (with a new number) before the co-signer sees it again.
-        assert_eq!(transition(back, N, true, RestartPolicy::FromFirstReviewer, Actor::Drafter, &Submit), Ok(Review { step: 0 }));
-        assert_eq!(transition(back, N, true, RestartPolicy::FromReturner, Actor::Drafter, &Submit), Ok(Signing));
+        assert_eq!(
+            transition(back, N, true, RestartPolicy::FromFirstReviewer, Actor::Drafter, &Submit),
+            Ok(Review { step: 0 })
+        );
+        assert_eq!(
+            transition(back, N, true, RestartPolicy::FromReturner, Actor::Drafter, &Submit),
+            Ok(Signing)
+        );
         // The drafter may also withdraw a letter the co-signer has not signed yet.
         assert_eq!(transition(CoSigning, N, true, F, Actor::Drafter, &Withdraw), Ok(Withdrawn));
     }
 
     #[test]
     fn state_storage_round_trips() {
-        for s in [Draft, Review { step: 3 }, Returned { by_step: 0 }, Signing, CoSigning, Signed, Sent, Withdrawn] {
+        for s in [
+            Draft,
+            Review { step: 3 },
+            Returned { by_step: 0 },
+            Signing,
+            CoSigning,
+            Signed,
+            Sent,
+            Withdrawn,
+        ] {
             let (c, step) = s.to_parts();
             assert_eq!(LetterState::from_parts(c, step), Some(s));
         }
@@ -603,43 +772,101 @@ mod tests {
     }
 
     fn superiors() -> HashMap<String, Option<String>> {
-        [("staf", Some("kasi")), ("kasi", Some("kabid")), ("kabid", Some("kadis")), ("sekdin", Some("kadis")), ("kadis", None)]
-            .into_iter()
-            .map(|(a, b)| (a.to_string(), b.map(str::to_string)))
-            .collect()
+        [
+            ("staf", Some("kasi")),
+            ("kasi", Some("kabid")),
+            ("kabid", Some("kadis")),
+            ("sekdin", Some("kadis")),
+            ("kadis", None),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.map(str::to_string)))
+        .collect()
     }
 
     #[test]
     fn chains_follow_the_superiors() {
         let s = superiors();
         assert_eq!(derive_chain(&s, "staf", "kadis").unwrap(), vec!["kasi", "kabid"]);
-        assert_eq!(derive_chain(&s, "staf", "kabid").unwrap(), vec!["kasi"], "a Kabid signing a.n. shortens the chain");
-        assert_eq!(derive_chain(&s, "kabid", "kadis").unwrap(), Vec::<String>::new(), "letters from a Kabid start at the Kabid");
+        assert_eq!(
+            derive_chain(&s, "staf", "kabid").unwrap(),
+            vec!["kasi"],
+            "a Kabid signing a.n. shortens the chain"
+        );
+        assert_eq!(
+            derive_chain(&s, "kabid", "kadis").unwrap(),
+            Vec::<String>::new(),
+            "letters from a Kabid start at the Kabid"
+        );
         assert_eq!(derive_chain(&s, "kadis", "kadis").unwrap(), Vec::<String>::new());
         assert_eq!(derive_chain(&s, "staf", "sekdin"), Err(ChainError::SignerNotAbove));
         assert_eq!(derive_chain(&s, "kadis", "staf"), Err(ChainError::SignerNotAbove));
         let v = |x: &[&str]| x.iter().map(|p| p.to_string()).collect::<Vec<_>>();
-        assert_eq!(with_secretary_paraf(v(&["kasi", "kabid"]), Some("sekdin"), "staf", true, "kadis"), v(&["kasi", "kabid", "sekdin"]));
-        assert_eq!(with_secretary_paraf(v(&[]), Some("sekdin"), "kabid", true, "kadis"), v(&["sekdin"]));
-        assert_eq!(with_secretary_paraf(v(&[]), Some("sekdin"), "sekdin", true, "kadis"), v(&[]), "the Sekretaris's own letter");
-        assert_eq!(with_secretary_paraf(v(&["kasubag", "sekdin"]), Some("sekdin"), "staf_umum", true, "kadis"), v(&["kasubag", "sekdin"]), "already in the chain");
-        assert_eq!(with_secretary_paraf(v(&["kasi"]), Some("sekdin"), "staf", false, "kabid"), v(&["kasi"]), "a.n. letters of a Kabid");
-        assert_eq!(with_secretary_paraf(v(&["kasi"]), None, "staf", true, "kadis"), v(&["kasi"]), "an OPD without a Sekretaris");
+        assert_eq!(
+            with_secretary_paraf(v(&["kasi", "kabid"]), Some("sekdin"), "staf", true, "kadis"),
+            v(&["kasi", "kabid", "sekdin"])
+        );
+        assert_eq!(
+            with_secretary_paraf(v(&[]), Some("sekdin"), "kabid", true, "kadis"),
+            v(&["sekdin"])
+        );
+        assert_eq!(
+            with_secretary_paraf(v(&[]), Some("sekdin"), "sekdin", true, "kadis"),
+            v(&[]),
+            "the Sekretaris's own letter"
+        );
+        assert_eq!(
+            with_secretary_paraf(
+                v(&["kasubag", "sekdin"]),
+                Some("sekdin"),
+                "staf_umum",
+                true,
+                "kadis"
+            ),
+            v(&["kasubag", "sekdin"]),
+            "already in the chain"
+        );
+        assert_eq!(
+            with_secretary_paraf(v(&["kasi"]), Some("sekdin"), "staf", false, "kabid"),
+            v(&["kasi"]),
+            "a.n. letters of a Kabid"
+        );
+        assert_eq!(
+            with_secretary_paraf(v(&["kasi"]), None, "staf", true, "kadis"),
+            v(&["kasi"]),
+            "an OPD without a Sekretaris"
+        );
         for k in LetterKind::ALL {
             let body = crate::letter_body::LetterBody::from_markup(template_body(k));
             assert_eq!(body.validate(), Ok(()), "{k:?}");
             assert!(!body.is_empty());
         }
-        assert!(matches!(crate::letter_body::LetterBody::from_markup(template_body(LetterKind::SuratUndangan)).blocks[2], crate::letter_body::Block::Table(_)));
+        assert!(matches!(
+            crate::letter_body::LetterBody::from_markup(template_body(LetterKind::SuratUndangan))
+                .blocks[2],
+            crate::letter_body::Block::Table(_)
+        ));
     }
 
     #[test]
     fn who_may_sign() {
         assert_eq!(sign_mode(LetterKind::SuratDinas, PositionLevel::KepalaOpd), Ok(SignMode::Head));
-        assert_eq!(sign_mode(LetterKind::NotaDinas, PositionLevel::KepalaBidang), Ok(SignMode::OnBehalf));
-        assert_eq!(sign_mode(LetterKind::SuratEdaran, PositionLevel::Sekretaris), Err(ChainError::HeadOnly));
-        assert_eq!(sign_mode(LetterKind::SuratDinas, PositionLevel::KepalaSeksi), Err(ChainError::SignerNotAllowed));
-        assert_eq!(sign_mode(LetterKind::SuratDinas, PositionLevel::Staf), Err(ChainError::SignerNotAllowed));
+        assert_eq!(
+            sign_mode(LetterKind::NotaDinas, PositionLevel::KepalaBidang),
+            Ok(SignMode::OnBehalf)
+        );
+        assert_eq!(
+            sign_mode(LetterKind::SuratEdaran, PositionLevel::Sekretaris),
+            Err(ChainError::HeadOnly)
+        );
+        assert_eq!(
+            sign_mode(LetterKind::SuratDinas, PositionLevel::KepalaSeksi),
+            Err(ChainError::SignerNotAllowed)
+        );
+        assert_eq!(
+            sign_mode(LetterKind::SuratDinas, PositionLevel::Staf),
+            Err(ChainError::SignerNotAllowed)
+        );
     }
 
     #[test]
@@ -660,11 +887,23 @@ mod tests {
     #[test]
     fn numbers() {
         assert_eq!(check_number_format(DEFAULT_NUMBER_FORMAT), Ok(()));
-        assert_eq!(check_number_format("{klasifikasi}/{kode_unit}/{tahun}"), Err(NumberFormatError::MissingSequence));
-        assert_eq!(check_number_format("{urut}/{bulan}"), Err(NumberFormatError::UnknownPart("{bulan}".into())));
+        assert_eq!(
+            check_number_format("{klasifikasi}/{kode_unit}/{tahun}"),
+            Err(NumberFormatError::MissingSequence)
+        );
+        assert_eq!(
+            check_number_format("{urut}/{bulan}"),
+            Err(NumberFormatError::UnknownPart("{bulan}".into()))
+        );
         assert!(check_number_format("{urut").is_err());
-        assert_eq!(format_number(DEFAULT_NUMBER_FORMAT, "000.5.6.2", 15, "412.208", 2026, 11), "000.5.6.2/15/412.208/2026");
-        assert_eq!(format_number("{urut}/{kode_unit}/{bulan_romawi}/{tahun}", "", 7, "412.208", 2026, 11), "7/412.208/XI/2026");
+        assert_eq!(
+            format_number(DEFAULT_NUMBER_FORMAT, "000.5.6.2", 15, "412.208", 2026, 11),
+            "000.5.6.2/15/412.208/2026"
+        );
+        assert_eq!(
+            format_number("{urut}/{kode_unit}/{bulan_romawi}/{tahun}", "", 7, "412.208", 2026, 11),
+            "7/412.208/XI/2026"
+        );
     }
 }
 
@@ -684,7 +923,8 @@ pub struct Recipient {
 pub const MAX_SUBJECT: usize = 300;
 
 /// Refusal when the co-signer chosen is the signer's own position.
-pub const CO_SIGNER_IS_SIGNER: &str = "Penanda tangan kedua tidak boleh sama dengan penanda tangan utama.";
+pub const CO_SIGNER_IS_SIGNER: &str =
+    "Penanda tangan kedua tidak boleh sama dengan penanda tangan utama.";
 
 /// Everything the drafter writes. Each saved version stores one of these whole.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -741,10 +981,15 @@ impl LetterDraft {
             return Err("Penerima terlalu banyak (maksimal 500).".into());
         }
         for r in &self.recipients {
-            if !matches!(r.role.as_str(), "to" | "cc") || !matches!(r.target_type.as_str(), "opd" | "unit" | "employee" | "external") {
+            if !matches!(r.role.as_str(), "to" | "cc")
+                || !matches!(r.target_type.as_str(), "opd" | "unit" | "employee" | "external")
+            {
                 return Err("Jenis penerima tidak dikenal.".into());
             }
-            if r.name.trim().is_empty() || r.name.chars().count() > 300 || r.address.chars().count() > 500 {
+            if r.name.trim().is_empty()
+                || r.name.chars().count() > 300
+                || r.address.chars().count() > 500
+            {
                 return Err("Nama penerima wajib diisi (maksimal 300 karakter), alamat maksimal 500 karakter.".into());
             }
             if (r.target_type == "external") != r.target_id.is_none() {
@@ -782,7 +1027,13 @@ mod draft_tests {
             attachment_count: 0,
             signer_position_id: None,
             co_signer_position_id: None,
-            recipients: vec![Recipient { role: "to".into(), target_type: "opd".into(), target_id: Some("bappeda".into()), name: "Kepala Bappeda".into(), address: String::new() }],
+            recipients: vec![Recipient {
+                role: "to".into(),
+                target_type: "opd".into(),
+                target_id: Some("bappeda".into()),
+                name: "Kepala Bappeda".into(),
+                address: String::new(),
+            }],
             body: LetterBody::from_plain("Dengan hormat,\n\nKami mengundang Saudara."),
             reply_to_incoming_id: None,
         }

@@ -77,7 +77,9 @@ impl LetterBody {
         for b in &self.blocks {
             match b {
                 Block::Paragraph(sp) => sp.iter().try_for_each(|s| check(&s.text))?,
-                Block::Numbered(items) | Block::Bulleted(items) => items.iter().flatten().try_for_each(|s| check(&s.text))?,
+                Block::Numbered(items) | Block::Bulleted(items) => {
+                    items.iter().flatten().try_for_each(|s| check(&s.text))?
+                }
                 Block::Table(rows) => {
                     let width = rows.first().map(Vec::len).unwrap_or(0);
                     if rows.iter().any(|r| r.len() != width) {
@@ -103,8 +105,15 @@ impl LetterBody {
         for b in &self.blocks {
             match b {
                 Block::Paragraph(sp) => out.push(spans_text(sp)),
-                Block::Numbered(items) => out.extend(items.iter().enumerate().map(|(i, it)| format!("{}. {}", i + 1, spans_text(it)))),
-                Block::Bulleted(items) => out.extend(items.iter().map(|it| format!("• {}", spans_text(it)))),
+                Block::Numbered(items) => out.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, it)| format!("{}. {}", i + 1, spans_text(it))),
+                ),
+                Block::Bulleted(items) => {
+                    out.extend(items.iter().map(|it| format!("• {}", spans_text(it))))
+                }
                 Block::Table(rows) => out.extend(rows.iter().map(|r| r.join(" | "))),
             }
         }
@@ -165,7 +174,9 @@ impl LetterBody {
                 table.push(row.split('|').map(|c| c.trim().to_string()).collect());
                 continue;
             }
-            let item = numbered_item(t).map(|rest| (true, rest)).or_else(|| t.strip_prefix("- ").or_else(|| t.strip_prefix("• ")).map(|rest| (false, rest)));
+            let item = numbered_item(t).map(|rest| (true, rest)).or_else(|| {
+                t.strip_prefix("- ").or_else(|| t.strip_prefix("• ")).map(|rest| (false, rest))
+            });
             if let Some((numbered, rest)) = item {
                 flush_para(&mut para, &mut blocks);
                 flush_table(&mut table, &mut blocks);
@@ -199,9 +210,22 @@ impl LetterBody {
         for b in &self.blocks {
             out.push(match b {
                 Block::Paragraph(sp) => spans_markup(sp),
-                Block::Numbered(items) => items.iter().enumerate().map(|(i, it)| format!("{}. {}", i + 1, spans_markup(it))).collect::<Vec<_>>().join("\n"),
-                Block::Bulleted(items) => items.iter().map(|it| format!("- {}", spans_markup(it))).collect::<Vec<_>>().join("\n"),
-                Block::Table(rows) => rows.iter().map(|r| format!("| {} |", r.join(" | "))).collect::<Vec<_>>().join("\n"),
+                Block::Numbered(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, it)| format!("{}. {}", i + 1, spans_markup(it)))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Block::Bulleted(items) => items
+                    .iter()
+                    .map(|it| format!("- {}", spans_markup(it)))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Block::Table(rows) => rows
+                    .iter()
+                    .map(|r| format!("| {} |", r.join(" | ")))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
             });
         }
         out.join("\n\n")
@@ -232,7 +256,9 @@ fn merge_spans(spans: &mut Vec<Span>) {
     let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
     for s in spans.drain(..) {
         match merged.last_mut() {
-            Some(last) if last.bold == s.bold && last.italic == s.italic => last.text.push_str(&s.text),
+            Some(last) if last.bold == s.bold && last.italic == s.italic => {
+                last.text.push_str(&s.text)
+            }
             _ if s.text.is_empty() => {}
             _ => merged.push(s),
         }
@@ -247,7 +273,12 @@ fn parse_spans(line: &str) -> Vec<Span> {
     let mut spans = Vec::new();
     let (mut bold, mut italic) = (false, false);
     let mut cur = String::new();
-    let closes = |i: usize, mark: char| -> bool { chars[i + 1..].iter().enumerate().any(|(k, &c)| c == mark && k > 0 && !chars[i + k].is_whitespace()) };
+    let closes = |i: usize, mark: char| -> bool {
+        chars[i + 1..]
+            .iter()
+            .enumerate()
+            .any(|(k, &c)| c == mark && k > 0 && !chars[i + k].is_whitespace())
+    };
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -289,13 +320,22 @@ pub enum DiffLine {
 /// "all removed, all added" to bound the work.
 pub fn diff_lines(old: &[String], new: &[String]) -> Vec<DiffLine> {
     if old.len() > 2000 || new.len() > 2000 {
-        return old.iter().cloned().map(DiffLine::Removed).chain(new.iter().cloned().map(DiffLine::Added)).collect();
+        return old
+            .iter()
+            .cloned()
+            .map(DiffLine::Removed)
+            .chain(new.iter().cloned().map(DiffLine::Added))
+            .collect();
     }
     let (n, m) = (old.len(), new.len());
     let mut lcs = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            lcs[i][j] = if old[i] == new[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+            lcs[i][j] = if old[i] == new[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
         }
     }
     let (mut i, mut j, mut out) = (0, 0, Vec::new());
@@ -329,14 +369,23 @@ mod tests {
     fn plain_text_and_validation() {
         let body = LetterBody {
             blocks: vec![
-                Block::Paragraph(vec![span("Dengan hormat, "), Span { text: "segera".into(), bold: true, italic: false }]),
+                Block::Paragraph(vec![
+                    span("Dengan hormat, "),
+                    Span { text: "segera".into(), bold: true, italic: false },
+                ]),
                 Block::Numbered(vec![vec![span("Satu")], vec![span("Dua")]]),
                 Block::Bulleted(vec![vec![span("Butir")]]),
-                Block::Table(vec![vec!["No".into(), "Nama".into()], vec!["1".into(), "Budi".into()]]),
+                Block::Table(vec![
+                    vec!["No".into(), "Nama".into()],
+                    vec!["1".into(), "Budi".into()],
+                ]),
             ],
         };
         assert_eq!(body.validate(), Ok(()));
-        assert_eq!(body.plain_lines(), vec!["Dengan hormat, segera", "1. Satu", "2. Dua", "• Butir", "No | Nama", "1 | Budi"]);
+        assert_eq!(
+            body.plain_lines(),
+            vec!["Dengan hormat, segera", "1. Satu", "2. Dua", "• Butir", "No | Nama", "1 | Budi"]
+        );
         let json = serde_json::to_string(&body).unwrap();
         assert_eq!(serde_json::from_str::<LetterBody>(&json).unwrap(), body);
         assert!(!body.is_empty());
@@ -346,7 +395,9 @@ mod tests {
 
     #[test]
     fn bad_bodies_are_refused() {
-        let ragged = LetterBody { blocks: vec![Block::Table(vec![vec!["a".into()], vec!["b".into(), "c".into()]])] };
+        let ragged = LetterBody {
+            blocks: vec![Block::Table(vec![vec!["a".into()], vec!["b".into(), "c".into()]])],
+        };
         assert_eq!(ragged.validate(), Err(BodyError::RaggedTable));
         let long = LetterBody::from_plain(&"x".repeat(MAX_BODY_CHARS + 1));
         assert_eq!(long.validate(), Err(BodyError::TooLong));
@@ -360,13 +411,16 @@ mod tests {
     fn diffs() {
         let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         let d = diff_lines(&v(&["a", "b", "c"]), &v(&["a", "x", "c", "d"]));
-        assert_eq!(d, vec![
-            DiffLine::Same("a".into()),
-            DiffLine::Removed("b".into()),
-            DiffLine::Added("x".into()),
-            DiffLine::Same("c".into()),
-            DiffLine::Added("d".into()),
-        ]);
+        assert_eq!(
+            d,
+            vec![
+                DiffLine::Same("a".into()),
+                DiffLine::Removed("b".into()),
+                DiffLine::Added("x".into()),
+                DiffLine::Same("c".into()),
+                DiffLine::Added("d".into()),
+            ]
+        );
         assert_eq!(diff_lines(&[], &v(&["a"])), vec![DiffLine::Added("a".into())]);
     }
 
@@ -382,7 +436,9 @@ mod tests {
             }
             b => panic!("{b:?}"),
         }
-        assert!(matches!(&body.blocks[2], Block::Numbered(items) if items.len() == 2 && items[1].iter().any(|s| s.bold && s.text == "laptop")));
+        assert!(
+            matches!(&body.blocks[2], Block::Numbered(items) if items.len() == 2 && items[1].iter().any(|s| s.bold && s.text == "laptop"))
+        );
         assert!(matches!(&body.blocks[3], Block::Bulleted(items) if items.len() == 2));
         match &body.blocks[4] {
             Block::Table(rows) => {

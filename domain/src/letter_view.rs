@@ -19,7 +19,8 @@ pub enum ListTab {
 }
 
 impl ListTab {
-    pub const ALL: [ListTab; 4] = [ListTab::Draf, ListTab::PerluParaf, ListTab::DalamProses, ListTab::Terkirim];
+    pub const ALL: [ListTab; 4] =
+        [ListTab::Draf, ListTab::PerluParaf, ListTab::DalamProses, ListTab::Terkirim];
     pub fn code(self) -> &'static str {
         match self {
             ListTab::Draf => "draf",
@@ -306,7 +307,11 @@ pub struct Involvement {
 /// Who may see a letter. Confidential letters (Rahasia, Sangat Rahasia) are for the people who
 /// handle or receive them only: not for the clerk, not for admins, not for colleagues.
 pub fn may_see(sifat: Sifat, inv: Involvement) -> bool {
-    inv.drafter || inv.in_chain || inv.acted || inv.addressee || (inv.clerk && !sifat.is_confidential())
+    inv.drafter
+        || inv.in_chain
+        || inv.acted
+        || inv.addressee
+        || (inv.clerk && !sifat.is_confidential())
 }
 
 #[cfg(test)]

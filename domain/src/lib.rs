@@ -3,10 +3,10 @@
 pub mod account;
 pub mod audit;
 pub mod disposition;
+pub mod files;
 pub mod letter;
 pub mod letter_body;
 pub mod letter_view;
-pub mod files;
 pub mod model;
 pub mod nip;
 pub mod org;

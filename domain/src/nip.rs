@@ -54,7 +54,12 @@ impl Nip {
             return Err(NipError::Format);
         }
         let (by, bm, bd) = (num(&s[0..4]), num(&s[4..6]), num(&s[6..8]));
-        if by < 1940 || by + 17 > current_year || !(1..=12).contains(&bm) || bd == 0 || bd > days_in_month(by, bm) {
+        if by < 1940
+            || by + 17 > current_year
+            || !(1..=12).contains(&bm)
+            || bd == 0
+            || bd > days_in_month(by, bm)
+        {
             return Err(NipError::BirthDate);
         }
         let (ay, am) = (num(&s[8..12]), num(&s[12..14]));

@@ -60,13 +60,25 @@ impl PositionLevel {
     pub fn infer_from_title(title: &str) -> PositionLevel {
         let t = title.trim().to_lowercase();
         let starts = |p: &str| t.starts_with(p);
-        if starts("kepala dinas") || starts("kepala badan") || starts("kepala kantor") || starts("kepala satuan") || starts("camat") || starts("inspektur") && !t.contains("pembantu") {
+        if starts("kepala dinas")
+            || starts("kepala badan")
+            || starts("kepala kantor")
+            || starts("kepala satuan")
+            || starts("camat")
+            || starts("inspektur") && !t.contains("pembantu")
+        {
             PositionLevel::KepalaOpd
         } else if starts("sekretaris") {
             PositionLevel::Sekretaris
         } else if starts("kepala bidang") || starts("kabid") || starts("kepala bagian") {
             PositionLevel::KepalaBidang
-        } else if starts("kepala seksi") || starts("kasi ") || starts("kepala subbagian") || starts("kepala sub bagian") || starts("kasubbag") || starts("kepala sub bidang") {
+        } else if starts("kepala seksi")
+            || starts("kasi ")
+            || starts("kepala subbagian")
+            || starts("kepala sub bagian")
+            || starts("kasubbag")
+            || starts("kepala sub bidang")
+        {
             PositionLevel::KepalaSeksi
         } else {
             PositionLevel::Staf
@@ -85,7 +97,14 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
-    pub const ALL: [UnitKind; 6] = [UnitKind::Opd, UnitKind::Sekretariat, UnitKind::Subbagian, UnitKind::Bidang, UnitKind::Seksi, UnitKind::Upt];
+    pub const ALL: [UnitKind; 6] = [
+        UnitKind::Opd,
+        UnitKind::Sekretariat,
+        UnitKind::Subbagian,
+        UnitKind::Bidang,
+        UnitKind::Seksi,
+        UnitKind::Upt,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -171,7 +190,11 @@ pub enum ActingError {
     PltTooLong,
 }
 
-pub fn check_acting_period(kind: ActingKind, start_day: i64, end_day: i64) -> Result<(), ActingError> {
+pub fn check_acting_period(
+    kind: ActingKind,
+    start_day: i64,
+    end_day: i64,
+) -> Result<(), ActingError> {
     if end_day < start_day {
         return Err(ActingError::EndBeforeStart);
     }
@@ -200,8 +223,12 @@ pub struct PositionNode {
 /// The direct superior of every position, derived from the unit tree: a head reports to the head of the
 /// nearest ancestor unit that has one; anyone else reports to the head of their own unit (or, if that unit
 /// has no head position, of the nearest ancestor that does). The head of the root unit has none inside the OPD.
-pub fn derive_superiors(units: &[UnitNode], positions: &[PositionNode]) -> HashMap<String, Option<String>> {
-    let parent: HashMap<&str, Option<&str>> = units.iter().map(|u| (u.id.as_str(), u.parent_id.as_deref())).collect();
+pub fn derive_superiors(
+    units: &[UnitNode],
+    positions: &[PositionNode],
+) -> HashMap<String, Option<String>> {
+    let parent: HashMap<&str, Option<&str>> =
+        units.iter().map(|u| (u.id.as_str(), u.parent_id.as_deref())).collect();
     // The head of a unit is its highest-level head position (one per unit by rule; be deterministic anyway).
     let mut head: HashMap<&str, &PositionNode> = HashMap::new();
     for p in positions.iter().filter(|p| p.level.is_head()) {
@@ -234,7 +261,11 @@ pub fn derive_superiors(units: &[UnitNode], positions: &[PositionNode]) -> HashM
         .iter()
         .map(|p| {
             let is_unit_head = head.get(p.unit_id.as_str()).is_some_and(|h| h.id == p.id);
-            let start = if is_unit_head { parent.get(p.unit_id.as_str()).copied().flatten() } else { Some(p.unit_id.as_str()) };
+            let start = if is_unit_head {
+                parent.get(p.unit_id.as_str()).copied().flatten()
+            } else {
+                Some(p.unit_id.as_str())
+            };
             (p.id.clone(), head_at_or_above(start, &p.id))
         })
         .collect()
@@ -242,7 +273,8 @@ pub fn derive_superiors(units: &[UnitNode], positions: &[PositionNode]) -> HashM
 
 /// Would making `new_parent` the parent of `unit` create a cycle?
 pub fn creates_cycle(units: &[UnitNode], unit: &str, new_parent: &str) -> bool {
-    let parent: HashMap<&str, Option<&str>> = units.iter().map(|u| (u.id.as_str(), u.parent_id.as_deref())).collect();
+    let parent: HashMap<&str, Option<&str>> =
+        units.iter().map(|u| (u.id.as_str(), u.parent_id.as_deref())).collect();
     let mut cur = Some(new_parent);
     let mut guard = 0;
     while let Some(u) = cur {
@@ -260,7 +292,8 @@ pub fn creates_cycle(units: &[UnitNode], unit: &str, new_parent: &str) -> bool {
 
 /// Is `ancestor` the same unit as `unit` or above it?
 pub fn is_same_or_ancestor(units: &[UnitNode], ancestor: &str, unit: &str) -> bool {
-    let parent: HashMap<&str, Option<&str>> = units.iter().map(|u| (u.id.as_str(), u.parent_id.as_deref())).collect();
+    let parent: HashMap<&str, Option<&str>> =
+        units.iter().map(|u| (u.id.as_str(), u.parent_id.as_deref())).collect();
     let mut cur = Some(unit);
     let mut guard = 0;
     while let Some(u) = cur {
@@ -318,12 +351,20 @@ mod tests {
         let sup = |id: &str| s[id].clone();
         assert_eq!(sup("kadis"), None);
         assert_eq!(sup("sekdin").as_deref(), Some("kadis"));
-        assert_eq!(sup("kabid").as_deref(), Some("kadis"), "a Kabid reports to the head, not to the Sekdin");
+        assert_eq!(
+            sup("kabid").as_deref(),
+            Some("kadis"),
+            "a Kabid reports to the head, not to the Sekdin"
+        );
         assert_eq!(sup("kasubbag").as_deref(), Some("sekdin"));
         assert_eq!(sup("tu").as_deref(), Some("kasubbag"));
         assert_eq!(sup("kasi").as_deref(), Some("kabid"));
         assert_eq!(sup("staf").as_deref(), Some("kasi"));
-        assert_eq!(sup("staf2").as_deref(), Some("kabid"), "a seksi without a head falls back to the Kabid");
+        assert_eq!(
+            sup("staf2").as_deref(),
+            Some("kabid"),
+            "a seksi without a head falls back to the Kabid"
+        );
         assert_eq!(sup("ajudan").as_deref(), Some("kadis"));
     }
 
@@ -348,11 +389,17 @@ mod tests {
     #[test]
     fn level_inference_and_codes() {
         use PositionLevel::*;
-        assert_eq!(PositionLevel::infer_from_title("Kepala Dinas Komunikasi dan Informatika"), KepalaOpd);
+        assert_eq!(
+            PositionLevel::infer_from_title("Kepala Dinas Komunikasi dan Informatika"),
+            KepalaOpd
+        );
         assert_eq!(PositionLevel::infer_from_title("Sekretaris Dinas"), Sekretaris);
         assert_eq!(PositionLevel::infer_from_title("Kepala Bidang E-Government"), KepalaBidang);
         assert_eq!(PositionLevel::infer_from_title("Kepala Seksi Persandian"), KepalaSeksi);
-        assert_eq!(PositionLevel::infer_from_title("Kepala Subbagian Umum dan Kepegawaian"), KepalaSeksi);
+        assert_eq!(
+            PositionLevel::infer_from_title("Kepala Subbagian Umum dan Kepegawaian"),
+            KepalaSeksi
+        );
         assert_eq!(PositionLevel::infer_from_title("Pranata Komputer Ahli Pertama"), Staf);
         for l in PositionLevel::ALL {
             assert_eq!(PositionLevel::from_code(l.code()), Some(l));

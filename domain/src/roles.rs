@@ -72,10 +72,15 @@ impl Caps {
         if opd_pemda_id != self.pemda_id {
             return false;
         }
-        self.is_admin_pemda() || self.grants.iter().any(|g| g.role == Role::AdminOpd && g.scope_id == opd_id)
+        self.is_admin_pemda()
+            || self.grants.iter().any(|g| g.role == Role::AdminOpd && g.scope_id == opd_id)
     }
     pub fn admin_opd_ids(&self) -> Vec<String> {
-        self.grants.iter().filter(|g| g.role == Role::AdminOpd).map(|g| g.scope_id.clone()).collect()
+        self.grants
+            .iter()
+            .filter(|g| g.role == Role::AdminOpd)
+            .map(|g| g.scope_id.clone())
+            .collect()
     }
     pub fn is_tu_of(&self, opd_id: &str) -> bool {
         self.grants.iter().any(|g| g.role == Role::Tu && g.scope_id == opd_id)
@@ -120,7 +125,14 @@ impl NavItem {
     pub fn installed(self) -> bool {
         matches!(
             self,
-            NavItem::Beranda | NavItem::KotakMasuk | NavItem::SuratMasuk | NavItem::SuratKeluar | NavItem::Disposisi | NavItem::Organisasi | NavItem::Admin | NavItem::Profil
+            NavItem::Beranda
+                | NavItem::KotakMasuk
+                | NavItem::SuratMasuk
+                | NavItem::SuratKeluar
+                | NavItem::Disposisi
+                | NavItem::Organisasi
+                | NavItem::Admin
+                | NavItem::Profil
         )
     }
 
@@ -133,7 +145,10 @@ impl NavItem {
             // The register of incoming mail belongs to the records clerks of the OPD.
             NavItem::SuratMasuk => caps.opd_id.as_deref().is_some_and(|o| caps.is_tu_of(o)),
             NavItem::SuratKeluar | NavItem::Disposisi | NavItem::Kinerja => officer,
-            NavItem::Dashboard => caps.best_level.is_some_and(|l| l <= PositionLevel::KepalaBidang) || caps.is_admin_pemda(),
+            NavItem::Dashboard => {
+                caps.best_level.is_some_and(|l| l <= PositionLevel::KepalaBidang)
+                    || caps.is_admin_pemda()
+            }
             NavItem::Admin => caps.is_admin_pemda() || caps.has_role(Role::AdminOpd),
         }
     }
@@ -193,7 +208,10 @@ mod tests {
         Caps {
             pemda_id: "pemda".into(),
             opd_id: Some("opd1".into()),
-            grants: grants.iter().map(|(r, s)| Grant { role: *r, scope_id: s.to_string() }).collect(),
+            grants: grants
+                .iter()
+                .map(|(r, s)| Grant { role: *r, scope_id: s.to_string() })
+                .collect(),
             best_level: level,
         }
     }
@@ -201,7 +219,14 @@ mod tests {
     #[test]
     fn staff_sees_work_but_not_admin_or_dashboard() {
         let c = caps(Some(PositionLevel::Staf), &[]);
-        for n in [NavItem::Beranda, NavItem::KotakMasuk, NavItem::SuratKeluar, NavItem::Disposisi, NavItem::Kinerja, NavItem::Profil] {
+        for n in [
+            NavItem::Beranda,
+            NavItem::KotakMasuk,
+            NavItem::SuratKeluar,
+            NavItem::Disposisi,
+            NavItem::Kinerja,
+            NavItem::Profil,
+        ] {
             assert!(n.allowed(&c), "{n:?}");
         }
         assert!(!NavItem::Admin.allowed(&c));

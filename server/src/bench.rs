@@ -7,7 +7,9 @@
 //!     pyHanko's in-process time stamper. pyHanko only signs; e-Office also renders the letter.
 //! Prints both figures and the ratio. Test keys are generated here and deleted afterwards.
 
-use backend::render::{LetterDocument, SignatureBlock, qr_png, render_letter, render_letter_with_info};
+use backend::render::{
+    LetterDocument, SignatureBlock, qr_png, render_letter, render_letter_with_info,
+};
 use backend::sign::{LetterSigner, LocalCaUnlocked, SignContext};
 use backend::store::pki::CaKeys;
 use domain::letter_body::LetterBody;
@@ -162,7 +164,10 @@ fn ours(signer: &Arc<LocalCaUnlocked>, n: usize, threads: usize) -> Res<f64> {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("bench thread panicked".into()))).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err("bench thread panicked".into())))
+            .collect()
     });
     let mut total = 0;
     for r in results {
@@ -184,18 +189,29 @@ fn pem(label: &str, der: &[u8]) -> String {
 }
 
 fn default_python() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/root"));
-    std::env::var_os("TTE_VENV").map(PathBuf::from).unwrap_or_else(|| home.join(".cache/eoffice/venv")).join("bin/python")
+    let home =
+        std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/root"));
+    std::env::var_os("TTE_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".cache/eoffice/venv"))
+        .join("bin/python")
 }
 
 pub fn run(n: usize, threads: usize, python: Option<PathBuf>, keep: Option<PathBuf>) -> Res<()> {
     let threads = threads.max(1);
     let n = n.max(threads);
-    println!("bench-sign: {n} one-page letters, {} core(s) on this machine", std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1));
+    println!(
+        "bench-sign: {n} one-page letters, {} core(s) on this machine",
+        std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1)
+    );
     // A test PKI and an official's key, unlocked once.
-    let names = tte::PkiNames { installation: "Kabupaten Bojonegoro".into(), pemda: "Pemerintah Kabupaten Bojonegoro".into() };
+    let names = tte::PkiNames {
+        installation: "Kabupaten Bojonegoro".into(),
+        pemda: "Pemerintah Kabupaten Bojonegoro".into(),
+    };
     let ca_pass = tte::Passphrase::new(backend::random_token(24));
-    let pki = tte::Pki::init_with(&names, &ca_pass, SystemTime::now(), tte::KdfParams::TEST_ONLY_FAST)?;
+    let pki =
+        tte::Pki::init_with(&names, &ca_pass, SystemTime::now(), tte::KdfParams::TEST_ONLY_FAST)?;
     let issuing = pki.unlock_issuing(&ca_pass)?;
     let subject = tte::SignerSubject {
         name: "Drs. BAMBANG SUTRISNO, M.Si.".into(),
@@ -206,23 +222,39 @@ pub fn run(n: usize, threads: usize, python: Option<PathBuf>, keep: Option<PathB
         email: None,
     };
     let pass = tte::Passphrase::new("passphrase bench 2026");
-    let opts = tte::IssueOptions { now: SystemTime::now(), crl_url: None, kdf: tte::KdfParams::DEFAULT };
+    let opts =
+        tte::IssueOptions { now: SystemTime::now(), crl_url: None, kdf: tte::KdfParams::DEFAULT };
     let issued = tte::issue_signing_cert(&issuing, &subject, 30, &pass, &opts)?;
     let unlock_start = Instant::now();
     let key = issued.stored.key.decrypt(&pass)?;
     let unlock_ms = unlock_start.elapsed().as_secs_f64() * 1000.0;
     let key_pkcs8 = key.pkcs8_der()?;
     let cert = issued.stored.certificate()?;
-    let ca = Arc::new(CaKeys { root: pki.root_cert()?, tsa: pki.unlock_tsa(&ca_pass)?, issuer_name: "Issuing CA e-Office Kabupaten Bojonegoro".into(), issuing });
-    let signer = Arc::new(LocalCaUnlocked::new(key, cert.clone(), ca.clone(), "https://eoffice.bojonegorokab.go.id", false));
+    let ca = Arc::new(CaKeys {
+        root: pki.root_cert()?,
+        tsa: pki.unlock_tsa(&ca_pass)?,
+        issuer_name: "Issuing CA e-Office Kabupaten Bojonegoro".into(),
+        issuing,
+    });
+    let signer = Arc::new(LocalCaUnlocked::new(
+        key,
+        cert.clone(),
+        ca.clone(),
+        "https://eoffice.bojonegorokab.go.id",
+        false,
+    ));
     // Warm up (fonts are parsed on first use) and check the output once.
     let base = letter();
     render_and_sign(&signer, &base)?;
     let one_thread = ours(&signer, n, 1)?;
     let all_threads = if threads > 1 { ours(&signer, n, threads)? } else { one_thread };
     let (render_ms, sign_ms) = phases(&signer, n.min(200))?;
-    println!("e-Office  render + QR + PAdES B-T sign: {one_thread:8.1} docs/s on 1 thread, {all_threads:8.1} docs/s on {threads} threads (key unlocked once in {unlock_ms:.0} ms)");
-    println!("          per letter on 1 thread: render with QR {render_ms:.2} ms, sign with time stamp {sign_ms:.2} ms");
+    println!(
+        "e-Office  render + QR + PAdES B-T sign: {one_thread:8.1} docs/s on 1 thread, {all_threads:8.1} docs/s on {threads} threads (key unlocked once in {unlock_ms:.0} ms)"
+    );
+    println!(
+        "          per letter on 1 thread: render with QR {render_ms:.2} ms, sign with time stamp {sign_ms:.2} ms"
+    );
 
     // pyHanko on the same unsigned letter.
     let dir = match &keep {
@@ -231,12 +263,21 @@ pub fn run(n: usize, threads: usize, python: Option<PathBuf>, keep: Option<PathB
     };
     std::fs::create_dir_all(&dir)?;
     let mut unsigned_doc = letter();
-    unsigned_doc.signature.qr_png = Some(qr_png("https://eoffice.bojonegorokab.go.id/verifikasi/AbCdEfGhIjKlMnOpQrStUvWx")?);
-    unsigned_doc.signature.statement = Some("Ditandatangani secara elektronik oleh: Drs. BAMBANG SUTRISNO, M.Si.".into());
+    unsigned_doc.signature.qr_png =
+        Some(qr_png("https://eoffice.bojonegorokab.go.id/verifikasi/AbCdEfGhIjKlMnOpQrStUvWx")?);
+    unsigned_doc.signature.statement =
+        Some("Ditandatangani secara elektronik oleh: Drs. BAMBANG SUTRISNO, M.Si.".into());
     std::fs::write(dir.join("unsigned.pdf"), render_letter(&unsigned_doc)?)?;
     std::fs::write(dir.join("key.pem"), pem("PRIVATE KEY", &key_pkcs8))?;
     std::fs::write(dir.join("cert.pem"), pem("CERTIFICATE", &issued.stored.cert_der))?;
-    std::fs::write(dir.join("chain.pem"), format!("{}{}", pem("CERTIFICATE", &pki.issuing.cert_der), pem("CERTIFICATE", &pki.root.cert_der)))?;
+    std::fs::write(
+        dir.join("chain.pem"),
+        format!(
+            "{}{}",
+            pem("CERTIFICATE", &pki.issuing.cert_der),
+            pem("CERTIFICATE", &pki.root.cert_der)
+        ),
+    )?;
     std::fs::write(dir.join("bench.py"), PYTHON_BENCH)?;
     let python = python.unwrap_or_else(default_python);
     let py = py_bench(&python, &dir, n);
@@ -245,7 +286,9 @@ pub fn run(n: usize, threads: usize, python: Option<PathBuf>, keep: Option<PathB
     }
     match py {
         Ok((bb, bt)) => {
-            println!("pyHanko   Python API, 1 process, key loaded once: {bb:8.1} docs/s B-B (no time stamp), {bt:8.1} docs/s B-T (in-process RSA TSA)");
+            println!(
+                "pyHanko   Python API, 1 process, key loaded once: {bb:8.1} docs/s B-B (no time stamp), {bt:8.1} docs/s B-T (in-process RSA TSA)"
+            );
             println!(
                 "ratio     e-Office (render + B-T) / pyHanko (sign only): {:.1}x / {:.1}x (vs B-B / vs B-T) on 1 thread, {:.1}x / {:.1}x on {threads} threads",
                 one_thread / bb,
@@ -254,7 +297,9 @@ pub fn run(n: usize, threads: usize, python: Option<PathBuf>, keep: Option<PathB
                 all_threads / bt
             );
         }
-        Err(e) => println!("pyHanko   not measured: {e} (install it with tte/scripts/install-validators.sh or pass --python)"),
+        Err(e) => println!(
+            "pyHanko   not measured: {e} (install it with tte/scripts/install-validators.sh or pass --python)"
+        ),
     }
     Ok(())
 }
@@ -263,9 +308,17 @@ fn py_bench(python: &Path, dir: &Path, n: usize) -> Res<(f64, f64)> {
     if !python.is_file() {
         return Err(format!("{} not found", python.display()).into());
     }
-    let out = std::process::Command::new(python).arg(dir.join("bench.py")).arg(n.to_string()).arg(dir).output()?;
+    let out = std::process::Command::new(python)
+        .arg(dir.join("bench.py"))
+        .arg(n.to_string())
+        .arg(dir)
+        .output()?;
     if !out.status.success() {
-        return Err(format!("pyHanko bench failed: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")).into());
+        return Err(format!(
+            "pyHanko bench failed: {}",
+            String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")
+        )
+        .into());
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let rates: Vec<f64> = text.lines().filter_map(|l| l.trim().parse::<f64>().ok()).collect();

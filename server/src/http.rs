@@ -26,7 +26,10 @@ pub async fn serve(
     signer: std::sync::Arc<dyn backend::sign::LetterSigner>,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     if !site_root.join("pkg").exists() {
-        tracing::warn!("{} has no pkg/ folder: pages will render but not become interactive. Build with scripts/build.sh.", site_root.display());
+        tracing::warn!(
+            "{} has no pkg/ folder: pages will render but not become interactive. Build with scripts/build.sh.",
+            site_root.display()
+        );
     }
     let options = LeptosOptions::builder()
         .output_name("eoffice")
@@ -36,7 +39,9 @@ pub async fn serve(
         .build();
     let state = AppState { store, options, secure_cookies, trust_proxy, signer };
     let app = router(state);
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("e-Office berjalan di http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
@@ -96,18 +101,26 @@ const BODY_LIMIT: usize = 28 * 1024 * 1024;
 fn precompressed_fresh(dir: &std::path::Path) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else { return true };
     let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| !matches!(p.extension().and_then(|x| x.to_str()), Some("br" | "gz"))).all(|asset| {
-        let Some(made) = modified(&asset) else { return true };
-        ["br", "gz"].iter().all(|ext| {
-            let copy = std::path::PathBuf::from(format!("{}.{ext}", asset.display()));
-            !copy.exists() || modified(&copy).is_some_and(|t| t >= made)
+    entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| !matches!(p.extension().and_then(|x| x.to_str()), Some("br" | "gz")))
+        .all(|asset| {
+            let Some(made) = modified(&asset) else { return true };
+            ["br", "gz"].iter().all(|ext| {
+                let copy = std::path::PathBuf::from(format!("{}.{ext}", asset.display()));
+                !copy.exists() || modified(&copy).is_some_and(|t| t >= made)
+            })
         })
-    })
 }
 
 /// The logged-in user of a plain (non-Leptos) route, or the response to send instead.
-async fn route_user(state: &AppState, headers: &axum::http::HeaderMap) -> Result<domain::model::SessionUser, Response> {
-    let unauth = || (StatusCode::UNAUTHORIZED, "Sesi Anda berakhir. Silakan masuk kembali.").into_response();
+async fn route_user(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<domain::model::SessionUser, Response> {
+    let unauth =
+        || (StatusCode::UNAUTHORIZED, "Sesi Anda berakhir. Silakan masuk kembali.").into_response();
     let Some(token) = cookie_from(headers, SESSION_COOKIE) else { return Err(unauth()) };
     match session_for_token(&state.store, &token).await {
         Ok(Some(u)) if !u.must_change_password => Ok(u),
@@ -117,12 +130,19 @@ async fn route_user(state: &AppState, headers: &axum::http::HeaderMap) -> Result
 }
 
 fn backend_error(e: backend::BackendError) -> Response {
-    (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.user_message()).into_response()
+    (
+        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        e.user_message(),
+    )
+        .into_response()
 }
 
 /// A file for the browser to show inline, with a safe download name.
 fn file_response(bytes: Vec<u8>, name: &str, content_type: &str) -> Response {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
@@ -135,7 +155,11 @@ fn file_response(bytes: Vec<u8>, name: &str, content_type: &str) -> Response {
 }
 
 /// The letter as PDF: the final document once signed, a marked preview before.
-async fn letter_pdf(State(state): State<AppState>, Path(id): Path<String>, req: Request<Body>) -> Response {
+async fn letter_pdf(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request<Body>,
+) -> Response {
     let user = match route_user(&state, req.headers()).await {
         Ok(u) => u,
         Err(r) => return r,
@@ -146,7 +170,11 @@ async fn letter_pdf(State(state): State<AppState>, Path(id): Path<String>, req: 
     }
 }
 
-async fn attachment(State(state): State<AppState>, Path(id): Path<String>, req: Request<Body>) -> Response {
+async fn attachment(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request<Body>,
+) -> Response {
     let user = match route_user(&state, req.headers()).await {
         Ok(u) => u,
         Err(r) => return r,
@@ -158,7 +186,11 @@ async fn attachment(State(state): State<AppState>, Path(id): Path<String>, req: 
 }
 
 /// The scan of a registered letter, or the signed PDF of one delivered from inside the system.
-async fn incoming_document(State(state): State<AppState>, Path(id): Path<String>, req: Request<Body>) -> Response {
+async fn incoming_document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request<Body>,
+) -> Response {
     let user = match route_user(&state, req.headers()).await {
         Ok(u) => u,
         Err(r) => return r,
@@ -176,7 +208,12 @@ struct PageQuery {
 
 /// One page of the letter as PNG, for the viewer (phones cannot show a PDF inline). `w` is the
 /// width in pixels, 320..=2400 (zooming asks for a wider one).
-async fn incoming_page_image(State(state): State<AppState>, Path((id, page)): Path<(String, u32)>, Query(q): Query<PageQuery>, req: Request<Body>) -> Response {
+async fn incoming_page_image(
+    State(state): State<AppState>,
+    Path((id, page)): Path<(String, u32)>,
+    Query(q): Query<PageQuery>,
+    req: Request<Body>,
+) -> Response {
     let user = match route_user(&state, req.headers()).await {
         Ok(u) => u,
         Err(r) => return r,
@@ -186,15 +223,27 @@ async fn incoming_page_image(State(state): State<AppState>, Path((id, page)): Pa
         Err(e) => return backend_error(e),
     };
     let width = q.w.unwrap_or(1000).clamp(320, 2400);
-    match tokio::task::spawn_blocking(move || backend::render::scan_page_png(&pdf, page, width)).await {
-        Ok(Ok(png)) => ([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=3600")], png).into_response(),
+    match tokio::task::spawn_blocking(move || backend::render::scan_page_png(&pdf, page, width))
+        .await
+    {
+        Ok(Ok(png)) => (
+            [(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=3600")],
+            png,
+        )
+            .into_response(),
         Ok(Err(e)) => backend_error(e),
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Halaman tidak dapat ditampilkan.").into_response(),
+        Err(_) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "Halaman tidak dapat ditampilkan.").into_response()
+        }
     }
 }
 
 /// The lembar disposisi as PDF, with the cascade this user may see.
-async fn disposition_sheet(State(state): State<AppState>, Path(id): Path<String>, req: Request<Body>) -> Response {
+async fn disposition_sheet(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request<Body>,
+) -> Response {
     let user = match route_user(&state, req.headers()).await {
         Ok(u) => u,
         Err(r) => return r,
@@ -203,14 +252,21 @@ async fn disposition_sheet(State(state): State<AppState>, Path(id): Path<String>
         Ok(s) => s,
         Err(e) => return backend_error(e),
     };
-    match tokio::task::spawn_blocking(move || backend::render::render_disposition_sheet(&sheet)).await {
+    match tokio::task::spawn_blocking(move || backend::render::render_disposition_sheet(&sheet))
+        .await
+    {
         Ok(Ok(pdf)) => file_response(pdf, &format!("lembar-disposisi-{id}.pdf"), "application/pdf"),
         Ok(Err(e)) => backend_error(e),
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Lembar disposisi tidak dapat dibuat.").into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Lembar disposisi tidak dapat dibuat.")
+            .into_response(),
     }
 }
 
-async fn disposition_file(State(state): State<AppState>, Path(id): Path<String>, req: Request<Body>) -> Response {
+async fn disposition_file(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request<Body>,
+) -> Response {
     let user = match route_user(&state, req.headers()).await {
         Ok(u) => u,
         Err(r) => return r,
@@ -235,7 +291,10 @@ async fn protect(mut req: Request, next: Next) -> Response {
         let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
         let cross_site = match origin {
             Some(o) => o.split_once("://").map(|(_, rest)| rest) != Some(host),
-            None => req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site"),
+            None => {
+                req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok())
+                    == Some("cross-site")
+            }
         };
         if cross_site {
             tracing::warn!(origin = ?origin, host, "refused cross-site request");
@@ -250,7 +309,10 @@ async fn protect(mut req: Request, next: Next) -> Response {
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     // Pages set their own policy with the response's script nonce; everything else gets a strict one.
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        let is_page = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("text/html"));
+        let is_page = h
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("text/html"));
         let policy = if is_page { app::app::page_csp(&nonce) } else { STRICT_CSP.to_string() };
         if let Ok(v) = HeaderValue::from_str(&policy) {
             h.insert(header::CONTENT_SECURITY_POLICY, v);
@@ -275,10 +337,19 @@ struct Next_ {
 }
 
 /// Sets the language cookie and goes back; a plain link, so it works without JavaScript.
-async fn switch_language(State(state): State<AppState>, Path(lang): Path<String>, Query(q): Query<Next_>) -> Response {
+async fn switch_language(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    Query(q): Query<Next_>,
+) -> Response {
     let lang = domain::Lang::from_code(&lang);
-    let back = q.ke.filter(|p| p.starts_with('/') && !p.starts_with("//")).unwrap_or_else(|| "/".into());
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{}", lang.code(), if state.secure_cookies { "; Secure" } else { "" });
+    let back =
+        q.ke.filter(|p| p.starts_with('/') && !p.starts_with("//")).unwrap_or_else(|| "/".into());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
+        lang.code(),
+        if state.secure_cookies { "; Secure" } else { "" }
+    );
     let mut res = Redirect::to(&back).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);
@@ -287,21 +358,36 @@ async fn switch_language(State(state): State<AppState>, Path(lang): Path<String>
 }
 
 /// The employees of an OPD as CSV, for its admins.
-async fn export_employees(State(state): State<AppState>, Path(opd): Path<String>, req: Request<Body>) -> Response {
+async fn export_employees(
+    State(state): State<AppState>,
+    Path(opd): Path<String>,
+    req: Request<Body>,
+) -> Response {
     let Some(token) = cookie_from(req.headers(), SESSION_COOKIE) else {
-        return (StatusCode::UNAUTHORIZED, "Sesi Anda berakhir. Silakan masuk kembali.").into_response();
+        return (StatusCode::UNAUTHORIZED, "Sesi Anda berakhir. Silakan masuk kembali.")
+            .into_response();
     };
     let user = match session_for_token(&state.store, &token).await {
         Ok(Some(u)) if !u.must_change_password => u,
-        Ok(_) => return (StatusCode::UNAUTHORIZED, "Sesi Anda berakhir. Silakan masuk kembali.").into_response(),
+        Ok(_) => {
+            return (StatusCode::UNAUTHORIZED, "Sesi Anda berakhir. Silakan masuk kembali.")
+                .into_response();
+        }
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.user_message()).into_response(),
     };
     let opd = match state.store.get_opd(&opd).await {
         Ok(o) => o,
-        Err(e) => return (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND), e.user_message()).into_response(),
+        Err(e) => {
+            return (
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND),
+                e.user_message(),
+            )
+                .into_response();
+        }
     };
     if !user.caps.can_admin_opd(&opd.id, &opd.pemda_id) {
-        return (StatusCode::FORBIDDEN, "Anda tidak berwenang melakukan tindakan ini.").into_response();
+        return (StatusCode::FORBIDDEN, "Anda tidak berwenang melakukan tindakan ini.")
+            .into_response();
     }
     match backend::import::export(&state.store, &opd.id).await {
         Ok(csv) => {
@@ -327,12 +413,22 @@ mod tests {
     async fn app() -> Router {
         let path = std::env::temp_dir().join(format!("eoffice-http-{}.db", backend::new_id()));
         let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
-        let options = LeptosOptions::builder().output_name("eoffice").site_root("target/site").build();
-        router(AppState { store, options, secure_cookies: true, trust_proxy: false, signer: std::sync::Arc::new(backend::sign::ApprovalOnly) })
+        let options =
+            LeptosOptions::builder().output_name("eoffice").site_root("target/site").build();
+        router(AppState {
+            store,
+            options,
+            secure_cookies: true,
+            trust_proxy: false,
+            signer: std::sync::Arc::new(backend::sign::ApprovalOnly),
+        })
     }
 
     fn req(method: Method, uri: &str, headers: &[(&str, &str)]) -> Request {
-        let mut b = axum::http::Request::builder().method(method).uri(uri).header(header::HOST, "kominfo.example.go.id");
+        let mut b = axum::http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "kominfo.example.go.id");
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
@@ -342,13 +438,32 @@ mod tests {
     #[tokio::test]
     async fn cross_site_posts_are_refused_same_site_pass() {
         let app = app().await;
-        let evil = app.clone().oneshot(req(Method::POST, "/api/current_user", &[("origin", "https://evil.example")])).await.unwrap();
+        let evil = app
+            .clone()
+            .oneshot(req(Method::POST, "/api/current_user", &[("origin", "https://evil.example")]))
+            .await
+            .unwrap();
         assert_eq!(evil.status(), StatusCode::FORBIDDEN);
-        let fetch_meta = app.clone().oneshot(req(Method::POST, "/api/current_user", &[("sec-fetch-site", "cross-site")])).await.unwrap();
+        let fetch_meta = app
+            .clone()
+            .oneshot(req(Method::POST, "/api/current_user", &[("sec-fetch-site", "cross-site")]))
+            .await
+            .unwrap();
         assert_eq!(fetch_meta.status(), StatusCode::FORBIDDEN);
-        let same = app.clone().oneshot(req(Method::POST, "/api/current_user", &[("origin", "https://kominfo.example.go.id")])).await.unwrap();
+        let same = app
+            .clone()
+            .oneshot(req(
+                Method::POST,
+                "/api/current_user",
+                &[("origin", "https://kominfo.example.go.id")],
+            ))
+            .await
+            .unwrap();
         assert_eq!(same.status(), StatusCode::OK);
-        let get = app.oneshot(req(Method::GET, "/healthz", &[("origin", "https://evil.example")])).await.unwrap();
+        let get = app
+            .oneshot(req(Method::GET, "/healthz", &[("origin", "https://evil.example")]))
+            .await
+            .unwrap();
         assert_eq!(get.status(), StatusCode::OK, "reads are not state changes");
     }
 
@@ -357,8 +472,14 @@ mod tests {
         let app = app().await;
         let res = app.clone().oneshot(req(Method::GET, "/healthz", &[])).await.unwrap();
         assert_eq!(res.headers()["x-frame-options"], "DENY");
-        assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
-        let res = app.clone().oneshot(req(Method::GET, "/bahasa/en?ke=/profil", &[])).await.unwrap();
+        assert!(
+            res.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'self'")
+        );
+        let res =
+            app.clone().oneshot(req(Method::GET, "/bahasa/en?ke=/profil", &[])).await.unwrap();
         assert_eq!(res.headers()[header::LOCATION], "/profil");
         let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap();
         assert!(cookie.starts_with("eoffice_bahasa=en;") && cookie.contains("Secure"), "{cookie}");
@@ -375,8 +496,18 @@ mod tests {
         store.set_public_base("http://kominfo.example.go.id");
         let pemda = store.sole_pemda().await.unwrap().unwrap();
         store.init_pki(&backend::Actor::system(), &pemda).await.unwrap();
-        let options = LeptosOptions::builder().output_name("eoffice").site_root("target/site").build();
-        (router(AppState { store: store.clone(), options, secure_cookies: true, trust_proxy: false, signer: std::sync::Arc::new(backend::sign::ApprovalOnly) }), store)
+        let options =
+            LeptosOptions::builder().output_name("eoffice").site_root("target/site").build();
+        (
+            router(AppState {
+                store: store.clone(),
+                options,
+                secure_cookies: true,
+                trust_proxy: false,
+                signer: std::sync::Arc::new(backend::sign::ApprovalOnly),
+            }),
+            store,
+        )
     }
 
     async fn body_of(res: Response) -> Vec<u8> {
@@ -391,7 +522,11 @@ mod tests {
         assert_eq!(res.headers()[header::CONTENT_TYPE], "application/pkix-crl");
         assert_eq!(body_of(res).await[0], 0x30, "DER SEQUENCE");
         let res = app.clone().oneshot(req(Method::GET, "/pki/root.pem", &[])).await.unwrap();
-        assert!(String::from_utf8(body_of(res).await).unwrap().starts_with("-----BEGIN CERTIFICATE-----"));
+        assert!(
+            String::from_utf8(body_of(res).await)
+                .unwrap()
+                .starts_with("-----BEGIN CERTIFICATE-----")
+        );
         // An RFC 3161 request gets a granted reply.
         let query = tte::tsa::make_request(&[7u8; 32], Some(42), true);
         let mut r = req(Method::POST, "/tsa", &[("content-type", "application/timestamp-query")]);
@@ -407,13 +542,21 @@ mod tests {
     #[tokio::test]
     async fn verification_pages_and_json() {
         let (app, _) = app_with_pki().await;
-        let res = app.clone().oneshot(req(Method::GET, "/verifikasi/tidak-ada-dokumen", &[])).await.unwrap();
+        let res = app
+            .clone()
+            .oneshot(req(Method::GET, "/verifikasi/tidak-ada-dokumen", &[]))
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
         let text = String::from_utf8(body_of(res).await).unwrap();
         assert!(text.contains("Dokumen tidak ditemukan") && text.contains("lang=\"id\""), "{text}");
         let res = app.clone().oneshot(req(Method::GET, "/verifikasi", &[])).await.unwrap();
         let text = String::from_utf8(body_of(res).await).unwrap();
-        assert!(text.contains("<label for=\"berkas\"") && text.contains("enctype=\"multipart/form-data\""), "{text}");
+        assert!(
+            text.contains("<label for=\"berkas\"")
+                && text.contains("enctype=\"multipart/form-data\""),
+            "{text}"
+        );
         // Machines: garbage is answered, not crashed on.
         let mut r = req(Method::POST, "/api/verifikasi", &[("content-type", "application/pdf")]);
         *r.body_mut() = Body::from("<script>bukan pdf</script>");
@@ -424,13 +567,21 @@ mod tests {
         assert_eq!(v["issued_here"], false);
         // The form posts multipart; an upload is escaped in the page.
         let body = "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.pdf\"\r\nContent-Type: application/pdf\r\n\r\n<b>x</b>\r\n--B--\r\n";
-        let mut r = req(Method::POST, "/verifikasi", &[("content-type", "multipart/form-data; boundary=B")]);
+        let mut r = req(
+            Method::POST,
+            "/verifikasi",
+            &[("content-type", "multipart/form-data; boundary=B")],
+        );
         *r.body_mut() = Body::from(body);
         let res = app.clone().oneshot(r).await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let text = String::from_utf8(body_of(res).await).unwrap();
         assert!(text.contains("BUKAN PDF") && !text.contains("<b>x</b>"), "{text}");
-        let mut r = req(Method::POST, "/verifikasi", &[("content-type", "multipart/form-data; boundary=B")]);
+        let mut r = req(
+            Method::POST,
+            "/verifikasi",
+            &[("content-type", "multipart/form-data; boundary=B")],
+        );
         *r.body_mut() = Body::from("--B--");
         assert_eq!(app.oneshot(r).await.unwrap().status(), StatusCode::BAD_REQUEST);
     }
@@ -449,22 +600,44 @@ mod tests {
     async fn app_on_site(site: &std::path::Path) -> Router {
         let path = std::env::temp_dir().join(format!("eoffice-http-{}.db", backend::new_id()));
         let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
-        let options = LeptosOptions::builder().output_name("eoffice").site_root(site.display().to_string()).site_pkg_dir("pkg").build();
-        router(AppState { store, options, secure_cookies: true, trust_proxy: false, signer: std::sync::Arc::new(backend::sign::ApprovalOnly) })
+        let options = LeptosOptions::builder()
+            .output_name("eoffice")
+            .site_root(site.display().to_string())
+            .site_pkg_dir("pkg")
+            .build();
+        router(AppState {
+            store,
+            options,
+            secure_cookies: true,
+            trust_proxy: false,
+            signer: std::sync::Arc::new(backend::sign::ApprovalOnly),
+        })
     }
 
     #[tokio::test]
     async fn browser_assets_are_sent_from_their_compressed_copies_unless_stale() {
         let site = site_with_copies("fresh");
         let app = app_on_site(&site).await;
-        let res = app.clone().oneshot(req(Method::GET, "/pkg/eoffice.js", &[("accept-encoding", "gzip, deflate, br, zstd")])).await.unwrap();
+        let res = app
+            .clone()
+            .oneshot(req(
+                Method::GET,
+                "/pkg/eoffice.js",
+                &[("accept-encoding", "gzip, deflate, br, zstd")],
+            ))
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
         assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().contains("javascript"));
         assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
         assert_eq!(res.headers()[header::VARY], "accept-encoding");
         assert_eq!(body_of(res).await, b"BROTLI-COPY");
-        let res = app.clone().oneshot(req(Method::GET, "/pkg/eoffice.js", &[("accept-encoding", "gzip")])).await.unwrap();
+        let res = app
+            .clone()
+            .oneshot(req(Method::GET, "/pkg/eoffice.js", &[("accept-encoding", "gzip")]))
+            .await
+            .unwrap();
         assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
         assert_eq!(body_of(res).await, b"GZIP-COPY");
         let res = app.oneshot(req(Method::GET, "/pkg/eoffice.js", &[])).await.unwrap();
@@ -477,7 +650,10 @@ mod tests {
         let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
         std::fs::File::options().write(true).open(&js).unwrap().set_modified(later).unwrap();
         let app = app_on_site(&stale).await;
-        let res = app.oneshot(req(Method::GET, "/pkg/eoffice.js", &[("accept-encoding", "br, gzip")])).await.unwrap();
+        let res = app
+            .oneshot(req(Method::GET, "/pkg/eoffice.js", &[("accept-encoding", "br, gzip")]))
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         // (Too small for on-the-fly compression, so it arrives as it is.)
         assert!(res.headers().get(header::CONTENT_ENCODING).is_none());

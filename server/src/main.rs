@@ -32,7 +32,11 @@ enum SignerChoice {
 }
 
 #[derive(Parser)]
-#[command(name = "eoffice", version, about = "e-Office: naskah dinas elektronik, disposisi dan kinerja ASN untuk Pemda")]
+#[command(
+    name = "eoffice",
+    version,
+    about = "e-Office: naskah dinas elektronik, disposisi dan kinerja ASN untuk Pemda"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -53,7 +57,8 @@ impl DbArgs {
         if let Some(u) = &self.database_url {
             return Ok(u.clone());
         }
-        std::fs::create_dir_all(&self.data).map_err(|e| format!("cannot create data folder {}: {e}", self.data.display()))?;
+        std::fs::create_dir_all(&self.data)
+            .map_err(|e| format!("cannot create data folder {}: {e}", self.data.display()))?;
         Ok(format!("sqlite://{}", self.data.join("eoffice.db").display()))
     }
 
@@ -99,10 +104,19 @@ enum Command {
         #[arg(long, env = "EOFFICE_REMOTE_SIGNER_USER", default_value = "")]
         remote_signer_user: String,
         /// Client password for the remote signer (prefer the environment variable).
-        #[arg(long, env = "EOFFICE_REMOTE_SIGNER_PASSWORD", default_value = "", hide_env_values = true)]
+        #[arg(
+            long,
+            env = "EOFFICE_REMOTE_SIGNER_PASSWORD",
+            default_value = "",
+            hide_env_values = true
+        )]
         remote_signer_password: String,
         /// Certificate authority of the remote signer, as printed in the letter footer.
-        #[arg(long, env = "EOFFICE_REMOTE_SIGNER_ISSUER", default_value = "Balai Sertifikasi Elektronik (BSrE), BSSN")]
+        #[arg(
+            long,
+            env = "EOFFICE_REMOTE_SIGNER_ISSUER",
+            default_value = "Balai Sertifikasi Elektronik (BSrE), BSSN"
+        )]
         remote_signer_issuer: String,
     },
     /// The installation's certificate authority for electronic signatures (TTE).
@@ -244,7 +258,10 @@ fn print_logins(logins: &[backend::seed::DemoLogin]) {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
         .init();
     let cli = Cli::parse();
     match run(cli).await {
@@ -286,23 +303,43 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
                     Err(e) => tracing::warn!(error = %e, "demo certificates not set up"),
                 }
             } else if store.count_pemda().await? == 0 {
-                println!("Database masih kosong. Siapkan dengan `eoffice init --help`, atau coba data demo dengan `eoffice serve --demo`.");
+                println!(
+                    "Database masih kosong. Siapkan dengan `eoffice init --help`, atau coba data demo dengan `eoffice serve --demo`."
+                );
             }
-            let remote = RemoteArgs { url: remote_signer_url, user: remote_signer_user, password: remote_signer_password, issuer: remote_signer_issuer };
+            let remote = RemoteArgs {
+                url: remote_signer_url,
+                user: remote_signer_user,
+                password: remote_signer_password,
+                issuer: remote_signer_issuer,
+            };
             let signer = choose_signer(&store, signer, &public_base, remote).await?;
-            println!("Penanda tangan surat: {} (verifikasi publik di {public_base}/verifikasi)", signer.kind());
+            println!(
+                "Penanda tangan surat: {} (verifikasi publik di {public_base}/verifikasi)",
+                signer.kind()
+            );
             http::serve(store, addr, site_root, secure_cookies, trust_proxy, signer).await?;
         }
         Command::Pki { command: PkiCommand::Init { db } } => {
             let store = db.store().await?;
-            let pemda = store.sole_pemda().await.map_err(|e| e.user_message())?.ok_or("the database has no Pemda yet: run `eoffice init` first")?;
+            let pemda = store
+                .sole_pemda()
+                .await
+                .map_err(|e| e.user_message())?
+                .ok_or("the database has no Pemda yet: run `eoffice init` first")?;
             if store.public_ca(&pemda).await?.is_some() {
                 println!("PKI sudah ada untuk Pemda ini; tidak dibuat ulang.");
                 return Ok(std::process::ExitCode::SUCCESS);
             }
             store.set_pki_master(master_secret(&db.data, true)?);
-            let status = store.init_pki(&backend::Actor::system(), &pemda).await.map_err(|e| e.user_message())?;
-            println!("PKI dibuat.\n  Root CA:    {}\n  Issuing CA: {}", status.root_subject, status.issuing_subject);
+            let status = store
+                .init_pki(&backend::Actor::system(), &pemda)
+                .await
+                .map_err(|e| e.user_message())?;
+            println!(
+                "PKI dibuat.\n  Root CA:    {}\n  Issuing CA: {}",
+                status.root_subject, status.issuing_subject
+            );
             if std::env::var("EOFFICE_PKI_MASTER").is_err() {
                 println!(
                     "Kunci induk: {}\nCADANGKAN berkas ini terpisah dari cadangan basis data dan jaga agar hanya dapat dibaca akun server.",
@@ -327,9 +364,14 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
                 }
             }
         }
-        Command::Verify { file, root, json, db } => return verify_file(&file, &root, json, &db).await,
+        Command::Verify { file, root, json, db } => {
+            return verify_file(&file, &root, json, &db).await;
+        }
         Command::BenchSign { n, threads, python, keep } => {
-            tokio::task::spawn_blocking(move || bench::run(n, threads, python, keep).map_err(|e| e.to_string())).await??;
+            tokio::task::spawn_blocking(move || {
+                bench::run(n, threads, python, keep).map_err(|e| e.to_string())
+            })
+            .await??;
         }
         Command::Migrate { db } => {
             db.store().await?;
@@ -337,7 +379,10 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
         }
         Command::Seed { db, scale: true, employees, letters } => {
             let store = db.store().await?;
-            let report = backend::scale::seed_scale(&store, employees, letters, |m| println!("{m}")).await.map_err(|e| e.user_message())?;
+            let report =
+                backend::scale::seed_scale(&store, employees, letters, |m| println!("{m}"))
+                    .await
+                    .map_err(|e| e.user_message())?;
             print!("{report}");
             print_logins(&backend::seed::demo_logins(&store).await?);
         }
@@ -348,28 +393,52 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
             }
             print_logins(&backend::seed::demo_logins(&store).await?);
         }
-        Command::Init { db, pemda_name, pemda_short, pemda_code, opd_name, opd_short, opd_code, admin_nip, admin_name, admin_email } => {
+        Command::Init {
+            db,
+            pemda_name,
+            pemda_short,
+            pemda_code,
+            opd_name,
+            opd_short,
+            opd_code,
+            admin_nip,
+            admin_name,
+            admin_email,
+        } => {
             let store = db.store().await?;
             let b = backend::seed::Bootstrap {
                 pemda_name,
                 pemda_short,
                 pemda_code,
-                opd: backend::store::org::OpdInput { name: opd_name, short_name: opd_short, code: opd_code, ..Default::default() },
+                opd: backend::store::org::OpdInput {
+                    name: opd_name,
+                    short_name: opd_short,
+                    code: opd_code,
+                    ..Default::default()
+                },
                 admin_nip,
                 admin_name,
                 admin_email,
             };
             match backend::seed::bootstrap(&store, &b).await {
-                Ok(temp) => println!("Siap. Admin Pemda masuk dengan NIP atau email dan kata sandi sementara: {temp}\n(wajib diganti saat pertama masuk; tidak akan ditampilkan lagi)"),
+                Ok(temp) => println!(
+                    "Siap. Admin Pemda masuk dengan NIP atau email dan kata sandi sementara: {temp}\n(wajib diganti saat pertama masuk; tidak akan ditampilkan lagi)"
+                ),
                 Err(e) => return Err(e.user_message().into()),
             }
         }
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let store = db.store().await?;
             match store.verify_audit_chain().await? {
-                ChainStatus::Intact { rows, last_hash } => println!("audit chain intact: {rows} rows, last hash {last_hash}"),
+                ChainStatus::Intact { rows, last_hash } => {
+                    println!("audit chain intact: {rows} rows, last hash {last_hash}")
+                }
                 ChainStatus::Broken { rows_ok, first_break } => {
-                    println!("audit chain BROKEN at row {}: {} ({rows_ok} rows before it are intact)", first_break.seq(), first_break.describe());
+                    println!(
+                        "audit chain BROKEN at row {}: {} ({rows_ok} rows before it are intact)",
+                        first_break.seq(),
+                        first_break.describe()
+                    );
                     return Ok(std::process::ExitCode::from(2));
                 }
             }
@@ -395,7 +464,8 @@ fn master_secret(data: &Path, create: bool) -> anyhow_lite::Result<Option<String
     if !create {
         return Ok(None);
     }
-    std::fs::create_dir_all(data).map_err(|e| format!("cannot create data folder {}: {e}", data.display()))?;
+    std::fs::create_dir_all(data)
+        .map_err(|e| format!("cannot create data folder {}: {e}", data.display()))?;
     let s = backend::store::pki::create_master_file(&path).map_err(|e| e.to_string())?;
     println!("Kunci induk PKI dibuat: {} (cadangkan terpisah dari basis data)", path.display());
     Ok(Some(s))
@@ -409,14 +479,21 @@ struct RemoteArgs {
 }
 
 /// The signer for AppState: as asked, or local-ca when the PKI exists and opens, else approval.
-async fn choose_signer(store: &Store, choice: Option<SignerChoice>, public_base: &str, remote: RemoteArgs) -> anyhow_lite::Result<Arc<dyn backend::sign::LetterSigner>> {
+async fn choose_signer(
+    store: &Store,
+    choice: Option<SignerChoice>,
+    public_base: &str,
+    remote: RemoteArgs,
+) -> anyhow_lite::Result<Arc<dyn backend::sign::LetterSigner>> {
     let pemda = store.installation_pemda().await?;
     let choice = match choice {
         Some(c) => c,
         None if pemda.is_some() && store.has_pki_master() => SignerChoice::LocalCa,
         None => {
             if pemda.is_some() {
-                tracing::warn!("the PKI exists but no master secret was found (DATA/pki-master.key or EOFFICE_PKI_MASTER): letters are signed by approval only");
+                tracing::warn!(
+                    "the PKI exists but no master secret was found (DATA/pki-master.key or EOFFICE_PKI_MASTER): letters are signed by approval only"
+                );
             }
             SignerChoice::Approval
         }
@@ -424,13 +501,17 @@ async fn choose_signer(store: &Store, choice: Option<SignerChoice>, public_base:
     Ok(match choice {
         SignerChoice::Approval => Arc::new(backend::sign::ApprovalOnly),
         SignerChoice::LocalCa => {
-            let pemda = pemda.ok_or("--signer local-ca needs the PKI: run `eoffice pki init` first")?;
+            let pemda =
+                pemda.ok_or("--signer local-ca needs the PKI: run `eoffice pki init` first")?;
             // Opening the CA keys now proves the master secret before the first letter waits on it.
-            let ca = store.ca_keys(&pemda).await.map_err(|e| format!("cannot open the CA keys: {e}"))?;
+            let ca =
+                store.ca_keys(&pemda).await.map_err(|e| format!("cannot open the CA keys: {e}"))?;
             Arc::new(backend::sign::LocalCaSigner::new(public_base, ca.issuer_name.clone()))
         }
         SignerChoice::Remote => {
-            let url = remote.url.ok_or("--signer remote needs --remote-signer-url (or EOFFICE_REMOTE_SIGNER_URL)")?;
+            let url = remote.url.ok_or(
+                "--signer remote needs --remote-signer-url (or EOFFICE_REMOTE_SIGNER_URL)",
+            )?;
             let cfg = backend::sign::RemoteConfig {
                 url,
                 user: remote.user,
@@ -447,12 +528,23 @@ async fn choose_signer(store: &Store, choice: Option<SignerChoice>, public_base:
 /// Certificates from a PEM file (one or more CERTIFICATE blocks).
 fn read_pem_certs(path: &Path) -> anyhow_lite::Result<Vec<tte::Certificate>> {
     use base64::Engine as _;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut out = Vec::new();
     for block in text.split("-----BEGIN CERTIFICATE-----").skip(1) {
-        let b64: String = block.split("-----END CERTIFICATE-----").next().unwrap_or("").split_whitespace().collect();
-        let der = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| format!("{}: bad PEM: {e}", path.display()))?;
-        out.push(tte::parse_certificate(&der).map_err(|e| format!("{}: bad certificate: {e}", path.display()))?);
+        let b64: String = block
+            .split("-----END CERTIFICATE-----")
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .map_err(|e| format!("{}: bad PEM: {e}", path.display()))?;
+        out.push(
+            tte::parse_certificate(&der)
+                .map_err(|e| format!("{}: bad certificate: {e}", path.display()))?,
+        );
     }
     if out.is_empty() {
         return Err(format!("{}: no certificate found", path.display()).into());
@@ -463,7 +555,12 @@ fn read_pem_certs(path: &Path) -> anyhow_lite::Result<Vec<tte::Certificate>> {
 /// `eoffice verify`: trust anchors and revocations from the database when there is one (the
 /// --database-url given, or DATA/eoffice.db existing), or from --root files; without either the
 /// signatures can be intact but not trusted.
-async fn verify_file(file: &Path, roots: &[PathBuf], json: bool, db: &DbArgs) -> anyhow_lite::Result<std::process::ExitCode> {
+async fn verify_file(
+    file: &Path,
+    roots: &[PathBuf],
+    json: bool,
+    db: &DbArgs,
+) -> anyhow_lite::Result<std::process::ExitCode> {
     use domain::tte::VerifyOutcome;
     let pdf = match std::fs::read(file) {
         Ok(b) => b,
@@ -477,14 +574,20 @@ async fn verify_file(file: &Path, roots: &[PathBuf], json: bool, db: &DbArgs) ->
         for r in roots {
             anchors.extend(read_pem_certs(r)?);
         }
-        (backend::store::pki::verify_with_anchors(&pdf, anchors).await?, "root dari --root; status pencabutan tidak diperiksa".to_string())
+        (
+            backend::store::pki::verify_with_anchors(&pdf, anchors).await?,
+            "root dari --root; status pencabutan tidak diperiksa".to_string(),
+        )
     } else if db.database_url.is_some() || db.data.join("eoffice.db").exists() {
         let store = db.store().await?;
         (store.verify_upload(&pdf).await?, "CA dan daftar pencabutan dari basis data".to_string())
     } else {
         (
             backend::store::pki::verify_with_anchors(&pdf, vec![]).await?,
-            format!("tanpa basis data ({} tidak ada) dan tanpa --root: tidak ada CA tepercaya", db.data.join("eoffice.db").display()),
+            format!(
+                "tanpa basis data ({} tidak ada) dan tanpa --root: tidak ada CA tepercaya",
+                db.data.join("eoffice.db").display()
+            ),
         )
     };
     // Written at once and without panicking on a closed pipe (`eoffice verify x.pdf | head`).
@@ -505,7 +608,11 @@ async fn verify_file(file: &Path, roots: &[PathBuf], json: bool, db: &DbArgs) ->
         let _ = writeln!(out, "Berkas:   {} ({source})", file.display());
         let _ = writeln!(out, "SHA-256:  {}", report.sha256);
         if !report.signatures.is_empty() {
-            let _ = writeln!(out, "Diubah setelah ditandatangani / changed after signing: {}", if report.modified_after_signing { "ya / yes" } else { "tidak / no" });
+            let _ = writeln!(
+                out,
+                "Diubah setelah ditandatangani / changed after signing: {}",
+                if report.modified_after_signing { "ya / yes" } else { "tidak / no" }
+            );
         }
         match &report.public_id {
             Some(id) => {
@@ -518,10 +625,33 @@ async fn verify_file(file: &Path, roots: &[PathBuf], json: bool, db: &DbArgs) ->
         }
         let yn = |b: bool| if b { "ya" } else { "TIDAK" };
         for (i, s) in report.signatures.iter().enumerate() {
-            let at = s.signed_ms.map(|t| domain::time::long_datetime(t, domain::Lang::Id)).unwrap_or_else(|| "tidak diketahui".into());
-            let _ = writeln!(out, "Tanda tangan {}: {} (NIP {}), {} — {}", i + 1, s.signer_name, s.signer_nip, s.signer_position, s.signer_opd);
-            let _ = writeln!(out, "  waktu {at}{}; penerbit {}", if s.timestamped { " (stempel waktu)" } else { "" }, s.issuer);
-            let _ = writeln!(out, "  utuh/intact {}; tepercaya/trusted {}; status sekarang/now {}; sah saat penandatanganan/valid at signing {}", yn(s.intact), yn(s.trusted), s.status_now, yn(s.valid_at_signing));
+            let at = s
+                .signed_ms
+                .map(|t| domain::time::long_datetime(t, domain::Lang::Id))
+                .unwrap_or_else(|| "tidak diketahui".into());
+            let _ = writeln!(
+                out,
+                "Tanda tangan {}: {} (NIP {}), {} — {}",
+                i + 1,
+                s.signer_name,
+                s.signer_nip,
+                s.signer_position,
+                s.signer_opd
+            );
+            let _ = writeln!(
+                out,
+                "  waktu {at}{}; penerbit {}",
+                if s.timestamped { " (stempel waktu)" } else { "" },
+                s.issuer
+            );
+            let _ = writeln!(
+                out,
+                "  utuh/intact {}; tepercaya/trusted {}; status sekarang/now {}; sah saat penandatanganan/valid at signing {}",
+                yn(s.intact),
+                yn(s.trusted),
+                s.status_now,
+                yn(s.valid_at_signing)
+            );
             for p in &s.problems {
                 let _ = writeln!(out, "  - {p}");
             }

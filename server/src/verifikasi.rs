@@ -53,15 +53,18 @@ fn page(title: &str, body: &str) -> String {
 }
 
 fn html(status: StatusCode, title: &str, body: &str) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page(title, body)).into_response()
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page(title, body))
+        .into_response()
 }
 
 fn plain(status: StatusCode, text: &str) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text.to_string()).into_response()
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text.to_string())
+        .into_response()
 }
 
 fn when(ms: Option<i64>) -> String {
-    ms.map(|t| domain::time::long_datetime(t, domain::Lang::Id)).unwrap_or_else(|| "tidak diketahui".into())
+    ms.map(|t| domain::time::long_datetime(t, domain::Lang::Id))
+        .unwrap_or_else(|| "tidak diketahui".into())
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -82,10 +85,16 @@ fn status_now_text(s: &SignatureCheck) -> String {
 /// The sentence about the certificate, e.g. "Sertifikat saat ini DICABUT (...), tetapi SAH pada
 /// saat penandatanganan".
 fn certificate_sentence(s: &SignatureCheck) -> String {
-    let then = if s.valid_at_signing { "SAH pada saat penandatanganan" } else { "TIDAK SAH pada saat penandatanganan" };
+    let then = if s.valid_at_signing {
+        "SAH pada saat penandatanganan"
+    } else {
+        "TIDAK SAH pada saat penandatanganan"
+    };
     match s.status_now.as_str() {
         "aktif" => format!("Sertifikat saat ini AKTIF dan {then}."),
-        _ if s.valid_at_signing => format!("Sertifikat saat ini {}, tetapi {then}.", status_now_text(s)),
+        _ if s.valid_at_signing => {
+            format!("Sertifikat saat ini {}, tetapi {then}.", status_now_text(s))
+        }
         _ => format!("Sertifikat saat ini {}; {then}.", status_now_text(s)),
     }
 }
@@ -99,7 +108,18 @@ fn signature_facts(s: &SignatureCheck) -> String {
     }
     row("Jabatan", &s.signer_position);
     row("OPD", &s.signer_opd);
-    row("Waktu penandatanganan", &format!("{}{}", when(s.signed_ms), if s.timestamped { " (stempel waktu tepercaya)" } else { " (menurut penanda tangan; tanpa stempel waktu tepercaya)" }));
+    row(
+        "Waktu penandatanganan",
+        &format!(
+            "{}{}",
+            when(s.signed_ms),
+            if s.timestamped {
+                " (stempel waktu tepercaya)"
+            } else {
+                " (menurut penanda tangan; tanpa stempel waktu tepercaya)"
+            }
+        ),
+    );
     row("Penerbit sertifikat", &s.issuer);
     row("Nomor seri sertifikat", &s.serial_hex);
     row("Tanda tangan utuh", yes_no(s.intact));
@@ -129,7 +149,8 @@ fn banner(ok: bool, title: &str, text: &str) -> String {
 
 fn document_html(d: &PublicDocument) -> String {
     let mut o = String::from("<h1>Verifikasi Dokumen Elektronik</h1>");
-    let all_ok = !d.signatures.is_empty() && d.signatures.iter().all(|s| s.intact && s.trusted && s.valid_at_signing);
+    let all_ok = !d.signatures.is_empty()
+        && d.signatures.iter().all(|s| s.intact && s.trusted && s.valid_at_signing);
     // A finished document can be downloaded; one waiting for a co-signature or cancelled cannot.
     let finished = d.voided.is_none() && d.pending_signers.is_empty();
     if let Some(reason) = &d.voided {
@@ -170,7 +191,11 @@ fn document_html(d: &PublicDocument) -> String {
     row("Waktu penandatanganan", &when(Some(d.signed_ms)));
     // Co-signers, in the order they signed, and any still expected.
     for (i, s) in d.signatures.iter().enumerate().skip(1) {
-        let label = if i == 1 { "Penanda tangan kedua".to_string() } else { format!("Penanda tangan ke-{}", i + 1) };
+        let label = if i == 1 {
+            "Penanda tangan kedua".to_string()
+        } else {
+            format!("Penanda tangan ke-{}", i + 1)
+        };
         row(&label, &format!("{}, {} — {}", s.signer_name, s.signer_position, s.signer_opd));
     }
     for p in &d.pending_signers {
@@ -181,12 +206,19 @@ fn document_html(d: &PublicDocument) -> String {
     }
     o.push_str(&format!("<dt>SHA-256 berkas</dt><dd class=\"mono\">{}</dd></dl>", esc(&d.sha256)));
     if !d.confidential && finished {
-        o.push_str(&format!("<p><a class=\"btn\" href=\"/verifikasi/{}/pdf\">Unduh PDF yang ditandatangani</a></p>", esc(&d.public_id)));
+        o.push_str(&format!(
+            "<p><a class=\"btn\" href=\"/verifikasi/{}/pdf\">Unduh PDF yang ditandatangani</a></p>",
+            esc(&d.public_id)
+        ));
     }
     o.push_str("</section>");
     // Every signer is shown, also on confidential letters: who signed is not the letter's content.
     for (i, s) in d.signatures.iter().enumerate() {
-        o.push_str(&format!("<section class=\"card\"><h2>Tanda tangan {}</h2>{}</section>", i + 1, signature_facts(s)));
+        o.push_str(&format!(
+            "<section class=\"card\"><h2>Tanda tangan {}</h2>{}</section>",
+            i + 1,
+            signature_facts(s)
+        ));
     }
     o.push_str(
         "<p class=\"muted\">Untuk memastikan berkas yang Anda terima sama dengan dokumen ini, unggah berkasnya di \
@@ -205,25 +237,41 @@ async fn document_page(State(st): State<AppState>, Path(public_id): Path<String>
              <p>Kode verifikasi ini tidak terdaftar di e-Office ini. Pastikan Anda memindai kode QR dari dokumen aslinya, \
              atau unggah berkas PDF-nya untuk diperiksa.</p></div>",
         ),
-        Err(e) => html(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), "Kesalahan", &format!("<h1>Kesalahan</h1><p>{}</p>", esc(&e.user_message()))),
+        Err(e) => html(
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            "Kesalahan",
+            &format!("<h1>Kesalahan</h1><p>{}</p>", esc(&e.user_message())),
+        ),
     }
 }
 
 async fn document_pdf(State(st): State<AppState>, Path(public_id): Path<String>) -> Response {
     match st.store.public_document_pdf(&public_id).await {
         Ok(Some(pdf)) => {
-            let name: String = public_id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+            let name: String = public_id
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
             (
                 [
                     (header::CONTENT_TYPE, "application/pdf".to_string()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"dokumen-{name}.pdf\"")),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"dokumen-{name}.pdf\""),
+                    ),
                 ],
                 pdf,
             )
                 .into_response()
         }
-        Ok(None) => plain(StatusCode::NOT_FOUND, "Dokumen tidak ditemukan atau tidak dapat diunduh (dokumen rahasia)."),
-        Err(e) => plain(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &e.user_message()),
+        Ok(None) => plain(
+            StatusCode::NOT_FOUND,
+            "Dokumen tidak ditemukan atau tidak dapat diunduh (dokumen rahasia).",
+        ),
+        Err(e) => plain(
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            &e.user_message(),
+        ),
     }
 }
 
@@ -264,18 +312,28 @@ fn report_html(r: &VerifyReport) -> String {
     o.push_str("<section class=\"card\"><h2>Berkas</h2><dl class=\"facts\">");
     o.push_str(&format!("<dt>SHA-256</dt><dd class=\"mono\">{}</dd>", esc(&r.sha256)));
     if !r.signatures.is_empty() {
-        o.push_str(&format!("<dt>Diubah setelah ditandatangani</dt><dd>{}</dd>", yes_no(r.modified_after_signing)));
+        o.push_str(&format!(
+            "<dt>Diubah setelah ditandatangani</dt><dd>{}</dd>",
+            yes_no(r.modified_after_signing)
+        ));
     }
     o.push_str(&format!(
         "<dt>Diterbitkan e-Office ini</dt><dd>{}</dd></dl>",
         match &r.public_id {
-            Some(id) => format!("Ya — sama persis dengan <a href=\"/verifikasi/{0}\">dokumen {0}</a>", esc(id)),
+            Some(id) => format!(
+                "Ya — sama persis dengan <a href=\"/verifikasi/{0}\">dokumen {0}</a>",
+                esc(id)
+            ),
             None => "Tidak ditemukan berkas yang sama persis".into(),
         }
     ));
     o.push_str("</section>");
     for (i, s) in r.signatures.iter().enumerate() {
-        o.push_str(&format!("<section class=\"card\"><h2>Tanda tangan {}</h2>{}</section>", i + 1, signature_facts(s)));
+        o.push_str(&format!(
+            "<section class=\"card\"><h2>Tanda tangan {}</h2>{}</section>",
+            i + 1,
+            signature_facts(s)
+        ));
     }
     o.push_str(&format!("<h2>Periksa berkas lain</h2>{FORM}"));
     o
@@ -283,7 +341,11 @@ fn report_html(r: &VerifyReport) -> String {
 
 /// The `file` part of a multipart/form-data body (or the first part with a file name).
 pub fn multipart_file<'a>(content_type: &str, body: &'a [u8]) -> Option<&'a [u8]> {
-    let boundary = content_type.split(';').map(str::trim).find_map(|p| p.strip_prefix("boundary="))?.trim_matches('"');
+    let boundary = content_type
+        .split(';')
+        .map(str::trim)
+        .find_map(|p| p.strip_prefix("boundary="))?
+        .trim_matches('"');
     if boundary.is_empty() || boundary.len() > 200 {
         return None;
     }
@@ -327,12 +389,29 @@ fn content_type(h: &HeaderMap) -> &str {
 
 async fn upload_check(State(st): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let ct = content_type(&headers);
-    let Some(file) = (if ct.starts_with("multipart/form-data") { multipart_file(ct, &body) } else { None }) else {
-        return html(StatusCode::BAD_REQUEST, "Periksa dokumen", &format!("<h1>Periksa Keabsahan Dokumen</h1>{}{FORM}", banner(false, "Berkas belum dipilih", "Pilih berkas PDF lalu tekan Periksa keabsahan.")));
+    let Some(file) =
+        (if ct.starts_with("multipart/form-data") { multipart_file(ct, &body) } else { None })
+    else {
+        return html(
+            StatusCode::BAD_REQUEST,
+            "Periksa dokumen",
+            &format!(
+                "<h1>Periksa Keabsahan Dokumen</h1>{}{FORM}",
+                banner(
+                    false,
+                    "Berkas belum dipilih",
+                    "Pilih berkas PDF lalu tekan Periksa keabsahan."
+                )
+            ),
+        );
     };
     match st.store.verify_upload(file).await {
         Ok(r) => html(StatusCode::OK, "Hasil pemeriksaan", &report_html(&r)),
-        Err(e) => html(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), "Kesalahan", &format!("<h1>Kesalahan</h1><p>{}</p>", esc(&e.user_message()))),
+        Err(e) => html(
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            "Kesalahan",
+            &format!("<h1>Kesalahan</h1><p>{}</p>", esc(&e.user_message())),
+        ),
     }
 }
 
@@ -340,7 +419,11 @@ async fn upload_check(State(st): State<AppState>, headers: HeaderMap, body: Byte
 /// `outcome` is one of "valid", "invalid", "no_signature", "not_pdf".
 async fn api_verify(State(st): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let ct = content_type(&headers);
-    let file: &[u8] = if ct.starts_with("multipart/form-data") { multipart_file(ct, &body).unwrap_or(&[]) } else { &body };
+    let file: &[u8] = if ct.starts_with("multipart/form-data") {
+        multipart_file(ct, &body).unwrap_or(&[])
+    } else {
+        &body
+    };
     match st.store.verify_upload(file).await {
         Ok(r) => {
             let mut v = serde_json::to_value(&r).unwrap_or_default();
@@ -371,8 +454,18 @@ async fn crl(State(st): State<AppState>) -> Response {
         Err(r) => return r,
     };
     match st.store.crl_der(&pemda).await {
-        Ok(der) => ([(header::CONTENT_TYPE, "application/pkix-crl"), (header::CACHE_CONTROL, "public, max-age=60")], der).into_response(),
-        Err(e) => plain(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &e.user_message()),
+        Ok(der) => (
+            [
+                (header::CONTENT_TYPE, "application/pkix-crl"),
+                (header::CACHE_CONTROL, "public, max-age=60"),
+            ],
+            der,
+        )
+            .into_response(),
+        Err(e) => plain(
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            &e.user_message(),
+        ),
     }
 }
 
@@ -382,8 +475,18 @@ async fn root_pem(State(st): State<AppState>) -> Response {
         Err(r) => return r,
     };
     match st.store.root_pem(&pemda).await {
-        Ok(pem) => ([(header::CONTENT_TYPE, "application/x-pem-file"), (header::CACHE_CONTROL, "public, max-age=86400")], pem).into_response(),
-        Err(e) => plain(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &e.user_message()),
+        Ok(pem) => (
+            [
+                (header::CONTENT_TYPE, "application/x-pem-file"),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            pem,
+        )
+            .into_response(),
+        Err(e) => plain(
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            &e.user_message(),
+        ),
     }
 }
 
@@ -398,7 +501,10 @@ async fn tsa(State(st): State<AppState>, body: Bytes) -> Response {
     };
     match st.store.tsa_reply(&pemda, &body).await {
         Ok(der) => ([(header::CONTENT_TYPE, "application/timestamp-reply")], der).into_response(),
-        Err(e) => plain(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), &e.user_message()),
+        Err(e) => plain(
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            &e.user_message(),
+        ),
     }
 }
 
@@ -446,15 +552,26 @@ mod tests {
         };
         let h = document_html(&d);
         assert!(h.contains("<strong>SAH</strong>"), "{h}");
-        assert!(h.contains("Sertifikat saat ini DICABUT (Passphrase lupa atau kunci bocor) sejak"), "{h}");
+        assert!(
+            h.contains("Sertifikat saat ini DICABUT (Passphrase lupa atau kunci bocor) sejak"),
+            "{h}"
+        );
         assert!(h.contains("tetapi SAH pada saat penandatanganan"), "{h}");
         assert!(h.contains("Undangan &lt;rapat&gt;") && !h.contains("<Bambang>"), "escaped");
         assert!(h.contains("/verifikasi/AbC/pdf"));
         assert!(h.contains("WIB"));
         // Confidential: no subject, no number, no download.
-        let secret = PublicDocument { confidential: true, subject: String::new(), number: String::new(), ..d.clone() };
+        let secret = PublicDocument {
+            confidential: true,
+            subject: String::new(),
+            number: String::new(),
+            ..d.clone()
+        };
         let h = document_html(&secret);
-        assert!(!h.contains("/pdf\"") && !h.contains("000/1/412/2026") && h.contains("Rahasia"), "{h}");
+        assert!(
+            !h.contains("/pdf\"") && !h.contains("000/1/412/2026") && h.contains("Rahasia"),
+            "{h}"
+        );
     }
 
     #[test]
@@ -483,25 +600,56 @@ mod tests {
             voided: None,
         };
         let h = document_html(&d);
-        assert!(h.contains("<strong>SAH</strong>") && h.contains("Tanda tangan 1") && h.contains("Tanda tangan 2"), "{h}");
-        assert!(h.contains("Penanda tangan kedua") && h.contains("Suharto Wijaya") && h.contains("/verifikasi/CoSign/pdf"), "{h}");
+        assert!(
+            h.contains("<strong>SAH</strong>")
+                && h.contains("Tanda tangan 1")
+                && h.contains("Tanda tangan 2"),
+            "{h}"
+        );
+        assert!(
+            h.contains("Penanda tangan kedua")
+                && h.contains("Suharto Wijaya")
+                && h.contains("/verifikasi/CoSign/pdf"),
+            "{h}"
+        );
         // Between the two signatures: not complete, no download.
-        let pending = PublicDocument { signatures: vec![revoked_signature()], pending_signers: vec!["Kepala Bappeda (Dr. Ir. Suharto Wijaya, M.P.)".into()], ..d.clone() };
+        let pending = PublicDocument {
+            signatures: vec![revoked_signature()],
+            pending_signers: vec!["Kepala Bappeda (Dr. Ir. Suharto Wijaya, M.P.)".into()],
+            ..d.clone()
+        };
         let h = document_html(&pending);
-        assert!(h.contains("BELUM LENGKAP") && h.contains("Menunggu tanda tangan") && !h.contains("/pdf\""), "{h}");
+        assert!(
+            h.contains("BELUM LENGKAP")
+                && h.contains("Menunggu tanda tangan")
+                && !h.contains("/pdf\""),
+            "{h}"
+        );
         assert!(!h.contains("<strong>SAH</strong>"), "{h}");
         // Cancelled: says so, no download.
-        let void = PublicDocument { voided: Some("Ditolak penanda tangan kedua: data belum sesuai".into()), ..pending };
+        let void = PublicDocument {
+            voided: Some("Ditolak penanda tangan kedua: data belum sesuai".into()),
+            ..pending
+        };
         let h = document_html(&void);
-        assert!(h.contains("DIBATALKAN") && h.contains("data belum sesuai") && !h.contains("/pdf\""), "{h}");
+        assert!(
+            h.contains("DIBATALKAN") && h.contains("data belum sesuai") && !h.contains("/pdf\""),
+            "{h}"
+        );
     }
 
     #[test]
     fn escaping_and_multipart() {
         assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
         let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nv\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\r\nxx\r\n--XyZ--\r\n";
-        assert_eq!(multipart_file("multipart/form-data; boundary=XyZ", body), Some(&b"%PDF-1.7\r\nxx"[..]));
-        assert_eq!(multipart_file("multipart/form-data; boundary=\"XyZ\"", body), Some(&b"%PDF-1.7\r\nxx"[..]));
+        assert_eq!(
+            multipart_file("multipart/form-data; boundary=XyZ", body),
+            Some(&b"%PDF-1.7\r\nxx"[..])
+        );
+        assert_eq!(
+            multipart_file("multipart/form-data; boundary=\"XyZ\"", body),
+            Some(&b"%PDF-1.7\r\nxx"[..])
+        );
         assert_eq!(multipart_file("multipart/form-data", body), None);
         assert_eq!(multipart_file("multipart/form-data; boundary=Q", b"garbage"), None);
     }

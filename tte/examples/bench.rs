@@ -12,29 +12,16 @@ use std::time::Instant;
 use tte::{SignOptions, sign_pdf, verify_pdf};
 
 fn main() {
-    let n: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(500);
+    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(500);
     let f = common::fixture();
     let pdf = common::krilla_pdf(92);
-    println!(
-        "unsigned PDF: {} bytes (krilla 0.8, one page, text + image)",
-        pdf.len()
-    );
+    println!("unsigned PDF: {} bytes (krilla 0.8, one page, text + image)", pdf.len());
     let id = f.identity(0);
     for (label, tsa) in [
         ("B-B (no time stamp)", None),
-        (
-            "B-T (in-process RFC 3161 TSA)",
-            Some(&f.tsa as &dyn tte::TimestampSource),
-        ),
+        ("B-T (in-process RFC 3161 TSA)", Some(&f.tsa as &dyn tte::TimestampSource)),
     ] {
-        let opts = SignOptions {
-            reason: Some("Persetujuan".into()),
-            tsa,
-            ..Default::default()
-        };
+        let opts = SignOptions { reason: Some("Persetujuan".into()), tsa, ..Default::default() };
         // Warm-up.
         let signed = sign_pdf(&pdf, &id, &opts).unwrap();
         let t = Instant::now();

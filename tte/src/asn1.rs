@@ -69,18 +69,12 @@ pub const DEFAULT_TSA_POLICY: ObjectIdentifier =
 
 /// AlgorithmIdentifier for SHA-256 (parameters absent).
 pub fn alg_sha256() -> AlgorithmIdentifierOwned {
-    AlgorithmIdentifierOwned {
-        oid: ID_SHA256,
-        parameters: None,
-    }
+    AlgorithmIdentifierOwned { oid: ID_SHA256, parameters: None }
 }
 
 /// AlgorithmIdentifier for ecdsa-with-SHA256 (parameters absent, RFC 5758).
 pub fn alg_ecdsa_sha256() -> AlgorithmIdentifierOwned {
-    AlgorithmIdentifierOwned {
-        oid: ID_ECDSA_WITH_SHA256,
-        parameters: None,
-    }
+    AlgorithmIdentifierOwned { oid: ID_ECDSA_WITH_SHA256, parameters: None }
 }
 
 /// `MessageImprint` (RFC 3161).
@@ -203,9 +197,7 @@ pub fn signing_certificate_v2(cert: &Certificate) -> der::Result<SigningCertific
             hash_algorithm: None,
             cert_hash: OctetString::new(hash.to_vec())?,
             issuer_serial: Some(IssuerSerial {
-                issuer: vec![GeneralName::DirectoryName(
-                    cert.tbs_certificate.issuer.clone(),
-                )],
+                issuer: vec![GeneralName::DirectoryName(cert.tbs_certificate.issuer.clone())],
                 serial_number: cert.tbs_certificate.serial_number.clone(),
             }),
         }],

@@ -40,10 +40,7 @@ pub(crate) fn build_signed_data(
     };
     let mut signed = SetOfVec::new();
     signed
-        .insert(attr(
-            ID_CONTENT_TYPE,
-            Any::encode_from(&econtent_type).map_err(e)?,
-        )?)
+        .insert(attr(ID_CONTENT_TYPE, Any::encode_from(&econtent_type).map_err(e)?)?)
         .map_err(e)?;
     signed
         .insert(attr(
@@ -53,10 +50,7 @@ pub(crate) fn build_signed_data(
         .map_err(e)?;
     let scv2 = asn1::signing_certificate_v2(cert).map_err(e)?;
     signed
-        .insert(attr(
-            ID_AA_SIGNING_CERTIFICATE_V2,
-            Any::encode_from(&scv2).map_err(e)?,
-        )?)
+        .insert(attr(ID_AA_SIGNING_CERTIFICATE_V2, Any::encode_from(&scv2).map_err(e)?)?)
         .map_err(e)?;
     let to_sign = signed.to_der().map_err(e)?;
     let signature = asn1::ecdsa_sign(key.signing_key(), &to_sign);
@@ -81,9 +75,7 @@ pub(crate) fn build_signed_data(
     let mut certs = vec![CertificateChoices::Certificate(cert.clone())];
     for c in chain {
         if c != cert
-            && !certs
-                .iter()
-                .any(|x| matches!(x, CertificateChoices::Certificate(y) if y == c))
+            && !certs.iter().any(|x| matches!(x, CertificateChoices::Certificate(y) if y == c))
         {
             certs.push(CertificateChoices::Certificate(c.clone()));
         }
@@ -93,24 +85,15 @@ pub(crate) fn build_signed_data(
         None => None,
     };
     let sd = SignedData {
-        version: if econtent_type == ID_DATA {
-            CmsVersion::V1
-        } else {
-            CmsVersion::V3
-        },
+        version: if econtent_type == ID_DATA { CmsVersion::V1 } else { CmsVersion::V3 },
         digest_algorithms: SetOfVec::try_from(vec![alg_sha256()]).map_err(e)?,
-        encap_content_info: EncapsulatedContentInfo {
-            econtent_type,
-            econtent,
-        },
+        encap_content_info: EncapsulatedContentInfo { econtent_type, econtent },
         certificates: Some(CertificateSet(SetOfVec::try_from(certs).map_err(e)?)),
         crls: None,
         signer_infos: SignerInfos(SetOfVec::try_from(vec![signer_info]).map_err(e)?),
     };
-    let ci = ContentInfo {
-        content_type: ID_SIGNED_DATA,
-        content: Any::encode_from(&sd).map_err(e)?,
-    };
+    let ci =
+        ContentInfo { content_type: ID_SIGNED_DATA, content: Any::encode_from(&sd).map_err(e)? };
     ci.to_der().map_err(e)
 }
 
@@ -134,9 +117,7 @@ pub(crate) struct CmsCheck {
 
 fn is_sha256(a: &spki::AlgorithmIdentifierOwned) -> bool {
     a.oid == ID_SHA256
-        && a.parameters
-            .as_ref()
-            .is_none_or(|p| p.tag() == Tag::Null && p.value().is_empty())
+        && a.parameters.as_ref().is_none_or(|p| p.tag() == Tag::Null && p.value().is_empty())
 }
 
 /// Parses and checks a DER CMS ContentInfo(SignedData) with exactly one ECDSA-P256/SHA-256 signer.
@@ -153,27 +134,18 @@ pub(crate) fn check_signed_data(
     if ci.content_type != ID_SIGNED_DATA {
         return Err("CMS content is not SignedData".into());
     }
-    let sd: SignedData = ci
-        .content
-        .decode_as()
-        .map_err(|e| format!("CMS SignedData: {e}"))?;
+    let sd: SignedData = ci.content.decode_as().map_err(|e| format!("CMS SignedData: {e}"))?;
     let mut out = CmsCheck::default();
     let p = &mut out.problems;
 
     if sd.encap_content_info.econtent_type != expected_econtent_type {
-        p.push(format!(
-            "unexpected eContentType {}",
-            sd.encap_content_info.econtent_type
-        ));
+        p.push(format!("unexpected eContentType {}", sd.encap_content_info.econtent_type));
     }
     if sd.digest_algorithms.len() != 1 || !sd.digest_algorithms.iter().all(is_sha256) {
         p.push("digestAlgorithms must be exactly SHA-256".into());
     }
     if sd.signer_infos.0.len() != 1 {
-        p.push(format!(
-            "expected exactly one SignerInfo, found {}",
-            sd.signer_infos.0.len()
-        ));
+        p.push(format!("expected exactly one SignerInfo, found {}", sd.signer_infos.0.len()));
     }
     if sd.crls.is_some() {
         // Not produced by this system; harmless, but note it.
@@ -198,27 +170,14 @@ pub(crate) fn check_signed_data(
         CmsVersion::V1
     };
     if sd.version != expected_sd_version {
-        p.push(format!(
-            "SignedData version {:?} should be {:?}",
-            sd.version, expected_sd_version
-        ));
+        p.push(format!("SignedData version {:?} should be {:?}", sd.version, expected_sd_version));
     }
-    let expected_si_version = if sid_is_ski {
-        CmsVersion::V3
-    } else {
-        CmsVersion::V1
-    };
+    let expected_si_version = if sid_is_ski { CmsVersion::V3 } else { CmsVersion::V1 };
     if si.version != expected_si_version {
-        p.push(format!(
-            "SignerInfo version {:?} should be {:?}",
-            si.version, expected_si_version
-        ));
+        p.push(format!("SignerInfo version {:?} should be {:?}", si.version, expected_si_version));
     }
     if !is_sha256(&si.digest_alg) {
-        p.push(format!(
-            "unsupported digest algorithm {}",
-            si.digest_alg.oid
-        ));
+        p.push(format!("unsupported digest algorithm {}", si.digest_alg.oid));
     }
     if si.signature_algorithm.oid != ID_ECDSA_WITH_SHA256
         || si.signature_algorithm.parameters.is_some()
@@ -390,10 +349,7 @@ fn valid_at(c: &Certificate, at: SystemTime) -> bool {
 }
 
 fn is_ca(c: &Certificate) -> (bool, Option<u8>) {
-    match c
-        .tbs_certificate
-        .get::<x509_cert::ext::pkix::BasicConstraints>()
-    {
+    match c.tbs_certificate.get::<x509_cert::ext::pkix::BasicConstraints>() {
         Ok(Some((_, bc))) => (bc.ca, bc.path_len_constraint),
         _ => (false, None),
     }
@@ -407,11 +363,7 @@ pub(crate) fn validate_chain(
     anchors: &[Certificate],
     at: SystemTime,
 ) -> ChainResult {
-    let mut res = ChainResult {
-        trusted: false,
-        path: vec![leaf.clone()],
-        problems: Vec::new(),
-    };
+    let mut res = ChainResult { trusted: false, path: vec![leaf.clone()], problems: Vec::new() };
     let mut cur = leaf.clone();
     for depth in 0..8 {
         if !valid_at(&cur, at) {
@@ -430,8 +382,7 @@ pub(crate) fn validate_chain(
             a.tbs_certificate.subject == cur.tbs_certificate.issuer && asn1::cert_signed_by(&cur, a)
         }) {
             if !valid_at(a, at) {
-                res.problems
-                    .push("trust anchor not valid at the signing time".into());
+                res.problems.push("trust anchor not valid at the signing time".into());
                 return res;
             }
             if depth > 0 && !is_ca(a).0 {
@@ -456,8 +407,7 @@ pub(crate) fn validate_chain(
         };
         let (ca, path_len) = is_ca(next);
         if !ca {
-            res.problems
-                .push(format!("{} is not a CA", next.tbs_certificate.subject));
+            res.problems.push(format!("{} is not a CA", next.tbs_certificate.subject));
             return res;
         }
         // Number of intermediates below `next` (excluding the leaf).
@@ -477,10 +427,7 @@ pub(crate) fn validate_chain(
 /// True when the certificate has the extended key usage `oid`; `critical_only` requires the extension
 /// to be critical and to contain only that purpose (RFC 3161 TSA rule).
 pub(crate) fn has_eku(c: &Certificate, oid: ObjectIdentifier, tsa_rule: bool) -> bool {
-    match c
-        .tbs_certificate
-        .get::<x509_cert::ext::pkix::ExtendedKeyUsage>()
-    {
+    match c.tbs_certificate.get::<x509_cert::ext::pkix::ExtendedKeyUsage>() {
         Ok(Some((critical, eku))) => {
             if tsa_rule {
                 critical && eku.0.len() == 1 && eku.0[0] == oid

@@ -89,17 +89,9 @@ pub struct KdfParams {
 
 impl KdfParams {
     /// The default, OWASP's Argon2id recommendation: m = 19456 KiB, t = 2, p = 1.
-    pub const DEFAULT: KdfParams = KdfParams {
-        m_kib: 19456,
-        t: 2,
-        p: 1,
-    };
+    pub const DEFAULT: KdfParams = KdfParams { m_kib: 19456, t: 2, p: 1 };
     /// Very cheap parameters for bulk operations in tests only. Never use for real keys.
-    pub const TEST_ONLY_FAST: KdfParams = KdfParams {
-        m_kib: 64,
-        t: 1,
-        p: 1,
-    };
+    pub const TEST_ONLY_FAST: KdfParams = KdfParams { m_kib: 64, t: 1, p: 1 };
 
     fn argon2(&self) -> Result<Argon2<'static>, KeyError> {
         if self.m_kib > 4 * 1024 * 1024 || self.t > 64 || self.p > 16 {
@@ -133,9 +125,7 @@ pub struct EncryptedKey {
 
 impl fmt::Debug for EncryptedKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EncryptedKey")
-            .field("params", &self.params)
-            .finish_non_exhaustive()
+        f.debug_struct("EncryptedKey").field("params", &self.params).finish_non_exhaustive()
     }
 }
 
@@ -175,18 +165,10 @@ impl EncryptedKey {
         let ciphertext = cipher
             .encrypt(
                 XNonce::from_slice(&nonce),
-                Payload {
-                    msg: pkcs8.as_slice(),
-                    aad: header.as_bytes(),
-                },
+                Payload { msg: pkcs8.as_slice(), aad: header.as_bytes() },
             )
             .map_err(|_| KeyError::Malformed("encryption failed".into()))?;
-        Ok(EncryptedKey {
-            params,
-            salt,
-            nonce,
-            ciphertext,
-        })
+        Ok(EncryptedKey { params, salt, nonce, ciphertext })
     }
 
     /// Opens the key. A wrong passphrase gives [`KeyError::WrongPassphrase`].
@@ -198,10 +180,7 @@ impl EncryptedKey {
             cipher
                 .decrypt(
                     XNonce::from_slice(&self.nonce),
-                    Payload {
-                        msg: &self.ciphertext,
-                        aad: header.as_bytes(),
-                    },
+                    Payload { msg: &self.ciphertext, aad: header.as_bytes() },
                 )
                 .map_err(|_| KeyError::WrongPassphrase)?,
         );
@@ -280,12 +259,7 @@ impl EncryptedKey {
         if ciphertext.len() < 16 {
             return Err(bad("ciphertext too short"));
         }
-        Ok(EncryptedKey {
-            params,
-            salt,
-            nonce,
-            ciphertext,
-        })
+        Ok(EncryptedKey { params, salt, nonce, ciphertext })
     }
 }
 
@@ -330,9 +304,7 @@ impl fmt::Debug for UnlockedKey {
 impl UnlockedKey {
     /// Generates a fresh P-256 key from the OS random generator.
     pub fn generate() -> Self {
-        UnlockedKey {
-            key: SigningKey::random(&mut OsRng),
-        }
+        UnlockedKey { key: SigningKey::random(&mut OsRng) }
     }
 
     /// Reads a PKCS#8 DER P-256 private key.
@@ -344,10 +316,7 @@ impl UnlockedKey {
     /// The PKCS#8 DER (wiped when the returned buffer is dropped).
     pub fn pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
         // `SecretDocument` wipes itself on drop; the copy is wiped by `Zeroizing`.
-        let doc = self
-            .key
-            .to_pkcs8_der()
-            .map_err(|e| KeyError::BadKey(e.to_string()))?;
+        let doc = self.key.to_pkcs8_der().map_err(|e| KeyError::BadKey(e.to_string()))?;
         Ok(Zeroizing::new(doc.as_bytes().to_vec()))
     }
 
@@ -376,10 +345,7 @@ mod tests {
         let enc = EncryptedKey::encrypt_with(&k, &pass, KdfParams::TEST_ONLY_FAST).unwrap();
         let back = enc.decrypt(&pass).unwrap();
         assert_eq!(k.public_key_der(), back.public_key_der());
-        assert!(matches!(
-            enc.decrypt(&Passphrase::new("salah")),
-            Err(KeyError::WrongPassphrase)
-        ));
+        assert!(matches!(enc.decrypt(&Passphrase::new("salah")), Err(KeyError::WrongPassphrase)));
     }
 
     #[test]
@@ -387,22 +353,9 @@ mod tests {
         let k = UnlockedKey::generate();
         let pass = Passphrase::new("p");
         let enc = EncryptedKey::encrypt(&k, &pass).unwrap();
-        assert_eq!(
-            enc.params(),
-            KdfParams {
-                m_kib: 19456,
-                t: 2,
-                p: 1
-            }
-        );
-        assert!(
-            enc.to_compact()
-                .starts_with("tte1$argon2id$m=19456,t=2,p=1$")
-        );
-        assert_eq!(
-            enc.decrypt(&pass).unwrap().public_key_der(),
-            k.public_key_der()
-        );
+        assert_eq!(enc.params(), KdfParams { m_kib: 19456, t: 2, p: 1 });
+        assert!(enc.to_compact().starts_with("tte1$argon2id$m=19456,t=2,p=1$"));
+        assert_eq!(enc.decrypt(&pass).unwrap().public_key_der(), k.public_key_der());
     }
 
     #[test]
@@ -415,10 +368,7 @@ mod tests {
         assert_eq!(parsed, enc);
         let json = serde_json::to_string(&enc).unwrap();
         let back: EncryptedKey = serde_json::from_str(&json).unwrap();
-        assert_eq!(
-            back.decrypt(&pass).unwrap().public_key_der(),
-            k.public_key_der()
-        );
+        assert_eq!(back.decrypt(&pass).unwrap().public_key_der(), k.public_key_der());
         // Weakening the stored parameters breaks decryption (the header is authenticated).
         let weakened = s.replacen("t=1", "t=2", 1);
         let w: EncryptedKey = weakened.parse().unwrap();
@@ -433,16 +383,10 @@ mod tests {
         let old = Passphrase::new("lama");
         let new = Passphrase::new("baru");
         let enc = EncryptedKey::encrypt_with(&k, &old, KdfParams::TEST_ONLY_FAST).unwrap();
-        assert!(matches!(
-            enc.change_passphrase(&new, &new),
-            Err(KeyError::WrongPassphrase)
-        ));
+        assert!(matches!(enc.change_passphrase(&new, &new), Err(KeyError::WrongPassphrase)));
         let enc2 = enc.change_passphrase(&old, &new).unwrap();
         assert!(matches!(enc2.decrypt(&old), Err(KeyError::WrongPassphrase)));
-        assert_eq!(
-            enc2.decrypt(&new).unwrap().public_key_der(),
-            k.public_key_der()
-        );
+        assert_eq!(enc2.decrypt(&new).unwrap().public_key_der(), k.public_key_der());
     }
 
     #[test]

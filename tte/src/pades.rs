@@ -114,10 +114,7 @@ impl Default for SignOptions<'_> {
 
 /// PDF date string for /M, in UTC: `D:YYYYMMDDHHmmSS+00'00'`.
 pub(crate) fn pdf_date(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let secs = t.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     match der::DateTime::from_unix_duration(std::time::Duration::from_secs(secs)) {
         Ok(dt) => format!(
             "D:{:04}{:02}{:02}{:02}{:02}{:02}+00'00'",
@@ -159,12 +156,7 @@ pub fn sign_pdf(
     let ie = |e: der::Error| SignError::Internal(e.to_string());
     // Key and certificate must belong together; the certificate must be valid now.
     if signer.key.public_key_der()
-        != signer
-            .cert
-            .tbs_certificate
-            .subject_public_key_info
-            .to_der()
-            .map_err(ie)?
+        != signer.cert.tbs_certificate.subject_public_key_info.to_der().map_err(ie)?
     {
         return Err(SignError::KeyMismatch);
     }
@@ -176,11 +168,7 @@ pub fn sign_pdf(
     }
 
     let doc = Doc::parse(pdf).map_err(|e| {
-        if e.contains("encrypted") {
-            SignError::Unsupported(e)
-        } else {
-            SignError::NotPdf(e)
-        }
+        if e.contains("encrypted") { SignError::Unsupported(e) } else { SignError::NotPdf(e) }
     })?;
     let root = doc
         .trailer
@@ -195,9 +183,7 @@ pub fn sign_pdf(
         .ok_or_else(|| err("bad catalog".into()))?;
     let pages = doc.pages().map_err(err)?;
     let page_index = opts.visible_rect.map(|v| v.0).unwrap_or(0);
-    let page_ref = *pages
-        .get(page_index)
-        .ok_or(SignError::NoSuchPage(page_index))?;
+    let page_ref = *pages.get(page_index).ok_or(SignError::NoSuchPage(page_index))?;
     let mut page = doc
         .get(page_ref.0)
         .map_err(err)?
@@ -234,14 +220,9 @@ pub fn sign_pdf(
 
     // AcroForm and its fields.
     let (acro_ref, mut acro) = match catalog.get(b"AcroForm") {
-        Some(Obj::Ref(n, g)) => (
-            Some((*n, *g)),
-            doc.get(*n)
-                .map_err(err)?
-                .as_dict()
-                .cloned()
-                .unwrap_or_default(),
-        ),
+        Some(Obj::Ref(n, g)) => {
+            (Some((*n, *g)), doc.get(*n).map_err(err)?.as_dict().cloned().unwrap_or_default())
+        }
         Some(Obj::Dict(d)) => (None, d.clone()),
         _ => (None, Dict::default()),
     };
@@ -263,10 +244,9 @@ pub fn sign_pdf(
     }
     let field_name = match &opts.field_name {
         Some(n) if !names.contains(n) => n.clone(),
-        _ => (1..)
-            .map(|i| format!("Signature{i}"))
-            .find(|n| !names.contains(n))
-            .unwrap_or_default(),
+        _ => {
+            (1..).map(|i| format!("Signature{i}")).find(|n| !names.contains(n)).unwrap_or_default()
+        }
     };
     fields.push(Obj::Ref(widget_num, 0));
     acro.set(b"Fields", Obj::Array(fields));
@@ -318,10 +298,7 @@ pub fn sign_pdf(
     head.set(b"Type", name("Sig"));
     head.set(b"Filter", name("Adobe.PPKLite"));
     head.set(b"SubFilter", name("ETSI.CAdES.detached"));
-    head.set(
-        b"M",
-        Obj::Str(pdf_date(opts.signing_time).into_bytes(), (0, 0)),
-    );
+    head.set(b"M", Obj::Str(pdf_date(opts.signing_time).into_bytes(), (0, 0)));
     if !sig_name.is_empty() {
         head.set(b"Name", pdf::text_string(&sig_name));
     }
@@ -354,19 +331,14 @@ pub fn sign_pdf(
         out.extend_from_slice(b">>\nendobj\n");
         (br_pos, contents_pos)
     };
-    put(&mut out, &mut xref, widget_num, 0, &|o| {
-        pdf::write_dict(&widget, o)
-    });
+    put(&mut out, &mut xref, widget_num, 0, &|o| pdf::write_dict(&widget, o));
     if let (Some(ap), Some((_, r))) = (ap_num, opts.visible_rect) {
         let w = (r[2] - r[0]).abs();
         let h = (r[3] - r[1]).abs();
         let mut d = Dict::default();
         d.set(b"Type", name("XObject"));
         d.set(b"Subtype", name("Form"));
-        d.set(
-            b"BBox",
-            Obj::Array(vec![Obj::Int(0), Obj::Int(0), real(w), real(h)]),
-        );
+        d.set(b"BBox", Obj::Array(vec![Obj::Int(0), Obj::Int(0), real(w), real(h)]));
         d.set(b"Resources", Obj::Dict(Dict::default()));
         d.set(b"Length", Obj::Int(0));
         put(&mut out, &mut xref, ap, 0, &|o| {
@@ -375,16 +347,12 @@ pub fn sign_pdf(
         });
     }
     let page_gen = page_ref.1;
-    put(&mut out, &mut xref, page_ref.0, page_gen, &|o| {
-        pdf::write_dict(&page, o)
-    });
+    put(&mut out, &mut xref, page_ref.0, page_gen, &|o| pdf::write_dict(&page, o));
     match acro_ref {
         Some((n, g)) => put(&mut out, &mut xref, n, g, &|o| pdf::write_dict(&acro, o)),
         None => {
             catalog.set(b"AcroForm", Obj::Dict(acro.clone()));
-            put(&mut out, &mut xref, root.0, root.1, &|o| {
-                pdf::write_dict(&catalog, o)
-            })
+            put(&mut out, &mut xref, root.0, root.1, &|o| pdf::write_dict(&catalog, o))
         }
     }
 
@@ -430,10 +398,7 @@ pub fn sign_pdf(
                 }
             }
             trailer.set(b"Type", name("XRef"));
-            trailer.set(
-                b"W",
-                Obj::Array(vec![Obj::Int(1), Obj::Int(5), Obj::Int(2)]),
-            );
+            trailer.set(b"W", Obj::Array(vec![Obj::Int(1), Obj::Int(5), Obj::Int(2)]));
             trailer.set(b"Index", Obj::Array(index));
             trailer.set(b"Length", Obj::Int(data.len() as i64));
             out.extend_from_slice(format!("{xn} 0 obj\n").as_bytes());
@@ -483,18 +448,13 @@ pub fn sign_pdf(
             let any = der::Any::from_der(&token).map_err(|e| format!("time-stamp token: {e}"))?;
             let mut values = der::asn1::SetOfVec::new();
             values.insert(any).map_err(|e| e.to_string())?;
-            Ok(vec![Attribute {
-                oid: ID_AA_SIGNATURE_TIMESTAMP_TOKEN,
-                values,
-            }])
+            Ok(vec![Attribute { oid: ID_AA_SIGNATURE_TIMESTAMP_TOKEN, values }])
         },
     );
     let cms = match cms {
         Ok(c) => c,
         Err(e) => {
-            return Err(ts_err
-                .map(SignError::Timestamp)
-                .unwrap_or(SignError::Internal(e)));
+            return Err(ts_err.map(SignError::Timestamp).unwrap_or(SignError::Internal(e)));
         }
     };
     if cms.len() > opts.placeholder_bytes {

@@ -58,19 +58,10 @@ impl Dict {
     }
     /// Equality ignoring the given keys and string spans.
     pub fn eq_except(&self, other: &Dict, except: &[&[u8]]) -> bool {
-        let a: Vec<_> = self
-            .0
-            .iter()
-            .filter(|(k, _)| !except.contains(&k.as_slice()))
-            .collect();
-        let b: Vec<_> = other
-            .0
-            .iter()
-            .filter(|(k, _)| !except.contains(&k.as_slice()))
-            .collect();
+        let a: Vec<_> = self.0.iter().filter(|(k, _)| !except.contains(&k.as_slice())).collect();
+        let b: Vec<_> = other.0.iter().filter(|(k, _)| !except.contains(&k.as_slice())).collect();
         a.len() == b.len()
-            && a.iter()
-                .all(|(k, v)| b.iter().any(|(k2, v2)| k == k2 && obj_eq(v, v2)))
+            && a.iter().all(|(k, v)| b.iter().any(|(k2, v2)| k == k2 && obj_eq(v, v2)))
     }
 }
 
@@ -106,10 +97,7 @@ fn is_ws(c: u8) -> bool {
     matches!(c, 0 | 9 | 10 | 12 | 13 | 32)
 }
 fn is_delim(c: u8) -> bool {
-    matches!(
-        c,
-        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
-    )
+    matches!(c, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
 }
 
 /// Cursor over the file.
@@ -404,10 +392,7 @@ fn find_startxref(d: &[u8]) -> PResult<usize> {
     let key = b"startxref";
     let from = d.len().saturating_sub(4096);
     let tail = d.get(from..).unwrap_or_default();
-    let rel = tail
-        .windows(key.len())
-        .rposition(|w| w == key)
-        .ok_or("startxref not found")?;
+    let rel = tail.windows(key.len()).rposition(|w| w == key).ok_or("startxref not found")?;
     let mut lx = Lexer::new(d, from + rel + key.len());
     let off = lx.uint().ok_or("bad startxref value")?;
     usize::try_from(off).map_err(|_| "bad startxref".to_string())
@@ -416,12 +401,7 @@ fn find_startxref(d: &[u8]) -> PResult<usize> {
 impl<'a> Doc<'a> {
     /// Parses the cross-reference chain.
     pub fn parse(data: &'a [u8]) -> PResult<Doc<'a>> {
-        if !data
-            .get(..1024.min(data.len()))
-            .unwrap_or_default()
-            .windows(5)
-            .any(|w| w == b"%PDF-")
-        {
+        if !data.get(..1024.min(data.len())).unwrap_or_default().windows(5).any(|w| w == b"%PDF-") {
             return Err("not a PDF (no %PDF- header)".into());
         }
         let startxref = find_startxref(data)?;
@@ -449,22 +429,12 @@ impl<'a> Doc<'a> {
                 next = Some(usize::try_from(p).map_err(|_| "bad /Prev")?);
             }
         }
-        let trailer = sections
-            .first()
-            .map(|s| s.trailer.clone())
-            .ok_or("no xref")?;
+        let trailer = sections.first().map(|s| s.trailer.clone()).ok_or("no xref")?;
         if trailer.get(b"Encrypt").is_some() {
             return Err("encrypted PDFs are not supported".into());
         }
         let map = merge(&sections, usize::MAX);
-        Ok(Doc {
-            data,
-            sections,
-            map,
-            trailer,
-            startxref,
-            objstm_cache: Default::default(),
-        })
+        Ok(Doc { data, sections, map, trailer, startxref, objstm_cache: Default::default() })
     }
 
     /// Object map as of the revision that ends at byte `end` (sections located before `end`).
@@ -474,10 +444,7 @@ impl<'a> Doc<'a> {
 
     /// Trailer of the newest section before `end`.
     pub fn trailer_before(&self, end: usize) -> Option<&Dict> {
-        self.sections
-            .iter()
-            .find(|s| s.offset < end)
-            .map(|s| &s.trailer)
+        self.sections.iter().find(|s| s.offset < end).map(|s| &s.trailer)
     }
 
     /// Loads object `num` using `map`.
@@ -528,12 +495,7 @@ impl<'a> Doc<'a> {
         let obj = self.maybe_stream(&mut lx, obj)?;
         lx.skip_ws();
         lx.keyword(b"endobj");
-        Ok((
-            num,
-            u16::try_from(generation).unwrap_or(u16::MAX),
-            obj,
-            lx.pos,
-        ))
+        Ok((num, u16::try_from(generation).unwrap_or(u16::MAX), obj, lx.pos))
     }
 
     fn maybe_stream(&self, lx: &mut Lexer<'a>, obj: Obj) -> PResult<Obj> {
@@ -599,10 +561,7 @@ impl<'a> Doc<'a> {
 
     /// Decoded data of a stream (FlateDecode, optionally with a PNG predictor, or no filter).
     pub fn stream_data(&self, dict: &Dict, range: (usize, usize)) -> PResult<Vec<u8>> {
-        let raw = self
-            .data
-            .get(range.0..range.1)
-            .ok_or("stream out of range")?;
+        let raw = self.data.get(range.0..range.1).ok_or("stream out of range")?;
         decode_stream(dict, raw)
     }
 
@@ -665,17 +624,10 @@ impl<'a> Doc<'a> {
 
     /// Page object references in document order.
     pub fn pages(&self) -> PResult<Vec<(u32, u16)>> {
-        let root = self
-            .trailer
-            .get(b"Root")
-            .and_then(Obj::as_ref)
-            .ok_or("/Root missing")?;
+        let root = self.trailer.get(b"Root").and_then(Obj::as_ref).ok_or("/Root missing")?;
         let cat = self.get(root.0)?;
         let cat = cat.as_dict().ok_or("catalog is not a dictionary")?;
-        let pages = cat
-            .get(b"Pages")
-            .and_then(Obj::as_ref)
-            .ok_or("/Pages missing")?;
+        let pages = cat.get(b"Pages").and_then(Obj::as_ref).ok_or("/Pages missing")?;
         let mut out = Vec::new();
         let mut seen = HashSet::new();
         self.walk_pages(pages, &mut out, &mut seen, 0)?;
@@ -715,9 +667,9 @@ fn strip_spans(o: Obj) -> Obj {
     match o {
         Obj::Str(s, _) => Obj::Str(s, (0, 0)),
         Obj::Array(a) => Obj::Array(a.into_iter().map(strip_spans).collect()),
-        Obj::Dict(d) => Obj::Dict(Dict(
-            d.0.into_iter().map(|(k, v)| (k, strip_spans(v))).collect(),
-        )),
+        Obj::Dict(d) => {
+            Obj::Dict(Dict(d.0.into_iter().map(|(k, v)| (k, strip_spans(v))).collect()))
+        }
         other => other,
     }
 }
@@ -772,12 +724,7 @@ fn read_section(d: &[u8], off: usize) -> PResult<Section> {
             Obj::Dict(t) => t,
             _ => return Err("trailer is not a dictionary".into()),
         };
-        return Ok(Section {
-            offset: off,
-            is_stream: false,
-            trailer,
-            entries,
-        });
+        return Ok(Section { offset: off, is_stream: false, trailer, entries });
     }
     // Xref stream.
     let doc = Doc {
@@ -854,12 +801,7 @@ fn read_section(d: &[u8], off: usize) -> PResult<Section> {
             entries.push((num, e));
         }
     }
-    Ok(Section {
-        offset: off,
-        is_stream: true,
-        trailer: dict,
-        entries,
-    })
+    Ok(Section { offset: off, is_stream: true, trailer: dict, entries })
 }
 
 /// Decodes stream data: no filter or FlateDecode (with PNG predictors).
@@ -887,10 +829,7 @@ pub(crate) fn decode_stream(dict: &Dict, raw: &[u8]) -> PResult<Vec<u8>> {
         Some(Obj::Array(a)) => a.first().and_then(|x| x.as_dict().cloned()),
         _ => None,
     };
-    let predictor = parms
-        .as_ref()
-        .and_then(|p| p.int(b"Predictor"))
-        .unwrap_or(1);
+    let predictor = parms.as_ref().and_then(|p| p.int(b"Predictor")).unwrap_or(1);
     if predictor < 10 {
         if predictor == 1 {
             return Ok(data);
@@ -899,10 +838,7 @@ pub(crate) fn decode_stream(dict: &Dict, raw: &[u8]) -> PResult<Vec<u8>> {
     }
     let columns = parms.as_ref().and_then(|p| p.int(b"Columns")).unwrap_or(1);
     let colors = parms.as_ref().and_then(|p| p.int(b"Colors")).unwrap_or(1);
-    let bpc = parms
-        .as_ref()
-        .and_then(|p| p.int(b"BitsPerComponent"))
-        .unwrap_or(8);
+    let bpc = parms.as_ref().and_then(|p| p.int(b"BitsPerComponent")).unwrap_or(8);
     if !(1..=100_000).contains(&columns)
         || !(1..=32).contains(&colors)
         || !matches!(bpc, 1 | 2 | 4 | 8 | 16)
@@ -1092,10 +1028,7 @@ mod tests {
         assert!(matches!(d.get(b"A"), Some(Obj::Str(s, _)) if s == b"a(b)cA\n"));
         assert!(matches!(d.get(b"B"), Some(Obj::Str(s, _)) if s == b"Hello"));
         assert_eq!(d.get(b"C D"), Some(&Obj::Int(1)));
-        assert_eq!(
-            d.get(b"E"),
-            Some(&Obj::Array(vec![Obj::Ref(1, 2), Obj::Int(3)]))
-        );
+        assert_eq!(d.get(b"E"), Some(&Obj::Array(vec![Obj::Ref(1, 2), Obj::Int(3)])));
         let mut out = Vec::new();
         write_obj(&o, &mut out);
         let o2 = Lexer::new(&out, 0).object(0).unwrap();

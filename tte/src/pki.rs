@@ -149,11 +149,7 @@ pub struct IssueOptions {
 impl IssueOptions {
     /// Now, no CRL URL, default KDF.
     pub fn now() -> Self {
-        IssueOptions {
-            now: SystemTime::now(),
-            crl_url: None,
-            kdf: KdfParams::DEFAULT,
-        }
+        IssueOptions { now: SystemTime::now(), crl_url: None, kdf: KdfParams::DEFAULT }
     }
 }
 
@@ -282,10 +278,7 @@ fn leaf_extensions() -> Result<Vec<Extension>, PkiError> {
         ext(
             asn1::ID_CE_BASIC_CONSTRAINTS,
             true,
-            &BasicConstraints {
-                ca: false,
-                path_len_constraint: None,
-            },
+            &BasicConstraints { ca: false, path_len_constraint: None },
         )?,
         ext(
             asn1::ID_CE_KEY_USAGE,
@@ -296,17 +289,11 @@ fn leaf_extensions() -> Result<Vec<Extension>, PkiError> {
 }
 
 fn ext<T: Encode>(oid: ObjectIdentifier, critical: bool, v: &T) -> Result<Extension, PkiError> {
-    Ok(Extension {
-        extn_id: oid,
-        critical,
-        extn_value: OctetString::new(v.to_der()?)?,
-    })
+    Ok(Extension { extn_id: oid, critical, extn_value: OctetString::new(v.to_der()?)? })
 }
 
 fn spki_of(key: &UnlockedKey) -> Result<spki::SubjectPublicKeyInfoOwned, PkiError> {
-    Ok(spki::SubjectPublicKeyInfoOwned::from_der(
-        &key.public_key_der(),
-    )?)
+    Ok(spki::SubjectPublicKeyInfoOwned::from_der(&key.public_key_der())?)
 }
 
 /// Signs a TBSCertificate with the issuer key (ECDSA P-256 / SHA-256).
@@ -341,8 +328,7 @@ fn make_cert(spec: CertSpec<'_>) -> Result<Certificate, PkiError> {
         None => (
             spec.subject.clone(),
             ski.clone(),
-            spec.self_key
-                .ok_or_else(|| PkiError::Invalid("self-signed needs a key".into()))?,
+            spec.self_key.ok_or_else(|| PkiError::Invalid("self-signed needs a key".into()))?,
         ),
     };
     let mut exts = vec![ext(
@@ -386,16 +372,9 @@ fn ca_extensions(path_len: Option<u8>) -> Result<Vec<Extension>, PkiError> {
         ext(
             asn1::ID_CE_BASIC_CONSTRAINTS,
             true,
-            &BasicConstraints {
-                ca: true,
-                path_len_constraint: path_len,
-            },
+            &BasicConstraints { ca: true, path_len_constraint: path_len },
         )?,
-        ext(
-            asn1::ID_CE_KEY_USAGE,
-            true,
-            &KeyUsage(KeyUsages::KeyCertSign | KeyUsages::CRLSign),
-        )?,
+        ext(asn1::ID_CE_KEY_USAGE, true, &KeyUsage(KeyUsages::KeyCertSign | KeyUsages::CRLSign))?,
     ])
 }
 
@@ -433,10 +412,7 @@ impl Pki {
         let root_key = UnlockedKey::generate();
         let root_spki = spki_of(&root_key)?;
         let root = make_cert(CertSpec {
-            subject: ca_name(
-                &format!("Root CA e-Office {}", names.installation),
-                &names.pemda,
-            )?,
+            subject: ca_name(&format!("Root CA e-Office {}", names.installation), &names.pemda)?,
             subject_key: &root_spki,
             issuer: None,
             self_key: Some(&root_key),
@@ -447,10 +423,7 @@ impl Pki {
         let issuing_key = UnlockedKey::generate();
         let issuing_spki = spki_of(&issuing_key)?;
         let issuing = make_cert(CertSpec {
-            subject: ca_name(
-                &format!("Issuing CA e-Office {}", names.installation),
-                &names.pemda,
-            )?,
+            subject: ca_name(&format!("Issuing CA e-Office {}", names.installation), &names.pemda)?,
             subject_key: &issuing_spki,
             issuer: Some((&root, &root_key)),
             self_key: None,
@@ -461,10 +434,7 @@ impl Pki {
         let tsa_key = UnlockedKey::generate();
         let tsa_spki = spki_of(&tsa_key)?;
         let tsa = make_cert(CertSpec {
-            subject: ca_name(
-                &format!("TSA e-Office {}", names.installation),
-                &names.pemda,
-            )?,
+            subject: ca_name(&format!("TSA e-Office {}", names.installation), &names.pemda)?,
             subject_key: &tsa_spki,
             issuer: Some((&issuing, &issuing_key)),
             self_key: None,
@@ -514,26 +484,15 @@ impl Pki {
     /// Unlocks the TSA (its token carries the TSA certificate and the issuing CA certificate).
     pub fn unlock_tsa(&self, ca_passphrase: &Passphrase) -> Result<Tsa, PkiError> {
         let key = self.tsa.key.decrypt(ca_passphrase)?;
-        Ok(Tsa::new(
-            self.tsa.certificate()?,
-            key,
-            vec![self.issuing.certificate()?],
-        ))
+        Ok(Tsa::new(self.tsa.certificate()?, key, vec![self.issuing.certificate()?]))
     }
 
     /// Re-encrypts all CA keys under a new passphrase.
     pub fn change_passphrase(&self, old: &Passphrase, new: &Passphrase) -> Result<Pki, PkiError> {
         let re = |s: &StoredCert| -> Result<StoredCert, PkiError> {
-            Ok(StoredCert {
-                cert_der: s.cert_der.clone(),
-                key: s.key.change_passphrase(old, new)?,
-            })
+            Ok(StoredCert { cert_der: s.cert_der.clone(), key: s.key.change_passphrase(old, new)? })
         };
-        Ok(Pki {
-            root: re(&self.root)?,
-            issuing: re(&self.issuing)?,
-            tsa: re(&self.tsa)?,
-        })
+        Ok(Pki { root: re(&self.root)?, issuing: re(&self.issuing)?, tsa: re(&self.tsa)? })
     }
 }
 
@@ -556,10 +515,7 @@ pub fn issue_signing_cert(
     if validity_days == 0 || validity_days > 3660 {
         return Err(PkiError::Invalid("validity must be 1..3660 days".into()));
     }
-    let mut parts = vec![
-        (OID_C, printable_value("ID")?),
-        (OID_O, utf8_value(&subject.pemda)?),
-    ];
+    let mut parts = vec![(OID_C, printable_value("ID")?), (OID_O, utf8_value(&subject.pemda)?)];
     if !subject.opd.trim().is_empty() {
         parts.push((OID_OU, utf8_value(&subject.opd)?));
     }
@@ -576,10 +532,7 @@ pub fn issue_signing_cert(
     exts.push(ext(
         asn1::ID_CE_EXT_KEY_USAGE,
         false,
-        &ExtendedKeyUsage(vec![
-            asn1::ID_KP_EMAIL_PROTECTION,
-            asn1::ID_KP_DOCUMENT_SIGNING_MS,
-        ]),
+        &ExtendedKeyUsage(vec![asn1::ID_KP_EMAIL_PROTECTION, asn1::ID_KP_DOCUMENT_SIGNING_MS]),
     )?);
     if let Some(url) = &opts.crl_url {
         exts.push(crl_dp(url)?);
@@ -593,10 +546,7 @@ pub fn issue_signing_cert(
             &SubjectAltName(vec![GeneralName::Rfc822Name(e)]),
         )?);
     }
-    let nb = opts
-        .now
-        .checked_sub(Duration::from_secs(300))
-        .unwrap_or(opts.now);
+    let nb = opts.now.checked_sub(Duration::from_secs(300)).unwrap_or(opts.now);
     let cert = make_cert(CertSpec {
         subject: subj,
         subject_key: &spki,
@@ -607,12 +557,8 @@ pub fn issue_signing_cert(
         extensions: exts,
     })?;
     let serial_hex = hex::encode(cert.tbs_certificate.serial_number.as_bytes());
-    let not_after_unix = cert
-        .tbs_certificate
-        .validity
-        .not_after
-        .to_unix_duration()
-        .as_secs() as i64;
+    let not_after_unix =
+        cert.tbs_certificate.validity.not_after.to_unix_duration().as_secs() as i64;
     Ok(IssuedCert {
         stored: StoredCert {
             cert_der: cert.to_der()?,
@@ -645,17 +591,11 @@ pub fn make_crl(
         list.push(RevokedCert {
             serial_number: SerialNumber::new(&r.serial)?,
             revocation_date: x509_time(r.revoked_at)?,
-            crl_entry_extensions: if entry_exts.is_empty() {
-                None
-            } else {
-                Some(entry_exts)
-            },
+            crl_entry_extensions: if entry_exts.is_empty() { None } else { Some(entry_exts) },
         });
     }
-    let number = this_update
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let number =
+        this_update.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let crl_exts = vec![
         ext(
             ObjectIdentifier::new_unwrap("2.5.29.35"),
@@ -720,10 +660,7 @@ fn attr_string(v: &Any) -> Option<String> {
             if !b.len().is_multiple_of(2) {
                 return None;
             }
-            let u: Vec<u16> = b
-                .chunks(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect();
+            let u: Vec<u16> = b.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
             String::from_utf16(&u).ok()
         }
         _ => None,
@@ -777,10 +714,7 @@ mod tests {
             installation: "Kab. Contoh".into(),
             pemda: "Pemerintah Kabupaten Contoh".into(),
         };
-        (
-            Pki::init_with(&names, &p, SystemTime::now(), KdfParams::TEST_ONLY_FAST).unwrap(),
-            p,
-        )
+        (Pki::init_with(&names, &p, SystemTime::now(), KdfParams::TEST_ONLY_FAST).unwrap(), p)
     }
 
     fn subject() -> SignerSubject {
@@ -795,12 +729,7 @@ mod tests {
     }
 
     fn has_ext(c: &Certificate, oid: ObjectIdentifier) -> Option<bool> {
-        c.tbs_certificate
-            .extensions
-            .as_ref()?
-            .iter()
-            .find(|e| e.extn_id == oid)
-            .map(|e| e.critical)
+        c.tbs_certificate.extensions.as_ref()?.iter().find(|e| e.extn_id == oid).map(|e| e.critical)
     }
 
     #[test]
@@ -817,10 +746,7 @@ mod tests {
         let bc: BasicConstraints = issuing.tbs_certificate.get().unwrap().unwrap().1;
         assert_eq!(bc.path_len_constraint, Some(0));
         assert!(
-            root.tbs_certificate
-                .subject
-                .to_string()
-                .contains("CN=Root CA e-Office Kab. Contoh")
+            root.tbs_certificate.subject.to_string().contains("CN=Root CA e-Office Kab. Contoh")
         );
 
         let ca = pki.unlock_issuing(&pass).unwrap();
@@ -837,20 +763,11 @@ mod tests {
         assert_eq!(f.common_name.as_deref(), Some("Budi Santoso, S.H."));
         assert_eq!(f.serial_number.as_deref(), Some("198001012005011001"));
         assert_eq!(f.title.as_deref(), Some("Kepala Dinas"));
-        assert_eq!(
-            f.organizational_unit.as_deref(),
-            Some("Dinas Komunikasi dan Informatika")
-        );
+        assert_eq!(f.organizational_unit.as_deref(), Some("Dinas Komunikasi dan Informatika"));
         assert_eq!(f.country.as_deref(), Some("ID"));
         assert_eq!(has_ext(&cert, asn1::ID_CE_KEY_USAGE), Some(true));
-        assert_eq!(
-            has_ext(&cert, ObjectIdentifier::new_unwrap("2.5.29.31")),
-            Some(false)
-        );
-        assert_eq!(
-            has_ext(&cert, ObjectIdentifier::new_unwrap("2.5.29.35")),
-            Some(false)
-        );
+        assert_eq!(has_ext(&cert, ObjectIdentifier::new_unwrap("2.5.29.31")), Some(false));
+        assert_eq!(has_ext(&cert, ObjectIdentifier::new_unwrap("2.5.29.35")), Some(false));
         let ku: KeyUsage = cert.tbs_certificate.get().unwrap().unwrap().1;
         assert!(ku.digital_signature() && ku.non_repudiation());
         let serial = cert.tbs_certificate.serial_number.as_bytes();
@@ -858,17 +775,10 @@ mod tests {
         assert_eq!(issued.serial_hex.len(), 32);
         // The official's key opens only with the official's passphrase.
         assert!(issued.stored.key.decrypt(&pass).is_err());
-        let k = issued
-            .stored
-            .key
-            .decrypt(&Passphrase::new("pejabat"))
-            .unwrap();
+        let k = issued.stored.key.decrypt(&Passphrase::new("pejabat")).unwrap();
         assert_eq!(
             k.public_key_der(),
-            cert.tbs_certificate
-                .subject_public_key_info
-                .to_der()
-                .unwrap()
+            cert.tbs_certificate.subject_public_key_info.to_der().unwrap()
         );
         // Wrong CA passphrase.
         assert!(matches!(
@@ -903,10 +813,7 @@ mod tests {
         let crl = CertificateList::from_der(&der).unwrap();
         let revoked = crl.tbs_cert_list.revoked_certificates.as_ref().unwrap();
         assert_eq!(revoked.len(), 1);
-        assert_eq!(
-            hex::encode(revoked[0].serial_number.as_bytes()),
-            issued.serial_hex
-        );
+        assert_eq!(hex::encode(revoked[0].serial_number.as_bytes()), issued.serial_hex);
         assert_eq!(crl.tbs_cert_list.issuer, ca.cert.tbs_certificate.subject);
         let tbs = crl.tbs_cert_list.to_der().unwrap();
         assert!(asn1::ecdsa_verify(
@@ -917,11 +824,7 @@ mod tests {
         // Empty CRL is fine too.
         let empty = make_crl(&ca, &[], now, now + Duration::from_secs(DAY)).unwrap();
         assert!(
-            CertificateList::from_der(&empty)
-                .unwrap()
-                .tbs_cert_list
-                .revoked_certificates
-                .is_none()
+            CertificateList::from_der(&empty).unwrap().tbs_cert_list.revoked_certificates.is_none()
         );
     }
 

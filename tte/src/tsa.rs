@@ -75,12 +75,7 @@ impl Tsa {
     /// A TSA with its certificate (which must carry the critical id-kp-timeStamping EKU), key and the
     /// certificates to include above it (the issuing CA).
     pub fn new(cert: Certificate, key: UnlockedKey, chain: Vec<Certificate>) -> Self {
-        Tsa {
-            cert,
-            key,
-            chain,
-            policy: DEFAULT_TSA_POLICY,
-        }
+        Tsa { cert, key, chain, policy: DEFAULT_TSA_POLICY }
     }
 
     /// Replaces the TSA policy OID.
@@ -129,11 +124,7 @@ impl Tsa {
             },
             serial_number: Int::new(&serial).map_err(ie)?,
             gen_time,
-            accuracy: Some(Accuracy {
-                seconds: Some(1),
-                millis: None,
-                micros: None,
-            }),
+            accuracy: Some(Accuracy { seconds: Some(1), millis: None, micros: None }),
             ordering: None,
             nonce,
             tsa: None,
@@ -201,15 +192,10 @@ fn build_without_certs(
     digest: &[u8; 32],
 ) -> Result<Vec<u8>, String> {
     // Same as with certificates, then drop the certificate set.
-    let full = cms::build_signed_data(
-        key,
-        cert,
-        &[],
-        ID_CT_TSTINFO,
-        Some(tst_der),
-        digest,
-        &mut |_| Ok(vec![]),
-    )?;
+    let full =
+        cms::build_signed_data(key, cert, &[], ID_CT_TSTINFO, Some(tst_der), digest, &mut |_| {
+            Ok(vec![])
+        })?;
     let ci = ::cms::content_info::ContentInfo::from_der(&full).map_err(|e| e.to_string())?;
     let mut sd: ::cms::signed_data::SignedData =
         ci.content.decode_as().map_err(|e| e.to_string())?;
@@ -259,12 +245,10 @@ pub fn make_request(imprint: &[u8; 32], nonce: Option<u64>, cert_req: bool) -> V
                 .expect("32-byte octet string always encodes"),
         },
         req_policy: None,
-        nonce: nonce
-            .and_then(|n| der::asn1::Uint::new(&n.to_be_bytes()).ok())
-            .and_then(|u| {
-                // Positive INTEGER: reuse the unsigned encoding (leading zero added when needed).
-                Int::from_der(&u.to_der().ok()?).ok()
-            }),
+        nonce: nonce.and_then(|n| der::asn1::Uint::new(&n.to_be_bytes()).ok()).and_then(|u| {
+            // Positive INTEGER: reuse the unsigned encoding (leading zero added when needed).
+            Int::from_der(&u.to_der().ok()?).ok()
+        }),
         cert_req: if cert_req { Some(true) } else { None },
         extensions: None,
     };
@@ -276,19 +260,10 @@ pub fn token_from_response(resp: &[u8]) -> Result<Vec<u8>, TsaError> {
     let r = TimeStampResp::from_der(resp)
         .map_err(|e| TsaError::Internal(format!("malformed response: {e}")))?;
     if r.status.status > 1 {
-        let text = r
-            .status
-            .status_string
-            .map(|v| v.join("; "))
-            .unwrap_or_default();
-        return Err(TsaError::Refused(format!(
-            "status {}: {text}",
-            r.status.status
-        )));
+        let text = r.status.status_string.map(|v| v.join("; ")).unwrap_or_default();
+        return Err(TsaError::Refused(format!("status {}: {text}", r.status.status)));
     }
-    let t = r
-        .time_stamp_token
-        .ok_or_else(|| TsaError::Internal("granted without token".into()))?;
+    let t = r.time_stamp_token.ok_or_else(|| TsaError::Internal("granted without token".into()))?;
     t.to_der().map_err(|e| TsaError::Internal(e.to_string()))
 }
 
@@ -338,19 +313,16 @@ pub fn verify_token(token: &[u8], imprint: &[u8; 32], anchors: &[Certificate]) -
     if tst.message_imprint.hash_algorithm.oid != ID_SHA256
         || tst.message_imprint.hashed_message.as_bytes() != imprint
     {
-        rep.problems
-            .push("time-stamp imprint does not match the signature".into());
+        rep.problems.push("time-stamp imprint does not match the signature".into());
     }
     if !chk.digest_ok {
-        rep.problems
-            .push("time-stamp message digest mismatch".into());
+        rep.problems.push("time-stamp message digest mismatch".into());
     }
     if !chk.signature_ok {
         rep.problems.push("time-stamp signature invalid".into());
     }
     if !chk.ess_ok {
-        rep.problems
-            .push("time-stamp signing-certificate attribute does not match".into());
+        rep.problems.push("time-stamp signing-certificate attribute does not match".into());
     }
     if let Some(c) = &chk.signer_cert {
         rep.tsa_subject = Some(c.tbs_certificate.subject.to_string());
@@ -378,10 +350,7 @@ mod tests {
 
     fn tsa() -> (Tsa, Certificate) {
         let p = Passphrase::new("x");
-        let names = PkiNames {
-            installation: "Uji".into(),
-            pemda: "Pemda Uji".into(),
-        };
+        let names = PkiNames { installation: "Uji".into(), pemda: "Pemda Uji".into() };
         let pki = Pki::init_with(&names, &p, SystemTime::now(), KdfParams::TEST_ONLY_FAST).unwrap();
         (pki.unlock_tsa(&p).unwrap(), pki.root_cert().unwrap())
     }
@@ -394,10 +363,7 @@ mod tests {
         let token = tsa.stamp(&imprint, now).unwrap();
         let rep = verify_token(&token, &imprint, std::slice::from_ref(&root));
         assert!(rep.valid, "{:?}", rep.problems);
-        let expect = now
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap()
-            .as_secs() as i64;
+        let expect = now.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs() as i64;
         assert_eq!(rep.gen_time_unix, Some(expect));
         assert!(rep.tsa_subject.unwrap().contains("TSA e-Office Uji"));
         // Wrong imprint, wrong anchor.
@@ -425,12 +391,7 @@ mod tests {
         // Without certReq: no certificates in the token.
         let req = make_request(&imprint, None, false);
         let token = token_from_response(&tsa.handle_http_request(&req, SystemTime::now())).unwrap();
-        assert!(
-            cms::check_signed_data(&token, ID_CT_TSTINFO, None)
-                .unwrap()
-                .certs
-                .is_empty()
-        );
+        assert!(cms::check_signed_data(&token, ID_CT_TSTINFO, None).unwrap().certs.is_empty());
         // Garbage and a SHA-1-length imprint are refused, not crashing.
         assert!(matches!(
             token_from_response(&tsa.handle_http_request(b"junk", SystemTime::now())),

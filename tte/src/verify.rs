@@ -123,10 +123,7 @@ impl Verdict {
 }
 
 fn invalid(id: &str, en: &str) -> Overall {
-    Overall::Invalid {
-        reason_id: id.to_string(),
-        reason_en: en.to_string(),
-    }
+    Overall::Invalid { reason_id: id.to_string(), reason_en: en.to_string() }
 }
 
 /// Verifies every signature of `pdf` against `trust_anchors` (the installation's root CA). Never panics.
@@ -139,19 +136,13 @@ pub fn verify_pdf(pdf: &[u8], trust_anchors: &[Certificate]) -> Verdict {
             file_sha256,
             file_len: pdf.len() as u64,
             signatures: vec![],
-            overall: invalid(
-                "Berkas tidak dapat diperiksa",
-                "The file could not be checked",
-            ),
+            overall: invalid("Berkas tidak dapat diperiksa", "The file could not be checked"),
         },
     }
 }
 
 fn is_pdf(d: &[u8]) -> bool {
-    d.get(..1024.min(d.len()))
-        .unwrap_or_default()
-        .windows(5)
-        .any(|w| w == b"%PDF-")
+    d.get(..1024.min(d.len())).unwrap_or_default().windows(5).any(|w| w == b"%PDF-")
 }
 
 /// The verification without the panic guard (tests call this to prove there is nothing to catch).
@@ -210,8 +201,7 @@ pub fn verify_pdf_inner(pdf: &[u8], anchors: &[Certificate]) -> Verdict {
                 .unwrap_or(usize::MAX);
             if !last_covers_all {
                 r.later_changes_allowed = false;
-                r.problems
-                    .push("changed after signing: bytes after the last signature".into());
+                r.problems.push("changed after signing: bytes after the last signature".into());
                 continue;
             }
             match check_later_changes(&doc, end) {
@@ -235,14 +225,8 @@ fn overall(reports: &[SignatureReport]) -> Overall {
             "A signature is not intact: the document or the signature was changed",
         );
     }
-    if reports
-        .iter()
-        .any(|r| r.timestamp.as_ref().is_some_and(|t| !t.valid))
-    {
-        return invalid(
-            "Stempel waktu tidak sah",
-            "The signature time stamp is not valid",
-        );
+    if reports.iter().any(|r| r.timestamp.as_ref().is_some_and(|t| !t.valid)) {
+        return invalid("Stempel waktu tidak sah", "The signature time stamp is not valid");
     }
     if reports.iter().any(|r| !r.chain_trusted) {
         return invalid(
@@ -269,11 +253,7 @@ fn overall(reports: &[SignatureReport]) -> Overall {
 
 /// Collects (field name, signature value) of all signature fields reachable from the AcroForm.
 fn signature_fields(doc: &Doc<'_>) -> Result<Vec<(Option<String>, Obj)>, String> {
-    let root = doc
-        .trailer
-        .get(b"Root")
-        .and_then(Obj::as_ref)
-        .ok_or("/Root missing")?;
+    let root = doc.trailer.get(b"Root").and_then(Obj::as_ref).ok_or("/Root missing")?;
     let cat = doc.get(root.0)?;
     let cat = cat.as_dict().ok_or("catalog is not a dictionary")?;
     let Some(af) = cat.get(b"AcroForm") else {
@@ -366,11 +346,7 @@ pub fn parse_pdf_date(s: &str) -> Option<i64> {
         && (sign == b'+' || sign == b'-')
     {
         let oh = num(15, 2, 0)? as i64;
-        let om = if b.get(17) == Some(&b'\'') {
-            num(18, 2, 0)? as i64
-        } else {
-            0
-        };
+        let om = if b.get(17) == Some(&b'\'') { num(18, 2, 0)? as i64 } else { 0 };
         offset = (oh * 3600 + om * 60) * if sign == b'-' { -1 } else { 1 };
     }
     let dt = der::DateTime::new(
@@ -437,20 +413,13 @@ fn check_signature(
     sig: &Obj,
     anchors: &[Certificate],
 ) -> SignatureReport {
-    let mut r = SignatureReport {
-        field_name,
-        later_changes_allowed: true,
-        ..Default::default()
-    };
+    let mut r = SignatureReport { field_name, later_changes_allowed: true, ..Default::default() };
     let Some(d) = sig.as_dict() else {
-        r.problems
-            .push("signature value is not a dictionary".into());
+        r.problems.push("signature value is not a dictionary".into());
         return r;
     };
     let data = doc.data;
-    r.sub_filter = d
-        .name(b"SubFilter")
-        .map(|n| String::from_utf8_lossy(n).into_owned());
+    r.sub_filter = d.name(b"SubFilter").map(|n| String::from_utf8_lossy(n).into_owned());
     r.claimed_time_raw = string_of(d, b"M");
     r.claimed_time_unix = r.claimed_time_raw.as_deref().and_then(parse_pdf_date);
     match r.sub_filter.as_deref() {
@@ -484,8 +453,7 @@ fn check_signature(
     match d.get(b"Contents") {
         Some(Obj::Str(_, span)) if *span == (b, c) => {}
         _ => {
-            r.problems
-                .push("/ByteRange gap is not this signature's /Contents".into());
+            r.problems.push("/ByteRange gap is not this signature's /Contents".into());
             return r;
         }
     }
@@ -508,21 +476,18 @@ fn check_signature(
         }
     };
     if chk.has_signing_time_attr && r.sub_filter.as_deref() == Some("ETSI.CAdES.detached") {
-        r.problems
-            .push("signingTime attribute is not allowed in PAdES".into());
+        r.problems.push("signingTime attribute is not allowed in PAdES".into());
     }
     r.problems.extend(chk.problems.iter().cloned());
     r.intact = chk.digest_ok && chk.signature_ok && chk.ess_ok && chk.problems.is_empty();
     if !chk.digest_ok {
-        r.problems
-            .push("digest over the byte range does not match".into());
+        r.problems.push("digest over the byte range does not match".into());
     }
     if !chk.signature_ok {
         r.problems.push("signature does not verify".into());
     }
     if !chk.ess_ok {
-        r.problems
-            .push("signing-certificate-v2 does not match the signer certificate".into());
+        r.problems.push("signing-certificate-v2 does not match the signer certificate".into());
     }
     // Unsigned attributes: only the signature time stamp is expected.
     let mut ts_token = None;
@@ -530,8 +495,7 @@ fn check_signature(
         if a.oid == ID_AA_SIGNATURE_TIMESTAMP_TOKEN && a.values.len() == 1 && ts_token.is_none() {
             ts_token = a.values.iter().next().and_then(|v| v.to_der().ok());
         } else {
-            r.problems
-                .push(format!("unexpected unsigned attribute {}", a.oid));
+            r.problems.push(format!("unexpected unsigned attribute {}", a.oid));
             r.intact = false;
         }
     }
@@ -575,8 +539,7 @@ fn check_signature(
         && !ku.non_repudiation()
     {
         r.chain_trusted = false;
-        r.problems
-            .push("signer certificate key usage does not allow signing".into());
+        r.problems.push("signer certificate key usage does not allow signing".into());
     }
     if cert
         .tbs_certificate
@@ -586,8 +549,7 @@ fn check_signature(
         .is_some_and(|(_, bc)| bc.ca)
     {
         r.chain_trusted = false;
-        r.problems
-            .push("signer certificate is a CA certificate".into());
+        r.problems.push("signer certificate is a CA certificate".into());
     }
     r
 }
@@ -598,32 +560,18 @@ fn fill_cert_fields(r: &mut SignatureReport, cert: &Certificate) {
     r.issuer = Some(cert.tbs_certificate.issuer.to_string());
     r.serial_hex = Some(hex::encode(cert.tbs_certificate.serial_number.as_bytes()));
     r.cert_sha256 = cert.to_der().ok().map(|d| hex::encode(asn1::sha256(&d)));
-    r.cert_not_before_unix = Some(
-        cert.tbs_certificate
-            .validity
-            .not_before
-            .to_unix_duration()
-            .as_secs() as i64,
-    );
-    r.cert_not_after_unix = Some(
-        cert.tbs_certificate
-            .validity
-            .not_after
-            .to_unix_duration()
-            .as_secs() as i64,
-    );
+    r.cert_not_before_unix =
+        Some(cert.tbs_certificate.validity.not_before.to_unix_duration().as_secs() as i64);
+    r.cert_not_after_unix =
+        Some(cert.tbs_certificate.validity.not_after.to_unix_duration().as_secs() as i64);
 }
 
 /// Checks that everything defined after byte `end` is only signature bookkeeping (module rule).
 fn check_later_changes(doc: &Doc<'_>, end: usize) -> Result<(), String> {
     let old_map = doc.map_before(end);
-    let old_trailer = doc
-        .trailer_before(end)
-        .ok_or("no cross-reference before the signature")?;
-    let old_root = old_trailer
-        .get(b"Root")
-        .and_then(Obj::as_ref)
-        .ok_or("/Root missing in signed revision")?;
+    let old_trailer = doc.trailer_before(end).ok_or("no cross-reference before the signature")?;
+    let old_root =
+        old_trailer.get(b"Root").and_then(Obj::as_ref).ok_or("/Root missing in signed revision")?;
     if doc.trailer.get(b"Root").and_then(Obj::as_ref) != Some(old_root) {
         return Err("document catalog replaced".into());
     }
@@ -638,18 +586,11 @@ fn check_later_changes(doc: &Doc<'_>, end: usize) -> Result<(), String> {
     }
     let info_ref = info_old.and_then(Obj::as_ref).map(|r| r.0);
     let old_cat = doc.get_in(&old_map, old_root.0)?;
-    let old_af_ref = old_cat
-        .as_dict()
-        .and_then(|d| d.get(b"AcroForm"))
-        .and_then(Obj::as_ref)
-        .map(|r| r.0);
+    let old_af_ref =
+        old_cat.as_dict().and_then(|d| d.get(b"AcroForm")).and_then(Obj::as_ref).map(|r| r.0);
 
-    let mut changed: Vec<u32> = doc
-        .map
-        .iter()
-        .filter(|(n, e)| old_map.get(*n) != Some(*e))
-        .map(|(n, _)| *n)
-        .collect();
+    let mut changed: Vec<u32> =
+        doc.map.iter().filter(|(n, e)| old_map.get(*n) != Some(*e)).map(|(n, _)| *n).collect();
     changed.sort_unstable();
     if changed.len() > 10_000 {
         return Err("too many changed objects".into());
@@ -683,10 +624,7 @@ fn check_later_changes(doc: &Doc<'_>, end: usize) -> Result<(), String> {
             if !od.eq_except(nd, &[b"AcroForm", b"Extensions", b"Version", b"DSS"]) {
                 return Err("document catalog modified".into());
             }
-            let oaf = od
-                .get(b"AcroForm")
-                .map(|a| doc.resolve_in(&old_map, a))
-                .transpose()?;
+            let oaf = od.get(b"AcroForm").map(|a| doc.resolve_in(&old_map, a)).transpose()?;
             let naf = nd.get(b"AcroForm").map(|a| doc.resolve(a)).transpose()?;
             if oaf.is_some() || naf.is_some() {
                 check_acroform(
@@ -824,14 +762,8 @@ mod tests {
 
     #[test]
     fn pdf_dates() {
-        assert_eq!(
-            parse_pdf_date("D:20231114221320+00'00'"),
-            Some(1_700_000_000)
-        );
-        assert_eq!(
-            parse_pdf_date("D:20231115051320+07'00'"),
-            Some(1_700_000_000)
-        );
+        assert_eq!(parse_pdf_date("D:20231114221320+00'00'"), Some(1_700_000_000));
+        assert_eq!(parse_pdf_date("D:20231115051320+07'00'"), Some(1_700_000_000));
         assert_eq!(parse_pdf_date("D:20231114221320Z"), Some(1_700_000_000));
         assert_eq!(parse_pdf_date("D:2023"), Some(1_672_531_200));
         assert_eq!(parse_pdf_date("D:20x3"), None);

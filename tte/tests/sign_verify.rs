@@ -22,27 +22,18 @@ fn opts<'a>(tsa: Option<&'a dyn tte::TimestampSource>) -> SignOptions<'a> {
 fn krilla_pdf_is_classic_xref() {
     let pdf = krilla_pdf(0);
     let tail = String::from_utf8_lossy(&pdf[pdf.len() - 200..]).to_string();
-    assert!(
-        tail.contains("trailer"),
-        "krilla 0.8 writes a classic xref table: {tail}"
-    );
+    assert!(tail.contains("trailer"), "krilla 0.8 writes a classic xref table: {tail}");
 }
 
 #[test]
 fn sign_and_verify_bb_and_bt() {
     let f = fixture();
     let anchors = [f.root.clone()];
-    for (name, pdf) in [
-        ("krilla", krilla_pdf(0)),
-        ("minimal", minimal_pdf()),
-        ("xref-stream", xref_stream_pdf()),
-    ] {
+    for (name, pdf) in
+        [("krilla", krilla_pdf(0)), ("minimal", minimal_pdf()), ("xref-stream", xref_stream_pdf())]
+    {
         // Unsigned: no signature.
-        assert_eq!(
-            verify_pdf(&pdf, &anchors).overall,
-            Overall::NoSignature,
-            "{name}"
-        );
+        assert_eq!(verify_pdf(&pdf, &anchors).overall, Overall::NoSignature, "{name}");
         for with_ts in [false, true] {
             let o = opts(if with_ts { Some(&f.tsa) } else { None });
             let signed = sign_pdf(&pdf, &f.identity(0), &o).unwrap();
@@ -51,37 +42,18 @@ fn sign_and_verify_bb_and_bt() {
                 "{name}: incremental update keeps the original bytes"
             );
             let v = verify_pdf_inner(&signed, &anchors);
-            assert_eq!(
-                v.overall,
-                Overall::Valid,
-                "{name} ts={with_ts}: {:#?}",
-                v.signatures
-            );
+            assert_eq!(v.overall, Overall::Valid, "{name} ts={with_ts}: {:#?}", v.signatures);
             let s = &v.signatures[0];
             assert!(s.intact && s.chain_trusted && s.covers_whole_file && !s.modified_after);
-            assert_eq!(
-                s.signer.common_name.as_deref(),
-                Some("Budi Santoso, S.H., M.Si.")
-            );
-            assert_eq!(
-                s.signer.serial_number.as_deref(),
-                Some("197901012005011001")
-            );
+            assert_eq!(s.signer.common_name.as_deref(), Some("Budi Santoso, S.H., M.Si."));
+            assert_eq!(s.signer.serial_number.as_deref(), Some("197901012005011001"));
             assert_eq!(s.signer.title.as_deref(), Some("Kepala Dinas"));
             assert_eq!(
                 s.signer.organizational_unit.as_deref(),
                 Some("Dinas Komunikasi dan Informatika")
             );
-            assert_eq!(
-                s.serial_hex.as_deref(),
-                Some(f.signers[0].issued.serial_hex.as_str())
-            );
-            assert!(
-                s.issuer
-                    .as_deref()
-                    .unwrap()
-                    .contains("Issuing CA e-Office Kabupaten Uji")
-            );
+            assert_eq!(s.serial_hex.as_deref(), Some(f.signers[0].issued.serial_hex.as_str()));
+            assert!(s.issuer.as_deref().unwrap().contains("Issuing CA e-Office Kabupaten Uji"));
             assert_eq!(s.sub_filter.as_deref(), Some("ETSI.CAdES.detached"));
             assert!(s.claimed_time_unix.is_some());
             assert_eq!(s.timestamp.is_some(), with_ts);
@@ -109,15 +81,9 @@ fn visible_signature_and_options() {
     let signed = sign_pdf(&krilla_pdf(0), &f.identity(0), &o).unwrap();
     let v = verify_pdf_inner(&signed, std::slice::from_ref(&f.root));
     assert_eq!(v.overall, Overall::Valid, "{:#?}", v.signatures);
-    assert_eq!(
-        v.signatures[0].field_name.as_deref(),
-        Some("TTE Kepala Dinas")
-    );
+    assert_eq!(v.signatures[0].field_name.as_deref(), Some("TTE Kepala Dinas"));
     o.visible_rect = Some((5, [0.0; 4]));
-    assert!(matches!(
-        sign_pdf(&krilla_pdf(0), &f.identity(0), &o),
-        Err(SignError::NoSuchPage(5))
-    ));
+    assert!(matches!(sign_pdf(&krilla_pdf(0), &f.identity(0), &o), Err(SignError::NoSuchPage(5))));
 }
 
 #[test]
@@ -137,20 +103,13 @@ fn two_signers_incremental() {
         assert!(a.intact && b.intact);
         assert!(a.modified_after && a.later_changes_allowed && !a.covers_whole_file);
         assert!(b.covers_whole_file && !b.modified_after);
-        assert_eq!(
-            a.signer.common_name.as_deref(),
-            Some("Budi Santoso, S.H., M.Si.")
-        );
+        assert_eq!(a.signer.common_name.as_deref(), Some("Budi Santoso, S.H., M.Si."));
         assert_eq!(b.signer.common_name.as_deref(), Some("Siti Rahayu"));
         assert_ne!(a.field_name, b.field_name);
         // A non-signature update after both: changed after signing.
         let changed = append_update(&twice);
         let v = verify_pdf_inner(&changed, &anchors);
-        assert!(
-            matches!(v.overall, Overall::Invalid { .. }),
-            "{:?}",
-            v.overall
-        );
+        assert!(matches!(v.overall, Overall::Invalid { .. }), "{:?}", v.overall);
         assert!(v.signatures.iter().all(|s| s.modified_after));
     }
 }
@@ -176,11 +135,7 @@ fn content_change_between_signatures_is_caught() {
     let off = forged.len();
     let s = "BT /F1 18 Tf 72 760 Td (Isi diganti!) Tj ET";
     forged.extend_from_slice(
-        format!(
-            "4 0 obj\n<< /Length {} >>\nstream\n{s}\nendstream\nendobj\n",
-            s.len()
-        )
-        .as_bytes(),
+        format!("4 0 obj\n<< /Length {} >>\nstream\n{s}\nendstream\nendobj\n", s.len()).as_bytes(),
     );
     let x = forged.len();
     forged.extend_from_slice(
@@ -207,32 +162,22 @@ fn signing_refusals() {
         cert: f.signers[0].cert.clone(),
         chain: vec![],
     };
-    assert!(matches!(
-        sign_pdf(&pdf, &wrong, &opts(None)),
-        Err(SignError::KeyMismatch)
-    ));
+    assert!(matches!(sign_pdf(&pdf, &wrong, &opts(None)), Err(SignError::KeyMismatch)));
     // Certificate expired at the signing time.
     let mut o = opts(None);
     o.signing_time = SystemTime::now() + Duration::from_secs(400 * 86400);
-    assert!(matches!(
-        sign_pdf(&pdf, &f.identity(0), &o),
-        Err(SignError::CertificateNotValid)
-    ));
+    assert!(matches!(sign_pdf(&pdf, &f.identity(0), &o), Err(SignError::CertificateNotValid)));
     // Placeholder too small.
     let mut o = opts(Some(&f.tsa));
     o.placeholder_bytes = 1000;
     match sign_pdf(&pdf, &f.identity(0), &o) {
         Err(SignError::PlaceholderTooSmall { needed, available }) => assert!(needed > available),
-        other => panic!(
-            "expected PlaceholderTooSmall, got {other:?}",
-            other = other.map(|v| v.len())
-        ),
+        other => {
+            panic!("expected PlaceholderTooSmall, got {other:?}", other = other.map(|v| v.len()))
+        }
     }
     // Not a PDF.
-    assert!(matches!(
-        sign_pdf(b"hello", &f.identity(0), &opts(None)),
-        Err(SignError::NotPdf(_))
-    ));
+    assert!(matches!(sign_pdf(b"hello", &f.identity(0), &opts(None)), Err(SignError::NotPdf(_))));
     // A failing time-stamp source aborts signing.
     let failing =
         tte::tsa::FnTimestampSource(|_: &[u8; 32]| Err(tte::TsaError::Internal("offline".into())));
@@ -250,11 +195,7 @@ fn cms_size_and_placeholder() {
     o.placeholder_bytes = 20_000;
     let signed = sign_pdf(&pdf, &f.identity(0), &o).unwrap();
     // Measure the DER length inside the placeholder.
-    let i = signed
-        .windows(11)
-        .rposition(|w| w == b"/Contents <")
-        .unwrap()
-        + 11;
+    let i = signed.windows(11).rposition(|w| w == b"/Contents <").unwrap() + 11;
     let hex_part = std::str::from_utf8(&signed[i..i + 40_000]).unwrap();
     let der_len = hex_part.trim_end_matches('0').len().div_ceil(2);
     eprintln!("B-T CMS with signer+issuing+root and TSA token: about {der_len} bytes of DER");
@@ -265,9 +206,7 @@ fn cms_size_and_placeholder() {
     eprintln!(
         "unsigned {} bytes, signed (default placeholder) {} bytes",
         pdf.len(),
-        sign_pdf(&pdf, &f.identity(0), &opts(Some(&f.tsa)))
-            .unwrap()
-            .len()
+        sign_pdf(&pdf, &f.identity(0), &opts(Some(&f.tsa))).unwrap().len()
     );
 }
 
@@ -278,10 +217,7 @@ fn verifier_never_panics_on_garbage() {
     let signed = sign_pdf(&minimal_pdf(), &f.identity(0), &opts(Some(&f.tsa))).unwrap();
     let mut r = rng(42);
     // Truncations.
-    for cut in (0..signed.len())
-        .step_by(97)
-        .chain([signed.len() - 1, signed.len() - 7])
-    {
+    for cut in (0..signed.len()).step_by(97).chain([signed.len() - 1, signed.len() - 7]) {
         let v = verify_pdf_inner(&signed[..cut], &anchors);
         assert_ne!(v.overall, Overall::Valid);
     }

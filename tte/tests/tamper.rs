@@ -13,18 +13,10 @@ use tte::{Overall, SignOptions, sign_pdf};
 fn thousand_single_byte_changes_and_an_appended_update() {
     let f = fixture();
     let anchors = [f.root.clone()];
-    let opts = SignOptions {
-        tsa: Some(&f.tsa),
-        reason: Some("Uji".into()),
-        ..Default::default()
-    };
+    let opts = SignOptions { tsa: Some(&f.tsa), reason: Some("Uji".into()), ..Default::default() };
     let signed = sign_pdf(&krilla_pdf(0), &f.identity(0), &opts).unwrap();
     assert_eq!(verify_pdf_inner(&signed, &anchors).overall, Overall::Valid);
-    let contents = signed
-        .windows(11)
-        .rposition(|w| w == b"/Contents <")
-        .unwrap()
-        + 10;
+    let contents = signed.windows(11).rposition(|w| w == b"/Contents <").unwrap() + 10;
     let gap = contents..contents + tte::pades::DEFAULT_PLACEHOLDER_BYTES * 2 + 2;
 
     let mut r = rng(0x7e7e);
@@ -36,11 +28,7 @@ fn thousand_single_byte_changes_and_an_appended_update() {
         let mut copy = signed.clone();
         copy[pos] ^= x;
         let v = verify_pdf_inner(&copy, &anchors);
-        assert_ne!(
-            v.overall,
-            Overall::Valid,
-            "copy {i}: byte {pos} ^ {x:#04x} not detected"
-        );
+        assert_ne!(v.overall, Overall::Valid, "copy {i}: byte {pos} ^ {x:#04x} not detected");
         if gap.contains(&pos) {
             in_gap += 1
         } else {
@@ -78,11 +66,7 @@ fn thousand_single_byte_changes_and_an_appended_update() {
 
     let appended = append_update(&signed);
     let v = verify_pdf_inner(&appended, &anchors);
-    assert!(
-        matches!(v.overall, Overall::Invalid { .. }),
-        "{:?}",
-        v.overall
-    );
+    assert!(matches!(v.overall, Overall::Invalid { .. }), "{:?}", v.overall);
     assert!(
         v.signatures[0].intact
             && v.signatures[0].modified_after

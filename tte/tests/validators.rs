@@ -24,9 +24,7 @@ struct Tools {
 
 fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
+    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
 }
 
 fn tools() -> Option<Tools> {
@@ -43,11 +41,7 @@ fn tools() -> Option<Tools> {
     let found = (which("pdfsig"), which("certutil"), pyhanko);
     let require = std::env::var("TTE_REQUIRE_VALIDATORS").is_ok_and(|v| !v.is_empty() && v != "0");
     match found {
-        (Some(pdfsig), Some(certutil), Some(pyhanko)) => Some(Tools {
-            pdfsig,
-            certutil,
-            pyhanko,
-        }),
+        (Some(pdfsig), Some(certutil), Some(pyhanko)) => Some(Tools { pdfsig, certutil, pyhanko }),
         missing => {
             let msg = format!(
                 "external validators missing (pdfsig: {}, certutil: {}, pyhanko: {}); run tte/scripts/install-validators.sh",
@@ -65,9 +59,7 @@ fn tools() -> Option<Tools> {
 }
 
 fn find_last(hay: &[u8], needle: &[u8]) -> usize {
-    hay.windows(needle.len())
-        .rposition(|w| w == needle)
-        .unwrap()
+    hay.windows(needle.len()).rposition(|w| w == needle).unwrap()
 }
 
 fn out_dir(tag: &str) -> PathBuf {
@@ -82,14 +74,8 @@ fn out_dir(tag: &str) -> PathBuf {
 }
 
 fn run(cmd: &mut Command) -> String {
-    let o = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    let o = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 /// NSS database with the test root trusted for e-mail signing and as a CA.
@@ -127,25 +113,14 @@ fn validate(
     let pdfsig_plain = run(Command::new(&t.pdfsig).arg(&file));
     let pdfsig_trusted = run(Command::new(&t.pdfsig).args(["-nssdir", nss]).arg(&file));
     let pyhanko_pretty = run(Command::new(&t.pyhanko)
-        .args([
-            "sign",
-            "validate",
-            "--pretty-print",
-            "--trust-replace",
-            "--trust",
-        ])
+        .args(["sign", "validate", "--pretty-print", "--trust-replace", "--trust"])
         .arg(root_pem)
         .arg(&file));
     let pyhanko = run(Command::new(&t.pyhanko)
         .args(["sign", "validate", "--trust-replace", "--trust"])
         .arg(root_pem)
         .arg(&file));
-    Validated {
-        pdfsig_plain,
-        pdfsig_trusted,
-        pyhanko_pretty,
-        pyhanko,
-    }
+    Validated { pdfsig_plain, pdfsig_trusted, pyhanko_pretty, pyhanko }
 }
 
 /// Test fixture whose certificates point at a CRL served on loopback (pyHanko fetches it: a certificate
@@ -162,20 +137,13 @@ fn validators_accept_our_signatures() {
     let Some(t) = tools() else { return };
     let f = fixture_served();
     let dir = out_dir("valid");
-    let root_pem = write_tmp(
-        &dir,
-        "root.pem",
-        tte::pki::cert_to_pem(&f.pki.root.cert_der).as_bytes(),
-    );
+    let root_pem =
+        write_tmp(&dir, "root.pem", tte::pki::cert_to_pem(&f.pki.root.cert_der).as_bytes());
     let nss = nss_db(&t, &dir, &root_pem);
     let bt = |tsa: bool| SignOptions {
         reason: Some("Persetujuan surat".into()),
         location: Some("Kabupaten Uji".into()),
-        tsa: if tsa {
-            Some(&f.tsa as &dyn tte::TimestampSource)
-        } else {
-            None
-        },
+        tsa: if tsa { Some(&f.tsa as &dyn tte::TimestampSource) } else { None },
         ..Default::default()
     };
     let krilla_bt = sign_pdf(&krilla_pdf(0), &f.identity(0), &bt(true)).unwrap();
@@ -184,18 +152,8 @@ fn validators_accept_our_signatures() {
     let krilla_double = sign_pdf(&krilla_bt, &f.identity(1), &visible).unwrap();
     let cases: Vec<(&str, Vec<u8>, bool, usize)> = vec![
         ("krilla-bt.pdf", krilla_bt.clone(), true, 1),
-        (
-            "krilla-bb.pdf",
-            sign_pdf(&krilla_pdf(0), &f.identity(0), &bt(false)).unwrap(),
-            false,
-            1,
-        ),
-        (
-            "minimal-bt.pdf",
-            sign_pdf(&minimal_pdf(), &f.identity(0), &bt(true)).unwrap(),
-            true,
-            1,
-        ),
+        ("krilla-bb.pdf", sign_pdf(&krilla_pdf(0), &f.identity(0), &bt(false)).unwrap(), false, 1),
+        ("minimal-bt.pdf", sign_pdf(&minimal_pdf(), &f.identity(0), &bt(true)).unwrap(), true, 1),
         (
             "xrefstream-bt.pdf",
             sign_pdf(&xref_stream_pdf(), &f.identity(0), &bt(true)).unwrap(),
@@ -211,14 +169,8 @@ fn validators_accept_our_signatures() {
             "{name}"
         );
         let v = validate(&t, &dir, name, &pdf, &root_pem, &nss);
-        eprintln!(
-            "===== {name}: pdfsig (no trust store) =====\n{}",
-            v.pdfsig_plain
-        );
-        eprintln!(
-            "===== {name}: pdfsig -nssdir (test root trusted) =====\n{}",
-            v.pdfsig_trusted
-        );
+        eprintln!("===== {name}: pdfsig (no trust store) =====\n{}", v.pdfsig_plain);
+        eprintln!("===== {name}: pdfsig -nssdir (test root trusted) =====\n{}", v.pdfsig_trusted);
         eprintln!(
             "===== {name}: pyhanko sign validate --pretty-print --trust-replace --trust root.pem =====\n{}",
             v.pyhanko_pretty
@@ -236,11 +188,7 @@ fn validators_accept_our_signatures() {
         );
         assert!(v.pdfsig_plain.contains("ETSI.CAdES.detached"), "{name}");
         let last = v.pdfsig_plain.rsplit("Signature #").next().unwrap();
-        assert!(
-            last.contains("Total document signed"),
-            "{name}: pdfsig\n{}",
-            v.pdfsig_plain
-        );
+        assert!(last.contains("Total document signed"), "{name}: pdfsig\n{}", v.pdfsig_plain);
         assert_eq!(
             v.pdfsig_trusted.matches("Certificate is Trusted").count(),
             nsig,
@@ -258,35 +206,23 @@ fn validators_accept_our_signatures() {
         for l in &lines {
             assert!(l.contains(":INTACT:TRUSTED"), "{name}: pyhanko\n{p}");
             if ts {
-                assert!(
-                    l.contains("TIMESTAMP_TOKEN<INTACT:TRUSTED>"),
-                    "{name}: pyhanko\n{p}"
-                );
+                assert!(l.contains("TIMESTAMP_TOKEN<INTACT:TRUSTED>"), "{name}: pyhanko\n{p}");
             }
         }
-        assert!(
-            lines.last().unwrap().ends_with("UNTOUCHED"),
-            "{name}: pyhanko\n{p}"
-        );
+        assert!(lines.last().unwrap().ends_with("UNTOUCHED"), "{name}: pyhanko\n{p}");
         let pp = &v.pyhanko_pretty;
         assert_eq!(
             pp.matches("The signature is judged VALID").count(),
             nsig,
             "{name}: pyhanko\n{pp}"
         );
-        assert!(
-            pp.contains("The signature covers the entire file."),
-            "{name}: pyhanko\n{pp}"
-        );
+        assert!(pp.contains("The signature covers the entire file."), "{name}: pyhanko\n{pp}");
         if ts {
             assert!(
                 pp.contains("The timestamp token is cryptographically sound."),
                 "{name}: pyhanko\n{pp}"
             );
-            assert!(
-                pp.contains("The TSA certificate is trusted."),
-                "{name}: pyhanko\n{pp}"
-            );
+            assert!(pp.contains("The TSA certificate is trusted."), "{name}: pyhanko\n{pp}");
         }
     }
 }
@@ -297,25 +233,15 @@ fn validators_agree_on_tampered_files() {
     let Some(t) = tools() else { return };
     let f = fixture_served();
     let dir = out_dir("tamper");
-    let root_pem = write_tmp(
-        &dir,
-        "root.pem",
-        tte::pki::cert_to_pem(&f.pki.root.cert_der).as_bytes(),
-    );
+    let root_pem =
+        write_tmp(&dir, "root.pem", tte::pki::cert_to_pem(&f.pki.root.cert_der).as_bytes());
     let nss = nss_db(&t, &dir, &root_pem);
-    let opts = SignOptions {
-        tsa: Some(&f.tsa),
-        ..Default::default()
-    };
+    let opts = SignOptions { tsa: Some(&f.tsa), ..Default::default() };
     let signed = sign_pdf(&krilla_pdf(0), &f.identity(0), &opts).unwrap();
     let contents = find_last(&signed, b"/Contents <") + 11;
     let der_hex_len = {
         let hex_end = contents + signed[contents..].iter().position(|&b| b == b'>').unwrap();
-        signed[contents..hex_end]
-            .iter()
-            .rposition(|&b| b != b'0')
-            .unwrap()
-            + 1
+        signed[contents..hex_end].iter().rposition(|&b| b != b'0').unwrap() + 1
     };
     let mut r = rng(2025);
     let mut samples: Vec<(String, Vec<u8>)> = Vec::new();
@@ -351,15 +277,9 @@ fn validators_agree_on_tampered_files() {
         .unwrap();
     let locate = |needle: &[u8]| der.windows(needle.len()).position(|w| w == needle).unwrap();
     let targets = [
-        (
-            "cms-signature",
-            contents + 2 * (locate(&sig_value) + sig_value.len() / 2),
-        ),
+        ("cms-signature", contents + 2 * (locate(&sig_value) + sig_value.len() / 2)),
         ("cms-digest-attr", contents + 2 * (locate(&digest_attr) + 5)),
-        (
-            "cms-certificate",
-            contents + 2 * (locate(&f.issuing.to_der().unwrap()) + 300),
-        ),
+        ("cms-certificate", contents + 2 * (locate(&f.issuing.to_der().unwrap()) + 300)),
         ("padding", contents + der_hex_len + 2 + r.gen_range(0..1000)),
     ];
     for (kind, pos) in targets {
@@ -381,8 +301,7 @@ fn validators_agree_on_tampered_files() {
             && v.pdfsig_trusted.contains("Total document signed")
             && v.pdfsig_trusted.contains("Certificate is Trusted");
         let pyhanko_ok = v.pyhanko_pretty.contains("judged VALID")
-            && v.pyhanko_pretty
-                .contains("The signature covers the entire file.")
+            && v.pyhanko_pretty.contains("The signature covers the entire file.")
             && v.pyhanko.contains(":INTACT:TRUSTED");
         let key_lines = |t: &str| {
             t.lines()
@@ -416,16 +335,8 @@ fn validators_agree_on_tampered_files() {
             );
             continue;
         }
-        assert!(
-            !pdfsig_ok,
-            "{name}: pdfsig accepts a tampered file\n{}",
-            v.pdfsig_trusted
-        );
-        assert!(
-            !pyhanko_ok,
-            "{name}: pyHanko accepts a tampered file\n{}",
-            v.pyhanko_pretty
-        );
+        assert!(!pdfsig_ok, "{name}: pdfsig accepts a tampered file\n{}", v.pdfsig_trusted);
+        assert!(!pyhanko_ok, "{name}: pyHanko accepts a tampered file\n{}", v.pyhanko_pretty);
     }
 }
 
@@ -436,17 +347,10 @@ fn our_verifier_accepts_a_pyhanko_cosignature() {
     let Some(t) = tools() else { return };
     let f = fixture_served();
     let dir = out_dir("pyhanko-cosign");
-    let opts = SignOptions {
-        tsa: Some(&f.tsa),
-        ..Default::default()
-    };
+    let opts = SignOptions { tsa: Some(&f.tsa), ..Default::default() };
     let ours = sign_pdf(&krilla_pdf(0), &f.identity(0), &opts).unwrap();
     let input = write_tmp(&dir, "ours.pdf", &ours);
-    let key = write_tmp(
-        &dir,
-        "signer2.key.der",
-        &f.signers[1].key.pkcs8_der().unwrap(),
-    );
+    let key = write_tmp(&dir, "signer2.key.der", &f.signers[1].key.pkcs8_der().unwrap());
     let cert = write_tmp(&dir, "signer2.der", &f.signers[1].issued.stored.cert_der);
     let chain = write_tmp(&dir, "issuing.der", &f.issuing.to_der().unwrap());
     let output = dir.join("ours-then-pyhanko.pdf");
@@ -470,15 +374,9 @@ fn our_verifier_accepts_a_pyhanko_cosignature() {
         .arg(&output));
     let both =
         std::fs::read(&output).unwrap_or_else(|e| panic!("pyhanko did not sign ({e}):\n{log}"));
-    assert!(
-        both.starts_with(&ours),
-        "pyHanko appended an incremental update"
-    );
+    assert!(both.starts_with(&ours), "pyHanko appended an incremental update");
     let v = verify_pdf_inner(&both, std::slice::from_ref(&f.root));
-    eprintln!(
-        "our verdict on ours + pyHanko co-signature: {:?}",
-        v.overall
-    );
+    eprintln!("our verdict on ours + pyHanko co-signature: {:?}", v.overall);
     for s in &v.signatures {
         eprintln!(
             "  {:?} by {:?}: intact={} trusted={} whole={} later_ok={} problems={:?}",
@@ -493,10 +391,7 @@ fn our_verifier_accepts_a_pyhanko_cosignature() {
     }
     assert_eq!(v.overall, Overall::Valid);
     assert_eq!(v.signatures.len(), 2);
-    assert_eq!(
-        v.signatures[1].signer.common_name.as_deref(),
-        Some("Siti Rahayu")
-    );
+    assert_eq!(v.signatures[1].signer.common_name.as_deref(), Some("Siti Rahayu"));
 }
 
 /// And the reverse order: pyHanko signs first, we co-sign its output; all three validators accept both.
@@ -505,18 +400,11 @@ fn we_cosign_a_pyhanko_signed_letter() {
     let Some(t) = tools() else { return };
     let f = fixture_served();
     let dir = out_dir("cosign-pyhanko");
-    let root_pem = write_tmp(
-        &dir,
-        "root.pem",
-        tte::pki::cert_to_pem(&f.pki.root.cert_der).as_bytes(),
-    );
+    let root_pem =
+        write_tmp(&dir, "root.pem", tte::pki::cert_to_pem(&f.pki.root.cert_der).as_bytes());
     let nss = nss_db(&t, &dir, &root_pem);
     let input = write_tmp(&dir, "unsigned.pdf", &krilla_pdf(0));
-    let key = write_tmp(
-        &dir,
-        "signer2.key.der",
-        &f.signers[1].key.pkcs8_der().unwrap(),
-    );
+    let key = write_tmp(&dir, "signer2.key.der", &f.signers[1].key.pkcs8_der().unwrap());
     let cert = write_tmp(&dir, "signer2.der", &f.signers[1].issued.stored.cert_der);
     let chain = write_tmp(&dir, "issuing.der", &f.issuing.to_der().unwrap());
     let first = dir.join("pyhanko.pdf");
@@ -540,37 +428,20 @@ fn we_cosign_a_pyhanko_signed_letter() {
         .arg(&first));
     let first =
         std::fs::read(&first).unwrap_or_else(|e| panic!("pyhanko did not sign ({e}):\n{log}"));
-    let opts = SignOptions {
-        tsa: Some(&f.tsa),
-        ..Default::default()
-    };
+    let opts = SignOptions { tsa: Some(&f.tsa), ..Default::default() };
     let both = sign_pdf(&first, &f.identity(0), &opts).unwrap();
     let v = verify_pdf_inner(&both, std::slice::from_ref(&f.root));
     assert_eq!(v.overall, Overall::Valid, "{:#?}", v.signatures);
     let out = validate(&t, &dir, "pyhanko-then-ours.pdf", &both, &root_pem, &nss);
     eprintln!("pdfsig:\n{}\npyhanko:\n{}", out.pdfsig_trusted, out.pyhanko);
     assert_eq!(out.pdfsig_trusted.matches("Signature is Valid").count(), 2);
-    assert_eq!(
-        out.pdfsig_trusted.matches("Certificate is Trusted").count(),
-        2
-    );
+    assert_eq!(out.pdfsig_trusted.matches("Certificate is Trusted").count(), 2);
     assert!(
-        out.pdfsig_trusted
-            .rsplit("Signature #")
-            .next()
-            .unwrap()
-            .contains("Total document signed")
+        out.pdfsig_trusted.rsplit("Signature #").next().unwrap().contains("Total document signed")
     );
-    let lines: Vec<&str> = out
-        .pyhanko
-        .lines()
-        .filter(|l| l.contains(":INTACT") || l.contains(":INVALID"))
-        .collect();
+    let lines: Vec<&str> =
+        out.pyhanko.lines().filter(|l| l.contains(":INTACT") || l.contains(":INVALID")).collect();
     assert_eq!(lines.len(), 2, "{}", out.pyhanko);
-    assert!(
-        lines.iter().all(|l| l.contains(":INTACT:TRUSTED")),
-        "{}",
-        out.pyhanko
-    );
+    assert!(lines.iter().all(|l| l.contains(":INTACT:TRUSTED")), "{}", out.pyhanko);
     assert!(lines[1].ends_with("UNTOUCHED"), "{}", out.pyhanko);
 }

@@ -16,8 +16,11 @@ pub async fn login(identifier: String, password: String) -> Result<String, AppEr
     use super::ctx::*;
     let st = state();
     let ip = client_ip();
-    let ua = parts().and_then(|p| p.headers.get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_string)).unwrap_or_default();
-    let (token, employee_id) = backend::auth::login(&st.store, &identifier, &password, &ip, &ua).await?;
+    let ua = parts()
+        .and_then(|p| p.headers.get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_string))
+        .unwrap_or_default();
+    let (token, employee_id) =
+        backend::auth::login(&st.store, &identifier, &password, &ip, &ua).await?;
     set_cookie(session_cookie(&token, st.secure_cookies));
     let user = st.store.session_user(&employee_id, backend::today_wib()).await?;
     Ok(if user.must_change_password { "/ganti-sandi".into() } else { "/".into() })
@@ -38,6 +41,15 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn change_password(old: String, new: String, confirm: String) -> Result<(), AppError> {
     use super::ctx::*;
     let s = require_session_pending_ok().await?;
-    backend::auth::change_password(&state().store, &s.actor(), &s.user.employee_id, &s.token, &old, &new, &confirm).await?;
+    backend::auth::change_password(
+        &state().store,
+        &s.actor(),
+        &s.user.employee_id,
+        &s.token,
+        &old,
+        &new,
+        &confirm,
+    )
+    .await?;
     Ok(())
 }

@@ -40,20 +40,32 @@ pub fn set_global_state(state: AppState) {
 /// component was already replaced can still be polled after its owner is gone, and must not panic
 /// (a panic there leaves the page render waiting forever), so the process-wide copy is the fallback.
 pub fn state() -> AppState {
-    use_context::<AppState>().or_else(|| GLOBAL_STATE.get().cloned()).expect("AppState is registered at start-up")
+    use_context::<AppState>()
+        .or_else(|| GLOBAL_STATE.get().cloned())
+        .expect("AppState is registered at start-up")
 }
 
 pub fn cookie_from(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(axum::http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name && !v.is_empty()).then(|| v.to_string())
-    })
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name && !v.is_empty()).then(|| v.to_string())
+        })
 }
 
 pub fn client_ip_from(parts: &Parts, trust_proxy: bool) -> String {
     if trust_proxy {
         // The last entry is the one our proxy appended; earlier ones are whatever the client sent.
-        if let Some(f) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next()) {
+        if let Some(f) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+        {
             return f.trim().to_string();
         }
     }
@@ -73,7 +85,10 @@ pub fn client_ip() -> String {
 }
 
 pub fn request_lang() -> Lang {
-    parts().and_then(|p| cookie_from(&p.headers, LANG_COOKIE)).map(|v| Lang::from_code(&v)).unwrap_or_default()
+    parts()
+        .and_then(|p| cookie_from(&p.headers, LANG_COOKIE))
+        .map(|v| Lang::from_code(&v))
+        .unwrap_or_default()
 }
 
 /// The caller's session, if any.
@@ -90,13 +105,19 @@ impl Session {
 }
 
 /// Resolves a session token to the user, or None when absent or expired.
-pub async fn session_for_token(store: &Store, token: &str) -> Result<Option<SessionUser>, backend::BackendError> {
+pub async fn session_for_token(
+    store: &Store,
+    token: &str,
+) -> Result<Option<SessionUser>, backend::BackendError> {
     match store.session(token).await? {
-        Some(s) => match store.session_user_cached(&s.employee_id, backend::today_wib(), s.cache_gen).await {
-            Ok(u) => Ok(Some(u)),
-            Err(backend::BackendError::Unauthenticated) => Ok(None),
-            Err(e) => Err(e),
-        },
+        Some(s) => {
+            match store.session_user_cached(&s.employee_id, backend::today_wib(), s.cache_gen).await
+            {
+                Ok(u) => Ok(Some(u)),
+                Err(backend::BackendError::Unauthenticated) => Ok(None),
+                Err(e) => Err(e),
+            }
+        }
         None => Ok(None),
     }
 }
@@ -121,7 +142,10 @@ pub async fn require_session_pending_ok() -> AppResult<Session> {
 pub async fn require_session() -> AppResult<Session> {
     let s = require_session_pending_ok().await?;
     if s.user.must_change_password {
-        return Err(backend::BackendError::Forbidden("Anda harus mengganti kata sandi terlebih dahulu.".into()).into());
+        return Err(backend::BackendError::Forbidden(
+            "Anda harus mengganti kata sandi terlebih dahulu.".into(),
+        )
+        .into());
     }
     Ok(s)
 }
@@ -153,9 +177,15 @@ pub fn set_cookie(value: String) {
 }
 
 pub fn session_cookie(token: &str, secure: bool) -> String {
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800{}", if secure { "; Secure" } else { "" })
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800{}",
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 pub fn clear_session_cookie(secure: bool) -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", if secure { "; Secure" } else { "" })
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
 }

@@ -2,7 +2,10 @@
 //! disposition tree, disposing, follow-up, review, filing, and the lists.
 
 use crate::error::AppError;
-use domain::disposition::{DispositionPage, DisposeInput, IncomingPage, IncomingSettings, IncomingView, PositionChoice, RegisterInput, RegisterOutcome, ScanUpload};
+use domain::disposition::{
+    DisposeInput, DispositionPage, IncomingPage, IncomingSettings, IncomingView, PositionChoice,
+    RegisterInput, RegisterOutcome, ScanUpload,
+};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -25,7 +28,10 @@ pub async fn get_register_options() -> Result<RegisterOptions, AppError> {
     let s = require_session().await?;
     let st = state();
     if !s.user.caps.is_tu_of(&s.user.opd_id) {
-        return Err(backend::BackendError::Forbidden("Registrasi surat masuk hanya untuk petugas TU / pencatat surat.".into()).into());
+        return Err(backend::BackendError::Forbidden(
+            "Registrasi surat masuk hanya untuk petugas TU / pencatat surat.".into(),
+        )
+        .into());
     }
     Ok(RegisterOptions {
         klasifikasi: st.store.list_klasifikasi(&s.user.pemda_id).await?,
@@ -38,22 +44,35 @@ pub async fn get_register_options() -> Result<RegisterOptions, AppError> {
 /// Registers scanned mail. The scan is a PDF or photos of the pages (base64), checked by content:
 /// photos are combined into one PDF in the order given.
 #[server(prefix = "/api", endpoint = "register_incoming", input = Json)]
-pub async fn register_incoming(input: RegisterInput, scan: ScanUpload) -> Result<RegisterOutcome, AppError> {
+pub async fn register_incoming(
+    input: RegisterInput,
+    scan: ScanUpload,
+) -> Result<RegisterOutcome, AppError> {
     use crate::api::ctx::*;
     use backend::BackendError;
     use base64::Engine;
     let s = require_session().await?;
     let b64 = base64::engine::general_purpose::STANDARD;
     let max = domain::files::MAX_SCAN_BYTES;
-    let too_big = || BackendError::invalid(format!("Hasil pindai terlalu besar (maksimal {} MB).", max / (1024 * 1024)));
+    let too_big = || {
+        BackendError::invalid(format!(
+            "Hasil pindai terlalu besar (maksimal {} MB).",
+            max / (1024 * 1024)
+        ))
+    };
     let (pdf, pages, original) = match (&scan.pdf_b64, scan.images_b64.as_slice()) {
         (Some(p), []) => {
             if p.len() > max / 3 * 4 + 8 {
                 return Err(too_big().into());
             }
-            let bytes = b64.decode(p.trim()).map_err(|_| BackendError::invalid("Berkas pindaian tidak terbaca; pilih ulang berkasnya."))?;
+            let bytes = b64.decode(p.trim()).map_err(|_| {
+                BackendError::invalid("Berkas pindaian tidak terbaca; pilih ulang berkasnya.")
+            })?;
             if !bytes.starts_with(b"%PDF-") {
-                return Err(BackendError::invalid("Berkas pindaian harus PDF (atau foto JPEG/PNG); isi berkas ini bukan PDF.").into());
+                return Err(BackendError::invalid(
+                    "Berkas pindaian harus PDF (atau foto JPEG/PNG); isi berkas ini bukan PDF.",
+                )
+                .into());
             }
             let (pdf, pages) = backend::store::incoming::prepare_scan(Some(bytes), vec![]).await?;
             (pdf, pages, scan.original_name.clone())
@@ -70,7 +89,9 @@ pub async fn register_incoming(input: RegisterInput, scan: ScanUpload) -> Result
             let mut decoded = Vec::with_capacity(images.len());
             let mut total = 0usize;
             for (i, img) in images.iter().enumerate() {
-                let bytes = b64.decode(img.trim()).map_err(|_| BackendError::invalid(format!("Foto ke-{} tidak terbaca.", i + 1)))?;
+                let bytes = b64.decode(img.trim()).map_err(|_| {
+                    BackendError::invalid(format!("Foto ke-{} tidak terbaca.", i + 1))
+                })?;
                 total += bytes.len();
                 if total > max {
                     return Err(too_big().into());
@@ -81,9 +102,17 @@ pub async fn register_incoming(input: RegisterInput, scan: ScanUpload) -> Result
             let (pdf, pages) = backend::store::incoming::prepare_scan(None, decoded).await?;
             (pdf, pages, format!("{n} foto"))
         }
-        _ => return Err(BackendError::invalid("Unggah hasil pindai surat: satu berkas PDF, atau foto setiap halaman.").into()),
+        _ => {
+            return Err(BackendError::invalid(
+                "Unggah hasil pindai surat: satu berkas PDF, atau foto setiap halaman.",
+            )
+            .into());
+        }
     };
-    Ok(state().store.register_incoming(&s.user, Some(s.ip.clone()), &input, pdf, pages, &original).await?)
+    Ok(state()
+        .store
+        .register_incoming(&s.user, Some(s.ip.clone()), &input, pdf, pages, &original)
+        .await?)
 }
 
 #[server(prefix = "/api", endpoint = "incoming")]
@@ -103,7 +132,13 @@ pub async fn dispose(input: DisposeInput) -> Result<(), AppError> {
 
 /// A follow-up report: text, an optional linked reply letter, files as (name, base64).
 #[server(prefix = "/api", endpoint = "report_disposition", input = Json)]
-pub async fn report_disposition(node_id: String, version: i64, text: String, letter_id: String, files: Vec<(String, String)>) -> Result<(), AppError> {
+pub async fn report_disposition(
+    node_id: String,
+    version: i64,
+    text: String,
+    letter_id: String,
+    files: Vec<(String, String)>,
+) -> Result<(), AppError> {
     use crate::api::ctx::*;
     use base64::Engine;
     let s = require_session().await?;
@@ -115,15 +150,26 @@ pub async fn report_disposition(node_id: String, version: i64, text: String, let
         decoded.push((name, bytes));
     }
     let letter = Some(letter_id.as_str()).filter(|l| !l.trim().is_empty());
-    state().store.report_disposition(&s.user, Some(s.ip.clone()), &node_id, version, &text, letter, decoded).await?;
+    state()
+        .store
+        .report_disposition(&s.user, Some(s.ip.clone()), &node_id, version, &text, letter, decoded)
+        .await?;
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "review_disposition")]
-pub async fn review_disposition(node_id: String, version: i64, accept: bool, note: String) -> Result<(), AppError> {
+pub async fn review_disposition(
+    node_id: String,
+    version: i64,
+    accept: bool,
+    note: String,
+) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
-    state().store.review_disposition(&s.user, Some(s.ip.clone()), &node_id, version, accept, &note).await?;
+    state()
+        .store
+        .review_disposition(&s.user, Some(s.ip.clone()), &node_id, version, accept, &note)
+        .await?;
     Ok(())
 }
 
@@ -136,28 +182,46 @@ pub async fn archive_incoming(id: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "list_incoming")]
-pub async fn list_incoming(q: String, sifat: String, status: String, page: i64) -> Result<IncomingPage, AppError> {
+pub async fn list_incoming(
+    q: String,
+    sifat: String,
+    status: String,
+    page: i64,
+) -> Result<IncomingPage, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
     if q.chars().count() > 200 {
-        return Err(backend::BackendError::invalid("Kata kunci pencarian terlalu panjang (maksimal 200 karakter).").into());
+        return Err(backend::BackendError::invalid(
+            "Kata kunci pencarian terlalu panjang (maksimal 200 karakter).",
+        )
+        .into());
     }
     Ok(state().store.incoming_list(&s.user, &q, &sifat, &status, page).await?)
 }
 
 #[server(prefix = "/api", endpoint = "list_dispositions")]
-pub async fn list_dispositions(tab: String, q: String, status: String, page: i64) -> Result<DispositionPage, AppError> {
+pub async fn list_dispositions(
+    tab: String,
+    q: String,
+    status: String,
+    page: i64,
+) -> Result<DispositionPage, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
     if q.chars().count() > 200 {
-        return Err(backend::BackendError::invalid("Kata kunci pencarian terlalu panjang (maksimal 200 karakter).").into());
+        return Err(backend::BackendError::invalid(
+            "Kata kunci pencarian terlalu panjang (maksimal 200 karakter).",
+        )
+        .into());
     }
     Ok(state().store.disposition_list(&s.user, &tab, &q, &status, page).await?)
 }
 
 /// How an OPD handles incoming mail, with the positions that may receive it (Admin OPD).
 #[server(prefix = "/api", endpoint = "incoming_settings")]
-pub async fn get_incoming_settings(opd_id: String) -> Result<(IncomingSettings, Vec<PositionChoice>), AppError> {
+pub async fn get_incoming_settings(
+    opd_id: String,
+) -> Result<(IncomingSettings, Vec<PositionChoice>), AppError> {
     use crate::api::ctx::*;
     let (_, opd) = require_opd_admin(&opd_id).await?;
     let st = state();
@@ -167,9 +231,16 @@ pub async fn get_incoming_settings(opd_id: String) -> Result<(IncomingSettings, 
 /// Saves who receives the OPD's new mail for disposition (empty: the head) and whether
 /// dispositions may go to peers.
 #[server(prefix = "/api", endpoint = "save_incoming_settings")]
-pub async fn save_incoming_settings(opd_id: String, disposer_position_id: String, peer_disposition: bool) -> Result<(), AppError> {
+pub async fn save_incoming_settings(
+    opd_id: String,
+    disposer_position_id: String,
+    peer_disposition: bool,
+) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let (s, opd) = require_opd_admin(&opd_id).await?;
-    let settings = IncomingSettings { disposer_position_id: Some(disposer_position_id).filter(|p| !p.trim().is_empty()), peer_disposition };
+    let settings = IncomingSettings {
+        disposer_position_id: Some(disposer_position_id).filter(|p| !p.trim().is_empty()),
+        peer_disposition,
+    };
     Ok(state().store.set_incoming_settings(&s.actor(), &opd.id, &settings).await?)
 }

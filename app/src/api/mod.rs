@@ -2,9 +2,9 @@
 
 pub mod admin;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod ctx;
 pub mod incoming;
 pub mod letters;
 pub mod org;
 pub mod tte;
-#[cfg(feature = "ssr")]
-pub mod ctx;

@@ -31,7 +31,11 @@ pub async fn get_signing_info() -> Result<SigningInfo, AppError> {
     let s = require_session().await?;
     let st = state();
     let kind = st.signer.kind().to_string();
-    Ok(SigningInfo { needs_passphrase: kind != "approval", signer_kind: kind, certificate: st.store.my_certificate(&s.user).await? })
+    Ok(SigningInfo {
+        needs_passphrase: kind != "approval",
+        signer_kind: kind,
+        certificate: st.store.my_certificate(&s.user).await?,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "my_certificate")]
@@ -46,14 +50,24 @@ pub async fn my_certificate() -> Result<Option<CertView>, AppError> {
 pub async fn activate_tte(passphrase: String, confirm: String) -> Result<CertView, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
-    Ok(state().store.activate_certificate(&s.user, Some(s.ip.clone()), &passphrase, &confirm).await?)
+    Ok(state()
+        .store
+        .activate_certificate(&s.user, Some(s.ip.clone()), &passphrase, &confirm)
+        .await?)
 }
 
 #[server(prefix = "/api", endpoint = "change_tte_passphrase")]
-pub async fn change_tte_passphrase(old: String, new: String, confirm: String) -> Result<(), AppError> {
+pub async fn change_tte_passphrase(
+    old: String,
+    new: String,
+    confirm: String,
+) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
-    Ok(state().store.change_certificate_passphrase(&s.user, Some(s.ip.clone()), &old, &new, &confirm).await?)
+    Ok(state()
+        .store
+        .change_certificate_passphrase(&s.user, Some(s.ip.clone()), &old, &new, &confirm)
+        .await?)
 }
 
 #[server(prefix = "/api", endpoint = "pki_status")]
@@ -76,57 +90,89 @@ pub async fn list_tte_certificates(q: String, page: i64) -> Result<CertPage, App
 pub async fn enrol_tte(employee_id: String, validity_days: i64) -> Result<CertView, AppError> {
     use crate::api::ctx::*;
     let s = require_pemda_admin().await?;
-    Ok(state().store.enrol_certificate(&s.user, Some(s.ip.clone()), &employee_id, validity_days).await?)
+    Ok(state()
+        .store
+        .enrol_certificate(&s.user, Some(s.ip.clone()), &employee_id, validity_days)
+        .await?)
 }
 
 #[server(prefix = "/api", endpoint = "revoke_tte")]
 pub async fn revoke_tte(cert_id: String, reason: String) -> Result<CertView, AppError> {
     use crate::api::ctx::*;
     let s = require_pemda_admin().await?;
-    let reason = domain::tte::RevocationReason::from_code(&reason).ok_or_else(|| backend::BackendError::invalid("Pilih alasan pencabutan."))?;
+    let reason = domain::tte::RevocationReason::from_code(&reason)
+        .ok_or_else(|| backend::BackendError::invalid("Pilih alasan pencabutan."))?;
     Ok(state().store.revoke_certificate(&s.user, Some(s.ip.clone()), &cert_id, reason).await?)
 }
 
 /// Signs one letter. `tampilan` is "visible" (the signature block and QR on the page, the
 /// default) or "invisible".
 #[server(prefix = "/api", endpoint = "sign_letter")]
-pub async fn sign_one_letter(id: String, version: i64, passphrase: String, tampilan: String) -> Result<String, AppError> {
+pub async fn sign_one_letter(
+    id: String,
+    version: i64,
+    passphrase: String,
+    tampilan: String,
+) -> Result<String, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
     let st = state();
     st.store.visible_letter(&s.user, &id).await?;
     let creds = credentials(passphrase, &tampilan);
-    let next = st.store.sign_letter(&s.user, Some(s.ip.clone()), &id, version, st.signer.as_ref(), &creds).await?;
+    let next = st
+        .store
+        .sign_letter(&s.user, Some(s.ip.clone()), &id, version, st.signer.as_ref(), &creds)
+        .await?;
     Ok(next.label().to_string())
 }
 
 /// Signs several letters with one passphrase entry. `items` is "id:version" separated by commas.
 #[server(prefix = "/api", endpoint = "sign_letters")]
-pub async fn sign_letters_batch(items: String, passphrase: String, tampilan: String) -> Result<Vec<BatchResult>, AppError> {
+pub async fn sign_letters_batch(
+    items: String,
+    passphrase: String,
+    tampilan: String,
+) -> Result<Vec<BatchResult>, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
     let st = state();
     let mut list = Vec::new();
     for part in items.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (id, ver) = part.split_once(':').ok_or_else(|| backend::BackendError::invalid("Daftar surat tidak valid."))?;
-        let ver = ver.parse::<i64>().map_err(|_| backend::BackendError::invalid("Daftar surat tidak valid."))?;
+        let (id, ver) = part
+            .split_once(':')
+            .ok_or_else(|| backend::BackendError::invalid("Daftar surat tidak valid."))?;
+        let ver = ver
+            .parse::<i64>()
+            .map_err(|_| backend::BackendError::invalid("Daftar surat tidak valid."))?;
         list.push((id.to_string(), ver));
     }
     if list.is_empty() {
-        return Err(backend::BackendError::invalid("Pilih minimal satu surat untuk ditandatangani.").into());
+        return Err(backend::BackendError::invalid(
+            "Pilih minimal satu surat untuk ditandatangani.",
+        )
+        .into());
     }
     if list.len() > 50 {
         return Err(backend::BackendError::invalid("Maksimal 50 surat sekali tanda tangan.").into());
     }
     let creds = credentials(passphrase, &tampilan);
-    let done = st.store.sign_letters(&s.user, Some(s.ip.clone()), &list, st.signer.as_ref(), &creds).await?;
-    Ok(done.into_iter().map(|(id, r)| match r {
-        Ok(state) => BatchResult { id, ok: true, message: state },
-        Err(message) => BatchResult { id, ok: false, message },
-    }).collect())
+    let done = st
+        .store
+        .sign_letters(&s.user, Some(s.ip.clone()), &list, st.signer.as_ref(), &creds)
+        .await?;
+    Ok(done
+        .into_iter()
+        .map(|(id, r)| match r {
+            Ok(state) => BatchResult { id, ok: true, message: state },
+            Err(message) => BatchResult { id, ok: false, message },
+        })
+        .collect())
 }
 
 #[cfg(feature = "ssr")]
 fn credentials(passphrase: String, tampilan: &str) -> backend::sign::SignCredentials {
-    backend::sign::SignCredentials { passphrase: (!passphrase.is_empty()).then_some(passphrase), invisible: tampilan == "invisible" }
+    backend::sign::SignCredentials {
+        passphrase: (!passphrase.is_empty()).then_some(passphrase),
+        invisible: tampilan == "invisible",
+    }
 }

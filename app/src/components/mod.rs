@@ -22,7 +22,16 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
     view! {
         <div class="alert alert-error" role="alert">
             <p>{error.message.clone()}</p>
-            {login_hint.then(|| view! { <p><a href="/masuk" rel="external">{l.t("Masuk kembali", "Log in again")}</a></p> })}
+            {login_hint
+                .then(|| {
+                    view! {
+                        <p>
+                            <a href="/masuk" rel="external">
+                                {l.t("Masuk kembali", "Log in again")}
+                            </a>
+                        </p>
+                    }
+                })}
         </div>
     }
 }
@@ -36,7 +45,12 @@ where
 {
     move || match value.get() {
         Some(Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
-        Some(Ok(_)) => view! { <p class="alert alert-ok" role="status">{ok.clone()}</p> }.into_any(),
+        Some(Ok(_)) => view! {
+            <p class="alert alert-ok" role="status">
+                {ok.clone()}
+            </p>
+        }
+        .into_any(),
         None => ().into_any(),
     }
 }
@@ -55,9 +69,23 @@ pub fn LinkPager(page: i64, pages: i64, href: impl Fn(i64) -> String + 'static) 
     (pages > 1).then(|| {
         view! {
             <nav class="pager" aria-label=l.t("Halaman", "Pages")>
-                {(page > 1).then(|| view! { <A href=href(page - 1) attr:class="btn">{l.t("‹ Sebelumnya", "‹ Previous")}</A> })}
+                {(page > 1)
+                    .then(|| {
+                        view! {
+                            <A href=href(page - 1) attr:class="btn">
+                                {l.t("‹ Sebelumnya", "‹ Previous")}
+                            </A>
+                        }
+                    })}
                 <span>{format!("{} {} / {}", l.t("Halaman", "Page"), page, pages)}</span>
-                {(page < pages).then(|| view! { <A href=href(page + 1) attr:class="btn">{l.t("Berikutnya ›", "Next ›")}</A> })}
+                {(page < pages)
+                    .then(|| {
+                        view! {
+                            <A href=href(page + 1) attr:class="btn">
+                                {l.t("Berikutnya ›", "Next ›")}
+                            </A>
+                        }
+                    })}
             </nav>
         }
     })

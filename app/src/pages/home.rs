@@ -14,41 +14,99 @@ pub fn HomePage() -> impl IntoView {
     let user = expect_context::<UserCtx>().0;
     view! {
         <Title text=l.t("Beranda", "Home") />
-        <Suspense fallback=|| view! { <Loading /> }>
+        <Suspense fallback=|| {
+            view! { <Loading /> }
+        }>
             {move || Suspend::new(async move {
                 let Ok(Some(u)) = user.await else { return ().into_any() };
-                let items: Vec<NavItem> = nav_items(&u.caps).into_iter().filter(|n| !matches!(n, NavItem::Beranda)).collect();
+                let items: Vec<NavItem> = nav_items(&u.caps)
+                    .into_iter()
+                    .filter(|n| !matches!(n, NavItem::Beranda))
+                    .collect();
                 view! {
                     <h1>{format!("{}, {}", l.t("Selamat datang", "Welcome"), u.name)}</h1>
                     <section class="card" aria-labelledby="h-jabatan">
                         <h2 id="h-jabatan">{l.t("Jabatan", "Position")}</h2>
                         {if u.positions.is_empty() {
-                            view! { <p class="muted">{l.t("Anda belum ditempatkan pada jabatan. Hubungi Admin OPD.", "You have no position yet. Contact your agency admin.")}</p> }.into_any()
+                            view! {
+                                <p class="muted">
+                                    {l
+                                        .t(
+                                            "Anda belum ditempatkan pada jabatan. Hubungi Admin OPD.",
+                                            "You have no position yet. Contact your agency admin.",
+                                        )}
+                                </p>
+                            }
+                                .into_any()
                         } else {
                             view! {
                                 <ul class="plain">
-                                    {u.positions.iter().map(|p| {
-                                        let prefix = p.acting_kind.as_deref().and_then(ActingKind::from_code).map(|k| format!("{} ", k.prefix())).unwrap_or_default();
-                                        let until = p.acting_until_day.map(|d| format!(" ({} {})", l.t("s.d.", "until"), domain::time::long_date(d, l))).unwrap_or_default();
-                                        view! { <li><strong>{format!("{prefix}{}", p.title)}</strong>{until}<br/><span class="muted">{p.unit_name.clone()}</span></li> }
-                                    }).collect_view()}
+                                    {u
+                                        .positions
+                                        .iter()
+                                        .map(|p| {
+                                            let prefix = p
+                                                .acting_kind
+                                                .as_deref()
+                                                .and_then(ActingKind::from_code)
+                                                .map(|k| format!("{} ", k.prefix()))
+                                                .unwrap_or_default();
+                                            let until = p
+                                                .acting_until_day
+                                                .map(|d| {
+                                                    format!(
+                                                        " ({} {})",
+                                                        l.t("s.d.", "until"),
+                                                        domain::time::long_date(d, l),
+                                                    )
+                                                })
+                                                .unwrap_or_default();
+                                            view! {
+                                                <li>
+                                                    <strong>{format!("{prefix}{}", p.title)}</strong>
+                                                    {until}
+                                                    <br />
+                                                    <span class="muted">{p.unit_name.clone()}</span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
                                 </ul>
-                            }.into_any()
+                            }
+                                .into_any()
                         }}
                         <dl class="facts">
-                            <dt>"NIP"</dt><dd>{u.nip.clone()}</dd>
-                            <dt>"OPD"</dt><dd>{u.opd_name.clone()}</dd>
+                            <dt>"NIP"</dt>
+                            <dd>{u.nip.clone()}</dd>
+                            <dt>"OPD"</dt>
+                            <dd>{u.opd_name.clone()}</dd>
                             <dt>{l.t("Atasan langsung", "Direct superior")}</dt>
-                            <dd>{u.superior.as_ref().map(|s| s.name.clone()).unwrap_or_else(|| "—".into())}</dd>
+                            <dd>
+                                {u
+                                    .superior
+                                    .as_ref()
+                                    .map(|s| s.name.clone())
+                                    .unwrap_or_else(|| "—".into())}
+                            </dd>
                         </dl>
                     </section>
                     <section class="card" aria-labelledby="h-pintasan">
                         <h2 id="h-pintasan">{l.t("Pintasan", "Shortcuts")}</h2>
                         <ul class="tiles">
-                            {items.into_iter().map(|n| view! { <li><A href=n.href()>{n.label(l)}</A></li> }).collect_view()}
+                            {items
+                                .into_iter()
+                                .map(|n| {
+                                    view! {
+                                        <li>
+                                            <A href=n.href()>{n.label(l)}</A>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
                         </ul>
                     </section>
-                }.into_any()
+                }
+                    .into_any()
             })}
         </Suspense>
     }

@@ -39,28 +39,72 @@ pub fn LoginPage() -> impl IntoView {
         <main class="login-page" id="konten">
             <section class="login-card" aria-labelledby="judul-masuk">
                 <div class="brand login-brand">
-                    <span class="brand-mark" aria-hidden="true">"e"</span>
+                    <span class="brand-mark" aria-hidden="true">
+                        "e"
+                    </span>
                     <span>"e-Office"</span>
                 </div>
                 <h1 id="judul-masuk">{l.t("Masuk ke e-Office", "Log in to e-Office")}</h1>
-                <p class="muted">{l.t("Tata naskah dinas elektronik dan kinerja ASN", "Electronic official correspondence and ASN performance")}</p>
+                <p class="muted">
+                    {l
+                        .t(
+                            "Tata naskah dinas elektronik dan kinerja ASN",
+                            "Electronic official correspondence and ASN performance",
+                        )}
+                </p>
                 <ActionForm action=login attr:class="form" attr:novalidate="true">
                     <label for="identifier">{l.t("NIP atau email", "NIP or email")}</label>
-                    <input id="identifier" name="identifier" type="text" autocomplete="username" inputmode="email" required autofocus />
+                    <input
+                        id="identifier"
+                        name="identifier"
+                        type="text"
+                        autocomplete="username"
+                        inputmode="email"
+                        required
+                        autofocus
+                    />
                     <label for="password">{l.t("Kata sandi", "Password")}</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required />
-                    {move || login.value().get().and_then(|r| r.err()).map(|e| view! {
-                        <div class="alert alert-error" role="alert">{e.message}</div>
-                    })}
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                    />
+                    {move || {
+                        login
+                            .value()
+                            .get()
+                            .and_then(|r| r.err())
+                            .map(|e| {
+                                view! {
+                                    <div class="alert alert-error" role="alert">
+                                        {e.message}
+                                    </div>
+                                }
+                            })
+                    }}
                     <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                        {move || busy_label(pending.get(), l.t("Masuk", "Log in"), l.t("Memeriksa…", "Checking…"))}
+                        {move || busy_label(
+                            pending.get(),
+                            l.t("Masuk", "Log in"),
+                            l.t("Memeriksa…", "Checking…"),
+                        )}
                     </button>
                 </ActionForm>
                 <p class="muted small">
-                    {l.t("Lupa kata sandi? Hubungi Admin OPD Anda untuk mengatur ulang.", "Forgot your password? Ask your agency admin to reset it.")}
+                    {l
+                        .t(
+                            "Lupa kata sandi? Hubungi Admin OPD Anda untuk mengatur ulang.",
+                            "Forgot your password? Ask your agency admin to reset it.",
+                        )}
                 </p>
                 <p class="small">
-                    <a href=format!("/bahasa/{}?ke=/masuk", other.code()) rel="external" hreflang=other.code()>
+                    <a
+                        href=format!("/bahasa/{}?ke=/masuk", other.code())
+                        rel="external"
+                        hreflang=other.code()
+                    >
                         {l.t("English", "Bahasa Indonesia")}
                     </a>
                 </p>

@@ -13,8 +13,18 @@ pub fn NotFound() -> impl IntoView {
         <Title text=l.t("Halaman tidak ditemukan", "Page not found") />
         <main class="page center" id="konten">
             <h1>"404"</h1>
-            <p>{l.t("Halaman yang Anda cari tidak ditemukan. Periksa alamatnya, atau kembali ke beranda.", "The page you are looking for does not exist. Check the address, or go back home.")}</p>
-            <p><a class="btn btn-primary" href="/">{l.t("Ke beranda", "Go home")}</a></p>
+            <p>
+                {l
+                    .t(
+                        "Halaman yang Anda cari tidak ditemukan. Periksa alamatnya, atau kembali ke beranda.",
+                        "The page you are looking for does not exist. Check the address, or go back home.",
+                    )}
+            </p>
+            <p>
+                <a class="btn btn-primary" href="/">
+                    {l.t("Ke beranda", "Go home")}
+                </a>
+            </p>
         </main>
     }
 }

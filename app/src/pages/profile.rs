@@ -13,31 +13,74 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <Title text=l.t("Profil", "Profile") />
         <h1>{l.t("Profil", "Profile")}</h1>
-        <Suspense fallback=|| view! { <Loading /> }>
+        <Suspense fallback=|| {
+            view! { <Loading /> }
+        }>
             {move || Suspend::new(async move {
                 let Ok(Some(u)) = user.await else { return ().into_any() };
-                let roles: Vec<&str> = u.caps.grants.iter().map(|g| if l == domain::Lang::Id { g.role.label_id() } else { g.role.label_en() }).collect();
+                let roles: Vec<&str> = u
+                    .caps
+                    .grants
+                    .iter()
+                    .map(|g| {
+                        if l == domain::Lang::Id { g.role.label_id() } else { g.role.label_en() }
+                    })
+                    .collect();
                 view! {
                     <section class="card">
                         <dl class="facts">
-                            <dt>{l.t("Nama", "Name")}</dt><dd>{u.name.clone()}</dd>
-                            <dt>"NIP"</dt><dd>{domain::nip::Nip::parse(&u.nip, 2100).map(|n| n.display_spaced()).unwrap_or(u.nip.clone())}</dd>
-                            <dt>"Email"</dt><dd>{u.email.clone().unwrap_or_else(|| "—".into())}</dd>
-                            <dt>{l.t("Telepon", "Phone")}</dt><dd>{if u.phone.is_empty() { "—".to_string() } else { u.phone.clone() }}</dd>
-                            <dt>"Pemda"</dt><dd>{u.pemda_name.clone()}</dd>
-                            <dt>"OPD"</dt><dd>{u.opd_name.clone()}</dd>
+                            <dt>{l.t("Nama", "Name")}</dt>
+                            <dd>{u.name.clone()}</dd>
+                            <dt>"NIP"</dt>
+                            <dd>
+                                {domain::nip::Nip::parse(&u.nip, 2100)
+                                    .map(|n| n.display_spaced())
+                                    .unwrap_or(u.nip.clone())}
+                            </dd>
+                            <dt>"Email"</dt>
+                            <dd>{u.email.clone().unwrap_or_else(|| "—".into())}</dd>
+                            <dt>{l.t("Telepon", "Phone")}</dt>
+                            <dd>
+                                {if u.phone.is_empty() {
+                                    "—".to_string()
+                                } else {
+                                    u.phone.clone()
+                                }}
+                            </dd>
+                            <dt>"Pemda"</dt>
+                            <dd>{u.pemda_name.clone()}</dd>
+                            <dt>"OPD"</dt>
+                            <dd>{u.opd_name.clone()}</dd>
                             <dt>{l.t("Jabatan", "Position")}</dt>
-                            <dd>{u.positions.iter().map(|p| p.title.clone()).collect::<Vec<_>>().join("; ")}</dd>
+                            <dd>
+                                {u
+                                    .positions
+                                    .iter()
+                                    .map(|p| p.title.clone())
+                                    .collect::<Vec<_>>()
+                                    .join("; ")}
+                            </dd>
                             <dt>{l.t("Peran", "Roles")}</dt>
-                            <dd>{if roles.is_empty() { "—".to_string() } else { roles.join(", ") }}</dd>
+                            <dd>
+                                {if roles.is_empty() {
+                                    "—".to_string()
+                                } else {
+                                    roles.join(", ")
+                                }}
+                            </dd>
                         </dl>
                     </section>
-                }.into_any()
+                }
+                    .into_any()
             })}
         </Suspense>
         <section class="card" aria-labelledby="h-tte-link">
             <h2 id="h-tte-link">{l.t("Tanda tangan elektronik", "Electronic signature")}</h2>
-            <p><leptos_router::components::A href="/profil/tte">{l.t("Sertifikat TTE dan passphrase", "Signing certificate and passphrase")}</leptos_router::components::A></p>
+            <p>
+                <leptos_router::components::A href="/profil/tte">
+                    {l.t("Sertifikat TTE dan passphrase", "Signing certificate and passphrase")}
+                </leptos_router::components::A>
+            </p>
         </section>
         <PasswordForm forced=false />
     }
@@ -49,7 +92,13 @@ pub fn ChangePasswordPage() -> impl IntoView {
     view! {
         <Title text=l.t("Ganti kata sandi", "Change password") />
         <h1>{l.t("Ganti kata sandi", "Change password")}</h1>
-        <p class="alert alert-info">{l.t("Kata sandi Anda diatur ulang oleh admin. Buat kata sandi baru sebelum melanjutkan.", "Your password was reset by an admin. Choose a new one to continue.")}</p>
+        <p class="alert alert-info">
+            {l
+                .t(
+                    "Kata sandi Anda diatur ulang oleh admin. Buat kata sandi baru sebelum melanjutkan.",
+                    "Your password was reset by an admin. Choose a new one to continue.",
+                )}
+        </p>
         <PasswordForm forced=true />
     }
 }
@@ -72,15 +121,51 @@ fn PasswordForm(forced: bool) -> impl IntoView {
             <h2 id="h-sandi">{l.t("Ubah kata sandi", "Change password")}</h2>
             <ActionForm action=action attr:class="form">
                 <label for="old">{l.t("Kata sandi lama", "Current password")}</label>
-                <input id="old" name="old" type="password" autocomplete="current-password" required />
+                <input
+                    id="old"
+                    name="old"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                />
                 <label for="new">{l.t("Kata sandi baru", "New password")}</label>
-                <input id="new" name="new" type="password" autocomplete="new-password" required aria-describedby="aturan-sandi" />
-                <p id="aturan-sandi" class="muted small">{l.t("Minimal 8 karakter, memuat huruf dan angka, tidak memuat NIP.", "At least 8 characters, with letters and digits, not containing your NIP.")}</p>
+                <input
+                    id="new"
+                    name="new"
+                    type="password"
+                    autocomplete="new-password"
+                    required
+                    aria-describedby="aturan-sandi"
+                />
+                <p id="aturan-sandi" class="muted small">
+                    {l
+                        .t(
+                            "Minimal 8 karakter, memuat huruf dan angka, tidak memuat NIP.",
+                            "At least 8 characters, with letters and digits, not containing your NIP.",
+                        )}
+                </p>
                 <label for="confirm">{l.t("Ulangi kata sandi baru", "Repeat new password")}</label>
-                <input id="confirm" name="confirm" type="password" autocomplete="new-password" required />
-                <ActionResult value=action.value() ok=l.t("Kata sandi berhasil diubah. Sesi di perangkat lain telah diakhiri.", "Password changed. Sessions on other devices were ended.") />
+                <input
+                    id="confirm"
+                    name="confirm"
+                    type="password"
+                    autocomplete="new-password"
+                    required
+                />
+                <ActionResult
+                    value=action.value()
+                    ok=l
+                        .t(
+                            "Kata sandi berhasil diubah. Sesi di perangkat lain telah diakhiri.",
+                            "Password changed. Sessions on other devices were ended.",
+                        )
+                />
                 <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                    {move || busy_label(pending.get(), l.t("Simpan kata sandi", "Save password"), l.t("Menyimpan…", "Saving…"))}
+                    {move || busy_label(
+                        pending.get(),
+                        l.t("Simpan kata sandi", "Save password"),
+                        l.t("Menyimpan…", "Saving…"),
+                    )}
                 </button>
             </ActionForm>
         </section>

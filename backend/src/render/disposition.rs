@@ -19,9 +19,9 @@ use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 
 use super::{
-    CM, CONTENT_W, Color, LINE_FACTOR, Layout, Line, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_TOP, Op, PAGE_H,
-    PAGE_NO_BASELINE_FROM_BOTTOM, PAGE_NO_SIZE, PAGE_W, RIGHT, Style, baseline_offset, draw, kop, load_image, title,
-    width, wrap,
+    CM, CONTENT_W, Color, LINE_FACTOR, Layout, Line, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_TOP, Op,
+    PAGE_H, PAGE_NO_BASELINE_FROM_BOTTOM, PAGE_NO_SIZE, PAGE_W, RIGHT, Style, baseline_offset,
+    draw, kop, load_image, title, width, wrap,
 };
 use crate::error::{BackendError, Result};
 use crate::render::LetterDocument;
@@ -150,7 +150,8 @@ fn labelled(fields: &[(&str, &str)], label_w: f32, size: f32, w: f32) -> Cell {
     let value_dx = label_w + colon_w;
     let mut cell = Vec::new();
     for (label, value) in fields {
-        let mut lines = text_lines(&[(Style::Regular, or_dash(value))], size, w, value_dx, value_dx);
+        let mut lines =
+            text_lines(&[(Style::Regular, or_dash(value))], size, w, value_dx, value_dx);
         if let Some(first) = lines.first_mut() {
             first.pieces.insert(0, (0.0, Style::Regular, (*label).to_string()));
             first.pieces.insert(1, (label_w, Style::Regular, ":".to_string()));
@@ -272,7 +273,9 @@ fn tick_box(l: &mut Layout, x: f32, line_top: f32, size: f32, line_h: f32, ticke
     let s = 0.72 * size;
     let y = line_top + (line_h - s) / 2.0;
     let ops = &mut l.page().ops;
-    for (x1, y1, x2, y2) in [(x, y, x + s, y), (x + s, y, x + s, y + s), (x + s, y + s, x, y + s), (x, y + s, x, y)] {
+    for (x1, y1, x2, y2) in
+        [(x, y, x + s, y), (x + s, y, x + s, y + s), (x + s, y + s, x, y + s), (x, y + s, x, y)]
+    {
         ops.push(Op::Line { x1, y1, x2, y2, width: 0.6 });
     }
     if ticked {
@@ -294,7 +297,11 @@ fn fields(l: &mut Layout, sheet: &DispositionSheet) {
     let left_w = label_width(&left_labels, size);
     let right_w = label_width(&right_labels, size);
     let left = labelled(
-        &[("Surat dari", &sheet.sender), ("No. Surat", &sheet.letter_number), ("Tgl. Surat", &sheet.letter_date)],
+        &[
+            ("Surat dari", &sheet.sender),
+            ("No. Surat", &sheet.letter_number),
+            ("Tgl. Surat", &sheet.letter_date),
+        ],
         left_w,
         size,
         halves.inner(0),
@@ -325,7 +332,9 @@ fn ticked(sheet: &DispositionSheet) -> Vec<bool> {
     sheet
         .instruction_labels
         .iter()
-        .map(|label| sheet.steps.iter().flat_map(|s| &s.instructions).any(|i| norm(i) == norm(label)))
+        .map(|label| {
+            sheet.steps.iter().flat_map(|s| &s.instructions).any(|i| norm(i) == norm(label))
+        })
         .collect()
 }
 
@@ -336,7 +345,8 @@ fn checklist(l: &mut Layout, sheet: &DispositionSheet) {
     }
     let grid = Grid::new(&[0.5, 0.5]);
     let size = grid.size;
-    let heading = CellLine { pieces: vec![(0.0, Style::Bold, "Dengan hormat harap:".into())], boxes: vec![] };
+    let heading =
+        CellLine { pieces: vec![(0.0, Style::Bold, "Dengan hormat harap:".into())], boxes: vec![] };
     let text_dx = 0.72 * size + 5.0;
     // Two columns filled top to bottom, the first one taking the odd item.
     let per_col = labels.len().div_ceil(2);
@@ -344,7 +354,8 @@ fn checklist(l: &mut Layout, sheet: &DispositionSheet) {
     let column = |items: &[String], marks: &[bool], c: usize| -> Cell {
         let mut cell: Cell = vec![if c == 0 { heading.clone() } else { CellLine::default() }];
         for (label, &t) in items.iter().zip(marks) {
-            let mut lines = text_lines(&[(Style::Regular, label)], size, grid.inner(c), text_dx, text_dx);
+            let mut lines =
+                text_lines(&[(Style::Regular, label)], size, grid.inner(c), text_dx, text_dx);
             if let Some(first) = lines.first_mut() {
                 first.boxes.push(TickBox { dx: 0.0, ticked: t });
             }
@@ -352,7 +363,10 @@ fn checklist(l: &mut Layout, sheet: &DispositionSheet) {
         }
         cell
     };
-    let cells = [column(&labels[..per_col], &marks[..per_col], 0), column(&labels[per_col..], &marks[per_col..], 1)];
+    let cells = [
+        column(&labels[..per_col], &marks[..per_col], 0),
+        column(&labels[per_col..], &marks[per_col..], 1),
+    ];
     // The checklist is short; it stays on one page with the heading.
     l.ensure(grid.height(&cells));
     grid.row(l, &cells, None);
@@ -376,7 +390,8 @@ fn outline_numbers(steps: &[SheetStep]) -> Vec<String> {
 fn cascade(l: &mut Layout, sheet: &DispositionSheet) {
     let grid = Grid::new(&[0.08, 0.27, 0.25, 0.19, 0.21]).sized(TABLE_SIZE);
     let size = grid.size;
-    let head = |c: usize, text: &str| text_lines(&[(Style::Bold, text)], size, grid.inner(c), 0.0, 0.0);
+    let head =
+        |c: usize, text: &str| text_lines(&[(Style::Bold, text)], size, grid.inner(c), 0.0, 0.0);
     let header_cells: Vec<Cell> = vec![
         head(0, "No."),
         head(1, "Dari / Kepada"),
@@ -388,7 +403,8 @@ fn cascade(l: &mut Layout, sheet: &DispositionSheet) {
 
     let title_h = FIELD_SIZE * LINE_FACTOR + 2.0;
     let numbers = outline_numbers(&sheet.steps);
-    let rows: Vec<Vec<Cell>> = sheet.steps.iter().zip(&numbers).map(|(s, n)| step_cells(&grid, s, n)).collect();
+    let rows: Vec<Vec<Cell>> =
+        sheet.steps.iter().zip(&numbers).map(|(s, n)| step_cells(&grid, s, n)).collect();
     let first_h = rows.first().map_or(grid.height(&[]), |r| grid.height(r));
     // Title, header and the first row stay together (as much of it as a page can take).
     l.ensure(title_h + grid.height(&header_cells) + first_h.min(6.0 * grid.line_h()));
@@ -399,7 +415,8 @@ fn cascade(l: &mut Layout, sheet: &DispositionSheet) {
     grid.band(l, &header_cells, 0, header_lines);
     if rows.is_empty() {
         let empty = Grid::new(&[1.0]).sized(TABLE_SIZE);
-        let cell = text_lines(&[(Style::Italic, "Belum ada disposisi.")], size, empty.inner(0), 0.0, 0.0);
+        let cell =
+            text_lines(&[(Style::Italic, "Belum ada disposisi.")], size, empty.inner(0), 0.0, 0.0);
         empty.row(l, &[cell], None);
         return;
     }
@@ -428,7 +445,13 @@ fn step_cells(grid: &Grid, s: &SheetStep, number: &str) -> Vec<Cell> {
     let bullet_w = width(Style::Regular, size, bullet);
     let mut instr: Cell = Vec::new();
     for i in s.instructions.iter().filter(|i| !i.trim().is_empty()) {
-        instr.extend(text_lines(&[(Style::Regular, bullet), (Style::Regular, i)], size, w2, 0.0, bullet_w));
+        instr.extend(text_lines(
+            &[(Style::Regular, bullet), (Style::Regular, i)],
+            size,
+            w2,
+            0.0,
+            bullet_w,
+        ));
     }
     // Labelled values run on from their bold label and wrap to the cell's left edge: the columns
     // are narrow, and hanging under the label would waste lines.
@@ -459,16 +482,25 @@ fn step_cells(grid: &Grid, s: &SheetStep, number: &str) -> Vec<Cell> {
 
 /// Boxes for the paraf and date of whoever handles the printed sheet, right half of the page.
 fn paraf(l: &mut Layout) {
-    let grid =
-        Grid { edges: vec![MARGIN_LEFT + 0.5 * CONTENT_W, MARGIN_LEFT + 0.75 * CONTENT_W, RIGHT], size: FIELD_SIZE };
-    let head = |c: usize, t: &str| text_lines(&[(Style::Bold, t)], FIELD_SIZE, grid.inner(c), 0.0, 0.0);
+    let grid = Grid {
+        edges: vec![MARGIN_LEFT + 0.5 * CONTENT_W, MARGIN_LEFT + 0.75 * CONTENT_W, RIGHT],
+        size: FIELD_SIZE,
+    };
+    let head =
+        |c: usize, t: &str| text_lines(&[(Style::Bold, t)], FIELD_SIZE, grid.inner(c), 0.0, 0.0);
     let header = [head(0, "Paraf"), head(1, "Tanggal")];
     let space = 1.4 * CM;
     l.ensure(grid.height(&header) + space);
     grid.row(l, &header, None);
     let top = l.y;
     let ops = &mut l.page().ops;
-    ops.push(Op::Line { x1: grid.edges[0], y1: top + space, x2: RIGHT, y2: top + space, width: GRID });
+    ops.push(Op::Line {
+        x1: grid.edges[0],
+        y1: top + space,
+        x2: RIGHT,
+        y2: top + space,
+        width: GRID,
+    });
     for &x in &grid.edges {
         ops.push(Op::Line { x1: x, y1: top, x2: x, y2: top + space, width: GRID });
     }
@@ -538,7 +570,11 @@ pub fn render_disposition_sheet(sheet: &DispositionSheet) -> Result<Vec<u8>> {
         opd_address: sheet.opd_address.clone(),
         ..Default::default()
     };
-    if logo.is_some() || [&sheet.pemda_name, &sheet.opd_name, &sheet.opd_address].iter().any(|t| !t.trim().is_empty()) {
+    if logo.is_some()
+        || [&sheet.pemda_name, &sheet.opd_name, &sheet.opd_address]
+            .iter()
+            .any(|t| !t.trim().is_empty())
+    {
         kop(&mut l, &kop_doc, logo);
     }
     title(&mut l, "LEMBAR DISPOSISI");
@@ -550,16 +586,19 @@ pub fn render_disposition_sheet(sheet: &DispositionSheet) -> Result<Vec<u8>> {
     l.gap(0.5 * CM);
     paraf(&mut l);
 
-    let mut document = Document::new_with(SerializeSettings { enable_tagging: false, ..Default::default() });
+    let mut document =
+        Document::new_with(SerializeSettings { enable_tagging: false, ..Default::default() });
     let mut title_meta = "Lembar Disposisi".to_string();
     if !sheet.agenda.trim().is_empty() {
         title_meta.push_str(&format!(" No. Agenda {}", sheet.agenda.trim()));
     }
-    document.set_metadata(Metadata::new().language("id".into()).creator("e-Office".into()).title(title_meta));
+    document.set_metadata(
+        Metadata::new().language("id".into()).creator("e-Office".into()).title(title_meta),
+    );
     let count = l.pages.len();
     for (index, page) in l.pages.into_iter().enumerate() {
-        let settings =
-            PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| BackendError::Internal("page size".into()))?;
+        let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
+            .ok_or_else(|| BackendError::Internal("page size".into()))?;
         let mut p = document.start_page_with(settings);
         let mut surface = p.surface();
         for op in page.ops.into_iter().chain(furniture(&footer, index, count)) {

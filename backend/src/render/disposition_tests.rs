@@ -2,7 +2,9 @@
 
 use std::time::Instant;
 
-use super::super::tests::{TempPdf, assert_contains, assert_fonts_embedded, logo_png, page_count, text_of, tool};
+use super::super::tests::{
+    TempPdf, assert_contains, assert_fonts_embedded, logo_png, page_count, text_of, tool,
+};
 use super::{DispositionSheet, SheetStep, outline_numbers, render_disposition_sheet, ticked};
 use crate::error::BackendError;
 
@@ -187,7 +189,12 @@ fn sixty_steps_flow_over_numbered_pages_with_repeated_header() {
             SheetStep {
                 note: format!("Catatan langkah nomor {i} untuk ditindaklanjuti sesuai ketentuan."),
                 read_at: if i % 2 == 0 { "2 Desember 2026 08.00".into() } else { String::new() },
-                ..step(depth, &format!("Pemberi Disposisi {i}"), &format!("Penerima Disposisi {i}"), &["Pantau"])
+                ..step(
+                    depth,
+                    &format!("Pemberi Disposisi {i}"),
+                    &format!("Penerima Disposisi {i}"),
+                    &["Pantau"],
+                )
             }
         })
         .collect();
@@ -220,7 +227,8 @@ fn word_boxes(pdf: &TempPdf) -> Vec<(f32, f32, f32, String)> {
                 let start = l.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
                 l[start..].split('"').next().unwrap().parse().unwrap()
             };
-            let word = l.split('>').nth(1).unwrap_or("").split('<').next().unwrap_or("").to_string();
+            let word =
+                l.split('>').nth(1).unwrap_or("").split('<').next().unwrap_or("").to_string();
             (attr("xMin"), attr("xMax"), attr("yMax"), word)
         })
         .collect()
@@ -228,8 +236,11 @@ fn word_boxes(pdf: &TempPdf) -> Vec<(f32, f32, f32, String)> {
 
 #[test]
 fn long_words_and_texts_wrap_inside_the_page() {
-    let long_word = "Pemberitahuanpelaksanaankegiatanpenguatankapasitasaparaturpemerintahdaerah".repeat(3);
-    let long_text = "Rapat koordinasi lintas perangkat daerah membahas tindak lanjut hasil evaluasi. ".repeat(60);
+    let long_word =
+        "Pemberitahuanpelaksanaankegiatanpenguatankapasitasaparaturpemerintahdaerah".repeat(3);
+    let long_text =
+        "Rapat koordinasi lintas perangkat daerah membahas tindak lanjut hasil evaluasi. "
+            .repeat(60);
     let mut sheet = realistic_sheet();
     sheet.sender = long_word.clone();
     sheet.letter_number = long_word.clone();
@@ -289,19 +300,35 @@ fn bad_logo_is_rejected() {
 
 #[test]
 fn outline_numbers_follow_the_tree() {
-    let steps: Vec<SheetStep> =
-        [0, 1, 2, 2, 1, 0, 1, 3, 0].iter().map(|&d| SheetStep { depth: d, ..Default::default() }).collect();
-    assert_eq!(outline_numbers(&steps), ["1", "1.1", "1.1.1", "1.1.2", "1.2", "2", "2.1", "2.1.1.1", "3"]);
+    let steps: Vec<SheetStep> = [0, 1, 2, 2, 1, 0, 1, 3, 0]
+        .iter()
+        .map(|&d| SheetStep { depth: d, ..Default::default() })
+        .collect();
+    assert_eq!(
+        outline_numbers(&steps),
+        ["1", "1.1", "1.1.1", "1.1.2", "1.2", "2", "2.1", "2.1.1.1", "3"]
+    );
 }
 
 #[test]
 fn an_instruction_is_ticked_when_any_step_ticks_it() {
     let sheet = realistic_sheet();
     let marks = ticked(&sheet);
-    let ticked_labels: Vec<&str> =
-        sheet.instruction_labels.iter().zip(&marks).filter(|(_, t)| **t).map(|(l, _)| l.as_str()).collect();
+    let ticked_labels: Vec<&str> = sheet
+        .instruction_labels
+        .iter()
+        .zip(&marks)
+        .filter(|(_, t)| **t)
+        .map(|(l, _)| l.as_str())
+        .collect();
     assert_eq!(
         ticked_labels,
-        ["Selesaikan / tindak lanjuti", "Koordinasikan", "Pelajari / kaji", "Wakili / hadiri", "Untuk perhatian"]
+        [
+            "Selesaikan / tindak lanjuti",
+            "Koordinasikan",
+            "Pelajari / kaji",
+            "Wakili / hadiri",
+            "Untuk perhatian"
+        ]
     );
 }

@@ -118,7 +118,9 @@ impl Face {
             .mappings()
             .filter_map(|(cp, gid)| char::from_u32(cp).map(|c| (c, (gid.to_u32(), adv(gid)))))
             .collect();
-        let underline = metrics.underline.unwrap_or(skrifa::metrics::Decoration { offset: -0.1 * upem, thickness: 0.07 * upem });
+        let underline = metrics
+            .underline
+            .unwrap_or(skrifa::metrics::Decoration { offset: -0.1 * upem, thickness: 0.07 * upem });
         Face {
             font,
             glyphs,
@@ -139,8 +141,9 @@ impl Face {
     }
 }
 
-static FACES: LazyLock<[Face; 4]> =
-    LazyLock::new(|| [Face::load(REGULAR), Face::load(BOLD), Face::load(ITALIC), Face::load(BOLD_ITALIC)]);
+static FACES: LazyLock<[Face; 4]> = LazyLock::new(|| {
+    [Face::load(REGULAR), Face::load(BOLD), Face::load(ITALIC), Face::load(BOLD_ITALIC)]
+});
 
 fn face(style: Style) -> &'static Face {
     &FACES[style as usize]
@@ -168,12 +171,37 @@ enum Color {
 
 enum Op {
     /// Text on one baseline; `space_extra` widens every space (justification).
-    Text { x: f32, baseline: f32, style: Style, size: f32, text: String, space_extra: f32, color: Color },
+    Text {
+        x: f32,
+        baseline: f32,
+        style: Style,
+        size: f32,
+        text: String,
+        space_extra: f32,
+        color: Color,
+    },
     /// Filled rectangle: kop rules, underlines.
-    Rule { x: f32, y: f32, w: f32, h: f32 },
+    Rule {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
     /// Stroked straight line: table grid.
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32 },
-    Image { image: Image, x: f32, y: f32, w: f32, h: f32 },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+    },
+    Image {
+        image: Image,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
 }
 
 #[derive(Default)]
@@ -396,7 +424,9 @@ impl Layout {
             Align::Left => (x, 0.0),
             Align::Center => (x + (w - line.width) / 2.0, 0.0),
             Align::Right => (x + w - line.width, 0.0),
-            Align::Justify if !line.hard_end && line.spaces > 0 => (x, ((w - line.width) / line.spaces as f32).max(0.0)),
+            Align::Justify if !line.hard_end && line.spaces > 0 => {
+                (x, ((w - line.width) / line.spaces as f32).max(0.0))
+            }
             Align::Justify => (x, 0.0),
         };
         for f in &line.frags {
@@ -423,7 +453,15 @@ impl Layout {
 
     /// Text whose first line starts at `x_first` and whose other lines hang at `x_rest`; all end
     /// at `right`.
-    fn hanging(&mut self, runs: &[(Style, &str)], size: f32, x_first: f32, x_rest: f32, right: f32, align: Align) {
+    fn hanging(
+        &mut self,
+        runs: &[(Style, &str)],
+        size: f32,
+        x_first: f32,
+        x_rest: f32,
+        right: f32,
+        align: Align,
+    ) {
         let lines = wrap(runs, size, right - x_first, right - x_rest);
         for (i, l) in lines.iter().enumerate() {
             let x = if i == 0 { x_first } else { x_rest };
@@ -436,7 +474,12 @@ impl Layout {
         let baseline = self.y - line_h + baseline_offset(size, line_h);
         let f = face(style);
         let h = (f.underline_thickness * size).max(0.5);
-        self.page().ops.push(Op::Rule { x, y: baseline + f.underline_offset * size - h / 2.0, w, h });
+        self.page().ops.push(Op::Rule {
+            x,
+            y: baseline + f.underline_offset * size - h / 2.0,
+            w,
+            h,
+        });
     }
 }
 
@@ -453,7 +496,9 @@ fn load_image(bytes: &[u8], what: &str, interpolate: bool) -> Result<Image> {
     };
     img.map_err(|e| {
         tracing::warn!(error = %e, "unreadable {what} image");
-        BackendError::invalid(format!("Gambar {what} tidak dapat dibaca (harus berkas PNG atau JPEG yang utuh)."))
+        BackendError::invalid(format!(
+            "Gambar {what} tidak dapat dibaca (harus berkas PNG atau JPEG yang utuh)."
+        ))
     })
 }
 
@@ -472,9 +517,11 @@ fn kop(l: &mut Layout, doc: &LetterDocument, logo: Option<Image>) {
     let side = logo_box.map_or(0.0, |(w, _)| w + 0.3 * CM);
     let (tx, tw) = (MARGIN_LEFT + side, CONTENT_W - 2.0 * side);
     let mut text_lines: Vec<(Line, f32)> = Vec::new();
-    for (style, size, text) in
-        [(Style::Bold, 14.0, &doc.pemda_name), (Style::Bold, 16.0, &doc.opd_name), (Style::Regular, 10.0, &doc.opd_address)]
-    {
+    for (style, size, text) in [
+        (Style::Bold, 14.0, &doc.pemda_name),
+        (Style::Bold, 16.0, &doc.opd_name),
+        (Style::Regular, 10.0, &doc.opd_address),
+    ] {
         if !text.trim().is_empty() {
             text_lines.extend(wrap_plain(style, size, text, tw).into_iter().map(|ln| (ln, size)));
         }
@@ -513,7 +560,8 @@ fn head_block(l: &mut Layout, doc: &LetterDocument) {
         l.line(ln, RIGHT_HALF_X, CONTENT_W / 2.0, BODY_SIZE, BODY_LINE, Align::Right);
     }
     let labels = ["Nomor", "Sifat", "Lampiran", "Hal"];
-    let label_w = labels.iter().map(|s| width(Style::Regular, BODY_SIZE, s)).fold(0.0, f32::max) + 12.0;
+    let label_w =
+        labels.iter().map(|s| width(Style::Regular, BODY_SIZE, s)).fold(0.0, f32::max) + 12.0;
     let colon_x = MARGIN_LEFT + label_w;
     let value_x = colon_x + width(Style::Regular, BODY_SIZE, ": ") + 2.0;
     // Values wrap before the page's right part, as on typed letters.
@@ -527,7 +575,14 @@ fn head_block(l: &mut Layout, doc: &LetterDocument) {
         if value.trim().is_empty() {
             l.y += BODY_LINE;
         } else {
-            l.hanging(&[(Style::Regular, value)], BODY_SIZE, value_x, value_x, value_right, Align::Left);
+            l.hanging(
+                &[(Style::Regular, value)],
+                BODY_SIZE,
+                value_x,
+                value_x,
+                value_right,
+                Align::Left,
+            );
         }
     }
 }
@@ -544,25 +599,48 @@ fn addressees(l: &mut Layout, doc: &LetterDocument) {
         l.y += BODY_LINE;
     }
     if recipients.len() == 1 {
-        l.hanging(&[(Style::Regular, recipients[0])], BODY_SIZE, text_x, text_x, RIGHT, Align::Left);
+        l.hanging(
+            &[(Style::Regular, recipients[0])],
+            BODY_SIZE,
+            text_x,
+            text_x,
+            RIGHT,
+            Align::Left,
+        );
     } else {
         let labels: Vec<String> = (1..=recipients.len()).map(|i| format!("{i}.")).collect();
-        let num_w = labels.iter().map(|s| width(Style::Regular, BODY_SIZE, s)).fold(0.0, f32::max) + 5.0;
+        let num_w =
+            labels.iter().map(|s| width(Style::Regular, BODY_SIZE, s)).fold(0.0, f32::max) + 5.0;
         for (label, r) in labels.iter().zip(recipients) {
             l.ensure(BODY_LINE);
             let baseline = l.y + baseline_offset(BODY_SIZE, BODY_LINE);
             l.text(text_x, baseline, Style::Regular, BODY_SIZE, label);
-            l.hanging(&[(Style::Regular, r)], BODY_SIZE, text_x + num_w, text_x + num_w, RIGHT, Align::Left);
+            l.hanging(
+                &[(Style::Regular, r)],
+                BODY_SIZE,
+                text_x + num_w,
+                text_x + num_w,
+                RIGHT,
+                Align::Left,
+            );
         }
     }
     if !doc.recipient_place.trim().is_empty() {
-        l.hanging(&[(Style::Regular, &doc.recipient_place)], BODY_SIZE, text_x, text_x, RIGHT, Align::Left);
+        l.hanging(
+            &[(Style::Regular, &doc.recipient_place)],
+            BODY_SIZE,
+            text_x,
+            text_x,
+            RIGHT,
+            Align::Left,
+        );
     }
 }
 
 fn list(l: &mut Layout, items: &[Vec<Span>], numbered: bool) {
-    let labels: Vec<String> =
-        (1..=items.len()).map(|i| if numbered { format!("{i}.") } else { "\u{2022}".to_string() }).collect();
+    let labels: Vec<String> = (1..=items.len())
+        .map(|i| if numbered { format!("{i}.") } else { "\u{2022}".to_string() })
+        .collect();
     let label_w = labels.iter().map(|s| width(Style::Regular, BODY_SIZE, s)).fold(0.0, f32::max);
     let label_x = MARGIN_LEFT;
     let text_x = label_x + (label_w + 8.0).max(0.75 * CM);
@@ -590,7 +668,8 @@ fn column_widths(rows: &[Vec<String>], cols: usize, avail: f32) -> Vec<f32> {
         for (c, cell) in row.iter().enumerate().take(cols) {
             let st = style_of(r);
             let nat = cell.lines().map(|ln| width(st, TABLE_SIZE, ln)).fold(0.0, f32::max);
-            let word = cell.split_whitespace().map(|w| width(st, TABLE_SIZE, w)).fold(0.0, f32::max);
+            let word =
+                cell.split_whitespace().map(|w| width(st, TABLE_SIZE, w)).fold(0.0, f32::max);
             natural[c] = natural[c].max(nat + 2.0 * CELL_PAD_X);
             minimum[c] = minimum[c].max(word + 2.0 * CELL_PAD_X);
         }
@@ -609,7 +688,9 @@ fn column_widths(rows: &[Vec<String>], cols: usize, avail: f32) -> Vec<f32> {
     natural
         .iter()
         .zip(&minimum)
-        .map(|(n, m)| if want > 0.0 { m + (avail - min_total) * (n - m) / want } else { avail / cols as f32 })
+        .map(|(n, m)| {
+            if want > 0.0 { m + (avail - min_total) * (n - m) / want } else { avail / cols as f32 }
+        })
         .collect()
 }
 
@@ -637,7 +718,9 @@ fn table(l: &mut Layout, rows: &[Vec<String>]) {
                 .collect()
         })
         .collect();
-    let row_h = |cells: &Vec<Vec<Line>>| cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * line_h + 2.0 * CELL_PAD_Y;
+    let row_h = |cells: &Vec<Vec<Line>>| {
+        cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * line_h + 2.0 * CELL_PAD_Y
+    };
     let header_h = row_h(&wrapped[0]);
 
     // Draws lines [from, from + n) of every cell of one row as one band of the grid.
@@ -704,7 +787,11 @@ fn body(l: &mut Layout, blocks: &[Block], keep: f32) {
         // Tables get more air than text blocks, which already have their line spacing.
         let is_table = |b: Option<&Block>| matches!(b, Some(Block::Table(_)));
         if i > 0 {
-            l.gap(if is_table(Some(block)) || is_table(blocks.get(i - 1)) { 2.0 * BLOCK_GAP } else { BLOCK_GAP });
+            l.gap(if is_table(Some(block)) || is_table(blocks.get(i - 1)) {
+                2.0 * BLOCK_GAP
+            } else {
+                BLOCK_GAP
+            });
         }
         match block {
             Block::Paragraph(spans) => {
@@ -716,7 +803,14 @@ fn body(l: &mut Layout, blocks: &[Block], keep: f32) {
                         l.ensure((lines.len() - j) as f32 * BODY_LINE + keep);
                     }
                     let indent = if j == 0 { PARA_INDENT } else { 0.0 };
-                    l.line(ln, MARGIN_LEFT + indent, CONTENT_W - indent, BODY_SIZE, BODY_LINE, Align::Justify);
+                    l.line(
+                        ln,
+                        MARGIN_LEFT + indent,
+                        CONTENT_W - indent,
+                        BODY_SIZE,
+                        BODY_LINE,
+                        Align::Justify,
+                    );
                 }
             }
             Block::Numbered(items) => list(l, items, true),
@@ -799,15 +893,32 @@ impl Signature {
         let space_top = start + space_at;
         let space = (
             l.pages.len() - 1,
-            [x as f64, (PAGE_H - space_top - space_h) as f64, right as f64, (PAGE_H - space_top) as f64],
+            [
+                x as f64,
+                (PAGE_H - space_top - space_h) as f64,
+                right as f64,
+                (PAGE_H - space_top) as f64,
+            ],
         );
         if let Some(img) = self.qr {
             let (qw, qh) = fit(&img, QR_SIZE, QR_SIZE);
-            l.page().ops.push(Op::Image { image: img, x, y: space_top + (space_h - qh) / 2.0, w: qw, h: qh });
+            l.page().ops.push(Op::Image {
+                image: img,
+                x,
+                y: space_top + (space_h - qh) / 2.0,
+                w: qw,
+                h: qh,
+            });
         }
         let statement_h = self.statement.len() as f32 * STATEMENT_SIZE * LINE_FACTOR;
         l.y = space_top + (space_h - statement_h) / 2.0;
-        l.lines(&self.statement, self.statement_x, right - self.statement_x, STATEMENT_SIZE, Align::Left);
+        l.lines(
+            &self.statement,
+            self.statement_x,
+            right - self.statement_x,
+            STATEMENT_SIZE,
+            Align::Left,
+        );
         l.y = space_top + space_h;
         for ln in &self.name {
             l.line(ln, x, w, BODY_SIZE, BODY_LINE, Align::Left);
@@ -827,10 +938,16 @@ struct Signatures {
 }
 
 impl Signatures {
-    fn new(main: &SignatureBlock, main_qr: Option<Image>, co: Option<(&SignatureBlock, Option<Image>)>) -> Signatures {
+    fn new(
+        main: &SignatureBlock,
+        main_qr: Option<Image>,
+        co: Option<(&SignatureBlock, Option<Image>)>,
+    ) -> Signatures {
         Signatures {
             main: Signature::new(main, main_qr, RIGHT_HALF_X, RIGHT),
-            co: co.map(|(sig, qr)| Signature::new(sig, qr, MARGIN_LEFT, RIGHT_HALF_X - SIGN_COLUMN_GAP)),
+            co: co.map(|(sig, qr)| {
+                Signature::new(sig, qr, MARGIN_LEFT, RIGHT_HALF_X - SIGN_COLUMN_GAP)
+            }),
         }
     }
 
@@ -876,16 +993,31 @@ fn tembusan(l: &mut Layout, lines: &[String]) {
     l.text(MARGIN_LEFT, baseline, Style::Regular, BODY_SIZE, "Tembusan:");
     l.y += BODY_LINE;
     if lines.len() == 1 {
-        l.hanging(&[(Style::Regular, lines[0])], BODY_SIZE, MARGIN_LEFT, MARGIN_LEFT, RIGHT, Align::Left);
+        l.hanging(
+            &[(Style::Regular, lines[0])],
+            BODY_SIZE,
+            MARGIN_LEFT,
+            MARGIN_LEFT,
+            RIGHT,
+            Align::Left,
+        );
         return;
     }
     let labels: Vec<String> = (1..=lines.len()).map(|i| format!("{i}.")).collect();
-    let num_w = labels.iter().map(|s| width(Style::Regular, BODY_SIZE, s)).fold(0.0, f32::max) + 5.0;
+    let num_w =
+        labels.iter().map(|s| width(Style::Regular, BODY_SIZE, s)).fold(0.0, f32::max) + 5.0;
     for (label, t) in labels.iter().zip(lines) {
         l.ensure(BODY_LINE);
         let baseline = l.y + baseline_offset(BODY_SIZE, BODY_LINE);
         l.text(MARGIN_LEFT, baseline, Style::Regular, BODY_SIZE, label);
-        l.hanging(&[(Style::Regular, t)], BODY_SIZE, MARGIN_LEFT + num_w, MARGIN_LEFT + num_w, RIGHT, Align::Left);
+        l.hanging(
+            &[(Style::Regular, t)],
+            BODY_SIZE,
+            MARGIN_LEFT + num_w,
+            MARGIN_LEFT + num_w,
+            RIGHT,
+            Align::Left,
+        );
     }
 }
 
@@ -907,7 +1039,9 @@ fn furniture(doc: &LetterDocument, footer: &[Line], index: usize, count: usize) 
     }
     let page_no_baseline = PAGE_H - PAGE_NO_BASELINE_FROM_BOTTOM;
     let note_line = FOOTER_SIZE * LINE_FACTOR;
-    let mut baseline = page_no_baseline - PAGE_NO_SIZE * LINE_FACTOR - (footer.len().saturating_sub(1)) as f32 * note_line;
+    let mut baseline = page_no_baseline
+        - PAGE_NO_SIZE * LINE_FACTOR
+        - (footer.len().saturating_sub(1)) as f32 * note_line;
     for ln in footer {
         let mut x = MARGIN_LEFT + (CONTENT_W - ln.width) / 2.0;
         for f in &ln.frags {
@@ -1001,7 +1135,14 @@ fn draw(surface: &mut krilla::surface::Surface<'_>, op: Op) {
             surface.set_fill(Some(fill(color)));
             surface.set_stroke(None);
             let g = glyphs(style, &text, size, space_extra);
-            surface.draw_glyphs(Point::from_xy(x, baseline), &g, face(style).font.clone(), &text, size, false);
+            surface.draw_glyphs(
+                Point::from_xy(x, baseline),
+                &g,
+                face(style).font.clone(),
+                &text,
+                size,
+                false,
+            );
         }
         Op::Rule { x, y, w, h } => {
             if let Some(rect) = Rect::from_xywh(x, y, w, h) {
@@ -1057,7 +1198,8 @@ pub struct RenderInfo {
 pub fn render_letter_with_info(doc: &LetterDocument) -> Result<(Vec<u8>, RenderInfo)> {
     let logo = doc.logo.as_deref().map(|b| load_image(b, "logo kop surat", true)).transpose()?;
     // QR codes are scaled without smoothing so their modules stay sharp.
-    let qr = doc.signature.qr_png.as_deref().map(|b| load_image(b, "kode QR", false)).transpose()?;
+    let qr =
+        doc.signature.qr_png.as_deref().map(|b| load_image(b, "kode QR", false)).transpose()?;
     let co_qr = match &doc.co_signature {
         Some(c) => c.qr_png.as_deref().map(|b| load_image(b, "kode QR", false)).transpose()?,
         None => None,
@@ -1069,10 +1211,12 @@ pub fn render_letter_with_info(doc: &LetterDocument) -> Result<(Vec<u8>, RenderI
         .filter(|n| !n.trim().is_empty())
         .map(|n| wrap_plain(Style::Regular, FOOTER_SIZE, n, CONTENT_W))
         .unwrap_or_default();
-    let footer_h = if footer.is_empty() { 0.0 } else { footer.len() as f32 * FOOTER_SIZE * LINE_FACTOR + 4.0 };
+    let footer_h =
+        if footer.is_empty() { 0.0 } else { footer.len() as f32 * FOOTER_SIZE * LINE_FACTOR + 4.0 };
     let mut l = Layout::new(PAGE_H - MARGIN_BOTTOM - footer_h);
 
-    let has_kop = logo.is_some() || [&doc.pemda_name, &doc.opd_name, &doc.opd_address].iter().any(|t| !t.trim().is_empty());
+    let has_kop = logo.is_some()
+        || [&doc.pemda_name, &doc.opd_name, &doc.opd_address].iter().any(|t| !t.trim().is_empty());
     if has_kop {
         kop(&mut l, doc, logo);
     }
@@ -1083,7 +1227,8 @@ pub fn render_letter_with_info(doc: &LetterDocument) -> Result<(Vec<u8>, RenderI
     l.gap(SECTION_GAP);
     addressees(&mut l, doc);
     l.gap(SECTION_GAP);
-    let signature = Signatures::new(&doc.signature, qr, doc.co_signature.as_ref().map(|c| (c, co_qr)));
+    let signature =
+        Signatures::new(&doc.signature, qr, doc.co_signature.as_ref().map(|c| (c, co_qr)));
     let sign_gap = BODY_LINE;
     body(&mut l, &doc.body.blocks, sign_gap + signature.height());
     l.gap(sign_gap);
@@ -1093,7 +1238,8 @@ pub fn render_letter_with_info(doc: &LetterDocument) -> Result<(Vec<u8>, RenderI
         tembusan(&mut l, &doc.tembusan);
     }
 
-    let mut document = Document::new_with(SerializeSettings { enable_tagging: false, ..Default::default() });
+    let mut document =
+        Document::new_with(SerializeSettings { enable_tagging: false, ..Default::default() });
     let mut meta = Metadata::new().language("id".into()).creator("e-Office".into());
     if !doc.hal.trim().is_empty() {
         meta = meta.title(doc.hal.clone());
@@ -1103,7 +1249,8 @@ pub fn render_letter_with_info(doc: &LetterDocument) -> Result<(Vec<u8>, RenderI
     let info = RenderInfo { signature_rect, co_signature_rect, pages: count };
     let mark = doc.watermark.as_deref().filter(|m| !m.trim().is_empty());
     for (index, page) in l.pages.into_iter().enumerate() {
-        let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| BackendError::Internal("page size".into()))?;
+        let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
+            .ok_or_else(|| BackendError::Internal("page size".into()))?;
         let mut p = document.start_page_with(settings);
         let mut surface = p.surface();
         if let Some(mark) = mark {

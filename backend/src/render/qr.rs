@@ -36,7 +36,8 @@ pub fn qr_png(text: &str) -> Result<Vec<u8>> {
         let mut enc = png::Encoder::new(&mut out, side as u32, side as u32);
         enc.set_color(png::ColorType::Grayscale);
         enc.set_depth(png::BitDepth::Eight);
-        let mut w = enc.write_header().map_err(|e| BackendError::Internal(format!("QR PNG: {e}")))?;
+        let mut w =
+            enc.write_header().map_err(|e| BackendError::Internal(format!("QR PNG: {e}")))?;
         w.write_image_data(&pixels).map_err(|e| BackendError::Internal(format!("QR PNG: {e}")))?;
         w.finish().map_err(|e| BackendError::Internal(format!("QR PNG: {e}")))?;
     }
@@ -47,7 +48,9 @@ pub fn qr_png(text: &str) -> Result<Vec<u8>> {
 mod tests {
     #[test]
     fn png_of_a_url() {
-        let png = super::qr_png("https://eoffice.example.go.id/verifikasi/AbCdEfGhIjKlMnOpQrStUvWx").unwrap();
+        let png =
+            super::qr_png("https://eoffice.example.go.id/verifikasi/AbCdEfGhIjKlMnOpQrStUvWx")
+                .unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
         assert!(png.len() < 4096, "{} bytes", png.len());
     }

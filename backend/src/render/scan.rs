@@ -100,9 +100,12 @@ pub fn check_scan_pdf(bytes: &[u8]) -> Result<ScanInfo> {
     if contains(bytes, b"/Encrypt") {
         return Err(BackendError::invalid(ENCRYPTED));
     }
-    let pages = catch_unwind(AssertUnwindSafe(|| pdf.pages().len())).map_err(|_| BackendError::invalid(BROKEN))?;
+    let pages = catch_unwind(AssertUnwindSafe(|| pdf.pages().len()))
+        .map_err(|_| BackendError::invalid(BROKEN))?;
     if pages == 0 {
-        return Err(BackendError::invalid("PDF tidak berisi halaman apa pun; pindai ulang lalu unggah kembali."));
+        return Err(BackendError::invalid(
+            "PDF tidak berisi halaman apa pun; pindai ulang lalu unggah kembali.",
+        ));
     }
     if pages > MAX_SCAN_PAGES {
         return Err(BackendError::invalid(format!(
@@ -234,7 +237,9 @@ fn jpeg_is_complete(b: &[u8]) -> bool {
             0xD8 | 0x01 | 0xD0..=0xD7 => i += 2,
             0xD9 => return false,
             _ => {
-                let Some(len) = b.get(i + 2..i + 4).map(|l| usize::from(u16::from_be_bytes([l[0], l[1]]))) else {
+                let Some(len) =
+                    b.get(i + 2..i + 4).map(|l| usize::from(u16::from_be_bytes([l[0], l[1]])))
+                else {
                     return false;
                 };
                 if len < 2 {
@@ -270,11 +275,12 @@ fn prepare_photo(bytes: &[u8], n: usize) -> Result<Image> {
     limits.max_image_height = Some(MAX_DECODE_SIDE);
     limits.max_alloc = Some(MAX_DECODE_ALLOC);
     reader.limits(limits);
-    let decoded = catch_unwind(AssertUnwindSafe(|| -> image::ImageResult<(DynamicImage, Orientation)> {
-        let mut decoder = reader.into_decoder()?;
-        let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-        Ok((DynamicImage::from_decoder(decoder)?, orientation))
-    }));
+    let decoded =
+        catch_unwind(AssertUnwindSafe(|| -> image::ImageResult<(DynamicImage, Orientation)> {
+            let mut decoder = reader.into_decoder()?;
+            let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+            Ok((DynamicImage::from_decoder(decoder)?, orientation))
+        }));
     let (mut img, orientation) = match decoded {
         Ok(Ok(d)) => d,
         Ok(Err(image::ImageError::Limits(_))) => {
@@ -298,7 +304,11 @@ fn prepare_photo(bytes: &[u8], n: usize) -> Result<Image> {
     let upright = orientation == Orientation::NoTransforms;
     if upright && bytes.len() <= PASS_MAX_BYTES && w.max(h) <= PASS_MAX_SIDE {
         let data: krilla::Data = bytes.to_vec().into();
-        let image = if format == ImageFormat::Png { Image::from_png(data, true) } else { Image::from_jpeg(data, true) };
+        let image = if format == ImageFormat::Png {
+            Image::from_png(data, true)
+        } else {
+            Image::from_jpeg(data, true)
+        };
         // The same bytes just decoded; a refusal here is a format corner krilla does not take
         // (e.g. an unusual colour space), so fall through to re-encoding instead of failing.
         if let Ok(image) = image {
@@ -312,16 +322,24 @@ fn prepare_photo(bytes: &[u8], n: usize) -> Result<Image> {
     }
     let flat = flatten(img);
     let mut jpeg = Vec::new();
-    flat.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY))
-        .map_err(|e| BackendError::Internal(format!("encode photo {n} as JPEG: {e}")))?;
-    Image::from_jpeg(jpeg.into(), true).map_err(|e| BackendError::Internal(format!("re-encoded photo {n}: {e}")))
+    flat.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+        &mut jpeg,
+        JPEG_QUALITY,
+    ))
+    .map_err(|e| BackendError::Internal(format!("encode photo {n} as JPEG: {e}")))?;
+    Image::from_jpeg(jpeg.into(), true)
+        .map_err(|e| BackendError::Internal(format!("re-encoded photo {n}: {e}")))
 }
 
 /// 8-bit greyscale or RGB without alpha (transparent parts become white), what JPEG can hold.
 fn flatten(img: DynamicImage) -> DynamicImage {
     let grey = !img.color().has_color();
     if !img.color().has_alpha() {
-        return if grey { DynamicImage::ImageLuma8(img.to_luma8()) } else { DynamicImage::ImageRgb8(img.to_rgb8()) };
+        return if grey {
+            DynamicImage::ImageLuma8(img.to_luma8())
+        } else {
+            DynamicImage::ImageRgb8(img.to_rgb8())
+        };
     }
     let mut rgba = img.to_rgba8();
     for p in rgba.pixels_mut() {
@@ -332,7 +350,11 @@ fn flatten(img: DynamicImage) -> DynamicImage {
         p.0[3] = 255;
     }
     let rgb = DynamicImage::ImageRgba8(rgba);
-    if grey { DynamicImage::ImageLuma8(rgb.to_luma8()) } else { DynamicImage::ImageRgb8(rgb.to_rgb8()) }
+    if grey {
+        DynamicImage::ImageLuma8(rgb.to_luma8())
+    } else {
+        DynamicImage::ImageRgb8(rgb.to_rgb8())
+    }
 }
 
 /// Combines phone photos of a letter, in the given order, into one A4 PDF: one photo per page,
@@ -344,7 +366,9 @@ fn flatten(img: DynamicImage) -> DynamicImage {
 /// decodable JPEG or PNG (the message names its position), or a result over [`MAX_SCAN_BYTES`].
 pub fn images_to_pdf(images: &[Vec<u8>]) -> Result<Vec<u8>> {
     if images.is_empty() {
-        return Err(BackendError::invalid("Belum ada foto; ambil atau pilih minimal satu foto halaman surat."));
+        return Err(BackendError::invalid(
+            "Belum ada foto; ambil atau pilih minimal satu foto halaman surat.",
+        ));
     }
     if images.len() > MAX_SCAN_PAGES {
         return Err(BackendError::invalid(format!(
@@ -356,9 +380,12 @@ pub fn images_to_pdf(images: &[Vec<u8>]) -> Result<Vec<u8>> {
     let prepared: Vec<Image> =
         images.iter().enumerate().map(|(i, b)| prepare_photo(b, i + 1)).collect::<Result<_>>()?;
 
-    let mut document = Document::new_with(SerializeSettings { enable_tagging: false, ..Default::default() });
+    let mut document =
+        Document::new_with(SerializeSettings { enable_tagging: false, ..Default::default() });
     document.set_metadata(Metadata::new().language("id".into()).creator("e-Office".into()));
-    let settings = || PageSettings::from_wh(A4_W, A4_H).ok_or_else(|| BackendError::Internal("page size".into()));
+    let settings = || {
+        PageSettings::from_wh(A4_W, A4_H).ok_or_else(|| BackendError::Internal("page size".into()))
+    };
     for image in &prepared {
         let (iw, ih) = image.size();
         let (iw, ih) = (iw.max(1) as f32, ih.max(1) as f32);

@@ -75,13 +75,18 @@ fn hand_pdf_bytes(objects: &[&[u8]], trailer_extra: &str) -> Vec<u8> {
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R {trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
-            .as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R {trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }
@@ -117,13 +122,15 @@ fn invalid_message<T: std::fmt::Debug>(r: crate::Result<T>) -> String {
 }
 
 fn pdfinfo_pages(bytes: &[u8]) -> usize {
-    let path =
-        std::env::temp_dir().join(format!("eoffice-scan-{}-{:?}.pdf", std::process::id(), std::thread::current().id()));
+    let path = std::env::temp_dir().join(format!(
+        "eoffice-scan-{}-{:?}.pdf",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     std::fs::write(&path, bytes).unwrap();
-    let out = Command::new("pdfinfo")
-        .arg(&path)
-        .output()
-        .unwrap_or_else(|e| panic!("pdfinfo not runnable ({e}); install poppler-utils (scripts/e2e-deps.sh)"));
+    let out = Command::new("pdfinfo").arg(&path).output().unwrap_or_else(|e| {
+        panic!("pdfinfo not runnable ({e}); install poppler-utils (scripts/e2e-deps.sh)")
+    });
     let _ = std::fs::remove_file(&path);
     assert!(out.status.success(), "pdfinfo failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout)
@@ -167,7 +174,8 @@ fn three_photos_become_a_three_page_scan() {
     assert_eq!(check_scan_pdf(&pdf).expect("our own scan is acceptable").pages, 3);
     assert_eq!(pdfinfo_pages(&pdf), 3);
     let info = {
-        let path = std::env::temp_dir().join(format!("eoffice-scan-sizes-{}.pdf", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("eoffice-scan-sizes-{}.pdf", std::process::id()));
         std::fs::write(&path, &pdf).unwrap();
         let out = Command::new("pdfinfo").args(["-f", "1", "-l", "3"]).arg(&path).output().unwrap();
         let _ = std::fs::remove_file(&path);
@@ -188,7 +196,8 @@ fn exif_orientation_is_applied() {
     // Landscape pixels, left half dark and right half light, tagged "rotate 90° clockwise":
     // upright, the dark half is on top.
     let img = GrayImage::from_fn(400, 200, |x, _| image::Luma([if x < 200 { 20 } else { 235 }]));
-    let tagged = with_exif_orientation(&encode(DynamicImage::ImageLuma8(img), ImageFormat::Jpeg), 6);
+    let tagged =
+        with_exif_orientation(&encode(DynamicImage::ImageLuma8(img), ImageFormat::Jpeg), 6);
     let pdf = images_to_pdf(&[tagged]).expect("combine");
     let page = decoded_png(&scan_page_png(&pdf, 0, 200).expect("render")).to_luma8();
     let (w, h) = page.dimensions();
@@ -200,7 +209,11 @@ fn exif_orientation_is_applied() {
 #[test]
 fn bad_photos_are_named_by_position() {
     let good = png(100, 140);
-    let msg = invalid_message(images_to_pdf(&[good.clone(), good.clone(), b"GIF89a not a photo".to_vec()]));
+    let msg = invalid_message(images_to_pdf(&[
+        good.clone(),
+        good.clone(),
+        b"GIF89a not a photo".to_vec(),
+    ]));
     assert_eq!(msg, "Foto ke-3 bukan gambar JPEG/PNG yang dapat dibaca.");
     // A PNG signature with garbage after it.
     let mut fake_png = good[..8].to_vec();
@@ -259,7 +272,12 @@ fn a_scan_near_the_size_limit_is_checked_quickly() {
     stream.extend_from_slice(b"\nendstream");
     let page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>";
     let pdf = hand_pdf_bytes(
-        &[b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page.as_bytes(), &stream],
+        &[
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            page.as_bytes(),
+            &stream,
+        ],
         "",
     );
     assert!(pdf.len() <= MAX_SCAN_BYTES);
@@ -291,7 +309,10 @@ fn encrypted_pdfs_are_refused() {
         "/Encrypt 4 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]",
     );
     let msg = invalid_message(check_scan_pdf(&pdf));
-    assert!(msg.starts_with("PDF terkunci kata sandi (terenkripsi) tidak dapat diterima;"), "{msg}");
+    assert!(
+        msg.starts_with("PDF terkunci kata sandi (terenkripsi) tidak dapat diterima;"),
+        "{msg}"
+    );
     // Without the /ID the encryption cannot even be set up: still refused as encrypted.
     let pdf = hand_pdf(
         &[
@@ -322,7 +343,10 @@ fn broken_and_foreign_files_are_refused() {
         assert_eq!(invalid_message(check_scan_pdf(&real[..cut])), broken, "cut at {cut}");
     }
     // No pages.
-    let empty = hand_pdf(&["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"], "");
+    let empty = hand_pdf(
+        &["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"],
+        "",
+    );
     let msg = invalid_message(check_scan_pdf(&empty));
     assert!(msg.contains("tidak berisi halaman") || msg == broken, "{msg}");
     // Too large, refused before parsing.
@@ -386,7 +410,12 @@ fn page_png_has_the_requested_width() {
         assert_eq!(img.width(), width);
         // A4 proportions.
         let expected_h = (width as f32 * 841.89 / 595.28) as u32;
-        assert!(img.height().abs_diff(expected_h) <= 1, "{}x{} for width {width}", img.width(), img.height());
+        assert!(
+            img.height().abs_diff(expected_h) <= 1,
+            "{}x{} for width {width}",
+            img.width(),
+            img.height()
+        );
         eprintln!("scan_page_png: page {page} at {width} px: {} bytes in {elapsed:?}", bytes.len());
     }
     // Pages from the hand-written PDF render too (vector content).

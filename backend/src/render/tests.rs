@@ -83,7 +83,13 @@ pub(super) fn logo_png() -> Vec<u8> {
     grey_png(64, 64, |x, y| {
         let (dx, dy) = (x as f32 - 31.5, y as f32 - 31.5);
         let r = (dx * dx + dy * dy).sqrt();
-        if r < 20.0 { 90 } else if r < 30.0 { 30 } else { 255 }
+        if r < 20.0 {
+            90
+        } else if r < 30.0 {
+            30
+        } else {
+            255
+        }
     })
 }
 
@@ -199,7 +205,8 @@ pub(super) struct TempPdf(PathBuf);
 
 impl TempPdf {
     pub(super) fn new(name: &str, bytes: &[u8]) -> TempPdf {
-        let path = std::env::temp_dir().join(format!("eoffice-render-{}-{name}.pdf", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("eoffice-render-{}-{name}.pdf", std::process::id()));
         std::fs::write(&path, bytes).expect("write temp pdf");
         TempPdf(path)
     }
@@ -222,7 +229,9 @@ pub(super) fn tool(name: &str, args: &[&str], pdf: &TempPdf) -> String {
         .arg(&pdf.0)
         .args(if name == "pdftotext" { &["-"][..] } else { &[][..] })
         .output()
-        .unwrap_or_else(|e| panic!("{name} not runnable ({e}); install poppler-utils (scripts/e2e-deps.sh)"));
+        .unwrap_or_else(|e| {
+            panic!("{name} not runnable ({e}); install poppler-utils (scripts/e2e-deps.sh)")
+        });
     assert!(out.status.success(), "{name} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
@@ -338,7 +347,9 @@ fn long_body_flows_over_numbered_pages() {
     for i in 1..=80 {
         assert_contains(&text, &format!("Paragraf nomor {i} menjelaskan"));
     }
-    assert!(text.find("Paragraf nomor 80").unwrap() < text.find("NIP. 197203151998031004").unwrap());
+    assert!(
+        text.find("Paragraf nomor 80").unwrap() < text.find("NIP. 197203151998031004").unwrap()
+    );
     assert_fonts_embedded(&pdf);
 }
 
@@ -353,7 +364,9 @@ fn long_table_moves_rows_and_repeats_header() {
         ]
     }));
     let doc = LetterDocument {
-        body: LetterBody { blocks: vec![Block::Paragraph(vec![plain("Rincian kegiatan:")]), Block::Table(rows)] },
+        body: LetterBody {
+            blocks: vec![Block::Paragraph(vec![plain("Rincian kegiatan:")]), Block::Table(rows)],
+        },
         ..realistic_letter()
     };
     let bytes = render_letter(&doc).expect("render");
@@ -407,7 +420,12 @@ fn minimal_letter_without_optional_parts_renders() {
         hal: "Pemberitahuan".into(),
         recipients: vec!["Camat Contoh".into()],
         body: LetterBody::from_plain("Dengan hormat, kami beritahukan bahwa kantor tutup."),
-        signature: SignatureBlock { position: "Sekretaris".into(), name: "Budi".into(), nip: "NIP. 1".into(), ..Default::default() },
+        signature: SignatureBlock {
+            position: "Sekretaris".into(),
+            name: "Budi".into(),
+            nip: "NIP. 1".into(),
+            ..Default::default()
+        },
         title: Some("NOTA DINAS".into()),
         ..Default::default()
     };
@@ -433,7 +451,8 @@ fn png_logo_and_qr_are_embedded() {
 
 #[test]
 fn invalid_images_are_rejected() {
-    let not_an_image = LetterDocument { logo: Some(b"GIF89a not supported".to_vec()), ..realistic_letter() };
+    let not_an_image =
+        LetterDocument { logo: Some(b"GIF89a not supported".to_vec()), ..realistic_letter() };
     assert!(matches!(render_letter(&not_an_image), Err(BackendError::Invalid(_))));
 
     let garbage_qr = LetterDocument {
@@ -464,7 +483,10 @@ fn overlong_words_and_empty_fields_never_panic() {
                 Block::Numbered(vec![]),
                 Block::Table(vec![]),
                 Block::Table(vec![vec!["a".into()], vec!["b\nc".into()]]),
-                Block::Table(vec![vec!["h".into(), "w".repeat(600)], vec!["1".into(), "kata ".repeat(1500)]]),
+                Block::Table(vec![
+                    vec!["h".into(), "w".repeat(600)],
+                    vec!["1".into(), "kata ".repeat(1500)],
+                ]),
             ],
         },
         tembusan: vec![String::new()],
@@ -473,7 +495,8 @@ fn overlong_words_and_empty_fields_never_panic() {
     let bytes = render_letter(&doc).expect("render");
     let text = text_of(&TempPdf::new("edge", &bytes));
     // Cut words are still all there, just over several lines.
-    let zs: usize = text.split_whitespace().filter(|w| w.chars().all(|c| c == 'z')).map(str::len).sum();
+    let zs: usize =
+        text.split_whitespace().filter(|w| w.chars().all(|c| c == 'z')).map(str::len).sum();
     assert_eq!(zs, 2000);
     // (Multi-letter words: poppler reads a line of one-letter words as letter-spaced text.)
     let words = text.split_whitespace().filter(|w| *w == "kata").count();
@@ -484,7 +507,9 @@ fn overlong_words_and_empty_fields_never_panic() {
 fn characters_outside_the_font_do_not_fail() {
     let doc = LetterDocument {
         hal: "Ucapan terima kasih \u{1F64F} dan \u{6F22}\u{5B57}".into(),
-        body: LetterBody::from_plain("Harga Rp1.000,\u{a0}00 \u{2013} naïve café \u{201C}kutipan\u{201D}\t\u{ad}tab."),
+        body: LetterBody::from_plain(
+            "Harga Rp1.000,\u{a0}00 \u{2013} naïve café \u{201C}kutipan\u{201D}\t\u{ad}tab.",
+        ),
         ..realistic_letter()
     };
     let bytes = render_letter(&doc).expect("render");
@@ -498,7 +523,9 @@ fn co_signed_letter_has_two_blocks_side_by_side() {
     let co = SignatureBlock {
         above: vec![],
         position: "KEPALA BADAN PERENCANAAN PEMBANGUNAN DAERAH".into(),
-        statement: Some("Ditandatangani secara elektronik oleh: Dr. Ir. Suharto Wijaya, M.P.".into()),
+        statement: Some(
+            "Ditandatangani secara elektronik oleh: Dr. Ir. Suharto Wijaya, M.P.".into(),
+        ),
         qr_png: Some(qr_png()),
         name: "Dr. Ir. Suharto Wijaya, M.P.".into(),
         rank: None,
@@ -516,12 +543,22 @@ fn co_signed_letter_has_two_blocks_side_by_side() {
     let (main_page, main_rect) = info.signature_rect;
     assert_eq!(page, main_page);
     assert!(co_rect[2] < main_rect[0], "{co_rect:?} left of {main_rect:?}");
-    assert!((co_rect[1] - main_rect[1]).abs() < 0.01 && (co_rect[3] - main_rect[3]).abs() < 0.01, "{co_rect:?} vs {main_rect:?}");
+    assert!(
+        (co_rect[1] - main_rect[1]).abs() < 0.01 && (co_rect[3] - main_rect[3]).abs() < 0.01,
+        "{co_rect:?} vs {main_rect:?}"
+    );
     assert!(co_rect[0] >= 2.5 * 28.3 && main_rect[2] <= 595.3 - 2.0 * 28.3);
     let pdf = TempPdf::new("co-signed", &bytes);
     assert_eq!(page_count(&pdf), 1);
     let text = text_of(&pdf);
-    for needle in ["KEPALA BADAN PERENCANAAN", "Suharto Wijaya", "NIP. 196805121994031007", "Dr. SUKARDI, S.Kom., M.T.", "NIP. 197203151998031004", "Tembusan:"] {
+    for needle in [
+        "KEPALA BADAN PERENCANAAN",
+        "Suharto Wijaya",
+        "NIP. 196805121994031007",
+        "Dr. SUKARDI, S.Kom., M.T.",
+        "NIP. 197203151998031004",
+        "Tembusan:",
+    ] {
         assert_contains(&text, needle);
     }
     // Logo and two QR codes.

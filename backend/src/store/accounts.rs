@@ -68,7 +68,11 @@ impl Store {
 
     /// Counts one more failure atomically (parallel guesses cannot overwrite each other's count) and
     /// locks the account per `domain::account::account_lock_ms`. Returns (failures, locked_until_ms).
-    pub async fn record_login_failure(&self, actor: &Actor, employee_id: &str) -> Result<(i64, i64)> {
+    pub async fn record_login_failure(
+        &self,
+        actor: &Actor,
+        employee_id: &str,
+    ) -> Result<(i64, i64)> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
         let failures: i64 = sqlx::query("UPDATE account SET failed_count = failed_count + 1 WHERE employee_id = $1 RETURNING failed_count")
@@ -78,15 +82,32 @@ impl Store {
             .try_get("failed_count")?;
         let locked_until = domain::account::account_lock_ms(failures).map(|d| now + d).unwrap_or(0);
         if locked_until > 0 {
-            sqlx::query("UPDATE account SET locked_until_ms = $1 WHERE employee_id = $2").bind(locked_until).bind(employee_id).execute(tx.conn()).await?;
+            sqlx::query("UPDATE account SET locked_until_ms = $1 WHERE employee_id = $2")
+                .bind(locked_until)
+                .bind(employee_id)
+                .execute(tx.conn())
+                .await?;
         }
-        tx.audit(actor, "auth.login_failed", "employee", Some(employee_id), json!({ "failed_count": failures, "locked": locked_until > 0 })).await?;
+        tx.audit(
+            actor,
+            "auth.login_failed",
+            "employee",
+            Some(employee_id),
+            json!({ "failed_count": failures, "locked": locked_until > 0 }),
+        )
+        .await?;
         tx.commit().await?;
         Ok((failures, locked_until))
     }
 
     /// Records a successful login and opens a session.
-    pub async fn open_session(&self, actor: &Actor, employee_id: &str, token: &str, user_agent: &str) -> Result<()> {
+    pub async fn open_session(
+        &self,
+        actor: &Actor,
+        employee_id: &str,
+        token: &str,
+        user_agent: &str,
+    ) -> Result<()> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE account SET failed_count = 0, locked_until_ms = 0, last_login_ms = $1 WHERE employee_id = $2")
@@ -103,12 +124,14 @@ impl Store {
             .bind(user_agent.chars().take(300).collect::<String>())
             .execute(tx.conn())
             .await?;
-        sqlx::query("DELETE FROM session WHERE employee_id = $1 AND (expires_ms < $2 OR last_seen_ms < $3)")
-            .bind(employee_id)
-            .bind(now)
-            .bind(now - SESSION_IDLE_MS)
-            .execute(tx.conn())
-            .await?;
+        sqlx::query(
+            "DELETE FROM session WHERE employee_id = $1 AND (expires_ms < $2 OR last_seen_ms < $3)",
+        )
+        .bind(employee_id)
+        .bind(now)
+        .bind(now - SESSION_IDLE_MS)
+        .execute(tx.conn())
+        .await?;
         tx.audit(actor, "auth.login", "employee", Some(employee_id), json!({})).await?;
         tx.commit().await
     }
@@ -135,13 +158,20 @@ impl Store {
         let now = now_ms();
         if s.expires_ms < now || s.last_seen_ms + SESSION_IDLE_MS < now {
             let mut tx = self.begin_write().await?;
-            sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(&hash).execute(tx.conn()).await?;
+            sqlx::query("DELETE FROM session WHERE token_hash = $1")
+                .bind(&hash)
+                .execute(tx.conn())
+                .await?;
             tx.commit().await?;
             return Ok(None);
         }
         if now - s.last_seen_ms > 60_000 {
             let mut tx = self.begin_write().await?;
-            sqlx::query("UPDATE session SET last_seen_ms = $1 WHERE token_hash = $2").bind(now).bind(&hash).execute(tx.conn()).await?;
+            sqlx::query("UPDATE session SET last_seen_ms = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(&hash)
+                .execute(tx.conn())
+                .await?;
             tx.commit().await?;
         }
         Ok(Some(s))
@@ -149,15 +179,28 @@ impl Store {
 
     pub async fn close_session(&self, actor: &Actor, token: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let n = sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(token_hash(token)).execute(tx.conn()).await?.rows_affected();
+        let n = sqlx::query("DELETE FROM session WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
         if n > 0 {
-            tx.audit(actor, "auth.logout", "employee", actor.employee_id.as_deref(), json!({})).await?;
+            tx.audit(actor, "auth.logout", "employee", actor.employee_id.as_deref(), json!({}))
+                .await?;
         }
         tx.commit().await
     }
 
     /// Sets a new password hash. `keep_session` (a token hash) survives; every other session ends.
-    pub async fn set_password(&self, actor: &Actor, employee_id: &str, hash: &str, must_change: bool, keep_session: Option<&str>, action: &str) -> Result<()> {
+    pub async fn set_password(
+        &self,
+        actor: &Actor,
+        employee_id: &str,
+        hash: &str,
+        must_change: bool,
+        keep_session: Option<&str>,
+        action: &str,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let n = sqlx::query("UPDATE account SET password_hash = $1, must_change = $2, failed_count = 0, locked_until_ms = 0, password_changed_ms = $3 WHERE employee_id = $4")
             .bind(hash)
@@ -175,13 +218,25 @@ impl Store {
             .bind(keep_session.unwrap_or(""))
             .execute(tx.conn())
             .await?;
-        tx.audit(actor, action, "employee", Some(employee_id), json!({ "must_change": must_change })).await?;
+        tx.audit(
+            actor,
+            action,
+            "employee",
+            Some(employee_id),
+            json!({ "must_change": must_change }),
+        )
+        .await?;
         tx.commit().await
     }
 
     pub async fn unlock_account(&self, actor: &Actor, employee_id: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE account SET failed_count = 0, locked_until_ms = 0 WHERE employee_id = $1").bind(employee_id).execute(tx.conn()).await?;
+        sqlx::query(
+            "UPDATE account SET failed_count = 0, locked_until_ms = 0 WHERE employee_id = $1",
+        )
+        .bind(employee_id)
+        .execute(tx.conn())
+        .await?;
         tx.audit(actor, "auth.unlock", "employee", Some(employee_id), json!({})).await?;
         tx.commit().await
     }
@@ -193,8 +248,14 @@ impl Store {
             .bind(address)
             .fetch_optional(&self.pool)
             .await?;
-        r.map(|r| Ok(Throttle { failures: r.try_get("failures")?, window_start_ms: r.try_get("window_start_ms")?, blocked_until_ms: r.try_get("blocked_until_ms")? }))
-            .transpose()
+        r.map(|r| {
+            Ok(Throttle {
+                failures: r.try_get("failures")?,
+                window_start_ms: r.try_get("window_start_ms")?,
+                blocked_until_ms: r.try_get("blocked_until_ms")?,
+            })
+        })
+        .transpose()
     }
 
     /// Counts a failed login from an address in one statement: a new window starts when the old one
@@ -214,10 +275,18 @@ impl Store {
         .bind(now - ADDRESS_WINDOW_MS)
         .fetch_one(tx.conn())
         .await?;
-        let mut t = Throttle { failures: r.try_get("failures")?, window_start_ms: r.try_get("window_start_ms")?, blocked_until_ms: r.try_get("blocked_until_ms")? };
+        let mut t = Throttle {
+            failures: r.try_get("failures")?,
+            window_start_ms: r.try_get("window_start_ms")?,
+            blocked_until_ms: r.try_get("blocked_until_ms")?,
+        };
         if t.failures >= ADDRESS_MAX_FAILURES && t.blocked_until_ms <= now {
             t.blocked_until_ms = now + ADDRESS_BLOCK_MS;
-            sqlx::query("UPDATE login_throttle SET blocked_until_ms = $1 WHERE address = $2").bind(t.blocked_until_ms).bind(address).execute(tx.conn()).await?;
+            sqlx::query("UPDATE login_throttle SET blocked_until_ms = $1 WHERE address = $2")
+                .bind(t.blocked_until_ms)
+                .bind(address)
+                .execute(tx.conn())
+                .await?;
         }
         tx.commit().await?;
         Ok(t)
@@ -225,14 +294,22 @@ impl Store {
 
     pub async fn clear_throttle(&self, address: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM login_throttle WHERE address = $1").bind(address).execute(tx.conn()).await?;
+        sqlx::query("DELETE FROM login_throttle WHERE address = $1")
+            .bind(address)
+            .execute(tx.conn())
+            .await?;
         tx.commit().await
     }
 
     // ---------- Roles ----------
 
     pub async fn grants_of(&self, employee_id: &str) -> Result<Vec<Grant>> {
-        let rows = sqlx::query("SELECT role, scope_id FROM role_grant WHERE employee_id = $1 ORDER BY role").bind(employee_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT role, scope_id FROM role_grant WHERE employee_id = $1 ORDER BY role",
+        )
+        .bind(employee_id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .iter()
             .filter_map(|r| {
@@ -242,16 +319,27 @@ impl Store {
             .collect())
     }
 
-    pub async fn grant_role(&self, actor: &Actor, employee_id: &str, role: Role, scope_id: &str) -> Result<()> {
+    pub async fn grant_role(
+        &self,
+        actor: &Actor,
+        employee_id: &str,
+        role: Role,
+        scope_id: &str,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let exists = sqlx::query("SELECT role FROM role_grant WHERE employee_id = $1 AND role = $2 AND scope_id = $3")
-            .bind(employee_id)
-            .bind(role.code())
-            .bind(scope_id)
-            .fetch_optional(tx.conn())
-            .await?;
+        let exists = sqlx::query(
+            "SELECT role FROM role_grant WHERE employee_id = $1 AND role = $2 AND scope_id = $3",
+        )
+        .bind(employee_id)
+        .bind(role.code())
+        .bind(scope_id)
+        .fetch_optional(tx.conn())
+        .await?;
         if exists.is_some() {
-            return Err(BackendError::Conflict(format!("Pegawai ini sudah memiliki peran {}.", role.label_id())));
+            return Err(BackendError::Conflict(format!(
+                "Pegawai ini sudah memiliki peran {}.",
+                role.label_id()
+            )));
         }
         sqlx::query("INSERT INTO role_grant (employee_id, role, scope_id, created_ms) VALUES ($1, $2, $3, $4)")
             .bind(employee_id)
@@ -260,28 +348,53 @@ impl Store {
             .bind(now_ms())
             .execute(tx.conn())
             .await?;
-        tx.audit(actor, "role.grant", "employee", Some(employee_id), json!({ "role": role.code(), "scope_id": scope_id })).await?;
+        tx.audit(
+            actor,
+            "role.grant",
+            "employee",
+            Some(employee_id),
+            json!({ "role": role.code(), "scope_id": scope_id }),
+        )
+        .await?;
         tx.commit().await
     }
 
-    pub async fn revoke_role(&self, actor: &Actor, employee_id: &str, role: Role, scope_id: &str) -> Result<()> {
+    pub async fn revoke_role(
+        &self,
+        actor: &Actor,
+        employee_id: &str,
+        role: Role,
+        scope_id: &str,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let n = sqlx::query("DELETE FROM role_grant WHERE employee_id = $1 AND role = $2 AND scope_id = $3")
-            .bind(employee_id)
-            .bind(role.code())
-            .bind(scope_id)
-            .execute(tx.conn())
-            .await?
-            .rows_affected();
+        let n = sqlx::query(
+            "DELETE FROM role_grant WHERE employee_id = $1 AND role = $2 AND scope_id = $3",
+        )
+        .bind(employee_id)
+        .bind(role.code())
+        .bind(scope_id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
         if n == 0 {
             return Err(BackendError::not_found("Peran tersebut tidak ditemukan."));
         }
-        tx.audit(actor, "role.revoke", "employee", Some(employee_id), json!({ "role": role.code(), "scope_id": scope_id })).await?;
+        tx.audit(
+            actor,
+            "role.revoke",
+            "employee",
+            Some(employee_id),
+            json!({ "role": role.code(), "scope_id": scope_id }),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// Everyone holding an admin or TU role in a Pemda, with the role and scope.
-    pub async fn list_role_holders(&self, pemda_id: &str) -> Result<Vec<(PersonBrief, Role, String)>> {
+    pub async fn list_role_holders(
+        &self,
+        pemda_id: &str,
+    ) -> Result<Vec<(PersonBrief, Role, String)>> {
         let rows = sqlx::query(
             "SELECT e.id, e.nip, e.name, g.role, g.scope_id FROM role_grant g JOIN employee e ON e.id = g.employee_id \
              WHERE e.pemda_id = $1 ORDER BY g.role, e.name",
@@ -293,7 +406,15 @@ impl Store {
             .iter()
             .filter_map(|r| {
                 let role = Role::from_code(&r.try_get::<String, _>("role").ok()?)?;
-                Some((PersonBrief { id: r.try_get("id").ok()?, nip: r.try_get("nip").ok()?, name: r.try_get("name").ok()? }, role, r.try_get("scope_id").ok()?))
+                Some((
+                    PersonBrief {
+                        id: r.try_get("id").ok()?,
+                        nip: r.try_get("nip").ok()?,
+                        name: r.try_get("name").ok()?,
+                    },
+                    role,
+                    r.try_get("scope_id").ok()?,
+                ))
             })
             .collect())
     }
@@ -302,7 +423,12 @@ impl Store {
 
     /// `session_user`, answered from this copy's memory when nothing that could change it was
     /// committed since (`cache_gen` is the generation read with the session row).
-    pub async fn session_user_cached(&self, employee_id: &str, today: i64, cache_gen: i64) -> Result<SessionUser> {
+    pub async fn session_user_cached(
+        &self,
+        employee_id: &str,
+        today: i64,
+        cache_gen: i64,
+    ) -> Result<SessionUser> {
         if let Some(u) = self.session_cache.get(employee_id, today, cache_gen) {
             return Ok(u);
         }
@@ -313,7 +439,8 @@ impl Store {
 
     /// Positions held and acted for today, grants and superior: what every rights check needs.
     pub async fn session_user(&self, employee_id: &str, today: i64) -> Result<SessionUser> {
-        let acc = self.account_by_employee(employee_id).await?.ok_or(BackendError::Unauthenticated)?;
+        let acc =
+            self.account_by_employee(employee_id).await?.ok_or(BackendError::Unauthenticated)?;
         let e = acc.employee;
         let pemda = self.get_pemda(&e.pemda_id).await?;
         let opd = self.get_opd(&e.opd_id).await?;
@@ -368,7 +495,10 @@ impl Store {
             pemda_id: e.pemda_id.clone(),
             opd_id: Some(e.opd_id.clone()),
             grants,
-            best_level: positions.iter().filter_map(|p| domain::org::PositionLevel::from_code(p.level)).min(),
+            best_level: positions
+                .iter()
+                .filter_map(|p| domain::org::PositionLevel::from_code(p.level))
+                .min(),
         };
         Ok(SessionUser {
             employee_id: e.id,

@@ -10,17 +10,32 @@ use sqlx::Row;
 /// appointments, grants, names, account state). Letter work and logins are frequent and never do;
 /// everything else invalidates the cached session users, so a new kind of change is safe by default.
 pub fn invalidates_sessions(action: &str) -> bool {
-    !(action.starts_with("letter.") || action.starts_with("incoming.") || action.starts_with("disposition.") || action.starts_with("klasifikasi.") || matches!(action, "auth.login" | "auth.login_failed" | "auth.logout"))
+    !(action.starts_with("letter.")
+        || action.starts_with("incoming.")
+        || action.starts_with("disposition.")
+        || action.starts_with("klasifikasi.")
+        || matches!(action, "auth.login" | "auth.login_failed" | "auth.logout"))
 }
 
 impl WriteTx {
     /// Appends one audit row inside this transaction.
-    pub async fn audit(&mut self, actor: &Actor, action: &str, entity: &str, entity_id: Option<&str>, detail: serde_json::Value) -> Result<()> {
+    pub async fn audit(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        entity: &str,
+        entity_id: Option<&str>,
+        detail: serde_json::Value,
+    ) -> Result<()> {
         if self.kind() == DbKind::Postgres {
             // Serialises appenders across all server copies until this transaction ends.
-            sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE").execute(self.conn()).await?;
+            sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
+                .execute(self.conn())
+                .await?;
         }
-        let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(self.conn()).await?;
+        let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(self.conn())
+            .await?;
         let (prev_seq, prev_hash) = match last {
             Some(r) => (r.try_get::<i64, _>("seq")?, r.try_get::<String, _>("hash")?),
             None => (0, GENESIS_HASH.to_string()),
@@ -37,7 +52,9 @@ impl WriteTx {
         };
         let hash = entry_hash(&prev_hash, &entry);
         if invalidates_sessions(action) {
-            sqlx::query("UPDATE cache_generation SET gen = gen + 1 WHERE id = 1").execute(self.conn()).await?;
+            sqlx::query("UPDATE cache_generation SET gen = gen + 1 WHERE id = 1")
+                .execute(self.conn())
+                .await?;
         }
         sqlx::query(
             "INSERT INTO audit_log (seq, at_ms, actor_id, actor_ip, action, entity, entity_id, detail, prev_hash, hash) \
@@ -80,7 +97,10 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
             if rows.is_empty() {
-                return Ok(ChainStatus::Intact { rows: v.rows_checked(), last_hash: v.last_hash().to_string() });
+                return Ok(ChainStatus::Intact {
+                    rows: v.rows_checked(),
+                    last_hash: v.last_hash().to_string(),
+                });
             }
             for r in &rows {
                 let e = AuditEntry {

@@ -46,7 +46,12 @@ impl Store {
     /// Checks the co-signer chosen for a letter whose signer is `signer_position_id`: a position of
     /// an active OPD of the same Pemda, of an official who may sign (head of an OPD, Sekretaris or
     /// Kepala Bidang), held or acted for by someone now, and not the signer's own.
-    pub async fn check_co_signer(&self, pemda_id: &str, signer_position_id: &str, co_position_id: &str) -> Result<()> {
+    pub async fn check_co_signer(
+        &self,
+        pemda_id: &str,
+        signer_position_id: &str,
+        co_position_id: &str,
+    ) -> Result<()> {
         if co_position_id == signer_position_id {
             return Err(BackendError::invalid(domain::letter::CO_SIGNER_IS_SIGNER));
         }
@@ -54,12 +59,18 @@ impl Store {
             .bind(co_position_id)
             .fetch_optional(&self.pool)
             .await?;
-        let Some(r) = r.filter(|r| r.try_get::<String, _>("pemda_id").ok().as_deref() == Some(pemda_id)) else {
-            return Err(BackendError::invalid("Penanda tangan kedua tidak ditemukan di direktori Pemda ini. Pilih kembali dari daftar."));
+        let Some(r) =
+            r.filter(|r| r.try_get::<String, _>("pemda_id").ok().as_deref() == Some(pemda_id))
+        else {
+            return Err(BackendError::invalid(
+                "Penanda tangan kedua tidak ditemukan di direktori Pemda ini. Pilih kembali dari daftar.",
+            ));
         };
         let title: String = r.try_get("title")?;
         if r.try_get::<i64, _>("active")? != 1 {
-            return Err(BackendError::invalid(format!("OPD dari jabatan {title} sudah tidak aktif. Pilih penanda tangan kedua yang lain.")));
+            return Err(BackendError::invalid(format!(
+                "OPD dari jabatan {title} sudah tidak aktif. Pilih penanda tangan kedua yang lain."
+            )));
         }
         let level = PositionLevel::from_code(r.try_get("level")?).unwrap_or(PositionLevel::Staf);
         if level.code() > PositionLevel::KepalaBidang.code() {
@@ -77,7 +88,10 @@ impl Store {
 
     /// Who signs for a position now: its first active holder, else an official acting for it
     /// today (with "plt"/"plh").
-    async fn co_signer_holder(&self, position_id: &str) -> Result<Option<(String, Option<String>)>> {
+    async fn co_signer_holder(
+        &self,
+        position_id: &str,
+    ) -> Result<Option<(String, Option<String>)>> {
         if let Some(h) = self.holders_of(position_id).await?.into_iter().next() {
             return Ok(Some((h.id, None)));
         }
@@ -94,13 +108,28 @@ impl Store {
 
     /// The official to print in the co-signature block when the signer signs (checked again:
     /// the co-signer may have left while the letter went up the chain).
-    pub(crate) async fn co_signer_to_print(&self, pemda_id: &str, signer_position_id: &str, co_position_id: &str) -> Result<SignerInfo> {
+    pub(crate) async fn co_signer_to_print(
+        &self,
+        pemda_id: &str,
+        signer_position_id: &str,
+        co_position_id: &str,
+    ) -> Result<SignerInfo> {
         self.check_co_signer(pemda_id, signer_position_id, co_position_id).await?;
-        let (employee_id, acting) = self.co_signer_holder(co_position_id).await?.ok_or_else(|| BackendError::invalid("Jabatan penanda tangan kedua sedang kosong."))?;
+        let (employee_id, acting) = self
+            .co_signer_holder(co_position_id)
+            .await?
+            .ok_or_else(|| BackendError::invalid("Jabatan penanda tangan kedua sedang kosong."))?;
         let e = self.get_employee(&employee_id).await?;
         let pos = self.get_position(co_position_id).await?;
         let opd = self.get_opd(&pos.opd_id).await?;
-        Ok(SignerInfo { employee_id: e.id, name: e.name, nip: e.nip, position_title: pos.title, acting, opd_name: opd.name.to_uppercase() })
+        Ok(SignerInfo {
+            employee_id: e.id,
+            name: e.name,
+            nip: e.nip,
+            position_title: pos.title,
+            acting,
+            opd_name: opd.name.to_uppercase(),
+        })
     }
 
     /// A co-signer position as the compose form and the letter detail name it.
@@ -118,11 +147,21 @@ impl Store {
             }
             None => None,
         };
-        Ok(CoSignerOption { position_id: pos.id, title: pos.title, holder_name: holder, opd_name: opd.short_name })
+        Ok(CoSignerOption {
+            position_id: pos.id,
+            title: pos.title,
+            holder_name: holder,
+            opd_name: opd.short_name,
+        })
     }
 
     /// Officials of the user's Pemda who may co-sign, matching a name, NIP, position or OPD.
-    pub async fn search_co_signers(&self, user: &SessionUser, q: &str, limit: i64) -> Result<Vec<CoSignerOption>> {
+    pub async fn search_co_signers(
+        &self,
+        user: &SessionUser,
+        q: &str,
+        limit: i64,
+    ) -> Result<Vec<CoSignerOption>> {
         let q = q.trim();
         if q.chars().count() < 2 {
             return Ok(vec![]);
@@ -141,13 +180,25 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| Ok(CoSignerOption { position_id: r.try_get("id")?, title: r.try_get("title")?, holder_name: Some(r.try_get("name")?), opd_name: r.try_get("short_name")? }))
+            .map(|r| {
+                Ok(CoSignerOption {
+                    position_id: r.try_get("id")?,
+                    title: r.try_get("title")?,
+                    holder_name: Some(r.try_get("name")?),
+                    opd_name: r.try_get("short_name")?,
+                })
+            })
             .collect()
     }
 
     /// Reads what the co-signer's signature needs, before the transaction: only the official
     /// printed in the second block may add it.
-    pub(crate) async fn prepare_cosign(&self, user: &SessionUser, l: &LetterRow, draft: &LetterDraft) -> Result<CoSignPrepared> {
+    pub(crate) async fn prepare_cosign(
+        &self,
+        user: &SessionUser,
+        l: &LetterRow,
+        draft: &LetterDraft,
+    ) -> Result<CoSignPrepared> {
         if l.co_signer_id.as_deref() != Some(user.employee_id.as_str()) {
             let printed = match &l.co_signer_id {
                 Some(id) => self.get_employee(id).await?.name,
@@ -159,7 +210,10 @@ impl Store {
             )));
         }
         self.check_recipients(&user.pemda_id, draft).await?;
-        let co_position = l.co_signer_position_id.clone().ok_or_else(|| BackendError::Internal("co-signing without co-signer".into()))?;
+        let co_position = l
+            .co_signer_position_id
+            .clone()
+            .ok_or_else(|| BackendError::Internal("co-signing without co-signer".into()))?;
         let r = sqlx::query("SELECT d.pdf, d.public_id, d.co_sign_rect, l.signed_ms FROM letter_document d JOIN letter l ON l.id = d.letter_id WHERE d.letter_id = $1")
             .bind(&l.id)
             .fetch_optional(&self.pool)
@@ -182,7 +236,16 @@ impl Store {
     /// Adds the co-signer's signature to the stored document as an incremental update, stores it
     /// and delivers the letter, inside the signing transaction.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn add_co_signature(&self, tx: &mut WriteTx, user: &SessionUser, l: &LetterRow, draft: &LetterDraft, prepared: CoSignPrepared, signer: &dyn LetterSigner, credentials: &SignCredentials) -> Result<()> {
+    pub(crate) async fn add_co_signature(
+        &self,
+        tx: &mut WriteTx,
+        user: &SessionUser,
+        l: &LetterRow,
+        draft: &LetterDraft,
+        prepared: CoSignPrepared,
+        signer: &dyn LetterSigner,
+        credentials: &SignCredentials,
+    ) -> Result<()> {
         let CoSignPrepared { info, pdf, public_id, rect, letter_day, receivers } = prepared;
         let now = now_ms();
         let position = info.printed_position();
@@ -214,19 +277,40 @@ impl Store {
             .bind(&l.id)
             .execute(tx.conn())
             .await?;
-        sqlx::query("UPDATE letter SET co_signed_ms = $1 WHERE id = $2").bind(now).bind(&l.id).execute(tx.conn()).await?;
-        let number = l.number.clone().ok_or_else(|| BackendError::Internal("co-signing an unnumbered letter".into()))?;
+        sqlx::query("UPDATE letter SET co_signed_ms = $1 WHERE id = $2")
+            .bind(now)
+            .bind(&l.id)
+            .execute(tx.conn())
+            .await?;
+        let number = l
+            .number
+            .clone()
+            .ok_or_else(|| BackendError::Internal("co-signing an unnumbered letter".into()))?;
         self.deliver(tx, user, l, draft, &number, letter_day, now, co_position, receivers).await
     }
 
     /// Undoes the signing of a letter the co-signer has not signed: the document and the number
     /// move to `letter_void` (the number is never given again), the letter loses its number and
     /// its signer's signature. Returns the void number.
-    pub(crate) async fn void_signing(&self, tx: &mut WriteTx, user: &SessionUser, l: &LetterRow, reason: &str) -> Result<String> {
-        let d = sqlx::query("SELECT public_id, pdf, sha256, signer_kind FROM letter_document WHERE letter_id = $1").bind(&l.id).fetch_optional(tx.conn()).await?;
+    pub(crate) async fn void_signing(
+        &self,
+        tx: &mut WriteTx,
+        user: &SessionUser,
+        l: &LetterRow,
+        reason: &str,
+    ) -> Result<String> {
+        let d = sqlx::query(
+            "SELECT public_id, pdf, sha256, signer_kind FROM letter_document WHERE letter_id = $1",
+        )
+        .bind(&l.id)
+        .fetch_optional(tx.conn())
+        .await?;
         let n = sqlx::query("SELECT number, number_seq, number_year, signed_ms, signed_by FROM letter WHERE id = $1").bind(&l.id).fetch_one(tx.conn()).await?;
         let (Some(d), Some(number)) = (d, n.try_get::<Option<String>, _>("number")?) else {
-            return Err(BackendError::Internal(format!("letter {} waits for a co-signature without a number or document", l.id)));
+            return Err(BackendError::Internal(format!(
+                "letter {} waits for a co-signature without a number or document",
+                l.id
+            )));
         };
         let now = now_ms();
         sqlx::query(
@@ -249,12 +333,22 @@ impl Store {
         .bind(now)
         .execute(tx.conn())
         .await?;
-        sqlx::query("DELETE FROM letter_document WHERE letter_id = $1").bind(&l.id).execute(tx.conn()).await?;
+        sqlx::query("DELETE FROM letter_document WHERE letter_id = $1")
+            .bind(&l.id)
+            .execute(tx.conn())
+            .await?;
         sqlx::query("UPDATE letter SET number = NULL, number_seq = NULL, number_year = NULL, signed_ms = NULL, signed_by = NULL, co_signer_id = NULL WHERE id = $1")
             .bind(&l.id)
             .execute(tx.conn())
             .await?;
-        tx.audit(&Actor::user(&user.employee_id, None), "letter.number_void", "letter", Some(&l.id), json!({ "number": number, "reason": reason })).await?;
+        tx.audit(
+            &Actor::user(&user.employee_id, None),
+            "letter.number_void",
+            "letter",
+            Some(&l.id),
+            json!({ "number": number, "reason": reason }),
+        )
+        .await?;
         Ok(number)
     }
 
@@ -276,7 +370,10 @@ mod tests {
 
     #[test]
     fn rects_round_trip() {
-        assert_eq!(parse_rect("0 70.86614 545.4 299.3 630.25"), Some((0, [70.86614, 545.4, 299.3, 630.25])));
+        assert_eq!(
+            parse_rect("0 70.86614 545.4 299.3 630.25"),
+            Some((0, [70.86614, 545.4, 299.3, 630.25]))
+        );
         assert_eq!(parse_rect(""), None);
         assert_eq!(parse_rect("1 2 3"), None);
         assert_eq!(parse_rect("1 2 3 4 5 6"), None);

@@ -20,7 +20,11 @@ pub(crate) async fn bump_queue(tx: &mut WriteTx, position_id: &str, delta: i64) 
 }
 
 /// Moves a letter from the queue of one position to another (either may be none).
-pub(crate) async fn move_queue(tx: &mut WriteTx, from: Option<&str>, to: Option<&str>) -> Result<()> {
+pub(crate) async fn move_queue(
+    tx: &mut WriteTx,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<()> {
     if from == to {
         return Ok(());
     }
@@ -34,7 +38,12 @@ pub(crate) async fn move_queue(tx: &mut WriteTx, from: Option<&str>, to: Option<
 }
 
 /// Changes the inbox totals of one owner key.
-pub(crate) async fn bump_inbox(tx: &mut WriteTx, owner_key: &str, total: i64, unread: i64) -> Result<()> {
+pub(crate) async fn bump_inbox(
+    tx: &mut WriteTx,
+    owner_key: &str,
+    total: i64,
+    unread: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO inbox_count (owner_key, total, unread) VALUES ($1, $2, $3) \
          ON CONFLICT (owner_key) DO UPDATE SET total = inbox_count.total + $2, unread = inbox_count.unread + $3",
@@ -53,7 +62,10 @@ impl Store {
         if position_ids.is_empty() {
             return Ok(0);
         }
-        let sql = format!("SELECT CAST(COALESCE(SUM(waiting), 0) AS BIGINT) AS n FROM position_queue WHERE position_id IN ({})", placeholders(1, position_ids.len()));
+        let sql = format!(
+            "SELECT CAST(COALESCE(SUM(waiting), 0) AS BIGINT) AS n FROM position_queue WHERE position_id IN ({})",
+            placeholders(1, position_ids.len())
+        );
         self.read_count(Cost::Bounded, sql, position_ids.to_vec()).await
     }
 
@@ -66,8 +78,12 @@ impl Store {
             "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) AS t, CAST(COALESCE(SUM(unread), 0) AS BIGINT) AS u FROM inbox_count WHERE owner_key IN ({})",
             placeholders(1, owner_keys.len())
         );
-        let r = self.read_rows(Cost::Bounded, sql, owner_keys.to_vec(), |r| Ok((r.int("t")?, r.int("u")?))).await?;
-        r.into_iter().next().ok_or_else(|| crate::BackendError::Internal("inbox totals returned no row".into()))
+        let r = self
+            .read_rows(Cost::Bounded, sql, owner_keys.to_vec(), |r| Ok((r.int("t")?, r.int("u")?)))
+            .await?;
+        r.into_iter()
+            .next()
+            .ok_or_else(|| crate::BackendError::Internal("inbox totals returned no row".into()))
     }
 
     /// Recomputes every counter from the rows (after bulk loads).
@@ -103,7 +119,12 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         for r in rows {
-            out.push(format!("position_queue {}: counter {}, rows {}", r.try_get::<String, _>("k")?, r.try_get::<i64, _>("c")?, r.try_get::<i64, _>("r")?));
+            out.push(format!(
+                "position_queue {}: counter {}, rows {}",
+                r.try_get::<String, _>("k")?,
+                r.try_get::<i64, _>("c")?,
+                r.try_get::<i64, _>("r")?
+            ));
         }
         let rows = sqlx::query(
             "SELECT k, CAST(SUM(t) AS BIGINT) AS t, CAST(SUM(u) AS BIGINT) AS u, CAST(SUM(rt) AS BIGINT) AS rt, CAST(SUM(ru) AS BIGINT) AS ru FROM ( \

@@ -23,7 +23,10 @@ fn place_of(pemda_short: &str) -> String {
 }
 
 fn lampiran_text(n: i64) -> String {
-    const WORDS: [&str; 11] = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh"];
+    const WORDS: [&str; 11] = [
+        "nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
+        "sepuluh",
+    ];
     match n {
         0 => "-".into(),
         1..=10 => format!("{n} ({}) berkas", WORDS[n as usize]),
@@ -48,7 +51,9 @@ impl SignerInfo {
     /// The position as printed: "Plt. Kepala Dinas ..." for an acting official.
     pub fn printed_position(&self) -> String {
         match &self.acting {
-            Some(k) => format!("{}. {}", if k == "plh" { "Plh" } else { "Plt" }, self.position_title),
+            Some(k) => {
+                format!("{}. {}", if k == "plh" { "Plh" } else { "Plt" }, self.position_title)
+            }
             None => self.position_title.clone(),
         }
     }
@@ -62,11 +67,21 @@ impl Store {
             let Some(target) = r.target_id.as_deref() else { continue };
             let sql = match r.target_type.as_str() {
                 "opd" => "SELECT 1 AS ok FROM opd WHERE id = $1 AND pemda_id = $2 AND active = 1",
-                "unit" => "SELECT 1 AS ok FROM unit u JOIN opd o ON o.id = u.opd_id WHERE u.id = $1 AND o.pemda_id = $2 AND o.active = 1",
-                "employee" => "SELECT 1 AS ok FROM employee WHERE id = $1 AND pemda_id = $2 AND active = 1",
+                "unit" => {
+                    "SELECT 1 AS ok FROM unit u JOIN opd o ON o.id = u.opd_id WHERE u.id = $1 AND o.pemda_id = $2 AND o.active = 1"
+                }
+                "employee" => {
+                    "SELECT 1 AS ok FROM employee WHERE id = $1 AND pemda_id = $2 AND active = 1"
+                }
                 _ => continue,
             };
-            if sqlx::query(sql).bind(target).bind(pemda_id).fetch_optional(&self.pool).await?.is_none() {
+            if sqlx::query(sql)
+                .bind(target)
+                .bind(pemda_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .is_none()
+            {
                 return Err(BackendError::invalid(format!(
                     "Penerima \"{}\" tidak ada lagi di direktori (dihapus atau dinonaktifkan). Hapus lalu pilih kembali penerimanya.",
                     r.name.trim()
@@ -78,11 +93,23 @@ impl Store {
 
     /// The printed letter for a draft. `number` None gives a preview. `co_signer` adds the second
     /// signature block of a co-signed letter.
-    pub async fn letter_document(&self, l: &LetterRow, draft: &LetterDraft, number: Option<&str>, day: Option<i64>, signer: &SignerInfo, co_signer: Option<&SignerInfo>) -> Result<LetterDocument> {
+    pub async fn letter_document(
+        &self,
+        l: &LetterRow,
+        draft: &LetterDraft,
+        number: Option<&str>,
+        day: Option<i64>,
+        signer: &SignerInfo,
+        co_signer: Option<&SignerInfo>,
+    ) -> Result<LetterDocument> {
         let opd = self.get_opd(&l.opd_id).await?;
         let pemda = self.get_pemda(&opd.pemda_id).await?;
         let kind = LetterKind::from_code(&draft.kind).unwrap_or(LetterKind::SuratDinas);
-        let sign_mode: String = sqlx::query("SELECT sign_mode FROM letter WHERE id = $1").bind(&l.id).fetch_one(&self.pool).await?.try_get("sign_mode")?;
+        let sign_mode: String = sqlx::query("SELECT sign_mode FROM letter WHERE id = $1")
+            .bind(&l.id)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("sign_mode")?;
         let place = place_of(&pemda.short_name);
         let mut above = Vec::new();
         if sign_mode == "an" {
@@ -111,7 +138,9 @@ impl Store {
                 other => Some(other.label().to_uppercase()),
             },
             number: number.map(str::to_string),
-            sifat: Sifat::from_code(&draft.sifat).map(|s| s.label().to_string()).unwrap_or_default(),
+            sifat: Sifat::from_code(&draft.sifat)
+                .map(|s| s.label().to_string())
+                .unwrap_or_default(),
             lampiran: lampiran_text(draft.attachment_count),
             hal: draft.subject.trim().to_string(),
             place_date: match day {
@@ -139,37 +168,74 @@ impl Store {
                 rank: None,
                 nip: if c.nip.is_empty() { String::new() } else { format!("NIP. {}", c.nip) },
             }),
-            tembusan: draft.recipients.iter().filter(|r| r.role == "cc").map(|r| r.name.trim().to_string()).collect(),
+            tembusan: draft
+                .recipients
+                .iter()
+                .filter(|r| r.role == "cc")
+                .map(|r| r.name.trim().to_string())
+                .collect(),
             footer_note: None,
             watermark: None,
         })
     }
 
     /// The person who will sign (for previews: the current holder of the signer position).
-    pub async fn signer_info(&self, position_id: &str, user: Option<&SessionUser>) -> Result<SignerInfo> {
+    pub async fn signer_info(
+        &self,
+        position_id: &str,
+        user: Option<&SessionUser>,
+    ) -> Result<SignerInfo> {
         let pos = self.get_position(position_id).await?;
         if let Some(u) = user {
             if let Some(h) = u.positions.iter().find(|h| h.position_id == position_id) {
-                return Ok(SignerInfo { employee_id: u.employee_id.clone(), name: u.name.clone(), nip: u.nip.clone(), position_title: pos.title, acting: h.acting_kind.clone(), opd_name: String::new() });
+                return Ok(SignerInfo {
+                    employee_id: u.employee_id.clone(),
+                    name: u.name.clone(),
+                    nip: u.nip.clone(),
+                    position_title: pos.title,
+                    acting: h.acting_kind.clone(),
+                    opd_name: String::new(),
+                });
             }
         }
         let holders = self.holders_of(position_id).await?;
         match holders.first() {
             Some(h) => {
                 let e = self.get_employee(&h.id).await?;
-                Ok(SignerInfo { employee_id: e.id, name: e.name, nip: e.nip, position_title: pos.title, acting: None, opd_name: String::new() })
+                Ok(SignerInfo {
+                    employee_id: e.id,
+                    name: e.name,
+                    nip: e.nip,
+                    position_title: pos.title,
+                    acting: None,
+                    opd_name: String::new(),
+                })
             }
-            None => Ok(SignerInfo { employee_id: String::new(), name: "(jabatan kosong)".into(), nip: String::new(), position_title: pos.title, acting: None, opd_name: String::new() }),
+            None => Ok(SignerInfo {
+                employee_id: String::new(),
+                name: "(jabatan kosong)".into(),
+                nip: String::new(),
+                position_title: pos.title,
+                acting: None,
+                opd_name: String::new(),
+            }),
         }
     }
 
     /// Everything signing needs from the database, read before the number is taken: once the
     /// transaction holds the number sequence, it must not wait for another pool connection (with
     /// many signings at once on PostgreSQL, that wait would never end).
-    pub(crate) async fn prepare_final(&self, user: &SessionUser, l: &LetterRow, draft: &LetterDraft) -> Result<Prepared> {
+    pub(crate) async fn prepare_final(
+        &self,
+        user: &SessionUser,
+        l: &LetterRow,
+        draft: &LetterDraft,
+    ) -> Result<Prepared> {
         let info = self.signer_info(&l.signer_position_id, Some(user)).await?;
         let co_info = match &l.co_signer_position_id {
-            Some(p) => Some(self.co_signer_to_print(&user.pemda_id, &l.signer_position_id, p).await?),
+            Some(p) => {
+                Some(self.co_signer_to_print(&user.pemda_id, &l.signer_position_id, p).await?)
+            }
             None => None,
         };
         let doc = self.letter_document(l, draft, None, None, &info, co_info.as_ref()).await?;
@@ -191,7 +257,12 @@ impl Store {
                 }
                 "unit" => {
                     let u = self.get_unit(target).await?;
-                    let head = sqlx::query("SELECT id FROM position WHERE unit_id = $1 ORDER BY level, id LIMIT 1").bind(target).fetch_optional(&self.pool).await?;
+                    let head = sqlx::query(
+                        "SELECT id FROM position WHERE unit_id = $1 ORDER BY level, id LIMIT 1",
+                    )
+                    .bind(target)
+                    .fetch_optional(&self.pool)
+                    .await?;
                     let key = match head {
                         Some(h) => format!("p:{}", h.try_get::<String, _>("id")?),
                         None => format!("p:{}", self.head_position(&u.opd_id).await?),
@@ -199,7 +270,9 @@ impl Store {
                     (u.opd_id, key)
                 }
                 // Addressed to an OPD: whoever that OPD has set to receive mail for disposition.
-                "opd" => (target.to_string(), format!("p:{}", self.incoming_disposer(target).await?)),
+                "opd" => {
+                    (target.to_string(), format!("p:{}", self.incoming_disposer(target).await?))
+                }
                 _ => continue,
             };
             let roles = targets.entry(opd).or_default();
@@ -211,7 +284,12 @@ impl Store {
         let mut list = Vec::new();
         for (opd_id, owners) in targets {
             let opd = self.get_opd(&opd_id).await?;
-            list.push(Receiver { opd_id, pemda_id: opd.pemda_id, short_name: opd.short_name, owners });
+            list.push(Receiver {
+                opd_id,
+                pemda_id: opd.pemda_id,
+                short_name: opd.short_name,
+                owners,
+            });
         }
         Ok(Receivers { sender_id: sender.id, sender_name: sender.name, list })
     }
@@ -221,11 +299,26 @@ impl Store {
     /// (the co-signer's statement and QR code printed already, since the first signature must cover
     /// the page as it will stay) and delivered only when the co-signer has signed.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn finalise(&self, tx: &mut WriteTx, user: &SessionUser, l: &LetterRow, draft: &LetterDraft, number: &str, now: i64, prepared: Prepared, signer: &dyn LetterSigner, credentials: &SignCredentials) -> Result<()> {
+    pub(crate) async fn finalise(
+        &self,
+        tx: &mut WriteTx,
+        user: &SessionUser,
+        l: &LetterRow,
+        draft: &LetterDraft,
+        number: &str,
+        now: i64,
+        prepared: Prepared,
+        signer: &dyn LetterSigner,
+        credentials: &SignCredentials,
+    ) -> Result<()> {
         let Prepared { info, co_info, mut doc, receivers } = prepared;
         doc.number = Some(number.to_string());
         let day = domain::time::wib_day(now);
-        doc.place_date = format!("{}, {}", doc.place_date.trim_end_matches(','), domain::time::long_date(day, domain::Lang::Id));
+        doc.place_date = format!(
+            "{}, {}",
+            doc.place_date.trim_end_matches(','),
+            domain::time::long_date(day, domain::Lang::Id)
+        );
         let public_id = random_token(18);
         let mut ctx = SignContext {
             letter_id: l.id.clone(),
@@ -269,7 +362,18 @@ impl Store {
         if co_info.is_some() {
             return Ok(());
         }
-        self.deliver(tx, user, l, draft, number, domain::time::wib_day(now), now, &l.signer_position_id, receivers).await
+        self.deliver(
+            tx,
+            user,
+            l,
+            draft,
+            number,
+            domain::time::wib_day(now),
+            now,
+            &l.signer_position_id,
+            receivers,
+        )
+        .await
     }
 
     /// Registers the signed letter as incoming mail of every receiving OPD (one agenda number each)
@@ -277,7 +381,18 @@ impl Store {
     /// `letter_day` is the letter's date (its first signature); `now` when it arrives; the work is
     /// recorded for `user` acting from `position_id` (whose signature completed the letter).
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn deliver(&self, tx: &mut WriteTx, user: &SessionUser, l: &LetterRow, draft: &LetterDraft, number: &str, letter_day: i64, now: i64, position_id: &str, receivers: Receivers) -> Result<()> {
+    pub(crate) async fn deliver(
+        &self,
+        tx: &mut WriteTx,
+        user: &SessionUser,
+        l: &LetterRow,
+        draft: &LetterDraft,
+        number: &str,
+        letter_day: i64,
+        now: i64,
+        position_id: &str,
+        receivers: Receivers,
+    ) -> Result<()> {
         let year = domain::time::wib_year(now) as i64;
         let signed_day = letter_day;
         let Receivers { sender_id, sender_name, list } = receivers;
@@ -328,7 +443,16 @@ impl Store {
                 .await?;
                 super::counters::bump_inbox(tx, key, 1, 1).await?;
             }
-            record_work(tx, &user.employee_id, Some(position_id), "letter.deliver", "incoming_letter", &incoming, &rc.short_name).await?;
+            record_work(
+                tx,
+                &user.employee_id,
+                Some(position_id),
+                "letter.deliver",
+                "incoming_letter",
+                &incoming,
+                &rc.short_name,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -366,7 +490,11 @@ impl Prepared {
 
 /// What the signer is told about the co-signer's signature: the same document and page, another
 /// official.
-pub(crate) fn co_context(main: &SignContext, co: &SignerInfo, printed_position: &str) -> SignContext {
+pub(crate) fn co_context(
+    main: &SignContext,
+    co: &SignerInfo,
+    printed_position: &str,
+) -> SignContext {
     SignContext {
         letter_id: main.letter_id.clone(),
         public_id: main.public_id.clone(),
@@ -379,7 +507,6 @@ pub(crate) fn co_context(main: &SignContext, co: &SignerInfo, printed_position: 
         signature_rect: None,
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -112,7 +112,12 @@ pub(crate) fn configure_sqlite() {
     ONCE.call_once(|| {
         // SAFETY: sqlite3_config is called before any connection exists in this process (Store::connect
         // calls this first); if SQLite is already initialised it returns SQLITE_MISUSE and does nothing.
-        let rc = unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::os::raw::c_int) };
+        let rc = unsafe {
+            rusqlite::ffi::sqlite3_config(
+                rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS,
+                0 as std::os::raw::c_int,
+            )
+        };
         if rc != rusqlite::ffi::SQLITE_OK {
             tracing::debug!(rc, "SQLite already initialised; memory statistics stay on");
         }
@@ -164,7 +169,11 @@ impl SqliteReader {
         let rest = url.strip_prefix("sqlite:")?;
         let rest = rest.strip_prefix("//").unwrap_or(rest);
         let (path, params) = rest.split_once('?').unwrap_or((rest, ""));
-        if path.is_empty() || path.contains(":memory:") || path.contains('%') || params.split('&').any(|p| p == "mode=memory") {
+        if path.is_empty()
+            || path.contains(":memory:")
+            || path.contains('%')
+            || params.split('&').any(|p| p == "mode=memory")
+        {
             return None;
         }
         Some(PathBuf::from(path))
@@ -177,14 +186,22 @@ impl SqliteReader {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let max = max.min(cores.max(2));
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-        let r = SqliteReader { id: NEXT_ID.fetch_add(1, Ordering::Relaxed), path: path.to_path_buf(), idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(max.max(1))) };
+        let r = SqliteReader {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            path: path.to_path_buf(),
+            idle: Mutex::new(Vec::new()),
+            permits: Arc::new(Semaphore::new(max.max(1))),
+        };
         let c = r.connect()?;
         r.idle.lock().unwrap_or_else(|e| e.into_inner()).push(c);
         Ok(r)
     }
 
     fn connect(&self) -> Result<Connection> {
-        let c = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let c = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         // The sqlx pool set WAL on the file (a persistent mode); this connection only reads.
         c.execute_batch("PRAGMA query_only = ON;")?;
         c.busy_timeout(Duration::from_secs(10))?;
@@ -194,11 +211,22 @@ impl SqliteReader {
 
     /// Runs one query and maps every row with `map`: a bounded one here, on this thread's
     /// connection; one that may scan on a blocking thread.
-    pub(crate) async fn query<T: Send + 'static>(self: &Arc<Self>, cost: Cost, sql: String, args: Vec<String>, map: fn(&dyn Cols) -> Result<T>) -> Result<Vec<T>> {
+    pub(crate) async fn query<T: Send + 'static>(
+        self: &Arc<Self>,
+        cost: Cost,
+        sql: String,
+        args: Vec<String>,
+        map: fn(&dyn Cols) -> Result<T>,
+    ) -> Result<Vec<T>> {
         if cost == Cost::Bounded {
             return self.query_here(&sql, &args, map);
         }
-        let permit = self.permits.clone().acquire_owned().await.map_err(|e| BackendError::Internal(e.to_string()))?;
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| BackendError::Internal(e.to_string()))?;
         let me = self.clone();
         let out = tokio::task::spawn_blocking(move || {
             let _permit = permit;
@@ -209,7 +237,12 @@ impl SqliteReader {
         out
     }
 
-    fn query_blocking<T>(&self, sql: &str, args: &[String], map: fn(&dyn Cols) -> Result<T>) -> Result<Vec<T>> {
+    fn query_blocking<T>(
+        &self,
+        sql: &str,
+        args: &[String],
+        map: fn(&dyn Cols) -> Result<T>,
+    ) -> Result<Vec<T>> {
         let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match taken {
             Some(c) => c,
@@ -221,11 +254,18 @@ impl SqliteReader {
     }
 
     /// Runs a query on the current thread's own connection to this file (opened on first use).
-    fn query_here<T>(&self, sql: &str, args: &[String], map: fn(&dyn Cols) -> Result<T>) -> Result<Vec<T>> {
+    fn query_here<T>(
+        &self,
+        sql: &str,
+        args: &[String],
+        map: fn(&dyn Cols) -> Result<T>,
+    ) -> Result<Vec<T>> {
         HERE.with(|cell| {
             // `map` is a plain function and cannot reach back here; should the cell be borrowed
             // anyway, the shared idle connections serve instead.
-            let Ok(mut conns) = cell.try_borrow_mut() else { return self.query_blocking(sql, args, map) };
+            let Ok(mut conns) = cell.try_borrow_mut() else {
+                return self.query_blocking(sql, args, map);
+            };
             let at = match conns.iter().position(|(id, _)| *id == self.id) {
                 Some(i) => i,
                 None => {
@@ -247,7 +287,12 @@ impl SqliteReader {
         })
     }
 
-    fn run<T>(conn: &Connection, sql: &str, args: &[String], map: fn(&dyn Cols) -> Result<T>) -> Result<Vec<T>> {
+    fn run<T>(
+        conn: &Connection,
+        sql: &str,
+        args: &[String],
+        map: fn(&dyn Cols) -> Result<T>,
+    ) -> Result<Vec<T>> {
         let mut stmt = conn.prepare_cached(sql)?;
         // `$n` is a named parameter to SQLite, numbered by first appearance; bind each by its n.
         for i in 1..=stmt.parameter_count() {
@@ -255,8 +300,14 @@ impl SqliteReader {
                 .parameter_name(i)
                 .and_then(|p| p.strip_prefix('$'))
                 .and_then(|p| p.parse::<usize>().ok())
-                .ok_or_else(|| BackendError::Internal(format!("database (sqlite read): parameter {i} is not $n")))?;
-            let v = args.get(n.wrapping_sub(1)).ok_or_else(|| BackendError::Internal(format!("database (sqlite read): no argument ${n}")))?;
+                .ok_or_else(|| {
+                    BackendError::Internal(format!(
+                        "database (sqlite read): parameter {i} is not $n"
+                    ))
+                })?;
+            let v = args.get(n.wrapping_sub(1)).ok_or_else(|| {
+                BackendError::Internal(format!("database (sqlite read): no argument ${n}"))
+            })?;
             stmt.raw_bind_parameter(i, v.as_str())?;
         }
         let names: Vec<String> = stmt.column_names().into_iter().map(str::to_string).collect();
@@ -274,7 +325,8 @@ mod tests {
     use super::*;
 
     fn database(name: &str) -> PathBuf {
-        let path = std::env::temp_dir().join(format!("eoffice-fast-read-{}-{name}.db", std::process::id()));
+        let path = std::env::temp_dir()
+            .join(format!("eoffice-fast-read-{}-{name}.db", std::process::id()));
         let _ = std::fs::remove_file(&path);
         let c = Connection::open(&path).unwrap();
         c.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER); INSERT INTO t VALUES ('a', 1), ('b', 2);").unwrap();
@@ -296,25 +348,51 @@ mod tests {
     #[tokio::test]
     async fn bounded_reads_use_this_threads_connection_per_reader_and_see_new_commits() {
         let paths: Vec<PathBuf> = (0..6).map(|i| database(&format!("r{i}"))).collect();
-        let readers: Vec<Arc<SqliteReader>> = paths.iter().map(|p| Arc::new(SqliteReader::open(p, 2).unwrap())).collect();
+        let readers: Vec<Arc<SqliteReader>> =
+            paths.iter().map(|p| Arc::new(SqliteReader::open(p, 2).unwrap())).collect();
         // Each reader answers from its own file, whichever thread-local connections came before.
         for round in 0..2 {
             for (i, r) in readers.iter().enumerate() {
-                let got = r.query(Cost::Bounded, "SELECT v FROM t WHERE k = $1".into(), vec!["b".into()], value).await.unwrap();
+                let got = r
+                    .query(
+                        Cost::Bounded,
+                        "SELECT v FROM t WHERE k = $1".into(),
+                        vec!["b".into()],
+                        value,
+                    )
+                    .await
+                    .unwrap();
                 assert_eq!(got, vec![2], "reader {i}, round {round}");
                 HERE.with(|h| {
                     let h = h.borrow();
                     assert!(h.len() <= HERE_MAX, "old connections are closed");
                     let c = &h.last().unwrap().1;
-                    assert!(c.db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG).unwrap(), "bounded reads keep their plans");
+                    assert!(
+                        c.db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG)
+                            .unwrap(),
+                        "bounded reads keep their plans"
+                    );
                 });
             }
         }
         // A commit by another connection is seen by the next bounded and scanning reads.
-        Connection::open(&paths[5]).unwrap().execute("UPDATE t SET v = 20 WHERE k = 'b'", []).unwrap();
+        Connection::open(&paths[5])
+            .unwrap()
+            .execute("UPDATE t SET v = 20 WHERE k = 'b'", [])
+            .unwrap();
         let r = &readers[5];
-        assert_eq!(r.query(Cost::Bounded, "SELECT v FROM t WHERE k = $1".into(), vec!["b".into()], value).await.unwrap(), vec![20]);
-        assert_eq!(r.query(Cost::Scan, "SELECT v FROM t WHERE k = $1".into(), vec!["b".into()], value).await.unwrap(), vec![20]);
+        assert_eq!(
+            r.query(Cost::Bounded, "SELECT v FROM t WHERE k = $1".into(), vec!["b".into()], value)
+                .await
+                .unwrap(),
+            vec![20]
+        );
+        assert_eq!(
+            r.query(Cost::Scan, "SELECT v FROM t WHERE k = $1".into(), vec!["b".into()], value)
+                .await
+                .unwrap(),
+            vec![20]
+        );
         // Read-only: a write through the reader is refused.
         let err = r.query(Cost::Bounded, "DELETE FROM t RETURNING v".into(), vec![], value).await;
         assert!(err.is_err(), "query_only connections do not write");

@@ -1,8 +1,8 @@
 //! Kotak Masuk: incoming letters addressed to a person or to a position they hold or act for.
 
+use super::fast_read::{Cols, Cost};
 use super::letter_views::{owner_keys, placeholders};
 use super::letters::record_work;
-use super::fast_read::{Cols, Cost};
 use super::{Store, WriteTx};
 use crate::{BackendError, Result, now_ms};
 use domain::letter_view::{InboxItem, InboxPage, IncomingDetail, PAGE_SIZE};
@@ -43,7 +43,13 @@ impl Store {
     }
 
     /// One page of the Kotak Masuk, newest first, optionally only unread, searchable by hal, sender or number.
-    pub async fn inbox(&self, user: &SessionUser, q: &str, unread_only: bool, page: i64) -> Result<InboxPage> {
+    pub async fn inbox(
+        &self,
+        user: &SessionUser,
+        q: &str,
+        unread_only: bool,
+        page: i64,
+    ) -> Result<InboxPage> {
         let page = page.max(1);
         let offset = (page - 1) * PAGE_SIZE;
         let keys = owner_keys(user);
@@ -93,7 +99,10 @@ impl Store {
             None => self.inbox_totals(&keys).await?,
         };
         let total: i64 = if !q.is_empty() {
-            let count_sql = format!("SELECT COUNT(*) AS n FROM inbox_entry WHERE owner_key IN ({}){extra}", placeholders(1, keys.len()));
+            let count_sql = format!(
+                "SELECT COUNT(*) AS n FROM inbox_entry WHERE owner_key IN ({}){extra}",
+                placeholders(1, keys.len())
+            );
             self.read_count(Cost::Scan, count_sql, args).await?
         } else if unread_only {
             unread
@@ -105,7 +114,11 @@ impl Store {
     }
 
     /// Opens an inbox entry: the first opening is the read receipt (and counts as work).
-    pub async fn open_inbox_entry(&self, user: &SessionUser, entry_id: &str) -> Result<IncomingDetail> {
+    pub async fn open_inbox_entry(
+        &self,
+        user: &SessionUser,
+        entry_id: &str,
+    ) -> Result<IncomingDetail> {
         let keys = owner_keys(user);
         let r = sqlx::query(
             "SELECT e.id AS entry_id, e.owner_key, e.role, e.read_ms, i.id, i.agenda_seq, i.agenda_year, i.received_ms, i.sender_name, i.letter_number, i.letter_day, \
@@ -123,7 +136,8 @@ impl Store {
         let incoming_id: String = r.try_get("id")?;
         if r.try_get::<Option<i64>, _>("read_ms")?.is_none() {
             let mut tx = self.begin_write().await?;
-            mark_entry_read(&mut tx, &user.employee_id, entry_id, &owner, &incoming_id, now_ms()).await?;
+            mark_entry_read(&mut tx, &user.employee_id, entry_id, &owner, &incoming_id, now_ms())
+                .await?;
             tx.commit().await?;
         }
         let outgoing: Option<String> = r.try_get("outgoing_letter_id")?;
@@ -155,17 +169,35 @@ impl Store {
 
 /// The read receipt of one Kotak Masuk entry: who opened it and when, the owner's unread count, and
 /// the reading as work (once: an entry already read is left as it was).
-pub(crate) async fn mark_entry_read(tx: &mut WriteTx, employee_id: &str, entry_id: &str, owner_key: &str, incoming_id: &str, now: i64) -> Result<()> {
-    let changed = sqlx::query("UPDATE inbox_entry SET read_ms = $1, read_by = $2 WHERE id = $3 AND read_ms IS NULL")
-        .bind(now)
-        .bind(employee_id)
-        .bind(entry_id)
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
+pub(crate) async fn mark_entry_read(
+    tx: &mut WriteTx,
+    employee_id: &str,
+    entry_id: &str,
+    owner_key: &str,
+    incoming_id: &str,
+    now: i64,
+) -> Result<()> {
+    let changed = sqlx::query(
+        "UPDATE inbox_entry SET read_ms = $1, read_by = $2 WHERE id = $3 AND read_ms IS NULL",
+    )
+    .bind(now)
+    .bind(employee_id)
+    .bind(entry_id)
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
     if changed > 0 {
         super::counters::bump_inbox(tx, owner_key, 0, -1).await?;
-        record_work(tx, employee_id, owner_key.strip_prefix("p:"), "incoming.read", "incoming_letter", incoming_id, "").await?;
+        record_work(
+            tx,
+            employee_id,
+            owner_key.strip_prefix("p:"),
+            "incoming.read",
+            "incoming_letter",
+            incoming_id,
+            "",
+        )
+        .await?;
     }
     Ok(())
 }

@@ -11,9 +11,11 @@ use super::letters::{next_number, record_work};
 use super::{Actor, Store};
 use crate::{BackendError, Result, new_id, now_ms};
 use domain::disposition::{
-    DispositionCounts, DispositionError, DispositionItem, DispositionPage, DisposeInput, IncomingListItem, IncomingPage, IncomingStatus, IncomingView, Instruction, Node,
-    NodeStatus, NodeView, PAGE_SIZE, PositionChoice, RegisterInput, RegisterOutcome, Targets, Viewer, check_dispose, check_forward, check_register, check_report,
-    check_review, duplicate_key, overdue, positions_below, tree_complete, visible_nodes,
+    DisposeInput, DispositionCounts, DispositionError, DispositionItem, DispositionPage,
+    IncomingListItem, IncomingPage, IncomingStatus, IncomingView, Instruction, Node, NodeStatus,
+    NodeView, PAGE_SIZE, PositionChoice, RegisterInput, RegisterOutcome, Targets, Viewer,
+    check_dispose, check_forward, check_register, check_report, check_review, duplicate_key,
+    overdue, positions_below, tree_complete, visible_nodes,
 };
 use domain::letter::Sifat;
 use domain::letter_view::AttachmentInfo;
@@ -34,7 +36,10 @@ static SCAN_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2)
 /// Turns an upload into the stored scan: a PDF is checked (parses, not encrypted, page count), photos
 /// are combined into one PDF in the order given. Returns the PDF and its page count.
 pub async fn prepare_scan(pdf: Option<Vec<u8>>, images: Vec<Vec<u8>>) -> Result<(Vec<u8>, i64)> {
-    let _slot = SCAN_SLOTS.acquire().await.map_err(|_| BackendError::Internal("scan queue closed".into()))?;
+    let _slot = SCAN_SLOTS
+        .acquire()
+        .await
+        .map_err(|_| BackendError::Internal("scan queue closed".into()))?;
     tokio::task::spawn_blocking(move || match pdf {
         Some(bytes) => crate::render::check_scan_pdf(&bytes).map(|info| (bytes, info.pages as i64)),
         None => {
@@ -52,7 +57,10 @@ fn targets_for(acc: &Access, giver: &str, peers_allowed: bool) -> Targets {
     let mut t = Targets::of(&acc.superiors, giver, peers_allowed);
     if !t.peers.is_empty() {
         // The giver's own node (addressed to them, not passed on yet) and its ancestors.
-        let mut cur = acc.nodes.iter().find(|n| n.to_position_id == giver && n.status == NodeStatus::Open && !n.forwarded);
+        let mut cur = acc
+            .nodes
+            .iter()
+            .find(|n| n.to_position_id == giver && n.status == NodeStatus::Open && !n.forwarded);
         while let Some(n) = cur {
             t.peers.remove(&n.from_position_id);
             t.peers.remove(&n.to_position_id);
@@ -215,7 +223,12 @@ impl Access {
         self.viewer.positions.contains(position)
     }
     fn node(&self, id: &str) -> Result<&NodeRow> {
-        self.nodes.iter().zip(&self.visible).find(|(n, v)| n.id == id && **v).map(|(n, _)| n).ok_or_else(|| BackendError::not_found("Disposisi tidak ditemukan."))
+        self.nodes
+            .iter()
+            .zip(&self.visible)
+            .find(|(n, v)| n.id == id && **v)
+            .map(|(n, _)| n)
+            .ok_or_else(|| BackendError::not_found("Disposisi tidak ditemukan."))
     }
     fn rules(&self) -> Vec<Node> {
         self.nodes.iter().map(NodeRow::rule).collect()
@@ -228,7 +241,8 @@ impl Access {
         if self.archived() || !tree_complete(&self.rules()) {
             return false;
         }
-        self.root_position.is_some() || (self.is_clerk && !self.inc.confidential() && !self.nodes.is_empty())
+        self.root_position.is_some()
+            || (self.is_clerk && !self.inc.confidential() && !self.nodes.is_empty())
     }
 }
 
@@ -275,7 +289,8 @@ impl Store {
                     read_ms: r.try_get("read_ms")?,
                     read_by_name: r.try_get("read_by_name")?,
                     forwarded: r.try_get::<Option<i64>, _>("forwarded_ms")?.is_some(),
-                    status: NodeStatus::from_code(&r.try_get::<String, _>("status")?).unwrap_or(NodeStatus::Open),
+                    status: NodeStatus::from_code(&r.try_get::<String, _>("status")?)
+                        .unwrap_or(NodeStatus::Open),
                     report_text: r.try_get("report_text")?,
                     report_letter_id: r.try_get("report_letter_id")?,
                     reported_ms: r.try_get("reported_ms")?,
@@ -305,7 +320,10 @@ impl Store {
         }
         // Addressees: the position the clerk sent it to, and the inbox owners of the letter.
         let keys = owner_keys(user);
-        let entries = sqlx::query("SELECT owner_key, role FROM inbox_entry WHERE incoming_id = $1").bind(id).fetch_all(&self.pool).await?;
+        let entries = sqlx::query("SELECT owner_key, role FROM inbox_entry WHERE incoming_id = $1")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
         let mut addressee = false;
         let mut root_position = inc.disposer_position_id.clone().filter(|d| positions.contains(d));
         for e in &entries {
@@ -317,13 +335,20 @@ impl Store {
             if root_position.is_none() && e.try_get::<String, _>("role")? == "to" {
                 root_position = match key.strip_prefix("p:") {
                     Some(p) => Some(p.to_string()),
-                    None => user.positions.iter().map(|h| h.position_id.clone()).find(|p| superiors.contains_key(p)),
+                    None => user
+                        .positions
+                        .iter()
+                        .map(|h| h.position_id.clone())
+                        .find(|p| superiors.contains_key(p)),
                 };
             }
         }
         let is_clerk = user.caps.is_tu_of(&inc.opd_id);
         let above_disposer = inc.disposer_position_id.as_ref().is_some_and(|d| below.contains(d));
-        let whole_tree = addressee || root_position.is_some() || above_disposer || (is_clerk && !inc.confidential());
+        let whole_tree = addressee
+            || root_position.is_some()
+            || above_disposer
+            || (is_clerk && !inc.confidential());
         let viewer = Viewer { positions, below, whole_tree };
         let rules: Vec<Node> = nodes.iter().map(NodeRow::rule).collect();
         let is_registrar = inc.registered_by.as_deref() == Some(user.employee_id.as_str());
@@ -345,7 +370,14 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("title")?, r.try_get("level")?, r.try_get::<Option<String>, _>("holder")?.unwrap_or_default())))
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    r.try_get("title")?,
+                    r.try_get("level")?,
+                    r.try_get::<Option<String>, _>("holder")?.unwrap_or_default(),
+                ))
+            })
             .collect()
     }
 
@@ -360,7 +392,13 @@ impl Store {
             .await?
             .into_iter()
             .filter(|(_, _, level, _)| *level <= 3)
-            .map(|(id, title, _, holder)| PositionChoice { direct: Some(&id) == first.as_ref(), position_id: id, title, holder, peer: false })
+            .map(|(id, title, _, holder)| PositionChoice {
+                direct: Some(&id) == first.as_ref(),
+                position_id: id,
+                title,
+                holder,
+                peer: false,
+            })
             .collect();
         out.sort_by_key(|c| !c.direct);
         Ok(out)
@@ -379,14 +417,25 @@ impl Store {
     /// Kotak Masuk of whoever gives the first disposition. A repeated submit (same client id)
     /// returns the first registration; the same sender, number and date already registered is
     /// reported first unless the clerk confirmed.
-    pub async fn register_incoming(&self, user: &SessionUser, ip: Option<String>, input: &RegisterInput, scan_pdf: Vec<u8>, pages: i64, original: &str) -> Result<RegisterOutcome> {
+    pub async fn register_incoming(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        input: &RegisterInput,
+        scan_pdf: Vec<u8>,
+        pages: i64,
+        original: &str,
+    ) -> Result<RegisterOutcome> {
         let opd_id = user.opd_id.clone();
         if !user.caps.is_tu_of(&opd_id) {
-            return Err(BackendError::Forbidden("Hanya petugas TU / pencatat surat yang dapat meregistrasi surat masuk.".into()));
+            return Err(BackendError::Forbidden(
+                "Hanya petugas TU / pencatat surat yang dapat meregistrasi surat masuk.".into(),
+            ));
         }
         let now = now_ms();
         let today = domain::time::wib_day(now);
-        let (received_day, letter_day) = check_register(input, today).map_err(BackendError::invalid)?;
+        let (received_day, letter_day) =
+            check_register(input, today).map_err(BackendError::invalid)?;
         let client_id = input.client_id.trim();
         if let Some(done) = self.registered_with(&opd_id, client_id).await? {
             return Ok(done);
@@ -410,17 +459,25 @@ impl Store {
             "" => self.incoming_disposer(&opd_id).await?,
             p => {
                 if !self.disposer_choices(&opd_id).await?.iter().any(|c| c.position_id == p) {
-                    return Err(BackendError::invalid("Pilih pejabat penerima disposisi pertama dari daftar."));
+                    return Err(BackendError::invalid(
+                        "Pilih pejabat penerima disposisi pertama dari daftar.",
+                    ));
                 }
                 p.to_string()
             }
         };
         if scan_pdf.is_empty() {
-            return Err(BackendError::invalid("Unggah hasil pindai surat (PDF atau foto halaman-halamannya)."));
+            return Err(BackendError::invalid(
+                "Unggah hasil pindai surat (PDF atau foto halaman-halamannya).",
+            ));
         }
         let opd = self.get_opd(&opd_id).await?;
         // The received time: the chosen day, at the current time of day when it is today.
-        let received_ms = if received_day == today { now } else { received_day * domain::time::DAY_MS - domain::time::WIB_OFFSET_MS + 8 * 3600 * 1000 };
+        let received_ms = if received_day == today {
+            now
+        } else {
+            received_day * domain::time::DAY_MS - domain::time::WIB_OFFSET_MS + 8 * 3600 * 1000
+        };
         let year = domain::time::wib_year(received_ms) as i64;
         let sha = {
             use sha2::{Digest, Sha256};
@@ -491,14 +548,33 @@ impl Store {
         .await?;
         super::counters::bump_inbox(&mut tx, &key, 1, 1).await?;
         let clerk_position = user.positions.first().map(|p| p.position_id.clone());
-        record_work(&mut tx, &user.employee_id, clerk_position.as_deref(), "incoming.register", "incoming_letter", &id, input.subject.trim()).await?;
-        tx.audit(&Actor::user(&user.employee_id, ip), "incoming.register", "incoming_letter", Some(&id), json!({ "agenda": format!("{seq}/{year}"), "pages": pages }))
-            .await?;
+        record_work(
+            &mut tx,
+            &user.employee_id,
+            clerk_position.as_deref(),
+            "incoming.register",
+            "incoming_letter",
+            &id,
+            input.subject.trim(),
+        )
+        .await?;
+        tx.audit(
+            &Actor::user(&user.employee_id, ip),
+            "incoming.register",
+            "incoming_letter",
+            Some(&id),
+            json!({ "agenda": format!("{seq}/{year}"), "pages": pages }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(RegisterOutcome::Registered { id, agenda_number: format!("{seq}/{year}") })
     }
 
-    async fn registered_with(&self, opd_id: &str, client_id: &str) -> Result<Option<RegisterOutcome>> {
+    async fn registered_with(
+        &self,
+        opd_id: &str,
+        client_id: &str,
+    ) -> Result<Option<RegisterOutcome>> {
         let r = sqlx::query("SELECT id, agenda_seq, agenda_year FROM incoming_letter WHERE opd_id = $1 AND client_id = $2")
             .bind(opd_id)
             .bind(client_id)
@@ -507,7 +583,11 @@ impl Store {
         r.map(|r| {
             Ok(RegisterOutcome::Registered {
                 id: r.try_get("id")?,
-                agenda_number: format!("{}/{}", r.try_get::<i64, _>("agenda_seq")?, r.try_get::<i64, _>("agenda_year")?),
+                agenda_number: format!(
+                    "{}/{}",
+                    r.try_get::<i64, _>("agenda_seq")?,
+                    r.try_get::<i64, _>("agenda_year")?
+                ),
             })
         })
         .transpose()
@@ -525,7 +605,8 @@ impl Store {
         let archived = acc.archived();
         let files = self.report_files(&acc).await?;
         let mut givers: Vec<String> = Vec::new();
-        let can_dispose_root = acc.root_position.is_some() && acc.inc.disposed_ms.is_none() && !archived;
+        let can_dispose_root =
+            acc.root_position.is_some() && acc.inc.disposed_ms.is_none() && !archived;
         if can_dispose_root {
             givers.extend(acc.root_position.clone());
         }
@@ -535,7 +616,8 @@ impl Store {
                 continue;
             }
             let rule = n.rule();
-            let can_forward = !archived && acc.holds(&n.to_position_id) && check_forward(&rule).is_ok();
+            let can_forward =
+                !archived && acc.holds(&n.to_position_id) && check_forward(&rule).is_ok();
             if can_forward && !givers.contains(&n.to_position_id) {
                 givers.push(n.to_position_id.clone());
             }
@@ -566,8 +648,12 @@ impl Store {
                 overdue: overdue(n.status, n.deadline_day, today),
                 files: files.get(&n.id).cloned().unwrap_or_default(),
                 can_forward,
-                can_report: !archived && acc.holds(&n.to_position_id) && check_report(&rule, &rules, "x", false).is_ok(),
-                can_review: !archived && acc.holds(&n.from_position_id) && n.status == NodeStatus::Reported,
+                can_report: !archived
+                    && acc.holds(&n.to_position_id)
+                    && check_report(&rule, &rules, "x", false).is_ok(),
+                can_review: !archived
+                    && acc.holds(&n.from_position_id)
+                    && n.status == NodeStatus::Reported,
                 version: n.version,
             });
         }
@@ -584,7 +670,8 @@ impl Store {
                         position_id: id.clone(),
                         title: title.clone(),
                         holder: holder.clone(),
-                        direct: acc.superiors.get(id).cloned().flatten().as_deref() == Some(g.as_str()),
+                        direct: acc.superiors.get(id).cloned().flatten().as_deref()
+                            == Some(g.as_str()),
                         peer: targets.peers.contains(id),
                     })
                     .collect();
@@ -599,8 +686,14 @@ impl Store {
         };
         let scan_pages: i64 = match &acc.inc.outgoing_letter_id {
             // A letter signed inside the system: its pages, counted from the signed PDF.
-            Some(l) => match sqlx::query("SELECT pdf FROM letter_document WHERE letter_id = $1").bind(l).fetch_optional(&self.pool).await? {
-                Some(r) => crate::render::check_scan_pdf(&r.try_get::<Vec<u8>, _>("pdf")?).map(|i| i.pages as i64).unwrap_or(1),
+            Some(l) => match sqlx::query("SELECT pdf FROM letter_document WHERE letter_id = $1")
+                .bind(l)
+                .fetch_optional(&self.pool)
+                .await?
+            {
+                Some(r) => crate::render::check_scan_pdf(&r.try_get::<Vec<u8>, _>("pdf")?)
+                    .map(|i| i.pages as i64)
+                    .unwrap_or(1),
                 None => 0,
             },
             None => sqlx::query("SELECT pages FROM incoming_scan WHERE incoming_id = $1")
@@ -639,7 +732,9 @@ impl Store {
             can_archive: acc.can_archive(),
             whole_tree: acc.viewer.whole_tree,
             today,
-            can_reply: !archived && acc.inc.opd_id == user.opd_id && user.positions.iter().any(|p| p.acting_kind.is_none()),
+            can_reply: !archived
+                && acc.inc.opd_id == user.opd_id
+                && user.positions.iter().any(|p| p.acting_kind.is_none()),
             replies: self.replies_of(user, id).await?,
         })
     }
@@ -667,7 +762,10 @@ impl Store {
     async fn mark_incoming_read(&self, user: &SessionUser, id: &str) -> Result<()> {
         let keys = owner_keys(user);
         let positions = position_ids(user);
-        let mut sql = format!("SELECT id, owner_key FROM inbox_entry WHERE incoming_id = $1 AND read_ms IS NULL AND owner_key IN ({})", placeholders(2, keys.len()));
+        let mut sql = format!(
+            "SELECT id, owner_key FROM inbox_entry WHERE incoming_id = $1 AND read_ms IS NULL AND owner_key IN ({})",
+            placeholders(2, keys.len())
+        );
         let mut q = sqlx::query(&sql).bind(id);
         for k in &keys {
             q = q.bind(k);
@@ -676,7 +774,10 @@ impl Store {
         let nodes = if positions.is_empty() {
             vec![]
         } else {
-            sql = format!("SELECT id, to_position_id FROM disposition WHERE incoming_id = $1 AND read_ms IS NULL AND to_position_id IN ({})", placeholders(2, positions.len()));
+            sql = format!(
+                "SELECT id, to_position_id FROM disposition WHERE incoming_id = $1 AND read_ms IS NULL AND to_position_id IN ({})",
+                placeholders(2, positions.len())
+            );
             let mut q = sqlx::query(&sql).bind(id);
             for p in &positions {
                 q = q.bind(p);
@@ -691,7 +792,8 @@ impl Store {
         for e in &entries {
             let entry_id: String = e.try_get("id")?;
             let owner: String = e.try_get("owner_key")?;
-            super::inbox::mark_entry_read(&mut tx, &user.employee_id, &entry_id, &owner, id, now).await?;
+            super::inbox::mark_entry_read(&mut tx, &user.employee_id, &entry_id, &owner, id, now)
+                .await?;
         }
         for n in &nodes {
             let node_id: String = n.try_get("id")?;
@@ -704,7 +806,16 @@ impl Store {
                 .await?
                 .rows_affected();
             if changed > 0 {
-                record_work(&mut tx, &user.employee_id, Some(&pos), "disposition.read", "disposition", &node_id, "").await?;
+                record_work(
+                    &mut tx,
+                    &user.employee_id,
+                    Some(&pos),
+                    "disposition.read",
+                    "disposition",
+                    &node_id,
+                    "",
+                )
+                .await?;
             }
         }
         tx.commit().await
@@ -715,14 +826,23 @@ impl Store {
     /// Gives a disposition: the first one of the letter (by its addressee) or passes a received one
     /// further down. Either happens once: a second attempt (say by a Plh at the same moment) is
     /// refused and nothing of it is saved.
-    pub async fn dispose(&self, user: &SessionUser, ip: Option<String>, input: &DisposeInput) -> Result<Vec<String>> {
+    pub async fn dispose(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        input: &DisposeInput,
+    ) -> Result<Vec<String>> {
         let acc = self.incoming_access(user, &input.incoming_id).await?;
         if acc.archived() {
             return Err(BackendError::invalid("Surat ini sudah diarsipkan."));
         }
         let (giver, parent) = match &input.parent_id {
             None => {
-                let g = acc.root_position.clone().ok_or_else(|| BackendError::Forbidden("Disposisi pertama diberikan oleh pejabat yang dituju surat ini.".into()))?;
+                let g = acc.root_position.clone().ok_or_else(|| {
+                    BackendError::Forbidden(
+                        "Disposisi pertama diberikan oleh pejabat yang dituju surat ini.".into(),
+                    )
+                })?;
                 if acc.inc.disposed_ms.is_some() {
                     return Err(invalid(DispositionError::AlreadyForwarded));
                 }
@@ -731,14 +851,17 @@ impl Store {
             Some(pid) => {
                 let n = acc.node(pid)?;
                 if !acc.holds(&n.to_position_id) {
-                    return Err(BackendError::Forbidden("Hanya penerima disposisi ini yang dapat meneruskannya.".into()));
+                    return Err(BackendError::Forbidden(
+                        "Hanya penerima disposisi ini yang dapat meneruskannya.".into(),
+                    ));
                 }
                 check_forward(&n.rule()).map_err(invalid)?;
                 (n.to_position_id.clone(), Some(n.clone()))
             }
         };
         let dir = self.position_directory(&acc.inc.opd_id).await?;
-        let titles: HashMap<String, String> = dir.iter().map(|(id, t, ..)| (id.clone(), t.clone())).collect();
+        let titles: HashMap<String, String> =
+            dir.iter().map(|(id, t, ..)| (id.clone(), t.clone())).collect();
         let holders: HashMap<String, String> = {
             let mut m = HashMap::new();
             for r in &input.recipients {
@@ -748,10 +871,21 @@ impl Store {
             }
             m
         };
-        let targets = targets_for(&acc, &giver, self.incoming_settings(&acc.inc.opd_id).await?.peer_disposition);
+        let targets = targets_for(
+            &acc,
+            &giver,
+            self.incoming_settings(&acc.inc.opd_id).await?.peer_disposition,
+        );
         let now = now_ms();
         let today = domain::time::wib_day(now);
-        let (instructions, deadline) = check_dispose(input, &targets, &titles, parent.as_ref().and_then(|p| p.deadline_day), today).map_err(invalid)?;
+        let (instructions, deadline) = check_dispose(
+            input,
+            &targets,
+            &titles,
+            parent.as_ref().and_then(|p| p.deadline_day),
+            today,
+        )
+        .map_err(invalid)?;
         let depth = parent.as_ref().map(|p| p.depth + 1).unwrap_or(0);
         let mut tx = self.begin_write().await?;
         let claimed = match &parent {
@@ -800,8 +934,21 @@ impl Store {
             .await?;
             ids.push(nid);
         }
-        let to: Vec<&str> = input.recipients.iter().map(|r| titles.get(&r.position_id).map(String::as_str).unwrap_or("")).collect();
-        record_work(&mut tx, &user.employee_id, Some(&giver), "disposition.give", "incoming_letter", &acc.inc.id, &to.join(", ")).await?;
+        let to: Vec<&str> = input
+            .recipients
+            .iter()
+            .map(|r| titles.get(&r.position_id).map(String::as_str).unwrap_or(""))
+            .collect();
+        record_work(
+            &mut tx,
+            &user.employee_id,
+            Some(&giver),
+            "disposition.give",
+            "incoming_letter",
+            &acc.inc.id,
+            &to.join(", "),
+        )
+        .await?;
         tx.audit(
             &Actor::user(&user.employee_id, ip),
             "disposition.give",
@@ -834,19 +981,27 @@ impl Store {
         }
         let n = acc.node(node_id)?.clone();
         if !acc.holds(&n.to_position_id) {
-            return Err(BackendError::Forbidden("Hanya penerima disposisi ini yang dapat melaporkan tindak lanjutnya.".into()));
+            return Err(BackendError::Forbidden(
+                "Hanya penerima disposisi ini yang dapat melaporkan tindak lanjutnya.".into(),
+            ));
         }
         let letter_id = letter_id.map(str::trim).filter(|s| !s.is_empty());
         if let Some(l) = letter_id {
-            self.visible_letter(user, l).await.map_err(|_| BackendError::invalid("Surat balasan yang ditautkan tidak ditemukan."))?;
+            self.visible_letter(user, l).await.map_err(|_| {
+                BackendError::invalid("Surat balasan yang ditautkan tidak ditemukan.")
+            })?;
         }
         check_report(&n.rule(), &acc.rules(), text, letter_id.is_some()).map_err(invalid)?;
         if files.len() > MAX_REPORT_FILES {
-            return Err(BackendError::invalid(format!("Paling banyak {MAX_REPORT_FILES} berkas untuk satu laporan.")));
+            return Err(BackendError::invalid(format!(
+                "Paling banyak {MAX_REPORT_FILES} berkas untuk satu laporan."
+            )));
         }
         let mut checked = Vec::new();
         for (name, bytes) in files {
-            let kind = domain::files::sniff(&bytes).map_err(|e| BackendError::invalid(format!("{}: {e}", domain::files::clean_name(&name))))?;
+            let kind = domain::files::sniff(&bytes).map_err(|e| {
+                BackendError::invalid(format!("{}: {e}", domain::files::clean_name(&name)))
+            })?;
             checked.push((domain::files::clean_name(&name), kind.content_type(), bytes));
         }
         let now = now_ms();
@@ -880,14 +1035,38 @@ impl Store {
                 .execute(tx.conn())
                 .await?;
         }
-        record_work(&mut tx, &user.employee_id, Some(&n.to_position_id), "disposition.report", "disposition", node_id, &acc.inc.subject).await?;
-        tx.audit(&Actor::user(&user.employee_id, ip), "disposition.report", "disposition", Some(node_id), json!({ "letter": letter_id })).await?;
+        record_work(
+            &mut tx,
+            &user.employee_id,
+            Some(&n.to_position_id),
+            "disposition.report",
+            "disposition",
+            node_id,
+            &acc.inc.subject,
+        )
+        .await?;
+        tx.audit(
+            &Actor::user(&user.employee_id, ip),
+            "disposition.report",
+            "disposition",
+            Some(node_id),
+            json!({ "letter": letter_id }),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// The giver accepts a reported follow-up (the branch closes; the letter completes when it was
     /// the last) or sends it back with a note.
-    pub async fn review_disposition(&self, user: &SessionUser, ip: Option<String>, node_id: &str, expected_version: i64, accept: bool, note: &str) -> Result<()> {
+    pub async fn review_disposition(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        node_id: &str,
+        expected_version: i64,
+        accept: bool,
+        note: &str,
+    ) -> Result<()> {
         let incoming_id = self.node_incoming(node_id).await?;
         let acc = self.incoming_access(user, &incoming_id).await?;
         if acc.archived() {
@@ -910,7 +1089,9 @@ impl Store {
             .await?
             .rows_affected();
         if changed == 0 {
-            return Err(BackendError::Conflict("Tindak lanjut ini sudah dijawab. Muat ulang halaman.".into()));
+            return Err(BackendError::Conflict(
+                "Tindak lanjut ini sudah dijawab. Muat ulang halaman.".into(),
+            ));
         }
         if accept {
             sqlx::query("UPDATE incoming_letter SET status = 'complete' WHERE id = $1 AND status = 'disposed' AND NOT EXISTS (SELECT 1 FROM disposition d WHERE d.incoming_id = $1 AND d.status <> 'done')")
@@ -919,13 +1100,34 @@ impl Store {
                 .await?;
         }
         let kind = if accept { "disposition.accept" } else { "disposition.return" };
-        record_work(&mut tx, &user.employee_id, Some(&n.from_position_id), kind, "disposition", node_id, note.trim()).await?;
-        tx.audit(&Actor::user(&user.employee_id, ip), kind, "disposition", Some(node_id), json!({ "note": note.trim() })).await?;
+        record_work(
+            &mut tx,
+            &user.employee_id,
+            Some(&n.from_position_id),
+            kind,
+            "disposition",
+            node_id,
+            note.trim(),
+        )
+        .await?;
+        tx.audit(
+            &Actor::user(&user.employee_id, ip),
+            kind,
+            "disposition",
+            Some(node_id),
+            json!({ "note": note.trim() }),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// Files the letter once every branch is done.
-    pub async fn archive_incoming(&self, user: &SessionUser, ip: Option<String>, id: &str) -> Result<()> {
+    pub async fn archive_incoming(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        id: &str,
+    ) -> Result<()> {
         let acc = self.incoming_access(user, id).await?;
         if acc.archived() {
             return Ok(());
@@ -951,9 +1153,28 @@ impl Store {
         if changed == 0 {
             return Err(invalid(DispositionError::TreeIncomplete));
         }
-        let pos = acc.root_position.clone().or_else(|| user.positions.first().map(|p| p.position_id.clone()));
-        record_work(&mut tx, &user.employee_id, pos.as_deref(), "incoming.archive", "incoming_letter", id, &acc.inc.subject).await?;
-        tx.audit(&Actor::user(&user.employee_id, ip), "incoming.archive", "incoming_letter", Some(id), json!({})).await?;
+        let pos = acc
+            .root_position
+            .clone()
+            .or_else(|| user.positions.first().map(|p| p.position_id.clone()));
+        record_work(
+            &mut tx,
+            &user.employee_id,
+            pos.as_deref(),
+            "incoming.archive",
+            "incoming_letter",
+            id,
+            &acc.inc.subject,
+        )
+        .await?;
+        tx.audit(
+            &Actor::user(&user.employee_id, ip),
+            "incoming.archive",
+            "incoming_letter",
+            Some(id),
+            json!({}),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -973,26 +1194,47 @@ impl Store {
     pub async fn incoming_document(&self, user: &SessionUser, id: &str) -> Result<Vec<u8>> {
         let acc = self.incoming_access(user, id).await?;
         let row = match &acc.inc.outgoing_letter_id {
-            Some(l) => sqlx::query("SELECT pdf FROM letter_document WHERE letter_id = $1").bind(l).fetch_optional(&self.pool).await?,
-            None => sqlx::query("SELECT pdf FROM incoming_scan WHERE incoming_id = $1").bind(id).fetch_optional(&self.pool).await?,
+            Some(l) => {
+                sqlx::query("SELECT pdf FROM letter_document WHERE letter_id = $1")
+                    .bind(l)
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT pdf FROM incoming_scan WHERE incoming_id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
         };
-        Ok(row.ok_or_else(|| BackendError::not_found("Berkas surat tidak ditemukan."))?.try_get("pdf")?)
+        Ok(row
+            .ok_or_else(|| BackendError::not_found("Berkas surat tidak ditemukan."))?
+            .try_get("pdf")?)
     }
 
     /// A file of a follow-up report, to those who see its branch.
-    pub async fn disposition_file(&self, user: &SessionUser, file_id: &str) -> Result<(String, String, Vec<u8>)> {
+    pub async fn disposition_file(
+        &self,
+        user: &SessionUser,
+        file_id: &str,
+    ) -> Result<(String, String, Vec<u8>)> {
         let r = sqlx::query("SELECT f.disposition_id, f.name, f.content_type, f.data, d.incoming_id FROM disposition_file f JOIN disposition d ON d.id = f.disposition_id WHERE f.id = $1")
             .bind(file_id)
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| BackendError::not_found("Berkas tidak ditemukan."))?;
         let acc = self.incoming_access(user, &r.try_get::<String, _>("incoming_id")?).await?;
-        acc.node(&r.try_get::<String, _>("disposition_id")?).map_err(|_| BackendError::not_found("Berkas tidak ditemukan."))?;
+        acc.node(&r.try_get::<String, _>("disposition_id")?)
+            .map_err(|_| BackendError::not_found("Berkas tidak ditemukan."))?;
         Ok((r.try_get("name")?, r.try_get("content_type")?, r.try_get("data")?))
     }
 
     /// The lembar disposisi of what this user sees of the tree.
-    pub async fn disposition_sheet(&self, user: &SessionUser, id: &str) -> Result<crate::render::DispositionSheet> {
+    pub async fn disposition_sheet(
+        &self,
+        user: &SessionUser,
+        id: &str,
+    ) -> Result<crate::render::DispositionSheet> {
         use domain::Lang::Id;
         use domain::time::{long_date, long_datetime};
         let acc = self.incoming_access(user, id).await?;
@@ -1022,10 +1264,17 @@ impl Store {
                 given_at: long_datetime(n.created_ms, Id),
                 read_at: n.read_ms.map(|m| long_datetime(m, Id)).unwrap_or_default(),
                 followup: match n.reported_ms {
-                    Some(m) if !n.report_text.is_empty() || n.report_letter_id.is_some() => format!("{} ({})", n.report_text, long_datetime(m, Id)),
+                    Some(m) if !n.report_text.is_empty() || n.report_letter_id.is_some() => {
+                        format!("{} ({})", n.report_text, long_datetime(m, Id))
+                    }
                     _ => String::new(),
                 },
-                status: node_status_label(n.status, overdue(n.status, n.deadline_day, today), n.forwarded).to_string(),
+                status: node_status_label(
+                    n.status,
+                    overdue(n.status, n.deadline_day, today),
+                    n.forwarded,
+                )
+                .to_string(),
             })
             .collect();
         Ok(crate::render::DispositionSheet {
@@ -1038,8 +1287,12 @@ impl Store {
             letter_date: long_date(acc.inc.letter_day, Id),
             received_date: long_date(domain::time::wib_day(acc.inc.received_ms), Id),
             agenda: acc.inc.agenda_number(),
-            sifat: Sifat::from_code(&acc.inc.sifat).map(|s| s.label().to_string()).unwrap_or_default(),
-            urgency: domain::letter::Urgency::from_code(&acc.inc.urgency).map(|u| u.label().to_string()).unwrap_or_default(),
+            sifat: Sifat::from_code(&acc.inc.sifat)
+                .map(|s| s.label().to_string())
+                .unwrap_or_default(),
+            urgency: domain::letter::Urgency::from_code(&acc.inc.urgency)
+                .map(|u| u.label().to_string())
+                .unwrap_or_default(),
             hal: acc.inc.subject.clone(),
             summary: acc.inc.summary.clone(),
             instruction_labels: Instruction::ALL.iter().map(|i| i.label(Id).to_string()).collect(),
@@ -1052,12 +1305,23 @@ impl Store {
 
     /// The register of the OPD's incoming mail, for its records clerks. Confidential letters appear
     /// only to the clerk who registered them.
-    pub async fn incoming_list(&self, user: &SessionUser, q: &str, sifat: &str, status: &str, page: i64) -> Result<IncomingPage> {
+    pub async fn incoming_list(
+        &self,
+        user: &SessionUser,
+        q: &str,
+        sifat: &str,
+        status: &str,
+        page: i64,
+    ) -> Result<IncomingPage> {
         if !user.caps.is_tu_of(&user.opd_id) {
-            return Err(BackendError::Forbidden("Daftar surat masuk hanya untuk petugas TU / pencatat surat.".into()));
+            return Err(BackendError::Forbidden(
+                "Daftar surat masuk hanya untuk petugas TU / pencatat surat.".into(),
+            ));
         }
         let page = page.max(1);
-        let mut where_ = String::from("opd_id = $1 AND (sifat NOT IN ('rahasia', 'sangat_rahasia') OR registered_by = $2)");
+        let mut where_ = String::from(
+            "opd_id = $1 AND (sifat NOT IN ('rahasia', 'sangat_rahasia') OR registered_by = $2)",
+        );
         let mut binds: Vec<String> = vec![user.opd_id.clone(), user.employee_id.clone()];
         let q = escape_like(q);
         if !q.is_empty() {
@@ -1092,7 +1356,11 @@ impl Store {
             .map(|r| {
                 Ok(IncomingListItem {
                     id: r.try_get("id")?,
-                    agenda_number: format!("{}/{}", r.try_get::<i64, _>("agenda_seq")?, r.try_get::<i64, _>("agenda_year")?),
+                    agenda_number: format!(
+                        "{}/{}",
+                        r.try_get::<i64, _>("agenda_seq")?,
+                        r.try_get::<i64, _>("agenda_year")?
+                    ),
                     received_ms: r.try_get("received_ms")?,
                     sender_name: r.try_get("sender_name")?,
                     letter_number: r.try_get("letter_number")?,
@@ -1109,7 +1377,14 @@ impl Store {
 
     /// Disposisi Masuk ("masuk": to me), Keluar ("keluar": from me) and Lewat Tenggat ("tenggat":
     /// mine or given by me, open, past the deadline), newest first.
-    pub async fn disposition_list(&self, user: &SessionUser, tab: &str, q: &str, status: &str, page: i64) -> Result<DispositionPage> {
+    pub async fn disposition_list(
+        &self,
+        user: &SessionUser,
+        tab: &str,
+        q: &str,
+        status: &str,
+        page: i64,
+    ) -> Result<DispositionPage> {
         let page = page.max(1);
         let positions = position_ids(user);
         if positions.is_empty() {
@@ -1120,7 +1395,9 @@ impl Store {
         let mut binds: Vec<String> = positions.clone();
         let mut where_ = match tab {
             "keluar" => format!("d.from_position_id IN ({ins})"),
-            "tenggat" => format!("(d.to_position_id IN ({ins}) OR d.from_position_id IN ({ins})) AND d.status <> 'done' AND d.deadline_day < {today}"),
+            "tenggat" => format!(
+                "(d.to_position_id IN ({ins}) OR d.from_position_id IN ({ins})) AND d.status <> 'done' AND d.deadline_day < {today}"
+            ),
             _ => format!("d.to_position_id IN ({ins})"),
         };
         let q = escape_like(q);
@@ -1155,7 +1432,8 @@ impl Store {
         let items = rows
             .iter()
             .map(|r| {
-                let status = NodeStatus::from_code(&r.try_get::<String, _>("status")?).unwrap_or(NodeStatus::Open);
+                let status = NodeStatus::from_code(&r.try_get::<String, _>("status")?)
+                    .unwrap_or(NodeStatus::Open);
                 let deadline_day: Option<i64> = r.try_get("deadline_day")?;
                 Ok(DispositionItem {
                     id: r.try_get("id")?,
@@ -1165,7 +1443,10 @@ impl Store {
                     sifat: r.try_get("sifat")?,
                     from_title: r.try_get("from_title")?,
                     to_title: r.try_get("to_title")?,
-                    instructions: Instruction::parse_list(&r.try_get::<String, _>("instructions")?).iter().map(|i| i.code().to_string()).collect(),
+                    instructions: Instruction::parse_list(&r.try_get::<String, _>("instructions")?)
+                        .iter()
+                        .map(|i| i.code().to_string())
+                        .collect(),
                     deadline_day,
                     created_ms: r.try_get("created_ms")?,
                     read: r.try_get::<Option<i64>, _>("read_ms")?.is_some(),
@@ -1195,7 +1476,11 @@ impl Store {
             q = q.bind(p);
         }
         let r = q.fetch_one(&self.pool).await?;
-        Ok(DispositionCounts { unread: r.try_get("unread")?, to_review: r.try_get("to_review")?, overdue: r.try_get("overdue")? })
+        Ok(DispositionCounts {
+            unread: r.try_get("unread")?,
+            to_review: r.try_get("to_review")?,
+            overdue: r.try_get("overdue")?,
+        })
     }
 }
 

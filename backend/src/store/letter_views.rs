@@ -2,12 +2,14 @@
 //! history and diffs, attachments, the PDF, and the directory for choosing recipients. Every read
 //! goes through `visible_letter`, so a confidential letter cannot leak through any of them.
 
-use super::letters::LetterRow;
 use super::fast_read::{Cols, Cost};
+use super::letters::LetterRow;
 use super::{Actor, Store};
 use crate::{BackendError, Result, new_id, now_ms};
 use domain::files::{MAX_ATTACHMENTS, clean_name, sniff};
-use domain::letter::{Action, LetterDraft, LetterKind, LetterState, RestartPolicy, Sifat, transition};
+use domain::letter::{
+    Action, LetterDraft, LetterKind, LetterState, RestartPolicy, Sifat, transition,
+};
 use domain::letter_body::diff_lines;
 use domain::letter_view::*;
 use domain::model::SessionUser;
@@ -118,24 +120,32 @@ impl Store {
     }
 
     /// `visible_letter` for a letter already read.
-    pub(crate) async fn check_visible(&self, user: &SessionUser, l: LetterRow) -> Result<LetterRow> {
+    pub(crate) async fn check_visible(
+        &self,
+        user: &SessionUser,
+        l: LetterRow,
+    ) -> Result<LetterRow> {
         let id = l.id.as_str();
         let positions = position_ids(user);
         let holds = |p: &str| positions.iter().any(|x| x == p);
         let mut inv = Involvement {
             drafter: l.drafter_id == user.employee_id,
-            in_chain: holds(&l.signer_position_id) || l.chain.iter().any(|p| holds(p)) || l.co_signer_position_id.as_deref().is_some_and(holds),
+            in_chain: holds(&l.signer_position_id)
+                || l.chain.iter().any(|p| holds(p))
+                || l.co_signer_position_id.as_deref().is_some_and(holds),
             clerk: user.caps.is_tu_of(&l.opd_id),
             ..Default::default()
         };
         let sifat = Sifat::from_code(&l.sifat).unwrap_or(Sifat::SangatRahasia);
         if !domain::letter_view::may_see(sifat, inv) {
-            inv.acted = sqlx::query("SELECT 1 AS ok FROM letter_action WHERE letter_id = $1 AND actor_id = $2 LIMIT 1")
-                .bind(id)
-                .bind(&user.employee_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .is_some();
+            inv.acted = sqlx::query(
+                "SELECT 1 AS ok FROM letter_action WHERE letter_id = $1 AND actor_id = $2 LIMIT 1",
+            )
+            .bind(id)
+            .bind(&user.employee_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some();
         }
         if !domain::letter_view::may_see(sifat, inv) && l.state.is_final() {
             let keys = owner_keys(user);
@@ -153,7 +163,13 @@ impl Store {
     }
 
     /// One page of a letter list.
-    pub async fn list_letters(&self, user: &SessionUser, tab: ListTab, filter: &ListFilter, page: i64) -> Result<LetterPage> {
+    pub async fn list_letters(
+        &self,
+        user: &SessionUser,
+        tab: ListTab,
+        filter: &ListFilter,
+        page: i64,
+    ) -> Result<LetterPage> {
         let page = page.max(1);
         let mut args: Vec<String> = Vec::new();
         let mut arg = |v: String| {
@@ -187,7 +203,9 @@ impl Store {
                         "(l.drafter_id = {me} OR l.signed_by = {me} OR l.co_signer_id = {me} OR (l.opd_id = {opd} AND l.sifat NOT IN ('rahasia', 'sangat_rahasia')))"
                     ));
                 } else {
-                    conds.push(format!("(l.drafter_id = {me} OR l.signed_by = {me} OR l.co_signer_id = {me})"));
+                    conds.push(format!(
+                        "(l.drafter_id = {me} OR l.signed_by = {me} OR l.co_signer_id = {me})"
+                    ));
                 }
             }
         }
@@ -214,11 +232,19 @@ impl Store {
         }
         let where_sql = conds.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) AS n FROM letter l WHERE {where_sql}");
-        let unfiltered = q.is_empty() && filter.kind.is_empty() && filter.sifat.is_empty() && filter.from_day.is_none() && filter.to_day.is_none();
+        let unfiltered = q.is_empty()
+            && filter.kind.is_empty()
+            && filter.sifat.is_empty()
+            && filter.from_day.is_none()
+            && filter.to_day.is_none();
         // Perlu Paraf without filters takes its total from the queue counters, in the same query as
         // the page; every other list counts its matches.
         let queue_total = tab == ListTab::PerluParaf && unfiltered;
-        let counted: Option<i64> = if queue_total { None } else { Some(self.read_count(Cost::Scan, count_sql, args.clone()).await?) };
+        let counted: Option<i64> = if queue_total {
+            None
+        } else {
+            Some(self.read_count(Cost::Scan, count_sql, args.clone()).await?)
+        };
         // The page of ids is picked first, from the index where the list has one; the joins run for
         // 50 rows only. Perlu Paraf reads each position's queue from its own index range
         // (waiting_position_id, updated_ms, id) backwards, so nothing sorts a whole queue.
@@ -238,16 +264,22 @@ impl Store {
                 })
                 .collect::<Vec<_>>()
                 .join(" UNION ALL ");
-            format!("SELECT id FROM ({per_pos}) AS u ORDER BY updated_ms DESC, id DESC LIMIT {PAGE_SIZE} OFFSET {offset}")
+            format!(
+                "SELECT id FROM ({per_pos}) AS u ORDER BY updated_ms DESC, id DESC LIMIT {PAGE_SIZE} OFFSET {offset}"
+            )
         } else {
-            format!("SELECT l.id FROM letter l WHERE {where_sql} ORDER BY l.updated_ms DESC, l.id DESC LIMIT {PAGE_SIZE} OFFSET {offset}")
+            format!(
+                "SELECT l.id FROM letter l WHERE {where_sql} ORDER BY l.updated_ms DESC, l.id DESC LIMIT {PAGE_SIZE} OFFSET {offset}"
+            )
         };
         // In Perlu Paraf every letter waits at one of the user's own positions (arguments 1..=n), so
         // where it waits is joined once per position instead of being looked up per row.
         let (extra_cols, extra_joins) = if tab == ListTab::PerluParaf {
             let ps = placeholders(1, position_ids(user).len());
             let total_col = if queue_total {
-                format!(", (SELECT CAST(COALESCE(SUM(pq.waiting), 0) AS BIGINT) FROM position_queue pq WHERE pq.position_id IN ({ps})) AS queue_total")
+                format!(
+                    ", (SELECT CAST(COALESCE(SUM(pq.waiting), 0) AS BIGINT) FROM position_queue pq WHERE pq.position_id IN ({ps})) AS queue_total"
+                )
             } else {
                 ", CAST(NULL AS BIGINT) AS queue_total".to_string()
             };
@@ -267,7 +299,8 @@ impl Store {
              d.name AS drafter_name{extra_cols} FROM letter l JOIN employee d ON d.id = l.drafter_id{extra_joins} \
              WHERE l.id IN ({id_page}) ORDER BY l.updated_ms DESC, l.id DESC"
         );
-        let map = if tab == ListTab::PerluParaf { ListRow::from_cols_paraf } else { ListRow::from_cols };
+        let map =
+            if tab == ListTab::PerluParaf { ListRow::from_cols_paraf } else { ListRow::from_cols };
         // An unfiltered Perlu Paraf page reads a few pages per position from the queue index; the
         // other lists, every filter and deep pages may scan.
         let cost = Cost::of_page(queue_total, page);
@@ -280,19 +313,28 @@ impl Store {
         let total = match counted {
             Some(n) => n,
             None => match rows.first() {
-                Some(r) => r.queue_total.ok_or_else(|| BackendError::Internal("no queue total".into()))?,
+                Some(r) => {
+                    r.queue_total.ok_or_else(|| BackendError::Internal("no queue total".into()))?
+                }
                 None => self.queue_count(&position_ids(user)).await?,
             },
         };
-        let mut waiting_label: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        let mut waiting_label: std::collections::HashMap<String, String> =
+            std::collections::HashMap::new();
         if tab == ListTab::PerluParaf {
             for r in &rows {
                 if let (Some(w), Some(t)) = (&r.waiting_position_id, &r.waiting_title) {
-                    waiting_label.entry(w.clone()).or_insert_with(|| label(t.clone(), r.waiting_holder.clone()));
+                    waiting_label
+                        .entry(w.clone())
+                        .or_insert_with(|| label(t.clone(), r.waiting_holder.clone()));
                 }
             }
         }
-        let mut waiting_ids: Vec<String> = rows.iter().filter_map(|r| r.waiting_position_id.clone()).filter(|w| !waiting_label.contains_key(w)).collect();
+        let mut waiting_ids: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.waiting_position_id.clone())
+            .filter(|w| !waiting_label.contains_key(w))
+            .collect();
         waiting_ids.sort();
         waiting_ids.dedup();
         if !waiting_ids.is_empty() {
@@ -301,7 +343,11 @@ impl Store {
                  FROM position p WHERE p.id IN ({})",
                 placeholders(1, waiting_ids.len())
             );
-            let found = self.read_rows(Cost::Bounded, sql, waiting_ids, |r| Ok((r.text("id")?, r.text("title")?, r.opt_text("holder")?))).await?;
+            let found = self
+                .read_rows(Cost::Bounded, sql, waiting_ids, |r| {
+                    Ok((r.text("id")?, r.text("title")?, r.opt_text("holder")?))
+                })
+                .await?;
             for (id, title, holder) in found {
                 waiting_label.insert(id, label(title, holder));
             }
@@ -335,19 +381,39 @@ impl Store {
         let ps = position_ids(user);
         let perlu_paraf = self.queue_count(&ps).await?;
         let d = self.disposition_counts(user).await?;
-        Ok(Counts { perlu_paraf, kotak_masuk_unread: self.inbox_unread(user).await?, disposisi: d.unread + d.to_review })
+        Ok(Counts {
+            perlu_paraf,
+            kotak_masuk_unread: self.inbox_unread(user).await?,
+            disposisi: d.unread + d.to_review,
+        })
     }
 
     /// What this user may do with the letter now, by asking the state machine.
     fn allowed(user: &SessionUser, l: &LetterRow) -> Allowed {
         let Some((role, _)) = Self::role_of(user, l) else { return Allowed::default() };
-        let can = |a: Action| transition(l.state, l.chain.len(), l.co_signer_position_id.is_some(), RestartPolicy::FromFirstReviewer, role, &a).is_ok();
-        let waiting_mine = l.waiting_position_id.as_ref().is_some_and(|p| user.positions.iter().any(|h| &h.position_id == p));
+        let can = |a: Action| {
+            transition(
+                l.state,
+                l.chain.len(),
+                l.co_signer_position_id.is_some(),
+                RestartPolicy::FromFirstReviewer,
+                role,
+                &a,
+            )
+            .is_ok()
+        };
+        let waiting_mine = l
+            .waiting_position_id
+            .as_ref()
+            .is_some_and(|p| user.positions.iter().any(|h| &h.position_id == p));
         // Only the official printed in the second block adds the second signature (others holding
         // the position may still return the letter).
-        let printed_co_signer = l.state != LetterState::CoSigning || l.co_signer_id.as_deref() == Some(user.employee_id.as_str());
+        let printed_co_signer = l.state != LetterState::CoSigning
+            || l.co_signer_id.as_deref() == Some(user.employee_id.as_str());
         Allowed {
-            edit: (l.state.drafter_may_edit() && l.drafter_id == user.employee_id) || (waiting_mine && matches!(l.state, LetterState::Review { .. } | LetterState::Signing)),
+            edit: (l.state.drafter_may_edit() && l.drafter_id == user.employee_id)
+                || (waiting_mine
+                    && matches!(l.state, LetterState::Review { .. } | LetterState::Signing)),
             submit: can(Action::Submit),
             approve: can(Action::Approve),
             ret: can(Action::Return { note: "x".into() }),
@@ -407,7 +473,13 @@ impl Store {
             } else {
                 "pending"
             };
-            chain.push(ChainStop { position_title: pos.title, holder, status: status.into(), is_signer: *kind == 1, is_co_signer: *kind == 2 });
+            chain.push(ChainStop {
+                position_title: pos.title,
+                holder,
+                status: status.into(),
+                is_signer: *kind == 1,
+                is_co_signer: *kind == 2,
+            });
         }
         let history = sqlx::query(
             "SELECT e.name, p.title, a.action, a.note, a.version, a.at_ms FROM letter_action a JOIN employee e ON e.id = a.actor_id \
@@ -446,7 +518,11 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        let conflicts = versions.iter().filter(|v| v.conflict && v.version > l.version).map(|v| v.version).collect();
+        let conflicts = versions
+            .iter()
+            .filter(|v| v.conflict && v.version > l.version)
+            .map(|v| v.version)
+            .collect();
         let state_label = l.state.label().to_string();
         Ok(LetterDetail {
             id: l.id.clone(),
@@ -461,7 +537,12 @@ impl Store {
             signed_ms: r.try_get("signed_ms")?,
             co_signer,
             co_signed_ms: r.try_get("co_signed_ms")?,
-            void_numbers: self.void_numbers(id).await?.into_iter().map(|(n, why, _)| format!("{n} — {why}")).collect(),
+            void_numbers: self
+                .void_numbers(id)
+                .await?
+                .into_iter()
+                .map(|(n, why, _)| format!("{n} — {why}"))
+                .collect(),
             chain,
             history,
             versions,
@@ -474,19 +555,30 @@ impl Store {
     }
 
     /// Differences between two versions, header fields and body separately.
-    pub async fn letter_diff(&self, user: &SessionUser, id: &str, from: i64, to: i64) -> Result<VersionDiff> {
+    pub async fn letter_diff(
+        &self,
+        user: &SessionUser,
+        id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<VersionDiff> {
         self.visible_letter(user, id).await?;
         let a = self.letter_content(id, from).await?;
         let b = self.letter_content(id, to).await?;
         let header = |d: &LetterDraft| -> Vec<String> {
             let mut v = vec![
-                format!("Jenis: {}", LetterKind::from_code(&d.kind).map(|k| k.label()).unwrap_or("-")),
+                format!(
+                    "Jenis: {}",
+                    LetterKind::from_code(&d.kind).map(|k| k.label()).unwrap_or("-")
+                ),
                 format!("Klasifikasi: {}", d.klasifikasi),
                 format!("Sifat: {}", Sifat::from_code(&d.sifat).map(|s| s.label()).unwrap_or("-")),
                 format!("Hal: {}", d.subject),
                 format!("Lampiran: {}", d.attachment_count),
             ];
-            v.extend(d.recipients.iter().map(|r| format!("{}: {}", if r.role == "to" { "Yth." } else { "Tembusan" }, r.name)));
+            v.extend(d.recipients.iter().map(|r| {
+                format!("{}: {}", if r.role == "to" { "Yth." } else { "Tembusan" }, r.name)
+            }));
             v
         };
         Ok(VersionDiff {
@@ -500,7 +592,11 @@ impl Store {
     /// The PDF of a letter: the stored final document once signed, otherwise a fresh preview.
     pub async fn letter_pdf(&self, user: &SessionUser, id: &str) -> Result<(Vec<u8>, String)> {
         let l = self.visible_letter(user, id).await?;
-        if let Some(r) = sqlx::query("SELECT pdf FROM letter_document WHERE letter_id = $1").bind(id).fetch_optional(&self.pool).await? {
+        if let Some(r) = sqlx::query("SELECT pdf FROM letter_document WHERE letter_id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        {
             let name = l.number.clone().unwrap_or_else(|| l.id.clone()).replace('/', "-");
             return Ok((r.try_get("pdf")?, format!("surat-{name}.pdf")));
         }
@@ -510,7 +606,8 @@ impl Store {
             Some(p) => Some(self.signer_info(p, None).await?),
             None => None,
         };
-        let mut doc = self.letter_document(&l, &draft, None, None, &signer, co_signer.as_ref()).await?;
+        let mut doc =
+            self.letter_document(&l, &draft, None, None, &signer, co_signer.as_ref()).await?;
         doc.watermark = Some("PRATINJAU - BELUM DITANDATANGANI".into());
         let pdf = crate::render::render_letter(&doc)?;
         Ok((pdf, format!("pratinjau-{}.pdf", l.id)))
@@ -527,17 +624,33 @@ impl Store {
     }
 
     /// Adds an attachment; its type is decided by its content.
-    pub async fn add_attachment(&self, user: &SessionUser, ip: Option<String>, letter_id: &str, name: &str, bytes: Vec<u8>) -> Result<AttachmentInfo> {
+    pub async fn add_attachment(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        letter_id: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<AttachmentInfo> {
         let l = self.visible_letter(user, letter_id).await?;
         if !self.may_edit(user, &l).await {
-            return Err(BackendError::Forbidden("Lampiran hanya dapat diubah oleh yang sedang memegang surat ini.".into()));
+            return Err(BackendError::Forbidden(
+                "Lampiran hanya dapat diubah oleh yang sedang memegang surat ini.".into(),
+            ));
         }
         let kind = sniff(&bytes).map_err(|e| BackendError::invalid(e.to_string()))?;
         let name = clean_name(name);
         let mut tx = self.begin_write().await?;
-        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM letter_attachment WHERE letter_id = $1").bind(letter_id).fetch_one(tx.conn()).await?.try_get("n")?;
+        let n: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM letter_attachment WHERE letter_id = $1")
+                .bind(letter_id)
+                .fetch_one(tx.conn())
+                .await?
+                .try_get("n")?;
         if n as usize >= MAX_ATTACHMENTS {
-            return Err(BackendError::invalid(format!("Lampiran paling banyak {MAX_ATTACHMENTS} berkas per surat.")));
+            return Err(BackendError::invalid(format!(
+                "Lampiran paling banyak {MAX_ATTACHMENTS} berkas per surat."
+            )));
         }
         let id = new_id();
         let size = bytes.len() as i64;
@@ -553,12 +666,24 @@ impl Store {
             .bind(now_ms())
             .execute(tx.conn())
             .await?;
-        tx.audit(&Actor::user(&user.employee_id, ip), "letter.attachment_add", "letter", Some(letter_id), json!({ "name": name, "size": size })).await?;
+        tx.audit(
+            &Actor::user(&user.employee_id, ip),
+            "letter.attachment_add",
+            "letter",
+            Some(letter_id),
+            json!({ "name": name, "size": size }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(AttachmentInfo { id, name, content_type: kind.content_type().into(), size })
     }
 
-    pub async fn remove_attachment(&self, user: &SessionUser, ip: Option<String>, attachment_id: &str) -> Result<()> {
+    pub async fn remove_attachment(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        attachment_id: &str,
+    ) -> Result<()> {
         let r = sqlx::query("SELECT letter_id, name FROM letter_attachment WHERE id = $1")
             .bind(attachment_id)
             .fetch_optional(&self.pool)
@@ -567,28 +692,51 @@ impl Store {
         let letter_id: String = r.try_get("letter_id")?;
         let l = self.visible_letter(user, &letter_id).await?;
         if !self.may_edit(user, &l).await {
-            return Err(BackendError::Forbidden("Lampiran hanya dapat diubah oleh yang sedang memegang surat ini.".into()));
+            return Err(BackendError::Forbidden(
+                "Lampiran hanya dapat diubah oleh yang sedang memegang surat ini.".into(),
+            ));
         }
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM letter_attachment WHERE id = $1").bind(attachment_id).execute(tx.conn()).await?;
-        tx.audit(&Actor::user(&user.employee_id, ip), "letter.attachment_remove", "letter", Some(&letter_id), json!({ "name": r.try_get::<String, _>("name")? })).await?;
+        sqlx::query("DELETE FROM letter_attachment WHERE id = $1")
+            .bind(attachment_id)
+            .execute(tx.conn())
+            .await?;
+        tx.audit(
+            &Actor::user(&user.employee_id, ip),
+            "letter.attachment_remove",
+            "letter",
+            Some(&letter_id),
+            json!({ "name": r.try_get::<String, _>("name")? }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// An attachment's bytes, for whoever may see its letter.
-    pub async fn attachment(&self, user: &SessionUser, attachment_id: &str) -> Result<(Vec<u8>, String, String)> {
-        let r = sqlx::query("SELECT letter_id, name, content_type, data FROM letter_attachment WHERE id = $1")
-            .bind(attachment_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| BackendError::not_found("Lampiran tidak ditemukan."))?;
+    pub async fn attachment(
+        &self,
+        user: &SessionUser,
+        attachment_id: &str,
+    ) -> Result<(Vec<u8>, String, String)> {
+        let r = sqlx::query(
+            "SELECT letter_id, name, content_type, data FROM letter_attachment WHERE id = $1",
+        )
+        .bind(attachment_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| BackendError::not_found("Lampiran tidak ditemukan."))?;
         self.visible_letter(user, &r.try_get::<String, _>("letter_id")?).await?;
         Ok((r.try_get("data")?, r.try_get("name")?, r.try_get("content_type")?))
     }
 
     /// Recipient picker: OPDs, units and people of the user's Pemda matching the text.
-    pub async fn search_directory(&self, user: &SessionUser, q: &str, limit: i64) -> Result<Vec<DirectoryEntry>> {
+    pub async fn search_directory(
+        &self,
+        user: &SessionUser,
+        q: &str,
+        limit: i64,
+    ) -> Result<Vec<DirectoryEntry>> {
         let q = q.trim();
         if q.chars().count() < 2 {
             return Ok(vec![]);
@@ -646,7 +794,9 @@ impl Store {
     /// Positions of the user's OPD that may sign for this drafter: the head, and for types that allow
     /// it the Sekretaris and Kepala Bidang above the drafter.
     pub async fn signer_options(&self, user: &SessionUser) -> Result<Vec<(String, String)>> {
-        let Some(mine) = user.positions.iter().find(|p| p.acting_kind.is_none()) else { return Ok(vec![]) };
+        let Some(mine) = user.positions.iter().find(|p| p.acting_kind.is_none()) else {
+            return Ok(vec![]);
+        };
         let superiors = self.superiors(&user.opd_id).await?;
         let mut out = Vec::new();
         let mut cur = Some(mine.position_id.clone());

@@ -2,13 +2,14 @@
 //! driven by `domain::letter::transition`; atomic numbering at signing; work events.
 
 use super::{Actor, Store, WriteTx};
+use crate::sign::{LetterSigner, SignCredentials};
 use crate::{BackendError, Result, new_id, now_ms};
 use domain::letter::{
-    Action, Actor as Role, DEFAULT_NUMBER_FORMAT, LetterDraft, LetterKind, LetterState, RestartPolicy, derive_chain, format_number, sign_mode, transition,
+    Action, Actor as Role, DEFAULT_NUMBER_FORMAT, LetterDraft, LetterKind, LetterState,
+    RestartPolicy, derive_chain, format_number, sign_mode, transition,
 };
 use domain::model::SessionUser;
 use domain::org::PositionLevel;
-use crate::sign::{LetterSigner, SignCredentials};
 use serde_json::json;
 use sqlx::Row;
 
@@ -47,8 +48,19 @@ pub struct LetterRow {
 }
 
 /// Records one unit of work in the shared event record (e-Kinerja reads it).
-pub async fn record_work(tx: &mut WriteTx, employee_id: &str, position_id: Option<&str>, kind: &str, entity: &str, entity_id: &str, detail: &str) -> Result<()> {
-    let r = sqlx::query("SELECT pemda_id, opd_id FROM employee WHERE id = $1").bind(employee_id).fetch_one(tx.conn()).await?;
+pub async fn record_work(
+    tx: &mut WriteTx,
+    employee_id: &str,
+    position_id: Option<&str>,
+    kind: &str,
+    entity: &str,
+    entity_id: &str,
+    detail: &str,
+) -> Result<()> {
+    let r = sqlx::query("SELECT pemda_id, opd_id FROM employee WHERE id = $1")
+        .bind(employee_id)
+        .fetch_one(tx.conn())
+        .await?;
     sqlx::query(
         "INSERT INTO work_event (id, pemda_id, opd_id, employee_id, position_id, kind, entity, entity_id, detail, at_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -94,7 +106,8 @@ pub(crate) fn letter_from(r: &sqlx::any::AnyRow) -> Result<LetterRow> {
         drafter_position_id: r.try_get("drafter_position_id")?,
         signer_position_id: r.try_get("signer_position_id")?,
         chain: chain.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
-        state: LetterState::from_parts(&state, step).ok_or_else(|| BackendError::Internal(format!("bad letter state {state}/{step}")))?,
+        state: LetterState::from_parts(&state, step)
+            .ok_or_else(|| BackendError::Internal(format!("bad letter state {state}/{step}")))?,
         waiting_position_id: r.try_get("waiting_position_id")?,
         version: r.try_get("version")?,
         subject: r.try_get("subject")?,
@@ -106,8 +119,7 @@ pub(crate) fn letter_from(r: &sqlx::any::AnyRow) -> Result<LetterRow> {
     })
 }
 
-pub(crate) const LETTER_COLS: &str =
-    "id, opd_id, drafter_id, drafter_position_id, signer_position_id, chain, state, step, waiting_position_id, version, subject, sifat, number, co_signer_position_id, co_signer_id, reply_to_incoming_id";
+pub(crate) const LETTER_COLS: &str = "id, opd_id, drafter_id, drafter_position_id, signer_position_id, chain, state, step, waiting_position_id, version, subject, sifat, number, co_signer_position_id, co_signer_id, reply_to_incoming_id";
 
 fn waiting_for(state: LetterState, l: &LetterRow) -> Option<String> {
     match state {
@@ -130,13 +142,15 @@ impl Store {
 
     /// The draft content of a version.
     pub async fn letter_content(&self, id: &str, version: i64) -> Result<LetterDraft> {
-        let r = sqlx::query("SELECT content FROM letter_version WHERE letter_id = $1 AND version = $2")
-            .bind(id)
-            .bind(version)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| BackendError::not_found("Versi surat tidak ditemukan."))?;
-        serde_json::from_str(&r.try_get::<String, _>("content")?).map_err(|e| BackendError::Internal(e.to_string()))
+        let r =
+            sqlx::query("SELECT content FROM letter_version WHERE letter_id = $1 AND version = $2")
+                .bind(id)
+                .bind(version)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| BackendError::not_found("Versi surat tidak ditemukan."))?;
+        serde_json::from_str(&r.try_get::<String, _>("content")?)
+            .map_err(|e| BackendError::Internal(e.to_string()))
     }
 
     /// The position the drafter writes from: their definitive position.
@@ -145,23 +159,45 @@ impl Store {
             .iter()
             .find(|p| p.acting_kind.is_none())
             .map(|p| p.position_id.clone())
-            .ok_or_else(|| BackendError::invalid("Anda belum memiliki jabatan, sehingga belum dapat menyusun surat."))
+            .ok_or_else(|| {
+                BackendError::invalid(
+                    "Anda belum memiliki jabatan, sehingga belum dapat menyusun surat.",
+                )
+            })
     }
 
     pub async fn head_position(&self, opd_id: &str) -> Result<String> {
-        let r = sqlx::query("SELECT id FROM position WHERE opd_id = $1 AND level = 1 ORDER BY id LIMIT 1")
-            .bind(opd_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| BackendError::invalid("OPD ini belum memiliki jabatan Kepala; hubungi Admin OPD."))?;
+        let r = sqlx::query(
+            "SELECT id FROM position WHERE opd_id = $1 AND level = 1 ORDER BY id LIMIT 1",
+        )
+        .bind(opd_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| {
+            BackendError::invalid("OPD ini belum memiliki jabatan Kepala; hubungi Admin OPD.")
+        })?;
         Ok(r.try_get("id")?)
     }
 
     /// Starts a letter from its first save. `client_id` makes a resend of the same save harmless.
-    pub async fn create_letter(&self, user: &SessionUser, ip: Option<String>, client_id: &str, draft: &LetterDraft) -> Result<(String, SaveOutcome)> {
+    pub async fn create_letter(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        client_id: &str,
+        draft: &LetterDraft,
+    ) -> Result<(String, SaveOutcome)> {
         draft.validate().map_err(BackendError::Invalid)?;
-        if let Some(r) = sqlx::query("SELECT letter_id, version FROM letter_version WHERE client_id = $1").bind(client_id).fetch_optional(&self.pool).await? {
-            return Ok((r.try_get("letter_id")?, SaveOutcome::AlreadySaved { version: r.try_get("version")? }));
+        if let Some(r) =
+            sqlx::query("SELECT letter_id, version FROM letter_version WHERE client_id = $1")
+                .bind(client_id)
+                .fetch_optional(&self.pool)
+                .await?
+        {
+            return Ok((
+                r.try_get("letter_id")?,
+                SaveOutcome::AlreadySaved { version: r.try_get("version")? },
+            ));
         }
         let drafter_pos = Self::drafter_position(user)?;
         let opd = self.get_opd(&user.opd_id).await?;
@@ -210,15 +246,42 @@ impl Store {
         let draft = &LetterDraft { reply_to_incoming_id: reply_to, ..draft.clone() };
         self.insert_version(&mut tx, &id, 1, client_id, 0, &user.employee_id, draft, false).await?;
         self.replace_recipients(&mut tx, &id, draft).await?;
-        tx.audit(&actor, "letter.create", "letter", Some(&id), json!({ "subject": draft.subject.trim() })).await?;
-        record_work(&mut tx, &user.employee_id, Some(&drafter_pos), "letter.draft", "letter", &id, draft.subject.trim()).await?;
+        tx.audit(
+            &actor,
+            "letter.create",
+            "letter",
+            Some(&id),
+            json!({ "subject": draft.subject.trim() }),
+        )
+        .await?;
+        record_work(
+            &mut tx,
+            &user.employee_id,
+            Some(&drafter_pos),
+            "letter.draft",
+            "letter",
+            &id,
+            draft.subject.trim(),
+        )
+        .await?;
         tx.commit().await?;
         Ok((id, SaveOutcome::Saved { version: 1 }))
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn insert_version(&self, tx: &mut WriteTx, id: &str, version: i64, client_id: &str, base: i64, author: &str, draft: &LetterDraft, conflict: bool) -> Result<()> {
-        let content = serde_json::to_string(draft).map_err(|e| BackendError::Internal(e.to_string()))?;
+    async fn insert_version(
+        &self,
+        tx: &mut WriteTx,
+        id: &str,
+        version: i64,
+        client_id: &str,
+        base: i64,
+        author: &str,
+        draft: &LetterDraft,
+        conflict: bool,
+    ) -> Result<()> {
+        let content =
+            serde_json::to_string(draft).map_err(|e| BackendError::Internal(e.to_string()))?;
         sqlx::query(
             "INSERT INTO letter_version (letter_id, version, client_id, base_version, author_id, content, conflict, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -235,8 +298,16 @@ impl Store {
         Ok(())
     }
 
-    async fn replace_recipients(&self, tx: &mut WriteTx, id: &str, draft: &LetterDraft) -> Result<()> {
-        sqlx::query("DELETE FROM letter_recipient WHERE letter_id = $1").bind(id).execute(tx.conn()).await?;
+    async fn replace_recipients(
+        &self,
+        tx: &mut WriteTx,
+        id: &str,
+        draft: &LetterDraft,
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM letter_recipient WHERE letter_id = $1")
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
         for (i, r) in draft.recipients.iter().enumerate() {
             sqlx::query("INSERT INTO letter_recipient (letter_id, ord, role, target_type, target_id, name, address) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(id)
@@ -249,8 +320,17 @@ impl Store {
                 .execute(tx.conn())
                 .await?;
         }
-        let names: Vec<String> = draft.recipients.iter().filter(|r| r.role == "to").map(|r| r.name.trim().to_lowercase()).collect();
-        sqlx::query("UPDATE letter SET recipients_text = $1 WHERE id = $2").bind(names.join("; ")).bind(id).execute(tx.conn()).await?;
+        let names: Vec<String> = draft
+            .recipients
+            .iter()
+            .filter(|r| r.role == "to")
+            .map(|r| r.name.trim().to_lowercase())
+            .collect();
+        sqlx::query("UPDATE letter SET recipients_text = $1 WHERE id = $2")
+            .bind(names.join("; "))
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
         Ok(())
     }
 
@@ -270,7 +350,15 @@ impl Store {
     }
 
     /// Saves a new version. A save based on an outdated version is kept as a conflict, never applied.
-    pub async fn save_letter(&self, user: &SessionUser, ip: Option<String>, id: &str, client_id: &str, base_version: i64, draft: &LetterDraft) -> Result<SaveOutcome> {
+    pub async fn save_letter(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        id: &str,
+        client_id: &str,
+        base_version: i64,
+        draft: &LetterDraft,
+    ) -> Result<SaveOutcome> {
         draft.validate().map_err(BackendError::Invalid)?;
         // The co-signer is checked against the directory before the transaction (reads through the
         // pool); only the drafter's saves set it.
@@ -285,9 +373,16 @@ impl Store {
             }
         }
         let mut tx = self.begin_write().await?;
-        if let Some(r) = sqlx::query("SELECT letter_id, version FROM letter_version WHERE client_id = $1").bind(client_id).fetch_optional(tx.conn()).await? {
+        if let Some(r) =
+            sqlx::query("SELECT letter_id, version FROM letter_version WHERE client_id = $1")
+                .bind(client_id)
+                .fetch_optional(tx.conn())
+                .await?
+        {
             if r.try_get::<String, _>("letter_id")? != id {
-                return Err(BackendError::Conflict("Penyimpanan ini sudah tercatat untuk surat lain.".into()));
+                return Err(BackendError::Conflict(
+                    "Penyimpanan ini sudah tercatat untuk surat lain.".into(),
+                ));
             }
             return Ok(SaveOutcome::AlreadySaved { version: r.try_get("version")? });
         }
@@ -303,16 +398,52 @@ impl Store {
             return Err(BackendError::Forbidden("Surat ini sedang tidak dapat Anda ubah.".into()));
         }
         // The incoming letter a reply answers was fixed at creation; no save changes it.
-        let draft = &LetterDraft { reply_to_incoming_id: l.reply_to_incoming_id.clone(), ..draft.clone() };
-        let last: i64 = sqlx::query("SELECT MAX(version) AS v FROM letter_version WHERE letter_id = $1").bind(id).fetch_one(tx.conn()).await?.try_get("v")?;
+        let draft =
+            &LetterDraft { reply_to_incoming_id: l.reply_to_incoming_id.clone(), ..draft.clone() };
+        let last: i64 =
+            sqlx::query("SELECT MAX(version) AS v FROM letter_version WHERE letter_id = $1")
+                .bind(id)
+                .fetch_one(tx.conn())
+                .await?
+                .try_get("v")?;
         let next = last + 1;
         if base_version != l.version {
-            self.insert_version(&mut tx, id, next, client_id, base_version, &user.employee_id, draft, true).await?;
-            tx.audit(&Actor::user(&user.employee_id, ip), "letter.save_conflict", "letter", Some(id), json!({ "base": base_version, "current": l.version, "kept_as": next })).await?;
+            self.insert_version(
+                &mut tx,
+                id,
+                next,
+                client_id,
+                base_version,
+                &user.employee_id,
+                draft,
+                true,
+            )
+            .await?;
+            tx.audit(
+                &Actor::user(&user.employee_id, ip),
+                "letter.save_conflict",
+                "letter",
+                Some(id),
+                json!({ "base": base_version, "current": l.version, "kept_as": next }),
+            )
+            .await?;
             tx.commit().await?;
-            return Ok(SaveOutcome::Conflict { current_version: l.version, conflict_version: next });
+            return Ok(SaveOutcome::Conflict {
+                current_version: l.version,
+                conflict_version: next,
+            });
         }
-        self.insert_version(&mut tx, id, next, client_id, base_version, &user.employee_id, draft, false).await?;
+        self.insert_version(
+            &mut tx,
+            id,
+            next,
+            client_id,
+            base_version,
+            &user.employee_id,
+            draft,
+            false,
+        )
+        .await?;
         self.replace_recipients(&mut tx, id, draft).await?;
         // The drafter may still change the signer and the co-signer; once submitted they are frozen
         // (a reviewer's save keeps the ones the letter was submitted with).
@@ -328,7 +459,14 @@ impl Store {
                 .execute(tx.conn())
                 .await?;
         }
-        tx.audit(&Actor::user(&user.employee_id, ip), "letter.save", "letter", Some(id), json!({ "version": next })).await?;
+        tx.audit(
+            &Actor::user(&user.employee_id, ip),
+            "letter.save",
+            "letter",
+            Some(id),
+            json!({ "version": next }),
+        )
+        .await?;
         sqlx::query(
             "UPDATE letter SET kind = $1, klasifikasi = $2, sifat = $3, urgency = $4, subject = $5, attachment_count = $6, version = $7, updated_ms = $8 WHERE id = $9",
         )
@@ -344,7 +482,16 @@ impl Store {
         .execute(tx.conn())
         .await?;
         if l.drafter_id != user.employee_id {
-            record_work(&mut tx, &user.employee_id, l.waiting_position_id.as_deref(), "letter.edit", "letter", id, "").await?;
+            record_work(
+                &mut tx,
+                &user.employee_id,
+                l.waiting_position_id.as_deref(),
+                "letter.edit",
+                "letter",
+                id,
+                "",
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(SaveOutcome::Saved { version: next })
@@ -354,19 +501,43 @@ impl Store {
     pub(crate) fn role_of(user: &SessionUser, l: &LetterRow) -> Option<(Role, Option<String>)> {
         let holds = |p: &str| user.positions.iter().any(|h| h.position_id == p);
         match l.state {
-            LetterState::Review { step } if l.chain.get(step).is_some_and(|p| holds(p)) => Some((Role::Reviewer(step), l.chain.get(step).cloned())),
-            LetterState::Signing if holds(&l.signer_position_id) => Some((Role::Signer, Some(l.signer_position_id.clone()))),
-            LetterState::CoSigning if l.co_signer_position_id.as_deref().is_some_and(holds) => Some((Role::CoSigner, l.co_signer_position_id.clone())),
+            LetterState::Review { step } if l.chain.get(step).is_some_and(|p| holds(p)) => {
+                Some((Role::Reviewer(step), l.chain.get(step).cloned()))
+            }
+            LetterState::Signing if holds(&l.signer_position_id) => {
+                Some((Role::Signer, Some(l.signer_position_id.clone())))
+            }
+            LetterState::CoSigning if l.co_signer_position_id.as_deref().is_some_and(holds) => {
+                Some((Role::CoSigner, l.co_signer_position_id.clone()))
+            }
             LetterState::Signed if user.caps.is_tu_of(&l.opd_id) => Some((Role::Clerk, None)),
-            _ if l.drafter_id == user.employee_id => Some((Role::Drafter, Some(l.drafter_position_id.clone()))),
+            _ if l.drafter_id == user.employee_id => {
+                Some((Role::Drafter, Some(l.drafter_position_id.clone())))
+            }
             _ => None,
         }
     }
 
     /// Applies an action of the approval flow. `expected_version` guards against acting on a text
     /// that changed since the user looked at it.
-    pub async fn act_on_letter(&self, user: &SessionUser, ip: Option<String>, id: &str, expected_version: i64, action: Action) -> Result<LetterState> {
-        self.act(user, ip, id, expected_version, action, &crate::sign::ApprovalOnly, &SignCredentials::default()).await
+    pub async fn act_on_letter(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        id: &str,
+        expected_version: i64,
+        action: Action,
+    ) -> Result<LetterState> {
+        self.act(
+            user,
+            ip,
+            id,
+            expected_version,
+            action,
+            &crate::sign::ApprovalOnly,
+            &SignCredentials::default(),
+        )
+        .await
     }
 
     /// Signs a letter with the given signer: numbers it, renders it, has it signed, stores the final
@@ -375,7 +546,15 @@ impl Store {
     /// signer's signature numbers, renders (with both signature blocks) and signs, and the letter
     /// waits for the co-signer; the co-signer's signature (this same call, by them) is added to the
     /// stored PDF as an incremental update and only then is the letter delivered.
-    pub async fn sign_letter(&self, user: &SessionUser, ip: Option<String>, id: &str, expected_version: i64, signer: &dyn LetterSigner, credentials: &SignCredentials) -> Result<LetterState> {
+    pub async fn sign_letter(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        id: &str,
+        expected_version: i64,
+        signer: &dyn LetterSigner,
+        credentials: &SignCredentials,
+    ) -> Result<LetterState> {
         self.act(user, ip, id, expected_version, Action::Sign, signer, credentials).await
     }
 
@@ -384,21 +563,40 @@ impl Store {
     /// signed in its own transaction; one letter failing does not stop the others. Each item gives
     /// the new state's label or the reason, in the order asked. The unlocked key is wiped when this
     /// returns.
-    pub async fn sign_letters(&self, user: &SessionUser, ip: Option<String>, items: &[(String, i64)], signer: &dyn LetterSigner, credentials: &SignCredentials) -> Result<Vec<(String, std::result::Result<String, String>)>> {
+    pub async fn sign_letters(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        items: &[(String, i64)],
+        signer: &dyn LetterSigner,
+        credentials: &SignCredentials,
+    ) -> Result<Vec<(String, std::result::Result<String, String>)>> {
         let unlocked = signer.unlock(self, user, ip.clone(), credentials).await?;
         let signer: &dyn LetterSigner = unlocked.as_deref().unwrap_or(signer);
         let mut out = Vec::with_capacity(items.len());
         for (id, version) in items {
-            let r = self.act(user, ip.clone(), id, *version, Action::Sign, signer, credentials).await;
+            let r =
+                self.act(user, ip.clone(), id, *version, Action::Sign, signer, credentials).await;
             out.push((id.clone(), r.map(|s| s.label().to_string()).map_err(|e| e.user_message())));
         }
         Ok(out)
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn act(&self, user: &SessionUser, ip: Option<String>, id: &str, expected_version: i64, action: Action, signer: &dyn LetterSigner, credentials: &SignCredentials) -> Result<LetterState> {
+    async fn act(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        id: &str,
+        expected_version: i64,
+        action: Action,
+        signer: &dyn LetterSigner,
+        credentials: &SignCredentials,
+    ) -> Result<LetterState> {
         let actor = Actor::user(&user.employee_id, ip);
-        let stale = || BackendError::Conflict("Surat telah diubah orang lain sejak Anda membukanya. Muat ulang lalu periksa kembali.".into());
+        let stale = || {
+            BackendError::Conflict("Surat telah diubah orang lain sejak Anda membukanya. Muat ulang lalu periksa kembali.".into())
+        };
         // Everything read through the pool is read before the transaction takes its connection and
         // its locks: a transaction that waits for a second connection while holding a lock others
         // queue behind can exhaust the pool (seen with many signings at once on PostgreSQL).
@@ -415,23 +613,40 @@ impl Store {
             let superiors = self.superiors(&pre.opd_id).await?;
             let signer = self.get_position(&pre.signer_position_id).await?;
             let kind = LetterKind::from_code(&draft.kind).unwrap_or(LetterKind::SuratDinas);
-            let mode = sign_mode(kind, PositionLevel::from_code(signer.level).unwrap_or(PositionLevel::Staf)).map_err(|e| BackendError::invalid(e.to_string()))?;
-            let chain = derive_chain(&superiors, &pre.drafter_position_id, &pre.signer_position_id).map_err(|e| BackendError::invalid(e.to_string()))?;
-            let secretary: Option<String> = sqlx::query("SELECT id FROM position WHERE opd_id = $1 AND level = 2 ORDER BY id LIMIT 1")
-                .bind(&pre.opd_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|r| r.try_get("id"))
-                .transpose()?;
-            let chain = domain::letter::with_secretary_paraf(chain, secretary.as_deref(), &pre.drafter_position_id, signer.level == 1, &pre.signer_position_id);
+            let mode = sign_mode(
+                kind,
+                PositionLevel::from_code(signer.level).unwrap_or(PositionLevel::Staf),
+            )
+            .map_err(|e| BackendError::invalid(e.to_string()))?;
+            let chain = derive_chain(&superiors, &pre.drafter_position_id, &pre.signer_position_id)
+                .map_err(|e| BackendError::invalid(e.to_string()))?;
+            let secretary: Option<String> = sqlx::query(
+                "SELECT id FROM position WHERE opd_id = $1 AND level = 2 ORDER BY id LIMIT 1",
+            )
+            .bind(&pre.opd_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.try_get("id"))
+            .transpose()?;
+            let chain = domain::letter::with_secretary_paraf(
+                chain,
+                secretary.as_deref(),
+                &pre.drafter_position_id,
+                signer.level == 1,
+                &pre.signer_position_id,
+            );
             // The co-signer may have left or been deactivated since the draft was saved.
             if let Some(co) = &pre.co_signer_position_id {
                 self.check_co_signer(&user.pemda_id, &pre.signer_position_id, co).await?;
             }
-            submit_plan = Some((chain, if mode == domain::letter::SignMode::Head { "head" } else { "an" }));
+            submit_plan =
+                Some((chain, if mode == domain::letter::SignMode::Head { "head" } else { "an" }));
         }
         let mut sign_plan = None;
-        if matches!(action, Action::Sign) && pre.state == LetterState::Signing && pre_role == Some(Role::Signer) {
+        if matches!(action, Action::Sign)
+            && pre.state == LetterState::Signing
+            && pre_role == Some(Role::Signer)
+        {
             let draft = self.letter_content(id, pre.version).await?;
             self.check_recipients(&user.pemda_id, &draft).await?;
             let opd = self.get_opd(&pre.opd_id).await?;
@@ -440,13 +655,20 @@ impl Store {
             sign_plan = Some((draft, opd, pemda, prepared));
         }
         let mut cosign_plan = None;
-        if matches!(action, Action::Sign) && pre.state == LetterState::CoSigning && pre_role == Some(Role::CoSigner) {
+        if matches!(action, Action::Sign)
+            && pre.state == LetterState::CoSigning
+            && pre_role == Some(Role::CoSigner)
+        {
             let draft = self.letter_content(id, pre.version).await?;
             cosign_plan = Some((self.prepare_cosign(user, &pre, &draft).await?, draft));
         }
         // A signer bound to the official's key unlocks it here, before the transaction: the
         // passphrase check is slow and a wrong one is recorded in a write of its own.
-        let unlocked = if sign_plan.is_some() || cosign_plan.is_some() { signer.unlock(self, user, actor.ip.clone(), credentials).await? } else { None };
+        let unlocked = if sign_plan.is_some() || cosign_plan.is_some() {
+            signer.unlock(self, user, actor.ip.clone(), credentials).await?
+        } else {
+            None
+        };
         let signer: &dyn LetterSigner = unlocked.as_deref().unwrap_or(signer);
         let mut tx = self.begin_write().await?;
         let lock = if tx.kind() == super::DbKind::Postgres { " FOR UPDATE" } else { "" };
@@ -459,7 +681,9 @@ impl Store {
         if l.version != expected_version || l.state != pre.state {
             return Err(BackendError::Conflict("Surat telah diubah orang lain sejak Anda membukanya. Muat ulang lalu periksa kembali.".into()));
         }
-        let (role, acting_position) = Self::role_of(user, &l).ok_or_else(|| BackendError::Forbidden("Surat ini tidak sedang menunggu tindakan Anda.".into()))?;
+        let (role, acting_position) = Self::role_of(user, &l).ok_or_else(|| {
+            BackendError::Forbidden("Surat ini tidak sedang menunggu tindakan Anda.".into())
+        })?;
         // The chain is derived from the organisation at submission and then frozen.
         if let (Action::Submit, Some((chain, mode))) = (&action, submit_plan) {
             l.chain = chain;
@@ -470,13 +694,27 @@ impl Store {
                 .execute(tx.conn())
                 .await?;
         }
-        let restart: String = sqlx::query("SELECT p.restart_policy FROM pemda p JOIN opd o ON o.pemda_id = p.id WHERE o.id = $1")
-            .bind(&l.opd_id)
-            .fetch_one(tx.conn())
-            .await?
-            .try_get("restart_policy")?;
-        let restart = if restart == "returner" { RestartPolicy::FromReturner } else { RestartPolicy::FromFirstReviewer };
-        let next = transition(l.state, l.chain.len(), l.co_signer_position_id.is_some(), restart, role, &action).map_err(|e| match e {
+        let restart: String = sqlx::query(
+            "SELECT p.restart_policy FROM pemda p JOIN opd o ON o.pemda_id = p.id WHERE o.id = $1",
+        )
+        .bind(&l.opd_id)
+        .fetch_one(tx.conn())
+        .await?
+        .try_get("restart_policy")?;
+        let restart = if restart == "returner" {
+            RestartPolicy::FromReturner
+        } else {
+            RestartPolicy::FromFirstReviewer
+        };
+        let next = transition(
+            l.state,
+            l.chain.len(),
+            l.co_signer_position_id.is_some(),
+            restart,
+            role,
+            &action,
+        )
+        .map_err(|e| match e {
             domain::letter::TransitionError::NotYourTurn => BackendError::Forbidden(e.to_string()),
             _ => BackendError::invalid(e.to_string()),
         })?;
@@ -491,7 +729,9 @@ impl Store {
             // Refused by the co-signer or withdrawn by the drafter: the signing is undone, its
             // number stays used and is recorded as void.
             let reason = match &action {
-                Action::Return { note } => format!("Ditolak penanda tangan kedua ({}): {}", user.name, note.trim()),
+                Action::Return { note } => {
+                    format!("Ditolak penanda tangan kedua ({}): {}", user.name, note.trim())
+                }
                 _ => format!("Surat ditarik oleh penyusun ({}) sebelum TTE kedua.", user.name),
             };
             voided = Some(self.void_signing(&mut tx, user, &l, &reason).await?);
@@ -502,7 +742,11 @@ impl Store {
             let year = domain::time::wib_year(now) as i64;
             let month = domain::time::civil_from_days(domain::time::wib_day(now)).1;
             let seq = next_number(&mut tx, &l.opd_id, "surat", year).await?;
-            let fmt = if pemda.number_format.is_empty() { DEFAULT_NUMBER_FORMAT } else { pemda.number_format.as_str() };
+            let fmt = if pemda.number_format.is_empty() {
+                DEFAULT_NUMBER_FORMAT
+            } else {
+                pemda.number_format.as_str()
+            };
             let n = format_number(fmt, draft.klasifikasi.trim(), seq, &opd.code, year, month);
             sqlx::query("UPDATE letter SET number = $1, number_seq = $2, number_year = $3, signed_ms = $4, signed_by = $5, co_signer_id = $6 WHERE id = $7")
                 .bind(&n)
@@ -514,7 +758,8 @@ impl Store {
                 .bind(id)
                 .execute(tx.conn())
                 .await?;
-            self.finalise(&mut tx, user, &l, &draft, &n, now, prepared, signer, credentials).await?;
+            self.finalise(&mut tx, user, &l, &draft, &n, now, prepared, signer, credentials)
+                .await?;
             number = Some(n);
         }
         sqlx::query("UPDATE letter SET state = $1, step = $2, waiting_position_id = $3, updated_ms = $4 WHERE id = $5")
@@ -525,12 +770,17 @@ impl Store {
             .bind(id)
             .execute(tx.conn())
             .await?;
-        super::counters::move_queue(&mut tx, l.waiting_position_id.as_deref(), waiting.as_deref()).await?;
+        super::counters::move_queue(&mut tx, l.waiting_position_id.as_deref(), waiting.as_deref())
+            .await?;
         let note = match &action {
             Action::Return { note } => note.trim().to_string(),
             _ => String::new(),
         };
-        let seq: i64 = sqlx::query("SELECT COUNT(*) AS n FROM letter_action WHERE letter_id = $1").bind(id).fetch_one(tx.conn()).await?.try_get("n")?;
+        let seq: i64 = sqlx::query("SELECT COUNT(*) AS n FROM letter_action WHERE letter_id = $1")
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?
+            .try_get("n")?;
         let action_code = match &action {
             Action::Submit => "submit",
             Action::Approve => "paraf",
@@ -555,14 +805,33 @@ impl Store {
         .bind(now_ms())
         .execute(tx.conn())
         .await?;
-        tx.audit(&actor, &format!("letter.{action_code}"), "letter", Some(id), json!({ "to": code, "number": number, "voided_number": voided })).await?;
-        record_work(&mut tx, &user.employee_id, acting_position.as_deref(), &format!("letter.{action_code}"), "letter", id, &l.subject).await?;
+        tx.audit(
+            &actor,
+            &format!("letter.{action_code}"),
+            "letter",
+            Some(id),
+            json!({ "to": code, "number": number, "voided_number": voided }),
+        )
+        .await?;
+        record_work(
+            &mut tx,
+            &user.employee_id,
+            acting_position.as_deref(),
+            &format!("letter.{action_code}"),
+            "letter",
+            id,
+            &l.subject,
+        )
+        .await?;
         tx.commit().await?;
         Ok(next)
     }
 
     /// The approval history of a letter: (actor name, action, note, from, to, at_ms).
-    pub async fn letter_history(&self, id: &str) -> Result<Vec<(String, String, String, String, String, i64)>> {
+    pub async fn letter_history(
+        &self,
+        id: &str,
+    ) -> Result<Vec<(String, String, String, String, String, i64)>> {
         let rows = sqlx::query(
             "SELECT e.name, a.action, a.note, a.from_state, a.to_state, a.at_ms FROM letter_action a JOIN employee e ON e.id = a.actor_id WHERE a.letter_id = $1 ORDER BY a.seq",
         )
@@ -570,18 +839,34 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get("name")?, r.try_get("action")?, r.try_get("note")?, r.try_get("from_state")?, r.try_get("to_state")?, r.try_get("at_ms")?)))
+            .map(|r| {
+                Ok((
+                    r.try_get("name")?,
+                    r.try_get("action")?,
+                    r.try_get("note")?,
+                    r.try_get("from_state")?,
+                    r.try_get("to_state")?,
+                    r.try_get("at_ms")?,
+                ))
+            })
             .collect()
     }
 
     /// Work events of one employee in a time window, for performance scoring.
-    pub async fn work_events(&self, employee_id: &str, from_ms: i64, to_ms: i64) -> Result<Vec<(String, String, i64)>> {
+    pub async fn work_events(
+        &self,
+        employee_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<(String, String, i64)>> {
         let rows = sqlx::query("SELECT kind, entity_id, at_ms FROM work_event WHERE employee_id = $1 AND at_ms >= $2 AND at_ms < $3 ORDER BY at_ms")
             .bind(employee_id)
             .bind(from_ms)
             .bind(to_ms)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok((r.try_get("kind")?, r.try_get("entity_id")?, r.try_get("at_ms")?))).collect()
+        rows.iter()
+            .map(|r| Ok((r.try_get("kind")?, r.try_get("entity_id")?, r.try_get("at_ms")?)))
+            .collect()
     }
 }

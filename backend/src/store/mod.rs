@@ -64,7 +64,8 @@ pub struct Store {
 /// (acting appointments start and end by day).
 #[derive(Default)]
 struct SessionCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, (i64, i64, domain::model::SessionUser)>>,
+    entries:
+        std::sync::Mutex<std::collections::HashMap<String, (i64, i64, domain::model::SessionUser)>>,
 }
 
 impl SessionCache {
@@ -118,7 +119,10 @@ impl Store {
         } else if url.starts_with("sqlite:") {
             DbKind::Sqlite
         } else {
-            return Err(BackendError::Internal(format!("unsupported DATABASE_URL scheme: {}", url.split(':').next().unwrap_or(""))));
+            return Err(BackendError::Internal(format!(
+                "unsupported DATABASE_URL scheme: {}",
+                url.split(':').next().unwrap_or("")
+            )));
         };
         let url = if kind == DbKind::Sqlite && !url.contains("mode=") {
             format!("{url}{}mode=rwc", if url.contains('?') { "&" } else { "?" })
@@ -136,20 +140,34 @@ impl Store {
         // Connections per copy; tunable with EOFFICE_DB_POOL (SQLite runs each on its own thread: 2, 4
         // and 8 measured alike within the noise of the 1M-letter benchmark on 2 cores).
         let default_max = if kind == DbKind::Sqlite { 8 } else { 16 };
-        let max = std::env::var("EOFFICE_DB_POOL").ok().and_then(|v| v.parse::<u32>().ok()).filter(|n| *n > 0).unwrap_or(default_max);
+        let max = std::env::var("EOFFICE_DB_POOL")
+            .ok()
+            .and_then(|v| v.parse::<u32>().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(default_max);
         let pool = Self::pool(&url, kind, max).await?;
         // EOFFICE_SQLITE_FAST_READ=0 reads everything through sqlx (for comparisons).
         let fast = std::env::var("EOFFICE_SQLITE_FAST_READ").map(|v| v != "0").unwrap_or(true);
         let reader = match fast_read::SqliteReader::file_of(&url) {
-            Some(path) if kind == DbKind::Sqlite && fast => Some(Arc::new(fast_read::SqliteReader::open(&path, max as usize)?)),
+            Some(path) if kind == DbKind::Sqlite && fast => {
+                Some(Arc::new(fast_read::SqliteReader::open(&path, max as usize)?))
+            }
             _ => None,
         };
-        Ok(Store { pool, kind, write_lock: Arc::new(Mutex::new(())), session_cache: Arc::default(), pki: Arc::default(), reader })
+        Ok(Store {
+            pool,
+            kind,
+            write_lock: Arc::new(Mutex::new(())),
+            session_cache: Arc::default(),
+            pki: Arc::default(),
+            reader,
+        })
     }
 
     async fn pool(url: &str, kind: DbKind, max: u32) -> Result<AnyPool> {
         let opts = AnyConnectOptions::from_str(url)?;
-        let mut po = AnyPoolOptions::new().max_connections(max).acquire_timeout(Duration::from_secs(10));
+        let mut po =
+            AnyPoolOptions::new().max_connections(max).acquire_timeout(Duration::from_secs(10));
         if kind == DbKind::Sqlite {
             // A local file does not drop connections: skip the ping sqlx sends before every
             // checkout (one extra round trip to the connection's thread per query).
@@ -184,7 +202,13 @@ impl Store {
     /// Runs a read query (`$n` placeholders, text arguments) and maps each row: on SQLite through
     /// the read-only connections of `fast_read`, otherwise through the sqlx pool.
     /// `cost` says whether the query is bounded by an index (see `fast_read::Cost`).
-    pub(crate) async fn read_rows<T: Send + 'static>(&self, cost: Cost, sql: String, args: Vec<String>, map: fn(&dyn fast_read::Cols) -> Result<T>) -> Result<Vec<T>> {
+    pub(crate) async fn read_rows<T: Send + 'static>(
+        &self,
+        cost: Cost,
+        sql: String,
+        args: Vec<String>,
+        map: fn(&dyn fast_read::Cols) -> Result<T>,
+    ) -> Result<Vec<T>> {
         if let Some(r) = &self.reader {
             return r.query(cost, sql, args, map).await;
         }
@@ -196,12 +220,25 @@ impl Store {
     }
 
     /// A `SELECT COUNT(*) AS n …` through `read_rows`.
-    pub(crate) async fn read_count(&self, cost: Cost, sql: String, args: Vec<String>) -> Result<i64> {
-        self.read_rows(cost, sql, args, |r| r.int("n")).await?.into_iter().next().ok_or_else(|| BackendError::Internal("count returned no row".into()))
+    pub(crate) async fn read_count(
+        &self,
+        cost: Cost,
+        sql: String,
+        args: Vec<String>,
+    ) -> Result<i64> {
+        self.read_rows(cost, sql, args, |r| r.int("n"))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| BackendError::Internal("count returned no row".into()))
     }
 
     pub async fn begin_write(&self) -> Result<WriteTx> {
-        let guard = if self.kind == DbKind::Sqlite { Some(self.write_lock.clone().lock_owned().await) } else { None };
+        let guard = if self.kind == DbKind::Sqlite {
+            Some(self.write_lock.clone().lock_owned().await)
+        } else {
+            None
+        };
         let tx = self.pool.begin().await?;
         Ok(WriteTx { tx, kind: self.kind, _guard: guard })
     }

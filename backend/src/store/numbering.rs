@@ -16,30 +16,48 @@ fn clean(field: &str, value: &str, max: usize) -> Result<String> {
         return Err(BackendError::invalid(format!("{field} wajib diisi.")));
     }
     if v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(BackendError::invalid(format!("{field} maksimal {max} karakter, tanpa karakter kontrol.")));
+        return Err(BackendError::invalid(format!(
+            "{field} maksimal {max} karakter, tanpa karakter kontrol."
+        )));
     }
     Ok(v.to_string())
 }
 
 impl Store {
     /// Takes the next letter number for a letter signed on paper. Only the records clerk (TU) does this.
-    pub async fn reserve_number(&self, user: &SessionUser, ip: Option<String>, klasifikasi: &str, subject: &str, recipient: &str, note: &str) -> Result<NumberReservation> {
+    pub async fn reserve_number(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        klasifikasi: &str,
+        subject: &str,
+        recipient: &str,
+        note: &str,
+    ) -> Result<NumberReservation> {
         if !user.caps.is_tu_of(&user.opd_id) {
-            return Err(BackendError::Forbidden("Hanya petugas TU (pencatat surat) yang dapat mengambil nomor surat manual.".into()));
+            return Err(BackendError::Forbidden(
+                "Hanya petugas TU (pencatat surat) yang dapat mengambil nomor surat manual.".into(),
+            ));
         }
         let klasifikasi = clean("Kode klasifikasi", klasifikasi, 30)?;
         let subject = clean("Hal", subject, 300)?;
         let recipient = clean("Tujuan surat", recipient, 300)?;
         let note = note.trim().chars().take(1000).collect::<String>();
         if !self.list_klasifikasi(&user.pemda_id).await?.iter().any(|(c, _)| *c == klasifikasi) {
-            return Err(BackendError::invalid("Kode klasifikasi tidak ada dalam daftar klasifikasi arsip Pemda."));
+            return Err(BackendError::invalid(
+                "Kode klasifikasi tidak ada dalam daftar klasifikasi arsip Pemda.",
+            ));
         }
         let opd = self.get_opd(&user.opd_id).await?;
         let pemda = self.get_pemda(&opd.pemda_id).await?;
         let now = now_ms();
         let year = domain::time::wib_year(now) as i64;
         let month = domain::time::civil_from_days(domain::time::wib_day(now)).1;
-        let fmt = if pemda.number_format.is_empty() { DEFAULT_NUMBER_FORMAT.to_string() } else { pemda.number_format.clone() };
+        let fmt = if pemda.number_format.is_empty() {
+            DEFAULT_NUMBER_FORMAT.to_string()
+        } else {
+            pemda.number_format.clone()
+        };
         let mut tx = self.begin_write().await?;
         let seq = next_number(&mut tx, &opd.id, "surat", year).await?;
         let number = format_number(&fmt, &klasifikasi, seq, &opd.code, year, month);
@@ -61,14 +79,43 @@ impl Store {
         .bind(now)
         .execute(tx.conn())
         .await?;
-        tx.audit(&Actor::user(&user.employee_id, ip), "letter.number_manual", "number_reservation", Some(&id), json!({ "number": number, "subject": subject })).await?;
-        record_work(&mut tx, &user.employee_id, None, "letter.number_manual", "number_reservation", &id, &subject).await?;
+        tx.audit(
+            &Actor::user(&user.employee_id, ip),
+            "letter.number_manual",
+            "number_reservation",
+            Some(&id),
+            json!({ "number": number, "subject": subject }),
+        )
+        .await?;
+        record_work(
+            &mut tx,
+            &user.employee_id,
+            None,
+            "letter.number_manual",
+            "number_reservation",
+            &id,
+            &subject,
+        )
+        .await?;
         tx.commit().await?;
-        Ok(NumberReservation { id, number, klasifikasi, subject, recipient, note, reserved_by: user.name.clone(), created_ms: now })
+        Ok(NumberReservation {
+            id,
+            number,
+            klasifikasi,
+            subject,
+            recipient,
+            note,
+            reserved_by: user.name.clone(),
+            created_ms: now,
+        })
     }
 
     /// Manual numbers of the clerk's OPD, newest first.
-    pub async fn list_reservations(&self, user: &SessionUser, limit: i64) -> Result<Vec<NumberReservation>> {
+    pub async fn list_reservations(
+        &self,
+        user: &SessionUser,
+        limit: i64,
+    ) -> Result<Vec<NumberReservation>> {
         if !user.caps.is_tu_of(&user.opd_id) {
             return Err(BackendError::Forbidden("Hanya petugas TU (pencatat surat) yang dapat melihat dan mengambil nomor surat manual.".into()));
         }
@@ -97,8 +144,15 @@ impl Store {
     }
 
     /// The Pemda's letter settings: number format and where a returned letter restarts.
-    pub async fn set_letter_settings(&self, actor: &Actor, pemda_id: &str, number_format: &str, restart_policy: &str) -> Result<()> {
-        check_number_format(number_format.trim()).map_err(|e| BackendError::invalid(e.to_string()))?;
+    pub async fn set_letter_settings(
+        &self,
+        actor: &Actor,
+        pemda_id: &str,
+        number_format: &str,
+        restart_policy: &str,
+    ) -> Result<()> {
+        check_number_format(number_format.trim())
+            .map_err(|e| BackendError::invalid(e.to_string()))?;
         if !matches!(restart_policy, "first" | "returner") {
             return Err(BackendError::invalid("Pilihan alur pengembalian tidak dikenal."));
         }
@@ -109,21 +163,44 @@ impl Store {
             .bind(pemda_id)
             .execute(tx.conn())
             .await?;
-        tx.audit(actor, "pemda.letter_settings", "pemda", Some(pemda_id), json!({ "number_format": number_format.trim(), "restart_policy": restart_policy })).await?;
+        tx.audit(
+            actor,
+            "pemda.letter_settings",
+            "pemda",
+            Some(pemda_id),
+            json!({ "number_format": number_format.trim(), "restart_policy": restart_policy }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn letter_settings(&self, pemda_id: &str) -> Result<(String, String)> {
-        let r = sqlx::query("SELECT number_format, restart_policy FROM pemda WHERE id = $1").bind(pemda_id).fetch_one(&self.pool).await?;
+        let r = sqlx::query("SELECT number_format, restart_policy FROM pemda WHERE id = $1")
+            .bind(pemda_id)
+            .fetch_one(&self.pool)
+            .await?;
         Ok((r.try_get("number_format")?, r.try_get("restart_policy")?))
     }
 
     /// Adds or renames a klasifikasi code of the Pemda.
-    pub async fn save_klasifikasi(&self, actor: &Actor, pemda_id: &str, code: &str, name: &str) -> Result<()> {
+    pub async fn save_klasifikasi(
+        &self,
+        actor: &Actor,
+        pemda_id: &str,
+        code: &str,
+        name: &str,
+    ) -> Result<()> {
         let code = code.trim();
-        if code.is_empty() || code.len() > 30 || !code.chars().all(|c| c.is_ascii_digit() || c == '.') || code.starts_with('.') || code.ends_with('.') {
-            return Err(BackendError::invalid("Kode klasifikasi berupa angka yang dipisah titik, mis. 000.5.6.2 (maksimal 30 karakter)."));
+        if code.is_empty()
+            || code.len() > 30
+            || !code.chars().all(|c| c.is_ascii_digit() || c == '.')
+            || code.starts_with('.')
+            || code.ends_with('.')
+        {
+            return Err(BackendError::invalid(
+                "Kode klasifikasi berupa angka yang dipisah titik, mis. 000.5.6.2 (maksimal 30 karakter).",
+            ));
         }
         let name = clean("Nama klasifikasi", name, 200)?;
         let mut tx = self.begin_write().await?;
@@ -133,15 +210,26 @@ impl Store {
             .bind(&name)
             .execute(tx.conn())
             .await?;
-        tx.audit(actor, "klasifikasi.save", "klasifikasi", Some(code), json!({ "name": name })).await?;
+        tx.audit(actor, "klasifikasi.save", "klasifikasi", Some(code), json!({ "name": name }))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Removes a klasifikasi code; letters already numbered with it keep their number.
-    pub async fn delete_klasifikasi(&self, actor: &Actor, pemda_id: &str, code: &str) -> Result<()> {
+    pub async fn delete_klasifikasi(
+        &self,
+        actor: &Actor,
+        pemda_id: &str,
+        code: &str,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let n = sqlx::query("DELETE FROM klasifikasi WHERE pemda_id = $1 AND code = $2").bind(pemda_id).bind(code).execute(tx.conn()).await?.rows_affected();
+        let n = sqlx::query("DELETE FROM klasifikasi WHERE pemda_id = $1 AND code = $2")
+            .bind(pemda_id)
+            .bind(code)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
         if n == 0 {
             return Err(BackendError::not_found("Kode klasifikasi tidak ditemukan."));
         }

@@ -5,7 +5,10 @@ use crate::{BackendError, Result, new_id, now_ms};
 use domain::account::{required_text, valid_email, valid_phone};
 use domain::model::*;
 use domain::nip::Nip;
-use domain::org::{ActingKind, PositionLevel, PositionNode, UnitKind, UnitNode, check_acting_period, creates_cycle, derive_superiors};
+use domain::org::{
+    ActingKind, PositionLevel, PositionNode, UnitKind, UnitNode, check_acting_period,
+    creates_cycle, derive_superiors,
+};
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -66,7 +69,8 @@ pub(crate) fn employee_from(r: &AnyRow) -> Result<Employee> {
     })
 }
 
-const OPD_COLS: &str = "id, pemda_id, name, short_name, code, address, phone, email, website, active";
+const OPD_COLS: &str =
+    "id, pemda_id, name, short_name, code, address, phone, email, website, active";
 const EMP_COLS: &str = "id, pemda_id, opd_id, nip, name, email, phone, position_id, active";
 const UNIT_COLS: &str = "id, opd_id, parent_id, name, kind, code, sort_order";
 const POS_COLS: &str = "id, opd_id, unit_id, title, level";
@@ -106,8 +110,10 @@ pub(crate) struct CleanEmployee {
 }
 
 pub(crate) fn clean_employee(input: &EmployeeInput) -> Result<CleanEmployee> {
-    let nip = Nip::parse(&input.nip, current_year()).map_err(|e| BackendError::invalid(e.to_string()))?;
-    let name = required_text(&input.name, 200).ok_or_else(|| BackendError::invalid("Nama wajib diisi (maksimal 200 karakter)."))?;
+    let nip =
+        Nip::parse(&input.nip, current_year()).map_err(|e| BackendError::invalid(e.to_string()))?;
+    let name = required_text(&input.name, 200)
+        .ok_or_else(|| BackendError::invalid("Nama wajib diisi (maksimal 200 karakter)."))?;
     let email = match input.email.trim() {
         "" => None,
         e if valid_email(e) => Some(e.to_lowercase()),
@@ -124,11 +130,13 @@ impl Store {
     // ---------- Pemda and OPD ----------
 
     pub async fn get_pemda(&self, id: &str) -> Result<Pemda> {
-        let r = sqlx::query("SELECT id, name, short_name, code, number_format FROM pemda WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| BackendError::not_found("Pemda tidak ditemukan."))?;
+        let r = sqlx::query(
+            "SELECT id, name, short_name, code, number_format FROM pemda WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| BackendError::not_found("Pemda tidak ditemukan."))?;
         Ok(Pemda {
             id: r.try_get("id")?,
             name: r.try_get("name")?,
@@ -139,10 +147,20 @@ impl Store {
     }
 
     pub async fn count_pemda(&self) -> Result<i64> {
-        Ok(sqlx::query("SELECT COUNT(*) AS n FROM pemda").fetch_one(&self.pool).await?.try_get("n")?)
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM pemda")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?)
     }
 
-    pub async fn create_pemda(&self, tx: &mut WriteTx, actor: &Actor, name: &str, short_name: &str, code: &str) -> Result<String> {
+    pub async fn create_pemda(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        name: &str,
+        short_name: &str,
+        code: &str,
+    ) -> Result<String> {
         let id = new_id();
         sqlx::query("INSERT INTO pemda (id, name, short_name, code, number_format, created_ms) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&id)
@@ -154,17 +172,23 @@ impl Store {
             .execute(tx.conn())
             .await?;
         for (code, kname) in crate::seed::KLASIFIKASI {
-            sqlx::query("INSERT INTO klasifikasi (pemda_id, code, name) VALUES ($1, $2, $3)").bind(&id).bind(code).bind(kname).execute(tx.conn()).await?;
+            sqlx::query("INSERT INTO klasifikasi (pemda_id, code, name) VALUES ($1, $2, $3)")
+                .bind(&id)
+                .bind(code)
+                .bind(kname)
+                .execute(tx.conn())
+                .await?;
         }
         tx.audit(actor, "pemda.create", "pemda", Some(&id), json!({ "name": name })).await?;
         Ok(id)
     }
 
     pub async fn list_opds(&self, pemda_id: &str) -> Result<Vec<Opd>> {
-        let rows = sqlx::query(&format!("SELECT {OPD_COLS} FROM opd WHERE pemda_id = $1 ORDER BY name"))
-            .bind(pemda_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query(&format!("SELECT {OPD_COLS} FROM opd WHERE pemda_id = $1 ORDER BY name"))
+                .bind(pemda_id)
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter().map(opd_from).collect()
     }
 
@@ -178,11 +202,17 @@ impl Store {
     }
 
     pub fn clean_opd(input: &OpdInput) -> Result<OpdInput> {
-        let name = required_text(&input.name, 200).ok_or_else(|| BackendError::invalid("Nama OPD wajib diisi."))?;
-        let short_name = required_text(&input.short_name, 60).ok_or_else(|| BackendError::invalid("Singkatan OPD wajib diisi."))?;
-        let code = required_text(&input.code, 40).ok_or_else(|| BackendError::invalid("Kode unit OPD wajib diisi (dipakai pada nomor surat)."))?;
+        let name = required_text(&input.name, 200)
+            .ok_or_else(|| BackendError::invalid("Nama OPD wajib diisi."))?;
+        let short_name = required_text(&input.short_name, 60)
+            .ok_or_else(|| BackendError::invalid("Singkatan OPD wajib diisi."))?;
+        let code = required_text(&input.code, 40).ok_or_else(|| {
+            BackendError::invalid("Kode unit OPD wajib diisi (dipakai pada nomor surat).")
+        })?;
         if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
-            return Err(BackendError::invalid("Kode unit hanya boleh berisi huruf, angka, titik dan tanda hubung."));
+            return Err(BackendError::invalid(
+                "Kode unit hanya boleh berisi huruf, angka, titik dan tanda hubung.",
+            ));
         }
         let email = input.email.trim().to_lowercase();
         if !email.is_empty() && !valid_email(&email) {
@@ -203,7 +233,12 @@ impl Store {
         })
     }
 
-    pub async fn create_opd(&self, actor: &Actor, pemda_id: &str, input: &OpdInput) -> Result<String> {
+    pub async fn create_opd(
+        &self,
+        actor: &Actor,
+        pemda_id: &str,
+        input: &OpdInput,
+    ) -> Result<String> {
         let o = Self::clean_opd(input)?;
         let mut tx = self.begin_write().await?;
         let id = self.create_opd_tx(&mut tx, actor, pemda_id, &o).await?;
@@ -211,7 +246,13 @@ impl Store {
         Ok(id)
     }
 
-    pub(crate) async fn create_opd_tx(&self, tx: &mut WriteTx, actor: &Actor, pemda_id: &str, o: &OpdInput) -> Result<String> {
+    pub(crate) async fn create_opd_tx(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        pemda_id: &str,
+        o: &OpdInput,
+    ) -> Result<String> {
         let dup = sqlx::query("SELECT id FROM opd WHERE pemda_id = $1 AND LOWER(name) = LOWER($2)")
             .bind(pemda_id)
             .bind(&o.name)
@@ -248,11 +289,18 @@ impl Store {
             .bind(now)
             .execute(tx.conn())
             .await?;
-        tx.audit(actor, "opd.create", "opd", Some(&id), json!({ "name": o.name, "code": o.code })).await?;
+        tx.audit(actor, "opd.create", "opd", Some(&id), json!({ "name": o.name, "code": o.code }))
+            .await?;
         Ok(id)
     }
 
-    pub async fn update_opd(&self, actor: &Actor, id: &str, input: &OpdInput, active: bool) -> Result<()> {
+    pub async fn update_opd(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: &OpdInput,
+        active: bool,
+    ) -> Result<()> {
         let o = Self::clean_opd(input)?;
         let mut tx = self.begin_write().await?;
         let n = sqlx::query(
@@ -273,17 +321,26 @@ impl Store {
         if n == 0 {
             return Err(BackendError::not_found("OPD tidak ditemukan."));
         }
-        tx.audit(actor, "opd.update", "opd", Some(id), json!({ "name": o.name, "code": o.code, "active": active })).await?;
+        tx.audit(
+            actor,
+            "opd.update",
+            "opd",
+            Some(id),
+            json!({ "name": o.name, "code": o.code, "active": active }),
+        )
+        .await?;
         tx.commit().await
     }
 
     // ---------- Units ----------
 
     pub async fn list_units(&self, opd_id: &str) -> Result<Vec<Unit>> {
-        let rows = sqlx::query(&format!("SELECT {UNIT_COLS} FROM unit WHERE opd_id = $1 ORDER BY sort_order, name"))
-            .bind(opd_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {UNIT_COLS} FROM unit WHERE opd_id = $1 ORDER BY sort_order, name"
+        ))
+        .bind(opd_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(unit_from).collect()
     }
 
@@ -297,25 +354,50 @@ impl Store {
     }
 
     /// Creates (id None) or updates a unit. The parent must be in the same OPD and must not create a cycle.
-    pub async fn save_unit(&self, actor: &Actor, opd_id: &str, id: Option<&str>, parent_id: Option<&str>, name: &str, kind: &str, code: &str) -> Result<String> {
-        let name = required_text(name, 200).ok_or_else(|| BackendError::invalid("Nama unit wajib diisi (maksimal 200 karakter)."))?;
-        let kind = UnitKind::from_code(kind).ok_or_else(|| BackendError::invalid("Jenis unit tidak dikenal."))?;
+    pub async fn save_unit(
+        &self,
+        actor: &Actor,
+        opd_id: &str,
+        id: Option<&str>,
+        parent_id: Option<&str>,
+        name: &str,
+        kind: &str,
+        code: &str,
+    ) -> Result<String> {
+        let name = required_text(name, 200).ok_or_else(|| {
+            BackendError::invalid("Nama unit wajib diisi (maksimal 200 karakter).")
+        })?;
+        let kind = UnitKind::from_code(kind)
+            .ok_or_else(|| BackendError::invalid("Jenis unit tidak dikenal."))?;
         let code: String = code.trim().chars().take(40).collect();
         let units = self.list_units(opd_id).await?;
-        let nodes: Vec<UnitNode> = units.iter().map(|u| UnitNode { id: u.id.clone(), parent_id: u.parent_id.clone() }).collect();
+        let nodes: Vec<UnitNode> = units
+            .iter()
+            .map(|u| UnitNode { id: u.id.clone(), parent_id: u.parent_id.clone() })
+            .collect();
         match parent_id {
-            Some(p) if !units.iter().any(|u| u.id == p) => return Err(BackendError::invalid("Unit induk tidak ditemukan di OPD ini.")),
-            Some(p) if id.is_some_and(|me| creates_cycle(&nodes, me, p)) => {
-                return Err(BackendError::invalid("Unit induk tidak boleh unit itu sendiri atau unit di bawahnya."));
+            Some(p) if !units.iter().any(|u| u.id == p) => {
+                return Err(BackendError::invalid("Unit induk tidak ditemukan di OPD ini."));
             }
-            None if kind != UnitKind::Opd => return Err(BackendError::invalid("Pilih unit induk.")),
+            Some(p) if id.is_some_and(|me| creates_cycle(&nodes, me, p)) => {
+                return Err(BackendError::invalid(
+                    "Unit induk tidak boleh unit itu sendiri atau unit di bawahnya.",
+                ));
+            }
+            None if kind != UnitKind::Opd => {
+                return Err(BackendError::invalid("Pilih unit induk."));
+            }
             None if units.iter().any(|u| u.parent_id.is_none() && Some(u.id.as_str()) != id) => {
-                return Err(BackendError::invalid("OPD sudah memiliki unit pimpinan; unit lain harus memiliki unit induk."));
+                return Err(BackendError::invalid(
+                    "OPD sudah memiliki unit pimpinan; unit lain harus memiliki unit induk.",
+                ));
             }
             _ => {}
         }
         if units.iter().any(|u| u.name.eq_ignore_ascii_case(&name) && Some(u.id.as_str()) != id) {
-            return Err(BackendError::Conflict(format!("Unit bernama \"{name}\" sudah ada di OPD ini.")));
+            return Err(BackendError::Conflict(format!(
+                "Unit bernama \"{name}\" sudah ada di OPD ini."
+            )));
         }
         let mut tx = self.begin_write().await?;
         let uid = match id {
@@ -332,12 +414,30 @@ impl Store {
                     .bind(opd_id)
                     .execute(tx.conn())
                     .await?;
-                tx.audit(actor, "unit.update", "unit", Some(id), json!({ "name": name, "parent_id": parent_id, "kind": kind.code() })).await?;
+                tx.audit(
+                    actor,
+                    "unit.update",
+                    "unit",
+                    Some(id),
+                    json!({ "name": name, "parent_id": parent_id, "kind": kind.code() }),
+                )
+                .await?;
                 id.to_string()
             }
             None => {
                 let id = new_id();
-                self.insert_unit(&mut tx, actor, opd_id, &id, parent_id, &name, kind, &code, units.len() as i64).await?;
+                self.insert_unit(
+                    &mut tx,
+                    actor,
+                    opd_id,
+                    &id,
+                    parent_id,
+                    &name,
+                    kind,
+                    &code,
+                    units.len() as i64,
+                )
+                .await?;
                 id
             }
         };
@@ -346,7 +446,18 @@ impl Store {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn insert_unit(&self, tx: &mut WriteTx, actor: &Actor, opd_id: &str, id: &str, parent_id: Option<&str>, name: &str, kind: UnitKind, code: &str, sort: i64) -> Result<()> {
+    pub(crate) async fn insert_unit(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        opd_id: &str,
+        id: &str,
+        parent_id: Option<&str>,
+        name: &str,
+        kind: UnitKind,
+        code: &str,
+        sort: i64,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO unit (id, opd_id, parent_id, name, kind, code, sort_order, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(id)
             .bind(opd_id)
@@ -358,24 +469,44 @@ impl Store {
             .bind(now_ms())
             .execute(tx.conn())
             .await?;
-        tx.audit(actor, "unit.create", "unit", Some(id), json!({ "name": name, "parent_id": parent_id, "kind": kind.code() })).await
+        tx.audit(
+            actor,
+            "unit.create",
+            "unit",
+            Some(id),
+            json!({ "name": name, "parent_id": parent_id, "kind": kind.code() }),
+        )
+        .await
     }
 
     pub async fn delete_unit(&self, actor: &Actor, opd_id: &str, id: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let children: i64 = sqlx::query("SELECT COUNT(*) AS n FROM unit WHERE parent_id = $1").bind(id).fetch_one(tx.conn()).await?.try_get("n")?;
-        let positions: i64 = sqlx::query("SELECT COUNT(*) AS n FROM position WHERE unit_id = $1").bind(id).fetch_one(tx.conn()).await?.try_get("n")?;
-        if children > 0 || positions > 0 {
-            return Err(BackendError::Conflict("Unit masih memiliki sub-unit atau jabatan; pindahkan atau hapus dahulu.".into()));
-        }
-        let n = sqlx::query("DELETE FROM unit WHERE id = $1 AND opd_id = $2 AND parent_id IS NOT NULL")
+        let children: i64 = sqlx::query("SELECT COUNT(*) AS n FROM unit WHERE parent_id = $1")
             .bind(id)
-            .bind(opd_id)
-            .execute(tx.conn())
+            .fetch_one(tx.conn())
             .await?
-            .rows_affected();
+            .try_get("n")?;
+        let positions: i64 = sqlx::query("SELECT COUNT(*) AS n FROM position WHERE unit_id = $1")
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?
+            .try_get("n")?;
+        if children > 0 || positions > 0 {
+            return Err(BackendError::Conflict(
+                "Unit masih memiliki sub-unit atau jabatan; pindahkan atau hapus dahulu.".into(),
+            ));
+        }
+        let n =
+            sqlx::query("DELETE FROM unit WHERE id = $1 AND opd_id = $2 AND parent_id IS NOT NULL")
+                .bind(id)
+                .bind(opd_id)
+                .execute(tx.conn())
+                .await?
+                .rows_affected();
         if n == 0 {
-            return Err(BackendError::not_found("Unit tidak ditemukan atau unit pimpinan tidak dapat dihapus."));
+            return Err(BackendError::not_found(
+                "Unit tidak ditemukan atau unit pimpinan tidak dapat dihapus.",
+            ));
         }
         tx.audit(actor, "unit.delete", "unit", Some(id), json!({})).await?;
         tx.commit().await
@@ -384,10 +515,12 @@ impl Store {
     // ---------- Positions ----------
 
     pub async fn list_positions(&self, opd_id: &str) -> Result<Vec<Position>> {
-        let rows = sqlx::query(&format!("SELECT {POS_COLS} FROM position WHERE opd_id = $1 ORDER BY level, title"))
-            .bind(opd_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {POS_COLS} FROM position WHERE opd_id = $1 ORDER BY level, title"
+        ))
+        .bind(opd_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(position_from).collect()
     }
 
@@ -401,40 +534,69 @@ impl Store {
     }
 
     /// Creates (id None) or updates a position. A unit has at most one head position.
-    pub async fn save_position(&self, actor: &Actor, opd_id: &str, id: Option<&str>, unit_id: &str, title: &str, level: i64) -> Result<String> {
-        let title = required_text(title, 200).ok_or_else(|| BackendError::invalid("Nama jabatan wajib diisi (maksimal 200 karakter)."))?;
-        let level = PositionLevel::from_code(level).ok_or_else(|| BackendError::invalid("Tingkat jabatan tidak dikenal."))?;
+    pub async fn save_position(
+        &self,
+        actor: &Actor,
+        opd_id: &str,
+        id: Option<&str>,
+        unit_id: &str,
+        title: &str,
+        level: i64,
+    ) -> Result<String> {
+        let title = required_text(title, 200).ok_or_else(|| {
+            BackendError::invalid("Nama jabatan wajib diisi (maksimal 200 karakter).")
+        })?;
+        let level = PositionLevel::from_code(level)
+            .ok_or_else(|| BackendError::invalid("Tingkat jabatan tidak dikenal."))?;
         let unit = self.get_unit(unit_id).await?;
         if unit.opd_id != opd_id {
             return Err(BackendError::invalid("Unit kerja tidak ada di OPD ini."));
         }
         let mut tx = self.begin_write().await?;
-        let pid = self.upsert_position_tx(&mut tx, actor, opd_id, id, unit_id, &title, level).await?;
+        let pid =
+            self.upsert_position_tx(&mut tx, actor, opd_id, id, unit_id, &title, level).await?;
         tx.commit().await?;
         Ok(pid)
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn upsert_position_tx(&self, tx: &mut WriteTx, actor: &Actor, opd_id: &str, id: Option<&str>, unit_id: &str, title: &str, level: PositionLevel) -> Result<String> {
+    pub(crate) async fn upsert_position_tx(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        opd_id: &str,
+        id: Option<&str>,
+        unit_id: &str,
+        title: &str,
+        level: PositionLevel,
+    ) -> Result<String> {
         if level.is_head() {
-            let other_head = sqlx::query("SELECT title FROM position WHERE unit_id = $1 AND level < 5 AND id <> $2")
-                .bind(unit_id)
-                .bind(id.unwrap_or(""))
-                .fetch_optional(tx.conn())
-                .await?;
-            if let Some(r) = other_head {
-                let t: String = r.try_get("title")?;
-                return Err(BackendError::Conflict(format!("Unit ini sudah memiliki jabatan pimpinan \"{t}\"; satu unit hanya satu pimpinan.")));
-            }
-        }
-        let dup = sqlx::query("SELECT id FROM position WHERE unit_id = $1 AND LOWER(title) = LOWER($2) AND id <> $3")
+            let other_head = sqlx::query(
+                "SELECT title FROM position WHERE unit_id = $1 AND level < 5 AND id <> $2",
+            )
             .bind(unit_id)
-            .bind(title)
             .bind(id.unwrap_or(""))
             .fetch_optional(tx.conn())
             .await?;
+            if let Some(r) = other_head {
+                let t: String = r.try_get("title")?;
+                return Err(BackendError::Conflict(format!(
+                    "Unit ini sudah memiliki jabatan pimpinan \"{t}\"; satu unit hanya satu pimpinan."
+                )));
+            }
+        }
+        let dup = sqlx::query(
+            "SELECT id FROM position WHERE unit_id = $1 AND LOWER(title) = LOWER($2) AND id <> $3",
+        )
+        .bind(unit_id)
+        .bind(title)
+        .bind(id.unwrap_or(""))
+        .fetch_optional(tx.conn())
+        .await?;
         if dup.is_some() {
-            return Err(BackendError::Conflict(format!("Jabatan \"{title}\" sudah ada di unit ini.")));
+            return Err(BackendError::Conflict(format!(
+                "Jabatan \"{title}\" sudah ada di unit ini."
+            )));
         }
         match id {
             Some(id) => {
@@ -450,7 +612,14 @@ impl Store {
                 if n == 0 {
                     return Err(BackendError::not_found("Jabatan tidak ditemukan."));
                 }
-                tx.audit(actor, "position.update", "position", Some(id), json!({ "title": title, "unit_id": unit_id, "level": level.code() })).await?;
+                tx.audit(
+                    actor,
+                    "position.update",
+                    "position",
+                    Some(id),
+                    json!({ "title": title, "unit_id": unit_id, "level": level.code() }),
+                )
+                .await?;
                 Ok(id.to_string())
             }
             None => {
@@ -464,7 +633,14 @@ impl Store {
                     .bind(now_ms())
                     .execute(tx.conn())
                     .await?;
-                tx.audit(actor, "position.create", "position", Some(&id), json!({ "title": title, "unit_id": unit_id, "level": level.code() })).await?;
+                tx.audit(
+                    actor,
+                    "position.create",
+                    "position",
+                    Some(&id),
+                    json!({ "title": title, "unit_id": unit_id, "level": level.code() }),
+                )
+                .await?;
                 Ok(id)
             }
         }
@@ -472,14 +648,29 @@ impl Store {
 
     pub async fn delete_position(&self, actor: &Actor, opd_id: &str, id: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let holders: i64 = sqlx::query("SELECT COUNT(*) AS n FROM employee WHERE position_id = $1").bind(id).fetch_one(tx.conn()).await?.try_get("n")?;
-        let acting: i64 = sqlx::query("SELECT COUNT(*) AS n FROM acting WHERE position_id = $1").bind(id).fetch_one(tx.conn()).await?.try_get("n")?;
+        let holders: i64 = sqlx::query("SELECT COUNT(*) AS n FROM employee WHERE position_id = $1")
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?
+            .try_get("n")?;
+        let acting: i64 = sqlx::query("SELECT COUNT(*) AS n FROM acting WHERE position_id = $1")
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?
+            .try_get("n")?;
         if holders > 0 || acting > 0 {
-            return Err(BackendError::Conflict("Jabatan masih diisi pegawai atau punya riwayat Plt/Plh; kosongkan dahulu.".into()));
+            return Err(BackendError::Conflict(
+                "Jabatan masih diisi pegawai atau punya riwayat Plt/Plh; kosongkan dahulu.".into(),
+            ));
         }
         // A removed position no longer receives the OPD's new mail: the head does again.
         sqlx::query("UPDATE opd SET incoming_disposer_position_id = NULL WHERE incoming_disposer_position_id = $1").bind(id).execute(tx.conn()).await?;
-        let n = sqlx::query("DELETE FROM position WHERE id = $1 AND opd_id = $2").bind(id).bind(opd_id).execute(tx.conn()).await?.rows_affected();
+        let n = sqlx::query("DELETE FROM position WHERE id = $1 AND opd_id = $2")
+            .bind(id)
+            .bind(opd_id)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
         if n == 0 {
             return Err(BackendError::not_found("Jabatan tidak ditemukan."));
         }
@@ -492,10 +683,17 @@ impl Store {
         let units = self.list_units(opd_id).await?;
         let positions = self.list_positions(opd_id).await?;
         Ok(derive_superiors(
-            &units.iter().map(|u| UnitNode { id: u.id.clone(), parent_id: u.parent_id.clone() }).collect::<Vec<_>>(),
+            &units
+                .iter()
+                .map(|u| UnitNode { id: u.id.clone(), parent_id: u.parent_id.clone() })
+                .collect::<Vec<_>>(),
             &positions
                 .iter()
-                .map(|p| PositionNode { id: p.id.clone(), unit_id: p.unit_id.clone(), level: PositionLevel::from_code(p.level).unwrap_or(PositionLevel::Staf) })
+                .map(|p| PositionNode {
+                    id: p.id.clone(),
+                    unit_id: p.unit_id.clone(),
+                    level: PositionLevel::from_code(p.level).unwrap_or(PositionLevel::Staf),
+                })
                 .collect::<Vec<_>>(),
         ))
     }
@@ -512,7 +710,10 @@ impl Store {
     }
 
     pub async fn find_employee_by_nip(&self, nip: &str) -> Result<Option<Employee>> {
-        let r = sqlx::query(&format!("SELECT {EMP_COLS} FROM employee WHERE nip = $1")).bind(nip).fetch_optional(&self.pool).await?;
+        let r = sqlx::query(&format!("SELECT {EMP_COLS} FROM employee WHERE nip = $1"))
+            .bind(nip)
+            .fetch_optional(&self.pool)
+            .await?;
         r.as_ref().map(employee_from).transpose()
     }
 
@@ -529,11 +730,25 @@ impl Store {
             .bind(position_id)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok(PersonBrief { id: r.try_get("id")?, nip: r.try_get("nip")?, name: r.try_get("name")? })).collect()
+        rows.iter()
+            .map(|r| {
+                Ok(PersonBrief {
+                    id: r.try_get("id")?,
+                    nip: r.try_get("nip")?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect()
     }
 
     /// Employees of an OPD for the admin list, filtered by name/NIP, paged.
-    pub async fn list_employees(&self, opd_id: &str, query: &str, offset: i64, limit: i64) -> Result<(Vec<EmployeeRow>, i64)> {
+    pub async fn list_employees(
+        &self,
+        opd_id: &str,
+        query: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<EmployeeRow>, i64)> {
         let pattern = format!("%{}%", query.trim().to_lowercase());
         let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM employee WHERE opd_id = $1 AND (LOWER(name) LIKE $2 OR nip LIKE $2)")
             .bind(opd_id)
@@ -581,7 +796,13 @@ impl Store {
         Ok((list, total))
     }
 
-    async fn check_position_for(&self, tx: &mut WriteTx, opd_id: &str, position_id: Option<&str>, employee_id: Option<&str>) -> Result<()> {
+    async fn check_position_for(
+        &self,
+        tx: &mut WriteTx,
+        opd_id: &str,
+        position_id: Option<&str>,
+        employee_id: Option<&str>,
+    ) -> Result<()> {
         let Some(pid) = position_id else { return Ok(()) };
         let r = sqlx::query("SELECT opd_id, level, title FROM position WHERE id = $1")
             .bind(pid)
@@ -592,37 +813,81 @@ impl Store {
             return Err(BackendError::invalid("Jabatan tidak ada di OPD ini."));
         }
         if r.try_get::<i64, _>("level")? < PositionLevel::Staf.code() {
-            let holder = sqlx::query("SELECT name FROM employee WHERE position_id = $1 AND id <> $2 AND active = 1")
-                .bind(pid)
-                .bind(employee_id.unwrap_or(""))
-                .fetch_optional(tx.conn())
-                .await?;
+            let holder = sqlx::query(
+                "SELECT name FROM employee WHERE position_id = $1 AND id <> $2 AND active = 1",
+            )
+            .bind(pid)
+            .bind(employee_id.unwrap_or(""))
+            .fetch_optional(tx.conn())
+            .await?;
             if let Some(h) = holder {
                 let name: String = h.try_get("name")?;
                 let title: String = r.try_get("title")?;
-                return Err(BackendError::Conflict(format!("Jabatan \"{title}\" sudah dijabat oleh {name}. Kosongkan dahulu atau tunjuk Plt/Plh.")));
+                return Err(BackendError::Conflict(format!(
+                    "Jabatan \"{title}\" sudah dijabat oleh {name}. Kosongkan dahulu atau tunjuk Plt/Plh."
+                )));
             }
         }
         Ok(())
     }
 
     /// Creates an employee and their account (the password hash is made by the caller).
-    pub async fn create_employee(&self, actor: &Actor, pemda_id: &str, opd_id: &str, input: &EmployeeInput, password_hash: &str) -> Result<String> {
+    pub async fn create_employee(
+        &self,
+        actor: &Actor,
+        pemda_id: &str,
+        opd_id: &str,
+        input: &EmployeeInput,
+        password_hash: &str,
+    ) -> Result<String> {
         let c = clean_employee(input)?;
         let mut tx = self.begin_write().await?;
-        let id = self.insert_employee_tx(&mut tx, actor, pemda_id, opd_id, &c, input.position_id.as_deref(), password_hash, true).await?;
+        let id = self
+            .insert_employee_tx(
+                &mut tx,
+                actor,
+                pemda_id,
+                opd_id,
+                &c,
+                input.position_id.as_deref(),
+                password_hash,
+                true,
+            )
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn insert_employee_tx(&self, tx: &mut WriteTx, actor: &Actor, pemda_id: &str, opd_id: &str, c: &CleanEmployee, position_id: Option<&str>, password_hash: &str, must_change: bool) -> Result<String> {
-        if sqlx::query("SELECT id FROM employee WHERE nip = $1").bind(c.nip.as_str()).fetch_optional(tx.conn()).await?.is_some() {
+    pub(crate) async fn insert_employee_tx(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        pemda_id: &str,
+        opd_id: &str,
+        c: &CleanEmployee,
+        position_id: Option<&str>,
+        password_hash: &str,
+        must_change: bool,
+    ) -> Result<String> {
+        if sqlx::query("SELECT id FROM employee WHERE nip = $1")
+            .bind(c.nip.as_str())
+            .fetch_optional(tx.conn())
+            .await?
+            .is_some()
+        {
             return Err(BackendError::Conflict(format!("NIP {} sudah terdaftar.", c.nip)));
         }
         if let Some(e) = &c.email {
-            if sqlx::query("SELECT id FROM employee WHERE email = $1").bind(e).fetch_optional(tx.conn()).await?.is_some() {
-                return Err(BackendError::Conflict(format!("Email {e} sudah dipakai pegawai lain.")));
+            if sqlx::query("SELECT id FROM employee WHERE email = $1")
+                .bind(e)
+                .fetch_optional(tx.conn())
+                .await?
+                .is_some()
+            {
+                return Err(BackendError::Conflict(format!(
+                    "Email {e} sudah dipakai pegawai lain."
+                )));
             }
         }
         self.check_position_for(tx, opd_id, position_id, None).await?;
@@ -653,25 +918,63 @@ impl Store {
         .bind(now)
         .execute(tx.conn())
         .await?;
-        tx.audit(actor, "employee.create", "employee", Some(&id), json!({ "nip": c.nip.as_str(), "name": c.name, "position_id": position_id })).await?;
+        tx.audit(
+            actor,
+            "employee.create",
+            "employee",
+            Some(&id),
+            json!({ "nip": c.nip.as_str(), "name": c.name, "position_id": position_id }),
+        )
+        .await?;
         Ok(id)
     }
 
-    pub async fn update_employee(&self, actor: &Actor, opd_id: &str, id: &str, input: &EmployeeInput) -> Result<()> {
+    pub async fn update_employee(
+        &self,
+        actor: &Actor,
+        opd_id: &str,
+        id: &str,
+        input: &EmployeeInput,
+    ) -> Result<()> {
         let c = clean_employee(input)?;
         let mut tx = self.begin_write().await?;
-        self.update_employee_tx(&mut tx, actor, opd_id, id, &c, input.position_id.as_deref()).await?;
+        self.update_employee_tx(&mut tx, actor, opd_id, id, &c, input.position_id.as_deref())
+            .await?;
         tx.commit().await
     }
 
-    pub(crate) async fn update_employee_tx(&self, tx: &mut WriteTx, actor: &Actor, opd_id: &str, id: &str, c: &CleanEmployee, position_id: Option<&str>) -> Result<()> {
-        if let Some(r) = sqlx::query("SELECT id FROM employee WHERE nip = $1 AND id <> $2").bind(c.nip.as_str()).bind(id).fetch_optional(tx.conn()).await? {
+    pub(crate) async fn update_employee_tx(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        opd_id: &str,
+        id: &str,
+        c: &CleanEmployee,
+        position_id: Option<&str>,
+    ) -> Result<()> {
+        if let Some(r) = sqlx::query("SELECT id FROM employee WHERE nip = $1 AND id <> $2")
+            .bind(c.nip.as_str())
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?
+        {
             let _: String = r.try_get("id")?;
-            return Err(BackendError::Conflict(format!("NIP {} sudah terdaftar untuk pegawai lain.", c.nip)));
+            return Err(BackendError::Conflict(format!(
+                "NIP {} sudah terdaftar untuk pegawai lain.",
+                c.nip
+            )));
         }
         if let Some(e) = &c.email {
-            if sqlx::query("SELECT id FROM employee WHERE email = $1 AND id <> $2").bind(e).bind(id).fetch_optional(tx.conn()).await?.is_some() {
-                return Err(BackendError::Conflict(format!("Email {e} sudah dipakai pegawai lain.")));
+            if sqlx::query("SELECT id FROM employee WHERE email = $1 AND id <> $2")
+                .bind(e)
+                .bind(id)
+                .fetch_optional(tx.conn())
+                .await?
+                .is_some()
+            {
+                return Err(BackendError::Conflict(format!(
+                    "Email {e} sudah dipakai pegawai lain."
+                )));
             }
         }
         self.check_position_for(tx, opd_id, position_id, Some(id)).await?;
@@ -694,23 +997,41 @@ impl Store {
     }
 
     /// Deactivating ends the person's sessions; their records stay.
-    pub async fn set_employee_active(&self, actor: &Actor, opd_id: &str, id: &str, active: bool) -> Result<()> {
+    pub async fn set_employee_active(
+        &self,
+        actor: &Actor,
+        opd_id: &str,
+        id: &str,
+        active: bool,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let n = sqlx::query("UPDATE employee SET active = $1, updated_ms = $2 WHERE id = $3 AND opd_id = $4")
-            .bind(active as i64)
-            .bind(now_ms())
-            .bind(id)
-            .bind(opd_id)
-            .execute(tx.conn())
-            .await?
-            .rows_affected();
+        let n = sqlx::query(
+            "UPDATE employee SET active = $1, updated_ms = $2 WHERE id = $3 AND opd_id = $4",
+        )
+        .bind(active as i64)
+        .bind(now_ms())
+        .bind(id)
+        .bind(opd_id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
         if n == 0 {
             return Err(BackendError::not_found("Pegawai tidak ditemukan di OPD ini."));
         }
         if !active {
-            sqlx::query("DELETE FROM session WHERE employee_id = $1").bind(id).execute(tx.conn()).await?;
+            sqlx::query("DELETE FROM session WHERE employee_id = $1")
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
         }
-        tx.audit(actor, if active { "employee.activate" } else { "employee.deactivate" }, "employee", Some(id), json!({})).await?;
+        tx.audit(
+            actor,
+            if active { "employee.activate" } else { "employee.deactivate" },
+            "employee",
+            Some(id),
+            json!({}),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -744,23 +1065,41 @@ impl Store {
 
     /// Appoints a Plt/Plh. The acting person must be in the same Pemda and not already the holder.
     #[allow(clippy::too_many_arguments)]
-    pub async fn create_acting(&self, actor: &Actor, opd_id: &str, position_id: &str, employee_id: &str, kind: &str, start_day: i64, end_day: i64, note: &str) -> Result<String> {
-        let kind = ActingKind::from_code(kind).ok_or_else(|| BackendError::invalid("Jenis penunjukan harus Plt atau Plh."))?;
-        check_acting_period(kind, start_day, end_day).map_err(|e| BackendError::invalid(e.to_string()))?;
+    pub async fn create_acting(
+        &self,
+        actor: &Actor,
+        opd_id: &str,
+        position_id: &str,
+        employee_id: &str,
+        kind: &str,
+        start_day: i64,
+        end_day: i64,
+        note: &str,
+    ) -> Result<String> {
+        let kind = ActingKind::from_code(kind)
+            .ok_or_else(|| BackendError::invalid("Jenis penunjukan harus Plt atau Plh."))?;
+        check_acting_period(kind, start_day, end_day)
+            .map_err(|e| BackendError::invalid(e.to_string()))?;
         let pos = self.get_position(position_id).await?;
         if pos.opd_id != opd_id {
             return Err(BackendError::invalid("Jabatan tidak ada di OPD ini."));
         }
         if pos.level >= PositionLevel::Staf.code() {
-            return Err(BackendError::invalid("Plt/Plh hanya untuk jabatan pimpinan (Kepala, Sekretaris, Kabid, Kasi)."));
+            return Err(BackendError::invalid(
+                "Plt/Plh hanya untuk jabatan pimpinan (Kepala, Sekretaris, Kabid, Kasi).",
+            ));
         }
         let emp = self.get_employee(employee_id).await?;
         let opd = self.get_opd(opd_id).await?;
         if emp.pemda_id != opd.pemda_id || !emp.active {
-            return Err(BackendError::invalid("Pegawai yang ditunjuk tidak ditemukan atau tidak aktif."));
+            return Err(BackendError::invalid(
+                "Pegawai yang ditunjuk tidak ditemukan atau tidak aktif.",
+            ));
         }
         if emp.position_id.as_deref() == Some(position_id) {
-            return Err(BackendError::invalid("Pegawai ini sudah menjabat jabatan tersebut secara definitif."));
+            return Err(BackendError::invalid(
+                "Pegawai ini sudah menjabat jabatan tersebut secara definitif.",
+            ));
         }
         let mut tx = self.begin_write().await?;
         let overlap = sqlx::query("SELECT id FROM acting WHERE position_id = $1 AND ended = 0 AND start_day <= $2 AND end_day >= $3")
@@ -770,7 +1109,9 @@ impl Store {
             .fetch_optional(tx.conn())
             .await?;
         if overlap.is_some() {
-            return Err(BackendError::Conflict("Sudah ada Plt/Plh untuk jabatan ini pada periode tersebut.".into()));
+            return Err(BackendError::Conflict(
+                "Sudah ada Plt/Plh untuk jabatan ini pada periode tersebut.".into(),
+            ));
         }
         let id = new_id();
         sqlx::query(
@@ -823,7 +1164,11 @@ impl Store {
         let mut by_pos: HashMap<String, Vec<PersonBrief>> = HashMap::new();
         let mut unplaced = Vec::new();
         for r in &people {
-            let p = PersonBrief { id: r.try_get("id")?, nip: r.try_get("nip")?, name: r.try_get("name")? };
+            let p = PersonBrief {
+                id: r.try_get("id")?,
+                nip: r.try_get("nip")?,
+                name: r.try_get("name")?,
+            };
             match r.try_get::<Option<String>, _>("position_id")? {
                 Some(pid) => by_pos.entry(pid).or_default().push(p),
                 None => unplaced.push(p),
@@ -834,7 +1179,11 @@ impl Store {
             .map(|p| PositionView {
                 holders: by_pos.remove(&p.id).unwrap_or_default(),
                 superior_position_id: superiors.get(&p.id).cloned().flatten(),
-                acting: acting.iter().filter(|a| a.position_id == p.id && a.start_day <= today).cloned().collect(),
+                acting: acting
+                    .iter()
+                    .filter(|a| a.position_id == p.id && a.start_day <= today)
+                    .cloned()
+                    .collect(),
                 position: p,
             })
             .collect();
@@ -845,7 +1194,10 @@ impl Store {
 impl Store {
     /// The OPD's logo (PNG or JPEG) for the kop surat, if one was uploaded.
     pub async fn opd_logo(&self, opd_id: &str) -> Result<Option<Vec<u8>>> {
-        let r = sqlx::query("SELECT logo FROM opd WHERE id = $1").bind(opd_id).fetch_optional(&self.pool).await?;
+        let r = sqlx::query("SELECT logo FROM opd WHERE id = $1")
+            .bind(opd_id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(match r {
             Some(r) => r.try_get::<Option<Vec<u8>>, _>("logo")?,
             None => None,
@@ -854,23 +1206,46 @@ impl Store {
 
     /// Sets (or with `None` removes) the OPD's logo. Judged by content: a PNG or JPEG up to 512 KB
     /// that the letter renderer can embed.
-    pub async fn set_opd_logo(&self, actor: &Actor, opd_id: &str, logo: Option<&[u8]>) -> Result<()> {
+    pub async fn set_opd_logo(
+        &self,
+        actor: &Actor,
+        opd_id: &str,
+        logo: Option<&[u8]>,
+    ) -> Result<()> {
         if let Some(bytes) = logo {
             if bytes.len() > domain::files::MAX_LOGO_BYTES {
                 return Err(BackendError::invalid("Logo terlalu besar (maksimal 512 KB)."));
             }
             match domain::files::sniff(bytes) {
                 Ok(domain::files::FileKind::Png | domain::files::FileKind::Jpeg) => {}
-                Ok(_) | Err(_) => return Err(BackendError::invalid("Logo harus berkas PNG atau JPEG.")),
+                Ok(_) | Err(_) => {
+                    return Err(BackendError::invalid("Logo harus berkas PNG atau JPEG."));
+                }
             }
-            crate::render::check_image(bytes).map_err(|_| BackendError::invalid("Gambar logo tidak dapat dibaca (harus berkas PNG atau JPEG yang utuh)."))?;
+            crate::render::check_image(bytes).map_err(|_| {
+                BackendError::invalid(
+                    "Gambar logo tidak dapat dibaca (harus berkas PNG atau JPEG yang utuh).",
+                )
+            })?;
         }
         let mut tx = self.begin_write().await?;
-        let n = sqlx::query("UPDATE opd SET logo = $1 WHERE id = $2").bind(logo.map(|b| b.to_vec())).bind(opd_id).execute(tx.conn()).await?.rows_affected();
+        let n = sqlx::query("UPDATE opd SET logo = $1 WHERE id = $2")
+            .bind(logo.map(|b| b.to_vec()))
+            .bind(opd_id)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
         if n == 0 {
             return Err(BackendError::not_found("OPD tidak ditemukan."));
         }
-        tx.audit(actor, if logo.is_some() { "opd.logo_set" } else { "opd.logo_remove" }, "opd", Some(opd_id), json!({ "bytes": logo.map_or(0, <[u8]>::len) })).await?;
+        tx.audit(
+            actor,
+            if logo.is_some() { "opd.logo_set" } else { "opd.logo_remove" },
+            "opd",
+            Some(opd_id),
+            json!({ "bytes": logo.map_or(0, <[u8]>::len) }),
+        )
+        .await?;
         tx.commit().await
     }
 }

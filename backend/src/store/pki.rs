@@ -12,7 +12,10 @@ use crate::sign::SignCredentials;
 use crate::{BackendError, Result, new_id, now_ms};
 use domain::letter::LetterState;
 use domain::model::SessionUser;
-use domain::tte::{CertPage, CertStatus, CertView, PkiStatus, PublicDocument, RevocationReason, SignatureCheck, VerifyOutcome, VerifyReport};
+use domain::tte::{
+    CertPage, CertStatus, CertView, PkiStatus, PublicDocument, RevocationReason, SignatureCheck,
+    VerifyOutcome, VerifyReport,
+};
 use serde_json::json;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -20,7 +23,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tte::pki::{RevokedEntry, StoredCert};
-use tte::{Certificate, EncryptedKey, IssueOptions, IssuingCa, KdfParams, KeyError, Passphrase, Pki, PkiNames, SignerSubject, Tsa, UnlockedKey};
+use tte::{
+    Certificate, EncryptedKey, IssueOptions, IssuingCa, KdfParams, KeyError, Passphrase, Pki,
+    PkiNames, SignerSubject, Tsa, UnlockedKey,
+};
 
 /// File name of the master secret in the data folder.
 pub const MASTER_FILE: &str = "pki-master.key";
@@ -37,11 +43,15 @@ const CRL_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 const PAGE_SIZE: i64 = 50;
 
 fn no_pki() -> BackendError {
-    BackendError::invalid("Otoritas sertifikat (PKI) belum dibuat. Administrator server perlu menjalankan `eoffice pki init`.")
+    BackendError::invalid(
+        "Otoritas sertifikat (PKI) belum dibuat. Administrator server perlu menjalankan `eoffice pki init`.",
+    )
 }
 
 fn no_master() -> BackendError {
-    BackendError::invalid("Kunci induk PKI belum dimuat di server (berkas pki-master.key atau EOFFICE_PKI_MASTER). Hubungi administrator server.")
+    BackendError::invalid(
+        "Kunci induk PKI belum dimuat di server (berkas pki-master.key atau EOFFICE_PKI_MASTER). Hubungi administrator server.",
+    )
 }
 
 fn internal(e: impl std::fmt::Display) -> BackendError {
@@ -69,10 +79,17 @@ pub fn master_path(data_dir: &Path) -> PathBuf {
 pub fn read_master_file(path: &Path) -> Result<Option<String>> {
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            let secret = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string);
+            let secret = text
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string);
             match secret {
                 Some(s) if s.len() >= 32 => Ok(Some(s)),
-                _ => Err(BackendError::Internal(format!("{} holds no usable master secret", path.display()))),
+                _ => Err(BackendError::Internal(format!(
+                    "{} holds no usable master secret",
+                    path.display()
+                ))),
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -91,7 +108,9 @@ pub fn create_master_file(path: &Path) -> Result<String> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts.open(path).map_err(|e| BackendError::Internal(format!("create {}: {e}", path.display())))?;
+    let mut f = opts
+        .open(path)
+        .map_err(|e| BackendError::Internal(format!("create {}: {e}", path.display())))?;
     let text = format!(
         "# e-Office PKI master secret. It decrypts the keys of the installation's certificate authority\n\
          # and time-stamp authority stored in the database. Back this file up, apart from the database\n\
@@ -99,7 +118,9 @@ pub fn create_master_file(path: &Path) -> Result<String> {
          # issued and no letter signed; with it and a database copy, anyone can issue certificates.\n\
          {secret}\n"
     );
-    f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(|e| BackendError::Internal(format!("write {}: {e}", path.display())))?;
+    f.write_all(text.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| BackendError::Internal(format!("write {}: {e}", path.display())))?;
     Ok(secret)
 }
 
@@ -165,7 +186,10 @@ fn cn_of_rfc4514(s: &str) -> String {
         }
     }
     parts.push(cur);
-    parts.iter().find_map(|p| p.trim().strip_prefix("CN=").map(str::to_string)).unwrap_or_else(|| s.to_string())
+    parts
+        .iter()
+        .find_map(|p| p.trim().strip_prefix("CN=").map(str::to_string))
+        .unwrap_or_else(|| s.to_string())
 }
 
 fn common_name(c: &Certificate) -> String {
@@ -175,7 +199,9 @@ fn common_name(c: &Certificate) -> String {
 /// Rules for a new passphrase (Bahasa Indonesia messages).
 fn check_new_passphrase(user: &SessionUser, new: &str, confirm: &str) -> Result<()> {
     if new.chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(BackendError::invalid(format!("Passphrase minimal {MIN_PASSPHRASE_CHARS} karakter.")));
+        return Err(BackendError::invalid(format!(
+            "Passphrase minimal {MIN_PASSPHRASE_CHARS} karakter."
+        )));
     }
     if new != confirm {
         return Err(BackendError::invalid("Konfirmasi passphrase tidak sama."));
@@ -187,13 +213,18 @@ fn check_new_passphrase(user: &SessionUser, new: &str, confirm: &str) -> Result<
     if !user.nip.is_empty() && lower.contains(&user.nip) {
         return Err(BackendError::invalid("Passphrase tidak boleh memuat NIP Anda."));
     }
-    let email_local = user.email.as_deref().and_then(|e| e.split('@').next()).unwrap_or("").to_lowercase();
+    let email_local =
+        user.email.as_deref().and_then(|e| e.split('@').next()).unwrap_or("").to_lowercase();
     if lower == user.name.to_lowercase() || (!email_local.is_empty() && lower == email_local) {
-        return Err(BackendError::invalid("Passphrase tidak boleh sama dengan nama atau email Anda."));
+        return Err(BackendError::invalid(
+            "Passphrase tidak boleh sama dengan nama atau email Anda.",
+        ));
     }
     let distinct: std::collections::HashSet<char> = new.chars().collect();
     if distinct.len() < 4 {
-        return Err(BackendError::invalid("Passphrase terlalu mudah ditebak; gunakan beberapa kata atau campuran karakter."));
+        return Err(BackendError::invalid(
+            "Passphrase terlalu mudah ditebak; gunakan beberapa kata atau campuran karakter.",
+        ));
     }
     Ok(())
 }
@@ -205,7 +236,9 @@ const CERT_FROM: &str = "signing_cert c JOIN employee e ON e.id = c.employee_id 
 
 fn status_of(stored: &str, not_after_ms: Option<i64>, now: i64) -> CertStatus {
     match CertStatus::from_code(stored) {
-        Some(CertStatus::Aktif) if not_after_ms.is_some_and(|t| t <= now) => CertStatus::Kedaluwarsa,
+        Some(CertStatus::Aktif) if not_after_ms.is_some_and(|t| t <= now) => {
+            CertStatus::Kedaluwarsa
+        }
         Some(s) => s,
         None => CertStatus::Dicabut,
     }
@@ -233,7 +266,10 @@ fn cert_view(r: &sqlx::any::AnyRow, issuer: &str, now: i64) -> Result<CertView> 
         not_before_ms: r.try_get("not_before_ms")?,
         not_after_ms,
         revoked_ms: r.try_get("revoked_ms")?,
-        revoked_reason: r.try_get::<Option<String>, _>("revoked_reason")?.as_deref().and_then(RevocationReason::from_code),
+        revoked_reason: r
+            .try_get::<Option<String>, _>("revoked_reason")?
+            .as_deref()
+            .and_then(RevocationReason::from_code),
         created_ms: r.try_get("created_ms")?,
     })
 }
@@ -273,7 +309,8 @@ impl Store {
     /// The public base URL of this installation (e.g. `https://eoffice.bojonegorokab.go.id`), used
     /// for QR codes, the CRL distribution point and the verification links.
     pub fn set_public_base(&self, url: &str) {
-        *self.pki.public_base.write().unwrap_or_else(|e| e.into_inner()) = url.trim().trim_end_matches('/').to_string();
+        *self.pki.public_base.write().unwrap_or_else(|e| e.into_inner()) =
+            url.trim().trim_end_matches('/').to_string();
     }
 
     pub fn public_base(&self) -> String {
@@ -296,7 +333,9 @@ impl Store {
     /// The one Pemda of this database (the CLI's `pki init` works on it); an error when there
     /// are several, `None` when there is none.
     pub async fn sole_pemda(&self) -> Result<Option<String>> {
-        let rows = sqlx::query("SELECT id FROM pemda ORDER BY created_ms LIMIT 2").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id FROM pemda ORDER BY created_ms LIMIT 2")
+            .fetch_all(&self.pool)
+            .await?;
         match rows.as_slice() {
             [] => Ok(None),
             [one] => Ok(Some(one.try_get("id")?)),
@@ -312,10 +351,15 @@ impl Store {
         let master = self.master()?;
         let pemda = self.get_pemda(pemda_id).await?;
         if self.public_ca(pemda_id).await?.is_some() {
-            return Err(BackendError::Conflict(format!("PKI untuk {} sudah ada; tidak dibuat ulang.", pemda.name)));
+            return Err(BackendError::Conflict(format!(
+                "PKI untuk {} sudah ada; tidak dibuat ulang.",
+                pemda.name
+            )));
         }
         let names = PkiNames { installation: pemda.short_name.clone(), pemda: pemda.name.clone() };
-        let pki = blocking(move || Pki::init(&names, &master, SystemTime::now())).await?.map_err(internal)?;
+        let pki = blocking(move || Pki::init(&names, &master, SystemTime::now()))
+            .await?
+            .map_err(internal)?;
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO pki_ca (pemda_id, root_cert, root_key, issuing_cert, issuing_key, tsa_cert, tsa_key, created_by, created_ms) \
@@ -352,7 +396,14 @@ impl Store {
                 crl_url,
                 root_url,
             },
-            None => PkiStatus { initialised: false, root_subject: String::new(), issuing_subject: String::new(), issuing_not_after_ms: None, crl_url, root_url },
+            None => PkiStatus {
+                initialised: false,
+                root_subject: String::new(),
+                issuing_subject: String::new(),
+                issuing_not_after_ms: None,
+                crl_url,
+                root_url,
+            },
         })
     }
 
@@ -361,7 +412,11 @@ impl Store {
         if let Some(c) = lock(&self.pki.public).get(pemda_id) {
             return Ok(Some(c.clone()));
         }
-        let Some(r) = sqlx::query("SELECT root_cert, issuing_cert FROM pki_ca WHERE pemda_id = $1").bind(pemda_id).fetch_optional(&self.pool).await? else {
+        let Some(r) = sqlx::query("SELECT root_cert, issuing_cert FROM pki_ca WHERE pemda_id = $1")
+            .bind(pemda_id)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
             return Ok(None);
         };
         let root_der: Vec<u8> = r.try_get("root_cert")?;
@@ -372,7 +427,12 @@ impl Store {
             issuer_name: common_name(&issuing),
             root_subject: root.tbs_certificate.subject.to_string(),
             issuing_subject: issuing.tbs_certificate.subject.to_string(),
-            issuing_not_after_ms: issuing.tbs_certificate.validity.not_after.to_unix_duration().as_millis() as i64,
+            issuing_not_after_ms: issuing
+                .tbs_certificate
+                .validity
+                .not_after
+                .to_unix_duration()
+                .as_millis() as i64,
             root,
             root_der,
             issuing,
@@ -393,9 +453,16 @@ impl Store {
             .await?
             .ok_or_else(no_pki)?;
         let stored = |c: &str, k: &str| -> Result<StoredCert> {
-            Ok(StoredCert { cert_der: r.try_get(c)?, key: EncryptedKey::from_compact(&r.try_get::<String, _>(k)?).map_err(internal)? })
+            Ok(StoredCert {
+                cert_der: r.try_get(c)?,
+                key: EncryptedKey::from_compact(&r.try_get::<String, _>(k)?).map_err(internal)?,
+            })
         };
-        let pki = Pki { root: stored("root_cert", "root_key")?, issuing: stored("issuing_cert", "issuing_key")?, tsa: stored("tsa_cert", "tsa_key")? };
+        let pki = Pki {
+            root: stored("root_cert", "root_key")?,
+            issuing: stored("issuing_cert", "issuing_key")?,
+            tsa: stored("tsa_cert", "tsa_key")?,
+        };
         let ca = blocking(move || -> std::result::Result<CaKeys, tte::PkiError> {
             let issuing = pki.unlock_issuing(&master)?;
             let tsa = pki.unlock_tsa(&master)?;
@@ -435,7 +502,11 @@ impl Store {
         let mut revoked = Vec::with_capacity(rows.len());
         for r in &rows {
             let serial: String = r.try_get("serial_hex")?;
-            let reason = r.try_get::<Option<String>, _>("revoked_reason")?.as_deref().and_then(RevocationReason::from_code).unwrap_or(RevocationReason::Unspecified);
+            let reason = r
+                .try_get::<Option<String>, _>("revoked_reason")?
+                .as_deref()
+                .and_then(RevocationReason::from_code)
+                .unwrap_or(RevocationReason::Unspecified);
             revoked.push(RevokedEntry {
                 serial: tte::pki::serial_from_hex(&serial).map_err(internal)?,
                 revoked_at: time_of_ms(r.try_get::<Option<i64>, _>("revoked_ms")?.unwrap_or(now)),
@@ -443,7 +514,8 @@ impl Store {
             });
         }
         let this_update = time_of_ms(now);
-        let der = tte::make_crl(&ca.issuing, &revoked, this_update, this_update + CRL_LIFETIME).map_err(internal)?;
+        let der = tte::make_crl(&ca.issuing, &revoked, this_update, this_update + CRL_LIFETIME)
+            .map_err(internal)?;
         lock(&self.pki.crls).insert(pemda_id.to_string(), (now, der.clone()));
         Ok(der)
     }
@@ -456,7 +528,12 @@ impl Store {
 
     /// The roots of every PKI in this database: the trust anchors of verification.
     pub async fn trust_anchors(&self) -> Result<Vec<Certificate>> {
-        let ids: Vec<String> = sqlx::query("SELECT pemda_id FROM pki_ca ORDER BY created_ms").fetch_all(&self.pool).await?.iter().map(|r| r.try_get("pemda_id")).collect::<std::result::Result<_, _>>()?;
+        let ids: Vec<String> = sqlx::query("SELECT pemda_id FROM pki_ca ORDER BY created_ms")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get("pemda_id"))
+            .collect::<std::result::Result<_, _>>()?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(ca) = self.public_ca(&id).await? {
@@ -469,33 +546,46 @@ impl Store {
     // --- Certificates ----------------------------------------------------------------------
 
     async fn cert_by(&self, clause: &str, arg: &str) -> Result<Option<CertView>> {
-        let Some(r) = sqlx::query(&format!("SELECT {CERT_COLS} FROM {CERT_FROM} WHERE {clause} ORDER BY c.created_ms DESC LIMIT 1"))
-            .bind(arg)
-            .fetch_optional(&self.pool)
-            .await?
+        let Some(r) = sqlx::query(&format!(
+            "SELECT {CERT_COLS} FROM {CERT_FROM} WHERE {clause} ORDER BY c.created_ms DESC LIMIT 1"
+        ))
+        .bind(arg)
+        .fetch_optional(&self.pool)
+        .await?
         else {
             return Ok(None);
         };
         let pemda: String = r.try_get("pemda_id")?;
-        let issuer = self.public_ca(&pemda).await?.map(|c| c.issuer_name.clone()).unwrap_or_default();
+        let issuer =
+            self.public_ca(&pemda).await?.map(|c| c.issuer_name.clone()).unwrap_or_default();
         Ok(Some(cert_view(&r, &issuer, now_ms())?))
     }
 
     /// The Admin Pemda authorises a signing certificate for an official; the key and the
     /// certificate are made when the official sets a passphrase (`activate_certificate`).
-    pub async fn enrol_certificate(&self, admin: &SessionUser, ip: Option<String>, employee_id: &str, validity_days: i64) -> Result<CertView> {
+    pub async fn enrol_certificate(
+        &self,
+        admin: &SessionUser,
+        ip: Option<String>,
+        employee_id: &str,
+        validity_days: i64,
+    ) -> Result<CertView> {
         if !admin.caps.is_admin_pemda() {
             return Err(BackendError::forbidden());
         }
         if !(1..=MAX_VALIDITY_DAYS).contains(&validity_days) {
-            return Err(BackendError::invalid(format!("Masa berlaku sertifikat 1 sampai {MAX_VALIDITY_DAYS} hari.")));
+            return Err(BackendError::invalid(format!(
+                "Masa berlaku sertifikat 1 sampai {MAX_VALIDITY_DAYS} hari."
+            )));
         }
         let employee = self.get_employee(employee_id).await?;
         if employee.pemda_id != admin.pemda_id {
             return Err(BackendError::not_found("Pegawai tidak ditemukan."));
         }
         if !employee.active {
-            return Err(BackendError::invalid("Pegawai ini tidak aktif; sertifikat hanya untuk pegawai aktif."));
+            return Err(BackendError::invalid(
+                "Pegawai ini tidak aktif; sertifikat hanya untuk pegawai aktif.",
+            ));
         }
         if self.public_ca(&admin.pemda_id).await?.is_none() {
             return Err(no_pki());
@@ -512,7 +602,10 @@ impl Store {
             let not_after: Option<i64> = r.try_get("not_after_ms")?;
             if status == "aktif" && not_after.is_some_and(|t| t <= now) {
                 // An expired certificate simply gives way to the new one.
-                sqlx::query("UPDATE signing_cert SET status = 'kedaluwarsa' WHERE id = $1").bind(r.try_get::<String, _>("id")?).execute(tx.conn()).await?;
+                sqlx::query("UPDATE signing_cert SET status = 'kedaluwarsa' WHERE id = $1")
+                    .bind(r.try_get::<String, _>("id")?)
+                    .execute(tx.conn())
+                    .await?;
             } else {
                 return Err(BackendError::Conflict(
                     "Pegawai ini sudah memiliki sertifikat yang aktif atau menunggu passphrase. Cabut dulu sertifikat itu untuk menerbitkan yang baru.".into(),
@@ -530,20 +623,37 @@ impl Store {
         .bind(now)
         .execute(tx.conn())
         .await?;
-        tx.audit(&Actor::user(&admin.employee_id, ip), "tte.enrol", "signing_cert", Some(&id), json!({ "employee_id": employee_id, "validity_days": validity_days })).await?;
+        tx.audit(
+            &Actor::user(&admin.employee_id, ip),
+            "tte.enrol",
+            "signing_cert",
+            Some(&id),
+            json!({ "employee_id": employee_id, "validity_days": validity_days }),
+        )
+        .await?;
         tx.commit().await?;
-        self.cert_by("c.id = $1", &id).await?.ok_or_else(|| internal("enrolled certificate vanished"))
+        self.cert_by("c.id = $1", &id)
+            .await?
+            .ok_or_else(|| internal("enrolled certificate vanished"))
     }
 
     /// The official's first passphrase: makes the key (encrypted under that passphrase) and has the
     /// issuing CA certify it, with the official's current name, NIP, position, OPD and Pemda.
-    pub async fn activate_certificate(&self, user: &SessionUser, ip: Option<String>, passphrase: &str, confirm: &str) -> Result<CertView> {
+    pub async fn activate_certificate(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        passphrase: &str,
+        confirm: &str,
+    ) -> Result<CertView> {
         let pending = sqlx::query("SELECT id, status, validity_days FROM signing_cert WHERE employee_id = $1 AND status IN ('menunggu_passphrase', 'aktif')")
             .bind(&user.employee_id)
             .fetch_optional(&self.pool)
             .await?;
         let Some(pending) = pending else {
-            return Err(BackendError::not_found("Anda belum didaftarkan untuk sertifikat elektronik. Hubungi Admin Pemda."));
+            return Err(BackendError::not_found(
+                "Anda belum didaftarkan untuk sertifikat elektronik. Hubungi Admin Pemda.",
+            ));
         };
         if pending.try_get::<String, _>("status")? == "aktif" {
             return Err(BackendError::Conflict("Sertifikat Anda sudah aktif. Untuk mengganti passphrase, gunakan Ganti passphrase.".into()));
@@ -553,7 +663,9 @@ impl Store {
         check_new_passphrase(user, passphrase, confirm)?;
         if let Some(acc) = self.account_by_employee(&user.employee_id).await? {
             if crate::auth::verify_password(passphrase, &acc.password_hash).await {
-                return Err(BackendError::invalid("Passphrase TTE harus berbeda dari kata sandi login Anda."));
+                return Err(BackendError::invalid(
+                    "Passphrase TTE harus berbeda dari kata sandi login Anda.",
+                ));
             }
         }
         let employee = self.get_employee(&user.employee_id).await?;
@@ -573,7 +685,11 @@ impl Store {
             email: employee.email.clone().filter(|e| e.is_ascii()),
         };
         let ca = self.ca_keys(&user.pemda_id).await?;
-        let opts = IssueOptions { now: SystemTime::now(), crl_url: Some(format!("{}/pki/crl", self.public_base())), kdf: KdfParams::DEFAULT };
+        let opts = IssueOptions {
+            now: SystemTime::now(),
+            crl_url: Some(format!("{}/pki/crl", self.public_base())),
+            kdf: KdfParams::DEFAULT,
+        };
         let pass = Passphrase::new(passphrase);
         let subj = subject.clone();
         let ca2 = ca.clone();
@@ -607,11 +723,22 @@ impl Store {
         .await?
         .rows_affected();
         if n != 1 {
-            return Err(BackendError::Conflict("Sertifikat ini baru saja diaktifkan atau dicabut. Muat ulang halaman.".into()));
+            return Err(BackendError::Conflict(
+                "Sertifikat ini baru saja diaktifkan atau dicabut. Muat ulang halaman.".into(),
+            ));
         }
-        tx.audit(&Actor::user(&user.employee_id, ip), "tte.activate", "signing_cert", Some(&cert_id), json!({ "serial": issued.serial_hex })).await?;
+        tx.audit(
+            &Actor::user(&user.employee_id, ip),
+            "tte.activate",
+            "signing_cert",
+            Some(&cert_id),
+            json!({ "serial": issued.serial_hex }),
+        )
+        .await?;
         tx.commit().await?;
-        self.cert_by("c.id = $1", &cert_id).await?.ok_or_else(|| internal("activated certificate vanished"))
+        self.cert_by("c.id = $1", &cert_id)
+            .await?
+            .ok_or_else(|| internal("activated certificate vanished"))
     }
 
     /// The official's usable certificate row, or a refusal that says what to do.
@@ -629,12 +756,23 @@ impl Store {
                 return Err(BackendError::Forbidden("Sertifikat Anda belum aktif: tetapkan passphrase TTE di halaman Sertifikat TTE terlebih dahulu.".into()));
             }
             CertStatus::Kedaluwarsa => {
-                let when = not_after.map(|t| domain::time::long_date(domain::time::wib_day(t), domain::Lang::Id)).unwrap_or_default();
-                return Err(BackendError::Forbidden(format!("Sertifikat elektronik Anda kedaluwarsa sejak {when}. Hubungi Admin Pemda untuk penerbitan ulang.")));
+                let when = not_after
+                    .map(|t| domain::time::long_date(domain::time::wib_day(t), domain::Lang::Id))
+                    .unwrap_or_default();
+                return Err(BackendError::Forbidden(format!(
+                    "Sertifikat elektronik Anda kedaluwarsa sejak {when}. Hubungi Admin Pemda untuk penerbitan ulang."
+                )));
             }
             CertStatus::Dicabut => {
-                let why = r.try_get::<Option<String>, _>("revoked_reason")?.as_deref().and_then(RevocationReason::from_code).map(|x| format!(" ({})", x.label())).unwrap_or_default();
-                return Err(BackendError::Forbidden(format!("Sertifikat elektronik Anda telah dicabut{why}. Hubungi Admin Pemda untuk penerbitan ulang.")));
+                let why = r
+                    .try_get::<Option<String>, _>("revoked_reason")?
+                    .as_deref()
+                    .and_then(RevocationReason::from_code)
+                    .map(|x| format!(" ({})", x.label()))
+                    .unwrap_or_default();
+                return Err(BackendError::Forbidden(format!(
+                    "Sertifikat elektronik Anda telah dicabut{why}. Hubungi Admin Pemda untuk penerbitan ulang."
+                )));
             }
         }
         let enc: Option<String> = r.try_get("enc_key")?;
@@ -655,30 +793,67 @@ impl Store {
         let n: i64 = r.try_get("n")?;
         if n >= MAX_WRONG_PASSPHRASES {
             let first: i64 = r.try_get::<Option<i64>, _>("first")?.unwrap_or(now);
-            let minutes = ((first + ATTEMPT_WINDOW_MS - now) as f64 / 60_000.0).ceil().max(1.0) as i64;
-            return Err(BackendError::RateLimited(format!("Terlalu banyak percobaan; coba lagi dalam {minutes} menit.")));
+            let minutes =
+                ((first + ATTEMPT_WINDOW_MS - now) as f64 / 60_000.0).ceil().max(1.0) as i64;
+            return Err(BackendError::RateLimited(format!(
+                "Terlalu banyak percobaan; coba lagi dalam {minutes} menit."
+            )));
         }
         Ok(n)
     }
 
     /// Records one wrong passphrase and answers with how many tries remain.
-    async fn wrong_passphrase(&self, cert_id: &str, user: &SessionUser, ip: Option<String>, before: i64, now: i64) -> Result<BackendError> {
+    async fn wrong_passphrase(
+        &self,
+        cert_id: &str,
+        user: &SessionUser,
+        ip: Option<String>,
+        before: i64,
+        now: i64,
+    ) -> Result<BackendError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM passphrase_attempt WHERE cert_id = $1 AND at_ms <= $2").bind(cert_id).bind(now - ATTEMPT_WINDOW_MS).execute(tx.conn()).await?;
-        sqlx::query("INSERT INTO passphrase_attempt (id, cert_id, at_ms, ip) VALUES ($1, $2, $3, $4)").bind(new_id()).bind(cert_id).bind(now).bind(ip.clone()).execute(tx.conn()).await?;
-        tx.audit(&Actor::user(&user.employee_id, ip), "tte.passphrase_wrong", "signing_cert", Some(cert_id), json!({})).await?;
+        sqlx::query("DELETE FROM passphrase_attempt WHERE cert_id = $1 AND at_ms <= $2")
+            .bind(cert_id)
+            .bind(now - ATTEMPT_WINDOW_MS)
+            .execute(tx.conn())
+            .await?;
+        sqlx::query(
+            "INSERT INTO passphrase_attempt (id, cert_id, at_ms, ip) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(new_id())
+        .bind(cert_id)
+        .bind(now)
+        .bind(ip.clone())
+        .execute(tx.conn())
+        .await?;
+        tx.audit(
+            &Actor::user(&user.employee_id, ip),
+            "tte.passphrase_wrong",
+            "signing_cert",
+            Some(cert_id),
+            json!({}),
+        )
+        .await?;
         tx.commit().await?;
         let left = MAX_WRONG_PASSPHRASES - before - 1;
         Ok(if left > 0 {
             BackendError::invalid(format!("Passphrase salah. Sisa percobaan: {left}."))
         } else {
-            BackendError::invalid(format!("Passphrase salah. Batas percobaan tercapai; coba lagi dalam {} menit.", ATTEMPT_WINDOW_MS / 60_000))
+            BackendError::invalid(format!(
+                "Passphrase salah. Batas percobaan tercapai; coba lagi dalam {} menit.",
+                ATTEMPT_WINDOW_MS / 60_000
+            ))
         })
     }
 
     /// Unlocks the official's signing key for one request (rate-limited; a wrong passphrase is
     /// recorded). Refuses a missing, pending, expired or revoked certificate with what to do.
-    pub async fn unlock_signing_key(&self, user: &SessionUser, ip: Option<String>, passphrase: &str) -> Result<SigningKeyHandle> {
+    pub async fn unlock_signing_key(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        passphrase: &str,
+    ) -> Result<SigningKeyHandle> {
         if passphrase.is_empty() {
             return Err(BackendError::invalid("Masukkan passphrase TTE Anda."));
         }
@@ -691,20 +866,32 @@ impl Store {
             Ok(key) => {
                 if before > 0 {
                     let mut tx = self.begin_write().await?;
-                    sqlx::query("DELETE FROM passphrase_attempt WHERE cert_id = $1").bind(&cert_id).execute(tx.conn()).await?;
+                    sqlx::query("DELETE FROM passphrase_attempt WHERE cert_id = $1")
+                        .bind(&cert_id)
+                        .execute(tx.conn())
+                        .await?;
                     tx.commit().await?;
                 }
                 let cert = tte::parse_certificate(&der).map_err(internal)?;
                 let ca = self.ca_keys(&user.pemda_id).await?;
                 Ok(SigningKeyHandle { cert_id, key, cert, ca })
             }
-            Err(KeyError::WrongPassphrase) => Err(self.wrong_passphrase(&cert_id, user, ip, before, now).await?),
+            Err(KeyError::WrongPassphrase) => {
+                Err(self.wrong_passphrase(&cert_id, user, ip, before, now).await?)
+            }
             Err(e) => Err(internal(e)),
         }
     }
 
     /// Re-encrypts the official's key under a new passphrase (the old one must open it).
-    pub async fn change_certificate_passphrase(&self, user: &SessionUser, ip: Option<String>, old: &str, new: &str, confirm: &str) -> Result<()> {
+    pub async fn change_certificate_passphrase(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        old: &str,
+        new: &str,
+        confirm: &str,
+    ) -> Result<()> {
         if old.is_empty() {
             return Err(BackendError::invalid("Masukkan passphrase lama."));
         }
@@ -714,30 +901,50 @@ impl Store {
         }
         if let Some(acc) = self.account_by_employee(&user.employee_id).await? {
             if crate::auth::verify_password(new, &acc.password_hash).await {
-                return Err(BackendError::invalid("Passphrase TTE harus berbeda dari kata sandi login Anda."));
+                return Err(BackendError::invalid(
+                    "Passphrase TTE harus berbeda dari kata sandi login Anda.",
+                ));
             }
         }
         let handle = self.unlock_signing_key(user, ip.clone(), old).await?;
         let pass = Passphrase::new(new);
         let key = handle.key;
-        let enc = blocking(move || EncryptedKey::encrypt_with(&key, &pass, KdfParams::DEFAULT)).await?.map_err(internal)?;
-        let mut tx = self.begin_write().await?;
-        let n = sqlx::query("UPDATE signing_cert SET enc_key = $1 WHERE id = $2 AND status = 'aktif'")
-            .bind(enc.to_compact())
-            .bind(&handle.cert_id)
-            .execute(tx.conn())
+        let enc = blocking(move || EncryptedKey::encrypt_with(&key, &pass, KdfParams::DEFAULT))
             .await?
-            .rows_affected();
+            .map_err(internal)?;
+        let mut tx = self.begin_write().await?;
+        let n =
+            sqlx::query("UPDATE signing_cert SET enc_key = $1 WHERE id = $2 AND status = 'aktif'")
+                .bind(enc.to_compact())
+                .bind(&handle.cert_id)
+                .execute(tx.conn())
+                .await?
+                .rows_affected();
         if n != 1 {
-            return Err(BackendError::Conflict("Sertifikat ini baru saja dicabut. Muat ulang halaman.".into()));
+            return Err(BackendError::Conflict(
+                "Sertifikat ini baru saja dicabut. Muat ulang halaman.".into(),
+            ));
         }
-        tx.audit(&Actor::user(&user.employee_id, ip), "tte.passphrase_change", "signing_cert", Some(&handle.cert_id), json!({})).await?;
+        tx.audit(
+            &Actor::user(&user.employee_id, ip),
+            "tte.passphrase_change",
+            "signing_cert",
+            Some(&handle.cert_id),
+            json!({}),
+        )
+        .await?;
         tx.commit().await
     }
 
     /// Revokes a certificate (or cancels one still waiting for its passphrase). Renewal is a
     /// revocation with reason "superseded" followed by a new enrolment.
-    pub async fn revoke_certificate(&self, admin: &SessionUser, ip: Option<String>, cert_id: &str, reason: RevocationReason) -> Result<CertView> {
+    pub async fn revoke_certificate(
+        &self,
+        admin: &SessionUser,
+        ip: Option<String>,
+        cert_id: &str,
+        reason: RevocationReason,
+    ) -> Result<CertView> {
         if !admin.caps.is_admin_pemda() {
             return Err(BackendError::forbidden());
         }
@@ -763,10 +970,19 @@ impl Store {
             .execute(tx.conn())
             .await?;
         let serial: String = r.try_get("serial_hex")?;
-        tx.audit(&Actor::user(&admin.employee_id, ip), "tte.revoke", "signing_cert", Some(cert_id), json!({ "reason": reason.code(), "serial": serial, "was": status })).await?;
+        tx.audit(
+            &Actor::user(&admin.employee_id, ip),
+            "tte.revoke",
+            "signing_cert",
+            Some(cert_id),
+            json!({ "reason": reason.code(), "serial": serial, "was": status }),
+        )
+        .await?;
         tx.commit().await?;
         lock(&self.pki.crls).remove(&admin.pemda_id);
-        self.cert_by("c.id = $1", cert_id).await?.ok_or_else(|| internal("revoked certificate vanished"))
+        self.cert_by("c.id = $1", cert_id)
+            .await?
+            .ok_or_else(|| internal("revoked certificate vanished"))
     }
 
     /// The official's newest certificate, whatever its state.
@@ -775,21 +991,28 @@ impl Store {
     }
 
     /// Certificates of the admin's Pemda, newest first, 50 a page (1-based), searched by name or NIP.
-    pub async fn list_certificates(&self, admin: &SessionUser, q: &str, page: i64) -> Result<CertPage> {
+    pub async fn list_certificates(
+        &self,
+        admin: &SessionUser,
+        q: &str,
+        page: i64,
+    ) -> Result<CertPage> {
         if !admin.caps.is_admin_pemda() {
             return Err(BackendError::forbidden());
         }
         let page = page.max(1);
         let q = q.trim().to_lowercase();
-        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let pattern =
+            format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let filter = "c.pemda_id = $1 AND ($2 = '' OR LOWER(e.name) LIKE $3 ESCAPE '\\' OR e.nip LIKE $3 ESCAPE '\\' OR LOWER(c.subject_name) LIKE $3 ESCAPE '\\')";
-        let total: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {CERT_FROM} WHERE {filter}"))
-            .bind(&admin.pemda_id)
-            .bind(&q)
-            .bind(&pattern)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?;
+        let total: i64 =
+            sqlx::query(&format!("SELECT COUNT(*) AS n FROM {CERT_FROM} WHERE {filter}"))
+                .bind(&admin.pemda_id)
+                .bind(&q)
+                .bind(&pattern)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("n")?;
         let rows = sqlx::query(&format!("SELECT {CERT_COLS} FROM {CERT_FROM} WHERE {filter} ORDER BY c.created_ms DESC, c.id LIMIT $4 OFFSET $5"))
             .bind(&admin.pemda_id)
             .bind(&q)
@@ -798,7 +1021,11 @@ impl Store {
             .bind((page - 1) * PAGE_SIZE)
             .fetch_all(&self.pool)
             .await?;
-        let issuer = self.public_ca(&admin.pemda_id).await?.map(|c| c.issuer_name.clone()).unwrap_or_default();
+        let issuer = self
+            .public_ca(&admin.pemda_id)
+            .await?
+            .map(|c| c.issuer_name.clone())
+            .unwrap_or_default();
         let now = now_ms();
         let items = rows.iter().map(|r| cert_view(r, &issuer, now)).collect::<Result<Vec<_>>>()?;
         Ok(CertPage { items, total, page })
@@ -811,8 +1038,15 @@ impl Store {
             .bind(serial_hex)
             .fetch_optional(&self.pool)
             .await?;
-        r.map(|r| Ok(SerialRecord { status: r.try_get("status")?, revoked_ms: r.try_get("revoked_ms")?, revoked_reason: r.try_get("revoked_reason")?, not_after_ms: r.try_get("not_after_ms")? }))
-            .transpose()
+        r.map(|r| {
+            Ok(SerialRecord {
+                status: r.try_get("status")?,
+                revoked_ms: r.try_get("revoked_ms")?,
+                revoked_reason: r.try_get("revoked_reason")?,
+                not_after_ms: r.try_get("not_after_ms")?,
+            })
+        })
+        .transpose()
     }
 
     /// Our view of each signature: who, when, intact, trusted, and the certificate's status now
@@ -832,7 +1066,11 @@ impl Store {
                 Some(r) => {
                     let st = if r.status == "dicabut" {
                         CertStatus::Dicabut
-                    } else if r.not_after_ms.or(s.cert_not_after_unix.map(|t| t * 1000)).is_some_and(|t| t <= now) {
+                    } else if r
+                        .not_after_ms
+                        .or(s.cert_not_after_unix.map(|t| t * 1000))
+                        .is_some_and(|t| t <= now)
+                    {
                         CertStatus::Kedaluwarsa
                     } else {
                         CertStatus::Aktif
@@ -850,15 +1088,24 @@ impl Store {
                 (None, _) => false,
             };
             if revoked_before {
-                let why = record.as_ref().and_then(|r| r.revoked_reason.as_deref()).and_then(RevocationReason::from_code).map(|x| x.label()).unwrap_or("");
+                let why = record
+                    .as_ref()
+                    .and_then(|r| r.revoked_reason.as_deref())
+                    .and_then(RevocationReason::from_code)
+                    .map(|x| x.label())
+                    .unwrap_or("");
                 problems.push(format!("certificate revoked before the signing time ({why})"));
             }
-            let valid_at_signing = s.intact && s.chain_trusted && record.is_some() && !revoked_before;
+            let valid_at_signing =
+                s.intact && s.chain_trusted && record.is_some() && !revoked_before;
             out.push(SignatureCheck {
                 status_now,
                 valid_at_signing,
                 revoked_ms,
-                revoked_reason: record.as_ref().and_then(|r| r.revoked_reason.as_deref()).and_then(RevocationReason::from_code),
+                revoked_reason: record
+                    .as_ref()
+                    .and_then(|r| r.revoked_reason.as_deref())
+                    .and_then(RevocationReason::from_code),
                 problems,
                 ..unchecked_revocation(s)
             });
@@ -877,7 +1124,8 @@ impl Store {
             .bind(&sha)
             .fetch_optional(&self.pool)
             .await?;
-        let public_id: Option<String> = issued.as_ref().map(|r| r.try_get("public_id")).transpose()?;
+        let public_id: Option<String> =
+            issued.as_ref().map(|r| r.try_get("public_id")).transpose()?;
         let checks = self.signature_checks(&verdict).await?;
         let mut report = report_of(&verdict, checks, public_id);
         // A co-signed letter between its two signatures, or one whose signing was cancelled, carries
@@ -889,14 +1137,27 @@ impl Store {
                     None => "penanda tangan kedua".into(),
                 };
                 report.outcome = VerifyOutcome::Invalid;
-                report.message_id = format!("Belum berlaku: dokumen ini masih menunggu tanda tangan elektronik kedua ({who}).");
-                report.message_en = format!("Not valid yet: this document still waits for the second electronic signature ({who}).");
+                report.message_id = format!(
+                    "Belum berlaku: dokumen ini masih menunggu tanda tangan elektronik kedua ({who})."
+                );
+                report.message_en = format!(
+                    "Not valid yet: this document still waits for the second electronic signature ({who})."
+                );
             }
-        } else if let Some(r) = sqlx::query("SELECT public_id, reason FROM letter_void WHERE sha256 = $1 LIMIT 1").bind(&sha).fetch_optional(&self.pool).await? {
+        } else if let Some(r) =
+            sqlx::query("SELECT public_id, reason FROM letter_void WHERE sha256 = $1 LIMIT 1")
+                .bind(&sha)
+                .fetch_optional(&self.pool)
+                .await?
+        {
             let reason: String = r.try_get("reason")?;
             report.outcome = VerifyOutcome::Invalid;
-            report.message_id = format!("Tidak berlaku: penandatanganan dokumen ini dibatalkan dan nomornya batal. {reason}");
-            report.message_en = "Not valid: the signing of this document was cancelled and its number is void.".into();
+            report.message_id = format!(
+                "Tidak berlaku: penandatanganan dokumen ini dibatalkan dan nomornya batal. {reason}"
+            );
+            report.message_en =
+                "Not valid: the signing of this document was cancelled and its number is void."
+                    .into();
             report.issued_here = true;
             report.public_id = Some(r.try_get("public_id")?);
         }
@@ -944,7 +1205,11 @@ impl Store {
         let first = signatures.first();
         let (signer_name, signer_position, issuer) = match first {
             Some(s) => (s.signer_name.clone(), s.signer_position.clone(), s.issuer.clone()),
-            None => (r.try_get::<Option<String>, _>("signer_name")?.unwrap_or_default(), r.try_get("signer_title")?, String::new()),
+            None => (
+                r.try_get::<Option<String>, _>("signer_name")?.unwrap_or_default(),
+                r.try_get("signer_title")?,
+                String::new(),
+            ),
         };
         let created: i64 = r.try_get("created_ms")?;
         let mut pending_signers = Vec::new();
@@ -964,7 +1229,11 @@ impl Store {
             public_id: public_id.to_string(),
             confidential,
             subject: if confidential { String::new() } else { r.try_get("subject")? },
-            number: if confidential { String::new() } else { r.try_get::<Option<String>, _>("number")?.unwrap_or_default() },
+            number: if confidential {
+                String::new()
+            } else {
+                r.try_get::<Option<String>, _>("number")?.unwrap_or_default()
+            },
             opd_name: r.try_get("opd_name")?,
             signer_name,
             signer_position,
@@ -986,7 +1255,12 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         match r {
-            Some(r) if !matches!(r.try_get::<String, _>("sifat")?.as_str(), "rahasia" | "sangat_rahasia") && r.try_get::<String, _>("state")? != LetterState::CoSigning.code() => {
+            Some(r)
+                if !matches!(
+                    r.try_get::<String, _>("sifat")?.as_str(),
+                    "rahasia" | "sangat_rahasia"
+                ) && r.try_get::<String, _>("state")? != LetterState::CoSigning.code() =>
+            {
                 Ok(Some(r.try_get("pdf")?))
             }
             _ => Ok(None),
@@ -999,7 +1273,8 @@ impl Store {
     /// Sekretaris, Kabid E-Government, Kepala Bappeda) active certificates under `passphrase`.
     /// Officials that already have a certificate are left alone. Returns the e-mails enrolled now.
     pub async fn setup_demo_tte(&self, passphrase: &str) -> Result<Vec<String>> {
-        let Some(admin) = self.find_employee_by_email("arif.setiawan@bojonegorokab.go.id").await? else {
+        let Some(admin) = self.find_employee_by_email("arif.setiawan@bojonegorokab.go.id").await?
+        else {
             return Ok(vec![]);
         };
         let admin = self.session_user(&admin.id, crate::today_wib()).await?;
@@ -1010,7 +1285,9 @@ impl Store {
         for email in DEMO_SIGNERS {
             let Some(e) = self.find_employee_by_email(email).await? else { continue };
             let user = self.session_user(&e.id, crate::today_wib()).await?;
-            if self.my_certificate(&user).await?.is_some_and(|c| matches!(c.status, CertStatus::Aktif | CertStatus::MenungguPassphrase)) {
+            if self.my_certificate(&user).await?.is_some_and(|c| {
+                matches!(c.status, CertStatus::Aktif | CertStatus::MenungguPassphrase)
+            }) {
                 continue;
             }
             self.enrol_certificate(&admin, None, &e.id, 730).await?;
@@ -1030,9 +1307,14 @@ pub const DEMO_SIGNERS: [&str; 4] = [
 ];
 
 /// The overall verdict in our words.
-fn report_of(v: &tte::Verdict, signatures: Vec<SignatureCheck>, public_id: Option<String>) -> VerifyReport {
+fn report_of(
+    v: &tte::Verdict,
+    signatures: Vec<SignatureCheck>,
+    public_id: Option<String>,
+) -> VerifyReport {
     let changed = !v.signatures.is_empty()
-        && (v.signatures.iter().any(|s| !s.intact || !s.later_changes_allowed) || v.signatures.last().is_some_and(|s| !s.covers_whole_file));
+        && (v.signatures.iter().any(|s| !s.intact || !s.later_changes_allowed)
+            || v.signatures.last().is_some_and(|s| !s.covers_whole_file));
     let (outcome, id, en) = match &v.overall {
         tte::Overall::NotPdf => (VerifyOutcome::NotPdf, "Berkas ini bukan PDF.".to_string(), "The file is not a PDF.".to_string()),
         tte::Overall::NoSignature => (
@@ -1107,16 +1389,17 @@ fn unchecked_revocation(s: &tte::SignatureReport) -> SignatureCheck {
 pub async fn verify_with_anchors(pdf: &[u8], anchors: Vec<Certificate>) -> Result<VerifyReport> {
     let bytes = pdf.to_vec();
     let verdict = blocking(move || tte::verify_pdf(&bytes, &anchors)).await?;
-    let checks = verdict
-        .signatures
-        .iter()
-        .map(unchecked_revocation)
-        .collect();
+    let checks = verdict.signatures.iter().map(unchecked_revocation).collect();
     Ok(report_of(&verdict, checks, None))
 }
 
 /// Unlocks for signing with the local CA: used by `sign::LocalCaSigner`.
-pub(crate) async fn unlock_for(store: &Store, user: &SessionUser, ip: Option<String>, credentials: &SignCredentials) -> Result<SigningKeyHandle> {
+pub(crate) async fn unlock_for(
+    store: &Store,
+    user: &SessionUser,
+    ip: Option<String>,
+    credentials: &SignCredentials,
+) -> Result<SigningKeyHandle> {
     let pass = credentials.passphrase.as_deref().unwrap_or("");
     store.unlock_signing_key(user, ip, pass).await
 }
@@ -1127,7 +1410,10 @@ mod tests {
 
     #[test]
     fn cn_parsing() {
-        assert_eq!(cn_of_rfc4514("CN=Issuing CA e-Office Kabupaten Bojonegoro,O=Pemerintah,C=ID"), "Issuing CA e-Office Kabupaten Bojonegoro");
+        assert_eq!(
+            cn_of_rfc4514("CN=Issuing CA e-Office Kabupaten Bojonegoro,O=Pemerintah,C=ID"),
+            "Issuing CA e-Office Kabupaten Bojonegoro"
+        );
         assert_eq!(cn_of_rfc4514("C=ID,O=X\\, Y,CN=Budi\\, S.H."), "Budi, S.H.");
         assert_eq!(cn_of_rfc4514("O=X"), "O=X");
     }

@@ -22,19 +22,29 @@ impl Store {
     // ---------- OPD settings of incoming mail ----------
 
     pub async fn incoming_settings(&self, opd_id: &str) -> Result<IncomingSettings> {
-        let r = sqlx::query("SELECT incoming_disposer_position_id, peer_disposition FROM opd WHERE id = $1")
-            .bind(opd_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| BackendError::not_found("OPD tidak ditemukan."))?;
-        Ok(IncomingSettings { disposer_position_id: r.try_get("incoming_disposer_position_id")?, peer_disposition: r.try_get::<i64, _>("peer_disposition")? != 0 })
+        let r = sqlx::query(
+            "SELECT incoming_disposer_position_id, peer_disposition FROM opd WHERE id = $1",
+        )
+        .bind(opd_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| BackendError::not_found("OPD tidak ditemukan."))?;
+        Ok(IncomingSettings {
+            disposer_position_id: r.try_get("incoming_disposer_position_id")?,
+            peer_disposition: r.try_get::<i64, _>("peer_disposition")? != 0,
+        })
     }
 
     /// Who receives new mail of an OPD for the first disposition: the position its Admin OPD chose
     /// while that position still exists there, otherwise the head.
     pub async fn incoming_disposer(&self, opd_id: &str) -> Result<String> {
         if let Some(p) = self.incoming_settings(opd_id).await?.disposer_position_id {
-            let exists = sqlx::query("SELECT 1 AS x FROM position WHERE id = $1 AND opd_id = $2").bind(&p).bind(opd_id).fetch_optional(&self.pool).await?.is_some();
+            let exists = sqlx::query("SELECT 1 AS x FROM position WHERE id = $1 AND opd_id = $2")
+                .bind(&p)
+                .bind(opd_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .is_some();
             if exists {
                 return Ok(p);
             }
@@ -44,11 +54,19 @@ impl Store {
 
     /// Saves the settings; the receiving position must be one the clerk could pick (the head, the
     /// Sekretaris or a Kabid of this OPD). The change is audited.
-    pub async fn set_incoming_settings(&self, actor: &Actor, opd_id: &str, settings: &IncomingSettings) -> Result<()> {
-        let disposer = settings.disposer_position_id.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    pub async fn set_incoming_settings(
+        &self,
+        actor: &Actor,
+        opd_id: &str,
+        settings: &IncomingSettings,
+    ) -> Result<()> {
+        let disposer =
+            settings.disposer_position_id.as_deref().map(str::trim).filter(|p| !p.is_empty());
         if let Some(p) = disposer {
             if !self.disposer_choices(opd_id).await?.iter().any(|c| c.position_id == p) {
-                return Err(BackendError::invalid("Pilih penerima surat masuk dari daftar jabatan pimpinan OPD ini."));
+                return Err(BackendError::invalid(
+                    "Pilih penerima surat masuk dari daftar jabatan pimpinan OPD ini.",
+                ));
             }
         }
         let mut tx = self.begin_write().await?;
@@ -62,7 +80,14 @@ impl Store {
         if n == 0 {
             return Err(BackendError::not_found("OPD tidak ditemukan."));
         }
-        tx.audit(actor, "opd.incoming_settings", "opd", Some(opd_id), json!({ "disposer": disposer, "peer_disposition": settings.peer_disposition })).await?;
+        tx.audit(
+            actor,
+            "opd.incoming_settings",
+            "opd",
+            Some(opd_id),
+            json!({ "disposer": disposer, "peer_disposition": settings.peer_disposition }),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -78,7 +103,9 @@ impl Store {
     async fn reply_source(&self, user: &SessionUser, incoming_id: &str) -> Result<IncomingRow> {
         let acc = self.incoming_access(user, incoming_id).await?;
         if acc.inc.opd_id != user.opd_id {
-            return Err(BackendError::Forbidden("Surat balasan dibuat oleh pegawai OPD yang menerima surat ini.".into()));
+            return Err(BackendError::Forbidden(
+                "Surat balasan dibuat oleh pegawai OPD yang menerima surat ini.".into(),
+            ));
         }
         Ok(acc.inc)
     }
@@ -86,17 +113,36 @@ impl Store {
     /// A new letter answering an incoming one, pre-filled from it: addressed to the sender (its OPD
     /// when the letter came through e-Office, otherwise the sender as written), same classification
     /// and sifat, the same hal, and an opening that cites the letter answered.
-    pub async fn reply_draft(&self, user: &SessionUser, incoming_id: &str) -> Result<(LetterDraft, ReplyRef)> {
+    pub async fn reply_draft(
+        &self,
+        user: &SessionUser,
+        incoming_id: &str,
+    ) -> Result<(LetterDraft, ReplyRef)> {
         let inc = self.reply_source(user, incoming_id).await?;
         let target = reply_ref(&inc);
-        let r = sqlx::query("SELECT sender_opd_id FROM incoming_letter WHERE id = $1").bind(incoming_id).fetch_one(&self.pool).await?;
+        let r = sqlx::query("SELECT sender_opd_id FROM incoming_letter WHERE id = $1")
+            .bind(incoming_id)
+            .fetch_one(&self.pool)
+            .await?;
         let sender_opd: Option<String> = r.try_get("sender_opd_id")?;
         let recipient = match sender_opd {
             Some(opd_id) => {
                 let opd = self.get_opd(&opd_id).await?;
-                Recipient { role: "to".into(), target_type: "opd".into(), target_id: Some(opd.id), name: format!("Kepala {}", opd.short_name), address: String::new() }
+                Recipient {
+                    role: "to".into(),
+                    target_type: "opd".into(),
+                    target_id: Some(opd.id),
+                    name: format!("Kepala {}", opd.short_name),
+                    address: String::new(),
+                }
             }
-            None => Recipient { role: "to".into(), target_type: "external".into(), target_id: None, name: target.sender_name.clone(), address: String::new() },
+            None => Recipient {
+                role: "to".into(),
+                target_type: "external".into(),
+                target_id: None,
+                name: target.sender_name.clone(),
+                address: String::new(),
+            },
         };
         let draft = LetterDraft {
             kind: LetterKind::SuratDinas.code().into(),
@@ -108,14 +154,22 @@ impl Store {
             signer_position_id: None,
             co_signer_position_id: None,
             recipients: vec![recipient],
-            body: domain::letter::reply_body(&target.letter_number, target.letter_day, &target.subject),
+            body: domain::letter::reply_body(
+                &target.letter_number,
+                target.letter_day,
+                &target.subject,
+            ),
             reply_to_incoming_id: Some(target.incoming_id.clone()),
         };
         Ok((draft, target))
     }
 
     /// The incoming letter a letter answers (`reply_to`, from its row), if the viewer may open it.
-    pub async fn reply_ref_of(&self, user: &SessionUser, reply_to: Option<&str>) -> Result<Option<ReplyRef>> {
+    pub async fn reply_ref_of(
+        &self,
+        user: &SessionUser,
+        reply_to: Option<&str>,
+    ) -> Result<Option<ReplyRef>> {
         let Some(incoming_id) = reply_to else { return Ok(None) };
         match self.reply_target(user, incoming_id).await {
             Ok(t) => Ok(Some(t)),
@@ -125,7 +179,11 @@ impl Store {
     }
 
     /// Letters drafted as replies to an incoming letter that the viewer may see, newest first.
-    pub async fn replies_of(&self, user: &SessionUser, incoming_id: &str) -> Result<Vec<ReplyLetter>> {
+    pub async fn replies_of(
+        &self,
+        user: &SessionUser,
+        incoming_id: &str,
+    ) -> Result<Vec<ReplyLetter>> {
         let rows = sqlx::query(&format!(
             "SELECT {LETTER_COLS}, updated_ms, (SELECT e.name FROM employee e WHERE e.id = letter.drafter_id) AS drafter_name \
              FROM letter WHERE reply_to_incoming_id = $1 ORDER BY updated_ms DESC LIMIT $2"

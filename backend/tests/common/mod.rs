@@ -10,16 +10,21 @@ pub struct TestDb {
 }
 
 pub fn pg_admin_url() -> String {
-    std::env::var("EOFFICE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("EOFFICE_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 impl TestDb {
     pub async fn sqlite() -> TestDb {
         let path = std::env::temp_dir().join(format!("eoffice-test-{}.db", backend::new_id()));
-        let store = Store::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite store");
+        let store =
+            Store::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite store");
         // Every SQLite store test reads its lists through the fast read path (tests/fast_read.rs
         // compares it with sqlx), unless it is switched off on purpose.
-        assert!(store.has_fast_reads() || std::env::var("EOFFICE_SQLITE_FAST_READ").is_ok_and(|v| v == "0"));
+        assert!(
+            store.has_fast_reads()
+                || std::env::var("EOFFICE_SQLITE_FAST_READ").is_ok_and(|v| v == "0")
+        );
         TestDb { store, pg_name: None, sqlite_path: Some(path) }
     }
 
@@ -28,8 +33,13 @@ impl TestDb {
         sqlx::any::install_default_drivers();
         let admin = pg_admin_url();
         let name = format!("eoffice_t_{}", backend::new_id());
-        let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("PostgreSQL must be running (scripts/test.sh starts it)");
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+        let mut conn = sqlx::AnyConnection::connect(&admin)
+            .await
+            .expect("PostgreSQL must be running (scripts/test.sh starts it)");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
         conn.close().await.ok();
         let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
         let store = Store::connect(&format!("{base}/{name}")).await.expect("postgres store");
@@ -40,7 +50,9 @@ impl TestDb {
         self.store.close().await;
         if let Some(name) = self.pg_name {
             if let Ok(mut conn) = sqlx::AnyConnection::connect(&pg_admin_url()).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await;
             }
         }
         if let Some(p) = self.sqlite_path {

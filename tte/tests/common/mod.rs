@@ -51,10 +51,8 @@ pub fn fixture() -> Fixture {
 
 pub fn fixture_with_crl(crl_url: &str) -> Fixture {
     let ca_pass = Passphrase::new("ca-passphrase-for-tests");
-    let names = PkiNames {
-        installation: "Kabupaten Uji".into(),
-        pemda: "Pemerintah Kabupaten Uji".into(),
-    };
+    let names =
+        PkiNames { installation: "Kabupaten Uji".into(), pemda: "Pemerintah Kabupaten Uji".into() };
     let now = SystemTime::now();
     let pki = Pki::init_with(&names, &ca_pass, now, KdfParams::TEST_ONLY_FAST).unwrap();
     let ca = pki.unlock_issuing(&ca_pass).unwrap();
@@ -65,12 +63,7 @@ pub fn fixture_with_crl(crl_url: &str) -> Fixture {
             "Kepala Dinas",
             "Dinas Komunikasi dan Informatika",
         ),
-        (
-            "Siti Rahayu",
-            "198203152008012002",
-            "Sekretaris Daerah",
-            "Sekretariat Daerah",
-        ),
+        ("Siti Rahayu", "198203152008012002", "Sekretaris Daerah", "Sekretariat Daerah"),
     ];
     let mut signers = Vec::new();
     for (name, nip, pos, opd) in subjects {
@@ -82,11 +75,8 @@ pub fn fixture_with_crl(crl_url: &str) -> Fixture {
             pemda: names.pemda.clone(),
             email: None,
         };
-        let opts = IssueOptions {
-            now,
-            crl_url: Some(crl_url.into()),
-            kdf: KdfParams::TEST_ONLY_FAST,
-        };
+        let opts =
+            IssueOptions { now, crl_url: Some(crl_url.into()), kdf: KdfParams::TEST_ONLY_FAST };
         let pass = Passphrase::new(format!("pass-{nip}"));
         let issued = tte::issue_signing_cert(&ca, &subject, 365, &pass, &opts).unwrap();
         let cert = issued.stored.certificate().unwrap();
@@ -118,11 +108,8 @@ const FONT: &[u8] = include_bytes!("../../../backend/assets/fonts/LiberationSans
 
 fn glyphs(text: &str) -> Vec<KrillaGlyph> {
     let sk = skrifa::FontRef::new(FONT).unwrap();
-    let upem = f32::from(
-        sk.metrics(FontSize::unscaled(), LocationRef::default())
-            .units_per_em
-            .max(1),
-    );
+    let upem =
+        f32::from(sk.metrics(FontSize::unscaled(), LocationRef::default()).units_per_em.max(1));
     let gm = sk.glyph_metrics(FontSize::unscaled(), LocationRef::default());
     let cmap = sk.charmap();
     text.char_indices()
@@ -149,10 +136,7 @@ pub fn krilla_pdf(noise_px: u32) -> Vec<u8> {
     let mut doc = Document::new();
     let mut page = doc.start_page_with(PageSettings::from_wh(595.0, 842.0).unwrap());
     let mut s = page.surface();
-    s.set_fill(Some(Fill {
-        paint: rgb::Color::new(0, 0, 0).into(),
-        ..Default::default()
-    }));
+    s.set_fill(Some(Fill { paint: rgb::Color::new(0, 0, 0).into(), ..Default::default() }));
     let lines = [
         "PEMERINTAH KABUPATEN UJI",
         "DINAS KOMUNIKASI DAN INFORMATIKA",
@@ -212,11 +196,8 @@ pub fn minimal_pdf() -> Vec<u8> {
         v.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
     v.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{x}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{x}\n%%EOF\n", objs.len() + 1)
+            .as_bytes(),
     );
     v
 }
@@ -250,11 +231,8 @@ pub fn xref_stream_pdf() -> Vec<u8> {
     let z = miniz_oxide::deflate::compress_to_vec_zlib(raw.as_bytes(), 6);
     let o5 = v.len();
     v.extend_from_slice(
-        format!(
-            "5 0 obj\n<< /Length {} >>\nstream\n{content}\nendstream\nendobj\n",
-            content.len()
-        )
-        .as_bytes(),
+        format!("5 0 obj\n<< /Length {} >>\nstream\n{content}\nendstream\nendobj\n", content.len())
+            .as_bytes(),
     );
     offsets[5] = (1, o5 as u64, 0);
     let o6 = v.len();

@@ -18,7 +18,17 @@ pub async fn audit_verify() -> Result<(bool, String), AppError> {
     use backend::store::audit::ChainStatus;
     require_pemda_admin().await?;
     Ok(match state().store.verify_audit_chain().await? {
-        ChainStatus::Intact { rows, .. } => (true, format!("Rantai audit utuh: {rows} baris diperiksa.")),
-        ChainStatus::Broken { rows_ok, first_break } => (false, format!("Rantai audit RUSAK pada baris {} ({} baris sebelumnya utuh): {}.", first_break.seq(), rows_ok, first_break.describe())),
+        ChainStatus::Intact { rows, .. } => {
+            (true, format!("Rantai audit utuh: {rows} baris diperiksa."))
+        }
+        ChainStatus::Broken { rows_ok, first_break } => (
+            false,
+            format!(
+                "Rantai audit RUSAK pada baris {} ({} baris sebelumnya utuh): {}.",
+                first_break.seq(),
+                rows_ok,
+                first_break.describe()
+            ),
+        ),
     })
 }

@@ -18,14 +18,24 @@ pub async fn get_letter_settings() -> Result<LetterSettings, AppError> {
     let s = require_pemda_admin().await?;
     let st = state();
     let (number_format, restart_policy) = st.store.letter_settings(&s.user.pemda_id).await?;
-    Ok(LetterSettings { number_format, restart_policy, klasifikasi: st.store.list_klasifikasi(&s.user.pemda_id).await? })
+    Ok(LetterSettings {
+        number_format,
+        restart_policy,
+        klasifikasi: st.store.list_klasifikasi(&s.user.pemda_id).await?,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "save_letter_settings")]
-pub async fn save_letter_settings(number_format: String, restart_policy: String) -> Result<(), AppError> {
+pub async fn save_letter_settings(
+    number_format: String,
+    restart_policy: String,
+) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let s = require_pemda_admin().await?;
-    Ok(state().store.set_letter_settings(&s.actor(), &s.user.pemda_id, &number_format, &restart_policy).await?)
+    Ok(state()
+        .store
+        .set_letter_settings(&s.actor(), &s.user.pemda_id, &number_format, &restart_policy)
+        .await?)
 }
 
 #[server(prefix = "/api", endpoint = "save_klasifikasi")]

@@ -6,7 +6,17 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "save_opd")]
 #[allow(clippy::too_many_arguments)]
-pub async fn save_opd(id: String, name: String, short_name: String, code: String, address: String, phone: String, email: String, website: String, active: Option<String>) -> Result<String, AppError> {
+pub async fn save_opd(
+    id: String,
+    name: String,
+    short_name: String,
+    code: String,
+    address: String,
+    phone: String,
+    email: String,
+    website: String,
+    active: Option<String>,
+) -> Result<String, AppError> {
     use crate::api::ctx::*;
     use backend::store::org::OpdInput;
     let s = require_pemda_admin().await?;
@@ -34,14 +44,24 @@ pub async fn role_holders() -> Result<Vec<RoleHolder>, AppError> {
         return Err(backend::BackendError::forbidden().into());
     }
     let opds = st.store.list_opds(&s.user.pemda_id).await?;
-    let name_of = |id: &str| opds.iter().find(|o| o.id == id).map(|o| o.short_name.clone()).unwrap_or_else(|| s.user.pemda_name.clone());
+    let name_of = |id: &str| {
+        opds.iter()
+            .find(|o| o.id == id)
+            .map(|o| o.short_name.clone())
+            .unwrap_or_else(|| s.user.pemda_name.clone())
+    };
     Ok(st
         .store
         .list_role_holders(&s.user.pemda_id)
         .await?
         .into_iter()
         .filter(|(_, _, scope)| caps.is_admin_pemda() || caps.admin_opd_ids().contains(scope))
-        .map(|(person, role, scope_id)| RoleHolder { person, role: role.code().into(), scope_name: name_of(&scope_id), scope_id })
+        .map(|(person, role, scope_id)| RoleHolder {
+            person,
+            role: role.code().into(),
+            scope_name: name_of(&scope_id),
+            scope_id,
+        })
         .collect())
 }
 
@@ -56,15 +76,31 @@ fn require_some_admin(s: &crate::api::ctx::Session) -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn check_grant_rights(s: &crate::api::ctx::Session, role: domain::roles::Role, scope_id: &str, employee_opd: &str) -> Result<(), AppError> {
+async fn check_grant_rights(
+    s: &crate::api::ctx::Session,
+    role: domain::roles::Role,
+    scope_id: &str,
+    employee_opd: &str,
+) -> Result<(), AppError> {
     use domain::roles::Role;
     let caps = &s.user.caps;
     let ok = match role {
         Role::AdminPemda => caps.is_admin_pemda() && scope_id == s.user.pemda_id,
         Role::AdminOpd => caps.is_admin_pemda() && scope_id == employee_opd,
-        Role::Tu => scope_id == employee_opd && (caps.is_admin_pemda() || caps.admin_opd_ids().iter().any(|o| o == scope_id)),
+        Role::Tu => {
+            scope_id == employee_opd
+                && (caps.is_admin_pemda() || caps.admin_opd_ids().iter().any(|o| o == scope_id))
+        }
     };
-    if ok { Ok(()) } else { Err(backend::BackendError::Forbidden("Anda tidak berwenang memberikan peran ini, atau pegawai bukan anggota OPD tersebut.".into()).into()) }
+    if ok {
+        Ok(())
+    } else {
+        Err(backend::BackendError::Forbidden(
+            "Anda tidak berwenang memberikan peran ini, atau pegawai bukan anggota OPD tersebut."
+                .into(),
+        )
+        .into())
+    }
 }
 
 #[server(prefix = "/api", endpoint = "grant_role")]
@@ -74,32 +110,50 @@ pub async fn grant_role(nip: String, role: String) -> Result<(), AppError> {
     let s = require_session().await?;
     require_some_admin(&s)?;
     let st = state();
-    let role = domain::roles::Role::from_code(&role).ok_or_else(|| BackendError::invalid("Peran tidak dikenal."))?;
-    let nip = domain::nip::Nip::parse(&nip, domain::time::wib_year(backend::now_ms())).map_err(|e| BackendError::invalid(e.to_string()))?;
-    let emp = st.store.find_employee_by_nip(nip.as_str()).await?.ok_or_else(|| BackendError::invalid(format!("Pegawai dengan NIP {nip} tidak ditemukan.")))?;
+    let role = domain::roles::Role::from_code(&role)
+        .ok_or_else(|| BackendError::invalid("Peran tidak dikenal."))?;
+    let nip = domain::nip::Nip::parse(&nip, domain::time::wib_year(backend::now_ms()))
+        .map_err(|e| BackendError::invalid(e.to_string()))?;
+    let emp = st.store.find_employee_by_nip(nip.as_str()).await?.ok_or_else(|| {
+        BackendError::invalid(format!("Pegawai dengan NIP {nip} tidak ditemukan."))
+    })?;
     if emp.pemda_id != s.user.pemda_id {
-        return Err(BackendError::invalid(format!("Pegawai dengan NIP {nip} tidak ditemukan.")).into());
+        return Err(
+            BackendError::invalid(format!("Pegawai dengan NIP {nip} tidak ditemukan.")).into()
+        );
     }
-    let scope = if role == domain::roles::Role::AdminPemda { s.user.pemda_id.clone() } else { emp.opd_id.clone() };
+    let scope = if role == domain::roles::Role::AdminPemda {
+        s.user.pemda_id.clone()
+    } else {
+        emp.opd_id.clone()
+    };
     check_grant_rights(&s, role, &scope, &emp.opd_id).await?;
     Ok(st.store.grant_role(&s.actor(), &emp.id, role, &scope).await?)
 }
 
 #[server(prefix = "/api", endpoint = "revoke_role")]
-pub async fn revoke_role(employee_id: String, role: String, scope_id: String) -> Result<(), AppError> {
+pub async fn revoke_role(
+    employee_id: String,
+    role: String,
+    scope_id: String,
+) -> Result<(), AppError> {
     use crate::api::ctx::*;
     use backend::BackendError;
     let s = require_session().await?;
     require_some_admin(&s)?;
     let st = state();
-    let role = domain::roles::Role::from_code(&role).ok_or_else(|| BackendError::invalid("Peran tidak dikenal."))?;
+    let role = domain::roles::Role::from_code(&role)
+        .ok_or_else(|| BackendError::invalid("Peran tidak dikenal."))?;
     let emp = st.store.get_employee(&employee_id).await?;
     if emp.pemda_id != s.user.pemda_id {
         return Err(BackendError::forbidden().into());
     }
     check_grant_rights(&s, role, &scope_id, &emp.opd_id).await?;
     if role == domain::roles::Role::AdminPemda && employee_id == s.user.employee_id {
-        return Err(BackendError::invalid("Anda tidak dapat mencabut peran Admin Pemda Anda sendiri.").into());
+        return Err(BackendError::invalid(
+            "Anda tidak dapat mencabut peran Admin Pemda Anda sendiri.",
+        )
+        .into());
     }
     Ok(st.store.revoke_role(&s.actor(), &employee_id, role, &scope_id).await?)
 }
@@ -126,7 +180,11 @@ pub async fn set_opd_logo(opd_id: String, data: String) -> Result<(), AppError> 
     let bytes = if data.is_empty() {
         None
     } else {
-        Some(base64::engine::general_purpose::STANDARD.decode(data.trim()).map_err(|_| backend::BackendError::invalid("Berkas logo tidak terbaca."))?)
+        Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(data.trim())
+                .map_err(|_| backend::BackendError::invalid("Berkas logo tidak terbaca."))?,
+        )
     };
     Ok(state().store.set_opd_logo(&s.actor(), &opd.id, bytes.as_deref()).await?)
 }

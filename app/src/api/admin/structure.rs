@@ -13,12 +13,22 @@ pub async fn admin_structure(opd_id: String) -> Result<(Vec<Unit>, Vec<Position>
 }
 
 #[server(prefix = "/api", endpoint = "save_unit")]
-pub async fn save_unit(opd_id: String, id: String, parent_id: String, name: String, kind: String, code: String) -> Result<String, AppError> {
+pub async fn save_unit(
+    opd_id: String,
+    id: String,
+    parent_id: String,
+    name: String,
+    kind: String,
+    code: String,
+) -> Result<String, AppError> {
     use crate::api::ctx::*;
     let (s, _) = require_opd_admin(&opd_id).await?;
     let id = (!id.is_empty()).then_some(id);
     let parent = (!parent_id.is_empty()).then_some(parent_id);
-    Ok(state().store.save_unit(&s.actor(), &opd_id, id.as_deref(), parent.as_deref(), &name, &kind, &code).await?)
+    Ok(state()
+        .store
+        .save_unit(&s.actor(), &opd_id, id.as_deref(), parent.as_deref(), &name, &kind, &code)
+        .await?)
 }
 
 #[server(prefix = "/api", endpoint = "delete_unit")]
@@ -29,11 +39,20 @@ pub async fn delete_unit(opd_id: String, id: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "save_position")]
-pub async fn save_position(opd_id: String, id: String, unit_id: String, title: String, level: i64) -> Result<String, AppError> {
+pub async fn save_position(
+    opd_id: String,
+    id: String,
+    unit_id: String,
+    title: String,
+    level: i64,
+) -> Result<String, AppError> {
     use crate::api::ctx::*;
     let (s, _) = require_opd_admin(&opd_id).await?;
     let id = (!id.is_empty()).then_some(id);
-    Ok(state().store.save_position(&s.actor(), &opd_id, id.as_deref(), &unit_id, &title, level).await?)
+    Ok(state()
+        .store
+        .save_position(&s.actor(), &opd_id, id.as_deref(), &unit_id, &title, level)
+        .await?)
 }
 
 #[server(prefix = "/api", endpoint = "delete_position")]
@@ -52,27 +71,49 @@ pub async fn list_acting(opd_id: String) -> Result<Vec<Acting>, AppError> {
 
 /// Appoints a Plt/Plh; dates come from date inputs as YYYY-MM-DD.
 #[server(prefix = "/api", endpoint = "create_acting")]
-pub async fn create_acting(opd_id: String, position_id: String, nip: String, kind: String, start: String, end: String, note: String) -> Result<String, AppError> {
+pub async fn create_acting(
+    opd_id: String,
+    position_id: String,
+    nip: String,
+    kind: String,
+    start: String,
+    end: String,
+    note: String,
+) -> Result<String, AppError> {
     use crate::api::ctx::*;
     use backend::BackendError;
     let (s, _) = require_opd_admin(&opd_id).await?;
     let st = state();
-    let start_day = domain::time::parse_iso_date(&start).ok_or_else(|| BackendError::invalid("Tanggal mulai tidak valid."))?;
-    let end_day = domain::time::parse_iso_date(&end).ok_or_else(|| BackendError::invalid("Tanggal selesai tidak valid."))?;
-    let nip = domain::nip::Nip::parse(&nip, domain::time::wib_year(backend::now_ms())).map_err(|e| BackendError::invalid(e.to_string()))?;
-    let emp = st.store.find_employee_by_nip(nip.as_str()).await?.ok_or_else(|| BackendError::invalid(format!("Pegawai dengan NIP {nip} tidak ditemukan.")))?;
+    let start_day = domain::time::parse_iso_date(&start)
+        .ok_or_else(|| BackendError::invalid("Tanggal mulai tidak valid."))?;
+    let end_day = domain::time::parse_iso_date(&end)
+        .ok_or_else(|| BackendError::invalid("Tanggal selesai tidak valid."))?;
+    let nip = domain::nip::Nip::parse(&nip, domain::time::wib_year(backend::now_ms()))
+        .map_err(|e| BackendError::invalid(e.to_string()))?;
+    let emp = st.store.find_employee_by_nip(nip.as_str()).await?.ok_or_else(|| {
+        BackendError::invalid(format!("Pegawai dengan NIP {nip} tidak ditemukan."))
+    })?;
     if position_id.is_empty() {
         return Err(BackendError::invalid("Pilih jabatan yang dilaksanakan.").into());
     }
     // An admin may not hand themselves a leader's rights, and only an Admin Pemda appoints an acting head of an OPD.
     if emp.id == s.user.employee_id {
-        return Err(BackendError::Forbidden("Anda tidak dapat menunjuk diri sendiri sebagai Plt/Plh.".into()).into());
+        return Err(BackendError::Forbidden(
+            "Anda tidak dapat menunjuk diri sendiri sebagai Plt/Plh.".into(),
+        )
+        .into());
     }
     let pos = st.store.get_position(&position_id).await?;
     if pos.level == domain::org::PositionLevel::KepalaOpd.code() && !s.user.caps.is_admin_pemda() {
-        return Err(BackendError::Forbidden("Plt/Plh Kepala OPD ditunjuk oleh Admin Pemda.".into()).into());
+        return Err(BackendError::Forbidden(
+            "Plt/Plh Kepala OPD ditunjuk oleh Admin Pemda.".into(),
+        )
+        .into());
     }
-    Ok(st.store.create_acting(&s.actor(), &opd_id, &position_id, &emp.id, &kind, start_day, end_day, &note).await?)
+    Ok(st
+        .store
+        .create_acting(&s.actor(), &opd_id, &position_id, &emp.id, &kind, start_day, end_day, &note)
+        .await?)
 }
 
 #[server(prefix = "/api", endpoint = "end_acting")]

@@ -21,7 +21,12 @@ pub async fn letter_diff(id: String, from: i64, to: i64) -> Result<VersionDiff, 
 /// Submit, paraf, return (with a note), sign, mark as sent, withdraw. `version` is the version the
 /// user was looking at: if the letter changed since, the action is refused.
 #[server(prefix = "/api", endpoint = "letter_action")]
-pub async fn letter_action(id: String, version: i64, action: String, note: String) -> Result<String, AppError> {
+pub async fn letter_action(
+    id: String,
+    version: i64,
+    action: String,
+    note: String,
+) -> Result<String, AppError> {
     use crate::api::ctx::*;
     use domain::letter::Action;
     let s = require_session().await?;
@@ -40,7 +45,16 @@ pub async fn letter_action(id: String, version: i64, action: String, note: Strin
         _ => return Err(backend::BackendError::invalid("Tindakan tidak dikenal.").into()),
     };
     let next = if matches!(action, Action::Sign) {
-        st.store.sign_letter(&s.user, Some(s.ip.clone()), &id, version, st.signer.as_ref(), &backend::sign::SignCredentials::default()).await?
+        st.store
+            .sign_letter(
+                &s.user,
+                Some(s.ip.clone()),
+                &id,
+                version,
+                st.signer.as_ref(),
+                &backend::sign::SignCredentials::default(),
+            )
+            .await?
     } else {
         st.store.act_on_letter(&s.user, Some(s.ip.clone()), &id, version, action).await?
     };

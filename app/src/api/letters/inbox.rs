@@ -9,7 +9,10 @@ pub async fn inbox(q: String, unread_only: bool, page: i64) -> Result<InboxPage,
     use crate::api::ctx::*;
     let s = require_session().await?;
     if q.chars().count() > 200 {
-        return Err(backend::BackendError::invalid("Kata kunci pencarian terlalu panjang (maksimal 200 karakter).").into());
+        return Err(backend::BackendError::invalid(
+            "Kata kunci pencarian terlalu panjang (maksimal 200 karakter).",
+        )
+        .into());
     }
     Ok(state().store.inbox(&s.user, &q, unread_only, page).await?)
 }

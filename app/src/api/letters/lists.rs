@@ -5,7 +5,15 @@ use domain::letter_view::{Counts, LetterPage};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_letters")]
-pub async fn list_letters(tab: String, q: String, kind: String, sifat: String, from: String, to: String, page: i64) -> Result<LetterPage, AppError> {
+pub async fn list_letters(
+    tab: String,
+    q: String,
+    kind: String,
+    sifat: String,
+    from: String,
+    to: String,
+    page: i64,
+) -> Result<LetterPage, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
     use domain::letter_view::{ListFilter, ListTab};
@@ -14,10 +22,15 @@ pub async fn list_letters(tab: String, q: String, kind: String, sifat: String, f
         if v.trim().is_empty() {
             return Ok(None);
         }
-        domain::time::parse_iso_date(v.trim()).map(Some).ok_or_else(|| backend::BackendError::invalid("Tanggal tidak valid (format TTTT-BB-HH).").into())
+        domain::time::parse_iso_date(v.trim()).map(Some).ok_or_else(|| {
+            backend::BackendError::invalid("Tanggal tidak valid (format TTTT-BB-HH).").into()
+        })
     };
     if q.chars().count() > 200 {
-        return Err(backend::BackendError::invalid("Kata kunci pencarian terlalu panjang (maksimal 200 karakter).").into());
+        return Err(backend::BackendError::invalid(
+            "Kata kunci pencarian terlalu panjang (maksimal 200 karakter).",
+        )
+        .into());
     }
     let filter = ListFilter { q, kind, sifat, from_day: day(&from)?, to_day: day(&to)? };
     Ok(state().store.list_letters(&s.user, tab, &filter, page).await?)

@@ -21,13 +21,25 @@ pub fn incoming_status_label(code: &str, l: Lang) -> &'static str {
 }
 
 /// Status words of one disposition, with its badge class.
-pub fn node_status(code: &str, overdue: bool, forwarded: bool, l: Lang) -> (&'static str, &'static str) {
+pub fn node_status(
+    code: &str,
+    overdue: bool,
+    forwarded: bool,
+    l: Lang,
+) -> (&'static str, &'static str) {
     match (NodeStatus::from_code(code).unwrap_or(NodeStatus::Open), overdue, forwarded) {
         (NodeStatus::Done, ..) => (l.t("Selesai", "Done"), "badge badge-ok"),
-        (NodeStatus::Reported, true, _) => (l.t("Dilaporkan (lewat tenggat)", "Reported (overdue)"), "badge badge-secret"),
-        (NodeStatus::Reported, false, _) => (l.t("Dilaporkan, menunggu diterima", "Reported, awaiting acceptance"), "badge badge-warn"),
+        (NodeStatus::Reported, true, _) => {
+            (l.t("Dilaporkan (lewat tenggat)", "Reported (overdue)"), "badge badge-secret")
+        }
+        (NodeStatus::Reported, false, _) => (
+            l.t("Dilaporkan, menunggu diterima", "Reported, awaiting acceptance"),
+            "badge badge-warn",
+        ),
         (NodeStatus::Open, true, _) => (l.t("Lewat tenggat", "Overdue"), "badge badge-secret"),
         (NodeStatus::Open, false, true) => (l.t("Diteruskan", "Passed on"), "badge"),
-        (NodeStatus::Open, false, false) => (l.t("Menunggu tindak lanjut", "Awaiting follow-up"), "badge"),
+        (NodeStatus::Open, false, false) => {
+            (l.t("Menunggu tindak lanjut", "Awaiting follow-up"), "badge")
+        }
     }
 }

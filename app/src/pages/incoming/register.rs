@@ -27,9 +27,13 @@ pub fn RegisterPage() -> impl IntoView {
     let options = Resource::new(|| (), |_| get_register_options());
     view! {
         <Title text=l.t("Registrasi surat masuk", "Register incoming mail") />
-        <p><A href="/surat-masuk">{l.t("← Surat Masuk", "← Incoming mail")}</A></p>
+        <p>
+            <A href="/surat-masuk">{l.t("← Surat Masuk", "← Incoming mail")}</A>
+        </p>
         <h1>{l.t("Registrasi surat masuk", "Register incoming mail")}</h1>
-        <Suspense fallback=|| view! { <Loading /> }>
+        <Suspense fallback=|| {
+            view! { <Loading /> }
+        }>
             {move || Suspend::new(async move {
                 match options.await {
                     Ok(o) => view! { <RegisterForm o /> }.into_any(),
@@ -54,7 +58,8 @@ fn RegisterForm(o: RegisterOptions) -> impl IntoView {
     let subject = RwSignal::new(String::new());
     let summary = RwSignal::new(String::new());
     let klasifikasi = RwSignal::new(String::new());
-    let disposer = RwSignal::new(o.disposers.first().map(|d| d.position_id.clone()).unwrap_or_default());
+    let disposer =
+        RwSignal::new(o.disposers.first().map(|d| d.position_id.clone()).unwrap_or_default());
     let parts = RwSignal::new(Vec::<ScanPart>::new());
     let file_error = RwSignal::new(None::<String>);
     let reading = RwSignal::new(0usize);
@@ -70,7 +75,8 @@ fn RegisterForm(o: RegisterOptions) -> impl IntoView {
             use wasm_bindgen::JsCast;
             let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
             let Some(list) = input.files() else { return };
-            let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+            let files: Vec<web_sys::File> =
+                (0..list.length()).filter_map(|i| list.get(i)).collect();
             input.set_value("");
             file_error.set(None);
             // Read one after another, so the pages keep the order they were chosen in (reading
@@ -113,7 +119,13 @@ fn RegisterForm(o: RegisterOptions) -> impl IntoView {
         let scan_parts = parts.get_untracked();
         error.set(None);
         if scan_parts.is_empty() {
-            error.set(Some(l.t("Unggah hasil pindai surat: satu berkas PDF, atau foto setiap halaman.", "Upload the scan: one PDF file, or a photo of every page.").into()));
+            error.set(Some(
+                l.t(
+                    "Unggah hasil pindai surat: satu berkas PDF, atau foto setiap halaman.",
+                    "Upload the scan: one PDF file, or a photo of every page.",
+                )
+                .into(),
+            ));
             return;
         }
         let input = RegisterInput {
@@ -132,8 +144,16 @@ fn RegisterForm(o: RegisterOptions) -> impl IntoView {
             confirm_duplicate: confirm,
         };
         let scan = match scan_parts.first() {
-            Some(p) if p.is_pdf => ScanUpload { pdf_b64: Some(p.b64.clone()), images_b64: vec![], original_name: p.name.clone() },
-            _ => ScanUpload { pdf_b64: None, images_b64: scan_parts.iter().map(|p| p.b64.clone()).collect(), original_name: String::new() },
+            Some(p) if p.is_pdf => ScanUpload {
+                pdf_b64: Some(p.b64.clone()),
+                images_b64: vec![],
+                original_name: p.name.clone(),
+            },
+            _ => ScanUpload {
+                pdf_b64: None,
+                images_b64: scan_parts.iter().map(|p| p.b64.clone()).collect(),
+                original_name: String::new(),
+            },
         };
         busy.set(true);
         let navigate = navigate.clone();
@@ -143,9 +163,16 @@ fn RegisterForm(o: RegisterOptions) -> impl IntoView {
             match res {
                 Ok(RegisterOutcome::Registered { id, agenda_number }) => {
                     duplicate.set(None);
-                    navigate(&format!("/surat-masuk/{id}?baru={agenda_number}"), Default::default());
+                    navigate(
+                        &format!("/surat-masuk/{id}?baru={agenda_number}"),
+                        Default::default(),
+                    );
                 }
-                Ok(RegisterOutcome::PossibleDuplicate { agenda_number, registered_ms, subject }) => duplicate.set(Some((agenda_number, registered_ms, subject))),
+                Ok(RegisterOutcome::PossibleDuplicate {
+                    agenda_number,
+                    registered_ms,
+                    subject,
+                }) => duplicate.set(Some((agenda_number, registered_ms, subject))),
                 Err(e) => error.set(Some(e.message)),
             }
         });
@@ -162,112 +189,347 @@ fn RegisterForm(o: RegisterOptions) -> impl IntoView {
     };
 
     view! {
-        <form class="form card" on:submit=move |ev| { ev.prevent_default(); submit_first(false); } novalidate>
+        <form
+            class="form card"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit_first(false);
+            }
+            novalidate
+        >
             <fieldset>
                 <legend>{l.t("Hasil pindai", "Scan")}</legend>
                 <p class="muted small">
-                    {l.t("Satu berkas PDF, atau foto setiap halaman (JPEG/PNG) sesuai urutan halaman. Foto dikecilkan di perangkat Anda sebelum dikirim.",
-                         "One PDF file, or a photo of every page (JPEG/PNG) in page order. Photos are reduced on your device before sending.")}
+                    {l
+                        .t(
+                            "Satu berkas PDF, atau foto setiap halaman (JPEG/PNG) sesuai urutan halaman. Foto dikecilkan di perangkat Anda sebelum dikirim.",
+                            "One PDF file, or a photo of every page (JPEG/PNG) in page order. Photos are reduced on your device before sending.",
+                        )}
                 </p>
                 <div class="buttons">
                     <label class="btn file-btn">
                         {l.t("Pilih berkas", "Choose files")}
-                        <input type="file" class="sr-only" data-testid="scan-files" accept="application/pdf,image/jpeg,image/png" multiple on:change=add_files />
+                        <input
+                            type="file"
+                            class="sr-only"
+                            data-testid="scan-files"
+                            accept="application/pdf,image/jpeg,image/png"
+                            multiple
+                            on:change=add_files
+                        />
                     </label>
                     <label class="btn file-btn">
                         {l.t("Foto dengan kamera", "Take a photo")}
-                        <input type="file" class="sr-only" accept="image/*" capture="environment" on:change=add_files />
+                        <input
+                            type="file"
+                            class="sr-only"
+                            accept="image/*"
+                            capture="environment"
+                            on:change=add_files
+                        />
                     </label>
                 </div>
-                {move || (reading.get() > 0).then(|| view! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{l.t("Membaca berkas…", "Reading files…")}</p> })}
-                {move || file_error.get().map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
+                {move || {
+                    (reading.get() > 0)
+                        .then(|| {
+                            view! {
+                                <p class="loading" role="status">
+                                    <span class="spinner" aria-hidden="true"></span>
+                                    {l.t("Membaca berkas…", "Reading files…")}
+                                </p>
+                            }
+                        })
+                }}
+                {move || {
+                    file_error
+                        .get()
+                        .map(|m| {
+                            view! {
+                                <p class="alert alert-error" role="alert">
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
                 {move || {
                     let v = parts.get();
                     if v.is_empty() {
-                        return view! { <p class="muted">{l.t("Belum ada hasil pindai.", "No scan yet.")}</p> }.into_any();
+                        return view! {
+                            <p class="muted">{l.t("Belum ada hasil pindai.", "No scan yet.")}</p>
+                        }
+                            .into_any();
                     }
                     let n = v.len();
                     view! {
                         <ol class="scan-parts" aria-label=l.t("Halaman pindaian", "Scanned pages")>
-                            {v.into_iter().enumerate().map(|(i, p)| view! {
-                                <li>
-                                    <span class="scan-name">{format!("{} ({} KB)", p.name, p.bytes.div_ceil(1024))}</span>
-                                    {(!p.is_pdf && n > 1).then(|| view! {
-                                        <button type="button" class="btn-link" disabled=i == 0 on:click=move |_| move_part(i, true)
-                                            aria-label=format!("{} {}", l.t("Naikkan halaman", "Move page up"), i + 1)>"↑"</button>
-                                        <button type="button" class="btn-link" disabled=i + 1 == n on:click=move |_| move_part(i, false)
-                                            aria-label=format!("{} {}", l.t("Turunkan halaman", "Move page down"), i + 1)>"↓"</button>
-                                    })}
-                                    <button type="button" class="btn-link danger" on:click=move |_| parts.update(|v| { v.remove(i); })>{l.t("Hapus", "Remove")}</button>
-                                </li>
-                            }).collect_view()}
+                            {v
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, p)| {
+                                    view! {
+                                        <li>
+                                            <span class="scan-name">
+                                                {format!("{} ({} KB)", p.name, p.bytes.div_ceil(1024))}
+                                            </span>
+                                            {(!p.is_pdf && n > 1)
+                                                .then(|| {
+                                                    view! {
+                                                        <button
+                                                            type="button"
+                                                            class="btn-link"
+                                                            disabled=i == 0
+                                                            on:click=move |_| move_part(i, true)
+                                                            aria-label=format!(
+                                                                "{} {}",
+                                                                l.t("Naikkan halaman", "Move page up"),
+                                                                i + 1,
+                                                            )
+                                                        >
+                                                            "↑"
+                                                        </button>
+                                                        <button
+                                                            type="button"
+                                                            class="btn-link"
+                                                            disabled=i + 1 == n
+                                                            on:click=move |_| move_part(i, false)
+                                                            aria-label=format!(
+                                                                "{} {}",
+                                                                l.t("Turunkan halaman", "Move page down"),
+                                                                i + 1,
+                                                            )
+                                                        >
+                                                            "↓"
+                                                        </button>
+                                                    }
+                                                })}
+                                            <button
+                                                type="button"
+                                                class="btn-link danger"
+                                                on:click=move |_| {
+                                                    parts
+                                                        .update(|v| {
+                                                            v.remove(i);
+                                                        })
+                                                }
+                                            >
+                                                {l.t("Hapus", "Remove")}
+                                            </button>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
                         </ol>
-                    }.into_any()
+                    }
+                        .into_any()
                 }}
             </fieldset>
             <div class="grid-2">
-                <label>{l.t("Tanggal diterima", "Date received")}
-                    <input type="date" required max=today.clone() prop:value=move || received.get() on:input=move |ev| received.set(event_target_value(&ev)) />
+                <label>
+                    {l.t("Tanggal diterima", "Date received")}
+                    <input
+                        type="date"
+                        required
+                        max=today.clone()
+                        prop:value=move || received.get()
+                        on:input=move |ev| received.set(event_target_value(&ev))
+                    />
                 </label>
-                <label>{l.t("Asal surat (instansi pengirim)", "Sender (agency)")}
-                    <input type="text" required maxlength="300" list="daftar-pengirim" autocomplete="off" prop:value=move || sender.get() on:input=move |ev| sender.set(event_target_value(&ev)) />
-                    <datalist id="daftar-pengirim">{o.senders.iter().map(|s| view! { <option value=s.clone()></option> }).collect_view()}</datalist>
+                <label>
+                    {l.t("Asal surat (instansi pengirim)", "Sender (agency)")}
+                    <input
+                        type="text"
+                        required
+                        maxlength="300"
+                        list="daftar-pengirim"
+                        autocomplete="off"
+                        prop:value=move || sender.get()
+                        on:input=move |ev| sender.set(event_target_value(&ev))
+                    />
+                    <datalist id="daftar-pengirim">
+                        {o
+                            .senders
+                            .iter()
+                            .map(|s| view! { <option value=s.clone()></option> })
+                            .collect_view()}
+                    </datalist>
                 </label>
-                <label>{l.t("Nomor surat", "Letter number")}
-                    <input type="text" required maxlength="120" prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev)) />
+                <label>
+                    {l.t("Nomor surat", "Letter number")}
+                    <input
+                        type="text"
+                        required
+                        maxlength="120"
+                        prop:value=move || number.get()
+                        on:input=move |ev| number.set(event_target_value(&ev))
+                    />
                 </label>
-                <label>{l.t("Tanggal surat", "Letter date")}
-                    <input type="date" required max=today prop:value=move || letter_date.get() on:input=move |ev| letter_date.set(event_target_value(&ev)) />
+                <label>
+                    {l.t("Tanggal surat", "Letter date")}
+                    <input
+                        type="date"
+                        required
+                        max=today
+                        prop:value=move || letter_date.get()
+                        on:input=move |ev| letter_date.set(event_target_value(&ev))
+                    />
                 </label>
-                <label>{l.t("Sifat", "Security class")}
-                    <select on:change=move |ev| sifat.set(event_target_value(&ev))>
-                        {Sifat::ALL.iter().map(|s| view! { <option value=s.code() selected=s.code() == "biasa">{s.label()}</option> }).collect_view()}
+                <label>
+                    {l.t("Sifat", "Security class")}
+                    <select on:change=move |ev| {
+                        sifat.set(event_target_value(&ev))
+                    }>
+                        {Sifat::ALL
+                            .iter()
+                            .map(|s| {
+                                view! {
+                                    <option value=s.code() selected=s.code() == "biasa">
+                                        {s.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </label>
-                <label>{l.t("Urgensi", "Urgency")}
-                    <select on:change=move |ev| urgency.set(event_target_value(&ev))>
-                        {Urgency::ALL.iter().map(|u| view! { <option value=u.code() selected=u.code() == "biasa">{u.label()}</option> }).collect_view()}
+                <label>
+                    {l.t("Urgensi", "Urgency")}
+                    <select on:change=move |ev| {
+                        urgency.set(event_target_value(&ev))
+                    }>
+                        {Urgency::ALL
+                            .iter()
+                            .map(|u| {
+                                view! {
+                                    <option value=u.code() selected=u.code() == "biasa">
+                                        {u.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </label>
-                <label>{l.t("Jumlah lampiran", "Enclosures")}
-                    <input type="number" min="0" max="999" inputmode="numeric" prop:value=move || lampiran.get() on:input=move |ev| lampiran.set(event_target_value(&ev)) />
+                <label>
+                    {l.t("Jumlah lampiran", "Enclosures")}
+                    <input
+                        type="number"
+                        min="0"
+                        max="999"
+                        inputmode="numeric"
+                        prop:value=move || lampiran.get()
+                        on:input=move |ev| lampiran.set(event_target_value(&ev))
+                    />
                 </label>
-                <label>{l.t("Klasifikasi", "Classification")}
+                <label>
+                    {l.t("Klasifikasi", "Classification")}
                     <select on:change=move |ev| klasifikasi.set(event_target_value(&ev))>
                         <option value="">{l.t("(tidak diisi)", "(none)")}</option>
-                        {o.klasifikasi.iter().map(|(c, n)| view! { <option value=c.clone()>{format!("{c} — {n}")}</option> }).collect_view()}
+                        {o
+                            .klasifikasi
+                            .iter()
+                            .map(|(c, n)| {
+                                view! { <option value=c.clone()>{format!("{c} — {n}")}</option> }
+                            })
+                            .collect_view()}
                     </select>
                 </label>
             </div>
-            <label>{l.t("Hal (perihal)", "Subject")}
-                <input type="text" required maxlength="500" prop:value=move || subject.get() on:input=move |ev| subject.set(event_target_value(&ev)) />
+            <label>
+                {l.t("Hal (perihal)", "Subject")}
+                <input
+                    type="text"
+                    required
+                    maxlength="500"
+                    prop:value=move || subject.get()
+                    on:input=move |ev| subject.set(event_target_value(&ev))
+                />
             </label>
-            <label>{l.t("Ringkasan isi", "Summary")}
-                <textarea rows="3" maxlength="4000" prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))></textarea>
+            <label>
+                {l.t("Ringkasan isi", "Summary")}
+                <textarea
+                    rows="3"
+                    maxlength="4000"
+                    prop:value=move || summary.get()
+                    on:input=move |ev| summary.set(event_target_value(&ev))
+                ></textarea>
             </label>
-            <label>{l.t("Diteruskan untuk didisposisi oleh", "Sent for disposition to")}
-                <select on:change=move |ev| disposer.set(event_target_value(&ev))>
-                    {o.disposers.iter().enumerate().map(|(i, d)| view! {
-                        <option value=d.position_id.clone() selected=i == 0>{if d.holder.is_empty() { d.title.clone() } else { format!("{} — {}", d.title, d.holder) }}</option>
-                    }).collect_view()}
+            <label>
+                {l.t("Diteruskan untuk didisposisi oleh", "Sent for disposition to")}
+                <select on:change=move |ev| {
+                    disposer.set(event_target_value(&ev))
+                }>
+                    {o
+                        .disposers
+                        .iter()
+                        .enumerate()
+                        .map(|(i, d)| {
+                            view! {
+                                <option value=d.position_id.clone() selected=i == 0>
+                                    {if d.holder.is_empty() {
+                                        d.title.clone()
+                                    } else {
+                                        format!("{} — {}", d.title, d.holder)
+                                    }}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </label>
-            {move || error.get().map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })}
-            {move || duplicate.get().map(|(agenda, at, subj)| {
-                let submit = submit.clone();
-                view! {
-                    <div class="alert alert-warn" role="alert">
-                        <p>
-                            <strong>{l.t("Kemungkinan surat ganda. ", "Possible duplicate. ")}</strong>
-                            {format!("{} {agenda} ({}, \"{subj}\").", l.t("Surat dengan asal, nomor, dan tanggal yang sama sudah diregistrasi dengan nomor agenda", "A letter with the same sender, number and date was registered as agenda number"), domain::time::long_datetime(at, l))}
-                        </p>
-                        <button type="button" class="btn" on:click=move |_| submit(true)>{l.t("Tetap registrasi sebagai surat baru", "Register it anyway")}</button>
-                    </div>
-                }
-            })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="alert alert-error" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                duplicate
+                    .get()
+                    .map(|(agenda, at, subj)| {
+                        let submit = submit.clone();
+                        view! {
+                            <div class="alert alert-warn" role="alert">
+                                <p>
+                                    <strong>
+                                        {l.t("Kemungkinan surat ganda. ", "Possible duplicate. ")}
+                                    </strong>
+                                    {format!(
+                                        "{} {agenda} ({}, \"{subj}\").",
+                                        l
+                                            .t(
+                                                "Surat dengan asal, nomor, dan tanggal yang sama sudah diregistrasi dengan nomor agenda",
+                                                "A letter with the same sender, number and date was registered as agenda number",
+                                            ),
+                                        domain::time::long_datetime(at, l),
+                                    )}
+                                </p>
+                                <button type="button" class="btn" on:click=move |_| submit(true)>
+                                    {l
+                                        .t(
+                                            "Tetap registrasi sebagai surat baru",
+                                            "Register it anyway",
+                                        )}
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
             <div class="buttons">
-                <button type="submit" class="btn btn-primary" disabled=move || busy.get() || reading.get() != 0>
-                    {move || if busy.get() { l.t("Menyimpan…", "Saving…") } else { l.t("Registrasi", "Register") }}
+                <button
+                    type="submit"
+                    class="btn btn-primary"
+                    disabled=move || busy.get() || reading.get() != 0
+                >
+                    {move || {
+                        if busy.get() {
+                            l.t("Menyimpan…", "Saving…")
+                        } else {
+                            l.t("Registrasi", "Register")
+                        }
+                    }}
                 </button>
             </div>
         </form>
@@ -282,7 +544,8 @@ async fn read_scan_part(file: web_sys::File, l: domain::Lang) -> Result<ScanPart
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let name = file.name();
-    let unreadable = || format!("{name}: {}", l.t("berkas tidak dapat dibaca.", "the file could not be read."));
+    let unreadable =
+        || format!("{name}: {}", l.t("berkas tidak dapat dibaca.", "the file could not be read."));
     let buf = JsFuture::from(file.array_buffer()).await.map_err(|_| unreadable())?;
     let head = js_sys::Uint8Array::new(&buf);
     let first: Vec<u8> = head.subarray(0, head.length().min(8)).to_vec();
@@ -295,30 +558,58 @@ async fn read_scan_part(file: web_sys::File, l: domain::Lang) -> Result<ScanPart
             ));
         }
         let bytes = head.to_vec();
-        return Ok(ScanPart { name, is_pdf: true, bytes: bytes.len(), b64: base64::engine::general_purpose::STANDARD.encode(bytes) });
+        return Ok(ScanPart {
+            name,
+            is_pdf: true,
+            bytes: bytes.len(),
+            b64: base64::engine::general_purpose::STANDARD.encode(bytes),
+        });
     }
     let is_image = first.starts_with(b"\x89PNG") || first.starts_with(&[0xFF, 0xD8, 0xFF]);
     if !is_image {
-        return Err(format!("{name}: {}", l.t("berkas harus PDF, JPEG, atau PNG; isi berkas ini bukan salah satunya.", "the file must be a PDF, JPEG or PNG; its content is none of these.")));
+        return Err(format!(
+            "{name}: {}",
+            l.t(
+                "berkas harus PDF, JPEG, atau PNG; isi berkas ini bukan salah satunya.",
+                "the file must be a PDF, JPEG or PNG; its content is none of these."
+            )
+        ));
     }
     let window = web_sys::window().ok_or_else(unreadable)?;
-    let bitmap: web_sys::ImageBitmap = JsFuture::from(window.create_image_bitmap_with_blob(&file).map_err(|_| unreadable())?)
-        .await
-        .map_err(|_| format!("{name}: {}", l.t("gambar rusak atau tidak dapat dibuka.", "the image is broken or cannot be opened.")))?
-        .unchecked_into();
+    let bitmap: web_sys::ImageBitmap =
+        JsFuture::from(window.create_image_bitmap_with_blob(&file).map_err(|_| unreadable())?)
+            .await
+            .map_err(|_| {
+                format!(
+                    "{name}: {}",
+                    l.t(
+                        "gambar rusak atau tidak dapat dibuka.",
+                        "the image is broken or cannot be opened."
+                    )
+                )
+            })?
+            .unchecked_into();
     let (w, h) = (bitmap.width() as f64, bitmap.height() as f64);
     let scale = (2000.0 / w.max(h)).min(1.0);
     let (cw, ch) = ((w * scale).round().max(1.0) as u32, (h * scale).round().max(1.0) as u32);
     let document = window.document().ok_or_else(unreadable)?;
-    let canvas: web_sys::HtmlCanvasElement = document.create_element("canvas").map_err(|_| unreadable())?.unchecked_into();
+    let canvas: web_sys::HtmlCanvasElement =
+        document.create_element("canvas").map_err(|_| unreadable())?.unchecked_into();
     canvas.set_width(cw);
     canvas.set_height(ch);
-    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok().flatten().ok_or_else(unreadable)?.unchecked_into();
+    let ctx: web_sys::CanvasRenderingContext2d =
+        canvas.get_context("2d").ok().flatten().ok_or_else(unreadable)?.unchecked_into();
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, cw as f64, ch as f64);
-    ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, cw as f64, ch as f64).map_err(|_| unreadable())?;
+    ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, cw as f64, ch as f64)
+        .map_err(|_| unreadable())?;
     bitmap.close();
-    let url = canvas.to_data_url_with_type_and_encoder_options("image/jpeg", &wasm_bindgen::JsValue::from_f64(0.85)).map_err(|_| unreadable())?;
+    let url = canvas
+        .to_data_url_with_type_and_encoder_options(
+            "image/jpeg",
+            &wasm_bindgen::JsValue::from_f64(0.85),
+        )
+        .map_err(|_| unreadable())?;
     let b64 = url.split_once(',').map(|(_, d)| d.to_string()).ok_or_else(unreadable)?;
     let bytes = b64.len() / 4 * 3;
     Ok(ScanPart { name, is_pdf: false, b64, bytes })

@@ -2,7 +2,10 @@
 //! attachments, and autosave. Every save carries a fresh client id and the version it started from.
 
 use super::view::BodyView;
-use crate::api::letters::{ComposeOptions, get_compose_options, letter_action, remove_attachment, reply_draft, save_letter, search_co_signers, search_directory};
+use crate::api::letters::{
+    ComposeOptions, get_compose_options, letter_action, remove_attachment, reply_draft,
+    save_letter, search_co_signers, search_directory,
+};
 use crate::app::lang;
 use crate::components::{ErrorBox, Loading};
 use domain::letter::{LetterDraft, LetterKind, Recipient, Sifat, Urgency};
@@ -55,25 +58,47 @@ pub fn ComposePage() -> impl IntoView {
     let params = use_params_map();
     let id = params.read_untracked().get("id").unwrap_or_default();
     // "Buat surat balasan": /surat-keluar/baru?balas=<incoming letter id> starts pre-filled.
-    let reply_of = if id.is_empty() { use_query_map().read_untracked().get("balas").filter(|b| !b.trim().is_empty()) } else { None };
+    let reply_of = if id.is_empty() {
+        use_query_map().read_untracked().get("balas").filter(|b| !b.trim().is_empty())
+    } else {
+        None
+    };
     let options = Resource::new(|| (), |_| get_compose_options());
-    let existing = Resource::new(move || id.clone(), |id| async move {
-        if id.is_empty() { Ok(None) } else { crate::api::letters::get_letter_detail(id).await.map(Some) }
-    });
-    let reply = Resource::new(move || reply_of.clone(), |r| async move {
-        match r {
-            Some(incoming) => reply_draft(incoming).await.map(Some),
-            None => Ok(None),
-        }
-    });
+    let existing = Resource::new(
+        move || id.clone(),
+        |id| async move {
+            if id.is_empty() {
+                Ok(None)
+            } else {
+                crate::api::letters::get_letter_detail(id).await.map(Some)
+            }
+        },
+    );
+    let reply = Resource::new(
+        move || reply_of.clone(),
+        |r| async move {
+            match r {
+                Some(incoming) => reply_draft(incoming).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Title text=l.t("Tulis surat", "Write a letter") />
-        <p><A href="/surat-keluar">{l.t("← Surat Keluar", "← Outgoing letters")}</A></p>
-        <Suspense fallback=|| view! { <Loading /> }>
+        <p>
+            <A href="/surat-keluar">{l.t("← Surat Keluar", "← Outgoing letters")}</A>
+        </p>
+        <Suspense fallback=|| {
+            view! { <Loading /> }
+        }>
             {move || Suspend::new(async move {
                 match (options.await, existing.await, reply.await) {
-                    (Ok(o), Ok(e), Ok(r)) => view! { <ComposeForm options=o existing=e reply=r /> }.into_any(),
-                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
+                    (Ok(o), Ok(e), Ok(r)) => {
+                        view! { <ComposeForm options=o existing=e reply=r /> }.into_any()
+                    }
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                        view! { <ErrorBox error=e /> }.into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -81,7 +106,11 @@ pub fn ComposePage() -> impl IntoView {
 }
 
 #[component]
-fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>, reply: Option<(LetterDraft, ReplyRef)>) -> impl IntoView {
+fn ComposeForm(
+    options: ComposeOptions,
+    existing: Option<LetterDetail>,
+    reply: Option<(LetterDraft, ReplyRef)>,
+) -> impl IntoView {
     let l = lang();
     let editable = existing.as_ref().map(|d| d.allowed.edit).unwrap_or(true);
     let (prefill, reply_ref) = match reply {
@@ -115,7 +144,8 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>, reply: O
     let co_signer = RwSignal::new(existing.as_ref().and_then(|d| d.co_signer.clone()));
     let recipients = RwSignal::new(d.recipients.clone());
     let body = RwSignal::new(d.body.to_markup());
-    let attachments = RwSignal::new(existing.as_ref().map(|d| d.attachments.clone()).unwrap_or_default());
+    let attachments =
+        RwSignal::new(existing.as_ref().map(|d| d.attachments.clone()).unwrap_or_default());
     let state = RwSignal::new(SaveState::Clean);
     let edits = RwSignal::new(0u64);
     let saved_edits = RwSignal::new(0u64);
@@ -212,14 +242,18 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>, reply: O
     };
     Effect::new(move |_| {
         tick.track();
-        if edits.get_untracked() != saved_edits.get_untracked() && !matches!(state.get_untracked(), SaveState::Conflict(_)) {
+        if edits.get_untracked() != saved_edits.get_untracked()
+            && !matches!(state.get_untracked(), SaveState::Conflict(_))
+        {
             start_save();
         }
     });
     let on_submit = move || {
         submit_error.set(None);
         want_submit.set(true);
-        if edits.get_untracked() != saved_edits.get_untracked() || letter_id.get_untracked().is_empty() {
+        if edits.get_untracked() != saved_edits.get_untracked()
+            || letter_id.get_untracked().is_empty()
+        {
             if letter_id.get_untracked().is_empty() {
                 edits.update(|n| *n += 1);
             }
@@ -228,7 +262,8 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>, reply: O
             submit_now();
         }
     };
-    let status_view = move || match state.get() {
+    let status_view = move || {
+        match state.get() {
         SaveState::Clean => view! { <span class="muted">{l.t("Belum ada perubahan.", "No changes yet.")}</span> }.into_any(),
         SaveState::Dirty => view! { <span class="muted">{l.t("Perubahan belum tersimpan…", "Unsaved changes…")}</span> }.into_any(),
         SaveState::Saving => view! { <span class="muted">{l.t("Menyimpan…", "Saving…")}</span> }.into_any(),
@@ -238,9 +273,13 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>, reply: O
         }
         SaveState::Failed(m) => view! { <span class="danger">{format!("{} {m}", l.t("Belum tersimpan:", "Not saved:"))}</span> }.into_any(),
         SaveState::Conflict(m) => view! { <span class="danger">{m}</span> }.into_any(),
+    }
     };
     let add_recipient = move |r: Recipient| {
-        let dup = recipients.with_untracked(|rs| rs.iter().any(|x| x.target_id.is_some() && x.target_id == r.target_id && x.role == r.role));
+        let dup = recipients.with_untracked(|rs| {
+            rs.iter()
+                .any(|x| x.target_id.is_some() && x.target_id == r.target_id && x.role == r.role)
+        });
         if !dup {
             recipients.update(|rs| rs.push(r));
             changed();
@@ -249,105 +288,278 @@ fn ComposeForm(options: ComposeOptions, existing: Option<LetterDetail>, reply: O
     let klasifikasi = options.klasifikasi.clone();
     let signers = options.signers.clone();
     let header_fields = view! {
-            <div class="grid-2">
-                <div>
-                    <label for="c-kind">{l.t("Jenis naskah", "Letter type")}</label>
-                    <select id="c-kind" on:change=move |ev| {
+        <div class="grid-2">
+            <div>
+                <label for="c-kind">{l.t("Jenis naskah", "Letter type")}</label>
+                <select
+                    id="c-kind"
+                    on:change=move |ev| {
                         let previous = LetterKind::from_code(&kind.get_untracked());
                         let next = event_target_value(&ev);
-                        // Switch the starting text along with the type, unless the drafter has written their own.
-                        let untouched = body.with_untracked(|b| {
-                            let written = LetterBody::from_markup(b);
-                            written.is_empty() || previous.is_some_and(|p| written == LetterBody::from_markup(domain::letter::template_body(p)))
-                        });
+                        let untouched = body
+                            .with_untracked(|b| {
+                                let written = LetterBody::from_markup(b);
+                                written.is_empty()
+                                    || previous
+                                        .is_some_and(|p| {
+                                            written
+                                                == LetterBody::from_markup(domain::letter::template_body(p))
+                                        })
+                            });
                         if let (true, Some(k)) = (untouched, LetterKind::from_code(&next)) {
                             body.set(domain::letter::template_body(k).to_string());
                         }
                         kind.set(next);
                         changed();
-                    }>
-                        {LetterKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=kind.get_untracked() == k.code()>{k.label()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div>
-                    <label for="c-klas">{l.t("Klasifikasi arsip", "Archive classification")}</label>
-                    <select id="c-klas" required on:change=move |ev| { klas.set(event_target_value(&ev)); changed(); }>
-                        <option value="" selected=klas.get_untracked().is_empty()>{l.t("— pilih kode —", "— choose a code —")}</option>
-                        {klasifikasi.into_iter().map(|(code, name)| {
-                            let sel = klas.get_untracked() == code;
-                            view! { <option value=code.clone() selected=sel>{format!("{code} — {name}")}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div>
-                    <label for="c-sifat">{l.t("Sifat", "Security class")}</label>
-                    <select id="c-sifat" on:change=move |ev| { sifat.set(event_target_value(&ev)); changed(); }>
-                        {Sifat::ALL.into_iter().map(|s| view! { <option value=s.code() selected=sifat.get_untracked() == s.code()>{s.label()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div>
-                    <label for="c-urg">{l.t("Tingkat urgensi", "Urgency")}</label>
-                    <select id="c-urg" on:change=move |ev| { urgency.set(event_target_value(&ev)); changed(); }>
-                        {Urgency::ALL.into_iter().map(|u| view! { <option value=u.code() selected=urgency.get_untracked() == u.code()>{u.label()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="span-2">
-                    <label for="c-hal">{l.t("Hal (perihal)", "Subject")}</label>
-                    <input id="c-hal" maxlength="300" required prop:value=move || subject.get()
-                        on:input=move |ev| { subject.set(event_target_value(&ev)); changed(); } />
-                </div>
-                <div>
-                    <label for="c-lamp">{l.t("Jumlah lampiran (berkas)", "Number of enclosures")}</label>
-                    <input id="c-lamp" type="number" min="0" max="100" inputmode="numeric" prop:value=move || lampiran.get()
-                        on:input=move |ev| { lampiran.set(event_target_value(&ev)); changed(); } />
-                </div>
-                <div>
-                    <label for="c-signer">{l.t("Penanda tangan", "Signer")}</label>
-                    <select id="c-signer" on:change=move |ev| { signer.set(event_target_value(&ev)); changed(); }>
-                        <option value="" selected=signer.get_untracked().is_empty()>{l.t("Kepala OPD (bawaan)", "Head of agency (default)")}</option>
-                        {signers.into_iter().filter(|(id, _)| Some(id) != options.head_position_id.as_ref()).map(|(id, title)| {
-                            let sel = signer.get_untracked() == id;
-                            view! { <option value=id.clone() selected=sel>{format!("a.n. — {title}")}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="span-2">
-                    <CoSignerPicker co_signer signer head=options.head_position_id.clone() on_change=Callback::new(move |_| changed()) />
-                </div>
+                    }
+                >
+                    {LetterKind::ALL
+                        .into_iter()
+                        .map(|k| {
+                            view! {
+                                <option value=k.code() selected=kind.get_untracked() == k.code()>
+                                    {k.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
             </div>
+            <div>
+                <label for="c-klas">{l.t("Klasifikasi arsip", "Archive classification")}</label>
+                <select
+                    id="c-klas"
+                    required
+                    on:change=move |ev| {
+                        klas.set(event_target_value(&ev));
+                        changed();
+                    }
+                >
+                    <option value="" selected=klas.get_untracked().is_empty()>
+                        {l.t("— pilih kode —", "— choose a code —")}
+                    </option>
+                    {klasifikasi
+                        .into_iter()
+                        .map(|(code, name)| {
+                            let sel = klas.get_untracked() == code;
+                            view! {
+                                <option value=code.clone() selected=sel>
+                                    {format!("{code} — {name}")}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="c-sifat">{l.t("Sifat", "Security class")}</label>
+                <select
+                    id="c-sifat"
+                    on:change=move |ev| {
+                        sifat.set(event_target_value(&ev));
+                        changed();
+                    }
+                >
+                    {Sifat::ALL
+                        .into_iter()
+                        .map(|s| {
+                            view! {
+                                <option value=s.code() selected=sifat.get_untracked() == s.code()>
+                                    {s.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="c-urg">{l.t("Tingkat urgensi", "Urgency")}</label>
+                <select
+                    id="c-urg"
+                    on:change=move |ev| {
+                        urgency.set(event_target_value(&ev));
+                        changed();
+                    }
+                >
+                    {Urgency::ALL
+                        .into_iter()
+                        .map(|u| {
+                            view! {
+                                <option value=u.code() selected=urgency.get_untracked() == u.code()>
+                                    {u.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="span-2">
+                <label for="c-hal">{l.t("Hal (perihal)", "Subject")}</label>
+                <input
+                    id="c-hal"
+                    maxlength="300"
+                    required
+                    prop:value=move || subject.get()
+                    on:input=move |ev| {
+                        subject.set(event_target_value(&ev));
+                        changed();
+                    }
+                />
+            </div>
+            <div>
+                <label for="c-lamp">
+                    {l.t("Jumlah lampiran (berkas)", "Number of enclosures")}
+                </label>
+                <input
+                    id="c-lamp"
+                    type="number"
+                    min="0"
+                    max="100"
+                    inputmode="numeric"
+                    prop:value=move || lampiran.get()
+                    on:input=move |ev| {
+                        lampiran.set(event_target_value(&ev));
+                        changed();
+                    }
+                />
+            </div>
+            <div>
+                <label for="c-signer">{l.t("Penanda tangan", "Signer")}</label>
+                <select
+                    id="c-signer"
+                    on:change=move |ev| {
+                        signer.set(event_target_value(&ev));
+                        changed();
+                    }
+                >
+                    <option value="" selected=signer.get_untracked().is_empty()>
+                        {l.t("Kepala OPD (bawaan)", "Head of agency (default)")}
+                    </option>
+                    {signers
+                        .into_iter()
+                        .filter(|(id, _)| Some(id) != options.head_position_id.as_ref())
+                        .map(|(id, title)| {
+                            let sel = signer.get_untracked() == id;
+                            view! {
+                                <option value=id.clone() selected=sel>
+                                    {format!("a.n. — {title}")}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="span-2">
+                <CoSignerPicker
+                    co_signer
+                    signer
+                    head=options.head_position_id.clone()
+                    on_change=Callback::new(move |_| changed())
+                />
+            </div>
+        </div>
     }
     .into_any();
     view! {
-        <h1>{move || if letter_id.get().is_empty() { l.t("Tulis surat", "Write a letter") } else { l.t("Ubah surat", "Edit letter") }}</h1>
-        {(!editable).then(|| view! { <p class="alert alert-info" role="status">{l.t("Surat ini sedang tidak dapat Anda ubah.", "You cannot edit this letter now.")}</p> })}
+        <h1>
+            {move || {
+                if letter_id.get().is_empty() {
+                    l.t("Tulis surat", "Write a letter")
+                } else {
+                    l.t("Ubah surat", "Edit letter")
+                }
+            }}
+        </h1>
+        {(!editable)
+            .then(|| {
+                view! {
+                    <p class="alert alert-info" role="status">
+                        {l
+                            .t(
+                                "Surat ini sedang tidak dapat Anda ubah.",
+                                "You cannot edit this letter now.",
+                            )}
+                    </p>
+                }
+            })}
         {reply_ref.map(|r| view! { <ReplyNotice r /> })}
-        <p class="save-state" role="status" aria-live="polite">{status_view}</p>
+        <p class="save-state" role="status" aria-live="polite">
+            {status_view}
+        </p>
         <form class="form compose" on:submit=|ev| ev.prevent_default()>
             <fieldset disabled=!editable>
-            {header_fields}
-            <h2 class="section-title">{l.t("Penerima", "Recipients")}</h2>
-            <RecipientList recipients role="to" title=l.t("Kepada (Yth.)", "To") on_change=Callback::new(move |_| changed()) />
-            <RecipientList recipients role="cc" title=l.t("Tembusan", "Copies (tembusan)") on_change=Callback::new(move |_| changed()) />
-            <RecipientPicker on_add=Callback::new(add_recipient) />
-
-            <h2 class="section-title">{l.t("Isi surat", "Body")}</h2>
-            <BodyEditor body on_change=Callback::new(move |_| changed()) />
+                {header_fields} <h2 class="section-title">{l.t("Penerima", "Recipients")}</h2>
+                <RecipientList
+                    recipients
+                    role="to"
+                    title=l.t("Kepada (Yth.)", "To")
+                    on_change=Callback::new(move |_| changed())
+                />
+                <RecipientList
+                    recipients
+                    role="cc"
+                    title=l.t("Tembusan", "Copies (tembusan)")
+                    on_change=Callback::new(move |_| changed())
+                /> <RecipientPicker on_add=Callback::new(add_recipient) />
+                <h2 class="section-title">{l.t("Isi surat", "Body")}</h2>
+                <BodyEditor body on_change=Callback::new(move |_| changed()) />
             </fieldset>
         </form>
 
         <Attachments letter_id attachments editable />
 
-        {move || submit_error.get().map(|m| view! { <div class="alert alert-error" role="alert"><p>{m}</p></div> })}
+        {move || {
+            submit_error
+                .get()
+                .map(|m| {
+                    view! {
+                        <div class="alert alert-error" role="alert">
+                            <p>{m}</p>
+                        </div>
+                    }
+                })
+        }}
         <div class="buttons sticky-actions">
-            <button class="btn" type="button" disabled=move || !editable || saving.get() on:click=move |_| { edits.update(|n| *n += 1); start_save(); }>
+            <button
+                class="btn"
+                type="button"
+                disabled=move || !editable || saving.get()
+                on:click=move |_| {
+                    edits.update(|n| *n += 1);
+                    start_save();
+                }
+            >
                 {l.t("Simpan draf", "Save draft")}
             </button>
-            {submittable.then(|| view! {
-                <button class="btn btn-primary" type="button" disabled=move || !editable || want_submit.get() on:click=move |_| on_submit()>
-                    {move || if want_submit.get() { l.t("Mengajukan…", "Submitting…") } else { l.t("Ajukan untuk paraf", "Submit for approval") }}
-                </button>
-            })}
-            {move || (!letter_id.get().is_empty()).then(|| view! { <A href=format!("/surat-keluar/{}", letter_id.get()) attr:class="btn">{l.t("Lihat surat", "View letter")}</A> })}
+            {submittable
+                .then(|| {
+                    view! {
+                        <button
+                            class="btn btn-primary"
+                            type="button"
+                            disabled=move || !editable || want_submit.get()
+                            on:click=move |_| on_submit()
+                        >
+                            {move || {
+                                if want_submit.get() {
+                                    l.t("Mengajukan…", "Submitting…")
+                                } else {
+                                    l.t("Ajukan untuk paraf", "Submit for approval")
+                                }
+                            }}
+                        </button>
+                    }
+                })}
+            {move || {
+                (!letter_id.get().is_empty())
+                    .then(|| {
+                        view! {
+                            <A href=format!("/surat-keluar/{}", letter_id.get()) attr:class="btn">
+                                {l.t("Lihat surat", "View letter")}
+                            </A>
+                        }
+                    })
+            }}
         </div>
     }
     .into_any()
@@ -360,39 +572,91 @@ fn ReplyNotice(r: ReplyRef) -> impl IntoView {
     view! {
         <p class="alert alert-info" data-testid="reply-notice">
             {l.t("Balasan atas surat masuk ", "Reply to incoming letter ")}
-            <A href=format!("/surat-masuk/{}", r.incoming_id)>{format!("{} {} ({})", l.t("nomor", "number"), r.letter_number, r.sender_name)}</A>
-            {format!(", {} {}, {} {}.", l.t("tanggal", "dated"), domain::time::long_date(r.letter_day, l), l.t("perihal", "subject"), r.subject)}
+            <A href=format!(
+                "/surat-masuk/{}",
+                r.incoming_id,
+            )>{format!("{} {} ({})", l.t("nomor", "number"), r.letter_number, r.sender_name)}</A>
+            {format!(
+                ", {} {}, {} {}.",
+                l.t("tanggal", "dated"),
+                domain::time::long_date(r.letter_day, l),
+                l.t("perihal", "subject"),
+                r.subject,
+            )}
         </p>
     }
 }
 
 #[component]
-fn RecipientList(recipients: RwSignal<Vec<Recipient>>, role: &'static str, title: &'static str, on_change: Callback<()>) -> impl IntoView {
+fn RecipientList(
+    recipients: RwSignal<Vec<Recipient>>,
+    role: &'static str,
+    title: &'static str,
+    on_change: Callback<()>,
+) -> impl IntoView {
     let l = lang();
     view! {
         <div class="recipients">
             <h3>{title}</h3>
             {move || {
-                let rs: Vec<(usize, Recipient)> = recipients.get().into_iter().enumerate().filter(|(_, r)| r.role == role).collect();
+                let rs: Vec<(usize, Recipient)> = recipients
+                    .get()
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.role == role)
+                    .collect();
                 if rs.is_empty() {
                     view! { <p class="muted small">{l.t("Belum ada.", "None yet.")}</p> }.into_any()
                 } else {
                     view! {
                         <ul class="chips">
-                            {rs.into_iter().map(|(i, r)| {
-                                let label = if r.address.is_empty() { r.name.clone() } else { format!("{} — {}", r.name, r.address) };
-                                let kind = match r.target_type.as_str() { "opd" => "OPD", "unit" => "Unit", "employee" => l.t("Pegawai", "Person"), _ => l.t("Luar", "External") };
-                                let aria = format!("{} {}", l.t("Hapus penerima", "Remove recipient"), r.name);
-                                view! {
-                                    <li class="chip">
-                                        <span class="badge">{kind}</span>" "{label}
-                                        <button type="button" class="btn-link danger" aria-label=aria
-                                            on:click=move |_| { recipients.update(|v| { if i < v.len() { v.remove(i); } }); on_change.run(()); }>"✕"</button>
-                                    </li>
-                                }
-                            }).collect_view()}
+                            {rs
+                                .into_iter()
+                                .map(|(i, r)| {
+                                    let label = if r.address.is_empty() {
+                                        r.name.clone()
+                                    } else {
+                                        format!("{} — {}", r.name, r.address)
+                                    };
+                                    let kind = match r.target_type.as_str() {
+                                        "opd" => "OPD",
+                                        "unit" => "Unit",
+                                        "employee" => l.t("Pegawai", "Person"),
+                                        _ => l.t("Luar", "External"),
+                                    };
+                                    let aria = format!(
+                                        "{} {}",
+                                        l.t("Hapus penerima", "Remove recipient"),
+                                        r.name,
+                                    );
+                                    view! {
+                                        <li class="chip">
+                                            <span class="badge">{kind}</span>
+                                            " "
+                                            {label}
+                                            <button
+                                                type="button"
+                                                class="btn-link danger"
+                                                aria-label=aria
+                                                on:click=move |_| {
+                                                    recipients
+                                                        .update(|v| {
+                                                            if i < v.len() {
+                                                                v.remove(i);
+                                                            }
+                                                        });
+                                                    on_change.run(());
+                                                }
+                                            >
+                                                "✕"
+                                            </button>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
                         </ul>
-                    }.into_any()
+                    }
+                        .into_any()
                 }
             }}
         </div>
@@ -403,7 +667,12 @@ fn RecipientList(recipients: RwSignal<Vec<Recipient>>, role: &'static str, title
 /// The co-signer of a joint letter: another official who signs after the signer, picked by
 /// search-as-you-type from the Pemda's officials; at most one, and never the signer.
 #[component]
-fn CoSignerPicker(co_signer: RwSignal<Option<CoSignerOption>>, signer: RwSignal<String>, head: Option<String>, on_change: Callback<()>) -> impl IntoView {
+fn CoSignerPicker(
+    co_signer: RwSignal<Option<CoSignerOption>>,
+    signer: RwSignal<String>,
+    head: Option<String>,
+    on_change: Callback<()>,
+) -> impl IntoView {
     let l = lang();
     let q = RwSignal::new(String::new());
     let results = RwSignal::new(Vec::<CoSignerOption>::new());
@@ -460,44 +729,113 @@ fn CoSignerPicker(co_signer: RwSignal<Option<CoSignerOption>>, signer: RwSignal<
     view! {
         <fieldset class="co-signer">
             <legend>{l.t("Penanda tangan kedua (opsional)", "Co-signer (optional)")}</legend>
-            <p id="co-help" class="muted small">{l.t(
-                "Untuk surat bersama: pejabat lain (mis. kepala OPD lain) ikut menandatangani secara elektronik setelah penanda tangan utama. Surat baru dikirim setelah tanda tangan kedua.",
-                "For a joint letter: another official (e.g. the head of another agency) signs electronically after the signer. The letter is delivered after the second signature.")}</p>
+            <p id="co-help" class="muted small">
+                {l
+                    .t(
+                        "Untuk surat bersama: pejabat lain (mis. kepala OPD lain) ikut menandatangani secara elektronik setelah penanda tangan utama. Surat baru dikirim setelah tanda tangan kedua.",
+                        "For a joint letter: another official (e.g. the head of another agency) signs electronically after the signer. The letter is delivered after the second signature.",
+                    )}
+            </p>
             {move || match co_signer.get() {
                 Some(c) => {
                     let label = describe(&c);
                     view! {
                         <p class="chip co-signer-chosen" role="status">
-                            <span class="badge">{l.t("TTE kedua", "2nd signature")}</span>" "<span>{label}</span>
-                            <button type="button" class="btn-link danger" aria-label=l.t("Hapus penanda tangan kedua", "Remove co-signer")
-                                on:click=move |_| { co_signer.set(None); on_change.run(()); }>"✕"</button>
+                            <span class="badge">{l.t("TTE kedua", "2nd signature")}</span>
+                            " "
+                            <span>{label}</span>
+                            <button
+                                type="button"
+                                class="btn-link danger"
+                                aria-label=l.t("Hapus penanda tangan kedua", "Remove co-signer")
+                                on:click=move |_| {
+                                    co_signer.set(None);
+                                    on_change.run(());
+                                }
+                            >
+                                "✕"
+                            </button>
                         </p>
-                    }.into_any()
+                    }
+                        .into_any()
                 }
                 None => {
                     let choose = choose.clone();
                     view! {
-                    <label for="co-q">{l.t("Cari penanda tangan kedua", "Search co-signer")}</label>
-                    <input id="co-q" type="search" autocomplete="off" aria-describedby="co-help co-count"
-                        placeholder=l.t("mis. Bappeda, nama, jabatan atau NIP", "e.g. Bappeda, a name, position or NIP")
-                        prop:value=move || q.get()
-                        on:input=move |ev| { let v = event_target_value(&ev); q.set(v.clone()); run_search(v); } />
-                    <p id="co-count" class="muted small" aria-live="polite">
-                        {move || if searching.get() { l.t("Mencari…", "Searching…").to_string() }
-                            else if q.get().trim().chars().count() >= 2 { format!("{} {}", results.get().len(), l.t("pejabat", "officials")) }
-                            else { l.t("Ketik paling sedikit 2 huruf.", "Type at least 2 letters.").to_string() }}
-                    </p>
-                    <ul class="picker-results">
-                        {move || results.get().into_iter().map(|c| {
-                            let label = describe(&c);
-                            let pick = choose.clone();
-                            view! { <li><button type="button" class="picker-item" on:click=move |_| pick(c.clone())>{label}</button></li> }
-                        }).collect_view()}
-                    </ul>
-                    }.into_any()
+                        <label for="co-q">
+                            {l.t("Cari penanda tangan kedua", "Search co-signer")}
+                        </label>
+                        <input
+                            id="co-q"
+                            type="search"
+                            autocomplete="off"
+                            aria-describedby="co-help co-count"
+                            placeholder=l
+                                .t(
+                                    "mis. Bappeda, nama, jabatan atau NIP",
+                                    "e.g. Bappeda, a name, position or NIP",
+                                )
+                            prop:value=move || q.get()
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                q.set(v.clone());
+                                run_search(v);
+                            }
+                        />
+                        <p id="co-count" class="muted small" aria-live="polite">
+                            {move || {
+                                if searching.get() {
+                                    l.t("Mencari…", "Searching…").to_string()
+                                } else if q.get().trim().chars().count() >= 2 {
+                                    format!(
+                                        "{} {}",
+                                        results.get().len(),
+                                        l.t("pejabat", "officials"),
+                                    )
+                                } else {
+                                    l.t("Ketik paling sedikit 2 huruf.", "Type at least 2 letters.")
+                                        .to_string()
+                                }
+                            }}
+                        </p>
+                        <ul class="picker-results">
+                            {move || {
+                                results
+                                    .get()
+                                    .into_iter()
+                                    .map(|c| {
+                                        let label = describe(&c);
+                                        let pick = choose.clone();
+                                        view! {
+                                            <li>
+                                                <button
+                                                    type="button"
+                                                    class="picker-item"
+                                                    on:click=move |_| pick(c.clone())
+                                                >
+                                                    {label}
+                                                </button>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </ul>
+                    }
+                        .into_any()
                 }
             }}
-            {move || error.get().map(|m| view! { <p class="danger small" role="alert">{m}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="danger small" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
         </fieldset>
     }
     .into_any()
@@ -547,52 +885,163 @@ fn RecipientPicker(on_add: Callback<Recipient>) -> impl IntoView {
     };
     view! {
         <div class="picker card-inner">
-            <div class="picker-role" role="radiogroup" aria-label=l.t("Tambahkan sebagai", "Add as")>
-                <label class="check"><input type="radio" name="picker-role" value="to" checked on:change=move |_| role.set("to".into()) />{l.t("Penerima (Yth.)", "Addressee")}</label>
-                <label class="check"><input type="radio" name="picker-role" value="cc" on:change=move |_| role.set("cc".into()) />{l.t("Tembusan", "Copy")}</label>
+            <div
+                class="picker-role"
+                role="radiogroup"
+                aria-label=l.t("Tambahkan sebagai", "Add as")
+            >
+                <label class="check">
+                    <input
+                        type="radio"
+                        name="picker-role"
+                        value="to"
+                        checked
+                        on:change=move |_| role.set("to".into())
+                    />
+                    {l.t("Penerima (Yth.)", "Addressee")}
+                </label>
+                <label class="check">
+                    <input
+                        type="radio"
+                        name="picker-role"
+                        value="cc"
+                        on:change=move |_| role.set("cc".into())
+                    />
+                    {l.t("Tembusan", "Copy")}
+                </label>
             </div>
-            <label for="picker-q">{l.t("Cari OPD, unit, atau pegawai", "Search agency, unit or person")}</label>
-            <input id="picker-q" type="search" autocomplete="off" placeholder=l.t("mis. Bappeda, Bidang Aplikasi, nama atau NIP", "e.g. Bappeda, a unit, a name or NIP")
+            <label for="picker-q">
+                {l.t("Cari OPD, unit, atau pegawai", "Search agency, unit or person")}
+            </label>
+            <input
+                id="picker-q"
+                type="search"
+                autocomplete="off"
+                placeholder=l
+                    .t(
+                        "mis. Bappeda, Bidang Aplikasi, nama atau NIP",
+                        "e.g. Bappeda, a unit, a name or NIP",
+                    )
                 aria-describedby="picker-count"
                 prop:value=move || q.get()
-                on:input=move |ev| { let v = event_target_value(&ev); q.set(v.clone()); run_search(v); } />
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    q.set(v.clone());
+                    run_search(v);
+                }
+            />
             <p id="picker-count" class="muted small" aria-live="polite">
-                {move || if searching.get() { l.t("Mencari…", "Searching…").to_string() }
-                    else if q.get().trim().chars().count() >= 2 { format!("{} {}", results.get().len(), l.t("hasil", "results")) }
-                    else { l.t("Ketik paling sedikit 2 huruf.", "Type at least 2 letters.").to_string() }}
-            </p>
-            {move || search_error.get().map(|m| view! { <p class="danger small" role="alert">{m}</p> })}
-            <ul class="picker-results">
-                {move || results.get().into_iter().map(|e| {
-                    let entry = e.clone();
-                    let kind = match e.target_type.as_str() { "opd" => "OPD", "unit" => "Unit", _ => l.t("Pegawai", "Person") };
-                    view! {
-                        <li>
-                            <button type="button" class="picker-item" on:click=move |_| {
-                                on_add.run(Recipient { role: role.get_untracked(), target_type: entry.target_type.clone(), target_id: Some(entry.target_id.clone()), name: entry.name.clone(), address: String::new() });
-                                q.set(String::new());
-                                results.set(vec![]);
-                            }>
-                                <span class="badge">{kind}</span>" "<strong>{e.name.clone()}</strong>
-                                <span class="muted small">" — "{e.detail.clone()}</span>
-                            </button>
-                        </li>
+                {move || {
+                    if searching.get() {
+                        l.t("Mencari…", "Searching…").to_string()
+                    } else if q.get().trim().chars().count() >= 2 {
+                        format!("{} {}", results.get().len(), l.t("hasil", "results"))
+                    } else {
+                        l.t("Ketik paling sedikit 2 huruf.", "Type at least 2 letters.").to_string()
                     }
-                }).collect_view()}
+                }}
+            </p>
+            {move || {
+                search_error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="danger small" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
+            <ul class="picker-results">
+                {move || {
+                    results
+                        .get()
+                        .into_iter()
+                        .map(|e| {
+                            let entry = e.clone();
+                            let kind = match e.target_type.as_str() {
+                                "opd" => "OPD",
+                                "unit" => "Unit",
+                                _ => l.t("Pegawai", "Person"),
+                            };
+                            view! {
+                                <li>
+                                    <button
+                                        type="button"
+                                        class="picker-item"
+                                        on:click=move |_| {
+                                            on_add
+                                                .run(Recipient {
+                                                    role: role.get_untracked(),
+                                                    target_type: entry.target_type.clone(),
+                                                    target_id: Some(entry.target_id.clone()),
+                                                    name: entry.name.clone(),
+                                                    address: String::new(),
+                                                });
+                                            q.set(String::new());
+                                            results.set(vec![]);
+                                        }
+                                    >
+                                        <span class="badge">{kind}</span>
+                                        " "
+                                        <strong>{e.name.clone()}</strong>
+                                        <span class="muted small">" — "{e.detail.clone()}</span>
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
             <details class="external">
-                <summary>{l.t("Penerima di luar sistem (instansi lain, masyarakat)", "Recipient outside the system")}</summary>
+                <summary>
+                    {l
+                        .t(
+                            "Penerima di luar sistem (instansi lain, masyarakat)",
+                            "Recipient outside the system",
+                        )}
+                </summary>
                 <div class="grid-2">
-                    <div><label for="ext-name">{l.t("Nama / jabatan penerima", "Recipient name / title")}</label>
-                        <input id="ext-name" maxlength="300" prop:value=move || ext_name.get() on:input=move |ev| ext_name.set(event_target_value(&ev)) /></div>
-                    <div><label for="ext-addr">{l.t("Alamat / tempat", "Address / place")}</label>
-                        <input id="ext-addr" maxlength="500" prop:value=move || ext_addr.get() on:input=move |ev| ext_addr.set(event_target_value(&ev)) /></div>
+                    <div>
+                        <label for="ext-name">
+                            {l.t("Nama / jabatan penerima", "Recipient name / title")}
+                        </label>
+                        <input
+                            id="ext-name"
+                            maxlength="300"
+                            prop:value=move || ext_name.get()
+                            on:input=move |ev| ext_name.set(event_target_value(&ev))
+                        />
+                    </div>
+                    <div>
+                        <label for="ext-addr">{l.t("Alamat / tempat", "Address / place")}</label>
+                        <input
+                            id="ext-addr"
+                            maxlength="500"
+                            prop:value=move || ext_addr.get()
+                            on:input=move |ev| ext_addr.set(event_target_value(&ev))
+                        />
+                    </div>
                 </div>
-                <button type="button" class="btn" disabled=move || ext_name.get().trim().is_empty() on:click=move |_| {
-                    on_add.run(Recipient { role: role.get_untracked(), target_type: "external".into(), target_id: None, name: ext_name.get_untracked().trim().to_string(), address: ext_addr.get_untracked().trim().to_string() });
-                    ext_name.set(String::new());
-                    ext_addr.set(String::new());
-                }>{l.t("Tambahkan penerima luar", "Add external recipient")}</button>
+                <button
+                    type="button"
+                    class="btn"
+                    disabled=move || ext_name.get().trim().is_empty()
+                    on:click=move |_| {
+                        on_add
+                            .run(Recipient {
+                                role: role.get_untracked(),
+                                target_type: "external".into(),
+                                target_id: None,
+                                name: ext_name.get_untracked().trim().to_string(),
+                                address: ext_addr.get_untracked().trim().to_string(),
+                            });
+                        ext_name.set(String::new());
+                        ext_addr.set(String::new());
+                    }
+                >
+                    {l.t("Tambahkan penerima luar", "Add external recipient")}
+                </button>
             </details>
         </div>
     }
@@ -624,7 +1073,11 @@ fn BodyEditor(body: RwSignal<String>, on_change: Callback<()>) -> impl IntoView 
             let e = utf16_to_char(el.selection_end().ok().flatten().unwrap_or(0)).max(s);
             let selected: String = chars[s..e].iter().collect();
             let middle = if selected.is_empty() { placeholder.to_string() } else { selected };
-            let new_text: String = chars[..s].iter().collect::<String>() + before + &middle + after + &chars[e..].iter().collect::<String>();
+            let new_text: String = chars[..s].iter().collect::<String>()
+                + before
+                + &middle
+                + after
+                + &chars[e..].iter().collect::<String>();
             el.set_value(&new_text);
             body.set(new_text);
             on_change.run(());
@@ -636,23 +1089,62 @@ fn BodyEditor(body: RwSignal<String>, on_change: Callback<()>) -> impl IntoView 
     view! {
         <div class="editor">
             <div class="toolbar" role="toolbar" aria-label=l.t("Format teks", "Text format")>
-                <button type="button" class="btn" on:click=move |_| wrap("*", "*", "teks tebal")><strong>"B"</strong><span class="sr-only">{l.t(" Tebal", " Bold")}</span></button>
-                <button type="button" class="btn" on:click=move |_| wrap("_", "_", "teks miring")><em>"I"</em><span class="sr-only">{l.t(" Miring", " Italic")}</span></button>
-                <button type="button" class="btn" on:click=move |_| wrap("\n1. ", "\n2. ", "butir pertama")>{l.t("1. Daftar bernomor", "1. Numbered list")}</button>
-                <button type="button" class="btn" on:click=move |_| wrap("\n- ", "\n- ", "butir")>{l.t("• Daftar butir", "• Bulleted list")}</button>
-                <button type="button" class="btn" on:click=move |_| wrap("\n\n| No | Uraian | Keterangan |\n| 1 | ", " | |\n\n", "...")>{l.t("Tabel", "Table")}</button>
+                <button type="button" class="btn" on:click=move |_| wrap("*", "*", "teks tebal")>
+                    <strong>"B"</strong>
+                    <span class="sr-only">{l.t(" Tebal", " Bold")}</span>
+                </button>
+                <button type="button" class="btn" on:click=move |_| wrap("_", "_", "teks miring")>
+                    <em>"I"</em>
+                    <span class="sr-only">{l.t(" Miring", " Italic")}</span>
+                </button>
+                <button
+                    type="button"
+                    class="btn"
+                    on:click=move |_| wrap("\n1. ", "\n2. ", "butir pertama")
+                >
+                    {l.t("1. Daftar bernomor", "1. Numbered list")}
+                </button>
+                <button type="button" class="btn" on:click=move |_| wrap("\n- ", "\n- ", "butir")>
+                    {l.t("• Daftar butir", "• Bulleted list")}
+                </button>
+                <button
+                    type="button"
+                    class="btn"
+                    on:click=move |_| wrap(
+                        "\n\n| No | Uraian | Keterangan |\n| 1 | ",
+                        " | |\n\n",
+                        "...",
+                    )
+                >
+                    {l.t("Tabel", "Table")}
+                </button>
             </div>
-            <label for="c-body" class="sr-only">{l.t("Isi surat", "Body")}</label>
-            <textarea id="c-body" node_ref=area rows="14" aria-describedby="c-body-help"
+            <label for="c-body" class="sr-only">
+                {l.t("Isi surat", "Body")}
+            </label>
+            <textarea
+                id="c-body"
+                node_ref=area
+                rows="14"
+                aria-describedby="c-body-help"
                 prop:value=move || body.get()
-                on:input=move |ev| { body.set(event_target_value(&ev)); on_change.run(()); }></textarea>
+                on:input=move |ev| {
+                    body.set(event_target_value(&ev));
+                    on_change.run(());
+                }
+            ></textarea>
             <p id="c-body-help" class="muted small">
-                {l.t("Pisahkan paragraf dengan baris kosong. *tebal*, _miring_, baris diawali \"1. \" untuk daftar bernomor, \"- \" untuk butir, dan \"| a | b |\" untuk tabel (baris pertama judul kolom).",
-                     "Separate paragraphs with a blank line. *bold*, _italic_, lines starting with \"1. \" for numbered lists, \"- \" for bullets, \"| a | b |\" for tables (first row is the header).")}
+                {l
+                    .t(
+                        "Pisahkan paragraf dengan baris kosong. *tebal*, _miring_, baris diawali \"1. \" untuk daftar bernomor, \"- \" untuk butir, dan \"| a | b |\" untuk tabel (baris pertama judul kolom).",
+                        "Separate paragraphs with a blank line. *bold*, _italic_, lines starting with \"1. \" for numbered lists, \"- \" for bullets, \"| a | b |\" for tables (first row is the header).",
+                    )}
             </p>
             <details class="preview" open>
                 <summary>{l.t("Pratinjau isi", "Body preview")}</summary>
-                <div class="letter-body">{move || view! { <BodyView body=LetterBody::from_markup(&body.get()) /> }}</div>
+                <div class="letter-body">
+                    {move || view! { <BodyView body=LetterBody::from_markup(&body.get()) /> }}
+                </div>
             </details>
         </div>
     }
@@ -660,7 +1152,11 @@ fn BodyEditor(body: RwSignal<String>, on_change: Callback<()>) -> impl IntoView 
 }
 
 #[component]
-fn Attachments(letter_id: RwSignal<String>, attachments: RwSignal<Vec<AttachmentInfo>>, editable: bool) -> impl IntoView {
+fn Attachments(
+    letter_id: RwSignal<String>,
+    attachments: RwSignal<Vec<AttachmentInfo>>,
+    editable: bool,
+) -> impl IntoView {
     let l = lang();
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -682,9 +1178,17 @@ fn Attachments(letter_id: RwSignal<String>, attachments: RwSignal<Vec<Attachment
                     Ok(buf) => {
                         use base64::Engine;
                         let bytes = js_sys::Uint8Array::new(&buf).to_vec();
-                        crate::api::letters::upload_attachment(letter_id.get_untracked(), file.name(), base64::engine::general_purpose::STANDARD.encode(bytes)).await.map_err(|e| e.message)
+                        crate::api::letters::upload_attachment(
+                            letter_id.get_untracked(),
+                            file.name(),
+                            base64::engine::general_purpose::STANDARD.encode(bytes),
+                        )
+                        .await
+                        .map_err(|e| e.message)
                     }
-                    Err(_) => Err(l.t("Berkas tidak dapat dibaca.", "The file could not be read.").to_string()),
+                    Err(_) => Err(l
+                        .t("Berkas tidak dapat dibaca.", "The file could not be read.")
+                        .to_string()),
                 };
                 busy.set(false);
                 match res {
@@ -702,38 +1206,98 @@ fn Attachments(letter_id: RwSignal<String>, attachments: RwSignal<Vec<Attachment
             {move || {
                 let items = attachments.get();
                 if items.is_empty() {
-                    view! { <p class="muted">{l.t("Belum ada berkas.", "No files yet.")}</p> }.into_any()
+                    view! { <p class="muted">{l.t("Belum ada berkas.", "No files yet.")}</p> }
+                        .into_any()
                 } else {
-                    view! { <ul class="plain">{items.into_iter().map(|a| {
-                        let id = a.id.clone();
-                        view! { <li>
-                            <a href=format!("/lampiran/{}", a.id) rel="external">{a.name.clone()}</a>
-                            <span class="muted small">{format!(" ({} KB)", (a.size + 1023) / 1024)}</span>
-                            {editable.then(|| view! { <button type="button" class="btn-link danger" on:click=move |_| {
-                                let id = id.clone();
-                                spawn_local(async move {
-                                    match remove_attachment(id.clone()).await {
-                                        Ok(()) => attachments.update(|v| v.retain(|x| x.id != id)),
-                                        Err(e) => error.set(Some(e.message)),
+                    view! {
+                        <ul class="plain">
+                            {items
+                                .into_iter()
+                                .map(|a| {
+                                    let id = a.id.clone();
+                                    view! {
+                                        <li>
+                                            <a href=format!("/lampiran/{}", a.id) rel="external">
+                                                {a.name.clone()}
+                                            </a>
+                                            <span class="muted small">
+                                                {format!(" ({} KB)", (a.size + 1023) / 1024)}
+                                            </span>
+                                            {editable
+                                                .then(|| {
+                                                    view! {
+                                                        <button
+                                                            type="button"
+                                                            class="btn-link danger"
+                                                            on:click=move |_| {
+                                                                let id = id.clone();
+                                                                spawn_local(async move {
+                                                                    match remove_attachment(id.clone()).await {
+                                                                        Ok(()) => attachments.update(|v| v.retain(|x| x.id != id)),
+                                                                        Err(e) => error.set(Some(e.message)),
+                                                                    }
+                                                                });
+                                                            }
+                                                        >
+                                                            {l.t("Hapus", "Remove")}
+                                                        </button>
+                                                    }
+                                                })}
+                                        </li>
                                     }
-                                });
-                            }>{l.t("Hapus", "Remove")}</button> })}
-                        </li> }
-                    }).collect_view()}</ul> }.into_any()
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
                 }
             }}
-            {move || if letter_id.get().is_empty() {
-                view! { <p class="muted small">{l.t("Simpan draf terlebih dahulu untuk melampirkan berkas.", "Save the draft first to attach files.")}</p> }.into_any()
-            } else if editable {
-                view! {
-                    <label for="c-file">{l.t("Tambah berkas (PDF, PNG, JPEG; maks. 10 MB)", "Add a file (PDF, PNG, JPEG; max 10 MB)")}</label>
-                    <input id="c-file" type="file" accept="application/pdf,image/png,image/jpeg" disabled=move || busy.get() on:change=on_file />
-                }.into_any()
-            } else {
-                ().into_any()
+            {move || {
+                if letter_id.get().is_empty() {
+                    view! {
+                        <p class="muted small">
+                            {l
+                                .t(
+                                    "Simpan draf terlebih dahulu untuk melampirkan berkas.",
+                                    "Save the draft first to attach files.",
+                                )}
+                        </p>
+                    }
+                        .into_any()
+                } else if editable {
+                    view! {
+                        <label for="c-file">
+                            {l
+                                .t(
+                                    "Tambah berkas (PDF, PNG, JPEG; maks. 10 MB)",
+                                    "Add a file (PDF, PNG, JPEG; max 10 MB)",
+                                )}
+                        </label>
+                        <input
+                            id="c-file"
+                            type="file"
+                            accept="application/pdf,image/png,image/jpeg"
+                            disabled=move || busy.get()
+                            on:change=on_file
+                        />
+                    }
+                        .into_any()
+                } else {
+                    ().into_any()
+                }
             }}
             {move || busy.get().then(|| view! { <Loading /> })}
-            {move || error.get().map(|m| view! { <div class="alert alert-error" role="alert"><p>{m}</p></div> })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <div class="alert alert-error" role="alert">
+                                <p>{m}</p>
+                            </div>
+                        }
+                    })
+            }}
         </section>
     }
     .into_any()
