@@ -4,7 +4,9 @@
 //! once, then signs the same unsigned PDF repeatedly: PAdES B-B (no time stamp) and B-T (in-process TSA),
 //! and verifies the B-T result repeatedly.
 
-#[path = "../tests/common/mod.rs"]
+// The test fixtures, of which the bench uses a few.
+#[path = "../tests/integration/common.rs"]
+#[allow(dead_code)]
 mod common;
 
 use std::time::Instant;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the external PDF signature validators used by tte/tests/validators.rs:
+# Installs the external PDF signature validators used by tte/tests/integration/validators.rs:
 #   - pdfsig   (poppler-utils)
 #   - certutil (libnss3-tools), to give pdfsig a trust store
 #   - zbarimg  (zbar-tools), to read the QR code of a rendered page (backend/tests/tte.rs)

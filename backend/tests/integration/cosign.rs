@@ -5,8 +5,7 @@
 //! delivered. A refusal voids the number; batch signing covers co-signatures; the co-signer is
 //! validated; and (SQLite only) pdfsig, pyHanko and zbarimg accept the co-signed letter.
 
-mod common;
-
+use crate::common::{pyhanko, run, serve_crl, user, which};
 use backend::Store;
 use backend::seed::seed_demo;
 use backend::sign::{ApprovalOnly, LocalCaSigner, SignCredentials};
@@ -26,11 +25,6 @@ const KADIS: &str = "bambang.sutrisno@bojonegorokab.go.id";
 const KEPALA_BAPPEDA: &str = "suharto.wijaya@bojonegorokab.go.id";
 const ADMIN: &str = "arif.setiawan@bojonegorokab.go.id";
 const STAF: &str = "putri.ayu@bojonegorokab.go.id";
-
-async fn user(store: &Store, email: &str) -> SessionUser {
-    let e = store.find_employee_by_email(email).await.unwrap().unwrap();
-    store.session_user(&e.id, backend::today_wib()).await.unwrap()
-}
 
 struct World {
     staf: SessionUser,
@@ -613,48 +607,6 @@ dual_test!(approval_only_and_withdrawal_t, approval_only_and_withdrawal);
 
 // --- External validators on a co-signed letter (SQLite) ---------------------------------------
 
-fn which(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
-}
-
-fn pyhanko() -> Option<PathBuf> {
-    std::env::var_os("TTE_PYHANKO").map(PathBuf::from).or_else(|| {
-        let home = std::env::var_os("HOME")?;
-        let venv = std::env::var_os("TTE_VENV")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(&home).join(".cache/eoffice/venv"));
-        Some(venv.join("bin/pyhanko")).filter(|p| p.is_file())
-    })
-}
-
-fn run(cmd: &mut Command) -> String {
-    let o = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-/// Serves `GET /pki/crl` from the store on a loopback port (pyHanko fetches the CRL the
-/// certificates advertise). Returns the base URL.
-async fn serve_crl(store: Store, pemda: std::sync::Arc<std::sync::OnceLock<String>>) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new().route(
-        "/pki/crl",
-        axum::routing::get(move || {
-            let store = store.clone();
-            let pemda = pemda.clone();
-            async move {
-                store
-                    .crl_der(pemda.get().map(String::as_str).unwrap_or(""))
-                    .await
-                    .unwrap_or_default()
-            }
-        }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await.ok() });
-    base
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn validators_accept_a_co_signed_letter() {
     let tools = (
@@ -684,7 +636,7 @@ async fn validators_accept_a_co_signed_letter() {
         eprintln!("\n!!!!!!!!!! SKIPPED: {msg} !!!!!!!!!!\n");
         return;
     };
-    let db = common::TestDb::sqlite().await;
+    let db = crate::common::TestDb::sqlite().await;
     let store = db.store.clone();
     let pemda_cell = std::sync::Arc::new(std::sync::OnceLock::new());
     let base = serve_crl(store.clone(), pemda_cell.clone()).await;

@@ -1,18 +1,12 @@
 //! Store tests for outgoing letters, on SQLite and PostgreSQL, each on a fresh database.
 
-mod common;
-
+use crate::common::user;
 use backend::Store;
 use backend::seed::seed_demo;
 use backend::store::letters::{SaveOutcome, next_number};
 use domain::letter::{Action, LetterDraft, LetterState, Recipient};
 use domain::letter_body::LetterBody;
 use domain::model::SessionUser;
-
-async fn user(store: &Store, email: &str) -> SessionUser {
-    let e = store.find_employee_by_email(email).await.unwrap().unwrap();
-    store.session_user(&e.id, backend::today_wib()).await.unwrap()
-}
 
 fn draft(bappeda: &str) -> LetterDraft {
     LetterDraft {

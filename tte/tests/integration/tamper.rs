@@ -2,9 +2,7 @@
 //! copy, seeded), plus an appended incremental update: our verifier must report every copy as not valid.
 //! (`validators.rs` runs pdfsig and pyHanko on a sample of such copies.)
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use rand::Rng;
 use tte::verify::verify_pdf_inner;
 use tte::{Overall, SignOptions, sign_pdf};

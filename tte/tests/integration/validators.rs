@@ -5,12 +5,10 @@
 //! variable `TTE_REQUIRE_VALIDATORS` is set (the project's test script sets it), in which case they fail.
 //! Set `TTE_KEEP_DIR=/some/dir` to keep the generated files.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use der::Encode;
 use rand::Rng;
 use tte::verify::verify_pdf_inner;

@@ -3,23 +3,13 @@
 //! navigation counts, for many kinds of users, on generated data, and again right after writes.
 //! SQLite only: on PostgreSQL there is one read path.
 
-mod common;
-
+use crate::common::{user, user_by_id};
 use backend::Store;
 use domain::letter::{Action, LetterDraft, Recipient};
 use domain::letter_body::LetterBody;
 use domain::letter_view::{ListFilter, ListTab};
 use domain::model::SessionUser;
 use sqlx::Row;
-
-async fn user_by_id(store: &Store, id: &str) -> SessionUser {
-    store.session_user(id, backend::today_wib()).await.unwrap()
-}
-
-async fn user(store: &Store, email: &str) -> SessionUser {
-    let e = store.find_employee_by_email(email).await.unwrap().unwrap();
-    user_by_id(store, &e.id).await
-}
 
 fn filters() -> Vec<ListFilter> {
     let today = backend::today_wib();
@@ -103,7 +93,7 @@ async fn compare_user(fast: &Store, slow: &Store, u: &SessionUser) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fast_path_answers_like_sqlx() {
-    let db = common::TestDb::sqlite().await;
+    let db = crate::common::TestDb::sqlite().await;
     let fast = db.store.clone();
     assert!(fast.has_fast_reads(), "SQLite stores read lists through the fast path");
     let slow = fast.without_fast_reads();

@@ -1,10 +1,8 @@
 //! Signing and verification round trips on krilla-written, hand-written and xref-stream PDFs.
 
-mod common;
-
 use std::time::{Duration, SystemTime};
 
-use common::*;
+use crate::common::*;
 use rand::Rng;
 use tte::verify::verify_pdf_inner;
 use tte::{Overall, SignError, SignOptions, sign_pdf, verify_pdf};

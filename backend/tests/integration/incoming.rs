@@ -1,16 +1,10 @@
 //! Store tests for surat masuk and disposisi, on SQLite and PostgreSQL, each on a fresh database.
 
-mod common;
-
+use crate::common::user;
 use backend::Store;
 use backend::seed::seed_demo;
 use domain::disposition::{DisposeInput, RecipientInput, RegisterInput, RegisterOutcome};
 use domain::model::SessionUser;
-
-async fn user(store: &Store, email: &str) -> SessionUser {
-    let e = store.find_employee_by_email(email).await.unwrap().unwrap();
-    store.session_user(&e.id, backend::today_wib()).await.unwrap()
-}
 
 fn pos(u: &SessionUser) -> String {
     u.positions[0].position_id.clone()

@@ -1,7 +1,5 @@
 //! Store tests: every case runs on SQLite and on PostgreSQL, each on a fresh database.
 
-mod common;
-
 use backend::import;
 use backend::seed::{DEMO_PASSWORD, seed_demo};
 use backend::store::audit::ChainStatus;

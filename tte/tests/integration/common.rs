@@ -1,5 +1,4 @@
 //! Shared fixtures: a generated test PKI (never stored) and generated PDFs.
-#![allow(dead_code)]
 
 use std::time::{Duration, SystemTime};
 
@@ -98,10 +97,6 @@ pub fn fixture_with_crl(crl_url: &str) -> Fixture {
         pki,
         signers,
     }
-}
-
-pub fn later(secs: u64) -> SystemTime {
-    SystemTime::now() + Duration::from_secs(secs)
 }
 
 const FONT: &[u8] = include_bytes!("../../../backend/assets/fonts/LiberationSans-Regular.ttf");

@@ -1,0 +1,13 @@
+//! The store's integration tests, in one binary so the 2-core machine links them once. Each
+//! module is one area; `common` holds the fresh databases, `dual_test!` (every case on SQLite and
+//! on PostgreSQL) and the helpers the areas share.
+
+#[macro_use]
+mod common;
+
+mod cosign;
+mod fast_read;
+mod incoming;
+mod letters;
+mod store;
+mod tte;
