@@ -54,10 +54,10 @@ impl From<backend::BackendError> for AppError {
         if plain_form {
             return AppError::new(status, e.user_message());
         }
-        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(code) = axum::http::StatusCode::from_u16(status) {
-                opts.set_status(code);
-            }
+        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            && let Ok(code) = axum::http::StatusCode::from_u16(status)
+        {
+            opts.set_status(code);
         }
         AppError::new(status, e.user_message())
     }

@@ -61,13 +61,13 @@ pub async fn login(
     if identifier.is_empty() || password.is_empty() {
         return Err(BackendError::invalid("Isi NIP atau email, dan kata sandi."));
     }
-    if let Some(t) = store.throttle(ip).await? {
-        if t.blocked_until_ms > now {
-            return Err(BackendError::RateLimited(format!(
-                "Terlalu banyak percobaan masuk yang gagal dari alamat ini. Coba lagi dalam {} menit.",
-                minutes_left(t.blocked_until_ms, now)
-            )));
-        }
+    if let Some(t) = store.throttle(ip).await?
+        && t.blocked_until_ms > now
+    {
+        return Err(BackendError::RateLimited(format!(
+            "Terlalu banyak percobaan masuk yang gagal dari alamat ini. Coba lagi dalam {} menit.",
+            minutes_left(t.blocked_until_ms, now)
+        )));
     }
     let employee = if looks_like_nip(identifier) {
         let nip = Nip::parse(identifier, crate::store::org::current_year())

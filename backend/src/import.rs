@@ -2,6 +2,7 @@
 //! A file with any bad row imports nothing; the preview reports every problem row by row.
 
 use crate::store::org::{CleanEmployee, EmployeeInput, clean_employee, current_year};
+use crate::store::org::{NewAccount, PositionSpec};
 use crate::{Actor, BackendError, Result, Store, auth};
 use domain::model::{ImportReport, ImportRow, Opd, Unit};
 use domain::nip::Nip;
@@ -157,10 +158,10 @@ async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, V
             if let Some(first) = seen_nip.insert(c.nip.as_str().to_string(), *line) {
                 errors.push(format!("NIP {} ganda: sudah ada di baris {first}.", c.nip));
             }
-            if let Some(e) = &c.email {
-                if let Some(first) = seen_email.insert(e.clone(), *line) {
-                    errors.push(format!("Email {e} ganda: sudah ada di baris {first}."));
-                }
+            if let Some(e) = &c.email
+                && let Some(first) = seen_email.insert(e.clone(), *line)
+            {
+                errors.push(format!("Email {e} ganda: sudah ada di baris {first}."));
             }
             match store.find_employee_by_nip(c.nip.as_str()).await? {
                 Some(e) if e.opd_id != opd.id => errors.push(format!("NIP {} sudah terdaftar di OPD lain; mutasi pegawai dilakukan oleh Admin Pemda.", c.nip)),
@@ -170,12 +171,11 @@ async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, V
                 }
                 None => action = "baru".into(),
             }
-            if let Some(e) = &c.email {
-                if let Some(other) = store.find_employee_by_email(e).await? {
-                    if other.nip != c.nip.as_str() {
-                        errors.push(format!("Email {e} sudah dipakai pegawai lain."));
-                    }
-                }
+            if let Some(e) = &c.email
+                && let Some(other) = store.find_employee_by_email(e).await?
+                && other.nip != c.nip.as_str()
+            {
+                errors.push(format!("Email {e} sudah dipakai pegawai lain."));
             }
         }
         let unit = unit_by_name.get(&m["unit"].to_lowercase()).copied();
@@ -202,16 +202,15 @@ async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, V
                 .and_then(|p| PositionLevel::from_code(p.level))
                 .unwrap_or(level);
             if level_here.is_head() {
-                if existing_position.is_none() {
-                    if let Some(h) = positions
+                if existing_position.is_none()
+                    && let Some(h) = positions
                         .iter()
                         .find(|p| p.unit_id == u.id && p.level < PositionLevel::Staf.code())
-                    {
-                        errors.push(format!(
-                            "Unit {} sudah memiliki jabatan pimpinan \"{}\".",
-                            u.name, h.title
-                        ));
-                    }
+                {
+                    errors.push(format!(
+                        "Unit {} sudah memiliki jabatan pimpinan \"{}\".",
+                        u.name, h.title
+                    ));
                 }
                 if let Some(first) = head_taken.insert((u.id.clone(), title.to_lowercase()), *line)
                 {
@@ -255,13 +254,13 @@ async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, V
                                 }
                             },
                         };
-                        if let (Some(su), Some(u)) = (sup_unit, unit) {
-                            if !is_same_or_ancestor(&nodes, &su, &u.id) {
-                                errors.push(format!(
-                                    "Atasan {sn} tidak berada di unit {} atau unit di atasnya.",
-                                    u.name
-                                ));
-                            }
+                        if let (Some(su), Some(u)) = (sup_unit, unit)
+                            && !is_same_or_ancestor(&nodes, &su, &u.id)
+                        {
+                            errors.push(format!(
+                                "Atasan {sn} tidak berada di unit {} atau unit di atasnya.",
+                                u.name
+                            ));
                         }
                     }
                 }
@@ -278,17 +277,17 @@ async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, V
             action: if errors.is_empty() { action } else { String::new() },
             errors: errors.clone(),
         });
-        if errors.is_empty() {
-            if let (Some(clean), Some(u)) = (clean, unit) {
-                planned.push(Planned {
-                    clean,
-                    unit_id: u.id.clone(),
-                    position_title: title,
-                    level,
-                    existing_position,
-                    existing_employee,
-                });
-            }
+        if errors.is_empty()
+            && let (Some(clean), Some(u)) = (clean, unit)
+        {
+            planned.push(Planned {
+                clean,
+                unit_id: u.id.clone(),
+                position_title: title,
+                level,
+                existing_position,
+                existing_employee,
+            });
         }
     }
     Ok((
@@ -342,11 +341,13 @@ pub async fn commit(
                             .upsert_position_tx(
                                 &mut tx,
                                 actor,
-                                &opd.id,
-                                None,
-                                &p.unit_id,
-                                &p.position_title,
-                                p.level,
+                                PositionSpec {
+                                    opd_id: &opd.id,
+                                    id: None,
+                                    unit_id: &p.unit_id,
+                                    title: &p.position_title,
+                                    level: p.level,
+                                },
                             )
                             .await?;
                         created_positions.insert(key, id.clone());
@@ -370,12 +371,14 @@ pub async fn commit(
                     .insert_employee_tx(
                         &mut tx,
                         actor,
-                        &opd.pemda_id,
-                        &opd.id,
-                        &p.clean,
-                        Some(&pos_id),
-                        hash,
-                        true,
+                        NewAccount {
+                            pemda_id: &opd.pemda_id,
+                            opd_id: &opd.id,
+                            employee: &p.clean,
+                            position_id: Some(&pos_id),
+                            password_hash: hash,
+                            must_change: true,
+                        },
                     )
                     .await?;
                 new_accounts.push((

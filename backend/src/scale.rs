@@ -1686,7 +1686,7 @@ pub async fn seed_scale(
             g.b.flush(&mut tx, false).await?;
         }
         done += 1;
-        if done % LETTERS_PER_TX == 0 || done == letters {
+        if done.is_multiple_of(LETTERS_PER_TX) || done == letters {
             g.b.flush(&mut tx, true).await?;
             tx.commit().await?;
             let secs = t1.elapsed().as_secs_f64();

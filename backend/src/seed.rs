@@ -2,6 +2,7 @@
 //! Names are fictional. Every demo account shares one password, printed at start.
 
 use crate::store::org::{CleanEmployee, OpdInput};
+use crate::store::org::{NewAccount, NewUnit, PositionSpec};
 use crate::{Actor, Result, Store, auth, new_id};
 use domain::nip::Nip;
 use domain::org::{PositionLevel, UnitKind};
@@ -497,13 +498,15 @@ fn walk<'a>(
                     .insert_unit(
                         &mut tx,
                         &ctx.actor,
-                        &ctx.opd_id,
-                        &id,
-                        Some(p),
-                        spec.name,
-                        spec.kind,
-                        spec.code,
-                        *sort,
+                        NewUnit {
+                            opd_id: &ctx.opd_id,
+                            id: &id,
+                            parent_id: Some(p),
+                            name: spec.name,
+                            kind: spec.kind,
+                            code: spec.code,
+                            sort: *sort,
+                        },
                     )
                     .await?;
                 id
@@ -520,11 +523,13 @@ fn walk<'a>(
                         .upsert_position_tx(
                             &mut tx,
                             &ctx.actor,
-                            &ctx.opd_id,
-                            None,
-                            &unit_id,
-                            person.title,
-                            person.level,
+                            PositionSpec {
+                                opd_id: &ctx.opd_id,
+                                id: None,
+                                unit_id: &unit_id,
+                                title: person.title,
+                                level: person.level,
+                            },
                         )
                         .await?
                 }
@@ -543,12 +548,14 @@ fn walk<'a>(
                 .insert_employee_tx(
                     &mut tx,
                     &ctx.actor,
-                    &ctx.pemda_id,
-                    &ctx.opd_id,
-                    &clean,
-                    Some(&pos_id),
-                    &ctx.hash,
-                    false,
+                    NewAccount {
+                        pemda_id: &ctx.pemda_id,
+                        opd_id: &ctx.opd_id,
+                        employee: &clean,
+                        position_id: Some(&pos_id),
+                        password_hash: &ctx.hash,
+                        must_change: false,
+                    },
                 )
                 .await?;
             for role in person.roles {
@@ -738,7 +745,18 @@ pub async fn bootstrap(store: &Store, b: &Bootstrap) -> Result<String> {
     let opd = Store::clean_opd(&b.opd)?;
     let opd_id = store.create_opd_tx(&mut tx, &actor, &pemda_id, &opd).await?;
     let eid = store
-        .insert_employee_tx(&mut tx, &actor, &pemda_id, &opd_id, &clean, None, &hash, true)
+        .insert_employee_tx(
+            &mut tx,
+            &actor,
+            NewAccount {
+                pemda_id: &pemda_id,
+                opd_id: &opd_id,
+                employee: &clean,
+                position_id: None,
+                password_hash: &hash,
+                must_change: true,
+            },
+        )
         .await?;
     for (role, scope) in [(Role::AdminPemda, &pemda_id), (Role::AdminOpd, &opd_id)] {
         sqlx::query("INSERT INTO role_grant (employee_id, role, scope_id, created_ms) VALUES ($1, $2, $3, $4)")

@@ -34,6 +34,14 @@ pub struct SignCredentials {
     pub invisible: bool,
 }
 
+/// What a signing call signs with: the signer and the credentials it asks of the official. After
+/// the signer is unlocked, the unlocked one takes its place.
+#[derive(Clone, Copy)]
+pub struct Signing<'a> {
+    pub signer: &'a dyn LetterSigner,
+    pub credentials: &'a SignCredentials,
+}
+
 impl std::fmt::Debug for SignCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SignCredentials(..)")

@@ -291,10 +291,10 @@ pub fn check_dispose(
     }
     let mut instructions: Vec<Instruction> = Vec::new();
     for c in &input.instructions {
-        if let Some(i) = Instruction::from_code(c.trim()) {
-            if !instructions.contains(&i) {
-                instructions.push(i);
-            }
+        if let Some(i) = Instruction::from_code(c.trim())
+            && !instructions.contains(&i)
+        {
+            instructions.push(i);
         }
     }
     if instructions.is_empty() {
@@ -311,10 +311,10 @@ pub fn check_dispose(
         if Some(d) != parent_deadline && d < today {
             return Err(DispositionError::DeadlinePast);
         }
-        if let Some(p) = parent_deadline {
-            if d > p {
-                return Err(DispositionError::DeadlineAfterParent(p));
-            }
+        if let Some(p) = parent_deadline
+            && d > p
+        {
+            return Err(DispositionError::DeadlineAfterParent(p));
         }
     }
     Ok((instructions, deadline))

@@ -187,14 +187,13 @@ pub fn with_secretary_paraf(
     signer_is_head: bool,
     signer_position: &str,
 ) -> Vec<String> {
-    if let Some(sek) = secretary {
-        if signer_is_head
-            && sek != drafter_position
-            && sek != signer_position
-            && !chain.iter().any(|p| p == sek)
-        {
-            chain.push(sek.to_string());
-        }
+    if let Some(sek) = secretary
+        && signer_is_head
+        && sek != drafter_position
+        && sek != signer_position
+        && !chain.iter().any(|p| p == sek)
+    {
+        chain.push(sek.to_string());
     }
     chain
 }

@@ -26,6 +26,18 @@ pub struct Opd {
     pub active: bool,
 }
 
+/// What the Admin Pemda's form says of an OPD, to create or change it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct OpdInput {
+    pub name: String,
+    pub short_name: String,
+    pub code: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct Unit {
     pub id: String,

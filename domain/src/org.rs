@@ -244,10 +244,10 @@ pub fn derive_superiors(
         let mut cur = start;
         let mut guard = 0;
         while let Some(u) = cur {
-            if let Some(h) = head.get(u) {
-                if h.id != exclude {
-                    return Some(h.id.clone());
-                }
+            if let Some(h) = head.get(u)
+                && h.id != exclude
+            {
+                return Some(h.id.clone());
             }
             cur = parent.get(u).copied().flatten();
             guard += 1;

@@ -169,10 +169,10 @@ pub async fn require_pemda_admin() -> AppResult<Session> {
 }
 
 pub fn set_cookie(value: String) {
-    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(v) = axum::http::HeaderValue::from_str(&value) {
-            opts.append_header(axum::http::header::SET_COOKIE, v);
-        }
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(v) = axum::http::HeaderValue::from_str(&value)
+    {
+        opts.append_header(axum::http::header::SET_COOKIE, v);
     }
 }
 

@@ -152,7 +152,17 @@ pub async fn report_disposition(
     let letter = Some(letter_id.as_str()).filter(|l| !l.trim().is_empty());
     state()
         .store
-        .report_disposition(&s.user, Some(s.ip.clone()), &node_id, version, &text, letter, decoded)
+        .report_disposition(
+            &s.user,
+            Some(s.ip.clone()),
+            backend::store::incoming::FollowUpReport {
+                node_id: &node_id,
+                expected_version: version,
+                text: &text,
+                letter_id: letter,
+                files: decoded,
+            },
+        )
         .await?;
     Ok(())
 }

@@ -820,6 +820,9 @@ fn body(l: &mut Layout, blocks: &[Block], keep: f32) {
     }
 }
 
+/// A rectangle on a page: the page index and `[x0, y0, x1, y1]` in PDF points.
+pub type PlacedRect = (usize, [f64; 4]);
+
 /// The signature block, measured before it is placed so the end of the body can keep it company.
 struct Signature {
     /// Left edge and right edge of the column the block sits in.
@@ -885,7 +888,7 @@ impl Signature {
     /// below that (so blocks side by side line up), and returns where the signing space (QR and
     /// statement) landed: page index and [x1 y1 x2 y2] in PDF user space (origin bottom left).
     /// The caller has made room for the block on this page.
-    fn draw(self, l: &mut Layout, space_at: f32, space_h: f32) -> (usize, [f64; 4]) {
+    fn draw(self, l: &mut Layout, space_at: f32, space_h: f32) -> PlacedRect {
         let (x, right) = (self.x, self.right);
         let w = right - x;
         let start = l.y;
@@ -967,7 +970,7 @@ impl Signatures {
 
     /// Draws the blocks (never split across pages) and returns the signing spaces of the signer and
     /// of the co-signer.
-    fn draw(self, l: &mut Layout) -> ((usize, [f64; 4]), Option<(usize, [f64; 4])>) {
+    fn draw(self, l: &mut Layout) -> (PlacedRect, Option<PlacedRect>) {
         l.ensure(self.height());
         let (space_at, space_h, height) = (self.space_at(), self.space_h(), self.height());
         let start = l.y;
@@ -1188,9 +1191,9 @@ pub fn render_letter(doc: &LetterDocument) -> Result<Vec<u8>> {
 pub struct RenderInfo {
     /// The signing space of the signature block (QR code and statement): page index (0-based) and
     /// [x1 y1 x2 y2] in PDF points from the bottom left of the page.
-    pub signature_rect: (usize, [f64; 4]),
+    pub signature_rect: PlacedRect,
     /// The co-signer's signing space, when the letter has a co-signature block.
-    pub co_signature_rect: Option<(usize, [f64; 4])>,
+    pub co_signature_rect: Option<PlacedRect>,
     pub pages: usize,
 }
 

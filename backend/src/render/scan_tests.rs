@@ -373,7 +373,7 @@ fn arbitrary_bytes_never_panic() {
     for (i, bytes) in inputs.iter().enumerate() {
         let _ = check_scan_pdf(bytes);
         let _ = scan_page_png(bytes, 0, 100);
-        let _ = images_to_pdf(&[bytes.clone()]);
+        let _ = images_to_pdf(std::slice::from_ref(bytes));
         if i % 50 == 0 {
             // Also with a PDF header and end marker glued on.
             let mut framed = b"%PDF-1.4\n".to_vec();

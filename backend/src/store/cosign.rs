@@ -7,11 +7,11 @@
 //! withdrawal before that voids the signing: the number stays used and is recorded in
 //! `letter_void` with the once-signed document, whose verification page then says so.
 
-use super::delivery::{Receivers, SignerInfo};
+use super::delivery::{Numbered, Receivers, SignerInfo};
 use super::letter_views::escape_like;
 use super::letters::LetterRow;
 use super::{Actor, Store, WriteTx};
-use crate::sign::{LetterSigner, SignContext, SignCredentials};
+use crate::sign::{SignContext, Signing};
 use crate::{BackendError, Result, now_ms};
 use domain::letter::LetterDraft;
 use domain::letter_view::CoSignerOption;
@@ -235,7 +235,6 @@ impl Store {
 
     /// Adds the co-signer's signature to the stored document as an incremental update, stores it
     /// and delivers the letter, inside the signing transaction.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn add_co_signature(
         &self,
         tx: &mut WriteTx,
@@ -243,9 +242,9 @@ impl Store {
         l: &LetterRow,
         draft: &LetterDraft,
         prepared: CoSignPrepared,
-        signer: &dyn LetterSigner,
-        credentials: &SignCredentials,
+        signing: Signing<'_>,
     ) -> Result<()> {
+        let Signing { signer, credentials } = signing;
         let CoSignPrepared { info, pdf, public_id, rect, letter_day, receivers } = prepared;
         let now = now_ms();
         let position = info.printed_position();
@@ -286,7 +285,8 @@ impl Store {
             .number
             .clone()
             .ok_or_else(|| BackendError::Internal("co-signing an unnumbered letter".into()))?;
-        self.deliver(tx, user, l, draft, &number, letter_day, now, co_position, receivers).await
+        let letter = Numbered { row: l, draft, number: &number, letter_day };
+        self.deliver(tx, user, letter, now, co_position, receivers).await
     }
 
     /// Undoes the signing of a letter the co-signer has not signed: the document and the number

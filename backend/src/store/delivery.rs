@@ -4,7 +4,7 @@
 use super::letters::{LetterRow, next_number, record_work};
 use super::{Store, WriteTx};
 use crate::render::{LetterDocument, SignatureBlock, render_letter_with_info};
-use crate::sign::{LetterSigner, SignContext, SignCredentials};
+use crate::sign::{SignContext, Signing};
 use crate::{BackendError, Result, new_id, random_token};
 use domain::letter::{LetterDraft, LetterKind, Sifat};
 use domain::model::SessionUser;
@@ -57,6 +57,16 @@ impl SignerInfo {
             None => self.position_title.clone(),
         }
     }
+}
+
+/// A letter as it is signed: its row, the text signed and the number it was given, with the day
+/// printed on it.
+#[derive(Clone, Copy)]
+pub(crate) struct Numbered<'a> {
+    pub row: &'a LetterRow,
+    pub draft: &'a LetterDraft,
+    pub number: &'a str,
+    pub letter_day: i64,
 }
 
 impl Store {
@@ -186,17 +196,17 @@ impl Store {
         user: Option<&SessionUser>,
     ) -> Result<SignerInfo> {
         let pos = self.get_position(position_id).await?;
-        if let Some(u) = user {
-            if let Some(h) = u.positions.iter().find(|h| h.position_id == position_id) {
-                return Ok(SignerInfo {
-                    employee_id: u.employee_id.clone(),
-                    name: u.name.clone(),
-                    nip: u.nip.clone(),
-                    position_title: pos.title,
-                    acting: h.acting_kind.clone(),
-                    opd_name: String::new(),
-                });
-            }
+        if let Some(u) = user
+            && let Some(h) = u.positions.iter().find(|h| h.position_id == position_id)
+        {
+            return Ok(SignerInfo {
+                employee_id: u.employee_id.clone(),
+                name: u.name.clone(),
+                nip: u.nip.clone(),
+                position_title: pos.title,
+                acting: h.acting_kind.clone(),
+                opd_name: String::new(),
+            });
         }
         let holders = self.holders_of(position_id).await?;
         match holders.first() {
@@ -303,16 +313,15 @@ impl Store {
         &self,
         tx: &mut WriteTx,
         user: &SessionUser,
-        l: &LetterRow,
-        draft: &LetterDraft,
-        number: &str,
+        letter: Numbered<'_>,
         now: i64,
         prepared: Prepared,
-        signer: &dyn LetterSigner,
-        credentials: &SignCredentials,
+        signing: Signing<'_>,
     ) -> Result<()> {
+        let Signing { signer, credentials } = signing;
+        let l = letter.row;
         let Prepared { info, co_info, mut doc, receivers } = prepared;
-        doc.number = Some(number.to_string());
+        doc.number = Some(letter.number.to_string());
         let day = domain::time::wib_day(now);
         doc.place_date = format!(
             "{}, {}",
@@ -362,18 +371,7 @@ impl Store {
         if co_info.is_some() {
             return Ok(());
         }
-        self.deliver(
-            tx,
-            user,
-            l,
-            draft,
-            number,
-            domain::time::wib_day(now),
-            now,
-            &l.signer_position_id,
-            receivers,
-        )
-        .await
+        self.deliver(tx, user, letter, now, &l.signer_position_id, receivers).await
     }
 
     /// Registers the signed letter as incoming mail of every receiving OPD (one agenda number each)
@@ -385,16 +383,13 @@ impl Store {
         &self,
         tx: &mut WriteTx,
         user: &SessionUser,
-        l: &LetterRow,
-        draft: &LetterDraft,
-        number: &str,
-        letter_day: i64,
+        letter: Numbered<'_>,
         now: i64,
         position_id: &str,
         receivers: Receivers,
     ) -> Result<()> {
+        let Numbered { row: l, draft, number, letter_day: signed_day } = letter;
         let year = domain::time::wib_year(now) as i64;
-        let signed_day = letter_day;
         let Receivers { sender_id, sender_name, list } = receivers;
         let (sender_id, sender_name) = (sender_id.as_str(), sender_name.as_str());
         // Receivers come sorted by OPD id, so concurrent signings take agenda sequences in one order.

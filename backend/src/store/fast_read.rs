@@ -112,6 +112,7 @@ pub(crate) fn configure_sqlite() {
     ONCE.call_once(|| {
         // SAFETY: sqlite3_config is called before any connection exists in this process (Store::connect
         // calls this first); if SQLite is already initialised it returns SQLITE_MISUSE and does nothing.
+        #[allow(unsafe_code)] // the one call into C outside the crates that wrap SQLite
         let rc = unsafe {
             rusqlite::ffi::sqlite3_config(
                 rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS,
@@ -228,13 +229,13 @@ impl SqliteReader {
             .await
             .map_err(|e| BackendError::Internal(e.to_string()))?;
         let me = self.clone();
-        let out = tokio::task::spawn_blocking(move || {
+
+        tokio::task::spawn_blocking(move || {
             let _permit = permit;
             me.query_blocking(&sql, &args, map)
         })
         .await
-        .map_err(|e| BackendError::Internal(format!("sqlite read task: {e}")))?;
-        out
+        .map_err(|e| BackendError::Internal(format!("sqlite read task: {e}")))?
     }
 
     fn query_blocking<T>(

@@ -54,7 +54,7 @@ impl Store {
         let offset = (page - 1) * PAGE_SIZE;
         let keys = owner_keys(user);
         let q = q.trim().to_lowercase();
-        let pat = format!("%{}%", q.replace('%', "").replace('_', ""));
+        let pat = format!("%{}%", q.replace(['%', '_'], ""));
         // Binds: the keys first, then the search pattern.
         let pat_arg = keys.len() + 1;
         let mut extra = String::new();

@@ -246,6 +246,17 @@ impl Access {
     }
 }
 
+/// A follow-up report on a disposition: its text, an optional reply letter it points to, and
+/// files (name and bytes, checked by content when stored).
+pub struct FollowUpReport<'a> {
+    pub node_id: &'a str,
+    /// The node's version the reporter saw; a report on a changed node is refused.
+    pub expected_version: i64,
+    pub text: &'a str,
+    pub letter_id: Option<&'a str>,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
 impl Store {
     async fn incoming_row(&self, id: &str) -> Result<IncomingRow> {
         let r = sqlx::query(&format!("SELECT {INCOMING_COLS} FROM incoming_letter WHERE id = $1"))
@@ -441,8 +452,8 @@ impl Store {
             return Ok(done);
         }
         let dup = duplicate_key(&input.sender_name, &input.letter_number, letter_day);
-        if !input.confirm_duplicate {
-            if let Some(r) = sqlx::query("SELECT agenda_seq, agenda_year, created_ms, subject FROM incoming_letter WHERE opd_id = $1 AND dup_key = $2 ORDER BY created_ms LIMIT 1")
+        if !input.confirm_duplicate
+            && let Some(r) = sqlx::query("SELECT agenda_seq, agenda_year, created_ms, subject FROM incoming_letter WHERE opd_id = $1 AND dup_key = $2 ORDER BY created_ms LIMIT 1")
                 .bind(&opd_id)
                 .bind(&dup)
                 .fetch_optional(&self.pool)
@@ -454,7 +465,6 @@ impl Store {
                     subject: r.try_get("subject")?,
                 });
             }
-        }
         let disposer = match input.disposer_position_id.trim() {
             "" => self.incoming_disposer(&opd_id).await?,
             p => {
@@ -963,17 +973,13 @@ impl Store {
 
     /// The recipient reports what was done (text, files, or a reply letter), closing their branch
     /// once every branch they passed on is done. The giver is told through their lists.
-    #[allow(clippy::too_many_arguments)]
     pub async fn report_disposition(
         &self,
         user: &SessionUser,
         ip: Option<String>,
-        node_id: &str,
-        expected_version: i64,
-        text: &str,
-        letter_id: Option<&str>,
-        files: Vec<(String, Vec<u8>)>,
+        report: FollowUpReport<'_>,
     ) -> Result<()> {
+        let FollowUpReport { node_id, expected_version, text, letter_id, files } = report;
         let incoming_id = self.node_incoming(node_id).await?;
         let acc = self.incoming_access(user, &incoming_id).await?;
         if acc.archived() {

@@ -1,8 +1,9 @@
 //! Outgoing letters: drafts with versioned, idempotent, conflict-detecting saves; the approval chain
 //! driven by `domain::letter::transition`; atomic numbering at signing; work events.
 
+use super::delivery::Numbered;
 use super::{Actor, Store, WriteTx};
-use crate::sign::{LetterSigner, SignCredentials};
+use crate::sign::{LetterSigner, SignCredentials, Signing};
 use crate::{BackendError, Result, new_id, now_ms};
 use domain::letter::{
     Action, Actor as Role, DEFAULT_NUMBER_FORMAT, LetterDraft, LetterKind, LetterState,
@@ -130,6 +131,18 @@ fn waiting_for(state: LetterState, l: &LetterRow) -> Option<String> {
     }
 }
 
+/// One saved version of a letter's text: who saved it on which base, and whether it was kept
+/// aside as a conflict instead of applied.
+struct NewVersion<'a> {
+    letter_id: &'a str,
+    version: i64,
+    client_id: &'a str,
+    base_version: i64,
+    author_id: &'a str,
+    draft: &'a LetterDraft,
+    conflict: bool,
+}
+
 impl Store {
     pub async fn get_letter(&self, id: &str) -> Result<LetterRow> {
         let r = sqlx::query(&format!("SELECT {LETTER_COLS} FROM letter WHERE id = $1"))
@@ -244,7 +257,16 @@ impl Store {
         .execute(tx.conn())
         .await?;
         let draft = &LetterDraft { reply_to_incoming_id: reply_to, ..draft.clone() };
-        self.insert_version(&mut tx, &id, 1, client_id, 0, &user.employee_id, draft, false).await?;
+        let first = NewVersion {
+            letter_id: &id,
+            version: 1,
+            client_id,
+            base_version: 0,
+            author_id: &user.employee_id,
+            draft,
+            conflict: false,
+        };
+        self.insert_version(&mut tx, first).await?;
         self.replace_recipients(&mut tx, &id, draft).await?;
         tx.audit(
             &actor,
@@ -268,30 +290,19 @@ impl Store {
         Ok((id, SaveOutcome::Saved { version: 1 }))
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn insert_version(
-        &self,
-        tx: &mut WriteTx,
-        id: &str,
-        version: i64,
-        client_id: &str,
-        base: i64,
-        author: &str,
-        draft: &LetterDraft,
-        conflict: bool,
-    ) -> Result<()> {
+    async fn insert_version(&self, tx: &mut WriteTx, v: NewVersion<'_>) -> Result<()> {
         let content =
-            serde_json::to_string(draft).map_err(|e| BackendError::Internal(e.to_string()))?;
+            serde_json::to_string(v.draft).map_err(|e| BackendError::Internal(e.to_string()))?;
         sqlx::query(
             "INSERT INTO letter_version (letter_id, version, client_id, base_version, author_id, content, conflict, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(id)
-        .bind(version)
-        .bind(client_id)
-        .bind(base)
-        .bind(author)
+        .bind(v.letter_id)
+        .bind(v.version)
+        .bind(v.client_id)
+        .bind(v.base_version)
+        .bind(v.author_id)
         .bind(content)
-        .bind(conflict as i64)
+        .bind(v.conflict as i64)
         .bind(now_ms())
         .execute(tx.conn())
         .await?;
@@ -410,13 +421,15 @@ impl Store {
         if base_version != l.version {
             self.insert_version(
                 &mut tx,
-                id,
-                next,
-                client_id,
-                base_version,
-                &user.employee_id,
-                draft,
-                true,
+                NewVersion {
+                    letter_id: id,
+                    version: next,
+                    client_id,
+                    base_version,
+                    author_id: &user.employee_id,
+                    draft,
+                    conflict: true,
+                },
             )
             .await?;
             tx.audit(
@@ -435,13 +448,15 @@ impl Store {
         }
         self.insert_version(
             &mut tx,
-            id,
-            next,
-            client_id,
-            base_version,
-            &user.employee_id,
-            draft,
-            false,
+            NewVersion {
+                letter_id: id,
+                version: next,
+                client_id,
+                base_version,
+                author_id: &user.employee_id,
+                draft,
+                conflict: false,
+            },
         )
         .await?;
         self.replace_recipients(&mut tx, id, draft).await?;
@@ -528,16 +543,11 @@ impl Store {
         expected_version: i64,
         action: Action,
     ) -> Result<LetterState> {
-        self.act(
-            user,
-            ip,
-            id,
-            expected_version,
-            action,
-            &crate::sign::ApprovalOnly,
-            &SignCredentials::default(),
-        )
-        .await
+        let signing = Signing {
+            signer: &crate::sign::ApprovalOnly,
+            credentials: &SignCredentials::default(),
+        };
+        self.act(user, ip, id, expected_version, action, signing).await
     }
 
     /// Signs a letter with the given signer: numbers it, renders it, has it signed, stores the final
@@ -555,7 +565,8 @@ impl Store {
         signer: &dyn LetterSigner,
         credentials: &SignCredentials,
     ) -> Result<LetterState> {
-        self.act(user, ip, id, expected_version, Action::Sign, signer, credentials).await
+        self.act(user, ip, id, expected_version, Action::Sign, Signing { signer, credentials })
+            .await
     }
 
     /// Signs several letters with one passphrase entry: the signer is unlocked once for the whole
@@ -572,17 +583,15 @@ impl Store {
         credentials: &SignCredentials,
     ) -> Result<Vec<(String, std::result::Result<String, String>)>> {
         let unlocked = signer.unlock(self, user, ip.clone(), credentials).await?;
-        let signer: &dyn LetterSigner = unlocked.as_deref().unwrap_or(signer);
+        let signing = Signing { signer: unlocked.as_deref().unwrap_or(signer), credentials };
         let mut out = Vec::with_capacity(items.len());
         for (id, version) in items {
-            let r =
-                self.act(user, ip.clone(), id, *version, Action::Sign, signer, credentials).await;
+            let r = self.act(user, ip.clone(), id, *version, Action::Sign, signing).await;
             out.push((id.clone(), r.map(|s| s.label().to_string()).map_err(|e| e.user_message())));
         }
         Ok(out)
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn act(
         &self,
         user: &SessionUser,
@@ -590,8 +599,7 @@ impl Store {
         id: &str,
         expected_version: i64,
         action: Action,
-        signer: &dyn LetterSigner,
-        credentials: &SignCredentials,
+        signing: Signing<'_>,
     ) -> Result<LetterState> {
         let actor = Actor::user(&user.employee_id, ip);
         let stale = || {
@@ -665,11 +673,11 @@ impl Store {
         // A signer bound to the official's key unlocks it here, before the transaction: the
         // passphrase check is slow and a wrong one is recorded in a write of its own.
         let unlocked = if sign_plan.is_some() || cosign_plan.is_some() {
-            signer.unlock(self, user, actor.ip.clone(), credentials).await?
+            signing.signer.unlock(self, user, actor.ip.clone(), signing.credentials).await?
         } else {
             None
         };
-        let signer: &dyn LetterSigner = unlocked.as_deref().unwrap_or(signer);
+        let signing = Signing { signer: unlocked.as_deref().unwrap_or(signing.signer), ..signing };
         let mut tx = self.begin_write().await?;
         let lock = if tx.kind() == super::DbKind::Postgres { " FOR UPDATE" } else { "" };
         let r = sqlx::query(&format!("SELECT {LETTER_COLS} FROM letter WHERE id = $1{lock}"))
@@ -724,7 +732,7 @@ impl Store {
         let mut voided = None;
         if l.state == LetterState::CoSigning && next == LetterState::Signed {
             let (prepared, draft) = cosign_plan.ok_or_else(stale)?;
-            self.add_co_signature(&mut tx, user, &l, &draft, prepared, signer, credentials).await?;
+            self.add_co_signature(&mut tx, user, &l, &draft, prepared, signing).await?;
         } else if l.state == LetterState::CoSigning {
             // Refused by the co-signer or withdrawn by the drafter: the signing is undone, its
             // number stays used and is recorded as void.
@@ -758,8 +766,13 @@ impl Store {
                 .bind(id)
                 .execute(tx.conn())
                 .await?;
-            self.finalise(&mut tx, user, &l, &draft, &n, now, prepared, signer, credentials)
-                .await?;
+            let numbered = Numbered {
+                row: &l,
+                draft: &draft,
+                number: &n,
+                letter_day: domain::time::wib_day(now),
+            };
+            self.finalise(&mut tx, user, numbered, now, prepared, signing).await?;
             number = Some(n);
         }
         sqlx::query("UPDATE letter SET state = $1, step = $2, waiting_position_id = $3, updated_ms = $4 WHERE id = $5")

@@ -85,17 +85,7 @@ pub struct EmployeeInput {
     pub position_id: Option<String>,
 }
 
-/// Input for an OPD (Admin Pemda form).
-#[derive(Clone, Debug, Default)]
-pub struct OpdInput {
-    pub name: String,
-    pub short_name: String,
-    pub code: String,
-    pub address: String,
-    pub phone: String,
-    pub email: String,
-    pub website: String,
-}
+pub use domain::model::OpdInput;
 
 pub(crate) fn current_year() -> u32 {
     domain::time::wib_year(now_ms())
@@ -124,6 +114,59 @@ pub(crate) fn clean_employee(input: &EmployeeInput) -> Result<CleanEmployee> {
         return Err(BackendError::invalid("Nomor telepon tidak valid (8-15 digit)."));
     }
     Ok(CleanEmployee { nip, name, email, phone })
+}
+
+/// A unit as the structure form gives it: `id` None to create one; `kind` by its code.
+#[derive(Clone, Copy)]
+pub struct UnitInput<'a> {
+    pub id: Option<&'a str>,
+    pub parent_id: Option<&'a str>,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub code: &'a str,
+}
+
+/// A new unit of an OPD, under `parent_id` (None only for the OPD's root unit).
+pub(crate) struct NewUnit<'a> {
+    pub opd_id: &'a str,
+    pub id: &'a str,
+    pub parent_id: Option<&'a str>,
+    pub name: &'a str,
+    pub kind: UnitKind,
+    pub code: &'a str,
+    pub sort: i64,
+}
+
+/// A position to create (`id` None) or to change, in a unit of an OPD.
+pub(crate) struct PositionSpec<'a> {
+    pub opd_id: &'a str,
+    pub id: Option<&'a str>,
+    pub unit_id: &'a str,
+    pub title: &'a str,
+    pub level: PositionLevel,
+}
+
+/// A new employee's account: the checked employee data, where they sit, and their first password.
+pub(crate) struct NewAccount<'a> {
+    pub pemda_id: &'a str,
+    pub opd_id: &'a str,
+    pub employee: &'a CleanEmployee,
+    pub position_id: Option<&'a str>,
+    pub password_hash: &'a str,
+    /// The password is a temporary one that must be changed at first login.
+    pub must_change: bool,
+}
+
+/// An acting official (Plt or Plh, by `kind` code) for a position over a period of days.
+#[derive(Clone, Copy)]
+pub struct ActingInput<'a> {
+    pub opd_id: &'a str,
+    pub position_id: &'a str,
+    pub employee_id: &'a str,
+    pub kind: &'a str,
+    pub start_day: i64,
+    pub end_day: i64,
+    pub note: &'a str,
 }
 
 impl Store {
@@ -358,12 +401,9 @@ impl Store {
         &self,
         actor: &Actor,
         opd_id: &str,
-        id: Option<&str>,
-        parent_id: Option<&str>,
-        name: &str,
-        kind: &str,
-        code: &str,
+        unit: &UnitInput<'_>,
     ) -> Result<String> {
+        let UnitInput { id, parent_id, name, kind, code } = *unit;
         let name = required_text(name, 200).ok_or_else(|| {
             BackendError::invalid("Nama unit wajib diisi (maksimal 200 karakter).")
         })?;
@@ -429,13 +469,15 @@ impl Store {
                 self.insert_unit(
                     &mut tx,
                     actor,
-                    opd_id,
-                    &id,
-                    parent_id,
-                    &name,
-                    kind,
-                    &code,
-                    units.len() as i64,
+                    NewUnit {
+                        opd_id,
+                        id: &id,
+                        parent_id,
+                        name: &name,
+                        kind,
+                        code: &code,
+                        sort: units.len() as i64,
+                    },
                 )
                 .await?;
                 id
@@ -445,19 +487,13 @@ impl Store {
         Ok(uid)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn insert_unit(
         &self,
         tx: &mut WriteTx,
         actor: &Actor,
-        opd_id: &str,
-        id: &str,
-        parent_id: Option<&str>,
-        name: &str,
-        kind: UnitKind,
-        code: &str,
-        sort: i64,
+        unit: NewUnit<'_>,
     ) -> Result<()> {
+        let NewUnit { opd_id, id, parent_id, name, kind, code, sort } = unit;
         sqlx::query("INSERT INTO unit (id, opd_id, parent_id, name, kind, code, sort_order, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(id)
             .bind(opd_id)
@@ -553,23 +589,24 @@ impl Store {
             return Err(BackendError::invalid("Unit kerja tidak ada di OPD ini."));
         }
         let mut tx = self.begin_write().await?;
-        let pid =
-            self.upsert_position_tx(&mut tx, actor, opd_id, id, unit_id, &title, level).await?;
+        let pid = self
+            .upsert_position_tx(
+                &mut tx,
+                actor,
+                PositionSpec { opd_id, id, unit_id, title: &title, level },
+            )
+            .await?;
         tx.commit().await?;
         Ok(pid)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn upsert_position_tx(
         &self,
         tx: &mut WriteTx,
         actor: &Actor,
-        opd_id: &str,
-        id: Option<&str>,
-        unit_id: &str,
-        title: &str,
-        level: PositionLevel,
+        position: PositionSpec<'_>,
     ) -> Result<String> {
+        let PositionSpec { opd_id, id, unit_id, title, level } = position;
         if level.is_head() {
             let other_head = sqlx::query(
                 "SELECT title FROM position WHERE unit_id = $1 AND level < 5 AND id <> $2",
@@ -846,30 +883,28 @@ impl Store {
             .insert_employee_tx(
                 &mut tx,
                 actor,
-                pemda_id,
-                opd_id,
-                &c,
-                input.position_id.as_deref(),
-                password_hash,
-                true,
+                NewAccount {
+                    pemda_id,
+                    opd_id,
+                    employee: &c,
+                    position_id: input.position_id.as_deref(),
+                    password_hash,
+                    must_change: true,
+                },
             )
             .await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn insert_employee_tx(
         &self,
         tx: &mut WriteTx,
         actor: &Actor,
-        pemda_id: &str,
-        opd_id: &str,
-        c: &CleanEmployee,
-        position_id: Option<&str>,
-        password_hash: &str,
-        must_change: bool,
+        account: NewAccount<'_>,
     ) -> Result<String> {
+        let NewAccount { pemda_id, opd_id, employee: c, position_id, password_hash, must_change } =
+            account;
         if sqlx::query("SELECT id FROM employee WHERE nip = $1")
             .bind(c.nip.as_str())
             .fetch_optional(tx.conn())
@@ -878,17 +913,14 @@ impl Store {
         {
             return Err(BackendError::Conflict(format!("NIP {} sudah terdaftar.", c.nip)));
         }
-        if let Some(e) = &c.email {
-            if sqlx::query("SELECT id FROM employee WHERE email = $1")
+        if let Some(e) = &c.email
+            && sqlx::query("SELECT id FROM employee WHERE email = $1")
                 .bind(e)
                 .fetch_optional(tx.conn())
                 .await?
                 .is_some()
-            {
-                return Err(BackendError::Conflict(format!(
-                    "Email {e} sudah dipakai pegawai lain."
-                )));
-            }
+        {
+            return Err(BackendError::Conflict(format!("Email {e} sudah dipakai pegawai lain.")));
         }
         self.check_position_for(tx, opd_id, position_id, None).await?;
         let id = new_id();
@@ -964,18 +996,15 @@ impl Store {
                 c.nip
             )));
         }
-        if let Some(e) = &c.email {
-            if sqlx::query("SELECT id FROM employee WHERE email = $1 AND id <> $2")
+        if let Some(e) = &c.email
+            && sqlx::query("SELECT id FROM employee WHERE email = $1 AND id <> $2")
                 .bind(e)
                 .bind(id)
                 .fetch_optional(tx.conn())
                 .await?
                 .is_some()
-            {
-                return Err(BackendError::Conflict(format!(
-                    "Email {e} sudah dipakai pegawai lain."
-                )));
-            }
+        {
+            return Err(BackendError::Conflict(format!("Email {e} sudah dipakai pegawai lain.")));
         }
         self.check_position_for(tx, opd_id, position_id, Some(id)).await?;
         let n = sqlx::query("UPDATE employee SET nip = $1, name = $2, email = $3, phone = $4, position_id = $5, updated_ms = $6 WHERE id = $7 AND opd_id = $8")
@@ -1064,18 +1093,9 @@ impl Store {
     }
 
     /// Appoints a Plt/Plh. The acting person must be in the same Pemda and not already the holder.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn create_acting(
-        &self,
-        actor: &Actor,
-        opd_id: &str,
-        position_id: &str,
-        employee_id: &str,
-        kind: &str,
-        start_day: i64,
-        end_day: i64,
-        note: &str,
-    ) -> Result<String> {
+    pub async fn create_acting(&self, actor: &Actor, acting: &ActingInput<'_>) -> Result<String> {
+        let ActingInput { opd_id, position_id, employee_id, kind, start_day, end_day, note } =
+            *acting;
         let kind = ActingKind::from_code(kind)
             .ok_or_else(|| BackendError::invalid("Jenis penunjukan harus Plt atau Plh."))?;
         check_acting_period(kind, start_day, end_day)

@@ -489,10 +489,10 @@ impl Store {
     /// A current DER CRL signed by the issuing CA (valid one day), remade at most once a minute.
     pub async fn crl_der(&self, pemda_id: &str) -> Result<Vec<u8>> {
         let now = now_ms();
-        if let Some((at, der)) = lock(&self.pki.crls).get(pemda_id) {
-            if now - at < CRL_CACHE_MS {
-                return Ok(der.clone());
-            }
+        if let Some((at, der)) = lock(&self.pki.crls).get(pemda_id)
+            && now - at < CRL_CACHE_MS
+        {
+            return Ok(der.clone());
         }
         let ca = self.ca_keys(pemda_id).await?;
         let rows = sqlx::query("SELECT serial_hex, revoked_ms, revoked_reason FROM signing_cert WHERE pemda_id = $1 AND status = 'dicabut' AND serial_hex <> '' ORDER BY revoked_ms")
@@ -661,12 +661,12 @@ impl Store {
         let cert_id: String = pending.try_get("id")?;
         let validity_days: i64 = pending.try_get("validity_days")?;
         check_new_passphrase(user, passphrase, confirm)?;
-        if let Some(acc) = self.account_by_employee(&user.employee_id).await? {
-            if crate::auth::verify_password(passphrase, &acc.password_hash).await {
-                return Err(BackendError::invalid(
-                    "Passphrase TTE harus berbeda dari kata sandi login Anda.",
-                ));
-            }
+        if let Some(acc) = self.account_by_employee(&user.employee_id).await?
+            && crate::auth::verify_password(passphrase, &acc.password_hash).await
+        {
+            return Err(BackendError::invalid(
+                "Passphrase TTE harus berbeda dari kata sandi login Anda.",
+            ));
         }
         let employee = self.get_employee(&user.employee_id).await?;
         let position = match user.positions.iter().find(|p| p.acting_kind.is_none()) {
@@ -899,12 +899,12 @@ impl Store {
         if old == new {
             return Err(BackendError::invalid("Passphrase baru harus berbeda dari yang lama."));
         }
-        if let Some(acc) = self.account_by_employee(&user.employee_id).await? {
-            if crate::auth::verify_password(new, &acc.password_hash).await {
-                return Err(BackendError::invalid(
-                    "Passphrase TTE harus berbeda dari kata sandi login Anda.",
-                ));
-            }
+        if let Some(acc) = self.account_by_employee(&user.employee_id).await?
+            && crate::auth::verify_password(new, &acc.password_hash).await
+        {
+            return Err(BackendError::invalid(
+                "Passphrase TTE harus berbeda dari kata sandi login Anda.",
+            ));
         }
         let handle = self.unlock_signing_key(user, ip.clone(), old).await?;
         let pass = Passphrase::new(new);

@@ -62,12 +62,12 @@ impl Store {
     ) -> Result<()> {
         let disposer =
             settings.disposer_position_id.as_deref().map(str::trim).filter(|p| !p.is_empty());
-        if let Some(p) = disposer {
-            if !self.disposer_choices(opd_id).await?.iter().any(|c| c.position_id == p) {
-                return Err(BackendError::invalid(
-                    "Pilih penerima surat masuk dari daftar jabatan pimpinan OPD ini.",
-                ));
-            }
+        if let Some(p) = disposer
+            && !self.disposer_choices(opd_id).await?.iter().any(|c| c.position_id == p)
+        {
+            return Err(BackendError::invalid(
+                "Pilih penerima surat masuk dari daftar jabatan pimpinan OPD ini.",
+            ));
         }
         let mut tx = self.begin_write().await?;
         let n = sqlx::query("UPDATE opd SET incoming_disposer_position_id = $1, peer_disposition = $2 WHERE id = $3")

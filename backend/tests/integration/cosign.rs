@@ -16,7 +16,6 @@ use domain::letter_view::{ListFilter, ListTab};
 use domain::model::SessionUser;
 use domain::tte::VerifyOutcome;
 use sqlx::Row;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const PASS_KADIS: &str = "gunung bromo 2026";

@@ -5,6 +5,7 @@
 
 use crate::common::{user, user_by_id};
 use backend::Store;
+use backend::store::org::ActingInput;
 use domain::letter::{Action, LetterDraft, Recipient};
 use domain::letter_body::LetterBody;
 use domain::letter_view::{ListFilter, ListTab};
@@ -109,13 +110,15 @@ async fn fast_path_answers_like_sqlx() {
         kadis.positions.iter().find(|p| p.acting_kind.is_none()).unwrap().position_id.clone();
     fast.create_acting(
         &backend::Actor::system(),
-        &kadis.opd_id,
-        &kadis_pos,
-        &sekdin.employee_id,
-        "plh",
-        today,
-        today + 2,
-        "",
+        &ActingInput {
+            opd_id: &kadis.opd_id,
+            position_id: &kadis_pos,
+            employee_id: &sekdin.employee_id,
+            kind: "plh",
+            start_day: today,
+            end_day: today + 2,
+            note: "",
+        },
     )
     .await
     .unwrap();

@@ -3,6 +3,8 @@
 use crate::common::user;
 use backend::Store;
 use backend::seed::seed_demo;
+use backend::store::incoming::FollowUpReport;
+use backend::store::org::ActingInput;
 use domain::disposition::{DisposeInput, RecipientInput, RegisterInput, RegisterOutcome};
 use domain::model::SessionUser;
 
@@ -179,7 +181,17 @@ async fn the_disposition_story(store: Store) {
     // The Kabid cannot report before the branch below is done.
     let (kabid_node, kabid_v) = node_for(&store, &kabid, &id).await;
     let err = store
-        .report_disposition(&kabid, None, &kabid_node, kabid_v, "Sudah", None, vec![])
+        .report_disposition(
+            &kabid,
+            None,
+            FollowUpReport {
+                node_id: &kabid_node,
+                expected_version: kabid_v,
+                text: "Sudah",
+                letter_id: None,
+                files: vec![],
+            },
+        )
         .await
         .unwrap_err();
     assert!(err.user_message().contains("belum selesai"));
@@ -189,18 +201,30 @@ async fn the_disposition_story(store: Store) {
         .report_disposition(
             &staf,
             None,
-            &staf_node,
-            staf_v,
-            "Sudah",
-            None,
-            vec![("laporan.pdf".into(), b"bukan pdf".to_vec())],
+            FollowUpReport {
+                node_id: &staf_node,
+                expected_version: staf_v,
+                text: "Sudah",
+                letter_id: None,
+                files: vec![("laporan.pdf".into(), b"bukan pdf".to_vec())],
+            },
         )
         .await
         .unwrap_err();
     assert_eq!(bad.status(), 422);
     assert_eq!(
         store
-            .report_disposition(&staf, None, &staf_node, staf_v, "  ", None, vec![])
+            .report_disposition(
+                &staf,
+                None,
+                FollowUpReport {
+                    node_id: &staf_node,
+                    expected_version: staf_v,
+                    text: "  ",
+                    letter_id: None,
+                    files: vec![]
+                }
+            )
             .await
             .unwrap_err()
             .status(),
@@ -210,17 +234,29 @@ async fn the_disposition_story(store: Store) {
         .report_disposition(
             &staf,
             None,
-            &staf_node,
-            staf_v,
-            "Narasumber sudah dikonfirmasi.",
-            None,
-            vec![("jadwal.pdf".into(), scan())],
+            FollowUpReport {
+                node_id: &staf_node,
+                expected_version: staf_v,
+                text: "Narasumber sudah dikonfirmasi.",
+                letter_id: None,
+                files: vec![("jadwal.pdf".into(), scan())],
+            },
         )
         .await
         .unwrap();
     // A second report on the closed branch is refused.
     let again = store
-        .report_disposition(&staf, None, &staf_node, staf_v, "lagi", None, vec![])
+        .report_disposition(
+            &staf,
+            None,
+            FollowUpReport {
+                node_id: &staf_node,
+                expected_version: staf_v,
+                text: "lagi",
+                letter_id: None,
+                files: vec![],
+            },
+        )
         .await
         .unwrap_err();
     assert!(again.user_message().contains("sudah dilaporkan"), "{}", again.user_message());
@@ -251,11 +287,13 @@ async fn the_disposition_story(store: Store) {
         .report_disposition(
             &staf,
             None,
-            &staf_node,
-            staf_v,
-            "Surat konfirmasi terlampir.",
-            None,
-            vec![],
+            FollowUpReport {
+                node_id: &staf_node,
+                expected_version: staf_v,
+                text: "Surat konfirmasi terlampir.",
+                letter_id: None,
+                files: vec![],
+            },
         )
         .await
         .unwrap();
@@ -267,11 +305,13 @@ async fn the_disposition_story(store: Store) {
         .report_disposition(
             &kasi,
             None,
-            &kasi_node,
-            kasi_v,
-            "Dilaksanakan oleh staf.",
-            None,
-            vec![],
+            FollowUpReport {
+                node_id: &kasi_node,
+                expected_version: kasi_v,
+                text: "Dilaksanakan oleh staf.",
+                letter_id: None,
+                files: vec![],
+            },
         )
         .await
         .unwrap();
@@ -279,7 +319,17 @@ async fn the_disposition_story(store: Store) {
     store.review_disposition(&kabid, None, &kasi_node, kasi_v, true, "").await.unwrap();
     let (kabid_node, kabid_v) = node_for(&store, &kabid, &id).await;
     store
-        .report_disposition(&kabid, None, &kabid_node, kabid_v, "Selesai.", None, vec![])
+        .report_disposition(
+            &kabid,
+            None,
+            FollowUpReport {
+                node_id: &kabid_node,
+                expected_version: kabid_v,
+                text: "Selesai.",
+                letter_id: None,
+                files: vec![],
+            },
+        )
         .await
         .unwrap();
     // Not complete yet: the Sekdin's branch is open; filing is refused.
@@ -288,7 +338,17 @@ async fn the_disposition_story(store: Store) {
     store.review_disposition(&kadis, None, &kabid_node, kabid_v, true, "").await.unwrap();
     let (sekdin_node, sekdin_v) = node_for(&store, &sekdin, &id).await;
     store
-        .report_disposition(&sekdin, None, &sekdin_node, sekdin_v, "Dicatat.", None, vec![])
+        .report_disposition(
+            &sekdin,
+            None,
+            FollowUpReport {
+                node_id: &sekdin_node,
+                expected_version: sekdin_v,
+                text: "Dicatat.",
+                letter_id: None,
+                files: vec![],
+            },
+        )
         .await
         .unwrap();
     let (_, sekdin_v) = node_for(&store, &sekdin, &id).await;
@@ -472,13 +532,15 @@ async fn two_disposers_at_once_give_one_disposition(store: Store) {
     store
         .create_acting(
             &backend::Actor::system(),
-            &kadis.opd_id,
-            &pos(&kadis),
-            &sekdin.employee_id,
-            "plh",
-            today,
-            today + 2,
-            "",
+            &ActingInput {
+                opd_id: &kadis.opd_id,
+                position_id: &pos(&kadis),
+                employee_id: &sekdin.employee_id,
+                kind: "plh",
+                start_day: today,
+                end_day: today + 2,
+                note: "",
+            },
         )
         .await
         .unwrap();
@@ -500,7 +562,7 @@ async fn two_disposers_at_once_give_one_disposition(store: Store) {
         1,
         "exactly one disposition stands"
     );
-    let refused = if a.is_err() { a.unwrap_err() } else { b.unwrap_err() };
+    let refused = a.err().or(b.err()).unwrap();
     assert_eq!(refused.status(), 409);
     let v = store.incoming_view(&kabid, &id).await.unwrap();
     assert_eq!(v.nodes.len(), 1, "nothing of the refused one was saved");
@@ -727,7 +789,17 @@ async fn a_reply_is_drafted_from_the_letter_and_linked_back(store: Store) {
     // The follow-up links the reply.
     let (node, version) = node_for(&store, &kabid, &id).await;
     store
-        .report_disposition(&kabid, None, &node, version, "", Some(&letter), vec![])
+        .report_disposition(
+            &kabid,
+            None,
+            FollowUpReport {
+                node_id: &node,
+                expected_version: version,
+                text: "",
+                letter_id: Some(&letter),
+                files: vec![],
+            },
+        )
         .await
         .unwrap();
     let v = store.incoming_view(&kadis, &id).await.unwrap();

@@ -4,9 +4,9 @@ use crate::common::user;
 use backend::Store;
 use backend::seed::seed_demo;
 use backend::store::letters::{SaveOutcome, next_number};
+use backend::store::org::ActingInput;
 use domain::letter::{Action, LetterDraft, LetterState, Recipient};
 use domain::letter_body::LetterBody;
-use domain::model::SessionUser;
 
 fn draft(bappeda: &str) -> LetterDraft {
     LetterDraft {
@@ -227,13 +227,15 @@ async fn acting_official_signs_for_the_position(store: Store) {
     store
         .create_acting(
             &backend::Actor::system(),
-            &kadis.opd_id,
-            kadis.position_id.as_deref().unwrap(),
-            &sekdin.id,
-            "plh",
-            today,
-            today + 3,
-            "",
+            &ActingInput {
+                opd_id: &kadis.opd_id,
+                position_id: kadis.position_id.as_deref().unwrap(),
+                employee_id: &sekdin.id,
+                kind: "plh",
+                start_day: today,
+                end_day: today + 3,
+                note: "",
+            },
         )
         .await
         .unwrap();

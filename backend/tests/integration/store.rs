@@ -3,6 +3,8 @@
 use backend::import;
 use backend::seed::{DEMO_PASSWORD, seed_demo};
 use backend::store::audit::ChainStatus;
+use backend::store::org::ActingInput;
+use backend::store::org::UnitInput;
 use backend::store::org::{EmployeeInput, OpdInput};
 use backend::{Actor, BackendError, Store, auth};
 use domain::audit::ChainBreak;
@@ -188,22 +190,38 @@ async fn organisation_rules(store: Store) {
         .save_unit(
             &admin,
             &kominfo,
-            Some(&bidang.id),
-            Some(&seksi.id),
-            "Bidang E-Government",
-            "bidang",
-            "",
+            &UnitInput {
+                id: Some(&bidang.id),
+                parent_id: Some(&seksi.id),
+                name: "Bidang E-Government",
+                kind: "bidang",
+                code: "",
+            },
         )
         .await
         .unwrap_err();
     assert!(e.to_string().contains("di bawahnya"), "{e}");
     let e = store
-        .save_unit(&admin, &kominfo, None, Some(&root.id), "  ", "seksi", "")
+        .save_unit(
+            &admin,
+            &kominfo,
+            &UnitInput { id: None, parent_id: Some(&root.id), name: "  ", kind: "seksi", code: "" },
+        )
         .await
         .unwrap_err();
     assert!(e.to_string().contains("wajib"));
     let e = store
-        .save_unit(&admin, &kominfo, None, Some(&root.id), "Sekretariat", "bidang", "")
+        .save_unit(
+            &admin,
+            &kominfo,
+            &UnitInput {
+                id: None,
+                parent_id: Some(&root.id),
+                name: "Sekretariat",
+                kind: "bidang",
+                code: "",
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(e.status(), 409);
@@ -211,11 +229,13 @@ async fn organisation_rules(store: Store) {
         .save_unit(
             &admin,
             &kominfo,
-            None,
-            Some(&bidang.id),
-            "Seksi Aplikasi",
-            "seksi",
-            "412.208.3.3",
+            &UnitInput {
+                id: None,
+                parent_id: Some(&bidang.id),
+                name: "Seksi Aplikasi",
+                kind: "seksi",
+                code: "412.208.3.3",
+            },
         )
         .await
         .unwrap();
@@ -246,7 +266,17 @@ async fn organisation_rules(store: Store) {
     // Unit with positions cannot be deleted; an empty one can.
     assert_eq!(store.delete_unit(&admin, &kominfo, &new_unit).await.unwrap_err().status(), 409);
     let empty = store
-        .save_unit(&admin, &kominfo, None, Some(&bidang.id), "Seksi Kosong", "seksi", "")
+        .save_unit(
+            &admin,
+            &kominfo,
+            &UnitInput {
+                id: None,
+                parent_id: Some(&bidang.id),
+                name: "Seksi Kosong",
+                kind: "seksi",
+                code: "",
+            },
+        )
         .await
         .unwrap();
     store.delete_unit(&admin, &kominfo, &empty).await.unwrap();
@@ -326,30 +356,65 @@ async fn acting_officials(store: Store) {
         .unwrap();
     let kadis_pos = kadis.position_id.clone().unwrap();
     let e = store
-        .create_acting(&admin, &kominfo, &kadis_pos, &kabid.id, "plh", today, today + 40, "")
+        .create_acting(
+            &admin,
+            &ActingInput {
+                opd_id: &kominfo,
+                position_id: &kadis_pos,
+                employee_id: &kabid.id,
+                kind: "plh",
+                start_day: today,
+                end_day: today + 40,
+                note: "",
+            },
+        )
         .await
         .unwrap_err();
     assert!(e.to_string().contains("30 hari"));
     let e = store
-        .create_acting(&admin, &kominfo, &kadis_pos, &kadis.id, "plh", today, today + 2, "")
+        .create_acting(
+            &admin,
+            &ActingInput {
+                opd_id: &kominfo,
+                position_id: &kadis_pos,
+                employee_id: &kadis.id,
+                kind: "plh",
+                start_day: today,
+                end_day: today + 2,
+                note: "",
+            },
+        )
         .await
         .unwrap_err();
     assert!(e.to_string().contains("definitif"));
     let id = store
         .create_acting(
             &admin,
-            &kominfo,
-            &kadis_pos,
-            &kabid.id,
-            "plh",
-            today,
-            today + 5,
-            "Kepala Dinas cuti",
+            &ActingInput {
+                opd_id: &kominfo,
+                position_id: &kadis_pos,
+                employee_id: &kabid.id,
+                kind: "plh",
+                start_day: today,
+                end_day: today + 5,
+                note: "Kepala Dinas cuti",
+            },
         )
         .await
         .unwrap();
     let e = store
-        .create_acting(&admin, &kominfo, &kadis_pos, &kabid.id, "plt", today + 3, today + 9, "")
+        .create_acting(
+            &admin,
+            &ActingInput {
+                opd_id: &kominfo,
+                position_id: &kadis_pos,
+                employee_id: &kabid.id,
+                kind: "plt",
+                start_day: today + 3,
+                end_day: today + 9,
+                note: "",
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(e.status(), 409, "overlapping appointment");
@@ -554,8 +619,18 @@ async fn concurrent_writers_keep_the_chain(store: Store) {
         let s = store.clone();
         let (k, r) = (kominfo.clone(), root.clone());
         tasks.push(tokio::spawn(async move {
-            s.save_unit(&Actor::system(), &k, None, Some(&r), &format!("UPT Uji {i}"), "upt", "")
-                .await
+            s.save_unit(
+                &Actor::system(),
+                &k,
+                &UnitInput {
+                    id: None,
+                    parent_id: Some(&r),
+                    name: &format!("UPT Uji {i}"),
+                    kind: "upt",
+                    code: "",
+                },
+            )
+            .await
         }));
     }
     for t in tasks {

@@ -14,7 +14,6 @@ use domain::letter_body::LetterBody;
 use domain::model::SessionUser;
 use domain::tte::{CertStatus, RevocationReason, VerifyOutcome};
 use sqlx::Row;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const PASS: &str = "gunung bromo 2026";

@@ -2,26 +2,20 @@
 
 use super::RoleHolder;
 use crate::error::AppError;
+use domain::model::OpdInput;
 use leptos::prelude::*;
 
+/// Creates an OPD (`id` empty) or changes one. The form sends the fields as `opd[name]` and so on.
 #[server(prefix = "/api", endpoint = "save_opd")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_opd(
     id: String,
-    name: String,
-    short_name: String,
-    code: String,
-    address: String,
-    phone: String,
-    email: String,
-    website: String,
+    opd: OpdInput,
     active: Option<String>,
 ) -> Result<String, AppError> {
     use crate::api::ctx::*;
-    use backend::store::org::OpdInput;
     let s = require_pemda_admin().await?;
     let st = state();
-    let input = OpdInput { name, short_name, code, address, phone, email, website };
+    let input = opd;
     if id.is_empty() {
         Ok(st.store.create_opd(&s.actor(), &s.user.pemda_id, &input).await?)
     } else {

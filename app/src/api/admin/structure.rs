@@ -27,7 +27,17 @@ pub async fn save_unit(
     let parent = (!parent_id.is_empty()).then_some(parent_id);
     Ok(state()
         .store
-        .save_unit(&s.actor(), &opd_id, id.as_deref(), parent.as_deref(), &name, &kind, &code)
+        .save_unit(
+            &s.actor(),
+            &opd_id,
+            &backend::store::org::UnitInput {
+                id: id.as_deref(),
+                parent_id: parent.as_deref(),
+                name: &name,
+                kind: &kind,
+                code: &code,
+            },
+        )
         .await?)
 }
 
@@ -112,7 +122,18 @@ pub async fn create_acting(
     }
     Ok(st
         .store
-        .create_acting(&s.actor(), &opd_id, &position_id, &emp.id, &kind, start_day, end_day, &note)
+        .create_acting(
+            &s.actor(),
+            &backend::store::org::ActingInput {
+                opd_id: &opd_id,
+                position_id: &position_id,
+                employee_id: &emp.id,
+                kind: &kind,
+                start_day,
+                end_day,
+                note: &note,
+            },
+        )
         .await?)
 }
 

@@ -361,13 +361,13 @@ fn OpdForm(action: ServerAction<SaveOpd>, editing: RwSignal<Option<Opd>>) -> imp
             <input type="hidden" name="id" prop:value=val(|o| o.id.clone()) />
             <div>
                 <label for="opd-name">{l.t("Nama OPD", "Agency name")}</label>
-                <input id="opd-name" name="name" required prop:value=val(|o| o.name.clone()) />
+                <input id="opd-name" name="opd[name]" required prop:value=val(|o| o.name.clone()) />
             </div>
             <div>
                 <label for="opd-short">{l.t("Singkatan", "Short name")}</label>
                 <input
                     id="opd-short"
-                    name="short_name"
+                    name="opd[short_name]"
                     required
                     prop:value=val(|o| o.short_name.clone())
                 />
@@ -376,28 +376,28 @@ fn OpdForm(action: ServerAction<SaveOpd>, editing: RwSignal<Option<Opd>>) -> imp
                 <label for="opd-code">
                     {l.t("Kode unit (nomor surat)", "Unit code (letter numbers)")}
                 </label>
-                <input id="opd-code" name="code" required prop:value=val(|o| o.code.clone()) />
+                <input id="opd-code" name="opd[code]" required prop:value=val(|o| o.code.clone()) />
             </div>
             <div>
                 <label for="opd-phone">{l.t("Telepon", "Phone")}</label>
-                <input id="opd-phone" name="phone" prop:value=val(|o| o.phone.clone()) />
+                <input id="opd-phone" name="opd[phone]" prop:value=val(|o| o.phone.clone()) />
             </div>
             <div>
                 <label for="opd-email">"Email"</label>
                 <input
                     id="opd-email"
-                    name="email"
+                    name="opd[email]"
                     type="email"
                     prop:value=val(|o| o.email.clone())
                 />
             </div>
             <div>
                 <label for="opd-web">{l.t("Situs web", "Website")}</label>
-                <input id="opd-web" name="website" prop:value=val(|o| o.website.clone()) />
+                <input id="opd-web" name="opd[website]" prop:value=val(|o| o.website.clone()) />
             </div>
             <div class="span-2">
                 <label for="opd-addr">{l.t("Alamat (kop surat)", "Address (letterhead)")}</label>
-                <input id="opd-addr" name="address" prop:value=val(|o| o.address.clone()) />
+                <input id="opd-addr" name="opd[address]" prop:value=val(|o| o.address.clone()) />
             </div>
             {move || {
                 editing

@@ -116,6 +116,14 @@ fn IncomingBody(v: IncomingView, ctx: PageCtx) -> impl IntoView {
     let root_giver = v.root_position_id.clone().unwrap_or_default();
     let nodes = StoredValue::new(v.nodes.clone());
     let replies = StoredValue::new(v.replies.clone());
+    let tree = TreeCtx {
+        nodes,
+        choices,
+        replies,
+        incoming_id: StoredValue::new(v.id.clone()),
+        today,
+        page: ctx,
+    };
     let roots: Vec<NodeView> = v
         .nodes
         .iter()
@@ -270,22 +278,7 @@ fn IncomingBody(v: IncomingView, ctx: PageCtx) -> impl IntoView {
                         role="tree"
                         aria-label=l.t("Alur disposisi", "Disposition tree")
                     >
-                        {roots
-                            .into_iter()
-                            .map(|n| {
-                                view! {
-                                    <TreeNode
-                                        n
-                                        nodes
-                                        choices
-                                        replies
-                                        incoming_id=v.id.clone()
-                                        today
-                                        ctx
-                                    />
-                                }
-                            })
-                            .collect_view()}
+                        {roots.into_iter().map(|n| view! { <TreeNode n tree /> }).collect_view()}
                     </ul>
                 }
                     .into_any()
@@ -359,17 +352,22 @@ fn ScanViewer(id: String, pages: i64) -> impl IntoView {
     }
 }
 
-#[component]
-#[allow(clippy::too_many_arguments)]
-fn TreeNode(
-    n: NodeView,
+/// What every node of the disposition tree shares: the whole tree, the choices each giver may
+/// dispose to, the replies a report can link, and the page.
+#[derive(Clone, Copy)]
+struct TreeCtx {
     nodes: StoredValue<Vec<NodeView>>,
     choices: StoredValue<Vec<(String, Vec<PositionChoice>)>>,
     replies: StoredValue<Vec<ReplyLetter>>,
-    incoming_id: String,
+    incoming_id: StoredValue<String>,
     today: i64,
-    ctx: PageCtx,
-) -> impl IntoView {
+    page: PageCtx,
+}
+
+#[component]
+fn TreeNode(n: NodeView, tree: TreeCtx) -> impl IntoView {
+    let TreeCtx { nodes, choices, replies, incoming_id, today, page: ctx } = tree;
+    let incoming_id = incoming_id.get_value();
     let l = lang();
     let children: Vec<NodeView> = nodes.with_value(|all| {
         all.iter().filter(|c| c.parent_id.as_deref() == Some(n.id.as_str())).cloned().collect()
@@ -569,19 +567,7 @@ fn TreeNode(
                         <ul role="group">
                             {children
                                 .into_iter()
-                                .map(|c| {
-                                    view! {
-                                        <TreeNode
-                                            n=c
-                                            nodes
-                                            choices
-                                            replies
-                                            incoming_id=incoming_id.clone()
-                                            today
-                                            ctx
-                                        />
-                                    }
-                                })
+                                .map(|c| view! { <TreeNode n=c tree /> })
                                 .collect_view()}
                         </ul>
                     }
