@@ -12,6 +12,8 @@ bash scripts/e2e-deps.sh
 # pdfsig, certutil and pyHanko: the independent validators the signature tests run.
 bash tte/scripts/install-validators.sh
 export TTE_REQUIRE_VALIDATORS=1
+# House style first: unformatted code or a clippy warning fails here, before the long tests.
+bash scripts/lint.sh
 bash scripts/build.sh
 echo "==> Unit and store tests (SQLite and PostgreSQL)"
 # The app crate has no unit tests of its own; skipping its test harness saves a release compile.
