@@ -4,6 +4,7 @@ use crate::api::auth::{Logout, current_user};
 use crate::components::{ErrorBox, Loading};
 use crate::error::AppError;
 use crate::pages;
+use domain::Code;
 use domain::Lang;
 use domain::model::SessionUser;
 use domain::roles::{NavItem, nav_items};
@@ -34,7 +35,7 @@ fn initial_lang() -> Lang {
                 .and_then(|w| w.document())
                 .and_then(|d| d.document_element())
                 .and_then(|e| e.get_attribute("lang"))
-                .map(|l| Lang::from_code(&l))
+                .map(|l| Lang::from_code_or_default(&l))
                 .unwrap_or_default()
         }
         #[cfg(not(feature = "hydrate"))]
@@ -283,12 +284,8 @@ fn Shell() -> impl IntoView {
 #[component]
 fn NavBody(user: SessionUser, counts: domain::letter_view::Counts) -> impl IntoView {
     let l = lang();
-    let first_position = user.positions.first().map(|p| match &p.acting_kind {
-        Some(k) => format!(
-            "{} {}",
-            domain::org::ActingKind::from_code(k).map(|a| a.prefix()).unwrap_or(""),
-            p.title
-        ),
+    let first_position = user.positions.first().map(|p| match p.acting_kind {
+        Some(k) => format!("{} {}", k.prefix(), p.title),
         None => p.title.clone(),
     });
     view! {

@@ -16,10 +16,10 @@ pub async fn hash_password(password: &str) -> Result<String> {
         Argon2::default()
             .hash_password(pw.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| BackendError::Internal(e.to_string()))
+            .map_err(|e| BackendError::caused("hash password", e))
     })
     .await
-    .map_err(|e| BackendError::Internal(e.to_string()))?
+    .map_err(|e| BackendError::caused("password hashing task", e))?
 }
 
 pub async fn verify_password(password: &str, hash: &str) -> bool {

@@ -20,8 +20,14 @@ pub enum BackendError {
     Db(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("internal: {0}")]
-    Internal(String),
+    /// A failure that is not the user's: what was being done, and the error underneath, kept as
+    /// the source so the log shows the whole chain. Never shown to the user.
+    #[error("internal: {context}")]
+    Internal {
+        context: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
 }
 
 pub type Result<T, E = BackendError> = std::result::Result<T, E>;
@@ -36,6 +42,17 @@ impl BackendError {
     pub fn not_found(msg: impl Into<String>) -> Self {
         BackendError::NotFound(msg.into())
     }
+    /// An internal failure without an underlying error (a broken invariant).
+    pub fn internal(context: impl Into<String>) -> Self {
+        BackendError::Internal { context: context.into(), source: None }
+    }
+    /// An internal failure caused by `source`, while doing `context`.
+    pub fn caused(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        BackendError::Internal { context: context.into(), source: Some(Box::new(source)) }
+    }
 
     /// HTTP status for API callers.
     pub fn status(&self) -> u16 {
@@ -46,7 +63,7 @@ impl BackendError {
             BackendError::Invalid(_) => 422,
             BackendError::Conflict(_) => 409,
             BackendError::RateLimited(_) => 429,
-            BackendError::Db(_) | BackendError::Migrate(_) | BackendError::Internal(_) => 500,
+            BackendError::Db(_) | BackendError::Migrate(_) | BackendError::Internal { .. } => 500,
         }
     }
 
@@ -54,13 +71,27 @@ impl BackendError {
     pub fn user_message(&self) -> String {
         match self {
             BackendError::Db(e) if is_unique_violation(e) => "Data yang sama sudah ada.".into(),
-            BackendError::Db(_) | BackendError::Migrate(_) | BackendError::Internal(_) => {
-                tracing::error!(error = %self, "internal error");
+            BackendError::Db(_) | BackendError::Migrate(_) | BackendError::Internal { .. } => {
+                tracing::error!(error = %self.chain(), "internal error");
                 "Terjadi kesalahan pada server. Silakan coba lagi; bila berulang, hubungi admin."
                     .into()
             }
             other => other.to_string(),
         }
+    }
+}
+
+impl BackendError {
+    /// The error and every cause under it, "outer: inner: innermost", for the log.
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut cur = std::error::Error::source(self);
+        while let Some(e) = cur {
+            out.push_str(": ");
+            out.push_str(&e.to_string());
+            cur = e.source();
+        }
+        out
     }
 }
 
@@ -73,5 +104,22 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
             }
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_keep_their_cause_and_never_show_it() {
+        let io = std::io::Error::other("disk full");
+        let e = BackendError::caused("write scan", io);
+        assert_eq!(e.status(), 500);
+        assert_eq!(e.chain(), "internal: write scan: disk full");
+        assert!(std::error::Error::source(&e).is_some());
+        assert!(!e.user_message().contains("disk"));
+        assert_eq!(BackendError::internal("no row").chain(), "internal: no row");
+        assert_eq!(BackendError::invalid("Isi hal surat.").user_message(), "Isi hal surat.");
     }
 }

@@ -199,13 +199,13 @@ async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, V
             let level_here = existing_position
                 .as_ref()
                 .and_then(|id| positions.iter().find(|p| &p.id == id))
-                .and_then(|p| PositionLevel::from_code(p.level))
+                .map(|p| p.level)
                 .unwrap_or(level);
             if level_here.is_head() {
                 if existing_position.is_none()
                     && let Some(h) = positions
                         .iter()
-                        .find(|p| p.unit_id == u.id && p.level < PositionLevel::Staf.code())
+                        .find(|p| p.unit_id == u.id && p.level < PositionLevel::Staf)
                 {
                     errors.push(format!(
                         "Unit {} sudah memiliki jabatan pimpinan \"{}\".",
@@ -366,7 +366,7 @@ pub async fn commit(
                 let (_, temp, hash) = temps
                     .iter()
                     .find(|(n, _, _)| n == p.clean.nip.as_str())
-                    .ok_or_else(|| BackendError::Internal("missing temp password".into()))?;
+                    .ok_or_else(|| BackendError::internal("missing temp password"))?;
                 store
                     .insert_employee_tx(
                         &mut tx,
@@ -416,7 +416,7 @@ pub async fn export(store: &Store, opd_id: &str) -> Result<String> {
         .collect();
     let (employees, _) = store.list_employees(opd_id, "", 0, i64::MAX / 2).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| BackendError::Internal(e.to_string());
+    let io = |e: csv::Error| BackendError::caused("write employee CSV", e);
     w.write_record(["nip", "nama", "jabatan", "unit", "atasan", "email", "telepon"]).map_err(io)?;
     for row in employees.iter().filter(|r| r.employee.active) {
         let e = &row.employee;
@@ -439,8 +439,8 @@ pub async fn export(store: &Store, opd_id: &str) -> Result<String> {
         ])
         .map_err(io)?;
     }
-    let bytes = w.into_inner().map_err(|e| BackendError::Internal(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| BackendError::Internal(e.to_string()))
+    let bytes = w.into_inner().map_err(|e| BackendError::caused("write employee CSV", e))?;
+    String::from_utf8(bytes).map_err(|e| BackendError::caused("employee CSV text", e))
 }
 
 #[cfg(test)]

@@ -15,8 +15,10 @@
 
 use crate::store::{DbKind, Store, WriteTx};
 use crate::{BackendError, Result, auth, new_id, now_ms};
+use domain::Code;
 use domain::letter::{
-    DEFAULT_NUMBER_FORMAT, LetterDraft, LetterKind, Recipient, derive_chain, format_number,
+    DEFAULT_NUMBER_FORMAT, LetterDraft, LetterKind, Recipient, RecipientRole, Sifat, TargetType,
+    Urgency, derive_chain, format_number,
 };
 use domain::letter_body::LetterBody;
 use domain::nip::Nip;
@@ -455,7 +457,7 @@ struct OpdData {
     /// What `Store::head_position` returns: the lowest id among level-1 positions.
     head_pos: Option<String>,
     superiors: HashMap<String, Option<String>>,
-    level: HashMap<String, i64>,
+    level: HashMap<String, PositionLevel>,
     /// Non-root units with their inbox owner position (what `deliver` picks for a unit recipient).
     units: Vec<(String, String, String)>,
     people: Vec<usize>,
@@ -495,8 +497,12 @@ async fn load_org(store: &Store, pemda_id: &str) -> Result<Org> {
         let units = store.list_units(&o.id).await?;
         let positions = store.list_positions(&o.id).await?;
         let superiors = store.superiors(&o.id).await?;
-        let head_pos = positions.iter().filter(|p| p.level == 1).map(|p| p.id.clone()).min();
-        let mut unit_owner: HashMap<&str, (i64, &str)> = HashMap::new();
+        let head_pos = positions
+            .iter()
+            .filter(|p| p.level == PositionLevel::KepalaOpd)
+            .map(|p| p.id.clone())
+            .min();
+        let mut unit_owner: HashMap<&str, (PositionLevel, &str)> = HashMap::new();
         for p in &positions {
             let e = unit_owner.entry(p.unit_id.as_str()).or_insert((p.level, p.id.as_str()));
             if (p.level, p.id.as_str()) < *e {
@@ -610,12 +616,12 @@ fn new_nip(
         let nip =
             format!("{by:04}{bm:02}{bd:02}{ay:04}{am:02}{}{serial:03}", if female { 2 } else { 1 });
         Nip::parse(&nip, year)
-            .map_err(|e| BackendError::Internal(format!("generated NIP {nip}: {e}")))?;
+            .map_err(|e| BackendError::caused(format!("generated NIP {nip}"), e))?;
         if taken.insert(nip.clone()) {
             return Ok(nip);
         }
     }
-    Err(BackendError::Internal("could not find a free NIP".into()))
+    Err(BackendError::internal("could not find a free NIP"))
 }
 
 struct OrgBulks {
@@ -961,7 +967,10 @@ impl LetterGen<'_> {
         if kind.allows_on_behalf() && self.rng.gen_bool(0.25) {
             let mut cur = o.superiors.get(drafter_pos).cloned().flatten();
             while let Some(p) = cur {
-                if matches!(o.level.get(&p), Some(2) | Some(3)) {
+                if matches!(
+                    o.level.get(&p),
+                    Some(PositionLevel::Sekretaris | PositionLevel::KepalaBidang)
+                ) {
                     return Some(p);
                 }
                 cur = o.superiors.get(&p).cloned().flatten();
@@ -970,15 +979,15 @@ impl LetterGen<'_> {
         Some(head)
     }
 
-    fn recipient(&mut self, role: &str, own: usize) -> Recipient {
+    fn recipient(&mut self, role: RecipientRole, own: usize) -> Recipient {
         let org = self.org;
         let r: f64 = self.rng.r#gen();
         let ext = |rng: &mut StdRng| {
             let (n, a) =
                 EXTERNAL.choose(rng).copied().unwrap_or(("Bupati Bojonegoro", "Bojonegoro"));
             Recipient {
-                role: role.into(),
-                target_type: "external".into(),
+                role,
+                target_type: TargetType::External,
                 target_id: None,
                 name: n.into(),
                 address: a.into(),
@@ -995,8 +1004,8 @@ impl LetterGen<'_> {
                 return ext(&mut self.rng);
             }
             return Recipient {
-                role: role.into(),
-                target_type: "opd".into(),
+                role,
+                target_type: TargetType::Opd,
                 target_id: Some(o.id.clone()),
                 name: format!("Kepala {}", o.short_name),
                 address: String::new(),
@@ -1022,8 +1031,8 @@ impl LetterGen<'_> {
             };
             let short = &org.opds[oi].short_name;
             return Recipient {
-                role: role.into(),
-                target_type: "unit".into(),
+                role,
+                target_type: TargetType::Unit,
                 target_id: Some(uid),
                 name: format!("Kepala {uname} {short}"),
                 address: String::new(),
@@ -1036,8 +1045,8 @@ impl LetterGen<'_> {
             };
             let p = &org.people[pi];
             return Recipient {
-                role: role.into(),
-                target_type: "employee".into(),
+                role,
+                target_type: TargetType::Employee,
                 target_id: Some(p.id.clone()),
                 name: p.name.clone(),
                 address: String::new(),
@@ -1093,33 +1102,33 @@ impl LetterGen<'_> {
         let submitted = target != Target::Draft;
         let sign_mode = match (submitted, o.level.get(&signer)) {
             (false, _) => "",
-            (true, Some(1)) => "head",
+            (true, Some(PositionLevel::KepalaOpd)) => "head",
             _ => "an",
         };
         let sifat = match self.rng.r#gen::<f64>() {
-            x if x < 0.85 => "biasa",
-            x if x < 0.95 => "terbatas",
-            x if x < 0.99 => "rahasia",
-            _ => "sangat_rahasia",
+            x if x < 0.85 => Sifat::Biasa,
+            x if x < 0.95 => Sifat::Terbatas,
+            x if x < 0.99 => Sifat::Rahasia,
+            _ => Sifat::SangatRahasia,
         };
         let urgency = match self.rng.r#gen::<f64>() {
-            x if x < 0.75 => "biasa",
-            x if x < 0.95 => "segera",
-            _ => "sangat_segera",
+            x if x < 0.75 => Urgency::Biasa,
+            x if x < 0.95 => Urgency::Segera,
+            _ => Urgency::SangatSegera,
         };
         let klasifikasi =
             crate::seed::KLASIFIKASI.choose(&mut self.rng).map(|k| k.0).unwrap_or("000");
         let attachments = if self.rng.gen_bool(0.3) { self.rng.gen_range(1..=3) } else { 0 };
-        let mut recipients = vec![self.recipient("to", p.opd)];
+        let mut recipients = vec![self.recipient(RecipientRole::To, p.opd)];
         if self.rng.gen_bool(0.15) {
-            recipients.push(self.recipient("to", p.opd));
+            recipients.push(self.recipient(RecipientRole::To, p.opd));
         }
         if self.rng.gen_bool(0.3) {
-            recipients.push(self.recipient("cc", p.opd));
+            recipients.push(self.recipient(RecipientRole::Cc, p.opd));
         }
         let recipients_text = recipients
             .iter()
-            .filter(|r| r.role == "to")
+            .filter(|r| r.role == RecipientRole::To)
             .map(|r| r.name.trim().to_lowercase())
             .collect::<Vec<_>>()
             .join("; ");
@@ -1154,10 +1163,10 @@ impl LetterGen<'_> {
             subject.to_lowercase()
         ));
         let draft = LetterDraft {
-            kind: kind.code().into(),
+            kind,
             klasifikasi: klasifikasi.into(),
-            sifat: sifat.into(),
-            urgency: urgency.into(),
+            sifat,
+            urgency,
             subject: subject.clone(),
             attachment_count: attachments,
             signer_position_id: if signer == head { None } else { Some(signer.clone()) },
@@ -1173,8 +1182,8 @@ impl LetterGen<'_> {
             Val::T(o.id.clone()),
             Val::T(kind.code().into()),
             Val::T(klasifikasi.into()),
-            Val::T(sifat.into()),
-            Val::T(urgency.into()),
+            Val::T(sifat.code().into()),
+            Val::T(urgency.code().into()),
             Val::T(subject.clone()),
             Val::I(attachments),
             Val::T(p.id.clone()),
@@ -1227,19 +1236,19 @@ impl LetterGen<'_> {
         at: i64,
     ) {
         let org = self.org;
-        let mut targets: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
+        let mut targets: BTreeMap<usize, BTreeMap<String, RecipientRole>> = BTreeMap::new();
         for r in &draft.recipients {
             let Some(target) = r.target_id.as_deref() else { continue };
-            let (oi, key) = match r.target_type.as_str() {
-                "employee" => match org.by_id.get(target) {
+            let (oi, key) = match r.target_type {
+                TargetType::Employee => match org.by_id.get(target) {
                     Some(&pi) => (org.people[pi].opd, format!("e:{target}")),
                     None => continue,
                 },
-                "unit" => match org.unit_index.get(target) {
+                TargetType::Unit => match org.unit_index.get(target) {
                     Some((oi, pos)) => (*oi, format!("p:{pos}")),
                     None => continue,
                 },
-                "opd" => match org.opd_index.get(target) {
+                TargetType::Opd => match org.opd_index.get(target) {
                     Some(&oi) => match &org.opds[oi].head_pos {
                         Some(h) => (oi, format!("p:{h}")),
                         None => continue,
@@ -1249,9 +1258,9 @@ impl LetterGen<'_> {
                 _ => continue,
             };
             let roles = targets.entry(oi).or_default();
-            let role = roles.entry(key).or_insert_with(|| r.role.clone());
-            if r.role == "to" {
-                *role = "to".into();
+            let role = roles.entry(key).or_insert(r.role);
+            if r.role == RecipientRole::To {
+                *role = RecipientRole::To;
             }
         }
         let year = domain::time::wib_year(at) as i64;
@@ -1275,8 +1284,8 @@ impl LetterGen<'_> {
                     Val::T(so.id.clone()),
                     Val::T(number.into()),
                     Val::I(day),
-                    Val::T(draft.sifat.clone()),
-                    Val::T(draft.urgency.clone()),
+                    Val::T(draft.sifat.code().into()),
+                    Val::T(draft.urgency.code().into()),
                     Val::I(draft.attachment_count),
                     Val::T(draft.subject.clone()),
                     Val::T(String::new()),
@@ -1310,11 +1319,11 @@ impl LetterGen<'_> {
                         Val::T(new_id()),
                         Val::T(incoming.clone()),
                         Val::T(key),
-                        Val::T(role),
+                        Val::T(role.code().into()),
                         Val::T(draft.subject.clone()),
                         Val::T(so.name.clone()),
-                        Val::T(draft.sifat.clone()),
-                        Val::T(draft.urgency.clone()),
+                        Val::T(draft.sifat.code().into()),
+                        Val::T(draft.urgency.code().into()),
                         Val::T(number.into()),
                         oint(read_ms),
                         ot(read_by),
@@ -1573,7 +1582,7 @@ pub async fn seed_scale(
     let t1 = Instant::now();
     let org = load_org(store, &pemda_id).await?;
     if org.people.is_empty() {
-        return Err(BackendError::Internal("no employees with a position to draft letters".into()));
+        return Err(BackendError::internal("no employees with a position to draft letters"));
     }
     let mut seq = HashMap::new();
     for r in sqlx::query("SELECT opd_id, kind, year, last_value FROM number_sequence")
@@ -1830,13 +1839,8 @@ mod tests {
             .unwrap()
             .unwrap();
         let kadis = store.session_user(&e.id, crate::today_wib()).await.unwrap();
-        let filter = ListFilter {
-            q: String::new(),
-            kind: String::new(),
-            sifat: String::new(),
-            from_day: None,
-            to_day: None,
-        };
+        let filter =
+            ListFilter { q: String::new(), kind: None, sifat: None, from_day: None, to_day: None };
         let page = store.list_letters(&kadis, ListTab::PerluParaf, &filter, 1).await.unwrap();
         assert!(!page.items.is_empty());
         let inbox = store.inbox(&kadis, "", false, 1).await.unwrap();

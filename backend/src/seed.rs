@@ -4,6 +4,7 @@
 use crate::store::org::{CleanEmployee, OpdInput};
 use crate::store::org::{NewAccount, NewUnit, PositionSpec};
 use crate::{Actor, Result, Store, auth, new_id};
+use domain::Code;
 use domain::nip::Nip;
 use domain::org::{PositionLevel, UnitKind};
 use domain::roles::Role;
@@ -539,7 +540,7 @@ fn walk<'a>(
             let email = format!("{}@bojonegorokab.go.id", person.handle);
             let clean = CleanEmployee {
                 nip: Nip::parse(&nip, 2026)
-                    .map_err(|e| crate::BackendError::Internal(format!("demo NIP {nip}: {e}")))?,
+                    .map_err(|e| crate::BackendError::caused(format!("demo NIP {nip}"), e))?,
                 name: person.name.to_string(),
                 email: Some(email.clone()),
                 phone: format!("0812{:08}", 30_000_000 + ctx.serial * 7919),
@@ -660,7 +661,7 @@ mod tests {
     fn demo_nips_are_valid_and_distinct() {
         let mut seen = std::collections::HashSet::new();
         for s in 1..=120 {
-            for level in PositionLevel::ALL {
+            for &level in PositionLevel::ALL {
                 let n = demo_nip(s, s % 2 == 0, level);
                 Nip::parse(&n, 2026).unwrap_or_else(|e| panic!("{n}: {e}"));
                 if level == PositionLevel::Staf {

@@ -184,7 +184,7 @@ impl LetterSigner for LocalCaSigner {
             if missing {
                 Err(BackendError::invalid("Masukkan passphrase TTE Anda."))
             } else {
-                Err(BackendError::Internal("LocalCaSigner::sign called without unlock".into()))
+                Err(BackendError::internal("LocalCaSigner::sign called without unlock"))
             }
         })
     }
@@ -259,7 +259,7 @@ impl LocalCaUnlocked {
             tte::SignError::CertificateNotValid => {
                 BackendError::Forbidden("Sertifikat elektronik Anda tidak berlaku pada saat ini (kedaluwarsa). Hubungi Admin Pemda untuk penerbitan ulang.".into())
             }
-            other => BackendError::Internal(format!("PAdES signing: {other}")),
+            other => BackendError::caused("PAdES signing", other),
         })
     }
 }

@@ -2,10 +2,12 @@
 //! disposition tree (who may pass a letter to whom, deadlines, follow-up and completion, who sees
 //! which branch). Pure: callers pass today's date and the organisation in.
 
-use crate::letter::Sifat;
+use crate::Code;
+use crate::letter::{Sifat, Urgency};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
 /// Page size of every surat masuk and disposition list.
 pub const PAGE_SIZE: i64 = 50;
@@ -19,7 +21,22 @@ pub const MAX_NUMBER: usize = 120;
 pub const MAX_RECIPIENTS: usize = 20;
 
 /// The standard instructions of a lembar disposisi (ANRI style), in printed order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Instruction {
     Selesaikan,
     Saran,
@@ -31,32 +48,9 @@ pub enum Instruction {
     Arsip,
 }
 
+impl Code for Instruction {}
+
 impl Instruction {
-    pub const ALL: [Instruction; 8] = [
-        Instruction::Selesaikan,
-        Instruction::Saran,
-        Instruction::Koordinasikan,
-        Instruction::Pelajari,
-        Instruction::Wakili,
-        Instruction::Pantau,
-        Instruction::Perhatian,
-        Instruction::Arsip,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            Instruction::Selesaikan => "selesaikan",
-            Instruction::Saran => "saran",
-            Instruction::Koordinasikan => "koordinasikan",
-            Instruction::Pelajari => "pelajari",
-            Instruction::Wakili => "wakili",
-            Instruction::Pantau => "pantau",
-            Instruction::Perhatian => "perhatian",
-            Instruction::Arsip => "arsip",
-        }
-    }
-    pub fn from_code(c: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|i| i.code() == c)
-    }
     pub fn label(self, lang: crate::Lang) -> &'static str {
         let (id, en) = match self {
             Instruction::Selesaikan => ("Selesaikan / tindak lanjuti", "Complete / follow up"),
@@ -80,7 +74,22 @@ impl Instruction {
 }
 
 /// Where one branch of the tree stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum NodeStatus {
     /// Received; nothing reported yet (or the follow-up was sent back).
     Open,
@@ -90,23 +99,25 @@ pub enum NodeStatus {
     Done,
 }
 
-impl NodeStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            NodeStatus::Open => "open",
-            NodeStatus::Reported => "reported",
-            NodeStatus::Done => "done",
-        }
-    }
-    pub fn from_code(c: &str) -> Option<Self> {
-        [NodeStatus::Open, NodeStatus::Reported, NodeStatus::Done]
-            .into_iter()
-            .find(|s| s.code() == c)
-    }
-}
+impl Code for NodeStatus {}
 
 /// Where the incoming letter as a whole stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum IncomingStatus {
     /// Registered; waiting for the first disposition.
     Open,
@@ -116,24 +127,9 @@ pub enum IncomingStatus {
     Archived,
 }
 
+impl Code for IncomingStatus {}
+
 impl IncomingStatus {
-    pub const ALL: [IncomingStatus; 4] = [
-        IncomingStatus::Open,
-        IncomingStatus::Disposed,
-        IncomingStatus::Complete,
-        IncomingStatus::Archived,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            IncomingStatus::Open => "open",
-            IncomingStatus::Disposed => "disposed",
-            IncomingStatus::Complete => "complete",
-            IncomingStatus::Archived => "archived",
-        }
-    }
-    pub fn from_code(c: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == c)
-    }
     pub fn label(self, lang: crate::Lang) -> &'static str {
         match self {
             IncomingStatus::Open => lang.t("Belum didisposisi", "Not yet disposed"),
@@ -250,7 +246,7 @@ pub struct DisposeInput {
     /// The node being passed on; None for the first disposition of the letter.
     pub parent_id: Option<String>,
     pub recipients: Vec<RecipientInput>,
-    pub instructions: Vec<String>,
+    pub instructions: Vec<Instruction>,
     /// "YYYY-MM-DD" or empty.
     pub deadline: String,
     pub note: String,
@@ -290,10 +286,8 @@ pub fn check_dispose(
         return Err(DispositionError::MoreThanOneLead);
     }
     let mut instructions: Vec<Instruction> = Vec::new();
-    for c in &input.instructions {
-        if let Some(i) = Instruction::from_code(c.trim())
-            && !instructions.contains(&i)
-        {
+    for &i in &input.instructions {
+        if !instructions.contains(&i) {
             instructions.push(i);
         }
     }
@@ -527,8 +521,8 @@ pub struct RegisterInput {
     pub letter_number: String,
     /// "YYYY-MM-DD"
     pub letter_date: String,
-    pub sifat: String,
-    pub urgency: String,
+    pub sifat: Sifat,
+    pub urgency: Urgency,
     pub attachment_count: i64,
     pub subject: String,
     pub summary: String,
@@ -564,12 +558,6 @@ pub fn check_register(input: &RegisterInput, today: i64) -> Result<(i64, i64), S
     }
     if number.chars().count() > MAX_NUMBER {
         return Err(format!("Nomor surat paling banyak {MAX_NUMBER} karakter."));
-    }
-    if Sifat::from_code(&input.sifat).is_none() {
-        return Err("Pilih sifat surat.".into());
-    }
-    if crate::letter::Urgency::from_code(&input.urgency).is_none() {
-        return Err("Pilih tingkat urgensi surat.".into());
     }
     if !(0..=999).contains(&input.attachment_count) {
         return Err("Jumlah lampiran harus antara 0 dan 999.".into());
@@ -614,9 +602,9 @@ pub struct IncomingListItem {
     pub sender_name: String,
     pub letter_number: String,
     pub subject: String,
-    pub sifat: String,
-    pub urgency: String,
-    pub status: String,
+    pub sifat: Sifat,
+    pub urgency: Urgency,
+    pub status: IncomingStatus,
     pub source: String,
 }
 
@@ -634,14 +622,14 @@ pub struct DispositionItem {
     pub incoming_id: String,
     pub subject: String,
     pub sender_name: String,
-    pub sifat: String,
+    pub sifat: Sifat,
     pub from_title: String,
     pub to_title: String,
-    pub instructions: Vec<String>,
+    pub instructions: Vec<Instruction>,
     pub deadline_day: Option<i64>,
     pub created_ms: i64,
     pub read: bool,
-    pub status: String,
+    pub status: NodeStatus,
     pub overdue: bool,
 }
 
@@ -675,14 +663,14 @@ pub struct NodeView {
     pub to_title: String,
     pub to_name: String,
     pub lead: bool,
-    pub instructions: Vec<String>,
+    pub instructions: Vec<Instruction>,
     pub note: String,
     pub deadline_day: Option<i64>,
     pub created_ms: i64,
     pub read_ms: Option<i64>,
     pub read_by_name: Option<String>,
     pub forwarded: bool,
-    pub status: String,
+    pub status: NodeStatus,
     pub report_text: String,
     pub report_letter_id: Option<String>,
     pub reported_ms: Option<i64>,
@@ -730,13 +718,13 @@ pub struct IncomingView {
     pub sender_name: String,
     pub letter_number: String,
     pub letter_day: i64,
-    pub sifat: String,
-    pub urgency: String,
+    pub sifat: Sifat,
+    pub urgency: Urgency,
     pub attachment_count: i64,
     pub subject: String,
     pub summary: String,
     pub klasifikasi: String,
-    pub status: String,
+    pub status: IncomingStatus,
     pub scan_pages: i64,
     pub outgoing_letter_id: Option<String>,
     pub disposer_title: String,
@@ -796,7 +784,7 @@ mod tests {
                 .iter()
                 .map(|(p, l)| RecipientInput { position_id: p.to_string(), lead: *l })
                 .collect(),
-            instructions: vec!["selesaikan".into()],
+            instructions: vec![Instruction::Selesaikan],
             deadline: deadline.into(),
             note: String::new(),
         }
@@ -882,7 +870,7 @@ mod tests {
             Err(DispositionError::MoreThanOneLead)
         );
         let mut no_ins = input(&[("kasi", false)], "");
-        no_ins.instructions = vec!["bogus".into()];
+        no_ins.instructions = vec![];
         assert_eq!(
             check_dispose(&no_ins, &below, &t, None, today),
             Err(DispositionError::NoInstruction)
@@ -1033,8 +1021,8 @@ mod tests {
             sender_name: "Dinas Pendidikan".into(),
             letter_number: "005/1/2026".into(),
             letter_date: "2026-11-28".into(),
-            sifat: "biasa".into(),
-            urgency: "segera".into(),
+            sifat: Sifat::Biasa,
+            urgency: Urgency::Segera,
             subject: "Undangan rapat".into(),
             ..Default::default()
         };
@@ -1049,7 +1037,6 @@ mod tests {
         assert!(bad(&|i| i.letter_date = "2026-12-02".into()).contains("setelah tanggal diterima"));
         assert!(bad(&|i| i.sender_name = " ".into()).contains("asal surat"));
         assert!(bad(&|i| i.letter_number = "".into()).contains("nomor surat"));
-        assert!(bad(&|i| i.sifat = "x".into()).contains("sifat"));
         assert!(bad(&|i| i.subject = "a".repeat(MAX_SUBJECT + 1)).contains("Hal"));
         assert!(bad(&|i| i.attachment_count = -1).contains("lampiran"));
         assert!(bad(&|i| i.client_id = String::new()).contains("muat ulang"));

@@ -1,11 +1,28 @@
 //! Outgoing letters (surat keluar): kinds, classes, the approval chain and its state machine,
 //! and the letter number format. Pure rules; the store and the UI follow them.
 
+use crate::Code;
 use crate::org::PositionLevel;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LetterKind {
     SuratDinas,
     NotaDinas,
@@ -16,30 +33,9 @@ pub enum LetterKind {
     Pengumuman,
 }
 
+impl Code for LetterKind {}
+
 impl LetterKind {
-    pub const ALL: [LetterKind; 7] = [
-        LetterKind::SuratDinas,
-        LetterKind::NotaDinas,
-        LetterKind::SuratUndangan,
-        LetterKind::SuratEdaran,
-        LetterKind::SuratTugas,
-        LetterKind::SuratKeterangan,
-        LetterKind::Pengumuman,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            LetterKind::SuratDinas => "surat_dinas",
-            LetterKind::NotaDinas => "nota_dinas",
-            LetterKind::SuratUndangan => "surat_undangan",
-            LetterKind::SuratEdaran => "surat_edaran",
-            LetterKind::SuratTugas => "surat_tugas",
-            LetterKind::SuratKeterangan => "surat_keterangan",
-            LetterKind::Pengumuman => "pengumuman",
-        }
-    }
-    pub fn from_code(c: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == c)
-    }
     pub fn label(self) -> &'static str {
         match self {
             LetterKind::SuratDinas => "Surat Dinas",
@@ -58,28 +54,36 @@ impl LetterKind {
 }
 
 /// Security class. Rahasia and above are visible only to the people who handle or receive the letter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Sifat {
+    #[default]
     Biasa,
     Terbatas,
     Rahasia,
     SangatRahasia,
 }
 
+impl Code for Sifat {}
+
 impl Sifat {
-    pub const ALL: [Sifat; 4] =
-        [Sifat::Biasa, Sifat::Terbatas, Sifat::Rahasia, Sifat::SangatRahasia];
-    pub fn code(self) -> &'static str {
-        match self {
-            Sifat::Biasa => "biasa",
-            Sifat::Terbatas => "terbatas",
-            Sifat::Rahasia => "rahasia",
-            Sifat::SangatRahasia => "sangat_rahasia",
-        }
-    }
-    pub fn from_code(c: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == c)
-    }
     pub fn label(self) -> &'static str {
         match self {
             Sifat::Biasa => "Biasa",
@@ -93,25 +97,35 @@ impl Sifat {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Urgency {
+    #[default]
     Biasa,
     Segera,
     SangatSegera,
 }
 
+impl Code for Urgency {}
+
 impl Urgency {
-    pub const ALL: [Urgency; 3] = [Urgency::Biasa, Urgency::Segera, Urgency::SangatSegera];
-    pub fn code(self) -> &'static str {
-        match self {
-            Urgency::Biasa => "biasa",
-            Urgency::Segera => "segera",
-            Urgency::SangatSegera => "sangat_segera",
-        }
-    }
-    pub fn from_code(c: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|u| u.code() == c)
-    }
     pub fn label(self) -> &'static str {
         match self {
             Urgency::Biasa => "Biasa",
@@ -264,7 +278,11 @@ pub enum RestartPolicy {
 }
 
 /// The state of an outgoing letter. `step` indexes the reviewer chain; `chain_len` reviewers precede the signer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Its code (strum) is stored beside the step, see [`LetterState::to_parts`].
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Display, EnumString, IntoStaticStr,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum LetterState {
     /// Being written (or revised) by the drafter.
     Draft,
@@ -287,16 +305,7 @@ pub enum LetterState {
 
 impl LetterState {
     pub fn code(self) -> &'static str {
-        match self {
-            LetterState::Draft => "draft",
-            LetterState::Review { .. } => "review",
-            LetterState::Returned { .. } => "returned",
-            LetterState::Signing => "signing",
-            LetterState::CoSigning => "cosigning",
-            LetterState::Signed => "signed",
-            LetterState::Sent => "sent",
-            LetterState::Withdrawn => "withdrawn",
-        }
+        self.into()
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -321,16 +330,10 @@ impl LetterState {
     }
     pub fn from_parts(code: &str, step: i64) -> Option<LetterState> {
         let s = usize::try_from(step).ok();
-        Some(match code {
-            "draft" => LetterState::Draft,
-            "review" => LetterState::Review { step: s? },
-            "returned" => LetterState::Returned { by_step: s? },
-            "signing" => LetterState::Signing,
-            "cosigning" => LetterState::CoSigning,
-            "signed" => LetterState::Signed,
-            "sent" => LetterState::Sent,
-            "withdrawn" => LetterState::Withdrawn,
-            _ => return None,
+        Some(match code.parse().ok()? {
+            LetterState::Review { .. } => LetterState::Review { step: s? },
+            LetterState::Returned { .. } => LetterState::Returned { by_step: s? },
+            other => other,
         })
     }
     /// Can the drafter still edit the text?
@@ -835,7 +838,7 @@ mod tests {
             v(&["kasi"]),
             "an OPD without a Sekretaris"
         );
-        for k in LetterKind::ALL {
+        for &k in LetterKind::all() {
             let body = crate::letter_body::LetterBody::from_markup(template_body(k));
             assert_eq!(body.validate(), Ok(()), "{k:?}");
             assert!(!body.is_empty());
@@ -870,13 +873,13 @@ mod tests {
 
     #[test]
     fn codes_round_trip_and_confidentiality() {
-        for k in LetterKind::ALL {
+        for &k in LetterKind::all() {
             assert_eq!(LetterKind::from_code(k.code()), Some(k));
         }
-        for s in Sifat::ALL {
+        for &s in Sifat::all() {
             assert_eq!(Sifat::from_code(s.code()), Some(s));
         }
-        for u in Urgency::ALL {
+        for &u in Urgency::all() {
             assert_eq!(Urgency::from_code(u.code()), Some(u));
         }
         assert!(Sifat::Rahasia.is_confidential() && Sifat::SangatRahasia.is_confidential());
@@ -906,13 +909,117 @@ mod tests {
     }
 }
 
+/// How a recipient is addressed: Yth. (to) or tembusan (cc).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum RecipientRole {
+    To,
+    Cc,
+}
+
+impl Code for RecipientRole {}
+
+/// What a recipient is: an OPD, a unit or a person from the directory, or external (free text).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum TargetType {
+    Opd,
+    Unit,
+    Employee,
+    External,
+}
+
+impl Code for TargetType {}
+
+/// What the history of a letter records (the `letter_action` table), one per transition.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ActionKind {
+    Submit,
+    Paraf,
+    Return,
+    Sign,
+    /// The co-signer's second signature.
+    Cosign,
+    Sent,
+    Withdraw,
+}
+
+impl Code for ActionKind {}
+
+impl ActionKind {
+    /// The record of `action` taken by someone in `role`.
+    pub fn of(action: &Action, role: Actor) -> ActionKind {
+        match action {
+            Action::Submit => ActionKind::Submit,
+            Action::Approve => ActionKind::Paraf,
+            Action::Return { .. } => ActionKind::Return,
+            Action::Sign if role == Actor::CoSigner => ActionKind::Cosign,
+            Action::Sign => ActionKind::Sign,
+            Action::MarkSent => ActionKind::Sent,
+            Action::Withdraw => ActionKind::Withdraw,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionKind::Submit => "Diajukan",
+            ActionKind::Paraf => "Diparaf",
+            ActionKind::Return => "Dikembalikan",
+            ActionKind::Sign => "Ditandatangani",
+            ActionKind::Cosign => "Ditandatangani (TTE kedua)",
+            ActionKind::Sent => "Ditandai terkirim",
+            ActionKind::Withdraw => "Ditarik",
+        }
+    }
+}
+
 /// A recipient: internal (an OPD, a unit or a person from the directory) or external (free text).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recipient {
-    /// "to" (Yth.) or "cc" (tembusan).
-    pub role: String,
-    /// "opd", "unit", "employee" or "external".
-    pub target_type: String,
+    pub role: RecipientRole,
+    pub target_type: TargetType,
     pub target_id: Option<String>,
     pub name: String,
     pub address: String,
@@ -928,10 +1035,10 @@ pub const CO_SIGNER_IS_SIGNER: &str =
 /// Everything the drafter writes. Each saved version stores one of these whole.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LetterDraft {
-    pub kind: String,
+    pub kind: LetterKind,
     pub klasifikasi: String,
-    pub sifat: String,
-    pub urgency: String,
+    pub sifat: Sifat,
+    pub urgency: Urgency,
     pub subject: String,
     pub attachment_count: i64,
     /// None: the head of the OPD signs.
@@ -952,9 +1059,6 @@ pub struct LetterDraft {
 impl LetterDraft {
     /// Checks what can be checked without the database. Messages are for the user.
     pub fn validate(&self) -> Result<(), String> {
-        LetterKind::from_code(&self.kind).ok_or("Jenis naskah tidak dikenal.")?;
-        Sifat::from_code(&self.sifat).ok_or("Sifat surat tidak dikenal.")?;
-        Urgency::from_code(&self.urgency).ok_or("Tingkat urgensi tidak dikenal.")?;
         let subject = self.subject.trim();
         if subject.is_empty() {
             return Err("Hal (perihal) surat wajib diisi.".into());
@@ -980,18 +1084,13 @@ impl LetterDraft {
             return Err("Penerima terlalu banyak (maksimal 500).".into());
         }
         for r in &self.recipients {
-            if !matches!(r.role.as_str(), "to" | "cc")
-                || !matches!(r.target_type.as_str(), "opd" | "unit" | "employee" | "external")
-            {
-                return Err("Jenis penerima tidak dikenal.".into());
-            }
             if r.name.trim().is_empty()
                 || r.name.chars().count() > 300
                 || r.address.chars().count() > 500
             {
                 return Err("Nama penerima wajib diisi (maksimal 300 karakter), alamat maksimal 500 karakter.".into());
             }
-            if (r.target_type == "external") != r.target_id.is_none() {
+            if (r.target_type == TargetType::External) != r.target_id.is_none() {
                 return Err("Penerima internal harus dipilih dari direktori; penerima eksternal ditulis bebas.".into());
             }
         }
@@ -1001,7 +1100,7 @@ impl LetterDraft {
     /// What must be true before the letter can go up the chain.
     pub fn validate_for_submit(&self) -> Result<(), String> {
         self.validate()?;
-        if !self.recipients.iter().any(|r| r.role == "to") {
+        if !self.recipients.iter().any(|r| r.role == RecipientRole::To) {
             return Err("Tambahkan paling sedikit satu penerima (Yth.).".into());
         }
         if self.body.is_empty() {
@@ -1018,17 +1117,17 @@ mod draft_tests {
 
     pub fn draft() -> LetterDraft {
         LetterDraft {
-            kind: "surat_dinas".into(),
+            kind: LetterKind::SuratDinas,
             klasifikasi: "000.5.6.2".into(),
-            sifat: "biasa".into(),
-            urgency: "biasa".into(),
+            sifat: Sifat::Biasa,
+            urgency: Urgency::Biasa,
             subject: "Undangan rapat koordinasi".into(),
             attachment_count: 0,
             signer_position_id: None,
             co_signer_position_id: None,
             recipients: vec![Recipient {
-                role: "to".into(),
-                target_type: "opd".into(),
+                role: RecipientRole::To,
+                target_type: TargetType::Opd,
                 target_id: Some("bappeda".into()),
                 name: "Kepala Bappeda".into(),
                 address: String::new(),
@@ -1044,9 +1143,13 @@ mod draft_tests {
         let mut d = draft();
         d.subject = "  ".into();
         assert!(d.validate().unwrap_err().contains("Hal"));
-        let mut d = draft();
-        d.kind = "surat_cinta".into();
-        assert!(d.validate().is_err());
+        // An unknown code does not even parse; a stored draft's codes do.
+        let mut json = serde_json::to_value(draft()).unwrap();
+        assert_eq!(json["kind"], "surat_dinas");
+        assert_eq!(json["recipients"][0]["role"], "to");
+        assert!(serde_json::from_value::<LetterDraft>(json.clone()).is_ok());
+        json["kind"] = "surat_cinta".into();
+        assert!(serde_json::from_value::<LetterDraft>(json).is_err());
         let mut d = draft();
         d.recipients[0].target_id = None;
         assert!(d.validate().unwrap_err().contains("direktori"));

@@ -1,12 +1,30 @@
 //! What the letter pages show: list rows, details, history, inbox entries, and the rule of who may
 //! see a letter at all. Shared by the server functions and the browser.
 
-use crate::letter::Sifat;
+use crate::Code;
+use crate::letter::{
+    ActionKind, LetterKind, LetterState, RecipientRole, Sifat, TargetType, Urgency,
+};
 use crate::letter_body::DiffLine;
 use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
 /// The four lists of the Surat Keluar page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum ListTab {
     /// Mine, still being written or returned to me.
     Draf,
@@ -18,20 +36,9 @@ pub enum ListTab {
     Terkirim,
 }
 
+impl Code for ListTab {}
+
 impl ListTab {
-    pub const ALL: [ListTab; 4] =
-        [ListTab::Draf, ListTab::PerluParaf, ListTab::DalamProses, ListTab::Terkirim];
-    pub fn code(self) -> &'static str {
-        match self {
-            ListTab::Draf => "draf",
-            ListTab::PerluParaf => "perlu-paraf",
-            ListTab::DalamProses => "dalam-proses",
-            ListTab::Terkirim => "terkirim",
-        }
-    }
-    pub fn from_code(c: &str) -> Option<ListTab> {
-        Self::ALL.into_iter().find(|t| t.code() == c)
-    }
     pub fn label(self, lang: crate::Lang) -> &'static str {
         match self {
             ListTab::Draf => lang.t("Draf", "Drafts"),
@@ -48,8 +55,8 @@ pub const PAGE_SIZE: i64 = 50;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ListFilter {
     pub q: String,
-    pub kind: String,
-    pub sifat: String,
+    pub kind: Option<LetterKind>,
+    pub sifat: Option<Sifat>,
     pub from_day: Option<i64>,
     pub to_day: Option<i64>,
 }
@@ -57,12 +64,12 @@ pub struct ListFilter {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LetterListItem {
     pub id: String,
-    pub kind: String,
+    pub kind: LetterKind,
     pub subject: String,
     pub number: Option<String>,
-    pub sifat: String,
-    pub urgency: String,
-    pub state: String,
+    pub sifat: Sifat,
+    pub urgency: Urgency,
+    pub state: LetterState,
     pub state_label: String,
     pub drafter_name: String,
     /// Where the letter waits: the position title and who holds it.
@@ -95,8 +102,7 @@ pub struct Counts {
 pub struct HistoryEntry {
     pub actor_name: String,
     pub position_title: Option<String>,
-    pub action: String,
-    pub action_label: String,
+    pub action: ActionKind,
     pub note: String,
     pub version: i64,
     pub at_ms: i64,
@@ -118,13 +124,36 @@ pub struct AttachmentInfo {
     pub size: i64,
 }
 
+/// Where one stop of the approval chain stands.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum StopStatus {
+    Done,
+    Current,
+    Pending,
+}
+
+impl Code for StopStatus {}
+
 /// One stop of the approval chain, for the "where is it" view.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChainStop {
     pub position_title: String,
     pub holder: Option<String>,
-    /// "done", "current", "pending"
-    pub status: String,
+    pub status: StopStatus,
     pub is_signer: bool,
     /// The second signer of a co-signed letter (after the signer).
     #[serde(default)]
@@ -161,7 +190,7 @@ pub struct LetterDetail {
     pub id: String,
     pub opd_name: String,
     pub draft: crate::letter::LetterDraft,
-    pub state: String,
+    pub state: LetterState,
     pub state_label: String,
     pub version: i64,
     pub number: Option<String>,
@@ -208,7 +237,7 @@ pub struct ReplyLetter {
     pub id: String,
     pub subject: String,
     pub number: Option<String>,
-    pub state: String,
+    pub state: LetterState,
     pub state_label: String,
     pub drafter_name: String,
     pub updated_ms: i64,
@@ -228,11 +257,11 @@ pub struct VersionDiff {
 pub struct InboxItem {
     pub id: String,
     pub incoming_id: String,
-    pub role: String,
+    pub role: RecipientRole,
     pub subject: String,
     pub sender_name: String,
-    pub sifat: String,
-    pub urgency: String,
+    pub sifat: Sifat,
+    pub urgency: Urgency,
     pub letter_number: String,
     pub read: bool,
     pub created_ms: i64,
@@ -250,15 +279,15 @@ pub struct InboxPage {
 pub struct IncomingDetail {
     pub id: String,
     pub entry_id: String,
-    pub role: String,
+    pub role: RecipientRole,
     pub opd_name: String,
     pub agenda_number: String,
     pub received_ms: i64,
     pub sender_name: String,
     pub letter_number: String,
     pub letter_day: i64,
-    pub sifat: String,
-    pub urgency: String,
+    pub sifat: Sifat,
+    pub urgency: Urgency,
     pub subject: String,
     pub attachment_count: i64,
     pub outgoing_letter_id: Option<String>,
@@ -281,8 +310,8 @@ pub struct NumberReservation {
 /// A directory entry for the recipient picker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectoryEntry {
-    /// "opd", "unit" or "employee"
-    pub target_type: String,
+    /// Opd, Unit or Employee (never External).
+    pub target_type: TargetType,
     pub target_id: String,
     /// How the addressee is written on the letter, e.g. "Kepala Bappeda".
     pub name: String,
@@ -321,7 +350,7 @@ mod tests {
     #[test]
     fn visibility() {
         let none = Involvement::default();
-        for s in Sifat::ALL {
+        for &s in Sifat::all() {
             assert!(!may_see(s, none), "an outsider never sees {s:?}");
             for inv in [
                 Involvement { drafter: true, ..none },
@@ -339,7 +368,7 @@ mod tests {
 
     #[test]
     fn tabs() {
-        for t in ListTab::ALL {
+        for &t in ListTab::all() {
             assert_eq!(ListTab::from_code(t.code()), Some(t));
         }
         assert_eq!(ListTab::from_code("x"), None);

@@ -1,6 +1,7 @@
 //! Data shapes shared by the server and the browser (server function inputs and outputs).
 
-use crate::roles::Caps;
+use crate::org::{ActingKind, PositionLevel, UnitKind};
+use crate::roles::{Caps, Role};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -38,24 +39,24 @@ pub struct OpdInput {
     pub website: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
     pub id: String,
     pub opd_id: String,
     pub parent_id: Option<String>,
     pub name: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub code: String,
     pub sort_order: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Position {
     pub id: String,
     pub opd_id: String,
     pub unit_id: String,
     pub title: String,
-    pub level: i64,
+    pub level: PositionLevel,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -77,7 +78,7 @@ pub struct Acting {
     pub position_id: String,
     pub employee_id: String,
     pub employee_name: String,
-    pub kind: String,
+    pub kind: ActingKind,
     pub start_day: i64,
     pub end_day: i64,
     pub note: String,
@@ -115,9 +116,9 @@ pub struct HeldPosition {
     pub position_id: String,
     pub title: String,
     pub unit_name: String,
-    pub level: i64,
-    /// None when held definitively; Some("plt") / Some("plh") when acting.
-    pub acting_kind: Option<String>,
+    pub level: PositionLevel,
+    /// None when held definitively; Some when acting (Plt or Plh).
+    pub acting_kind: Option<ActingKind>,
     pub acting_until_day: Option<i64>,
 }
 
@@ -145,7 +146,7 @@ pub struct EmployeeRow {
     pub employee: Employee,
     pub position_title: Option<String>,
     pub unit_name: Option<String>,
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
     pub locked: bool,
 }
 

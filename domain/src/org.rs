@@ -1,11 +1,29 @@
 //! Organisation rules: position levels, unit kinds, acting officials and the direct superior
 //! derived from the unit tree.
 
+use crate::Code;
 use serde::{Deserialize, Serialize};
+use serde_repr::{Deserialize_repr, Serialize_repr};
 use std::collections::HashMap;
+use strum::{Display, EnumString, FromRepr, IntoStaticStr, VariantArray};
 
-/// Echelon-like level of a position. Lower number = higher in the hierarchy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// Echelon-like level of a position. Lower number = higher in the hierarchy. Its code is the
+/// number, in the database, forms and JSON alike.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize_repr,
+    Deserialize_repr,
+    FromRepr,
+    VariantArray,
+)]
+#[repr(i64)]
 pub enum PositionLevel {
     KepalaOpd = 1,
     Sekretaris = 2,
@@ -15,20 +33,14 @@ pub enum PositionLevel {
 }
 
 impl PositionLevel {
-    pub const ALL: [PositionLevel; 5] = [
-        PositionLevel::KepalaOpd,
-        PositionLevel::Sekretaris,
-        PositionLevel::KepalaBidang,
-        PositionLevel::KepalaSeksi,
-        PositionLevel::Staf,
-    ];
+    pub const ALL: &[PositionLevel] = Self::VARIANTS;
 
     pub fn code(self) -> i64 {
         self as i64
     }
 
     pub fn from_code(c: i64) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.code() == c)
+        Self::from_repr(c)
     }
 
     /// Every level but Staf heads the unit it sits in.
@@ -86,7 +98,22 @@ impl PositionLevel {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum UnitKind {
     Opd,
     Sekretariat,
@@ -96,31 +123,9 @@ pub enum UnitKind {
     Upt,
 }
 
+impl Code for UnitKind {}
+
 impl UnitKind {
-    pub const ALL: [UnitKind; 6] = [
-        UnitKind::Opd,
-        UnitKind::Sekretariat,
-        UnitKind::Subbagian,
-        UnitKind::Bidang,
-        UnitKind::Seksi,
-        UnitKind::Upt,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            UnitKind::Opd => "opd",
-            UnitKind::Sekretariat => "sekretariat",
-            UnitKind::Subbagian => "subbagian",
-            UnitKind::Bidang => "bidang",
-            UnitKind::Seksi => "seksi",
-            UnitKind::Upt => "upt",
-        }
-    }
-
-    pub fn from_code(c: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == c)
-    }
-
     pub fn label_id(self) -> &'static str {
         match self {
             UnitKind::Opd => "OPD (pimpinan)",
@@ -145,26 +150,30 @@ impl UnitKind {
 }
 
 /// Acting official: Plt (pelaksana tugas, for a vacant post) or Plh (pelaksana harian, for an absent holder).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ActingKind {
     Plt,
     Plh,
 }
 
+impl Code for ActingKind {}
+
 impl ActingKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            ActingKind::Plt => "plt",
-            ActingKind::Plh => "plh",
-        }
-    }
-    pub fn from_code(c: &str) -> Option<Self> {
-        match c {
-            "plt" => Some(ActingKind::Plt),
-            "plh" => Some(ActingKind::Plh),
-            _ => None,
-        }
-    }
     /// Prefix written before the position title, e.g. "Plt. Kepala Dinas".
     pub fn prefix(self) -> &'static str {
         match self {
@@ -401,11 +410,11 @@ mod tests {
             KepalaSeksi
         );
         assert_eq!(PositionLevel::infer_from_title("Pranata Komputer Ahli Pertama"), Staf);
-        for l in PositionLevel::ALL {
+        for &l in PositionLevel::ALL {
             assert_eq!(PositionLevel::from_code(l.code()), Some(l));
         }
         assert_eq!(PositionLevel::from_code(9), None);
-        for k in UnitKind::ALL {
+        for &k in UnitKind::all() {
             assert_eq!(UnitKind::from_code(k.code()), Some(k));
         }
     }

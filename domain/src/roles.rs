@@ -1,10 +1,29 @@
 //! Roles and what each user may see and do.
 
+use crate::Code;
 use crate::org::PositionLevel;
 use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
 /// Administrative roles granted explicitly. Officer rights come from positions (held or acted for).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    PartialOrd,
+    Ord,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     /// Manages OPDs and their admins for the whole Pemda.
     AdminPemda,
@@ -14,19 +33,9 @@ pub enum Role {
     Tu,
 }
 
-impl Role {
-    pub const ALL: [Role; 3] = [Role::AdminPemda, Role::AdminOpd, Role::Tu];
+impl Code for Role {}
 
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::AdminPemda => "admin_pemda",
-            Role::AdminOpd => "admin_opd",
-            Role::Tu => "tu",
-        }
-    }
-    pub fn from_code(c: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == c)
-    }
+impl Role {
     pub fn label_id(self) -> &'static str {
         match self {
             Role::AdminPemda => "Admin Pemda",
@@ -274,7 +283,7 @@ mod tests {
 
     #[test]
     fn role_codes_round_trip() {
-        for r in Role::ALL {
+        for &r in Role::all() {
             assert_eq!(Role::from_code(r.code()), Some(r));
         }
         assert_eq!(Role::from_code("root"), None);

@@ -2,10 +2,26 @@
 //! officials, the result of checking a PDF, and what a QR code's page shows. The cryptography
 //! lives in the `tte` crate; the records in the backend.
 
+use crate::Code;
 use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString, IntoStaticStr, VariantArray};
 
 /// Where a signing certificate stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CertStatus {
     /// Authorised by the Admin Pemda; the official has not set a passphrase yet, so no key exists.
     MenungguPassphrase,
@@ -14,24 +30,9 @@ pub enum CertStatus {
     Kedaluwarsa,
 }
 
+impl Code for CertStatus {}
+
 impl CertStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            CertStatus::MenungguPassphrase => "menunggu_passphrase",
-            CertStatus::Aktif => "aktif",
-            CertStatus::Dicabut => "dicabut",
-            CertStatus::Kedaluwarsa => "kedaluwarsa",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<CertStatus> {
-        Some(match s {
-            "menunggu_passphrase" => CertStatus::MenungguPassphrase,
-            "aktif" => CertStatus::Aktif,
-            "dicabut" => CertStatus::Dicabut,
-            "kedaluwarsa" => CertStatus::Kedaluwarsa,
-            _ => return None,
-        })
-    }
     pub fn label(self) -> &'static str {
         match self {
             CertStatus::MenungguPassphrase => "Menunggu passphrase",
@@ -43,7 +44,21 @@ impl CertStatus {
 }
 
 /// Reasons of RFC 5280 offered when revoking.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RevocationReason {
     /// Forgotten passphrase or a suspected leak of the key.
     KeyCompromise,
@@ -54,26 +69,9 @@ pub enum RevocationReason {
     Unspecified,
 }
 
+impl Code for RevocationReason {}
+
 impl RevocationReason {
-    pub const ALL: [RevocationReason; 5] = [
-        RevocationReason::KeyCompromise,
-        RevocationReason::AffiliationChanged,
-        RevocationReason::Superseded,
-        RevocationReason::CessationOfOperation,
-        RevocationReason::Unspecified,
-    ];
-    pub fn code(self) -> &'static str {
-        match self {
-            RevocationReason::KeyCompromise => "key_compromise",
-            RevocationReason::AffiliationChanged => "affiliation_changed",
-            RevocationReason::Superseded => "superseded",
-            RevocationReason::CessationOfOperation => "cessation_of_operation",
-            RevocationReason::Unspecified => "unspecified",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<RevocationReason> {
-        RevocationReason::ALL.into_iter().find(|r| r.code() == s)
-    }
     pub fn label(self) -> &'static str {
         match self {
             RevocationReason::KeyCompromise => "Passphrase lupa atau kunci bocor",
@@ -153,7 +151,21 @@ pub struct SignatureCheck {
 }
 
 /// Overall result of checking a PDF.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum VerifyOutcome {
     /// Every signature intact and trusted, nothing changed after the last one.
     Valid,
@@ -163,16 +175,7 @@ pub enum VerifyOutcome {
     NotPdf,
 }
 
-impl VerifyOutcome {
-    pub fn code(self) -> &'static str {
-        match self {
-            VerifyOutcome::Valid => "valid",
-            VerifyOutcome::Invalid => "invalid",
-            VerifyOutcome::NoSignature => "no_signature",
-            VerifyOutcome::NotPdf => "not_pdf",
-        }
-    }
-}
+impl Code for VerifyOutcome {}
 
 /// Result of the upload form, the JSON endpoint and `eoffice verify`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

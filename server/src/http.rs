@@ -11,6 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use backend::Store;
+use domain::Code;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
@@ -342,7 +343,7 @@ async fn switch_language(
     Path(lang): Path<String>,
     Query(q): Query<Next_>,
 ) -> Response {
-    let lang = domain::Lang::from_code(&lang);
+    let lang = domain::Lang::from_code_or_default(&lang);
     let back =
         q.ke.filter(|p| p.starts_with('/') && !p.starts_with("//")).unwrap_or_else(|| "/".into());
     let cookie = format!(

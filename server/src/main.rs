@@ -594,9 +594,7 @@ async fn verify_file(
     use std::fmt::Write as _;
     let mut out = String::new();
     if json {
-        let mut v = serde_json::to_value(&report)?;
-        v["outcome"] = serde_json::Value::String(report.outcome.code().into());
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v)?);
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&report)?);
     } else {
         let title = match report.outcome {
             VerifyOutcome::Valid => "SAH / VALID",

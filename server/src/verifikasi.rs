@@ -425,11 +425,7 @@ async fn api_verify(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
         &body
     };
     match st.store.verify_upload(file).await {
-        Ok(r) => {
-            let mut v = serde_json::to_value(&r).unwrap_or_default();
-            v["outcome"] = serde_json::Value::String(r.outcome.code().to_string());
-            axum::Json(v).into_response()
-        }
+        Ok(r) => axum::Json(r).into_response(),
         Err(e) => (
             StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             axum::Json(serde_json::json!({ "error": e.user_message() })),

@@ -87,7 +87,7 @@ pub fn client_ip() -> String {
 pub fn request_lang() -> Lang {
     parts()
         .and_then(|p| cookie_from(&p.headers, LANG_COOKIE))
-        .map(|v| Lang::from_code(&v))
+        .map(|v| Lang::from_code_or_default(&v))
         .unwrap_or_default()
 }
 

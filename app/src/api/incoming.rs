@@ -3,9 +3,10 @@
 
 use crate::error::AppError;
 use domain::disposition::{
-    DisposeInput, DispositionPage, IncomingPage, IncomingSettings, IncomingView, PositionChoice,
-    RegisterInput, RegisterOutcome, ScanUpload,
+    DisposeInput, DispositionPage, IncomingPage, IncomingSettings, IncomingStatus, IncomingView,
+    PositionChoice, RegisterInput, RegisterOutcome, ScanUpload,
 };
+use domain::letter::Sifat;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -194,8 +195,8 @@ pub async fn archive_incoming(id: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "list_incoming")]
 pub async fn list_incoming(
     q: String,
-    sifat: String,
-    status: String,
+    sifat: Option<Sifat>,
+    status: Option<IncomingStatus>,
     page: i64,
 ) -> Result<IncomingPage, AppError> {
     use crate::api::ctx::*;
@@ -206,7 +207,7 @@ pub async fn list_incoming(
         )
         .into());
     }
-    Ok(state().store.incoming_list(&s.user, &q, &sifat, &status, page).await?)
+    Ok(state().store.incoming_list(&s.user, &q, sifat, status, page).await?)
 }
 
 #[server(prefix = "/api", endpoint = "list_dispositions")]

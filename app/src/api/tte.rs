@@ -100,8 +100,9 @@ pub async fn enrol_tte(employee_id: String, validity_days: i64) -> Result<CertVi
 pub async fn revoke_tte(cert_id: String, reason: String) -> Result<CertView, AppError> {
     use crate::api::ctx::*;
     let s = require_pemda_admin().await?;
-    let reason = domain::tte::RevocationReason::from_code(&reason)
-        .ok_or_else(|| backend::BackendError::invalid("Pilih alasan pencabutan."))?;
+    // Not an enum argument: the form's empty choice gets this message, not a decoding error.
+    let reason: domain::tte::RevocationReason =
+        reason.parse().map_err(|_| backend::BackendError::invalid("Pilih alasan pencabutan."))?;
     Ok(state().store.revoke_certificate(&s.user, Some(s.ip.clone()), &cert_id, reason).await?)
 }
 

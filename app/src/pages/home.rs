@@ -2,7 +2,6 @@
 
 use crate::app::{UserCtx, lang};
 use crate::components::Loading;
-use domain::org::ActingKind;
 use domain::roles::{NavItem, nav_items};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -47,8 +46,6 @@ pub fn HomePage() -> impl IntoView {
                                         .map(|p| {
                                             let prefix = p
                                                 .acting_kind
-                                                .as_deref()
-                                                .and_then(ActingKind::from_code)
                                                 .map(|k| format!("{} ", k.prefix()))
                                                 .unwrap_or_default();
                                             let until = p

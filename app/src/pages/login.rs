@@ -3,6 +3,7 @@
 use crate::api::auth::Login;
 use crate::app::{UserCtx, lang};
 use crate::components::busy_label;
+use domain::Code;
 use domain::Lang;
 use leptos::prelude::*;
 use leptos_meta::Title;

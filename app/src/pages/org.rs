@@ -5,7 +5,6 @@ use crate::app::lang;
 use crate::components::{ErrorBox, Loading};
 use domain::Lang;
 use domain::model::{OrgChart, PositionView};
-use domain::org::{ActingKind, UnitKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -115,9 +114,7 @@ fn Chart(chart: OrgChart, lang: Lang) -> impl IntoView {
 
 fn unit_node(chart: &OrgChart, unit_id: &str, lang: Lang, depth: usize) -> AnyView {
     let Some(unit) = chart.units.iter().find(|u| u.id == unit_id) else { return ().into_any() };
-    let kind = UnitKind::from_code(&unit.kind)
-        .map(|k| if lang == Lang::Id { k.label_id() } else { k.label_en() })
-        .unwrap_or("");
+    let kind = lang.t(unit.kind.label_id(), unit.kind.label_en());
     let mut positions: Vec<&PositionView> =
         chart.positions.iter().filter(|p| p.position.unit_id == unit.id).collect();
     positions.sort_by_key(|p| (p.position.level, p.position.title.clone()));
@@ -151,7 +148,7 @@ fn unit_node(chart: &OrgChart, unit_id: &str, lang: Lang, depth: usize) -> AnyVi
 }
 
 fn position_view(p: &PositionView, lang: Lang) -> impl IntoView + use<> {
-    let head = p.position.level < 5;
+    let head = p.position.level.is_head();
     let holders = if p.holders.is_empty() {
         view! { <span class="muted">{lang.t("(kosong)", "(vacant)")}</span> }.into_any()
     } else {
@@ -161,7 +158,7 @@ fn position_view(p: &PositionView, lang: Lang) -> impl IntoView + use<> {
         .acting
         .iter()
         .map(|a| {
-            let prefix = ActingKind::from_code(&a.kind).map(|k| k.prefix()).unwrap_or("");
+            let prefix = a.kind.prefix();
             view! {
                 <span class="acting">
                     {format!(

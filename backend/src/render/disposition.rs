@@ -598,7 +598,7 @@ pub fn render_disposition_sheet(sheet: &DispositionSheet) -> Result<Vec<u8>> {
     let count = l.pages.len();
     for (index, page) in l.pages.into_iter().enumerate() {
         let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
-            .ok_or_else(|| BackendError::Internal("page size".into()))?;
+            .ok_or_else(|| BackendError::internal("page size"))?;
         let mut p = document.start_page_with(settings);
         let mut surface = p.surface();
         for op in page.ops.into_iter().chain(furniture(&footer, index, count)) {
@@ -612,7 +612,7 @@ pub fn render_disposition_sheet(sheet: &DispositionSheet) -> Result<Vec<u8>> {
             tracing::warn!(error = %msg, "logo failed to decode");
             BackendError::invalid("Gambar logo kop surat rusak dan tidak dapat dimuat ke PDF.")
         }
-        other => BackendError::Internal(format!("render disposition PDF: {other}")),
+        other => BackendError::caused("render disposition PDF", other),
     })
 }
 

@@ -1253,7 +1253,7 @@ pub fn render_letter_with_info(doc: &LetterDocument) -> Result<(Vec<u8>, RenderI
     let mark = doc.watermark.as_deref().filter(|m| !m.trim().is_empty());
     for (index, page) in l.pages.into_iter().enumerate() {
         let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
-            .ok_or_else(|| BackendError::Internal("page size".into()))?;
+            .ok_or_else(|| BackendError::internal("page size"))?;
         let mut p = document.start_page_with(settings);
         let mut surface = p.surface();
         if let Some(mark) = mark {
@@ -1270,7 +1270,7 @@ pub fn render_letter_with_info(doc: &LetterDocument) -> Result<(Vec<u8>, RenderI
             tracing::warn!(error = %msg, "image failed to decode");
             BackendError::invalid("Gambar logo atau kode QR rusak dan tidak dapat dimuat ke PDF.")
         }
-        other => BackendError::Internal(format!("render PDF: {other}")),
+        other => BackendError::caused("render PDF", other),
     })?;
     Ok((pdf, info))
 }

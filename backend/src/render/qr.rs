@@ -14,7 +14,7 @@ const QUIET: usize = 4;
 /// an 8-bit greyscale PNG, black modules on white with the quiet zone included.
 pub fn qr_png(text: &str) -> Result<Vec<u8>> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-        .map_err(|e| BackendError::Internal(format!("QR encode: {e}")))?;
+        .map_err(|e| BackendError::caused("QR encode", e))?;
     let modules = code.width();
     let colors = code.to_colors();
     let side = (modules + 2 * QUIET) * SCALE;
@@ -36,10 +36,9 @@ pub fn qr_png(text: &str) -> Result<Vec<u8>> {
         let mut enc = png::Encoder::new(&mut out, side as u32, side as u32);
         enc.set_color(png::ColorType::Grayscale);
         enc.set_depth(png::BitDepth::Eight);
-        let mut w =
-            enc.write_header().map_err(|e| BackendError::Internal(format!("QR PNG: {e}")))?;
-        w.write_image_data(&pixels).map_err(|e| BackendError::Internal(format!("QR PNG: {e}")))?;
-        w.finish().map_err(|e| BackendError::Internal(format!("QR PNG: {e}")))?;
+        let mut w = enc.write_header().map_err(|e| BackendError::caused("QR PNG", e))?;
+        w.write_image_data(&pixels).map_err(|e| BackendError::caused("QR PNG", e))?;
+        w.finish().map_err(|e| BackendError::caused("QR PNG", e))?;
     }
     Ok(out)
 }

@@ -190,7 +190,7 @@ fn encode_png(w: u32, h: u32, rgba: &[u8]) -> Result<Vec<u8>> {
     enc.set_color(color);
     enc.set_depth(png::BitDepth::Eight);
     enc.set_compression(png::Compression::Fast);
-    let internal = |e: png::EncodingError| BackendError::Internal(format!("encode page PNG: {e}"));
+    let internal = |e: png::EncodingError| BackendError::caused("encode page PNG", e);
     let mut writer = enc.write_header().map_err(internal)?;
     writer.write_image_data(&data).map_err(internal)?;
     writer.finish().map_err(internal)?;
@@ -326,9 +326,9 @@ fn prepare_photo(bytes: &[u8], n: usize) -> Result<Image> {
         &mut jpeg,
         JPEG_QUALITY,
     ))
-    .map_err(|e| BackendError::Internal(format!("encode photo {n} as JPEG: {e}")))?;
+    .map_err(|e| BackendError::caused(format!("encode photo {n} as JPEG"), e))?;
     Image::from_jpeg(jpeg.into(), true)
-        .map_err(|e| BackendError::Internal(format!("re-encoded photo {n}: {e}")))
+        .map_err(|e| BackendError::internal(format!("re-encoded photo {n}: {e}")))
 }
 
 /// 8-bit greyscale or RGB without alpha (transparent parts become white), what JPEG can hold.
@@ -383,9 +383,8 @@ pub fn images_to_pdf(images: &[Vec<u8>]) -> Result<Vec<u8>> {
     let mut document =
         Document::new_with(SerializeSettings { enable_tagging: false, ..Default::default() });
     document.set_metadata(Metadata::new().language("id".into()).creator("e-Office".into()));
-    let settings = || {
-        PageSettings::from_wh(A4_W, A4_H).ok_or_else(|| BackendError::Internal("page size".into()))
-    };
+    let settings =
+        || PageSettings::from_wh(A4_W, A4_H).ok_or_else(|| BackendError::internal("page size"));
     for image in &prepared {
         let (iw, ih) = image.size();
         let (iw, ih) = (iw.max(1) as f32, ih.max(1) as f32);
@@ -408,7 +407,7 @@ pub fn images_to_pdf(images: &[Vec<u8>]) -> Result<Vec<u8>> {
             tracing::info!(photo = n, error = %msg, "photo failed to embed");
             bad_photo(n)
         }
-        other => BackendError::Internal(format!("write scan PDF: {other}")),
+        other => BackendError::caused("write scan PDF", other),
     })?;
     if pdf.len() > MAX_SCAN_BYTES {
         return Err(BackendError::invalid(format!(

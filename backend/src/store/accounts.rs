@@ -1,8 +1,9 @@
 //! Accounts, role grants, sessions and login throttling.
 
 use super::org::employee_from;
-use super::{Actor, Cost, Store};
+use super::{Actor, CodeCols, Cost, Store};
 use crate::{BackendError, Result, now_ms};
+use domain::Code;
 use domain::model::{Employee, HeldPosition, PersonBrief, SessionUser};
 use domain::roles::{Caps, Grant, Role};
 use serde_json::json;
@@ -455,7 +456,7 @@ impl Store {
                     position_id: r.try_get("id")?,
                     title: r.try_get("title")?,
                     unit_name: r.try_get("unit_name")?,
-                    level: r.try_get("level")?,
+                    level: r.level("level")?,
                     acting_kind: None,
                     acting_until_day: None,
                 });
@@ -475,8 +476,8 @@ impl Store {
                 position_id: r.try_get("id")?,
                 title: r.try_get("title")?,
                 unit_name: r.try_get("unit_name")?,
-                level: r.try_get("level")?,
-                acting_kind: Some(r.try_get("kind")?),
+                level: r.level("level")?,
+                acting_kind: Some(r.code("kind")?),
                 acting_until_day: Some(r.try_get("end_day")?),
             });
         }
@@ -495,10 +496,7 @@ impl Store {
             pemda_id: e.pemda_id.clone(),
             opd_id: Some(e.opd_id.clone()),
             grants,
-            best_level: positions
-                .iter()
-                .filter_map(|p| domain::org::PositionLevel::from_code(p.level))
-                .min(),
+            best_level: positions.iter().map(|p| p.level).min(),
         };
         Ok(SessionUser {
             employee_id: e.id,

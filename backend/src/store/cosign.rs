@@ -8,15 +8,15 @@
 //! `letter_void` with the once-signed document, whose verification page then says so.
 
 use super::delivery::{Numbered, Receivers, SignerInfo};
-use super::letter_views::escape_like;
 use super::letters::LetterRow;
-use super::{Actor, Store, WriteTx};
+use super::sql::like_pattern;
+use super::{Actor, CodeCols, Store, WriteTx};
 use crate::sign::{SignContext, Signing};
 use crate::{BackendError, Result, now_ms};
 use domain::letter::LetterDraft;
 use domain::letter_view::CoSignerOption;
 use domain::model::SessionUser;
-use domain::org::PositionLevel;
+use domain::org::{ActingKind, PositionLevel};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -91,7 +91,7 @@ impl Store {
     async fn co_signer_holder(
         &self,
         position_id: &str,
-    ) -> Result<Option<(String, Option<String>)>> {
+    ) -> Result<Option<(String, Option<ActingKind>)>> {
         if let Some(h) = self.holders_of(position_id).await?.into_iter().next() {
             return Ok(Some((h.id, None)));
         }
@@ -103,7 +103,7 @@ impl Store {
         .bind(crate::today_wib())
         .fetch_optional(&self.pool)
         .await?;
-        r.map(|r| Ok((r.try_get("employee_id")?, Some(r.try_get("kind")?)))).transpose()
+        r.map(|r| Ok((r.try_get("employee_id")?, Some(r.code("kind")?)))).transpose()
     }
 
     /// The official to print in the co-signature block when the signer signs (checked again:
@@ -139,9 +139,8 @@ impl Store {
         let holder = match self.co_signer_holder(position_id).await? {
             Some((id, acting)) => {
                 let name = self.get_employee(&id).await?.name;
-                Some(match acting.as_deref() {
-                    Some("plh") => format!("Plh. {name}"),
-                    Some(_) => format!("Plt. {name}"),
+                Some(match acting {
+                    Some(k) => format!("{} {name}", k.prefix()),
                     None => name,
                 })
             }
@@ -166,7 +165,7 @@ impl Store {
         if q.chars().count() < 2 {
             return Ok(vec![]);
         }
-        let pat = format!("%{}%", escape_like(q));
+        let Some(pat) = like_pattern(q) else { return Ok(vec![]) };
         let rows = sqlx::query(
             "SELECT p.id, p.title, e.name, o.short_name FROM employee e JOIN position p ON p.id = e.position_id JOIN opd o ON o.id = p.opd_id \
              WHERE e.pemda_id = $1 AND e.active = 1 AND o.active = 1 AND p.level <= 3 \
@@ -213,12 +212,12 @@ impl Store {
         let co_position = l
             .co_signer_position_id
             .clone()
-            .ok_or_else(|| BackendError::Internal("co-signing without co-signer".into()))?;
+            .ok_or_else(|| BackendError::internal("co-signing without co-signer"))?;
         let r = sqlx::query("SELECT d.pdf, d.public_id, d.co_sign_rect, l.signed_ms FROM letter_document d JOIN letter l ON l.id = d.letter_id WHERE d.letter_id = $1")
             .bind(&l.id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| BackendError::Internal(format!("letter {} waits for a co-signature without a document", l.id)))?;
+            .ok_or_else(|| BackendError::internal(format!("letter {} waits for a co-signature without a document", l.id)))?;
         let mut info = self.signer_info(&co_position, Some(user)).await?;
         let pos = self.get_position(&co_position).await?;
         info.opd_name = self.get_opd(&pos.opd_id).await?.name.to_uppercase();
@@ -284,7 +283,7 @@ impl Store {
         let number = l
             .number
             .clone()
-            .ok_or_else(|| BackendError::Internal("co-signing an unnumbered letter".into()))?;
+            .ok_or_else(|| BackendError::internal("co-signing an unnumbered letter"))?;
         let letter = Numbered { row: l, draft, number: &number, letter_day };
         self.deliver(tx, user, letter, now, co_position, receivers).await
     }
@@ -307,7 +306,7 @@ impl Store {
         .await?;
         let n = sqlx::query("SELECT number, number_seq, number_year, signed_ms, signed_by FROM letter WHERE id = $1").bind(&l.id).fetch_one(tx.conn()).await?;
         let (Some(d), Some(number)) = (d, n.try_get::<Option<String>, _>("number")?) else {
-            return Err(BackendError::Internal(format!(
+            return Err(BackendError::internal(format!(
                 "letter {} waits for a co-signature without a number or document",
                 l.id
             )));

@@ -1,7 +1,7 @@
 //! Counters kept in step with the letter queues and the inboxes (see migration 0008), so list
 //! totals and navigation badges cost one primary-key lookup per key instead of a count of rows.
 
-use super::letter_views::placeholders;
+use super::sql::placeholders;
 use super::{Cost, Store, WriteTx};
 use crate::Result;
 use sqlx::Row;
@@ -83,7 +83,7 @@ impl Store {
             .await?;
         r.into_iter()
             .next()
-            .ok_or_else(|| crate::BackendError::Internal("inbox totals returned no row".into()))
+            .ok_or_else(|| crate::BackendError::internal("inbox totals returned no row"))
     }
 
     /// Recomputes every counter from the rows (after bulk loads).

@@ -6,8 +6,10 @@ use super::{Store, WriteTx};
 use crate::render::{LetterDocument, SignatureBlock, render_letter_with_info};
 use crate::sign::{SignContext, Signing};
 use crate::{BackendError, Result, new_id, random_token};
-use domain::letter::{LetterDraft, LetterKind, Sifat};
+use domain::Code;
+use domain::letter::{LetterDraft, LetterKind, RecipientRole, TargetType};
 use domain::model::SessionUser;
+use domain::org::ActingKind;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -40,8 +42,8 @@ pub struct SignerInfo {
     pub name: String,
     pub nip: String,
     pub position_title: String,
-    /// "plt" / "plh" when the signer acts for the position.
-    pub acting: Option<String>,
+    /// Plt or Plh when the signer acts for the position.
+    pub acting: Option<ActingKind>,
     /// Name of the position's OPD in capitals as in the kop, e.g. "BADAN PERENCANAAN PEMBANGUNAN
     /// DAERAH" (the signature's location); filled for co-signers, empty otherwise.
     pub opd_name: String,
@@ -50,10 +52,8 @@ pub struct SignerInfo {
 impl SignerInfo {
     /// The position as printed: "Plt. Kepala Dinas ..." for an acting official.
     pub fn printed_position(&self) -> String {
-        match &self.acting {
-            Some(k) => {
-                format!("{}. {}", if k == "plh" { "Plh" } else { "Plt" }, self.position_title)
-            }
+        match self.acting {
+            Some(k) => format!("{} {}", k.prefix(), self.position_title),
             None => self.position_title.clone(),
         }
     }
@@ -75,12 +75,14 @@ impl Store {
     pub async fn check_recipients(&self, pemda_id: &str, draft: &LetterDraft) -> Result<()> {
         for r in &draft.recipients {
             let Some(target) = r.target_id.as_deref() else { continue };
-            let sql = match r.target_type.as_str() {
-                "opd" => "SELECT 1 AS ok FROM opd WHERE id = $1 AND pemda_id = $2 AND active = 1",
-                "unit" => {
+            let sql = match r.target_type {
+                TargetType::Opd => {
+                    "SELECT 1 AS ok FROM opd WHERE id = $1 AND pemda_id = $2 AND active = 1"
+                }
+                TargetType::Unit => {
                     "SELECT 1 AS ok FROM unit u JOIN opd o ON o.id = u.opd_id WHERE u.id = $1 AND o.pemda_id = $2 AND o.active = 1"
                 }
-                "employee" => {
+                TargetType::Employee => {
                     "SELECT 1 AS ok FROM employee WHERE id = $1 AND pemda_id = $2 AND active = 1"
                 }
                 _ => continue,
@@ -114,7 +116,7 @@ impl Store {
     ) -> Result<LetterDocument> {
         let opd = self.get_opd(&l.opd_id).await?;
         let pemda = self.get_pemda(&opd.pemda_id).await?;
-        let kind = LetterKind::from_code(&draft.kind).unwrap_or(LetterKind::SuratDinas);
+        let kind = draft.kind;
         let sign_mode: String = sqlx::query("SELECT sign_mode FROM letter WHERE id = $1")
             .bind(&l.id)
             .fetch_one(&self.pool)
@@ -133,7 +135,7 @@ impl Store {
         if !opd.email.is_empty() {
             address.push_str(&format!(", Pos-el {}", opd.email));
         }
-        let to: Vec<_> = draft.recipients.iter().filter(|r| r.role == "to").collect();
+        let to: Vec<_> = draft.recipients.iter().filter(|r| r.role == RecipientRole::To).collect();
         let recipient_place = match to.as_slice() {
             [one] if !one.address.trim().is_empty() => format!("di {}", one.address.trim()),
             _ => "di Tempat".to_string(),
@@ -148,9 +150,7 @@ impl Store {
                 other => Some(other.label().to_uppercase()),
             },
             number: number.map(str::to_string),
-            sifat: Sifat::from_code(&draft.sifat)
-                .map(|s| s.label().to_string())
-                .unwrap_or_default(),
+            sifat: draft.sifat.label().to_string(),
             lampiran: lampiran_text(draft.attachment_count),
             hal: draft.subject.trim().to_string(),
             place_date: match day {
@@ -181,7 +181,7 @@ impl Store {
             tembusan: draft
                 .recipients
                 .iter()
-                .filter(|r| r.role == "cc")
+                .filter(|r| r.role == RecipientRole::Cc)
                 .map(|r| r.name.trim().to_string())
                 .collect(),
             footer_note: None,
@@ -204,7 +204,7 @@ impl Store {
                 name: u.name.clone(),
                 nip: u.nip.clone(),
                 position_title: pos.title,
-                acting: h.acting_kind.clone(),
+                acting: h.acting_kind,
                 opd_name: String::new(),
             });
         }
@@ -257,15 +257,15 @@ impl Store {
     pub(crate) async fn receivers(&self, l: &LetterRow, draft: &LetterDraft) -> Result<Receivers> {
         let sender = self.get_opd(&l.opd_id).await?;
         // receiving OPD -> owner key -> role ("to" wins over "cc")
-        let mut targets: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        let mut targets: BTreeMap<String, BTreeMap<String, RecipientRole>> = BTreeMap::new();
         for r in &draft.recipients {
             let Some(target) = r.target_id.as_deref() else { continue };
-            let (opd, key) = match r.target_type.as_str() {
-                "employee" => {
+            let (opd, key) = match r.target_type {
+                TargetType::Employee => {
                     let e = self.get_employee(target).await?;
                     (e.opd_id, format!("e:{}", e.id))
                 }
-                "unit" => {
+                TargetType::Unit => {
                     let u = self.get_unit(target).await?;
                     let head = sqlx::query(
                         "SELECT id FROM position WHERE unit_id = $1 ORDER BY level, id LIMIT 1",
@@ -280,15 +280,15 @@ impl Store {
                     (u.opd_id, key)
                 }
                 // Addressed to an OPD: whoever that OPD has set to receive mail for disposition.
-                "opd" => {
+                TargetType::Opd => {
                     (target.to_string(), format!("p:{}", self.incoming_disposer(target).await?))
                 }
                 _ => continue,
             };
             let roles = targets.entry(opd).or_default();
-            let role = roles.entry(key).or_insert_with(|| r.role.clone());
-            if r.role == "to" {
-                *role = "to".into();
+            let role = roles.entry(key).or_insert(r.role);
+            if r.role == RecipientRole::To {
+                *role = RecipientRole::To;
             }
         }
         let mut list = Vec::new();
@@ -412,8 +412,8 @@ impl Store {
             .bind(sender_id)
             .bind(number)
             .bind(signed_day)
-            .bind(&draft.sifat)
-            .bind(&draft.urgency)
+            .bind(draft.sifat.code())
+            .bind(draft.urgency.code())
             .bind(draft.attachment_count)
             .bind(draft.subject.trim())
             .bind(draft.klasifikasi.trim())
@@ -427,11 +427,11 @@ impl Store {
                 .bind(new_id())
                 .bind(&incoming)
                 .bind(key)
-                .bind(role)
+                .bind(role.code())
                 .bind(draft.subject.trim())
                 .bind(sender_name)
-                .bind(&draft.sifat)
-                .bind(&draft.urgency)
+                .bind(draft.sifat.code())
+                .bind(draft.urgency.code())
                 .bind(number)
                 .bind(now)
                 .execute(tx.conn())
@@ -458,7 +458,7 @@ pub(crate) struct Receiver {
     opd_id: String,
     pemda_id: String,
     short_name: String,
-    owners: BTreeMap<String, String>,
+    owners: BTreeMap<String, RecipientRole>,
 }
 
 /// The sending OPD and every receiving one.

@@ -36,6 +36,26 @@ pub(crate) trait Cols {
     fn opt_int(&self, name: &str) -> Result<Option<i64>>;
 }
 
+/// Columns holding domain codes, on any row (also `&dyn Cols`).
+pub(crate) trait CodeCols: Cols {
+    /// A column holding a domain code; an unknown code is a broken row, not a user error.
+    fn code<T: domain::Code>(&self, name: &str) -> Result<T> {
+        let s = self.text(name)?;
+        T::from_code(&s).ok_or_else(|| unknown_code(name, &s))
+    }
+    /// A position level column (stored as its number).
+    fn level(&self, name: &str) -> Result<domain::org::PositionLevel> {
+        let n = self.int(name)?;
+        domain::org::PositionLevel::from_code(n).ok_or_else(|| unknown_code(name, &n.to_string()))
+    }
+}
+
+impl<C: Cols + ?Sized> CodeCols for C {}
+
+fn unknown_code(column: &str, value: &str) -> BackendError {
+    BackendError::internal(format!("database: unknown code {value:?} in column {column}"))
+}
+
 impl Cols for sqlx::any::AnyRow {
     fn text(&self, name: &str) -> Result<String> {
         Ok(sqlx::Row::try_get(self, name)?)
@@ -53,7 +73,7 @@ impl Cols for sqlx::any::AnyRow {
 
 impl From<rusqlite::Error> for BackendError {
     fn from(e: rusqlite::Error) -> Self {
-        BackendError::Internal(format!("database (sqlite read): {e}"))
+        BackendError::caused("database (sqlite read)", e)
     }
 }
 
@@ -76,7 +96,7 @@ impl FastRow<'_> {
                 return Ok(i);
             }
         }
-        Err(BackendError::Internal(format!("database (sqlite read): no column {name}")))
+        Err(BackendError::internal(format!("database (sqlite read): no column {name}")))
     }
     fn get<T: rusqlite::types::FromSql>(&self, name: &str) -> Result<T> {
         Ok(self.row.get(self.index(name)?)?)
@@ -227,7 +247,7 @@ impl SqliteReader {
             .clone()
             .acquire_owned()
             .await
-            .map_err(|e| BackendError::Internal(e.to_string()))?;
+            .map_err(|e| BackendError::caused("sqlite read permit", e))?;
         let me = self.clone();
 
         tokio::task::spawn_blocking(move || {
@@ -235,7 +255,7 @@ impl SqliteReader {
             me.query_blocking(&sql, &args, map)
         })
         .await
-        .map_err(|e| BackendError::Internal(format!("sqlite read task: {e}")))?
+        .map_err(|e| BackendError::caused("sqlite read task", e))?
     }
 
     fn query_blocking<T>(
@@ -302,12 +322,12 @@ impl SqliteReader {
                 .and_then(|p| p.strip_prefix('$'))
                 .and_then(|p| p.parse::<usize>().ok())
                 .ok_or_else(|| {
-                    BackendError::Internal(format!(
+                    BackendError::internal(format!(
                         "database (sqlite read): parameter {i} is not $n"
                     ))
                 })?;
             let v = args.get(n.wrapping_sub(1)).ok_or_else(|| {
-                BackendError::Internal(format!("database (sqlite read): no argument ${n}"))
+                BackendError::internal(format!("database (sqlite read): no argument ${n}"))
             })?;
             stmt.raw_bind_parameter(i, v.as_str())?;
         }

@@ -1,8 +1,9 @@
 //! Kotak Masuk: incoming letters addressed to a person or to a position they hold or act for.
 
-use super::fast_read::{Cols, Cost};
-use super::letter_views::{owner_keys, placeholders};
+use super::fast_read::{CodeCols, Cols, Cost};
+use super::letter_views::owner_keys;
 use super::letters::record_work;
+use super::sql::placeholders;
 use super::{Store, WriteTx};
 use crate::{BackendError, Result, now_ms};
 use domain::letter_view::{InboxItem, InboxPage, IncomingDetail, PAGE_SIZE};
@@ -22,11 +23,11 @@ impl InboxRow {
             item: InboxItem {
                 id: r.text("id")?,
                 incoming_id: r.text("incoming_id")?,
-                role: r.text("role")?,
+                role: r.code("role")?,
                 subject: r.text("subject")?,
                 sender_name: r.text("sender_name")?,
-                sifat: r.text("sifat")?,
-                urgency: r.text("urgency")?,
+                sifat: r.code("sifat")?,
+                urgency: r.code("urgency")?,
                 letter_number: r.text("letter_number")?,
                 read: r.opt_int("read_ms")?.is_some(),
                 created_ms: r.int("created_ms")?,
@@ -150,15 +151,15 @@ impl Store {
         Ok(IncomingDetail {
             id: incoming_id,
             entry_id: r.try_get("entry_id")?,
-            role: r.try_get("role")?,
+            role: r.code("role")?,
             opd_name: r.try_get("opd_name")?,
             agenda_number: format!("{seq}/{year}"),
             received_ms: r.try_get("received_ms")?,
             sender_name: r.try_get("sender_name")?,
             letter_number: r.try_get("letter_number")?,
             letter_day: r.try_get("letter_day")?,
-            sifat: r.try_get("sifat")?,
-            urgency: r.try_get("urgency")?,
+            sifat: r.code("sifat")?,
+            urgency: r.code("urgency")?,
             subject: r.try_get("subject")?,
             attachment_count: r.try_get("attachment_count")?,
             outgoing_letter_id: outgoing,

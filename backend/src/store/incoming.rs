@@ -6,10 +6,12 @@
 //! a viewer sees the branches addressed to them or below them, the addressee and the records clerk
 //! see the whole tree, and confidential letters are invisible to anyone outside it.
 
-use super::letter_views::{owner_keys, placeholders, position_ids};
+use super::letter_views::{owner_keys, position_ids};
 use super::letters::{next_number, record_work};
-use super::{Actor, Store};
+use super::sql::{Filter, not_confidential, page_sql, placeholders};
+use super::{Actor, CodeCols, Cols, Store};
 use crate::{BackendError, Result, new_id, now_ms};
+use domain::Code;
 use domain::disposition::{
     DisposeInput, DispositionCounts, DispositionError, DispositionItem, DispositionPage,
     IncomingListItem, IncomingPage, IncomingStatus, IncomingView, Instruction, Node, NodeStatus,
@@ -17,7 +19,7 @@ use domain::disposition::{
     check_dispose, check_forward, check_register, check_report, check_review, duplicate_key,
     overdue, positions_below, tree_complete, visible_nodes,
 };
-use domain::letter::Sifat;
+use domain::letter::{Sifat, Urgency};
 use domain::letter_view::AttachmentInfo;
 use domain::model::SessionUser;
 use serde_json::json;
@@ -36,10 +38,8 @@ static SCAN_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2)
 /// Turns an upload into the stored scan: a PDF is checked (parses, not encrypted, page count), photos
 /// are combined into one PDF in the order given. Returns the PDF and its page count.
 pub async fn prepare_scan(pdf: Option<Vec<u8>>, images: Vec<Vec<u8>>) -> Result<(Vec<u8>, i64)> {
-    let _slot = SCAN_SLOTS
-        .acquire()
-        .await
-        .map_err(|_| BackendError::Internal("scan queue closed".into()))?;
+    let _slot =
+        SCAN_SLOTS.acquire().await.map_err(|_| BackendError::internal("scan queue closed"))?;
     tokio::task::spawn_blocking(move || match pdf {
         Some(bytes) => crate::render::check_scan_pdf(&bytes).map(|info| (bytes, info.pages as i64)),
         None => {
@@ -48,7 +48,7 @@ pub async fn prepare_scan(pdf: Option<Vec<u8>>, images: Vec<Vec<u8>>) -> Result<
         }
     })
     .await
-    .map_err(|_| BackendError::Internal("scan worker failed".into()))?
+    .map_err(|_| BackendError::internal("scan worker failed"))?
 }
 
 /// Where `giver` may dispose to on this letter: every position below them, and their peers where
@@ -77,10 +77,6 @@ fn invalid(e: DispositionError) -> BackendError {
     }
 }
 
-fn escape_like(q: &str) -> String {
-    q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-}
-
 /// The incoming letter as stored.
 #[derive(Clone, Debug)]
 pub struct IncomingRow {
@@ -94,8 +90,8 @@ pub struct IncomingRow {
     pub sender_name: String,
     pub letter_number: String,
     pub letter_day: i64,
-    pub sifat: String,
-    pub urgency: String,
+    pub sifat: Sifat,
+    pub urgency: Urgency,
     pub attachment_count: i64,
     pub subject: String,
     pub summary: String,
@@ -103,7 +99,7 @@ pub struct IncomingRow {
     pub registered_by: Option<String>,
     pub disposer_position_id: Option<String>,
     pub disposed_ms: Option<i64>,
-    pub status: String,
+    pub status: IncomingStatus,
 }
 
 impl IncomingRow {
@@ -111,7 +107,7 @@ impl IncomingRow {
         format!("{}/{}", self.agenda_seq, self.agenda_year)
     }
     fn confidential(&self) -> bool {
-        Sifat::from_code(&self.sifat).is_some_and(Sifat::is_confidential)
+        self.sifat.is_confidential()
     }
 }
 
@@ -130,8 +126,8 @@ fn incoming_from(r: &AnyRow) -> Result<IncomingRow> {
         sender_name: r.try_get("sender_name")?,
         letter_number: r.try_get("letter_number")?,
         letter_day: r.try_get("letter_day")?,
-        sifat: r.try_get("sifat")?,
-        urgency: r.try_get("urgency")?,
+        sifat: r.code("sifat")?,
+        urgency: r.code("urgency")?,
         attachment_count: r.try_get("attachment_count")?,
         subject: r.try_get("subject")?,
         summary: r.try_get("summary")?,
@@ -139,7 +135,7 @@ fn incoming_from(r: &AnyRow) -> Result<IncomingRow> {
         registered_by: r.try_get("registered_by")?,
         disposer_position_id: r.try_get("disposer_position_id")?,
         disposed_ms: r.try_get("disposed_ms")?,
-        status: r.try_get("status")?,
+        status: r.code("status")?,
     })
 }
 
@@ -234,7 +230,7 @@ impl Access {
         self.nodes.iter().map(NodeRow::rule).collect()
     }
     fn archived(&self) -> bool {
-        self.inc.status == IncomingStatus::Archived.code()
+        self.inc.status == IncomingStatus::Archived
     }
     /// The addressee, or the clerk once every branch is done.
     fn can_archive(&self) -> bool {
@@ -293,15 +289,14 @@ impl Store {
                     to_title: r.try_get("to_title")?,
                     to_name: r.try_get("to_name")?,
                     lead: r.try_get::<i64, _>("is_lead")? != 0,
-                    instructions: Instruction::parse_list(&r.try_get::<String, _>("instructions")?),
+                    instructions: Instruction::parse_list(&r.text("instructions")?),
                     note: r.try_get("note")?,
                     deadline_day: r.try_get("deadline_day")?,
                     created_ms: r.try_get("created_ms")?,
                     read_ms: r.try_get("read_ms")?,
                     read_by_name: r.try_get("read_by_name")?,
                     forwarded: r.try_get::<Option<i64>, _>("forwarded_ms")?.is_some(),
-                    status: NodeStatus::from_code(&r.try_get::<String, _>("status")?)
-                        .unwrap_or(NodeStatus::Open),
+                    status: r.code("status")?,
                     report_text: r.try_get("report_text")?,
                     report_letter_id: r.try_get("report_letter_id")?,
                     reported_ms: r.try_get("reported_ms")?,
@@ -363,7 +358,7 @@ impl Store {
         let viewer = Viewer { positions, below, whole_tree };
         let rules: Vec<Node> = nodes.iter().map(NodeRow::rule).collect();
         let is_registrar = inc.registered_by.as_deref() == Some(user.employee_id.as_str());
-        let sifat = Sifat::from_code(&inc.sifat).unwrap_or(Sifat::Biasa);
+        let sifat = inc.sifat;
         if !domain::disposition::may_open(sifat, &rules, &viewer, is_registrar, is_clerk) {
             return Err(BackendError::not_found(HIDDEN));
         }
@@ -510,8 +505,8 @@ impl Store {
         .bind(input.sender_name.trim())
         .bind(input.letter_number.trim())
         .bind(letter_day)
-        .bind(&input.sifat)
-        .bind(&input.urgency)
+        .bind(input.sifat.code())
+        .bind(input.urgency.code())
         .bind(input.attachment_count)
         .bind(input.subject.trim())
         .bind(input.summary.trim())
@@ -550,8 +545,8 @@ impl Store {
         .bind(&key)
         .bind(input.subject.trim())
         .bind(input.sender_name.trim())
-        .bind(&input.sifat)
-        .bind(&input.urgency)
+        .bind(input.sifat.code())
+        .bind(input.urgency.code())
         .bind(input.letter_number.trim())
         .bind(now)
         .execute(tx.conn())
@@ -641,14 +636,14 @@ impl Store {
                 to_title: n.to_title.clone(),
                 to_name: n.to_name.clone().unwrap_or_default(),
                 lead: n.lead,
-                instructions: n.instructions.iter().map(|i| i.code().to_string()).collect(),
+                instructions: n.instructions.clone(),
                 note: n.note.clone(),
                 deadline_day: n.deadline_day,
                 created_ms: n.created_ms,
                 read_ms: n.read_ms,
                 read_by_name: n.read_by_name.clone(),
                 forwarded: n.forwarded,
-                status: n.status.code().into(),
+                status: n.status,
                 report_text: n.report_text.clone(),
                 report_letter_id: n.report_letter_id.clone(),
                 reported_ms: n.reported_ms,
@@ -725,13 +720,13 @@ impl Store {
             sender_name: inc.sender_name.clone(),
             letter_number: inc.letter_number.clone(),
             letter_day: inc.letter_day,
-            sifat: inc.sifat.clone(),
-            urgency: inc.urgency.clone(),
+            sifat: inc.sifat,
+            urgency: inc.urgency,
             attachment_count: inc.attachment_count,
             subject: inc.subject.clone(),
             summary: inc.summary.clone(),
             klasifikasi: inc.klasifikasi.clone(),
-            status: inc.status.clone(),
+            status: inc.status,
             scan_pages,
             outgoing_letter_id: inc.outgoing_letter_id.clone(),
             disposer_title,
@@ -939,7 +934,7 @@ impl Store {
             .bind(now)
             .bind(&acc.inc.subject)
             .bind(&acc.inc.sender_name)
-            .bind(&acc.inc.sifat)
+            .bind(acc.inc.sifat.code())
             .execute(tx.conn())
             .await?;
             ids.push(nid);
@@ -1293,15 +1288,14 @@ impl Store {
             letter_date: long_date(acc.inc.letter_day, Id),
             received_date: long_date(domain::time::wib_day(acc.inc.received_ms), Id),
             agenda: acc.inc.agenda_number(),
-            sifat: Sifat::from_code(&acc.inc.sifat)
-                .map(|s| s.label().to_string())
-                .unwrap_or_default(),
-            urgency: domain::letter::Urgency::from_code(&acc.inc.urgency)
-                .map(|u| u.label().to_string())
-                .unwrap_or_default(),
+            sifat: acc.inc.sifat.label().to_string(),
+            urgency: acc.inc.urgency.label().to_string(),
             hal: acc.inc.subject.clone(),
             summary: acc.inc.summary.clone(),
-            instruction_labels: Instruction::ALL.iter().map(|i| i.label(Id).to_string()).collect(),
+            instruction_labels: Instruction::all()
+                .iter()
+                .map(|i| i.label(Id).to_string())
+                .collect(),
             steps,
             printed_note: format!("Dicetak {} WIB dari e-Office", long_datetime(now_ms(), Id)),
         })
@@ -1315,8 +1309,8 @@ impl Store {
         &self,
         user: &SessionUser,
         q: &str,
-        sifat: &str,
-        status: &str,
+        sifat: Option<Sifat>,
+        status: Option<IncomingStatus>,
         page: i64,
     ) -> Result<IncomingPage> {
         if !user.caps.is_tu_of(&user.opd_id) {
@@ -1325,36 +1319,24 @@ impl Store {
             ));
         }
         let page = page.max(1);
-        let mut where_ = String::from(
-            "opd_id = $1 AND (sifat NOT IN ('rahasia', 'sangat_rahasia') OR registered_by = $2)",
-        );
-        let mut binds: Vec<String> = vec![user.opd_id.clone(), user.employee_id.clone()];
-        let q = escape_like(q);
-        if !q.is_empty() {
-            binds.push(format!("%{q}%"));
-            let i = binds.len();
-            where_.push_str(&format!(" AND (LOWER(subject) LIKE ${i} ESCAPE '\\' OR LOWER(sender_name) LIKE ${i} ESCAPE '\\' OR LOWER(letter_number) LIKE ${i} ESCAPE '\\')"));
-        }
-        if Sifat::from_code(sifat).is_some() {
-            binds.push(sifat.to_string());
-            where_.push_str(&format!(" AND sifat = ${}", binds.len()));
-        }
-        if IncomingStatus::from_code(status).is_some() {
-            binds.push(status.to_string());
-            where_.push_str(&format!(" AND status = ${}", binds.len()));
-        }
+        let mut f = Filter::new();
+        let (opd, me) = (f.arg(&user.opd_id), f.arg(&user.employee_id));
+        f.cond(format!(
+            "opd_id = {opd} AND ({} OR registered_by = {me})",
+            not_confidential("sifat")
+        ));
+        f.search(q, &["LOWER(subject)", "LOWER(sender_name)", "LOWER(letter_number)"]);
+        f.eq_code("sifat", sifat);
+        f.eq_code("status", status);
+        let where_ = f.where_sql();
         let sql = format!(
             "SELECT id, agenda_seq, agenda_year, received_ms, sender_name, letter_number, subject, sifat, urgency, status, source FROM incoming_letter WHERE {where_} \
-             ORDER BY received_ms DESC, id DESC LIMIT {PAGE_SIZE} OFFSET {}",
-            (page - 1) * PAGE_SIZE
+             ORDER BY received_ms DESC, id DESC {}",
+            page_sql(page, PAGE_SIZE)
         );
-        let mut lq = sqlx::query(&sql);
+        let lq = f.bind(sqlx::query(&sql));
         let count_sql = format!("SELECT COUNT(*) AS n FROM incoming_letter WHERE {where_}");
-        let mut cq = sqlx::query(&count_sql);
-        for b in &binds {
-            lq = lq.bind(b);
-            cq = cq.bind(b);
-        }
+        let cq = f.bind(sqlx::query(&count_sql));
         let rows = lq.fetch_all(&self.pool).await?;
         let total: i64 = cq.fetch_one(&self.pool).await?.try_get("n")?;
         let items = rows
@@ -1371,9 +1353,9 @@ impl Store {
                     sender_name: r.try_get("sender_name")?,
                     letter_number: r.try_get("letter_number")?,
                     subject: r.try_get("subject")?,
-                    sifat: r.try_get("sifat")?,
-                    urgency: r.try_get("urgency")?,
-                    status: r.try_get("status")?,
+                    sifat: r.code("sifat")?,
+                    urgency: r.code("urgency")?,
+                    status: r.code("status")?,
                     source: r.try_get("source")?,
                 })
             })
@@ -1397,66 +1379,50 @@ impl Store {
             return Ok(DispositionPage { items: vec![], total: 0, page });
         }
         let today = domain::time::wib_day(now_ms());
-        let ins = placeholders(1, positions.len());
-        let mut binds: Vec<String> = positions.clone();
-        let mut where_ = match tab {
+        let mut f = Filter::new();
+        let ins = f.args_in(positions);
+        f.cond(match tab {
             "keluar" => format!("d.from_position_id IN ({ins})"),
             "tenggat" => format!(
                 "(d.to_position_id IN ({ins}) OR d.from_position_id IN ({ins})) AND d.status <> 'done' AND d.deadline_day < {today}"
             ),
             _ => format!("d.to_position_id IN ({ins})"),
-        };
-        let q = escape_like(q);
-        if !q.is_empty() {
-            binds.push(format!("%{q}%"));
-            let i = binds.len();
-            where_.push_str(&format!(" AND (LOWER(d.subject) LIKE ${i} ESCAPE '\\' OR LOWER(d.sender_name) LIKE ${i} ESCAPE '\\')"));
-        }
+        });
+        f.search(q, &["LOWER(d.subject)", "LOWER(d.sender_name)"]);
         match status {
-            "open" | "reported" | "done" => {
-                binds.push(status.to_string());
-                where_.push_str(&format!(" AND d.status = ${}", binds.len()));
-            }
-            "unread" => where_.push_str(" AND d.read_ms IS NULL"),
-            _ => {}
+            "unread" => f.cond("d.read_ms IS NULL"),
+            other => f.eq_code("d.status", NodeStatus::from_code(other)),
         }
+        let where_ = f.where_sql();
         let sql = format!(
             "SELECT d.id, d.incoming_id, d.subject, d.sender_name, d.sifat, fp.title AS from_title, tp.title AS to_title, d.instructions, d.deadline_day, d.created_ms, \
              d.read_ms, d.status FROM disposition d JOIN position fp ON fp.id = d.from_position_id JOIN position tp ON tp.id = d.to_position_id \
-             WHERE {where_} ORDER BY d.created_ms DESC, d.id DESC LIMIT {PAGE_SIZE} OFFSET {}",
-            (page - 1) * PAGE_SIZE
+             WHERE {where_} ORDER BY d.created_ms DESC, d.id DESC {}",
+            page_sql(page, PAGE_SIZE)
         );
         let count_sql = format!("SELECT COUNT(*) AS n FROM disposition d WHERE {where_}");
-        let mut lq = sqlx::query(&sql);
-        let mut cq = sqlx::query(&count_sql);
-        for b in &binds {
-            lq = lq.bind(b);
-            cq = cq.bind(b);
-        }
+        let lq = f.bind(sqlx::query(&sql));
+        let cq = f.bind(sqlx::query(&count_sql));
         let rows = lq.fetch_all(&self.pool).await?;
         let total: i64 = cq.fetch_one(&self.pool).await?.try_get("n")?;
         let items = rows
             .iter()
             .map(|r| {
-                let status = NodeStatus::from_code(&r.try_get::<String, _>("status")?)
-                    .unwrap_or(NodeStatus::Open);
+                let status: NodeStatus = r.code("status")?;
                 let deadline_day: Option<i64> = r.try_get("deadline_day")?;
                 Ok(DispositionItem {
                     id: r.try_get("id")?,
                     incoming_id: r.try_get("incoming_id")?,
                     subject: r.try_get("subject")?,
                     sender_name: r.try_get("sender_name")?,
-                    sifat: r.try_get("sifat")?,
+                    sifat: r.code("sifat")?,
                     from_title: r.try_get("from_title")?,
                     to_title: r.try_get("to_title")?,
-                    instructions: Instruction::parse_list(&r.try_get::<String, _>("instructions")?)
-                        .iter()
-                        .map(|i| i.code().to_string())
-                        .collect(),
+                    instructions: Instruction::parse_list(&r.text("instructions")?),
                     deadline_day,
                     created_ms: r.try_get("created_ms")?,
                     read: r.try_get::<Option<i64>, _>("read_ms")?.is_some(),
-                    status: status.code().into(),
+                    status,
                     overdue: overdue(status, deadline_day, today),
                 })
             })

@@ -2,25 +2,23 @@
 //! history and diffs, attachments, the PDF, and the directory for choosing recipients. Every read
 //! goes through `visible_letter`, so a confidential letter cannot leak through any of them.
 
-use super::fast_read::{Cols, Cost};
+use super::fast_read::{CodeCols, Cols, Cost};
 use super::letters::LetterRow;
+use super::sql::{self, Filter, like_pattern, not_confidential, placeholders};
 use super::{Actor, Store};
 use crate::{BackendError, Result, new_id, now_ms};
 use domain::files::{MAX_ATTACHMENTS, clean_name, sniff};
 use domain::letter::{
-    Action, LetterDraft, LetterKind, LetterState, RestartPolicy, Sifat, transition,
+    Action, LetterDraft, LetterKind, LetterState, RecipientRole, RestartPolicy, Sifat, TargetType,
+    Urgency, transition,
 };
 use domain::letter_body::diff_lines;
 use domain::letter_view::*;
 use domain::model::SessionUser;
+use domain::org::PositionLevel;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
-
-/// `$start, $start+1, ...` for an IN list.
-pub(crate) fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
 
 pub(crate) fn position_ids(user: &SessionUser) -> Vec<String> {
     user.positions.iter().map(|p| p.position_id.clone()).collect()
@@ -33,33 +31,15 @@ pub(crate) fn owner_keys(user: &SessionUser) -> Vec<String> {
     keys
 }
 
-fn action_label(code: &str) -> &'static str {
-    match code {
-        "submit" => "Diajukan",
-        "paraf" => "Diparaf",
-        "return" => "Dikembalikan",
-        "sign" => "Ditandatangani",
-        "cosign" => "Ditandatangani (TTE kedua)",
-        "sent" => "Ditandai terkirim",
-        "withdraw" => "Ditarik",
-        _ => "Tindakan",
-    }
-}
-
-pub(crate) fn escape_like(q: &str) -> String {
-    q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-}
-
 /// One row of a letter list query, read the same way on both read paths.
 struct ListRow {
     id: String,
-    kind: String,
+    kind: LetterKind,
     subject: String,
     number: Option<String>,
-    sifat: String,
-    urgency: String,
-    state: String,
-    step: i64,
+    sifat: Sifat,
+    urgency: Urgency,
+    state: LetterState,
     recipients_text: String,
     updated_ms: i64,
     waiting_position_id: Option<String>,
@@ -85,13 +65,12 @@ impl ListRow {
     fn from_cols(r: &dyn Cols) -> Result<ListRow> {
         Ok(ListRow {
             id: r.text("id")?,
-            kind: r.text("kind")?,
+            kind: r.code("kind")?,
             subject: r.text("subject")?,
             number: r.opt_text("number")?,
-            sifat: r.text("sifat")?,
-            urgency: r.text("urgency")?,
-            state: r.text("state")?,
-            step: r.int("step")?,
+            sifat: r.code("sifat")?,
+            urgency: r.code("urgency")?,
+            state: letter_state(r)?,
             recipients_text: r.text("recipients_text")?,
             updated_ms: r.int("updated_ms")?,
             waiting_position_id: r.opt_text("waiting_position_id")?,
@@ -102,6 +81,14 @@ impl ListRow {
             queue_total: None,
         })
     }
+}
+
+/// The `state` and `step` columns of a letter row.
+pub(crate) fn letter_state(r: &dyn Cols) -> Result<LetterState> {
+    let (code, step) = (r.text("state")?, r.int("step")?);
+    LetterState::from_parts(&code, step).ok_or_else(|| {
+        BackendError::internal(format!("database: unknown letter state {code:?} (step {step})"))
+    })
 }
 
 fn hidden_letter() -> BackendError {
@@ -136,8 +123,7 @@ impl Store {
             clerk: user.caps.is_tu_of(&l.opd_id),
             ..Default::default()
         };
-        let sifat = Sifat::from_code(&l.sifat).unwrap_or(Sifat::SangatRahasia);
-        if !domain::letter_view::may_see(sifat, inv) {
+        if !domain::letter_view::may_see(l.sifat, inv) {
             inv.acted = sqlx::query(
                 "SELECT 1 AS ok FROM letter_action WHERE letter_id = $1 AND actor_id = $2 LIMIT 1",
             )
@@ -147,7 +133,7 @@ impl Store {
             .await?
             .is_some();
         }
-        if !domain::letter_view::may_see(sifat, inv) && l.state.is_final() {
+        if !domain::letter_view::may_see(l.sifat, inv) && l.state.is_final() {
             let keys = owner_keys(user);
             let sql = format!(
                 "SELECT 1 AS ok FROM inbox_entry e JOIN incoming_letter i ON i.id = e.incoming_id WHERE i.outgoing_letter_id = $1 AND e.owner_key IN ({}) LIMIT 1",
@@ -159,7 +145,7 @@ impl Store {
             }
             inv.addressee = q.fetch_optional(&self.pool).await?.is_some();
         }
-        if domain::letter_view::may_see(sifat, inv) { Ok(l) } else { Err(hidden_letter()) }
+        if domain::letter_view::may_see(l.sifat, inv) { Ok(l) } else { Err(hidden_letter()) }
     }
 
     /// One page of a letter list.
@@ -171,70 +157,59 @@ impl Store {
         page: i64,
     ) -> Result<LetterPage> {
         let page = page.max(1);
-        let mut args: Vec<String> = Vec::new();
-        let mut arg = |v: String| {
-            args.push(v);
-            format!("${}", args.len())
-        };
-        let mut conds: Vec<String> = Vec::new();
+        let mut f = Filter::new();
         match tab {
             ListTab::Draf => {
-                conds.push(format!("l.drafter_id = {}", arg(user.employee_id.clone())));
-                conds.push("l.state IN ('draft', 'returned')".into());
+                let me = f.arg(&user.employee_id);
+                f.cond(format!("l.drafter_id = {me}"));
+                f.cond("l.state IN ('draft', 'returned')");
             }
             ListTab::PerluParaf => {
                 let ps = position_ids(user);
                 if ps.is_empty() {
                     return Ok(LetterPage { items: vec![], total: 0, page });
                 }
-                let list: Vec<String> = ps.into_iter().map(&mut arg).collect();
-                conds.push(format!("l.waiting_position_id IN ({})", list.join(", ")));
+                let list = f.args_in(ps);
+                f.cond(format!("l.waiting_position_id IN ({list})"));
             }
             ListTab::DalamProses => {
-                conds.push(format!("l.drafter_id = {}", arg(user.employee_id.clone())));
-                conds.push("l.state IN ('review', 'signing', 'cosigning')".into());
+                let me = f.arg(&user.employee_id);
+                f.cond(format!("l.drafter_id = {me}"));
+                f.cond("l.state IN ('review', 'signing', 'cosigning')");
             }
             ListTab::Terkirim => {
-                let me = arg(user.employee_id.clone());
-                conds.push("l.state IN ('signed', 'sent')".into());
+                let me = f.arg(&user.employee_id);
+                f.cond("l.state IN ('signed', 'sent')");
+                let mine =
+                    format!("l.drafter_id = {me} OR l.signed_by = {me} OR l.co_signer_id = {me}");
                 if user.caps.is_tu_of(&user.opd_id) {
-                    let opd = arg(user.opd_id.clone());
-                    conds.push(format!(
-                        "(l.drafter_id = {me} OR l.signed_by = {me} OR l.co_signer_id = {me} OR (l.opd_id = {opd} AND l.sifat NOT IN ('rahasia', 'sangat_rahasia')))"
-                    ));
+                    let opd = f.arg(&user.opd_id);
+                    let open = not_confidential("l.sifat");
+                    f.cond(format!("({mine} OR (l.opd_id = {opd} AND {open}))"));
                 } else {
-                    conds.push(format!(
-                        "(l.drafter_id = {me} OR l.signed_by = {me} OR l.co_signer_id = {me})"
-                    ));
+                    f.cond(format!("({mine})"));
                 }
             }
         }
-        let q = filter.q.trim();
-        if !q.is_empty() {
-            let pat = arg(format!("%{}%", escape_like(q)));
-            conds.push(format!(
-                "(LOWER(l.subject) LIKE {pat} ESCAPE '\\' OR LOWER(COALESCE(l.number, '')) LIKE {pat} ESCAPE '\\' OR l.recipients_text LIKE {pat} ESCAPE '\\')"
-            ));
-        }
-        if !filter.kind.is_empty() {
-            conds.push(format!("l.kind = {}", arg(filter.kind.clone())));
-        }
-        if !filter.sifat.is_empty() {
-            conds.push(format!("l.sifat = {}", arg(filter.sifat.clone())));
-        }
+        let searched = f.search(
+            &filter.q,
+            &["LOWER(l.subject)", "LOWER(COALESCE(l.number, ''))", "l.recipients_text"],
+        );
+        f.eq_code("l.kind", filter.kind);
+        f.eq_code("l.sifat", filter.sifat);
         let day_ms = 86_400_000i64;
         let wib = 7 * 3_600_000i64;
         if let Some(d) = filter.from_day {
-            conds.push(format!("l.updated_ms >= {}", d * day_ms - wib));
+            f.cond(format!("l.updated_ms >= {}", d * day_ms - wib));
         }
         if let Some(d) = filter.to_day {
-            conds.push(format!("l.updated_ms < {}", (d + 1) * day_ms - wib));
+            f.cond(format!("l.updated_ms < {}", (d + 1) * day_ms - wib));
         }
-        let where_sql = conds.join(" AND ");
+        let where_sql = f.where_sql();
         let count_sql = format!("SELECT COUNT(*) AS n FROM letter l WHERE {where_sql}");
-        let unfiltered = q.is_empty()
-            && filter.kind.is_empty()
-            && filter.sifat.is_empty()
+        let unfiltered = !searched
+            && filter.kind.is_none()
+            && filter.sifat.is_none()
             && filter.from_day.is_none()
             && filter.to_day.is_none();
         // Perlu Paraf without filters takes its total from the queue counters, in the same query as
@@ -243,16 +218,16 @@ impl Store {
         let counted: Option<i64> = if queue_total {
             None
         } else {
-            Some(self.read_count(Cost::Scan, count_sql, args.clone()).await?)
+            Some(self.read_count(Cost::Scan, count_sql, f.args().to_vec()).await?)
         };
         // The page of ids is picked first, from the index where the list has one; the joins run for
         // 50 rows only. Perlu Paraf reads each position's queue from its own index range
         // (waiting_position_id, updated_ms, id) backwards, so nothing sorts a whole queue.
-        let offset = (page - 1) * PAGE_SIZE;
+        let offset = sql::offset(page, PAGE_SIZE);
         let id_page = if tab == ListTab::PerluParaf {
             // Arguments 1..=n are the positions (pushed first above); the rest are the filters.
             let n = position_ids(user).len();
-            let rest: Vec<&String> = conds.iter().skip(1).collect();
+            let rest: Vec<&String> = f.conds().iter().skip(1).collect();
             let rest_sql = rest.iter().map(|c| format!(" AND {c}")).collect::<String>();
             let per_pos = (1..=n)
                 .map(|i| {
@@ -304,7 +279,7 @@ impl Store {
         // An unfiltered Perlu Paraf page reads a few pages per position from the queue index; the
         // other lists, every filter and deep pages may scan.
         let cost = Cost::of_page(queue_total, page);
-        let rows = self.read_rows(cost, list_sql, args, map).await?;
+        let rows = self.read_rows(cost, list_sql, f.into_args(), map).await?;
         // Where each letter waits: the position's title and its first holder, once per position.
         let label = |title: String, holder: Option<String>| match holder {
             Some(h) => format!("{title} ({h})"),
@@ -313,9 +288,7 @@ impl Store {
         let total = match counted {
             Some(n) => n,
             None => match rows.first() {
-                Some(r) => {
-                    r.queue_total.ok_or_else(|| BackendError::Internal("no queue total".into()))?
-                }
+                Some(r) => r.queue_total.ok_or_else(|| BackendError::internal("no queue total"))?,
                 None => self.queue_count(&position_ids(user)).await?,
             },
         };
@@ -354,23 +327,20 @@ impl Store {
         }
         let items = rows
             .into_iter()
-            .map(|r| {
-                let st = LetterState::from_parts(&r.state, r.step).unwrap_or(LetterState::Draft);
-                LetterListItem {
-                    id: r.id,
-                    kind: r.kind,
-                    subject: r.subject,
-                    number: r.number,
-                    sifat: r.sifat,
-                    urgency: r.urgency,
-                    state_label: st.label().to_string(),
-                    state: r.state,
-                    drafter_name: r.drafter_name,
-                    waiting_at: r.waiting_position_id.and_then(|w| waiting_label.get(&w).cloned()),
-                    recipients: r.recipients_text,
-                    updated_ms: r.updated_ms,
-                    version: r.version,
-                }
+            .map(|r| LetterListItem {
+                id: r.id,
+                kind: r.kind,
+                subject: r.subject,
+                number: r.number,
+                sifat: r.sifat,
+                urgency: r.urgency,
+                state_label: r.state.label().to_string(),
+                state: r.state,
+                drafter_name: r.drafter_name,
+                waiting_at: r.waiting_position_id.and_then(|w| waiting_label.get(&w).cloned()),
+                recipients: r.recipients_text,
+                updated_ms: r.updated_ms,
+                version: r.version,
             })
             .collect();
         Ok(LetterPage { items, total, page })
@@ -467,16 +437,16 @@ impl Store {
                 self.holders_of(p).await?.into_iter().next().map(|h| h.name)
             };
             let status = if done_all || current.is_some_and(|c| i < c) {
-                "done"
+                StopStatus::Done
             } else if current == Some(i) {
-                "current"
+                StopStatus::Current
             } else {
-                "pending"
+                StopStatus::Pending
             };
             chain.push(ChainStop {
                 position_title: pos.title,
                 holder,
-                status: status.into(),
+                status,
                 is_signer: *kind == 1,
                 is_co_signer: *kind == 2,
             });
@@ -490,12 +460,10 @@ impl Store {
         .await?
         .iter()
         .map(|r| {
-            let action: String = r.try_get("action")?;
             Ok(HistoryEntry {
                 actor_name: r.try_get("name")?,
                 position_title: r.try_get("title")?,
-                action_label: action_label(&action).into(),
-                action,
+                action: r.code("action")?,
                 note: r.try_get("note")?,
                 version: r.try_get("version")?,
                 at_ms: r.try_get("at_ms")?,
@@ -528,7 +496,7 @@ impl Store {
             id: l.id.clone(),
             opd_name: r.try_get("opd_name")?,
             draft,
-            state: l.state.code().into(),
+            state: l.state,
             state_label,
             version: l.version,
             number: l.number.clone(),
@@ -567,17 +535,18 @@ impl Store {
         let b = self.letter_content(id, to).await?;
         let header = |d: &LetterDraft| -> Vec<String> {
             let mut v = vec![
-                format!(
-                    "Jenis: {}",
-                    LetterKind::from_code(&d.kind).map(|k| k.label()).unwrap_or("-")
-                ),
+                format!("Jenis: {}", d.kind.label()),
                 format!("Klasifikasi: {}", d.klasifikasi),
-                format!("Sifat: {}", Sifat::from_code(&d.sifat).map(|s| s.label()).unwrap_or("-")),
+                format!("Sifat: {}", d.sifat.label()),
                 format!("Hal: {}", d.subject),
                 format!("Lampiran: {}", d.attachment_count),
             ];
             v.extend(d.recipients.iter().map(|r| {
-                format!("{}: {}", if r.role == "to" { "Yth." } else { "Tembusan" }, r.name)
+                format!(
+                    "{}: {}",
+                    if r.role == RecipientRole::To { "Yth." } else { "Tembusan" },
+                    r.name
+                )
             }));
             v
         };
@@ -741,7 +710,7 @@ impl Store {
         if q.chars().count() < 2 {
             return Ok(vec![]);
         }
-        let pat = format!("%{}%", escape_like(q));
+        let Some(pat) = like_pattern(q) else { return Ok(vec![]) };
         let mut out = Vec::new();
         for r in sqlx::query("SELECT id, name, short_name FROM opd WHERE pemda_id = $1 AND active = 1 AND (LOWER(name) LIKE $2 ESCAPE '\\' OR LOWER(short_name) LIKE $2 ESCAPE '\\') ORDER BY name LIMIT $3")
             .bind(&user.pemda_id)
@@ -751,7 +720,7 @@ impl Store {
             .await?
         {
             let short: String = r.try_get("short_name")?;
-            out.push(DirectoryEntry { target_type: "opd".into(), target_id: r.try_get("id")?, name: format!("Kepala {short}"), detail: r.try_get("name")? });
+            out.push(DirectoryEntry { target_type: TargetType::Opd, target_id: r.try_get("id")?, name: format!("Kepala {short}"), detail: r.try_get("name")? });
         }
         for r in sqlx::query(
             "SELECT u.id, u.name, o.short_name FROM unit u JOIN opd o ON o.id = u.opd_id WHERE o.pemda_id = $1 AND o.active = 1 AND u.parent_id IS NOT NULL \
@@ -765,7 +734,7 @@ impl Store {
         {
             let unit: String = r.try_get("name")?;
             let opd: String = r.try_get("short_name")?;
-            out.push(DirectoryEntry { target_type: "unit".into(), target_id: r.try_get("id")?, name: format!("Kepala {unit} {opd}"), detail: opd });
+            out.push(DirectoryEntry { target_type: TargetType::Unit, target_id: r.try_get("id")?, name: format!("Kepala {unit} {opd}"), detail: opd });
         }
         for r in sqlx::query(
             "SELECT e.id, e.name, e.nip, p.title, o.short_name FROM employee e JOIN opd o ON o.id = e.opd_id LEFT JOIN position p ON p.id = e.position_id \
@@ -781,7 +750,7 @@ impl Store {
             let title: Option<String> = r.try_get("title")?;
             let opd: String = r.try_get("short_name")?;
             out.push(DirectoryEntry {
-                target_type: "employee".into(),
+                target_type: TargetType::Employee,
                 target_id: r.try_get("id")?,
                 name: r.try_get("name")?,
                 detail: format!("{} — {opd}", title.unwrap_or_else(|| "Tanpa jabatan".into())),
@@ -803,7 +772,7 @@ impl Store {
         let mut guard = 0;
         while let Some(p) = cur {
             let pos = self.get_position(&p).await?;
-            if pos.level <= 3 {
+            if pos.level <= PositionLevel::KepalaBidang {
                 out.push((pos.id.clone(), pos.title.clone()));
             }
             cur = superiors.get(&p).cloned().flatten();

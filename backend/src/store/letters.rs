@@ -2,12 +2,13 @@
 //! driven by `domain::letter::transition`; atomic numbering at signing; work events.
 
 use super::delivery::Numbered;
-use super::{Actor, Store, WriteTx};
+use super::{Actor, CodeCols, Store, WriteTx};
 use crate::sign::{LetterSigner, SignCredentials, Signing};
 use crate::{BackendError, Result, new_id, now_ms};
+use domain::Code;
 use domain::letter::{
-    Action, Actor as Role, DEFAULT_NUMBER_FORMAT, LetterDraft, LetterKind, LetterState,
-    RestartPolicy, derive_chain, format_number, sign_mode, transition,
+    Action, ActionKind, Actor as Role, DEFAULT_NUMBER_FORMAT, LetterDraft, LetterState,
+    RecipientRole, RestartPolicy, Sifat, derive_chain, format_number, sign_mode, transition,
 };
 use domain::model::SessionUser;
 use domain::org::PositionLevel;
@@ -37,7 +38,7 @@ pub struct LetterRow {
     pub waiting_position_id: Option<String>,
     pub version: i64,
     pub subject: String,
-    pub sifat: String,
+    pub sifat: Sifat,
     pub number: Option<String>,
     /// The co-signer's position, when a second official signs after the signer.
     pub co_signer_position_id: Option<String>,
@@ -98,8 +99,6 @@ pub async fn next_number(tx: &mut WriteTx, opd_id: &str, kind: &str, year: i64) 
 
 pub(crate) fn letter_from(r: &sqlx::any::AnyRow) -> Result<LetterRow> {
     let chain: String = r.try_get("chain")?;
-    let state: String = r.try_get("state")?;
-    let step: i64 = r.try_get("step")?;
     Ok(LetterRow {
         id: r.try_get("id")?,
         opd_id: r.try_get("opd_id")?,
@@ -107,12 +106,11 @@ pub(crate) fn letter_from(r: &sqlx::any::AnyRow) -> Result<LetterRow> {
         drafter_position_id: r.try_get("drafter_position_id")?,
         signer_position_id: r.try_get("signer_position_id")?,
         chain: chain.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
-        state: LetterState::from_parts(&state, step)
-            .ok_or_else(|| BackendError::Internal(format!("bad letter state {state}/{step}")))?,
+        state: super::letter_views::letter_state(r)?,
         waiting_position_id: r.try_get("waiting_position_id")?,
         version: r.try_get("version")?,
         subject: r.try_get("subject")?,
-        sifat: r.try_get("sifat")?,
+        sifat: r.code("sifat")?,
         number: r.try_get("number")?,
         co_signer_position_id: r.try_get("co_signer_position_id")?,
         co_signer_id: r.try_get("co_signer_id")?,
@@ -163,7 +161,7 @@ impl Store {
                 .await?
                 .ok_or_else(|| BackendError::not_found("Versi surat tidak ditemukan."))?;
         serde_json::from_str(&r.try_get::<String, _>("content")?)
-            .map_err(|e| BackendError::Internal(e.to_string()))
+            .map_err(|e| BackendError::caused("read stored letter version", e))
     }
 
     /// The position the drafter writes from: their definitive position.
@@ -242,10 +240,10 @@ impl Store {
         .bind(&id)
         .bind(&opd.pemda_id)
         .bind(&opd.id)
-        .bind(&draft.kind)
+        .bind(draft.kind.code())
         .bind(draft.klasifikasi.trim())
-        .bind(&draft.sifat)
-        .bind(&draft.urgency)
+        .bind(draft.sifat.code())
+        .bind(draft.urgency.code())
         .bind(draft.subject.trim())
         .bind(draft.attachment_count)
         .bind(&user.employee_id)
@@ -291,8 +289,8 @@ impl Store {
     }
 
     async fn insert_version(&self, tx: &mut WriteTx, v: NewVersion<'_>) -> Result<()> {
-        let content =
-            serde_json::to_string(v.draft).map_err(|e| BackendError::Internal(e.to_string()))?;
+        let content = serde_json::to_string(v.draft)
+            .map_err(|e| BackendError::caused("store letter version", e))?;
         sqlx::query(
             "INSERT INTO letter_version (letter_id, version, client_id, base_version, author_id, content, conflict, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -323,8 +321,8 @@ impl Store {
             sqlx::query("INSERT INTO letter_recipient (letter_id, ord, role, target_type, target_id, name, address) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(id)
                 .bind(i as i64)
-                .bind(&r.role)
-                .bind(&r.target_type)
+                .bind(r.role.code())
+                .bind(r.target_type.code())
                 .bind(&r.target_id)
                 .bind(r.name.trim())
                 .bind(r.address.trim())
@@ -334,7 +332,7 @@ impl Store {
         let names: Vec<String> = draft
             .recipients
             .iter()
-            .filter(|r| r.role == "to")
+            .filter(|r| r.role == RecipientRole::To)
             .map(|r| r.name.trim().to_lowercase())
             .collect();
         sqlx::query("UPDATE letter SET recipients_text = $1 WHERE id = $2")
@@ -485,10 +483,10 @@ impl Store {
         sqlx::query(
             "UPDATE letter SET kind = $1, klasifikasi = $2, sifat = $3, urgency = $4, subject = $5, attachment_count = $6, version = $7, updated_ms = $8 WHERE id = $9",
         )
-        .bind(&draft.kind)
+        .bind(draft.kind.code())
         .bind(draft.klasifikasi.trim())
-        .bind(&draft.sifat)
-        .bind(&draft.urgency)
+        .bind(draft.sifat.code())
+        .bind(draft.urgency.code())
         .bind(draft.subject.trim())
         .bind(draft.attachment_count)
         .bind(next)
@@ -620,12 +618,8 @@ impl Store {
             self.check_recipients(&user.pemda_id, &draft).await?;
             let superiors = self.superiors(&pre.opd_id).await?;
             let signer = self.get_position(&pre.signer_position_id).await?;
-            let kind = LetterKind::from_code(&draft.kind).unwrap_or(LetterKind::SuratDinas);
-            let mode = sign_mode(
-                kind,
-                PositionLevel::from_code(signer.level).unwrap_or(PositionLevel::Staf),
-            )
-            .map_err(|e| BackendError::invalid(e.to_string()))?;
+            let mode = sign_mode(draft.kind, signer.level)
+                .map_err(|e| BackendError::invalid(e.to_string()))?;
             let chain = derive_chain(&superiors, &pre.drafter_position_id, &pre.signer_position_id)
                 .map_err(|e| BackendError::invalid(e.to_string()))?;
             let secretary: Option<String> = sqlx::query(
@@ -640,7 +634,7 @@ impl Store {
                 chain,
                 secretary.as_deref(),
                 &pre.drafter_position_id,
-                signer.level == 1,
+                signer.level == PositionLevel::KepalaOpd,
                 &pre.signer_position_id,
             );
             // The co-signer may have left or been deactivated since the draft was saved.
@@ -794,15 +788,7 @@ impl Store {
             .fetch_one(tx.conn())
             .await?
             .try_get("n")?;
-        let action_code = match &action {
-            Action::Submit => "submit",
-            Action::Approve => "paraf",
-            Action::Return { .. } => "return",
-            Action::Sign if role == Role::CoSigner => "cosign",
-            Action::Sign => "sign",
-            Action::MarkSent => "sent",
-            Action::Withdraw => "withdraw",
-        };
+        let action_code = ActionKind::of(&action, role).code();
         sqlx::query(
             "INSERT INTO letter_action (letter_id, seq, actor_id, position_id, action, note, from_state, to_state, version, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )

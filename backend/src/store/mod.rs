@@ -6,7 +6,7 @@ pub mod cosign;
 pub mod counters;
 pub mod delivery;
 pub(crate) mod fast_read;
-pub(crate) use fast_read::Cost;
+pub(crate) use fast_read::{CodeCols, Cols, Cost};
 pub mod inbox;
 pub mod incoming;
 pub mod letter_views;
@@ -15,6 +15,7 @@ pub mod numbering;
 pub mod org;
 pub mod pki;
 pub mod replies;
+pub(crate) mod sql;
 
 use crate::{BackendError, Result};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -119,7 +120,7 @@ impl Store {
         } else if url.starts_with("sqlite:") {
             DbKind::Sqlite
         } else {
-            return Err(BackendError::Internal(format!(
+            return Err(BackendError::internal(format!(
                 "unsupported DATABASE_URL scheme: {}",
                 url.split(':').next().unwrap_or("")
             )));
@@ -230,7 +231,7 @@ impl Store {
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| BackendError::Internal("count returned no row".into()))
+            .ok_or_else(|| BackendError::internal("count returned no row"))
     }
 
     pub async fn begin_write(&self) -> Result<WriteTx> {

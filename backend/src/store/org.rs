@@ -1,7 +1,9 @@
 //! Organisation: Pemda, OPD, units, positions, employees, acting officials.
 
-use super::{Actor, Store, WriteTx};
+use super::sql::Filter;
+use super::{Actor, CodeCols, Store, WriteTx};
 use crate::{BackendError, Result, new_id, now_ms};
+use domain::Code;
 use domain::account::{required_text, valid_email, valid_phone};
 use domain::model::*;
 use domain::nip::Nip;
@@ -9,6 +11,7 @@ use domain::org::{
     ActingKind, PositionLevel, PositionNode, UnitKind, UnitNode, check_acting_period,
     creates_cycle, derive_superiors,
 };
+use domain::roles::Role;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -39,7 +42,7 @@ fn unit_from(r: &AnyRow) -> Result<Unit> {
         opd_id: r.try_get("opd_id")?,
         parent_id: r.try_get("parent_id")?,
         name: r.try_get("name")?,
-        kind: r.try_get("kind")?,
+        kind: r.code("kind")?,
         code: r.try_get("code")?,
         sort_order: r.try_get("sort_order")?,
     })
@@ -51,7 +54,7 @@ fn position_from(r: &AnyRow) -> Result<Position> {
         opd_id: r.try_get("opd_id")?,
         unit_id: r.try_get("unit_id")?,
         title: r.try_get("title")?,
-        level: r.try_get("level")?,
+        level: r.level("level")?,
     })
 }
 
@@ -122,7 +125,7 @@ pub struct UnitInput<'a> {
     pub id: Option<&'a str>,
     pub parent_id: Option<&'a str>,
     pub name: &'a str,
-    pub kind: &'a str,
+    pub kind: UnitKind,
     pub code: &'a str,
 }
 
@@ -163,7 +166,7 @@ pub struct ActingInput<'a> {
     pub opd_id: &'a str,
     pub position_id: &'a str,
     pub employee_id: &'a str,
-    pub kind: &'a str,
+    pub kind: ActingKind,
     pub start_day: i64,
     pub end_day: i64,
     pub note: &'a str,
@@ -407,8 +410,6 @@ impl Store {
         let name = required_text(name, 200).ok_or_else(|| {
             BackendError::invalid("Nama unit wajib diisi (maksimal 200 karakter).")
         })?;
-        let kind = UnitKind::from_code(kind)
-            .ok_or_else(|| BackendError::invalid("Jenis unit tidak dikenal."))?;
         let code: String = code.trim().chars().take(40).collect();
         let units = self.list_units(opd_id).await?;
         let nodes: Vec<UnitNode> = units
@@ -577,13 +578,11 @@ impl Store {
         id: Option<&str>,
         unit_id: &str,
         title: &str,
-        level: i64,
+        level: PositionLevel,
     ) -> Result<String> {
         let title = required_text(title, 200).ok_or_else(|| {
             BackendError::invalid("Nama jabatan wajib diisi (maksimal 200 karakter).")
         })?;
-        let level = PositionLevel::from_code(level)
-            .ok_or_else(|| BackendError::invalid("Tingkat jabatan tidak dikenal."))?;
         let unit = self.get_unit(unit_id).await?;
         if unit.opd_id != opd_id {
             return Err(BackendError::invalid("Unit kerja tidak ada di OPD ini."));
@@ -729,7 +728,7 @@ impl Store {
                 .map(|p| PositionNode {
                     id: p.id.clone(),
                     unit_id: p.unit_id.clone(),
-                    level: PositionLevel::from_code(p.level).unwrap_or(PositionLevel::Staf),
+                    level: p.level,
                 })
                 .collect::<Vec<_>>(),
         ))
@@ -786,34 +785,31 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<EmployeeRow>, i64)> {
-        let pattern = format!("%{}%", query.trim().to_lowercase());
-        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM employee WHERE opd_id = $1 AND (LOWER(name) LIKE $2 OR nip LIKE $2)")
-            .bind(opd_id)
-            .bind(&pattern)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?;
-        let rows = sqlx::query(
+        let mut f = Filter::new();
+        let opd = f.arg(opd_id);
+        f.cond(format!("e.opd_id = {opd}"));
+        f.search(query, &["LOWER(e.name)", "e.nip"]);
+        let where_ = f.where_sql();
+        let count_sql = format!("SELECT COUNT(*) AS n FROM employee e WHERE {where_}");
+        let total: i64 =
+            f.bind(sqlx::query(&count_sql)).fetch_one(&self.pool).await?.try_get("n")?;
+        let list_sql = format!(
             "SELECT e.id, e.pemda_id, e.opd_id, e.nip, e.name, e.email, e.phone, e.position_id, e.active, \
                     p.title AS position_title, u.name AS unit_name, a.locked_until_ms \
              FROM employee e LEFT JOIN position p ON p.id = e.position_id LEFT JOIN unit u ON u.id = p.unit_id \
              LEFT JOIN account a ON a.employee_id = e.id \
-             WHERE e.opd_id = $1 AND (LOWER(e.name) LIKE $2 OR e.nip LIKE $2) \
-             ORDER BY COALESCE(p.level, 9), e.name LIMIT $3 OFFSET $4",
-        )
-        .bind(opd_id)
-        .bind(&pattern)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE {where_} ORDER BY COALESCE(p.level, 9), e.name LIMIT {} OFFSET {}",
+            limit.max(0),
+            offset.max(0)
+        );
+        let rows = f.bind(sqlx::query(&list_sql)).fetch_all(&self.pool).await?;
         let grants = sqlx::query("SELECT g.employee_id, g.role FROM role_grant g JOIN employee e ON e.id = g.employee_id WHERE e.opd_id = $1")
             .bind(opd_id)
             .fetch_all(&self.pool)
             .await?;
-        let mut roles: HashMap<String, Vec<String>> = HashMap::new();
+        let mut roles: HashMap<String, Vec<Role>> = HashMap::new();
         for g in &grants {
-            roles.entry(g.try_get("employee_id")?).or_default().push(g.try_get("role")?);
+            roles.entry(g.try_get("employee_id")?).or_default().push(g.code("role")?);
         }
         let now = now_ms();
         let list = rows
@@ -849,7 +845,7 @@ impl Store {
         if r.try_get::<String, _>("opd_id")? != opd_id {
             return Err(BackendError::invalid("Jabatan tidak ada di OPD ini."));
         }
-        if r.try_get::<i64, _>("level")? < PositionLevel::Staf.code() {
+        if r.level("level")? < PositionLevel::Staf {
             let holder = sqlx::query(
                 "SELECT name FROM employee WHERE position_id = $1 AND id <> $2 AND active = 1",
             )
@@ -1083,7 +1079,7 @@ impl Store {
                     position_id: r.try_get("position_id")?,
                     employee_id: r.try_get("employee_id")?,
                     employee_name: r.try_get("employee_name")?,
-                    kind: r.try_get("kind")?,
+                    kind: r.code("kind")?,
                     start_day: r.try_get("start_day")?,
                     end_day: r.try_get("end_day")?,
                     note: r.try_get("note")?,
@@ -1096,15 +1092,13 @@ impl Store {
     pub async fn create_acting(&self, actor: &Actor, acting: &ActingInput<'_>) -> Result<String> {
         let ActingInput { opd_id, position_id, employee_id, kind, start_day, end_day, note } =
             *acting;
-        let kind = ActingKind::from_code(kind)
-            .ok_or_else(|| BackendError::invalid("Jenis penunjukan harus Plt atau Plh."))?;
         check_acting_period(kind, start_day, end_day)
             .map_err(|e| BackendError::invalid(e.to_string()))?;
         let pos = self.get_position(position_id).await?;
         if pos.opd_id != opd_id {
             return Err(BackendError::invalid("Jabatan tidak ada di OPD ini."));
         }
-        if pos.level >= PositionLevel::Staf.code() {
+        if pos.level >= PositionLevel::Staf {
             return Err(BackendError::invalid(
                 "Plt/Plh hanya untuk jabatan pimpinan (Kepala, Sekretaris, Kabid, Kasi).",
             ));

@@ -7,9 +7,11 @@
 //! so the server alone cannot sign for them. Unlocked CA keys are cached per Pemda for the life of
 //! the process; an official's key is unlocked per request and wiped when the request ends.
 
+use super::sql::{Filter, page_sql};
 use super::{Actor, Store};
 use crate::sign::SignCredentials;
 use crate::{BackendError, Result, new_id, now_ms};
+use domain::Code;
 use domain::letter::LetterState;
 use domain::model::SessionUser;
 use domain::tte::{
@@ -54,8 +56,8 @@ fn no_master() -> BackendError {
     )
 }
 
-fn internal(e: impl std::fmt::Display) -> BackendError {
-    BackendError::Internal(e.to_string())
+fn internal(e: impl std::error::Error + Send + Sync + 'static) -> BackendError {
+    BackendError::caused("PKI", e)
 }
 
 fn time_of_ms(ms: i64) -> SystemTime {
@@ -86,14 +88,14 @@ pub fn read_master_file(path: &Path) -> Result<Option<String>> {
                 .map(str::to_string);
             match secret {
                 Some(s) if s.len() >= 32 => Ok(Some(s)),
-                _ => Err(BackendError::Internal(format!(
+                _ => Err(BackendError::internal(format!(
                     "{} holds no usable master secret",
                     path.display()
                 ))),
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(BackendError::Internal(format!("read {}: {e}", path.display()))),
+        Err(e) => Err(BackendError::caused(format!("read {}", path.display()), e)),
     }
 }
 
@@ -110,7 +112,7 @@ pub fn create_master_file(path: &Path) -> Result<String> {
     }
     let mut f = opts
         .open(path)
-        .map_err(|e| BackendError::Internal(format!("create {}: {e}", path.display())))?;
+        .map_err(|e| BackendError::caused(format!("create {}", path.display()), e))?;
     let text = format!(
         "# e-Office PKI master secret. It decrypts the keys of the installation's certificate authority\n\
          # and time-stamp authority stored in the database. Back this file up, apart from the database\n\
@@ -120,7 +122,7 @@ pub fn create_master_file(path: &Path) -> Result<String> {
     );
     f.write_all(text.as_bytes())
         .and_then(|_| f.sync_all())
-        .map_err(|e| BackendError::Internal(format!("write {}: {e}", path.display())))?;
+        .map_err(|e| BackendError::caused(format!("write {}", path.display()), e))?;
     Ok(secret)
 }
 
@@ -471,7 +473,7 @@ impl Store {
         .await?
         .map_err(|e| match e {
             tte::PkiError::Key(KeyError::WrongPassphrase) => {
-                BackendError::Internal("the PKI master secret does not open the CA keys in this database (wrong pki-master.key?)".into())
+                BackendError::internal("the PKI master secret does not open the CA keys in this database (wrong pki-master.key?)")
             }
             other => internal(other),
         })?;
@@ -634,7 +636,7 @@ impl Store {
         tx.commit().await?;
         self.cert_by("c.id = $1", &id)
             .await?
-            .ok_or_else(|| internal("enrolled certificate vanished"))
+            .ok_or_else(|| BackendError::internal("enrolled certificate vanished"))
     }
 
     /// The official's first passphrase: makes the key (encrypted under that passphrase) and has the
@@ -738,7 +740,7 @@ impl Store {
         tx.commit().await?;
         self.cert_by("c.id = $1", &cert_id)
             .await?
-            .ok_or_else(|| internal("activated certificate vanished"))
+            .ok_or_else(|| BackendError::internal("activated certificate vanished"))
     }
 
     /// The official's usable certificate row, or a refusal that says what to do.
@@ -779,7 +781,7 @@ impl Store {
         let der: Option<Vec<u8>> = r.try_get("cert_der")?;
         match (enc, der) {
             (Some(k), Some(d)) => Ok((r.try_get("id")?, k, d)),
-            _ => Err(internal("active certificate without key")),
+            _ => Err(BackendError::internal("active certificate without key")),
         }
     }
 
@@ -982,7 +984,7 @@ impl Store {
         lock(&self.pki.crls).remove(&admin.pemda_id);
         self.cert_by("c.id = $1", cert_id)
             .await?
-            .ok_or_else(|| internal("revoked certificate vanished"))
+            .ok_or_else(|| BackendError::internal("revoked certificate vanished"))
     }
 
     /// The official's newest certificate, whatever its state.
@@ -1001,26 +1003,19 @@ impl Store {
             return Err(BackendError::forbidden());
         }
         let page = page.max(1);
-        let q = q.trim().to_lowercase();
-        let pattern =
-            format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        let filter = "c.pemda_id = $1 AND ($2 = '' OR LOWER(e.name) LIKE $3 ESCAPE '\\' OR e.nip LIKE $3 ESCAPE '\\' OR LOWER(c.subject_name) LIKE $3 ESCAPE '\\')";
+        let mut f = Filter::new();
+        let pemda = f.arg(&admin.pemda_id);
+        f.cond(format!("c.pemda_id = {pemda}"));
+        f.search(q, &["LOWER(e.name)", "e.nip", "LOWER(c.subject_name)"]);
+        let filter = f.where_sql();
+        let count_sql = format!("SELECT COUNT(*) AS n FROM {CERT_FROM} WHERE {filter}");
         let total: i64 =
-            sqlx::query(&format!("SELECT COUNT(*) AS n FROM {CERT_FROM} WHERE {filter}"))
-                .bind(&admin.pemda_id)
-                .bind(&q)
-                .bind(&pattern)
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("n")?;
-        let rows = sqlx::query(&format!("SELECT {CERT_COLS} FROM {CERT_FROM} WHERE {filter} ORDER BY c.created_ms DESC, c.id LIMIT $4 OFFSET $5"))
-            .bind(&admin.pemda_id)
-            .bind(&q)
-            .bind(&pattern)
-            .bind(PAGE_SIZE)
-            .bind((page - 1) * PAGE_SIZE)
-            .fetch_all(&self.pool)
-            .await?;
+            f.bind(sqlx::query(&count_sql)).fetch_one(&self.pool).await?.try_get("n")?;
+        let list_sql = format!(
+            "SELECT {CERT_COLS} FROM {CERT_FROM} WHERE {filter} ORDER BY c.created_ms DESC, c.id {}",
+            page_sql(page, PAGE_SIZE)
+        );
+        let rows = f.bind(sqlx::query(&list_sql)).fetch_all(&self.pool).await?;
         let issuer = self
             .public_ca(&admin.pemda_id)
             .await?

@@ -9,7 +9,7 @@ use super::letters::LETTER_COLS;
 use super::{Actor, Store};
 use crate::{BackendError, Result};
 use domain::disposition::IncomingSettings;
-use domain::letter::{LetterDraft, LetterKind, Recipient, Sifat, Urgency};
+use domain::letter::{LetterDraft, LetterKind, Recipient, RecipientRole, TargetType, Urgency};
 use domain::letter_view::{ReplyLetter, ReplyRef};
 use domain::model::SessionUser;
 use serde_json::json;
@@ -129,26 +129,26 @@ impl Store {
             Some(opd_id) => {
                 let opd = self.get_opd(&opd_id).await?;
                 Recipient {
-                    role: "to".into(),
-                    target_type: "opd".into(),
+                    role: RecipientRole::To,
+                    target_type: TargetType::Opd,
                     target_id: Some(opd.id),
                     name: format!("Kepala {}", opd.short_name),
                     address: String::new(),
                 }
             }
             None => Recipient {
-                role: "to".into(),
-                target_type: "external".into(),
+                role: RecipientRole::To,
+                target_type: TargetType::External,
                 target_id: None,
                 name: target.sender_name.clone(),
                 address: String::new(),
             },
         };
         let draft = LetterDraft {
-            kind: LetterKind::SuratDinas.code().into(),
+            kind: LetterKind::SuratDinas,
             klasifikasi: inc.klasifikasi.clone(),
-            sifat: Sifat::from_code(&inc.sifat).unwrap_or(Sifat::Biasa).code().into(),
-            urgency: Urgency::Biasa.code().into(),
+            sifat: inc.sifat,
+            urgency: Urgency::Biasa,
             subject: target.subject.chars().take(domain::letter::MAX_SUBJECT).collect(),
             attachment_count: 0,
             signer_position_id: None,
@@ -207,7 +207,7 @@ impl Store {
                 id: l.id,
                 subject: l.subject,
                 number: l.number,
-                state: l.state.code().into(),
+                state: l.state,
                 state_label: l.state.label().into(),
                 drafter_name: r.try_get("drafter_name")?,
                 updated_ms: r.try_get("updated_ms")?,

@@ -140,3 +140,15 @@ pub async fn serve_crl(store: Store, pemda: std::sync::Arc<std::sync::OnceLock<S
     tokio::spawn(async move { axum::serve(listener, app).await.ok() });
     base
 }
+
+/// The domain's code enums, which most areas name (`use crate::common::codes::*`).
+#[allow(unused_imports)]
+pub mod codes {
+    pub use domain::Code;
+    pub use domain::disposition::{IncomingStatus, Instruction, NodeStatus};
+    pub use domain::letter::{
+        ActionKind, LetterKind, LetterState, RecipientRole, Sifat, TargetType, Urgency,
+    };
+    pub use domain::letter_view::StopStatus;
+    pub use domain::org::{ActingKind, PositionLevel, UnitKind};
+}

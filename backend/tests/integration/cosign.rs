@@ -5,6 +5,7 @@
 //! delivered. A refusal voids the number; batch signing covers co-signatures; the co-signer is
 //! validated; and (SQLite only) pdfsig, pyHanko and zbarimg accept the co-signed letter.
 
+use crate::common::codes::*;
 use crate::common::{pyhanko, run, serve_crl, user, which};
 use backend::Store;
 use backend::seed::seed_demo;
@@ -73,17 +74,17 @@ async fn world_with_pki(store: &Store, public_base: &str) -> (World, LocalCaSign
 
 fn draft(w: &World, subject: &str, co_signer: Option<&str>) -> LetterDraft {
     LetterDraft {
-        kind: "surat_dinas".into(),
+        kind: LetterKind::SuratDinas,
         klasifikasi: "000.5.6.2".into(),
-        sifat: "biasa".into(),
-        urgency: "biasa".into(),
+        sifat: Sifat::Biasa,
+        urgency: Urgency::Biasa,
         subject: subject.into(),
         attachment_count: 0,
         signer_position_id: None,
         co_signer_position_id: co_signer.map(str::to_string),
         recipients: vec![Recipient {
-            role: "to".into(),
-            target_type: "opd".into(),
+            role: RecipientRole::To,
+            target_type: TargetType::Opd,
             target_id: Some(w.bappeda.clone()),
             name: "Kepala Bappeda".into(),
             address: String::new(),
@@ -221,8 +222,8 @@ async fn co_signed_letter_is_delivered_after_the_second_signature(store: Store) 
         .await
         .expect("in the co-signer's Perlu Paraf");
     assert_eq!(
-        (item.state.as_str(), item.state_label.as_str()),
-        ("cosigning", "Menunggu TTE kedua")
+        (item.state, item.state_label.as_str()),
+        (LetterState::CoSigning, "Menunggu TTE kedua")
     );
     assert!(listed(&store, &w.kadis, ListTab::PerluParaf, &id).await.is_none());
     assert!(listed(&store, &w.staf, ListTab::DalamProses, &id).await.is_some());
@@ -250,7 +251,7 @@ async fn co_signed_letter_is_delivered_after_the_second_signature(store: Store) 
     let stop = detail.chain.last().unwrap();
     assert!(
         stop.is_co_signer
-            && stop.status == "current"
+            && stop.status == StopStatus::Current
             && stop.holder.as_deref() == Some(w.head.name.as_str()),
         "{stop:?}"
     );
@@ -337,10 +338,12 @@ async fn co_signed_letter_is_delivered_after_the_second_signature(store: Store) 
     assert!(listed(&store, &w.kadis, ListTab::Terkirim, &id).await.is_some());
     let detail = store.letter_detail(&w.staf, &id).await.unwrap();
     assert_eq!(
-        detail.history.last().map(|h| (h.action.as_str(), h.actor_name.as_str())),
+        detail.history.last().map(|h| (h.action.code(), h.actor_name.as_str())),
         Some(("cosign", w.head.name.as_str()))
     );
-    assert!(detail.co_signed_ms.is_some() && detail.chain.iter().all(|s| s.status == "done"));
+    assert!(
+        detail.co_signed_ms.is_some() && detail.chain.iter().all(|s| s.status == StopStatus::Done)
+    );
     assert_eq!(store.counter_drift().await.unwrap(), Vec::<String>::new());
 }
 dual_test!(
@@ -394,7 +397,7 @@ async fn refusal_voids_the_number_and_returns_the_letter(store: Store) {
         detail.void_numbers
     );
     assert_eq!(
-        detail.history.last().map(|h| (h.action.as_str(), h.note.as_str())),
+        detail.history.last().map(|h| (h.action.code(), h.note.as_str())),
         Some(("return", note))
     );
     assert!(!detail.has_document);

@@ -3,6 +3,7 @@
 //! navigation counts, for many kinds of users, on generated data, and again right after writes.
 //! SQLite only: on PostgreSQL there is one read path.
 
+use crate::common::codes::*;
 use crate::common::{user, user_by_id};
 use backend::Store;
 use backend::store::org::ActingInput;
@@ -32,17 +33,22 @@ fn filters() -> Vec<ListFilter> {
         ListFilter { from_day: Some(today - 90), to_day: Some(today - 10), ..Default::default() },
         ListFilter {
             q: "a".into(),
-            sifat: "biasa".into(),
-            kind: "surat_dinas".into(),
+            sifat: Some(Sifat::Biasa),
+            kind: Some(LetterKind::SuratDinas),
             from_day: Some(today - 365),
             to_day: Some(today),
         },
     ];
-    for s in ["biasa", "terbatas", "rahasia", "sangat_rahasia"] {
-        v.push(ListFilter { sifat: s.into(), ..Default::default() });
+    for &s in Sifat::all() {
+        v.push(ListFilter { sifat: Some(s), ..Default::default() });
     }
-    for k in ["surat_dinas", "nota_dinas", "surat_undangan", "surat_edaran"] {
-        v.push(ListFilter { kind: k.into(), ..Default::default() });
+    for k in [
+        LetterKind::SuratDinas,
+        LetterKind::NotaDinas,
+        LetterKind::SuratUndangan,
+        LetterKind::SuratEdaran,
+    ] {
+        v.push(ListFilter { kind: Some(k), ..Default::default() });
     }
     v
 }
@@ -51,7 +57,7 @@ fn filters() -> Vec<ListFilter> {
 /// returns how many list pages had items.
 async fn compare_user(fast: &Store, slow: &Store, u: &SessionUser) -> usize {
     let mut non_empty = 0;
-    for tab in ListTab::ALL {
+    for &tab in ListTab::all() {
         for f in filters() {
             for page in [1, 2, 40] {
                 let a = fast.list_letters(u, tab, &f, page).await.unwrap();
@@ -61,9 +67,7 @@ async fn compare_user(fast: &Store, slow: &Store, u: &SessionUser) -> usize {
                     non_empty += 1;
                 }
                 // Whatever a list shows, the one visibility rule allows (confidential letters above all).
-                for it in
-                    a.items.iter().filter(|i| i.sifat == "rahasia" || i.sifat == "sangat_rahasia")
-                {
+                for it in a.items.iter().filter(|i| i.sifat.is_confidential()) {
                     assert!(
                         slow.visible_letter(u, &it.id).await.is_ok(),
                         "{} sees confidential {} in {tab:?}",
@@ -114,7 +118,7 @@ async fn fast_path_answers_like_sqlx() {
             opd_id: &kadis.opd_id,
             position_id: &kadis_pos,
             employee_id: &sekdin.employee_id,
-            kind: "plh",
+            kind: ActingKind::Plh,
             start_day: today,
             end_day: today + 2,
             note: "",
@@ -166,17 +170,17 @@ async fn fast_path_answers_like_sqlx() {
         .unwrap()
         .id;
     let draft = LetterDraft {
-        kind: "surat_dinas".into(),
+        kind: LetterKind::SuratDinas,
         klasifikasi: "000.5.6.2".into(),
-        sifat: "rahasia".into(),
-        urgency: "segera".into(),
+        sifat: Sifat::Rahasia,
+        urgency: Urgency::Segera,
         subject: "Hasil audit internal 100% rahasia_x".into(),
         attachment_count: 0,
         signer_position_id: None,
         co_signer_position_id: None,
         recipients: vec![Recipient {
-            role: "to".into(),
-            target_type: "opd".into(),
+            role: RecipientRole::To,
+            target_type: TargetType::Opd,
             target_id: Some(bappeda),
             name: "Kepala Bappeda".into(),
             address: String::new(),
@@ -205,7 +209,7 @@ async fn fast_path_answers_like_sqlx() {
     assert_eq!(fast.list_letters(&kasi, ListTab::PerluParaf, &by_q, 1).await.unwrap().total, 1);
     // The confidential letter stays with its people on the fast path.
     for outsider in [&users[5], &users[6], &users[7], &users[8]] {
-        for tab in ListTab::ALL {
+        for &tab in ListTab::all() {
             let found = fast.list_letters(outsider, tab, &by_q, 1).await.unwrap();
             assert_eq!(found.total, 0, "{} must not find it in {tab:?}", outsider.name);
         }

@@ -1,5 +1,6 @@
 //! Store tests for surat masuk and disposisi, on SQLite and PostgreSQL, each on a fresh database.
 
+use crate::common::codes::*;
 use crate::common::user;
 use backend::Store;
 use backend::seed::seed_demo;
@@ -27,8 +28,8 @@ fn input(client: &str, number: &str, sifat: &str) -> RegisterInput {
         sender_name: "Dinas Pendidikan Kabupaten Bojonegoro".into(),
         letter_number: number.into(),
         letter_date: iso(today() - 2),
-        sifat: sifat.into(),
-        urgency: "segera".into(),
+        sifat: Sifat::from_code(sifat).unwrap(),
+        urgency: Urgency::Segera,
         attachment_count: 1,
         subject: "Permohonan narasumber literasi digital".into(),
         summary: "Undangan menjadi narasumber pada kegiatan literasi digital guru.".into(),
@@ -76,7 +77,7 @@ fn dispose(
             .iter()
             .map(|(p, l)| RecipientInput { position_id: p.to_string(), lead: *l })
             .collect(),
-        instructions: vec!["selesaikan".into()],
+        instructions: vec![Instruction::Selesaikan],
         deadline: iso(deadline),
         note: "Segera ditindaklanjuti".into(),
     }
@@ -354,10 +355,10 @@ async fn the_disposition_story(store: Store) {
     let (_, sekdin_v) = node_for(&store, &sekdin, &id).await;
     store.review_disposition(&kadis, None, &sekdin_node, sekdin_v, true, "").await.unwrap();
     let v = store.incoming_view(&kadis, &id).await.unwrap();
-    assert_eq!(v.status, "complete");
+    assert_eq!(v.status, IncomingStatus::Complete);
     assert!(v.can_archive);
     store.archive_incoming(&kadis, None, &id).await.unwrap();
-    assert_eq!(store.incoming_view(&tu, &id).await.unwrap().status, "archived");
+    assert_eq!(store.incoming_view(&tu, &id).await.unwrap().status, IncomingStatus::Archived);
 
     // The lembar disposisi has the whole cascade for the head, only the branch for the staff.
     assert_eq!(store.disposition_sheet(&kadis, &id).await.unwrap().steps.len(), 4);
@@ -375,8 +376,15 @@ async fn the_disposition_story(store: Store) {
         0
     );
     assert_eq!(store.disposition_list(&staf, "tenggat", "", "", 1).await.unwrap().total, 0);
-    assert_eq!(store.incoming_list(&tu, "narasumber", "", "archived", 1).await.unwrap().total, 1);
-    assert_eq!(store.incoming_list(&kadis, "", "", "", 1).await.unwrap_err().status(), 403);
+    assert_eq!(
+        store
+            .incoming_list(&tu, "narasumber", None, Some(IncomingStatus::Archived), 1)
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    assert_eq!(store.incoming_list(&kadis, "", None, None, 1).await.unwrap_err().status(), 403);
 
     // Every step is work on record, in the one event table.
     let kinds =
@@ -536,7 +544,7 @@ async fn two_disposers_at_once_give_one_disposition(store: Store) {
                 opd_id: &kadis.opd_id,
                 position_id: &pos(&kadis),
                 employee_id: &sekdin.employee_id,
-                kind: "plh",
+                kind: ActingKind::Plh,
                 start_day: today,
                 end_day: today + 2,
                 note: "",
@@ -739,8 +747,8 @@ async fn a_reply_is_drafted_from_the_letter_and_linked_back(store: Store) {
     assert_eq!(draft.subject, "Permohonan narasumber literasi digital");
     assert_eq!(draft.recipients.len(), 1);
     assert_eq!(
-        (draft.recipients[0].target_type.as_str(), draft.recipients[0].name.as_str()),
-        ("external", "Dinas Pendidikan Kabupaten Bojonegoro")
+        (draft.recipients[0].target_type, draft.recipients[0].name.as_str()),
+        (TargetType::External, "Dinas Pendidikan Kabupaten Bojonegoro")
     );
     let opening = draft.body.plain_lines().join("\n");
     assert!(
@@ -780,7 +788,7 @@ async fn a_reply_is_drafted_from_the_letter_and_linked_back(store: Store) {
 
     // A confidential reply is not listed for the clerk, who sees the letter but not the reply.
     let mut secret = draft.clone();
-    secret.sifat = "rahasia".into();
+    secret.sifat = Sifat::Rahasia;
     store.create_letter(&kabid, None, "reply-3", &secret).await.unwrap();
     assert_eq!(store.incoming_view(&kabid, &id).await.unwrap().replies.len(), 2);
     let clerk_view = store.incoming_view(&tu, &id).await.unwrap();

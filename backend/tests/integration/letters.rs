@@ -1,5 +1,6 @@
 //! Store tests for outgoing letters, on SQLite and PostgreSQL, each on a fresh database.
 
+use crate::common::codes::*;
 use crate::common::user;
 use backend::Store;
 use backend::seed::seed_demo;
@@ -10,17 +11,17 @@ use domain::letter_body::LetterBody;
 
 fn draft(bappeda: &str) -> LetterDraft {
     LetterDraft {
-        kind: "surat_dinas".into(),
+        kind: LetterKind::SuratDinas,
         klasifikasi: "000.5.6.2".into(),
-        sifat: "biasa".into(),
-        urgency: "segera".into(),
+        sifat: Sifat::Biasa,
+        urgency: Urgency::Segera,
         subject: "Permohonan data pembangunan".into(),
         attachment_count: 1,
         signer_position_id: None,
         co_signer_position_id: None,
         recipients: vec![Recipient {
-            role: "to".into(),
-            target_type: "opd".into(),
+            role: RecipientRole::To,
+            target_type: TargetType::Opd,
             target_id: Some(bappeda.into()),
             name: "Kepala Bappeda".into(),
             address: String::new(),
@@ -231,7 +232,7 @@ async fn acting_official_signs_for_the_position(store: Store) {
                 opd_id: &kadis.opd_id,
                 position_id: kadis.position_id.as_deref().unwrap(),
                 employee_id: &sekdin.id,
-                kind: "plh",
+                kind: ActingKind::Plh,
                 start_day: today,
                 end_day: today + 3,
                 note: "",
@@ -305,15 +306,15 @@ async fn signing_delivers_to_the_other_opd_inbox(store: Store) {
         .id;
     let mut d = draft(&bappeda);
     d.recipients.push(Recipient {
-        role: "cc".into(),
-        target_type: "employee".into(),
+        role: RecipientRole::Cc,
+        target_type: TargetType::Employee,
         target_id: Some(kabid.employee_id.clone()),
         name: "Kepala Bidang E-Government".into(),
         address: String::new(),
     });
     d.recipients.push(Recipient {
-        role: "to".into(),
-        target_type: "external".into(),
+        role: RecipientRole::To,
+        target_type: TargetType::External,
         target_id: None,
         name: "Direktur PT Contoh".into(),
         address: "Surabaya".into(),
@@ -372,7 +373,7 @@ async fn signing_delivers_to_the_other_opd_inbox(store: Store) {
             .list_letters(
                 &kasi,
                 ListTab::PerluParaf,
-                &ListFilter { sifat: "rahasia".into(), ..Default::default() },
+                &ListFilter { sifat: Some(Sifat::Rahasia), ..Default::default() },
                 1
             )
             .await
@@ -393,7 +394,7 @@ async fn signing_delivers_to_the_other_opd_inbox(store: Store) {
     let inbox = store.inbox(&bappeda_head, "", false, 1).await.unwrap();
     assert_eq!((inbox.total, inbox.unread), (1, 1));
     assert_eq!(inbox.items[0].subject, "Permohonan data pembangunan");
-    assert_eq!(inbox.items[0].role, "to");
+    assert_eq!(inbox.items[0].role, RecipientRole::To);
     let opened = store.open_inbox_entry(&bappeda_head, &inbox.items[0].id).await.unwrap();
     assert_eq!(opened.agenda_number, format!("1/{}", domain::time::wib_year(backend::now_ms())));
     assert_eq!(opened.outgoing_letter_id.as_deref(), Some(id.as_str()));
@@ -413,7 +414,7 @@ async fn signing_delivers_to_the_other_opd_inbox(store: Store) {
     );
     // The tembusan recipient gets it marked as such; the addressee may read the signed PDF.
     let cc = store.inbox(&kabid, "", false, 1).await.unwrap();
-    assert_eq!(cc.items.iter().map(|i| i.role.as_str()).collect::<Vec<_>>(), vec!["cc"]);
+    assert_eq!(cc.items.iter().map(|i| i.role).collect::<Vec<_>>(), vec![RecipientRole::Cc]);
     let (pdf, name) = store.letter_pdf(&bappeda_head, &id).await.unwrap();
     assert!(pdf.starts_with(b"%PDF-") && name.ends_with(".pdf"));
     assert_eq!(store.list_letters(&staf, ListTab::Terkirim, &f, 1).await.unwrap().total, 1);
@@ -458,7 +459,7 @@ async fn confidential_letters_stay_with_their_people(store: Store) {
         .unwrap()
         .id;
     let mut d = draft(&bappeda);
-    d.sifat = "rahasia".into();
+    d.sifat = Sifat::Rahasia;
     d.subject = "Hasil audit internal".into();
     let (id, _) = store.create_letter(&staf, None, "r-1", &d).await.unwrap();
     store.act_on_letter(&staf, None, &id, 1, Action::Submit).await.unwrap();
@@ -472,7 +473,7 @@ async fn confidential_letters_stay_with_their_people(store: Store) {
         );
         assert!(store.letter_pdf(outsider, &id).await.is_err());
         assert!(store.letter_diff(outsider, &id, 1, 1).await.is_err());
-        for tab in ListTab::ALL {
+        for &tab in ListTab::all() {
             let found = store
                 .list_letters(
                     outsider,

@@ -1,5 +1,6 @@
 //! Store tests: every case runs on SQLite and on PostgreSQL, each on a fresh database.
 
+use crate::common::codes::*;
 use backend::import;
 use backend::seed::{DEMO_PASSWORD, seed_demo};
 use backend::store::audit::ChainStatus;
@@ -39,8 +40,8 @@ async fn demo_org_and_superiors(store: Store) {
     let chart = store.org_chart(&kominfo, backend::today_wib()).await.unwrap();
     let people: usize = chart.positions.iter().map(|p| p.holders.len()).sum();
     assert!((36..=46).contains(&people), "about 40 people, got {people}");
-    assert_eq!(chart.units.iter().filter(|u| u.kind == "bidang").count(), 3);
-    assert_eq!(chart.units.iter().filter(|u| u.kind == "seksi").count(), 6);
+    assert_eq!(chart.units.iter().filter(|u| u.kind == UnitKind::Bidang).count(), 3);
+    assert_eq!(chart.units.iter().filter(|u| u.kind == UnitKind::Seksi).count(), 6);
     let by_title = |t: &str| chart.positions.iter().find(|p| p.position.title == t).unwrap();
     let kadis = by_title("Kepala Dinas Komunikasi dan Informatika");
     let sekdin = by_title("Sekretaris Dinas");
@@ -194,7 +195,7 @@ async fn organisation_rules(store: Store) {
                 id: Some(&bidang.id),
                 parent_id: Some(&seksi.id),
                 name: "Bidang E-Government",
-                kind: "bidang",
+                kind: UnitKind::Bidang,
                 code: "",
             },
         )
@@ -205,7 +206,13 @@ async fn organisation_rules(store: Store) {
         .save_unit(
             &admin,
             &kominfo,
-            &UnitInput { id: None, parent_id: Some(&root.id), name: "  ", kind: "seksi", code: "" },
+            &UnitInput {
+                id: None,
+                parent_id: Some(&root.id),
+                name: "  ",
+                kind: UnitKind::Seksi,
+                code: "",
+            },
         )
         .await
         .unwrap_err();
@@ -218,7 +225,7 @@ async fn organisation_rules(store: Store) {
                 id: None,
                 parent_id: Some(&root.id),
                 name: "Sekretariat",
-                kind: "bidang",
+                kind: UnitKind::Bidang,
                 code: "",
             },
         )
@@ -233,7 +240,7 @@ async fn organisation_rules(store: Store) {
                 id: None,
                 parent_id: Some(&bidang.id),
                 name: "Seksi Aplikasi",
-                kind: "seksi",
+                kind: UnitKind::Seksi,
                 code: "412.208.3.3",
             },
         )
@@ -247,7 +254,7 @@ async fn organisation_rules(store: Store) {
             None,
             &new_unit,
             "Kepala Seksi Aplikasi",
-            PositionLevel::KepalaSeksi.code(),
+            PositionLevel::KepalaSeksi,
         )
         .await
         .unwrap();
@@ -258,7 +265,7 @@ async fn organisation_rules(store: Store) {
             None,
             &new_unit,
             "Kepala Seksi Lain",
-            PositionLevel::KepalaSeksi.code(),
+            PositionLevel::KepalaSeksi,
         )
         .await
         .unwrap_err();
@@ -273,7 +280,7 @@ async fn organisation_rules(store: Store) {
                 id: None,
                 parent_id: Some(&bidang.id),
                 name: "Seksi Kosong",
-                kind: "seksi",
+                kind: UnitKind::Seksi,
                 code: "",
             },
         )
@@ -320,8 +327,13 @@ async fn organisation_rules(store: Store) {
     let e = store.create_employee(&admin, &pemda, &kominfo, &input, "x").await.unwrap_err();
     assert!(e.to_string().contains("sudah dijabat"), "{e}");
     // A position of another OPD cannot be assigned.
-    let other =
-        store.list_positions(&bappeda).await.unwrap().into_iter().find(|p| p.level == 5).unwrap();
+    let other = store
+        .list_positions(&bappeda)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.level == PositionLevel::Staf)
+        .unwrap();
     input.position_id = Some(other.id);
     assert!(
         store
@@ -362,7 +374,7 @@ async fn acting_officials(store: Store) {
                 opd_id: &kominfo,
                 position_id: &kadis_pos,
                 employee_id: &kabid.id,
-                kind: "plh",
+                kind: ActingKind::Plh,
                 start_day: today,
                 end_day: today + 40,
                 note: "",
@@ -378,7 +390,7 @@ async fn acting_officials(store: Store) {
                 opd_id: &kominfo,
                 position_id: &kadis_pos,
                 employee_id: &kadis.id,
-                kind: "plh",
+                kind: ActingKind::Plh,
                 start_day: today,
                 end_day: today + 2,
                 note: "",
@@ -394,7 +406,7 @@ async fn acting_officials(store: Store) {
                 opd_id: &kominfo,
                 position_id: &kadis_pos,
                 employee_id: &kabid.id,
-                kind: "plh",
+                kind: ActingKind::Plh,
                 start_day: today,
                 end_day: today + 5,
                 note: "Kepala Dinas cuti",
@@ -409,7 +421,7 @@ async fn acting_officials(store: Store) {
                 opd_id: &kominfo,
                 position_id: &kadis_pos,
                 employee_id: &kabid.id,
-                kind: "plt",
+                kind: ActingKind::Plt,
                 start_day: today + 3,
                 end_day: today + 9,
                 note: "",
@@ -424,7 +436,7 @@ async fn acting_officials(store: Store) {
         Some(PositionLevel::KepalaOpd),
         "a Plh acts with the position's rights"
     );
-    assert!(su.positions.iter().any(|p| p.acting_kind.as_deref() == Some("plh")));
+    assert!(su.positions.iter().any(|p| p.acting_kind == Some(ActingKind::Plh)));
     let chart = store.org_chart(&kominfo, today).await.unwrap();
     assert_eq!(
         chart.positions.iter().find(|p| p.position.id == kadis_pos).unwrap().acting.len(),
@@ -626,7 +638,7 @@ async fn concurrent_writers_keep_the_chain(store: Store) {
                     id: None,
                     parent_id: Some(&r),
                     name: &format!("UPT Uji {i}"),
-                    kind: "upt",
+                    kind: UnitKind::Upt,
                     code: "",
                 },
             )

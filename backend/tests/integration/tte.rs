@@ -4,6 +4,7 @@
 //! external validators pdfsig, pyHanko and zbarimg on a rendered and signed letter.
 //! Keys are generated for each test; nothing secret is committed.
 
+use crate::common::codes::*;
 use crate::common::{pyhanko, run, serve_crl, user, which};
 use backend::Store;
 use backend::seed::seed_demo;
@@ -46,17 +47,17 @@ async fn setup(store: &Store, public_base: &str) -> (SessionUser, SessionUser, L
 
 fn draft(bappeda: &str, sifat: &str, subject: &str) -> LetterDraft {
     LetterDraft {
-        kind: "surat_dinas".into(),
+        kind: LetterKind::SuratDinas,
         klasifikasi: "000.5.6.2".into(),
-        sifat: sifat.into(),
-        urgency: "segera".into(),
+        sifat: Sifat::from_code(sifat).unwrap(),
+        urgency: Urgency::Segera,
         subject: subject.into(),
         attachment_count: 0,
         signer_position_id: None,
         co_signer_position_id: None,
         recipients: vec![Recipient {
-            role: "to".into(),
-            target_type: "opd".into(),
+            role: RecipientRole::To,
+            target_type: TargetType::Opd,
             target_id: Some(bappeda.into()),
             name: "Kepala Bappeda".into(),
             address: String::new(),

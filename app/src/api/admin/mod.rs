@@ -19,7 +19,7 @@ pub struct EmployeePage {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoleHolder {
     pub person: domain::model::PersonBrief,
-    pub role: String,
+    pub role: domain::roles::Role,
     pub scope_id: String,
     pub scope_name: String,
 }

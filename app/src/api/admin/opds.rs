@@ -3,6 +3,7 @@
 use super::RoleHolder;
 use crate::error::AppError;
 use domain::model::OpdInput;
+use domain::roles::Role;
 use leptos::prelude::*;
 
 /// Creates an OPD (`id` empty) or changes one. The form sends the fields as `opd[name]` and so on.
@@ -52,7 +53,7 @@ pub async fn role_holders() -> Result<Vec<RoleHolder>, AppError> {
         .filter(|(_, _, scope)| caps.is_admin_pemda() || caps.admin_opd_ids().contains(scope))
         .map(|(person, role, scope_id)| RoleHolder {
             person,
-            role: role.code().into(),
+            role,
             scope_name: name_of(&scope_id),
             scope_id,
         })
@@ -98,14 +99,12 @@ async fn check_grant_rights(
 }
 
 #[server(prefix = "/api", endpoint = "grant_role")]
-pub async fn grant_role(nip: String, role: String) -> Result<(), AppError> {
+pub async fn grant_role(nip: String, role: Role) -> Result<(), AppError> {
     use crate::api::ctx::*;
     use backend::BackendError;
     let s = require_session().await?;
     require_some_admin(&s)?;
     let st = state();
-    let role = domain::roles::Role::from_code(&role)
-        .ok_or_else(|| BackendError::invalid("Peran tidak dikenal."))?;
     let nip = domain::nip::Nip::parse(&nip, domain::time::wib_year(backend::now_ms()))
         .map_err(|e| BackendError::invalid(e.to_string()))?;
     let emp = st.store.find_employee_by_nip(nip.as_str()).await?.ok_or_else(|| {
@@ -128,7 +127,7 @@ pub async fn grant_role(nip: String, role: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "revoke_role")]
 pub async fn revoke_role(
     employee_id: String,
-    role: String,
+    role: Role,
     scope_id: String,
 ) -> Result<(), AppError> {
     use crate::api::ctx::*;
@@ -136,8 +135,6 @@ pub async fn revoke_role(
     let s = require_session().await?;
     require_some_admin(&s)?;
     let st = state();
-    let role = domain::roles::Role::from_code(&role)
-        .ok_or_else(|| BackendError::invalid("Peran tidak dikenal."))?;
     let emp = st.store.get_employee(&employee_id).await?;
     if emp.pemda_id != s.user.pemda_id {
         return Err(BackendError::forbidden().into());

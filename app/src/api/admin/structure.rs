@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use domain::model::{Acting, Position, Unit};
+use domain::org::{ActingKind, PositionLevel, UnitKind};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "admin_structure")]
@@ -18,7 +19,7 @@ pub async fn save_unit(
     id: String,
     parent_id: String,
     name: String,
-    kind: String,
+    kind: UnitKind,
     code: String,
 ) -> Result<String, AppError> {
     use crate::api::ctx::*;
@@ -34,7 +35,7 @@ pub async fn save_unit(
                 id: id.as_deref(),
                 parent_id: parent.as_deref(),
                 name: &name,
-                kind: &kind,
+                kind,
                 code: &code,
             },
         )
@@ -54,7 +55,7 @@ pub async fn save_position(
     id: String,
     unit_id: String,
     title: String,
-    level: i64,
+    level: PositionLevel,
 ) -> Result<String, AppError> {
     use crate::api::ctx::*;
     let (s, _) = require_opd_admin(&opd_id).await?;
@@ -85,7 +86,7 @@ pub async fn create_acting(
     opd_id: String,
     position_id: String,
     nip: String,
-    kind: String,
+    kind: ActingKind,
     start: String,
     end: String,
     note: String,
@@ -114,7 +115,7 @@ pub async fn create_acting(
         .into());
     }
     let pos = st.store.get_position(&position_id).await?;
-    if pos.level == domain::org::PositionLevel::KepalaOpd.code() && !s.user.caps.is_admin_pemda() {
+    if pos.level == PositionLevel::KepalaOpd && !s.user.caps.is_admin_pemda() {
         return Err(BackendError::Forbidden(
             "Plt/Plh Kepala OPD ditunjuk oleh Admin Pemda.".into(),
         )
@@ -128,7 +129,7 @@ pub async fn create_acting(
                 opd_id: &opd_id,
                 position_id: &position_id,
                 employee_id: &emp.id,
-                kind: &kind,
+                kind,
                 start_day,
                 end_day,
                 note: &note,

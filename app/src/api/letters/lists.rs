@@ -1,23 +1,23 @@
 //! Letter lists and navigation counts.
 
 use crate::error::AppError;
-use domain::letter_view::{Counts, LetterPage};
+use domain::letter::{LetterKind, Sifat};
+use domain::letter_view::{Counts, LetterPage, ListTab};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_letters")]
 pub async fn list_letters(
-    tab: String,
+    tab: ListTab,
     q: String,
-    kind: String,
-    sifat: String,
+    kind: Option<LetterKind>,
+    sifat: Option<Sifat>,
     from: String,
     to: String,
     page: i64,
 ) -> Result<LetterPage, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
-    use domain::letter_view::{ListFilter, ListTab};
-    let tab = ListTab::from_code(&tab).unwrap_or(ListTab::Draf);
+    use domain::letter_view::ListFilter;
     let day = |v: &str| -> Result<Option<i64>, AppError> {
         if v.trim().is_empty() {
             return Ok(None);

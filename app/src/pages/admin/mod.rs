@@ -9,6 +9,7 @@ use crate::api::admin::opds::{GrantRole, RevokeRole, SaveOpd, role_holders};
 use crate::api::org::list_opds;
 use crate::app::{UserCtx, lang};
 use crate::components::{ActionResult, ErrorBox, Loading};
+use domain::Code;
 use domain::Lang;
 use domain::model::{Opd, SessionUser};
 use domain::roles::Role;
@@ -62,10 +63,8 @@ pub fn NoAccess() -> impl IntoView {
     }
 }
 
-pub fn role_label(code: &str, l: Lang) -> &'static str {
-    Role::from_code(code)
-        .map(|r| if l == Lang::Id { r.label_id() } else { r.label_en() })
-        .unwrap_or("?")
+pub fn role_label(role: Role, l: Lang) -> &'static str {
+    l.t(role.label_id(), role.label_en())
 }
 
 #[component]
@@ -238,7 +237,7 @@ fn AdminBody(user: SessionUser, data: AdminData) -> impl IntoView {
                                                                 {h.person.name.clone()}<br />
                                                                 <span class="nip">{h.person.nip.clone()}</span>
                                                             </td>
-                                                            <td>{role_label(&h.role, l)}</td>
+                                                            <td>{role_label(h.role, l)}</td>
                                                             <td>{h.scope_name.clone()}</td>
                                                             <td>
                                                                 <ActionForm action=revoke>
@@ -247,7 +246,7 @@ fn AdminBody(user: SessionUser, data: AdminData) -> impl IntoView {
                                                                         name="employee_id"
                                                                         value=h.person.id.clone()
                                                                     />
-                                                                    <input type="hidden" name="role" value=h.role.clone() />
+                                                                    <input type="hidden" name="role" value=h.role.code() />
                                                                     <input
                                                                         type="hidden"
                                                                         name="scope_id"
@@ -278,12 +277,14 @@ fn AdminBody(user: SessionUser, data: AdminData) -> impl IntoView {
                 <input id="grant-nip" name="nip" inputmode="numeric" required />
                 <label for="grant-role">{l.t("Peran", "Role")}</label>
                 <select id="grant-role" name="role">
-                    <option value="tu">{role_label("tu", l)}</option>
+                    <option value=Role::Tu.code()>{role_label(Role::Tu, l)}</option>
                     {is_pemda
                         .then(|| {
                             view! {
-                                <option value="admin_opd">{role_label("admin_opd", l)}</option>
-                                <option value="admin_pemda">{role_label("admin_pemda", l)}</option>
+                                <option value=Role::AdminOpd
+                                    .code()>{role_label(Role::AdminOpd, l)}</option>
+                                <option value=Role::AdminPemda
+                                    .code()>{role_label(Role::AdminPemda, l)}</option>
                             }
                         })}
                 </select>

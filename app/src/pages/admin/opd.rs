@@ -11,6 +11,7 @@ use crate::api::admin::structure::{
 use crate::app::{UserCtx, lang};
 use crate::components::{ActionResult, ErrorBox, Loading, busy_label};
 use crate::error::AppError;
+use domain::Code;
 use domain::Lang;
 use domain::model::{Employee, ImportReport, Position, Unit};
 use domain::org::{PositionLevel, UnitKind};
@@ -116,16 +117,12 @@ pub fn AdminOpdPage() -> impl IntoView {
     }
 }
 
-fn level_label(level: i64, l: Lang) -> &'static str {
-    PositionLevel::from_code(level)
-        .map(|p| if l == Lang::Id { p.label_id() } else { p.label_en() })
-        .unwrap_or("?")
+fn level_label(level: PositionLevel, l: Lang) -> &'static str {
+    l.t(level.label_id(), level.label_en())
 }
 
-fn kind_label(kind: &str, l: Lang) -> &'static str {
-    UnitKind::from_code(kind)
-        .map(|k| if l == Lang::Id { k.label_id() } else { k.label_en() })
-        .unwrap_or("?")
+fn kind_label(kind: UnitKind, l: Lang) -> &'static str {
+    l.t(kind.label_id(), kind.label_en())
 }
 
 /// The logo printed in the kop surat of every letter of this OPD.
@@ -506,7 +503,7 @@ fn Structure(opd_id: String) -> impl IntoView {
                                                 view! {
                                                     <tr>
                                                         <td>{u.name.clone()}</td>
-                                                        <td>{kind_label(&u.kind, l)}</td>
+                                                        <td>{kind_label(u.kind, l)}</td>
                                                         <td>{parent}</td>
                                                         <td class="actions">
                                                             <button
@@ -581,15 +578,15 @@ fn Structure(opd_id: String) -> impl IntoView {
                                             edit_unit
                                                 .get()
                                                 .map(|u| u.kind)
-                                                .unwrap_or_else(|| "seksi".into())
+                                                .unwrap_or(UnitKind::Seksi)
+                                                .code()
                                         }
                                     >
-                                        {UnitKind::ALL
-                                            .into_iter()
+                                        {UnitKind::all()
+                                            .iter()
+                                            .copied()
                                             .map(|k| {
-                                                view! {
-                                                    <option value=k.code()>{kind_label(k.code(), l)}</option>
-                                                }
+                                                view! { <option value=k.code()>{kind_label(k, l)}</option> }
                                             })
                                             .collect_view()}
                                     </select>
@@ -792,17 +789,20 @@ fn Structure(opd_id: String) -> impl IntoView {
                                         prop:value=move || {
                                             edit_pos
                                                 .get()
-                                                .map(|p| p.level.to_string())
-                                                .unwrap_or_else(|| "5".into())
+                                                .map(|p| p.level)
+                                                .unwrap_or(PositionLevel::Staf)
+                                                .code()
+                                                .to_string()
                                         }
                                     >
                                         {PositionLevel::ALL
-                                            .into_iter()
+                                            .iter()
+                                            .copied()
                                             .map(|p| {
                                                 view! {
                                                     <option value=p
                                                         .code()
-                                                        .to_string()>{level_label(p.code(), l)}</option>
+                                                        .to_string()>{level_label(p, l)}</option>
                                                 }
                                             })
                                             .collect_view()}
@@ -941,7 +941,7 @@ fn Employees(opd_id: String) -> impl IntoView {
                                                 let roles = r
                                                     .roles
                                                     .iter()
-                                                    .map(|c| super::role_label(c, l))
+                                                    .map(|&r| super::role_label(r, l))
                                                     .collect::<Vec<_>>()
                                                     .join(", ");
                                                 view! {
@@ -1287,9 +1287,7 @@ fn ActingSection(opd_id: String) -> impl IntoView {
                                                             .find(|p| p.id == a.position_id)
                                                             .map(|p| p.title.clone())
                                                             .unwrap_or_default();
-                                                        let prefix = domain::org::ActingKind::from_code(&a.kind)
-                                                            .map(|k| k.prefix())
-                                                            .unwrap_or("");
+                                                        let prefix = a.kind.prefix();
                                                         let oid = oid.clone();
                                                         view! {
                                                             <tr>
@@ -1338,7 +1336,7 @@ fn ActingSection(opd_id: String) -> impl IntoView {
                                 <select id="act-pos" name="position_id">
                                     {positions
                                         .into_iter()
-                                        .filter(|p| p.level < 5)
+                                        .filter(|p| p.level.is_head())
                                         .map(|p| {
                                             view! {
                                                 <option value=p.id.clone()>{p.title.clone()}</option>

@@ -6,6 +6,7 @@ use crate::api::letters::search_directory;
 use crate::api::tte::{EnrolTte, RevokeTte, get_pki_status, list_tte_certificates};
 use crate::app::lang;
 use crate::components::{ActionResult, ErrorBox, LinkPager, Loading};
+use domain::Code;
 use domain::tte::{CertStatus, RevocationReason};
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -149,7 +150,7 @@ pub fn TteAdminPage() -> impl IntoView {
                         Ok(list) => {
                             let people: Vec<_> = list
                                 .into_iter()
-                                .filter(|d| d.target_type == "employee")
+                                .filter(|d| d.target_type == domain::letter::TargetType::Employee)
                                 .collect();
                             if people.is_empty() {
                                 return if search.get_untracked().trim().chars().count() >= 2 {
@@ -322,8 +323,9 @@ pub fn TteAdminPage() -> impl IntoView {
                                                                     <option value="">
                                                                         {l.t("Alasan pencabutan…", "Reason for revoking…")}
                                                                     </option>
-                                                                    {RevocationReason::ALL
-                                                                        .into_iter()
+                                                                    {RevocationReason::all()
+                                                                        .iter()
+                                                                        .copied()
                                                                         .map(|r| {
                                                                             view! { <option value=r.code()>{r.label()}</option> }
                                                                         })

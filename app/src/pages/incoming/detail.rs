@@ -2,13 +2,14 @@
 //! disposition tree with read receipts and deadlines, and what the viewer may do: give the first
 //! disposition, pass theirs further down, report the follow-up, accept or send back a report, file.
 
-use super::{incoming_status_label, instruction_label, node_status};
+use super::node_status;
 use crate::api::incoming::{
     archive_incoming, dispose, get_incoming, report_disposition, review_disposition,
 };
 use crate::app::lang;
 use crate::components::{ErrorBox, Loading};
-use crate::pages::letters::{sifat_class, sifat_label, urgency_label};
+use crate::pages::letters::sifat_class;
+use domain::Code;
 use domain::disposition::{
     DisposeInput, IncomingView, Instruction, NodeView, PositionChoice, RecipientInput,
 };
@@ -144,12 +145,12 @@ fn IncomingBody(v: IncomingView, ctx: PageCtx) -> impl IntoView {
     view! {
         <h1>{v.subject.clone()}</h1>
         <p class="meta-line">
-            <span class=sifat_class(&v.sifat)>{sifat_label(&v.sifat)}</span>
+            <span class=sifat_class(&v.sifat)>{v.sifat.label()}</span>
             " "
-            <span class="badge">{urgency_label(&v.urgency)}</span>
+            <span class="badge">{v.urgency.label()}</span>
             " "
             <span class="badge" data-testid="incoming-status">
-                {incoming_status_label(&v.status, l)}
+                {v.status.label(l)}
             </span>
         </p>
         <dl class="facts card">
@@ -413,7 +414,7 @@ fn TreeNode(n: NodeView, tree: TreeCtx) -> impl IntoView {
                         .iter()
                         .map(|i| {
                             view! {
-                                <span class="badge">{instruction_label(i, l)}</span>
+                                <span class="badge">{i.label(l)}</span>
                                 " "
                             }
                         })
@@ -589,7 +590,7 @@ fn DisposeForm(
     let l = lang();
     let selected = RwSignal::new(Vec::<String>::new());
     let lead = RwSignal::new(String::new());
-    let instructions = RwSignal::new(Vec::<String>::new());
+    let instructions = RwSignal::new(Vec::<Instruction>::new());
     let deadline = RwSignal::new(max_deadline.map(domain::time::iso_date).unwrap_or_default());
     let note = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -745,12 +746,11 @@ fn DisposeForm(
             <fieldset>
                 <legend>{l.t("Instruksi", "Instructions")}</legend>
                 <ul class="plain instruction-list">
-                    {Instruction::ALL
+                    {Instruction::all()
                         .iter()
                         .map(|i| {
-                            let code = i.code().to_string();
-                            let code2 = code.clone();
-                            let input_id = format!("{}-ins-{}", prefix, code);
+                            let i = *i;
+                            let input_id = format!("{}-ins-{}", prefix, i.code());
                             let label_for = input_id.clone();
                             view! {
                                 <li>
@@ -758,14 +758,14 @@ fn DisposeForm(
                                         <input
                                             type="checkbox"
                                             id=input_id
-                                            prop:checked=move || instructions.get().contains(&code)
+                                            prop:checked=move || instructions.get().contains(&i)
                                             on:change=move |ev| {
                                                 let on = event_target_checked(&ev);
                                                 instructions
                                                     .update(|v| {
-                                                        v.retain(|x| *x != code2);
+                                                        v.retain(|x| *x != i);
                                                         if on {
-                                                            v.push(code2.clone());
+                                                            v.push(i);
                                                         }
                                                     });
                                             }

@@ -1,12 +1,13 @@
 //! Lists of surat masuk: the clerk's register (Surat Masuk) and the dispositions of the logged-in
 //! person (Disposisi Masuk, Disposisi Keluar, Lewat Tenggat), each with search, filters and paging.
 
-use super::{incoming_status_label, instruction_label, node_status};
+use super::node_status;
 use crate::api::incoming::{list_dispositions, list_incoming};
 use crate::app::lang;
 use crate::components::{ErrorBox, LinkPager, Loading};
 use crate::pages::letters::list::urlencode;
-use crate::pages::letters::{sifat_class, sifat_label, urgency_label};
+use crate::pages::letters::sifat_class;
+use domain::Code;
 use domain::disposition::{IncomingStatus, PAGE_SIZE};
 use domain::letter::Sifat;
 use leptos::prelude::*;
@@ -22,7 +23,7 @@ pub fn IncomingListPage() -> impl IntoView {
     let page = move || get("hal").parse::<i64>().unwrap_or(1).max(1);
     let data = Resource::new(
         move || (get("q"), get("sifat"), get("status"), page()),
-        |(q, s, st, p)| list_incoming(q, s, st, p),
+        |(q, s, st, p)| list_incoming(q, Sifat::from_code(&s), IncomingStatus::from_code(&st), p),
     );
     let href_page = move |p: i64| {
         format!(
@@ -53,7 +54,7 @@ pub fn IncomingListPage() -> impl IntoView {
             <label for="sm-sifat">{l.t("Sifat", "Class")}</label>
             <select id="sm-sifat" name="sifat">
                 <option value="">{l.t("Semua", "All")}</option>
-                {Sifat::ALL
+                {Sifat::all()
                     .iter()
                     .map(|s| {
                         view! {
@@ -67,7 +68,7 @@ pub fn IncomingListPage() -> impl IntoView {
             <label for="sm-status">{l.t("Status", "Status")}</label>
             <select id="sm-status" name="status">
                 <option value="">{l.t("Semua", "All")}</option>
-                {IncomingStatus::ALL
+                {IncomingStatus::all()
                     .iter()
                     .map(|s| {
                         view! {
@@ -125,15 +126,11 @@ pub fn IncomingListPage() -> impl IntoView {
                                                         )}
                                                     </span>
                                                     " "
-                                                    <span class=sifat_class(
-                                                        &it.sifat,
-                                                    )>{sifat_label(&it.sifat)}</span>
+                                                    <span class=sifat_class(&it.sifat)>{it.sifat.label()}</span>
                                                     " "
-                                                    <span class="badge">{urgency_label(&it.urgency)}</span>
+                                                    <span class="badge">{it.urgency.label()}</span>
                                                     " "
-                                                    <span class="badge">
-                                                        {incoming_status_label(&it.status, l)}
-                                                    </span>
+                                                    <span class="badge">{it.status.label(l)}</span>
                                                     {(it.source == "internal")
                                                         .then(|| {
                                                             view! {
@@ -318,16 +315,14 @@ pub fn DispositionsPage() -> impl IntoView {
                                                 <div class="meta-line small">
                                                     <span class=cls>{st}</span>
                                                     " "
-                                                    <span class=sifat_class(
-                                                        &it.sifat,
-                                                    )>{sifat_label(&it.sifat)}</span>
+                                                    <span class=sifat_class(&it.sifat)>{it.sifat.label()}</span>
                                                     " "
                                                     {it
                                                         .instructions
                                                         .iter()
                                                         .map(|i| {
                                                             view! {
-                                                                <span class="badge">{instruction_label(i, l)}</span>
+                                                                <span class="badge">{i.label(l)}</span>
                                                                 " "
                                                             }
                                                         })

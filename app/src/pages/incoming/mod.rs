@@ -10,24 +10,16 @@ pub use lists::{DispositionsPage, IncomingListPage};
 pub use register::RegisterPage;
 
 use domain::Lang;
-use domain::disposition::{IncomingStatus, Instruction, NodeStatus};
-
-pub fn instruction_label(code: &str, l: Lang) -> &'static str {
-    Instruction::from_code(code).map(|i| i.label(l)).unwrap_or("—")
-}
-
-pub fn incoming_status_label(code: &str, l: Lang) -> &'static str {
-    IncomingStatus::from_code(code).map(|s| s.label(l)).unwrap_or("—")
-}
+use domain::disposition::NodeStatus;
 
 /// Status words of one disposition, with its badge class.
 pub fn node_status(
-    code: &str,
+    status: &NodeStatus,
     overdue: bool,
     forwarded: bool,
     l: Lang,
 ) -> (&'static str, &'static str) {
-    match (NodeStatus::from_code(code).unwrap_or(NodeStatus::Open), overdue, forwarded) {
+    match (status, overdue, forwarded) {
         (NodeStatus::Done, ..) => (l.t("Selesai", "Done"), "badge badge-ok"),
         (NodeStatus::Reported, true, _) => {
             (l.t("Dilaporkan (lewat tenggat)", "Reported (overdue)"), "badge badge-secret")

@@ -5,6 +5,7 @@ use crate::api::incoming::{RegisterOptions, get_register_options, register_incom
 use crate::app::lang;
 use crate::components::{ErrorBox, Loading};
 use crate::pages::letters::compose::new_client_id;
+use domain::Code;
 use domain::disposition::{RegisterInput, RegisterOutcome, ScanUpload};
 use domain::letter::{Sifat, Urgency};
 use leptos::prelude::*;
@@ -52,8 +53,8 @@ fn RegisterForm(o: RegisterOptions) -> impl IntoView {
     let sender = RwSignal::new(String::new());
     let number = RwSignal::new(String::new());
     let letter_date = RwSignal::new(String::new());
-    let sifat = RwSignal::new("biasa".to_string());
-    let urgency = RwSignal::new("biasa".to_string());
+    let sifat = RwSignal::new(Sifat::Biasa);
+    let urgency = RwSignal::new(Urgency::Biasa);
     let lampiran = RwSignal::new("0".to_string());
     let subject = RwSignal::new(String::new());
     let summary = RwSignal::new(String::new());
@@ -376,13 +377,15 @@ fn RegisterForm(o: RegisterOptions) -> impl IntoView {
                 <label>
                     {l.t("Sifat", "Security class")}
                     <select on:change=move |ev| {
-                        sifat.set(event_target_value(&ev))
+                        if let Some(s) = Sifat::from_code(&event_target_value(&ev)) {
+                            sifat.set(s);
+                        }
                     }>
-                        {Sifat::ALL
+                        {Sifat::all()
                             .iter()
                             .map(|s| {
                                 view! {
-                                    <option value=s.code() selected=s.code() == "biasa">
+                                    <option value=s.code() selected=*s == Sifat::Biasa>
                                         {s.label()}
                                     </option>
                                 }
@@ -393,13 +396,15 @@ fn RegisterForm(o: RegisterOptions) -> impl IntoView {
                 <label>
                     {l.t("Urgensi", "Urgency")}
                     <select on:change=move |ev| {
-                        urgency.set(event_target_value(&ev))
+                        if let Some(u) = Urgency::from_code(&event_target_value(&ev)) {
+                            urgency.set(u);
+                        }
                     }>
-                        {Urgency::ALL
+                        {Urgency::all()
                             .iter()
                             .map(|u| {
                                 view! {
-                                    <option value=u.code() selected=u.code() == "biasa">
+                                    <option value=u.code() selected=*u == Urgency::Biasa>
                                         {u.label()}
                                     </option>
                                 }

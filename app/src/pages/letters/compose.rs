@@ -8,7 +8,10 @@ use crate::api::letters::{
 };
 use crate::app::lang;
 use crate::components::{ErrorBox, Loading};
-use domain::letter::{LetterDraft, LetterKind, Recipient, Sifat, Urgency};
+use domain::Code;
+use domain::letter::{
+    LetterDraft, LetterKind, Recipient, RecipientRole, Sifat, TargetType, Urgency,
+};
 use domain::letter_body::LetterBody;
 use domain::letter_view::{AttachmentInfo, CoSignerOption, DirectoryEntry, LetterDetail, ReplyRef};
 use leptos::prelude::*;
@@ -118,10 +121,10 @@ fn ComposeForm(
         None => (None, existing.as_ref().and_then(|d| d.reply_to.clone())),
     };
     let d = existing.as_ref().map(|d| d.draft.clone()).or(prefill).unwrap_or_else(|| LetterDraft {
-        kind: LetterKind::SuratDinas.code().into(),
+        kind: LetterKind::SuratDinas,
         klasifikasi: String::new(),
-        sifat: Sifat::Biasa.code().into(),
-        urgency: Urgency::Biasa.code().into(),
+        sifat: Sifat::Biasa,
+        urgency: Urgency::Biasa,
         subject: String::new(),
         attachment_count: 0,
         signer_position_id: None,
@@ -134,10 +137,10 @@ fn ComposeForm(
     let letter_id = RwSignal::new(existing.as_ref().map(|d| d.id.clone()).unwrap_or_default());
     let version = RwSignal::new(existing.as_ref().map(|d| d.version).unwrap_or(0));
     let submittable = existing.as_ref().map(|d| d.allowed.submit).unwrap_or(true);
-    let kind = RwSignal::new(d.kind.clone());
+    let kind = RwSignal::new(d.kind);
     let klas = RwSignal::new(d.klasifikasi.clone());
-    let sifat = RwSignal::new(d.sifat.clone());
-    let urgency = RwSignal::new(d.urgency.clone());
+    let sifat = RwSignal::new(d.sifat);
+    let urgency = RwSignal::new(d.urgency);
     let subject = RwSignal::new(d.subject.clone());
     let lampiran = RwSignal::new(d.attachment_count.to_string());
     let signer = RwSignal::new(d.signer_position_id.clone().unwrap_or_default());
@@ -294,30 +297,32 @@ fn ComposeForm(
                 <select
                     id="c-kind"
                     on:change=move |ev| {
-                        let previous = LetterKind::from_code(&kind.get_untracked());
-                        let next = event_target_value(&ev);
+                        let previous = kind.get_untracked();
+                        let Some(next) = LetterKind::from_code(&event_target_value(&ev)) else {
+                            return;
+                        };
                         let untouched = body
                             .with_untracked(|b| {
                                 let written = LetterBody::from_markup(b);
                                 written.is_empty()
-                                    || previous
-                                        .is_some_and(|p| {
-                                            written
-                                                == LetterBody::from_markup(domain::letter::template_body(p))
-                                        })
+                                    || written
+                                        == LetterBody::from_markup(
+                                            domain::letter::template_body(previous),
+                                        )
                             });
-                        if let (true, Some(k)) = (untouched, LetterKind::from_code(&next)) {
-                            body.set(domain::letter::template_body(k).to_string());
+                        if untouched {
+                            body.set(domain::letter::template_body(next).to_string());
                         }
                         kind.set(next);
                         changed();
                     }
                 >
-                    {LetterKind::ALL
-                        .into_iter()
+                    {LetterKind::all()
+                        .iter()
+                        .copied()
                         .map(|k| {
                             view! {
-                                <option value=k.code() selected=kind.get_untracked() == k.code()>
+                                <option value=k.code() selected=kind.get_untracked() == k>
                                     {k.label()}
                                 </option>
                             }
@@ -356,15 +361,18 @@ fn ComposeForm(
                 <select
                     id="c-sifat"
                     on:change=move |ev| {
-                        sifat.set(event_target_value(&ev));
+                        if let Some(s) = Sifat::from_code(&event_target_value(&ev)) {
+                            sifat.set(s);
+                        }
                         changed();
                     }
                 >
-                    {Sifat::ALL
-                        .into_iter()
+                    {Sifat::all()
+                        .iter()
+                        .copied()
                         .map(|s| {
                             view! {
-                                <option value=s.code() selected=sifat.get_untracked() == s.code()>
+                                <option value=s.code() selected=sifat.get_untracked() == s>
                                     {s.label()}
                                 </option>
                             }
@@ -377,15 +385,18 @@ fn ComposeForm(
                 <select
                     id="c-urg"
                     on:change=move |ev| {
-                        urgency.set(event_target_value(&ev));
+                        if let Some(u) = Urgency::from_code(&event_target_value(&ev)) {
+                            urgency.set(u);
+                        }
                         changed();
                     }
                 >
-                    {Urgency::ALL
-                        .into_iter()
+                    {Urgency::all()
+                        .iter()
+                        .copied()
                         .map(|u| {
                             view! {
-                                <option value=u.code() selected=urgency.get_untracked() == u.code()>
+                                <option value=u.code() selected=urgency.get_untracked() == u>
                                     {u.label()}
                                 </option>
                             }
@@ -491,13 +502,13 @@ fn ComposeForm(
                 {header_fields} <h2 class="section-title">{l.t("Penerima", "Recipients")}</h2>
                 <RecipientList
                     recipients
-                    role="to"
+                    role=RecipientRole::To
                     title=l.t("Kepada (Yth.)", "To")
                     on_change=Callback::new(move |_| changed())
                 />
                 <RecipientList
                     recipients
-                    role="cc"
+                    role=RecipientRole::Cc
                     title=l.t("Tembusan", "Copies (tembusan)")
                     on_change=Callback::new(move |_| changed())
                 /> <RecipientPicker on_add=Callback::new(add_recipient) />
@@ -590,7 +601,7 @@ fn ReplyNotice(r: ReplyRef) -> impl IntoView {
 #[component]
 fn RecipientList(
     recipients: RwSignal<Vec<Recipient>>,
-    role: &'static str,
+    role: RecipientRole,
     title: &'static str,
     on_change: Callback<()>,
 ) -> impl IntoView {
@@ -618,11 +629,11 @@ fn RecipientList(
                                     } else {
                                         format!("{} — {}", r.name, r.address)
                                     };
-                                    let kind = match r.target_type.as_str() {
-                                        "opd" => "OPD",
-                                        "unit" => "Unit",
-                                        "employee" => l.t("Pegawai", "Person"),
-                                        _ => l.t("Luar", "External"),
+                                    let kind = match r.target_type {
+                                        TargetType::Opd => "OPD",
+                                        TargetType::Unit => "Unit",
+                                        TargetType::Employee => l.t("Pegawai", "Person"),
+                                        TargetType::External => l.t("Luar", "External"),
                                     };
                                     let aria = format!(
                                         "{} {}",
@@ -845,7 +856,7 @@ fn CoSignerPicker(
 #[component]
 fn RecipientPicker(on_add: Callback<Recipient>) -> impl IntoView {
     let l = lang();
-    let role = RwSignal::new("to".to_string());
+    let role = RwSignal::new(RecipientRole::To);
     let q = RwSignal::new(String::new());
     let results = RwSignal::new(Vec::<DirectoryEntry>::new());
     let searching = RwSignal::new(false);
@@ -896,7 +907,7 @@ fn RecipientPicker(on_add: Callback<Recipient>) -> impl IntoView {
                         name="picker-role"
                         value="to"
                         checked
-                        on:change=move |_| role.set("to".into())
+                        on:change=move |_| role.set(RecipientRole::To)
                     />
                     {l.t("Penerima (Yth.)", "Addressee")}
                 </label>
@@ -905,7 +916,7 @@ fn RecipientPicker(on_add: Callback<Recipient>) -> impl IntoView {
                         type="radio"
                         name="picker-role"
                         value="cc"
-                        on:change=move |_| role.set("cc".into())
+                        on:change=move |_| role.set(RecipientRole::Cc)
                     />
                     {l.t("Tembusan", "Copy")}
                 </label>
@@ -959,9 +970,9 @@ fn RecipientPicker(on_add: Callback<Recipient>) -> impl IntoView {
                         .into_iter()
                         .map(|e| {
                             let entry = e.clone();
-                            let kind = match e.target_type.as_str() {
-                                "opd" => "OPD",
-                                "unit" => "Unit",
+                            let kind = match e.target_type {
+                                TargetType::Opd => "OPD",
+                                TargetType::Unit => "Unit",
                                 _ => l.t("Pegawai", "Person"),
                             };
                             view! {
@@ -973,7 +984,7 @@ fn RecipientPicker(on_add: Callback<Recipient>) -> impl IntoView {
                                             on_add
                                                 .run(Recipient {
                                                     role: role.get_untracked(),
-                                                    target_type: entry.target_type.clone(),
+                                                    target_type: entry.target_type,
                                                     target_id: Some(entry.target_id.clone()),
                                                     name: entry.name.clone(),
                                                     address: String::new(),
@@ -1031,7 +1042,7 @@ fn RecipientPicker(on_add: Callback<Recipient>) -> impl IntoView {
                         on_add
                             .run(Recipient {
                                 role: role.get_untracked(),
-                                target_type: "external".into(),
+                                target_type: TargetType::External,
                                 target_id: None,
                                 name: ext_name.get_untracked().trim().to_string(),
                                 address: ext_addr.get_untracked().trim().to_string(),

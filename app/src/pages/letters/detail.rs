@@ -1,14 +1,15 @@
 //! One letter: where it is, the text, the PDF, the actions the user may take, the history with
 //! notes, and the differences between versions.
 
+use super::sifat_class;
 use super::view::LetterSheet;
-use super::{kind_label, sifat_class, sifat_label, urgency_label};
 use crate::api::letters::{LetterAction, get_letter_detail, letter_diff};
 use crate::api::tte::{SignOneLetter, get_signing_info};
 use crate::app::lang;
 use crate::components::{ErrorBox, Loading};
+use domain::letter::LetterState;
 use domain::letter_body::DiffLine;
-use domain::letter_view::LetterDetail;
+use domain::letter_view::{LetterDetail, StopStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -197,7 +198,7 @@ fn Detail(
     let has_actions =
         a.submit || a.approve || a.ret || a.sign || a.mark_sent || a.withdraw || a.edit;
     // Waiting for the second signature: the co-signer signs or refuses (which voids the number).
-    let co_signing = d.state == "cosigning";
+    let co_signing = d.state == LetterState::CoSigning;
     let co_holder = d.co_signer.as_ref().map(|c| {
         let who = d
             .chain
@@ -215,11 +216,11 @@ fn Detail(
         <p class="meta-line">
             <span class="badge state">{d.state_label.clone()}</span>
             " "
-            <span class=sifat_class(&d.draft.sifat)>{sifat_label(&d.draft.sifat)}</span>
+            <span class=sifat_class(&d.draft.sifat)>{d.draft.sifat.label()}</span>
             " "
-            <span class="badge">{kind_label(&d.draft.kind)}</span>
+            <span class="badge">{d.draft.kind.label()}</span>
             " "
-            <span class="badge">{urgency_label(&d.draft.urgency)}</span>
+            <span class="badge">{d.draft.urgency.label()}</span>
         </p>
         <dl class="facts">
             <dt>{l.t("Nomor", "Number")}</dt>
@@ -433,20 +434,15 @@ fn Detail(
                     .chain
                     .iter()
                     .map(|c| {
-                        let mark = match c.status.as_str() {
-                            "done" => "✓",
-                            "current" => "●",
-                            _ => "○",
-                        };
-                        let status = match c.status.as_str() {
-                            "done" => l.t("selesai", "done"),
-                            "current" => l.t("sedang di sini", "here now"),
-                            _ => l.t("menunggu", "pending"),
+                        let (mark, status) = match c.status {
+                            StopStatus::Done => ("✓", l.t("selesai", "done")),
+                            StopStatus::Current => ("●", l.t("sedang di sini", "here now")),
+                            StopStatus::Pending => ("○", l.t("menunggu", "pending")),
                         };
                         view! {
                             <li
                                 class=format!("chain-{}", c.status)
-                                aria-current=(c.status == "current").then_some("step")
+                                aria-current=(c.status == StopStatus::Current).then_some("step")
                             >
                                 <span class="chain-mark" aria-hidden="true">
                                     {mark}
@@ -547,7 +543,7 @@ fn Detail(
                             .map(|h| {
                                 view! {
                                     <li>
-                                        <strong>{h.action_label.clone()}</strong>
+                                        <strong>{h.action.label()}</strong>
                                         " — "
                                         {h.actor_name.clone()}
                                         {h.position_title.clone().map(|t| format!(" ({t})"))}

@@ -1,9 +1,10 @@
 //! Kotak Masuk: letters delivered to me or to a position I hold or act for, with read receipts.
 
-use super::{sifat_class, sifat_label, urgency_label};
+use super::sifat_class;
 use crate::api::letters::{inbox, open_inbox};
 use crate::app::lang;
 use crate::components::{ErrorBox, LinkPager, Loading};
+use domain::letter::RecipientRole;
 use domain::letter_view::PAGE_SIZE;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -99,13 +100,11 @@ pub fn InboxPage() -> impl IntoView {
                                                         })} <strong>{it.subject.clone()}</strong>
                                                 </A>
                                                 <div class="meta-line small">
-                                                    <span class=sifat_class(
-                                                        &it.sifat,
-                                                    )>{sifat_label(&it.sifat)}</span>
+                                                    <span class=sifat_class(&it.sifat)>{it.sifat.label()}</span>
                                                     " "
-                                                    <span class="badge">{urgency_label(&it.urgency)}</span>
+                                                    <span class="badge">{it.urgency.label()}</span>
                                                     " "
-                                                    {(it.role == "cc")
+                                                    {(it.role == RecipientRole::Cc)
                                                         .then(|| {
                                                             view! {
                                                                 <span class="badge badge-warn">
@@ -157,11 +156,11 @@ pub fn InboxEntryPage() -> impl IntoView {
                         view! {
                             <h1>{d.subject.clone()}</h1>
                             <p class="meta-line">
-                                <span class=sifat_class(&d.sifat)>{sifat_label(&d.sifat)}</span>
+                                <span class=sifat_class(&d.sifat)>{d.sifat.label()}</span>
                                 " "
-                                <span class="badge">{urgency_label(&d.urgency)}</span>
+                                <span class="badge">{d.urgency.label()}</span>
                                 " "
-                                {(d.role == "cc")
+                                {(d.role == RecipientRole::Cc)
                                     .then(|| {
                                         view! {
                                             <span class="badge badge-warn">

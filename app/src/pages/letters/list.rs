@@ -1,12 +1,13 @@
 //! The Surat Keluar lists: Draf, Perlu Paraf, Dalam Proses, Terkirim; search, filters, paging.
 //! The filter form is a plain GET form, so it also works before the page has hydrated.
 
-use super::{kind_label, sifat_class, sifat_label};
+use super::sifat_class;
 use crate::api::letters::list_letters;
 use crate::api::tte::{SignLettersBatch, get_signing_info};
 use crate::app::lang;
 use crate::components::{ErrorBox, LinkPager, Loading};
-use domain::letter::{LetterKind, Sifat};
+use domain::Code;
+use domain::letter::{LetterKind, LetterState, Sifat};
 use domain::letter_view::{ListTab, PAGE_SIZE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -35,7 +36,9 @@ pub fn LettersPage() -> impl IntoView {
                 batch.version().get(),
             )
         },
-        |(t, q, k, s, f, to, p, _)| list_letters(t.code().to_string(), q, k, s, f, to, p),
+        |(t, q, k, s, f, to, p, _)| {
+            list_letters(t, q, LetterKind::from_code(&k), Sifat::from_code(&s), f, to, p)
+        },
     );
     // Letters ticked for signing together, as "id:version".
     let selected = RwSignal::new(Vec::<String>::new());
@@ -82,8 +85,9 @@ pub fn LettersPage() -> impl IntoView {
             </div>
         </div>
         <nav class="tabs" aria-label=l.t("Daftar surat", "Letter lists")>
-            {ListTab::ALL
-                .into_iter()
+            {ListTab::all()
+                .iter()
+                .copied()
                 .map(|t| {
                     view! {
                         <A
@@ -125,8 +129,9 @@ pub fn LettersPage() -> impl IntoView {
                     <label for="f-jenis">{l.t("Jenis", "Type")}</label>
                     <select id="f-jenis" name="jenis">
                         <option value="">{l.t("Semua", "All")}</option>
-                        {LetterKind::ALL
-                            .into_iter()
+                        {LetterKind::all()
+                            .iter()
+                            .copied()
                             .map(|k| {
                                 view! {
                                     <option
@@ -144,8 +149,9 @@ pub fn LettersPage() -> impl IntoView {
                     <label for="f-sifat">{l.t("Sifat", "Class")}</label>
                     <select id="f-sifat" name="sifat">
                         <option value="">{l.t("Semua", "All")}</option>
-                        {Sifat::ALL
-                            .into_iter()
+                        {Sifat::all()
+                            .iter()
+                            .copied()
                             .map(|s| {
                                 view! {
                                     <option
@@ -286,11 +292,9 @@ pub fn LettersPage() -> impl IntoView {
                                                     <div class="meta-line small">
                                                         <span class="badge state">{it.state_label.clone()}</span>
                                                         " "
-                                                        <span class=sifat_class(
-                                                            &it.sifat,
-                                                        )>{sifat_label(&it.sifat)}</span>
+                                                        <span class=sifat_class(&it.sifat)>{it.sifat.label()}</span>
                                                         " "
-                                                        <span class="muted">{kind_label(&it.kind)}</span>
+                                                        <span class="muted">{it.kind.label()}</span>
                                                         {it
                                                             .number
                                                             .clone()
@@ -334,8 +338,8 @@ pub fn LettersPage() -> impl IntoView {
 }
 
 /// A letter in Perlu Paraf that waits for a signature (the signer's, or the co-signer's second one).
-fn waits_for_signature(state: &str) -> bool {
-    matches!(state, "signing" | "cosigning")
+fn waits_for_signature(state: &LetterState) -> bool {
+    matches!(state, LetterState::Signing | LetterState::CoSigning)
 }
 
 pub fn urlencode(s: &str) -> String {

@@ -13,25 +13,13 @@ pub use inbox::{InboxEntryPage, InboxPage};
 pub use list::LettersPage;
 pub use numbers::ManualNumberPage;
 
-use domain::letter::{LetterKind, Sifat, Urgency};
-
-pub fn kind_label(code: &str) -> &'static str {
-    LetterKind::from_code(code).map(|k| k.label()).unwrap_or("—")
-}
-
-pub fn sifat_label(code: &str) -> &'static str {
-    Sifat::from_code(code).map(|k| k.label()).unwrap_or("—")
-}
-
-pub fn urgency_label(code: &str) -> &'static str {
-    Urgency::from_code(code).map(|k| k.label()).unwrap_or("—")
-}
+use domain::letter::Sifat;
 
 /// A badge class that makes confidential and urgent letters stand out.
-pub fn sifat_class(code: &str) -> &'static str {
-    match code {
-        "rahasia" | "sangat_rahasia" => "badge badge-secret",
-        "terbatas" => "badge badge-warn",
-        _ => "badge",
+pub fn sifat_class(sifat: &Sifat) -> &'static str {
+    match sifat {
+        Sifat::Rahasia | Sifat::SangatRahasia => "badge badge-secret",
+        Sifat::Terbatas => "badge badge-warn",
+        Sifat::Biasa => "badge",
     }
 }

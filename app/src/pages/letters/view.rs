@@ -1,6 +1,6 @@
 //! The letter as readers see it on screen: head block, addressees, body, tembusan.
 
-use domain::letter::LetterDraft;
+use domain::letter::{LetterDraft, RecipientRole};
 use domain::letter_body::{Block, LetterBody, Span};
 use leptos::prelude::*;
 
@@ -75,10 +75,18 @@ pub fn LetterSheet(
     signer_title: String,
     co_signer_title: Option<String>,
 ) -> impl IntoView {
-    let to: Vec<String> =
-        draft.recipients.iter().filter(|r| r.role == "to").map(|r| r.name.clone()).collect();
-    let cc: Vec<String> =
-        draft.recipients.iter().filter(|r| r.role == "cc").map(|r| r.name.clone()).collect();
+    let to: Vec<String> = draft
+        .recipients
+        .iter()
+        .filter(|r| r.role == RecipientRole::To)
+        .map(|r| r.name.clone())
+        .collect();
+    let cc: Vec<String> = draft
+        .recipients
+        .iter()
+        .filter(|r| r.role == RecipientRole::Cc)
+        .map(|r| r.name.clone())
+        .collect();
     view! {
         <article class="letter-sheet" aria-label="Naskah surat">
             <header class="letter-kop">
@@ -88,7 +96,7 @@ pub fn LetterSheet(
                 <dt>"Nomor"</dt>
                 <dd>{number.unwrap_or_else(|| "(diberikan saat ditandatangani)".into())}</dd>
                 <dt>"Sifat"</dt>
-                <dd>{super::sifat_label(&draft.sifat)}</dd>
+                <dd>{draft.sifat.label()}</dd>
                 <dt>"Lampiran"</dt>
                 <dd>
                     {if draft.attachment_count == 0 {
