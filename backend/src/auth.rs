@@ -141,11 +141,14 @@ pub async fn change_password(
 }
 
 /// An admin resets a password: a temporary one, shown once, to be changed at next login.
+/// An admin resets an employee's password to a temporary one (returned once).
 pub async fn admin_reset_password(
     store: &Store,
-    actor: &Actor,
+    admin: &crate::rights::OpdAdmin,
     employee_id: &str,
 ) -> Result<String> {
+    store.employee_of(admin, employee_id).await?;
+    let actor = &admin.actor();
     let temp = temporary_password();
     let hash = hash_password(&temp).await?;
     store.set_password(actor, employee_id, &hash, true, None, "auth.password_reset").await?;

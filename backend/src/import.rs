@@ -1,9 +1,10 @@
 //! Bulk import and export of employees as CSV: nip, nama, jabatan, unit, atasan, email (+ telepon).
 //! A file with any bad row imports nothing; the preview reports every problem row by row.
 
+use crate::rights::OpdAdmin;
 use crate::store::org::{CleanEmployee, EmployeeInput, clean_employee, current_year};
 use crate::store::org::{NewAccount, PositionSpec};
-use crate::{Actor, BackendError, Result, Store, auth};
+use crate::{BackendError, Result, Store, auth};
 use domain::model::{ImportReport, ImportRow, Opd, Unit};
 use domain::nip::Nip;
 use domain::org::{PositionLevel, UnitNode, is_same_or_ancestor};
@@ -301,20 +302,14 @@ fn seen_nip_later(parsed: &Parsed, nip: &str, year: u32) -> bool {
 }
 
 /// Checks a file and reports what would happen, row by row. Writes nothing.
-pub async fn preview(store: &Store, opd_id: &str, bytes: &[u8]) -> Result<ImportReport> {
-    let opd = store.get_opd(opd_id).await?;
-    Ok(plan(store, &opd, bytes).await?.0)
+pub async fn preview(store: &Store, admin: &OpdAdmin, bytes: &[u8]) -> Result<ImportReport> {
+    Ok(plan(store, admin.opd(), bytes).await?.0)
 }
 
 /// Imports a file if and only if every row is valid, in one transaction.
-pub async fn commit(
-    store: &Store,
-    actor: &Actor,
-    opd_id: &str,
-    bytes: &[u8],
-) -> Result<ImportReport> {
-    let opd = store.get_opd(opd_id).await?;
-    let (mut report, planned) = plan(store, &opd, bytes).await?;
+pub async fn commit(store: &Store, admin: &OpdAdmin, bytes: &[u8]) -> Result<ImportReport> {
+    let (actor, opd) = (&admin.actor(), admin.opd());
+    let (mut report, planned) = plan(store, opd, bytes).await?;
     if report.error_count() > 0 {
         return Ok(report);
     }
@@ -405,7 +400,8 @@ pub async fn commit(
 }
 
 /// The same CSV the import takes, for every employee of the OPD, superiors derived from the tree.
-pub async fn export(store: &Store, opd_id: &str) -> Result<String> {
+pub async fn export(store: &Store, admin: &OpdAdmin) -> Result<String> {
+    let opd_id = admin.opd().id.as_str();
     let chart = store.org_chart(opd_id, crate::today_wib()).await?;
     let unit_name: HashMap<&str, &str> =
         chart.units.iter().map(|u| (u.id.as_str(), u.name.as_str())).collect();

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod error;
 pub mod import;
 pub mod render;
+pub mod rights;
 pub mod scale;
 pub mod seed;
 pub mod sign;

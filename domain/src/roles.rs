@@ -100,6 +100,87 @@ impl Caps {
     }
 }
 
+/// Refusals of the administration rules, with the message for the user.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RightsError {
+    #[error("Anda tidak berwenang melakukan tindakan ini.")]
+    NotAdmin,
+    #[error("Anda tidak berwenang memberikan peran ini, atau pegawai bukan anggota OPD tersebut.")]
+    GrantNotAllowed,
+    #[error("Anda tidak dapat menunjuk diri sendiri sebagai Plt/Plh.")]
+    SelfAppointment,
+    #[error("Plt/Plh Kepala OPD ditunjuk oleh Admin Pemda.")]
+    HeadActingByPemdaOnly,
+    #[error("Akun admin hanya dapat diubah oleh Admin Pemda.")]
+    AdminAccountByPemdaOnly,
+    #[error("Anda tidak dapat menonaktifkan akun Anda sendiri.")]
+    SelfDeactivation,
+    #[error("Anda tidak dapat mencabut peran Admin Pemda Anda sendiri.")]
+    OwnPemdaAdminRole,
+}
+
+impl Caps {
+    /// Admin Pemda, or Admin OPD of at least one OPD: may open the role administration.
+    pub fn is_some_admin(&self) -> bool {
+        self.is_admin_pemda() || !self.admin_opd_ids().is_empty()
+    }
+}
+
+/// May the caller grant (or revoke) `role` in `scope_id` to an employee of `employee_opd`?
+/// Admin Pemda of the caller's own Pemda: only an Admin Pemda; Admin OPD: only an Admin Pemda, in
+/// the employee's own OPD; TU: the Admin Pemda or that OPD's Admin OPD, in the employee's own OPD.
+pub fn check_grant(
+    caps: &Caps,
+    role: Role,
+    scope_id: &str,
+    employee_opd: &str,
+) -> Result<(), RightsError> {
+    let ok = match role {
+        Role::AdminPemda => caps.is_admin_pemda() && scope_id == caps.pemda_id,
+        Role::AdminOpd => caps.is_admin_pemda() && scope_id == employee_opd,
+        Role::Tu => {
+            scope_id == employee_opd
+                && (caps.is_admin_pemda() || caps.admin_opd_ids().iter().any(|o| o == scope_id))
+        }
+    };
+    if ok { Ok(()) } else { Err(RightsError::GrantNotAllowed) }
+}
+
+/// May the caller appoint `appointee_id` as Plt/Plh of a position of `level`? Never themselves
+/// (an admin would take a leader's rights and mail); the acting head of an OPD only by the Admin
+/// Pemda.
+pub fn check_acting_appointment(
+    caps: &Caps,
+    caller_id: &str,
+    appointee_id: &str,
+    level: PositionLevel,
+) -> Result<(), RightsError> {
+    if caller_id == appointee_id {
+        return Err(RightsError::SelfAppointment);
+    }
+    if level == PositionLevel::KepalaOpd && !caps.is_admin_pemda() {
+        return Err(RightsError::HeadActingByPemdaOnly);
+    }
+    Ok(())
+}
+
+/// May the caller change this employee's account (data, password, lock)? An admin's account only
+/// by an Admin Pemda or by themselves: otherwise an Admin OPD could reset an Admin Pemda's
+/// password and take the account over.
+pub fn check_account_change(
+    caps: &Caps,
+    caller_id: &str,
+    employee_id: &str,
+    employee_grants: &[Grant],
+) -> Result<(), RightsError> {
+    let is_admin =
+        employee_grants.iter().any(|g| matches!(g.role, Role::AdminPemda | Role::AdminOpd));
+    if is_admin && caller_id != employee_id && !caps.is_admin_pemda() {
+        return Err(RightsError::AdminAccountByPemdaOnly);
+    }
+    Ok(())
+}
+
 /// Navigation entries of the app shell, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NavItem {
@@ -223,6 +304,56 @@ mod tests {
                 .collect(),
             best_level: level,
         }
+    }
+
+    #[test]
+    fn grants() {
+        let pemda = caps(None, &[(Role::AdminPemda, "pemda")]);
+        let opd_admin = caps(None, &[(Role::AdminOpd, "opd1")]);
+        let nobody = caps(Some(PositionLevel::KepalaOpd), &[]);
+        assert!(pemda.is_some_admin() && opd_admin.is_some_admin() && !nobody.is_some_admin());
+        assert_eq!(check_grant(&pemda, Role::AdminPemda, "pemda", "opd2"), Ok(()));
+        assert_eq!(check_grant(&pemda, Role::AdminOpd, "opd2", "opd2"), Ok(()));
+        assert_eq!(check_grant(&pemda, Role::Tu, "opd2", "opd2"), Ok(()));
+        let refused = Err(RightsError::GrantNotAllowed);
+        assert_eq!(check_grant(&pemda, Role::AdminPemda, "other-pemda", "opd2"), refused);
+        assert_eq!(check_grant(&pemda, Role::AdminOpd, "opd1", "opd2"), refused, "wrong OPD");
+        assert_eq!(check_grant(&opd_admin, Role::Tu, "opd1", "opd1"), Ok(()));
+        assert_eq!(check_grant(&opd_admin, Role::Tu, "opd2", "opd2"), refused);
+        assert_eq!(check_grant(&opd_admin, Role::AdminOpd, "opd1", "opd1"), refused);
+        assert_eq!(check_grant(&opd_admin, Role::AdminPemda, "pemda", "opd1"), refused);
+        assert_eq!(check_grant(&nobody, Role::Tu, "opd1", "opd1"), refused);
+    }
+
+    #[test]
+    fn acting_appointments_and_admin_accounts() {
+        let pemda = caps(None, &[(Role::AdminPemda, "pemda")]);
+        let opd_admin = caps(None, &[(Role::AdminOpd, "opd1")]);
+        let head = PositionLevel::KepalaOpd;
+        let kabid = PositionLevel::KepalaBidang;
+        assert_eq!(check_acting_appointment(&opd_admin, "me", "other", kabid), Ok(()));
+        assert_eq!(
+            check_acting_appointment(&opd_admin, "me", "me", kabid),
+            Err(RightsError::SelfAppointment)
+        );
+        assert_eq!(
+            check_acting_appointment(&pemda, "me", "me", head),
+            Err(RightsError::SelfAppointment)
+        );
+        assert_eq!(
+            check_acting_appointment(&opd_admin, "me", "other", head),
+            Err(RightsError::HeadActingByPemdaOnly)
+        );
+        assert_eq!(check_acting_appointment(&pemda, "me", "other", head), Ok(()));
+        let admin_grant = [Grant { role: Role::AdminPemda, scope_id: "pemda".into() }];
+        let tu_grant = [Grant { role: Role::Tu, scope_id: "opd1".into() }];
+        assert_eq!(
+            check_account_change(&opd_admin, "me", "boss", &admin_grant),
+            Err(RightsError::AdminAccountByPemdaOnly)
+        );
+        assert_eq!(check_account_change(&opd_admin, "me", "me", &admin_grant), Ok(()));
+        assert_eq!(check_account_change(&opd_admin, "me", "clerk", &tu_grant), Ok(()));
+        assert_eq!(check_account_change(&pemda, "me", "boss", &admin_grant), Ok(()));
     }
 
     #[test]

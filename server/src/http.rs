@@ -1,16 +1,19 @@
 //! The axum router: pages and server functions (Leptos), static assets, a few plain routes,
 //! and the protections every request passes through.
 
-use app::api::ctx::{AppState, LANG_COOKIE, SESSION_COOKIE, cookie_from, session_for_token};
+use app::api::ctx::{
+    AppState, LANG_COOKIE, SESSION_COOKIE, client_ip_from, cookie_from, session_for_token,
+};
 use app::{App, shell};
 use axum::Router;
-use axum::body::Body;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use backend::Store;
+use backend::rights::Caller;
+use backend::{BackendError, Store};
 use domain::Code;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -115,27 +118,52 @@ fn precompressed_fresh(dir: &std::path::Path) -> bool {
         })
 }
 
-/// The logged-in user of a plain (non-Leptos) route, or the response to send instead.
-async fn route_user(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-) -> Result<domain::model::SessionUser, Response> {
-    let unauth =
-        || (StatusCode::UNAUTHORIZED, "Sesi Anda berakhir. Silakan masuk kembali.").into_response();
-    let Some(token) = cookie_from(headers, SESSION_COOKIE) else { return Err(unauth()) };
-    match session_for_token(&state.store, &token).await {
-        Ok(Some(u)) if !u.must_change_password => Ok(u),
-        Ok(_) => Err(unauth()),
-        Err(e) => Err((StatusCode::INTERNAL_SERVER_ERROR, e.user_message()).into_response()),
+/// The signed-in caller of a plain (non-Leptos) route: an extractor that answers 401 itself when
+/// there is no usable session.
+struct RouteUser(Caller);
+
+impl FromRequestParts<AppState> for RouteUser {
+    type Rejection = RouteError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, RouteError> {
+        let token = cookie_from(&parts.headers, SESSION_COOKIE)
+            .ok_or(RouteError::from(BackendError::Unauthenticated))?;
+        match session_for_token(&state.store, &token).await? {
+            Some(u) if !u.must_change_password => {
+                let ip = client_ip_from(parts, state.trust_proxy);
+                Ok(RouteUser(Caller::new(u, Some(ip))))
+            }
+            _ => Err(BackendError::Unauthenticated.into()),
+        }
     }
 }
 
-fn backend_error(e: backend::BackendError) -> Response {
-    (
-        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        e.user_message(),
-    )
-        .into_response()
+/// An error of a plain route, answered with its status and the message for the user (internal
+/// causes are logged, never sent), so the handlers can use `?`.
+struct RouteError(BackendError);
+
+impl From<BackendError> for RouteError {
+    fn from(e: BackendError) -> Self {
+        RouteError(e)
+    }
+}
+
+impl IntoResponse for RouteError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, self.0.user_message()).into_response()
+    }
+}
+
+type RouteResult = Result<Response, RouteError>;
+
+/// Work that must not block the runtime (PDF rendering); a task that died is an internal error.
+async fn blocking<T: Send + 'static>(
+    what: &'static str,
+    f: impl FnOnce() -> backend::Result<T> + Send + 'static,
+) -> Result<T, RouteError> {
+    Ok(tokio::task::spawn_blocking(f).await.map_err(|e| BackendError::caused(what, e))??)
 }
 
 /// A file for the browser to show inline, with a safe download name.
@@ -158,48 +186,30 @@ fn file_response(bytes: Vec<u8>, name: &str, content_type: &str) -> Response {
 /// The letter as PDF: the final document once signed, a marked preview before.
 async fn letter_pdf(
     State(state): State<AppState>,
+    RouteUser(caller): RouteUser,
     Path(id): Path<String>,
-    req: Request<Body>,
-) -> Response {
-    let user = match route_user(&state, req.headers()).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match state.store.letter_pdf(&user, &id).await {
-        Ok((pdf, name)) => file_response(pdf, &name, "application/pdf"),
-        Err(e) => backend_error(e),
-    }
+) -> RouteResult {
+    let (pdf, name) = state.store.letter_pdf(&caller.user, &id).await?;
+    Ok(file_response(pdf, &name, "application/pdf"))
 }
 
 async fn attachment(
     State(state): State<AppState>,
+    RouteUser(caller): RouteUser,
     Path(id): Path<String>,
-    req: Request<Body>,
-) -> Response {
-    let user = match route_user(&state, req.headers()).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match state.store.attachment(&user, &id).await {
-        Ok((bytes, name, ct)) => file_response(bytes, &name, &ct),
-        Err(e) => backend_error(e),
-    }
+) -> RouteResult {
+    let (bytes, name, ct) = state.store.attachment(&caller.user, &id).await?;
+    Ok(file_response(bytes, &name, &ct))
 }
 
 /// The scan of a registered letter, or the signed PDF of one delivered from inside the system.
 async fn incoming_document(
     State(state): State<AppState>,
+    RouteUser(caller): RouteUser,
     Path(id): Path<String>,
-    req: Request<Body>,
-) -> Response {
-    let user = match route_user(&state, req.headers()).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match state.store.incoming_document(&user, &id).await {
-        Ok(pdf) => file_response(pdf, &format!("surat-masuk-{id}.pdf"), "application/pdf"),
-        Err(e) => backend_error(e),
-    }
+) -> RouteResult {
+    let pdf = state.store.incoming_document(&caller.user, &id).await?;
+    Ok(file_response(pdf, &format!("surat-masuk-{id}.pdf"), "application/pdf"))
 }
 
 #[derive(serde::Deserialize)]
@@ -211,71 +221,43 @@ struct PageQuery {
 /// width in pixels, 320..=2400 (zooming asks for a wider one).
 async fn incoming_page_image(
     State(state): State<AppState>,
+    RouteUser(caller): RouteUser,
     Path((id, page)): Path<(String, u32)>,
     Query(q): Query<PageQuery>,
-    req: Request<Body>,
-) -> Response {
-    let user = match route_user(&state, req.headers()).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let pdf = match state.store.incoming_document(&user, &id).await {
-        Ok(pdf) => pdf,
-        Err(e) => return backend_error(e),
-    };
+) -> RouteResult {
+    let pdf = state.store.incoming_document(&caller.user, &id).await?;
     let width = q.w.unwrap_or(1000).clamp(320, 2400);
-    match tokio::task::spawn_blocking(move || backend::render::scan_page_png(&pdf, page, width))
-        .await
-    {
-        Ok(Ok(png)) => (
-            [(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=3600")],
-            png,
-        )
-            .into_response(),
-        Ok(Err(e)) => backend_error(e),
-        Err(_) => {
-            (StatusCode::INTERNAL_SERVER_ERROR, "Halaman tidak dapat ditampilkan.").into_response()
-        }
-    }
+    let png =
+        blocking("render scan page", move || backend::render::scan_page_png(&pdf, page, width))
+            .await?;
+    Ok((
+        [(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=3600")],
+        png,
+    )
+        .into_response())
 }
 
 /// The lembar disposisi as PDF, with the cascade this user may see.
 async fn disposition_sheet(
     State(state): State<AppState>,
+    RouteUser(caller): RouteUser,
     Path(id): Path<String>,
-    req: Request<Body>,
-) -> Response {
-    let user = match route_user(&state, req.headers()).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let sheet = match state.store.disposition_sheet(&user, &id).await {
-        Ok(s) => s,
-        Err(e) => return backend_error(e),
-    };
-    match tokio::task::spawn_blocking(move || backend::render::render_disposition_sheet(&sheet))
-        .await
-    {
-        Ok(Ok(pdf)) => file_response(pdf, &format!("lembar-disposisi-{id}.pdf"), "application/pdf"),
-        Ok(Err(e)) => backend_error(e),
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Lembar disposisi tidak dapat dibuat.")
-            .into_response(),
-    }
+) -> RouteResult {
+    let sheet = state.store.disposition_sheet(&caller.user, &id).await?;
+    let pdf = blocking("render disposition sheet", move || {
+        backend::render::render_disposition_sheet(&sheet)
+    })
+    .await?;
+    Ok(file_response(pdf, &format!("lembar-disposisi-{id}.pdf"), "application/pdf"))
 }
 
 async fn disposition_file(
     State(state): State<AppState>,
+    RouteUser(caller): RouteUser,
     Path(id): Path<String>,
-    req: Request<Body>,
-) -> Response {
-    let user = match route_user(&state, req.headers()).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match state.store.disposition_file(&user, &id).await {
-        Ok((name, ct, bytes)) => file_response(bytes, &name, &ct),
-        Err(e) => backend_error(e),
-    }
+) -> RouteResult {
+    let (name, ct, bytes) = state.store.disposition_file(&caller.user, &id).await?;
+    Ok(file_response(bytes, &name, &ct))
 }
 
 const STRICT_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
@@ -361,54 +343,26 @@ async fn switch_language(
 /// The employees of an OPD as CSV, for its admins.
 async fn export_employees(
     State(state): State<AppState>,
+    RouteUser(caller): RouteUser,
     Path(opd): Path<String>,
-    req: Request<Body>,
-) -> Response {
-    let Some(token) = cookie_from(req.headers(), SESSION_COOKIE) else {
-        return (StatusCode::UNAUTHORIZED, "Sesi Anda berakhir. Silakan masuk kembali.")
-            .into_response();
-    };
-    let user = match session_for_token(&state.store, &token).await {
-        Ok(Some(u)) if !u.must_change_password => u,
-        Ok(_) => {
-            return (StatusCode::UNAUTHORIZED, "Sesi Anda berakhir. Silakan masuk kembali.")
-                .into_response();
-        }
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.user_message()).into_response(),
-    };
-    let opd = match state.store.get_opd(&opd).await {
-        Ok(o) => o,
-        Err(e) => {
-            return (
-                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND),
-                e.user_message(),
-            )
-                .into_response();
-        }
-    };
-    if !user.caps.can_admin_opd(&opd.id, &opd.pemda_id) {
-        return (StatusCode::FORBIDDEN, "Anda tidak berwenang melakukan tindakan ini.")
-            .into_response();
-    }
-    match backend::import::export(&state.store, &opd.id).await {
-        Ok(csv) => {
-            let name = format!("pegawai-{}.csv", opd.short_name.to_lowercase().replace(' ', "-"));
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-                ],
-                csv,
-            )
-                .into_response()
-        }
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.user_message()).into_response(),
-    }
+) -> RouteResult {
+    let admin = state.store.opd_admin(caller, &opd).await?;
+    let csv = backend::import::export(&state.store, &admin).await?;
+    let name = format!("pegawai-{}.csv", admin.opd().short_name.to_lowercase().replace(' ', "-"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        csv,
+    )
+        .into_response())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::body::Body;
     use tower::ServiceExt;
 
     async fn app() -> Router {
@@ -669,5 +623,45 @@ mod tests {
         let app = app().await;
         let res = app.oneshot(req(Method::GET, "/admin/opd/x/pegawai.csv", &[])).await.unwrap();
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    /// The CSV export goes to the OPD's admin, and to nobody else with a session.
+    #[tokio::test]
+    async fn export_is_for_the_opds_admins() {
+        let path = std::env::temp_dir().join(format!("eoffice-http-{}.db", backend::new_id()));
+        let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        backend::seed::seed_demo(&store).await.unwrap();
+        let options =
+            LeptosOptions::builder().output_name("eoffice").site_root("target/site").build();
+        let app = router(AppState {
+            store: store.clone(),
+            options,
+            secure_cookies: true,
+            trust_proxy: false,
+            signer: std::sync::Arc::new(backend::sign::ApprovalOnly),
+        });
+        let cookie_of = |email: &'static str| {
+            let store = store.clone();
+            async move {
+                let e = store.find_employee_by_email(email).await.unwrap().unwrap();
+                let token = backend::random_token(32);
+                store.open_session(&backend::Actor::system(), &e.id, &token, "test").await.unwrap();
+                (e.opd_id, format!("{SESSION_COOKIE}={token}"))
+            }
+        };
+        let (opd, admin) = cookie_of("agus.prasetyo@bojonegorokab.go.id").await;
+        let (_, staff) = cookie_of("putri.ayu@bojonegorokab.go.id").await;
+        let uri = format!("/admin/opd/{opd}/pegawai.csv");
+        let res = app.clone().oneshot(req(Method::GET, &uri, &[("cookie", &admin)])).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let csv = String::from_utf8(body_of(res).await).unwrap();
+        assert!(csv.starts_with("nip,nama,jabatan"), "{csv}");
+        let res = app.clone().oneshot(req(Method::GET, &uri, &[("cookie", &staff)])).await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let res = app
+            .oneshot(req(Method::GET, "/admin/opd/tidak-ada/pegawai.csv", &[("cookie", &admin)]))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
     }
 }

@@ -1,11 +1,12 @@
 //! Server-side request context: the shared state, the caller's session and address, rights checks.
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use axum::extract::FromRef;
 use axum::http::request::Parts;
+use backend::rights::{Caller, OpdAdmin, PemdaAdmin, SomeAdmin};
 use backend::{Actor, Store};
 use domain::Lang;
-use domain::model::{Opd, SessionUser};
+use domain::model::SessionUser;
 use leptos::prelude::*;
 
 pub const SESSION_COOKIE: &str = "eoffice_sesi";
@@ -102,6 +103,10 @@ impl Session {
     pub fn actor(&self) -> Actor {
         Actor::user(&self.user.employee_id, Some(self.ip.clone()))
     }
+    /// The caller as the store's rights checks take it.
+    pub fn caller(&self) -> Caller {
+        Caller::new(self.user.clone(), Some(self.ip.clone()))
+    }
 }
 
 /// Resolves a session token to the user, or None when absent or expired.
@@ -150,22 +155,22 @@ pub async fn require_session() -> AppResult<Session> {
     Ok(s)
 }
 
-/// The caller must administer this OPD (Admin OPD of it, or Admin Pemda of its Pemda).
-pub async fn require_opd_admin(opd_id: &str) -> AppResult<(Session, Opd)> {
+/// Proof that the caller administers this OPD (Admin OPD of it, or Admin Pemda of its Pemda).
+pub async fn require_opd_admin(opd_id: &str) -> AppResult<OpdAdmin> {
     let s = require_session().await?;
-    let opd = state().store.get_opd(opd_id).await.map_err(AppError::from)?;
-    if !s.user.caps.can_admin_opd(&opd.id, &opd.pemda_id) {
-        return Err(backend::BackendError::forbidden().into());
-    }
-    Ok((s, opd))
+    Ok(state().store.opd_admin(s.caller(), opd_id).await?)
 }
 
-pub async fn require_pemda_admin() -> AppResult<Session> {
+/// Proof that the caller is the Admin Pemda.
+pub async fn require_pemda_admin() -> AppResult<PemdaAdmin> {
     let s = require_session().await?;
-    if !s.user.caps.is_admin_pemda() {
-        return Err(backend::BackendError::forbidden().into());
-    }
-    Ok(s)
+    Ok(PemdaAdmin::check(s.caller())?)
+}
+
+/// Proof that the caller holds an administration role (for role grants).
+pub async fn require_some_admin() -> AppResult<SomeAdmin> {
+    let s = require_session().await?;
+    Ok(SomeAdmin::check(s.caller())?)
 }
 
 pub fn set_cookie(value: String) {

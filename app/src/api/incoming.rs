@@ -234,8 +234,8 @@ pub async fn get_incoming_settings(
     opd_id: String,
 ) -> Result<(IncomingSettings, Vec<PositionChoice>), AppError> {
     use crate::api::ctx::*;
-    let (_, opd) = require_opd_admin(&opd_id).await?;
-    let st = state();
+    let admin = require_opd_admin(&opd_id).await?;
+    let (st, opd) = (state(), admin.opd());
     Ok((st.store.incoming_settings(&opd.id).await?, st.store.disposer_choices(&opd.id).await?))
 }
 
@@ -248,10 +248,10 @@ pub async fn save_incoming_settings(
     peer_disposition: bool,
 ) -> Result<(), AppError> {
     use crate::api::ctx::*;
-    let (s, opd) = require_opd_admin(&opd_id).await?;
+    let admin = require_opd_admin(&opd_id).await?;
     let settings = IncomingSettings {
         disposer_position_id: Some(disposer_position_id).filter(|p| !p.trim().is_empty()),
         peer_disposition,
     };
-    Ok(state().store.set_incoming_settings(&s.actor(), &opd.id, &settings).await?)
+    Ok(state().store.set_incoming_settings(&admin, &settings).await?)
 }

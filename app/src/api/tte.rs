@@ -73,14 +73,16 @@ pub async fn change_tte_passphrase(
 #[server(prefix = "/api", endpoint = "pki_status")]
 pub async fn get_pki_status() -> Result<PkiStatus, AppError> {
     use crate::api::ctx::*;
-    let s = require_pemda_admin().await?;
+    let admin = require_pemda_admin().await?;
+    let s = admin.caller();
     Ok(state().store.pki_status(&s.user.pemda_id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "list_tte_certificates")]
 pub async fn list_tte_certificates(q: String, page: i64) -> Result<CertPage, AppError> {
     use crate::api::ctx::*;
-    let s = require_pemda_admin().await?;
+    let admin = require_pemda_admin().await?;
+    let s = admin.caller();
     Ok(state().store.list_certificates(&s.user, &q, page).await?)
 }
 
@@ -89,21 +91,20 @@ pub async fn list_tte_certificates(q: String, page: i64) -> Result<CertPage, App
 #[server(prefix = "/api", endpoint = "enrol_tte")]
 pub async fn enrol_tte(employee_id: String, validity_days: i64) -> Result<CertView, AppError> {
     use crate::api::ctx::*;
-    let s = require_pemda_admin().await?;
-    Ok(state()
-        .store
-        .enrol_certificate(&s.user, Some(s.ip.clone()), &employee_id, validity_days)
-        .await?)
+    let admin = require_pemda_admin().await?;
+    let s = admin.caller();
+    Ok(state().store.enrol_certificate(&s.user, s.ip.clone(), &employee_id, validity_days).await?)
 }
 
 #[server(prefix = "/api", endpoint = "revoke_tte")]
 pub async fn revoke_tte(cert_id: String, reason: String) -> Result<CertView, AppError> {
     use crate::api::ctx::*;
-    let s = require_pemda_admin().await?;
+    let admin = require_pemda_admin().await?;
+    let s = admin.caller();
     // Not an enum argument: the form's empty choice gets this message, not a decoding error.
     let reason: domain::tte::RevocationReason =
         reason.parse().map_err(|_| backend::BackendError::invalid("Pilih alasan pencabutan."))?;
-    Ok(state().store.revoke_certificate(&s.user, Some(s.ip.clone()), &cert_id, reason).await?)
+    Ok(state().store.revoke_certificate(&s.user, s.ip.clone(), &cert_id, reason).await?)
 }
 
 /// Signs one letter. `tampilan` is "visible" (the signature block and QR on the page, the

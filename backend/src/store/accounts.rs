@@ -2,10 +2,11 @@
 
 use super::org::employee_from;
 use super::{Actor, CodeCols, Cost, Store};
+use crate::rights::{OpdAdmin, SomeAdmin};
 use crate::{BackendError, Result, now_ms};
 use domain::Code;
 use domain::model::{Employee, HeldPosition, PersonBrief, SessionUser};
-use domain::roles::{Caps, Grant, Role};
+use domain::roles::{Caps, Grant, RightsError, Role, check_grant};
 use serde_json::json;
 use sqlx::Row;
 
@@ -193,7 +194,7 @@ impl Store {
     }
 
     /// Sets a new password hash. `keep_session` (a token hash) survives; every other session ends.
-    pub async fn set_password(
+    pub(crate) async fn set_password(
         &self,
         actor: &Actor,
         employee_id: &str,
@@ -230,7 +231,9 @@ impl Store {
         tx.commit().await
     }
 
-    pub async fn unlock_account(&self, actor: &Actor, employee_id: &str) -> Result<()> {
+    pub async fn unlock_account(&self, admin: &OpdAdmin, employee_id: &str) -> Result<()> {
+        self.employee_of(admin, employee_id).await?;
+        let actor = &admin.actor();
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE account SET failed_count = 0, locked_until_ms = 0 WHERE employee_id = $1",
@@ -320,13 +323,36 @@ impl Store {
             .collect())
     }
 
-    pub async fn grant_role(
+    /// The employee a role is granted to or revoked from, when the admin may do so
+    /// (`domain::roles::check_grant`); someone of another Pemda is "not found".
+    async fn role_target(
         &self,
-        actor: &Actor,
+        admin: &SomeAdmin,
         employee_id: &str,
         role: Role,
         scope_id: &str,
     ) -> Result<()> {
+        let user = &admin.caller().user;
+        let emp = match self.get_employee(employee_id).await {
+            Ok(e) if e.pemda_id == user.pemda_id => e,
+            Ok(_) | Err(BackendError::NotFound(_)) => {
+                return Err(BackendError::not_found("Pegawai tidak ditemukan."));
+            }
+            Err(e) => return Err(e),
+        };
+        check_grant(&user.caps, role, scope_id, &emp.opd_id)?;
+        Ok(())
+    }
+
+    pub async fn grant_role(
+        &self,
+        admin: &SomeAdmin,
+        employee_id: &str,
+        role: Role,
+        scope_id: &str,
+    ) -> Result<()> {
+        self.role_target(admin, employee_id, role, scope_id).await?;
+        let actor = &admin.actor();
         let mut tx = self.begin_write().await?;
         let exists = sqlx::query(
             "SELECT role FROM role_grant WHERE employee_id = $1 AND role = $2 AND scope_id = $3",
@@ -362,11 +388,16 @@ impl Store {
 
     pub async fn revoke_role(
         &self,
-        actor: &Actor,
+        admin: &SomeAdmin,
         employee_id: &str,
         role: Role,
         scope_id: &str,
     ) -> Result<()> {
+        self.role_target(admin, employee_id, role, scope_id).await?;
+        if role == Role::AdminPemda && employee_id == admin.caller().user.employee_id {
+            return Err(RightsError::OwnPemdaAdminRole.into());
+        }
+        let actor = &admin.actor();
         let mut tx = self.begin_write().await?;
         let n = sqlx::query(
             "DELETE FROM role_grant WHERE employee_id = $1 AND role = $2 AND scope_id = $3",

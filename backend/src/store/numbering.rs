@@ -3,6 +3,7 @@
 
 use super::letters::{next_number, record_work};
 use super::{Actor, Store};
+use crate::rights::PemdaAdmin;
 use crate::{BackendError, Result, new_id, now_ms};
 use domain::letter::{DEFAULT_NUMBER_FORMAT, check_number_format, format_number};
 use domain::letter_view::NumberReservation;
@@ -146,11 +147,11 @@ impl Store {
     /// The Pemda's letter settings: number format and where a returned letter restarts.
     pub async fn set_letter_settings(
         &self,
-        actor: &Actor,
-        pemda_id: &str,
+        admin: &PemdaAdmin,
         number_format: &str,
         restart_policy: &str,
     ) -> Result<()> {
+        let (actor, pemda_id) = (&admin.actor(), admin.pemda_id());
         check_number_format(number_format.trim())
             .map_err(|e| BackendError::invalid(e.to_string()))?;
         if !matches!(restart_policy, "first" | "returner") {
@@ -184,13 +185,8 @@ impl Store {
     }
 
     /// Adds or renames a klasifikasi code of the Pemda.
-    pub async fn save_klasifikasi(
-        &self,
-        actor: &Actor,
-        pemda_id: &str,
-        code: &str,
-        name: &str,
-    ) -> Result<()> {
+    pub async fn save_klasifikasi(&self, admin: &PemdaAdmin, code: &str, name: &str) -> Result<()> {
+        let (actor, pemda_id) = (&admin.actor(), admin.pemda_id());
         let code = code.trim();
         if code.is_empty()
             || code.len() > 30
@@ -217,12 +213,8 @@ impl Store {
     }
 
     /// Removes a klasifikasi code; letters already numbered with it keep their number.
-    pub async fn delete_klasifikasi(
-        &self,
-        actor: &Actor,
-        pemda_id: &str,
-        code: &str,
-    ) -> Result<()> {
+    pub async fn delete_klasifikasi(&self, admin: &PemdaAdmin, code: &str) -> Result<()> {
+        let (actor, pemda_id) = (&admin.actor(), admin.pemda_id());
         let mut tx = self.begin_write().await?;
         let n = sqlx::query("DELETE FROM klasifikasi WHERE pemda_id = $1 AND code = $2")
             .bind(pemda_id)

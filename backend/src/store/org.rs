@@ -2,6 +2,7 @@
 
 use super::sql::Filter;
 use super::{Actor, CodeCols, Store, WriteTx};
+use crate::rights::{OpdAdmin, PemdaAdmin};
 use crate::{BackendError, Result, new_id, now_ms};
 use domain::Code;
 use domain::account::{required_text, valid_email, valid_phone};
@@ -12,6 +13,7 @@ use domain::org::{
     creates_cycle, derive_superiors,
 };
 use domain::roles::Role;
+use domain::roles::{RightsError, check_account_change, check_acting_appointment};
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -163,7 +165,6 @@ pub(crate) struct NewAccount<'a> {
 /// An acting official (Plt or Plh, by `kind` code) for a position over a period of days.
 #[derive(Clone, Copy)]
 pub struct ActingInput<'a> {
-    pub opd_id: &'a str,
     pub position_id: &'a str,
     pub employee_id: &'a str,
     pub kind: ActingKind,
@@ -199,7 +200,7 @@ impl Store {
             .try_get("n")?)
     }
 
-    pub async fn create_pemda(
+    pub(crate) async fn create_pemda(
         &self,
         tx: &mut WriteTx,
         actor: &Actor,
@@ -279,12 +280,8 @@ impl Store {
         })
     }
 
-    pub async fn create_opd(
-        &self,
-        actor: &Actor,
-        pemda_id: &str,
-        input: &OpdInput,
-    ) -> Result<String> {
+    pub async fn create_opd(&self, admin: &PemdaAdmin, input: &OpdInput) -> Result<String> {
+        let (actor, pemda_id) = (&admin.actor(), admin.pemda_id());
         let o = Self::clean_opd(input)?;
         let mut tx = self.begin_write().await?;
         let id = self.create_opd_tx(&mut tx, actor, pemda_id, &o).await?;
@@ -340,13 +337,18 @@ impl Store {
         Ok(id)
     }
 
+    /// Changes an OPD of the Admin Pemda's own Pemda.
     pub async fn update_opd(
         &self,
-        actor: &Actor,
+        admin: &PemdaAdmin,
         id: &str,
         input: &OpdInput,
         active: bool,
     ) -> Result<()> {
+        let actor = &admin.actor();
+        if self.get_opd(id).await?.pemda_id != admin.pemda_id() {
+            return Err(BackendError::forbidden());
+        }
         let o = Self::clean_opd(input)?;
         let mut tx = self.begin_write().await?;
         let n = sqlx::query(
@@ -400,12 +402,8 @@ impl Store {
     }
 
     /// Creates (id None) or updates a unit. The parent must be in the same OPD and must not create a cycle.
-    pub async fn save_unit(
-        &self,
-        actor: &Actor,
-        opd_id: &str,
-        unit: &UnitInput<'_>,
-    ) -> Result<String> {
+    pub async fn save_unit(&self, admin: &OpdAdmin, unit: &UnitInput<'_>) -> Result<String> {
+        let (actor, opd_id) = (&admin.actor(), admin.opd().id.as_str());
         let UnitInput { id, parent_id, name, kind, code } = *unit;
         let name = required_text(name, 200).ok_or_else(|| {
             BackendError::invalid("Nama unit wajib diisi (maksimal 200 karakter).")
@@ -516,7 +514,8 @@ impl Store {
         .await
     }
 
-    pub async fn delete_unit(&self, actor: &Actor, opd_id: &str, id: &str) -> Result<()> {
+    pub async fn delete_unit(&self, admin: &OpdAdmin, id: &str) -> Result<()> {
+        let (actor, opd_id) = (&admin.actor(), admin.opd().id.as_str());
         let mut tx = self.begin_write().await?;
         let children: i64 = sqlx::query("SELECT COUNT(*) AS n FROM unit WHERE parent_id = $1")
             .bind(id)
@@ -573,13 +572,13 @@ impl Store {
     /// Creates (id None) or updates a position. A unit has at most one head position.
     pub async fn save_position(
         &self,
-        actor: &Actor,
-        opd_id: &str,
+        admin: &OpdAdmin,
         id: Option<&str>,
         unit_id: &str,
         title: &str,
         level: PositionLevel,
     ) -> Result<String> {
+        let (actor, opd_id) = (&admin.actor(), admin.opd().id.as_str());
         let title = required_text(title, 200).ok_or_else(|| {
             BackendError::invalid("Nama jabatan wajib diisi (maksimal 200 karakter).")
         })?;
@@ -682,7 +681,8 @@ impl Store {
         }
     }
 
-    pub async fn delete_position(&self, actor: &Actor, opd_id: &str, id: &str) -> Result<()> {
+    pub async fn delete_position(&self, admin: &OpdAdmin, id: &str) -> Result<()> {
+        let (actor, opd_id) = (&admin.actor(), admin.opd().id.as_str());
         let mut tx = self.begin_write().await?;
         let holders: i64 = sqlx::query("SELECT COUNT(*) AS n FROM employee WHERE position_id = $1")
             .bind(id)
@@ -867,12 +867,12 @@ impl Store {
     /// Creates an employee and their account (the password hash is made by the caller).
     pub async fn create_employee(
         &self,
-        actor: &Actor,
-        pemda_id: &str,
-        opd_id: &str,
+        admin: &OpdAdmin,
         input: &EmployeeInput,
         password_hash: &str,
     ) -> Result<String> {
+        let actor = &admin.actor();
+        let (pemda_id, opd_id) = (admin.opd().pemda_id.as_str(), admin.opd().id.as_str());
         let c = clean_employee(input)?;
         let mut tx = self.begin_write().await?;
         let id = self
@@ -959,11 +959,12 @@ impl Store {
 
     pub async fn update_employee(
         &self,
-        actor: &Actor,
-        opd_id: &str,
+        admin: &OpdAdmin,
         id: &str,
         input: &EmployeeInput,
     ) -> Result<()> {
+        let (actor, opd_id) = (&admin.actor(), admin.opd().id.as_str());
+        self.employee_of(admin, id).await?;
         let c = clean_employee(input)?;
         let mut tx = self.begin_write().await?;
         self.update_employee_tx(&mut tx, actor, opd_id, id, &c, input.position_id.as_deref())
@@ -1024,11 +1025,15 @@ impl Store {
     /// Deactivating ends the person's sessions; their records stay.
     pub async fn set_employee_active(
         &self,
-        actor: &Actor,
-        opd_id: &str,
+        admin: &OpdAdmin,
         id: &str,
         active: bool,
     ) -> Result<()> {
+        let (actor, opd_id) = (&admin.actor(), admin.opd().id.as_str());
+        if id == admin.caller().user.employee_id && !active {
+            return Err(RightsError::SelfDeactivation.into());
+        }
+        self.employee_of(admin, id).await?;
         let mut tx = self.begin_write().await?;
         let n = sqlx::query(
             "UPDATE employee SET active = $1, updated_ms = $2 WHERE id = $3 AND opd_id = $4",
@@ -1060,6 +1065,21 @@ impl Store {
         tx.commit().await
     }
 
+    /// The employee, when they are in the admin's OPD and the admin may change their account
+    /// (an admin's account only by an Admin Pemda or themselves).
+    pub async fn employee_of(&self, admin: &OpdAdmin, id: &str) -> Result<Employee> {
+        let e = match self.get_employee(id).await {
+            Ok(e) if e.opd_id == admin.opd().id => e,
+            Ok(_) | Err(BackendError::NotFound(_)) => {
+                return Err(BackendError::not_found("Pegawai tidak ditemukan di OPD ini."));
+            }
+            Err(e) => return Err(e),
+        };
+        let user = &admin.caller().user;
+        check_account_change(&user.caps, &user.employee_id, id, &self.grants_of(id).await?)?;
+        Ok(e)
+    }
+
     // ---------- Acting officials ----------
 
     pub async fn list_acting(&self, opd_id: &str, from_day: i64) -> Result<Vec<Acting>> {
@@ -1089,23 +1109,28 @@ impl Store {
     }
 
     /// Appoints a Plt/Plh. The acting person must be in the same Pemda and not already the holder.
-    pub async fn create_acting(&self, actor: &Actor, acting: &ActingInput<'_>) -> Result<String> {
-        let ActingInput { opd_id, position_id, employee_id, kind, start_day, end_day, note } =
-            *acting;
+    pub async fn create_acting(
+        &self,
+        admin: &OpdAdmin,
+        acting: &ActingInput<'_>,
+    ) -> Result<String> {
+        let (actor, opd_id) = (&admin.actor(), admin.opd().id.as_str());
+        let ActingInput { position_id, employee_id, kind, start_day, end_day, note } = *acting;
         check_acting_period(kind, start_day, end_day)
             .map_err(|e| BackendError::invalid(e.to_string()))?;
         let pos = self.get_position(position_id).await?;
         if pos.opd_id != opd_id {
             return Err(BackendError::invalid("Jabatan tidak ada di OPD ini."));
         }
+        let user = &admin.caller().user;
+        check_acting_appointment(&user.caps, &user.employee_id, employee_id, pos.level)?;
         if pos.level >= PositionLevel::Staf {
             return Err(BackendError::invalid(
                 "Plt/Plh hanya untuk jabatan pimpinan (Kepala, Sekretaris, Kabid, Kasi).",
             ));
         }
         let emp = self.get_employee(employee_id).await?;
-        let opd = self.get_opd(opd_id).await?;
-        if emp.pemda_id != opd.pemda_id || !emp.active {
+        if emp.pemda_id != admin.opd().pemda_id || !emp.active {
             return Err(BackendError::invalid(
                 "Pegawai yang ditunjuk tidak ditemukan atau tidak aktif.",
             ));
@@ -1148,7 +1173,8 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn end_acting(&self, actor: &Actor, opd_id: &str, id: &str) -> Result<()> {
+    pub async fn end_acting(&self, admin: &OpdAdmin, id: &str) -> Result<()> {
+        let (actor, opd_id) = (&admin.actor(), admin.opd().id.as_str());
         let mut tx = self.begin_write().await?;
         let n = sqlx::query("UPDATE acting SET ended = 1 WHERE id = $1 AND position_id IN (SELECT id FROM position WHERE opd_id = $2)")
             .bind(id)
@@ -1220,12 +1246,8 @@ impl Store {
 
     /// Sets (or with `None` removes) the OPD's logo. Judged by content: a PNG or JPEG up to 512 KB
     /// that the letter renderer can embed.
-    pub async fn set_opd_logo(
-        &self,
-        actor: &Actor,
-        opd_id: &str,
-        logo: Option<&[u8]>,
-    ) -> Result<()> {
+    pub async fn set_opd_logo(&self, admin: &OpdAdmin, logo: Option<&[u8]>) -> Result<()> {
+        let (actor, opd_id) = (&admin.actor(), admin.opd().id.as_str());
         if let Some(bytes) = logo {
             if bytes.len() > domain::files::MAX_LOGO_BYTES {
                 return Err(BackendError::invalid("Logo terlalu besar (maksimal 512 KB)."));

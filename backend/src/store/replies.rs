@@ -4,9 +4,10 @@
 //! - replies: a letter drafted from an incoming one ("Buat surat balasan") carries a fixed link
 //!   back; the incoming letter lists its replies and a follow-up report links one of them.
 
+use super::Store;
 use super::incoming::IncomingRow;
 use super::letters::LETTER_COLS;
-use super::{Actor, Store};
+use crate::rights::OpdAdmin;
 use crate::{BackendError, Result};
 use domain::disposition::IncomingSettings;
 use domain::letter::{LetterDraft, LetterKind, Recipient, RecipientRole, TargetType, Urgency};
@@ -56,10 +57,10 @@ impl Store {
     /// Sekretaris or a Kabid of this OPD). The change is audited.
     pub async fn set_incoming_settings(
         &self,
-        actor: &Actor,
-        opd_id: &str,
+        admin: &OpdAdmin,
         settings: &IncomingSettings,
     ) -> Result<()> {
+        let (actor, opd_id) = (&admin.actor(), admin.opd().id.as_str());
         let disposer =
             settings.disposer_position_id.as_deref().map(str::trim).filter(|p| !p.is_empty());
         if let Some(p) = disposer

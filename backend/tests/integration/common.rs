@@ -152,3 +152,23 @@ pub mod codes {
     pub use domain::letter_view::StopStatus;
     pub use domain::org::{ActingKind, PositionLevel, UnitKind};
 }
+
+/// The demo Admin Pemda (Kabupaten Bojonegoro), who administers every demo OPD.
+pub const ADMIN_PEMDA: &str = "arif.setiawan@bojonegorokab.go.id";
+/// The demo Admin OPD of Dinas Kominfo.
+pub const ADMIN_OPD: &str = "agus.prasetyo@bojonegorokab.go.id";
+
+/// The demo employee with this e-mail address as the caller of a store method.
+pub async fn caller(store: &Store, email: &str) -> backend::rights::Caller {
+    backend::rights::Caller::new(user(store, email).await, Some("127.0.0.1".into()))
+}
+
+/// The demo Admin Pemda's proof of administering this OPD.
+pub async fn opd_admin(store: &Store, opd_id: &str) -> backend::rights::OpdAdmin {
+    store.opd_admin(caller(store, ADMIN_PEMDA).await, opd_id).await.unwrap()
+}
+
+/// The demo Admin Pemda's proof of being one.
+pub async fn pemda_admin(store: &Store) -> backend::rights::PemdaAdmin {
+    backend::rights::PemdaAdmin::check(caller(store, ADMIN_PEMDA).await).unwrap()
+}

@@ -113,9 +113,8 @@ async fn fast_path_answers_like_sqlx() {
     let kadis_pos =
         kadis.positions.iter().find(|p| p.acting_kind.is_none()).unwrap().position_id.clone();
     fast.create_acting(
-        &backend::Actor::system(),
+        &crate::common::opd_admin(&fast, &kadis.opd_id).await,
         &ActingInput {
-            opd_id: &kadis.opd_id,
             position_id: &kadis_pos,
             employee_id: &sekdin.employee_id,
             kind: ActingKind::Plh,

@@ -539,9 +539,8 @@ async fn two_disposers_at_once_give_one_disposition(store: Store) {
     let today = backend::today_wib();
     store
         .create_acting(
-            &backend::Actor::system(),
+            &crate::common::opd_admin(&store, &kadis.opd_id).await,
             &ActingInput {
-                opd_id: &kadis.opd_id,
                 position_id: &pos(&kadis),
                 employee_id: &sekdin.employee_id,
                 kind: ActingKind::Plh,
@@ -609,16 +608,16 @@ async fn demo(store: &Store) -> Demo {
 async fn opd_settings_route_mail_and_allow_peers(store: Store) {
     let Demo { tu, kadis, sekdin, kabid, kasi, other_kabid, .. } = demo(&store).await;
     let opd = tu.opd_id.clone();
-    let admin = backend::Actor::system();
+    let admin = crate::common::opd_admin(&store, &opd).await;
     use domain::disposition::IncomingSettings;
     assert_eq!(store.incoming_settings(&opd).await.unwrap(), IncomingSettings::default());
 
     // Only a head, Sekretaris or Kabid of this OPD can be set to receive the mail.
     let bad = IncomingSettings { disposer_position_id: Some(pos(&kasi)), peer_disposition: false };
-    assert_eq!(store.set_incoming_settings(&admin, &opd, &bad).await.unwrap_err().status(), 422);
+    assert_eq!(store.set_incoming_settings(&admin, &bad).await.unwrap_err().status(), 422);
     let to_sekdin =
         IncomingSettings { disposer_position_id: Some(pos(&sekdin)), peer_disposition: false };
-    store.set_incoming_settings(&admin, &opd, &to_sekdin).await.unwrap();
+    store.set_incoming_settings(&admin, &to_sekdin).await.unwrap();
     assert_eq!(store.incoming_settings(&opd).await.unwrap(), to_sekdin);
     // The clerk's form offers the Sekdin first, and a registration without a choice goes there.
     assert_eq!(store.disposer_choices(&opd).await.unwrap()[0].position_id, pos(&sekdin));
@@ -668,7 +667,6 @@ async fn opd_settings_route_mail_and_allow_peers(store: Store) {
     store
         .set_incoming_settings(
             &admin,
-            &opd,
             &IncomingSettings { disposer_position_id: None, peer_disposition: true },
         )
         .await
@@ -727,7 +725,7 @@ async fn opd_settings_route_mail_and_allow_peers(store: Store) {
     assert!(v.choices.iter().flat_map(|(_, c)| c).all(|c| !c.peer));
     // Removing the position that received the mail falls back to the head (the setting is cleared
     // by the store when a position is deleted; here the setting is simply unset).
-    store.set_incoming_settings(&admin, &opd, &IncomingSettings::default()).await.unwrap();
+    store.set_incoming_settings(&admin, &IncomingSettings::default()).await.unwrap();
     assert_eq!(store.incoming_disposer(&opd).await.unwrap(), pos(&kadis));
 }
 dual_test!(opd_settings_route_mail_and_allow_peers_t, opd_settings_route_mail_and_allow_peers);

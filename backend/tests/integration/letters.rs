@@ -227,9 +227,8 @@ async fn acting_official_signs_for_the_position(store: Store) {
     let today = backend::today_wib();
     store
         .create_acting(
-            &backend::Actor::system(),
+            &crate::common::opd_admin(&store, &kadis.opd_id).await,
             &ActingInput {
-                opd_id: &kadis.opd_id,
                 position_id: kadis.position_id.as_deref().unwrap(),
                 employee_id: &sekdin.id,
                 kind: ActingKind::Plh,
@@ -623,8 +622,7 @@ async fn the_chain_follows_the_position_and_racing_reviewers_get_one_answer(stor
     let old = store.get_employee(&kasi.employee_id).await.unwrap();
     store
         .update_employee(
-            &backend::Actor::system(),
-            &old.opd_id,
+            &crate::common::opd_admin(&store, &old.opd_id).await,
             &old.id,
             &EmployeeInput {
                 nip: old.nip.clone(),
@@ -640,8 +638,7 @@ async fn the_chain_follows_the_position_and_racing_reviewers_get_one_answer(stor
         store.find_employee_by_email("bayu.firmansyah@bojonegorokab.go.id").await.unwrap().unwrap();
     store
         .update_employee(
-            &backend::Actor::system(),
-            &newcomer.opd_id,
+            &crate::common::opd_admin(&store, &newcomer.opd_id).await,
             &newcomer.id,
             &EmployeeInput {
                 nip: newcomer.nip.clone(),
@@ -756,38 +753,27 @@ async fn the_clerk_takes_manual_numbers_from_the_same_sequence(store: Store) {
             .any(|e| e.0 == "letter.number_manual")
     );
     // Settings: the number format is checked, and klasifikasi codes can be added and removed.
-    let actor = backend::Actor::system();
+    let actor = crate::common::pemda_admin(&store).await;
     assert_eq!(
         store
-            .set_letter_settings(&actor, &tu.pemda_id, "{klasifikasi}/{tahun}", "first")
+            .set_letter_settings(&actor, "{klasifikasi}/{tahun}", "first")
             .await
             .unwrap_err()
             .status(),
         422
     );
     store
-        .set_letter_settings(
-            &actor,
-            &tu.pemda_id,
-            "{urut}/{kode_unit}/{bulan_romawi}/{tahun}",
-            "returner",
-        )
+        .set_letter_settings(&actor, "{urut}/{kode_unit}/{bulan_romawi}/{tahun}", "returner")
         .await
         .unwrap();
     assert_eq!(store.letter_settings(&tu.pemda_id).await.unwrap().1, "returner");
-    assert_eq!(
-        store.save_klasifikasi(&actor, &tu.pemda_id, "abc", "Salah").await.unwrap_err().status(),
-        422
-    );
-    store.save_klasifikasi(&actor, &tu.pemda_id, "000.9.1", "Kajian Kebijakan").await.unwrap();
+    assert_eq!(store.save_klasifikasi(&actor, "abc", "Salah").await.unwrap_err().status(), 422);
+    store.save_klasifikasi(&actor, "000.9.1", "Kajian Kebijakan").await.unwrap();
     assert!(
         store.list_klasifikasi(&tu.pemda_id).await.unwrap().iter().any(|(c, _)| c == "000.9.1")
     );
-    store.delete_klasifikasi(&actor, &tu.pemda_id, "000.9.1").await.unwrap();
-    assert_eq!(
-        store.delete_klasifikasi(&actor, &tu.pemda_id, "000.9.1").await.unwrap_err().status(),
-        404
-    );
+    store.delete_klasifikasi(&actor, "000.9.1").await.unwrap();
+    assert_eq!(store.delete_klasifikasi(&actor, "000.9.1").await.unwrap_err().status(), 404);
     let r2 = store.reserve_number(&tu, None, "000.1.3", "Surat kedua", "Camat", "").await.unwrap();
     assert!(r2.number.starts_with("3/412.208/"), "{}", r2.number);
 }

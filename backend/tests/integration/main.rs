@@ -9,5 +9,6 @@ mod cosign;
 mod fast_read;
 mod incoming;
 mod letters;
+mod rights;
 mod store;
 mod tte;

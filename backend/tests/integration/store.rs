@@ -1,7 +1,9 @@
 //! Store tests: every case runs on SQLite and on PostgreSQL, each on a fresh database.
 
 use crate::common::codes::*;
+use crate::common::{ADMIN_PEMDA, caller, opd_admin, pemda_admin};
 use backend::import;
+use backend::rights::SomeAdmin;
 use backend::seed::{DEMO_PASSWORD, seed_demo};
 use backend::store::audit::ChainStatus;
 use backend::store::org::ActingInput;
@@ -117,7 +119,7 @@ async fn login_lockout_and_sessions(store: Store) {
         "the owner, with the right password, is told the account is locked"
     );
     assert!(e.to_string().contains("dikunci"), "{e}");
-    store.unlock_account(&Actor::system(), &kadis.id).await.unwrap();
+    store.unlock_account(&opd_admin(&store, &kadis.opd_id).await, &kadis.id).await.unwrap();
     auth::login(&store, &kadis.nip, DEMO_PASSWORD, "10.0.0.3", "t").await.unwrap();
     // Per-address back-off, across accounts.
     for _ in 0..20 {
@@ -133,7 +135,10 @@ async fn login_lockout_and_sessions(store: Store) {
     sqlx::query("UPDATE session SET last_seen_ms = 0").execute(&store.pool).await.unwrap();
     assert!(store.session(&t2).await.unwrap().is_none(), "idle session expired");
     // Inactive accounts cannot log in.
-    store.set_employee_active(&Actor::system(), &kadis.opd_id, &kadis.id, false).await.unwrap();
+    store
+        .set_employee_active(&opd_admin(&store, &kadis.opd_id).await, &kadis.id, false)
+        .await
+        .unwrap();
     let e = auth::login(&store, &kadis.nip, DEMO_PASSWORD, "10.0.0.5", "t").await.unwrap_err();
     assert_eq!(e.status(), 403);
 }
@@ -172,7 +177,9 @@ async fn passwords_change_and_reset(store: Store) {
     assert!(auth::login(&store, &staf.nip, DEMO_PASSWORD, "10.0.0.1", "c").await.is_err());
     auth::login(&store, &staf.nip, "BaruSekali9", "10.0.0.1", "c").await.unwrap();
     // Admin reset: temporary password, forced change at next login.
-    let temp = auth::admin_reset_password(&store, &Actor::system(), &staf.id).await.unwrap();
+    let temp = auth::admin_reset_password(&store, &opd_admin(&store, &staf.opd_id).await, &staf.id)
+        .await
+        .unwrap();
     assert!(store.session(&t1).await.unwrap().is_none());
     auth::login(&store, &staf.nip, &temp, "10.0.0.1", "d").await.unwrap();
     assert!(store.session_user(&staf.id, backend::today_wib()).await.unwrap().must_change_password);
@@ -180,8 +187,8 @@ async fn passwords_change_and_reset(store: Store) {
 dual_test!(passwords_change_and_reset_t, passwords_change_and_reset);
 
 async fn organisation_rules(store: Store) {
-    let (pemda, kominfo, bappeda) = seeded(&store).await;
-    let admin = Actor::system();
+    let (_, kominfo, bappeda) = seeded(&store).await;
+    let admin = opd_admin(&store, &kominfo).await;
     let units = store.list_units(&kominfo).await.unwrap();
     let root = units.iter().find(|u| u.parent_id.is_none()).unwrap();
     let bidang = units.iter().find(|u| u.name == "Bidang E-Government").unwrap();
@@ -190,7 +197,6 @@ async fn organisation_rules(store: Store) {
     let e = store
         .save_unit(
             &admin,
-            &kominfo,
             &UnitInput {
                 id: Some(&bidang.id),
                 parent_id: Some(&seksi.id),
@@ -205,7 +211,6 @@ async fn organisation_rules(store: Store) {
     let e = store
         .save_unit(
             &admin,
-            &kominfo,
             &UnitInput {
                 id: None,
                 parent_id: Some(&root.id),
@@ -220,7 +225,6 @@ async fn organisation_rules(store: Store) {
     let e = store
         .save_unit(
             &admin,
-            &kominfo,
             &UnitInput {
                 id: None,
                 parent_id: Some(&root.id),
@@ -235,7 +239,6 @@ async fn organisation_rules(store: Store) {
     let new_unit = store
         .save_unit(
             &admin,
-            &kominfo,
             &UnitInput {
                 id: None,
                 parent_id: Some(&bidang.id),
@@ -248,34 +251,19 @@ async fn organisation_rules(store: Store) {
         .unwrap();
     // One head per unit.
     store
-        .save_position(
-            &admin,
-            &kominfo,
-            None,
-            &new_unit,
-            "Kepala Seksi Aplikasi",
-            PositionLevel::KepalaSeksi,
-        )
+        .save_position(&admin, None, &new_unit, "Kepala Seksi Aplikasi", PositionLevel::KepalaSeksi)
         .await
         .unwrap();
     let e = store
-        .save_position(
-            &admin,
-            &kominfo,
-            None,
-            &new_unit,
-            "Kepala Seksi Lain",
-            PositionLevel::KepalaSeksi,
-        )
+        .save_position(&admin, None, &new_unit, "Kepala Seksi Lain", PositionLevel::KepalaSeksi)
         .await
         .unwrap_err();
     assert_eq!(e.status(), 409);
     // Unit with positions cannot be deleted; an empty one can.
-    assert_eq!(store.delete_unit(&admin, &kominfo, &new_unit).await.unwrap_err().status(), 409);
+    assert_eq!(store.delete_unit(&admin, &new_unit).await.unwrap_err().status(), 409);
     let empty = store
         .save_unit(
             &admin,
-            &kominfo,
             &UnitInput {
                 id: None,
                 parent_id: Some(&bidang.id),
@@ -286,7 +274,7 @@ async fn organisation_rules(store: Store) {
         )
         .await
         .unwrap();
-    store.delete_unit(&admin, &kominfo, &empty).await.unwrap();
+    store.delete_unit(&admin, &empty).await.unwrap();
     // Employees: duplicate NIP, invalid NIP, bad email; a head position held twice.
     let kadis = store
         .find_employee_by_email("bambang.sutrisno@bojonegorokab.go.id")
@@ -300,13 +288,13 @@ async fn organisation_rules(store: Store) {
         phone: "".into(),
         position_id: None,
     };
-    let e = store.create_employee(&admin, &pemda, &kominfo, &input, "x").await.unwrap_err();
+    let e = store.create_employee(&admin, &input, "x").await.unwrap_err();
     assert_eq!(e.status(), 409);
     assert!(e.to_string().contains("sudah terdaftar"));
     input.nip = "199513132020121001".into();
     assert!(
         store
-            .create_employee(&admin, &pemda, &kominfo, &input, "x")
+            .create_employee(&admin, &input, "x")
             .await
             .unwrap_err()
             .to_string()
@@ -315,16 +303,11 @@ async fn organisation_rules(store: Store) {
     input.nip = "199505052020121001".into();
     input.email = "bukan-email".into();
     assert!(
-        store
-            .create_employee(&admin, &pemda, &kominfo, &input, "x")
-            .await
-            .unwrap_err()
-            .to_string()
-            .contains("email")
+        store.create_employee(&admin, &input, "x").await.unwrap_err().to_string().contains("email")
     );
     input.email = "orang.baru@bojonegorokab.go.id".into();
     input.position_id = kadis.position_id.clone();
-    let e = store.create_employee(&admin, &pemda, &kominfo, &input, "x").await.unwrap_err();
+    let e = store.create_employee(&admin, &input, "x").await.unwrap_err();
     assert!(e.to_string().contains("sudah dijabat"), "{e}");
     // A position of another OPD cannot be assigned.
     let other = store
@@ -337,14 +320,14 @@ async fn organisation_rules(store: Store) {
     input.position_id = Some(other.id);
     assert!(
         store
-            .create_employee(&admin, &pemda, &kominfo, &input, "x")
+            .create_employee(&admin, &input, "x")
             .await
             .unwrap_err()
             .to_string()
             .contains("OPD ini")
     );
     input.position_id = None;
-    let id = store.create_employee(&admin, &pemda, &kominfo, &input, "x").await.unwrap();
+    let id = store.create_employee(&admin, &input, "x").await.unwrap();
     assert_eq!(
         store.get_employee(&id).await.unwrap().email.as_deref(),
         Some("orang.baru@bojonegorokab.go.id")
@@ -357,7 +340,7 @@ dual_test!(organisation_rules_t, organisation_rules);
 
 async fn acting_officials(store: Store) {
     let (_, kominfo, _) = seeded(&store).await;
-    let admin = Actor::system();
+    let admin = opd_admin(&store, &kominfo).await;
     let today = backend::today_wib();
     let kabid =
         store.find_employee_by_email("teguh.wibowo@bojonegorokab.go.id").await.unwrap().unwrap();
@@ -371,7 +354,6 @@ async fn acting_officials(store: Store) {
         .create_acting(
             &admin,
             &ActingInput {
-                opd_id: &kominfo,
                 position_id: &kadis_pos,
                 employee_id: &kabid.id,
                 kind: ActingKind::Plh,
@@ -387,7 +369,6 @@ async fn acting_officials(store: Store) {
         .create_acting(
             &admin,
             &ActingInput {
-                opd_id: &kominfo,
                 position_id: &kadis_pos,
                 employee_id: &kadis.id,
                 kind: ActingKind::Plh,
@@ -403,7 +384,6 @@ async fn acting_officials(store: Store) {
         .create_acting(
             &admin,
             &ActingInput {
-                opd_id: &kominfo,
                 position_id: &kadis_pos,
                 employee_id: &kabid.id,
                 kind: ActingKind::Plh,
@@ -418,7 +398,6 @@ async fn acting_officials(store: Store) {
         .create_acting(
             &admin,
             &ActingInput {
-                opd_id: &kominfo,
                 position_id: &kadis_pos,
                 employee_id: &kabid.id,
                 kind: ActingKind::Plt,
@@ -452,7 +431,7 @@ async fn acting_officials(store: Store) {
             .await
             .unwrap();
     assert_eq!(cached_user(&store, &token).await.caps.best_level, Some(PositionLevel::KepalaOpd));
-    store.end_acting(&admin, &kominfo, &id).await.unwrap();
+    store.end_acting(&admin, &id).await.unwrap();
     assert_eq!(
         store.session_user(&kabid.id, today).await.unwrap().caps.best_level,
         Some(PositionLevel::KepalaBidang)
@@ -473,7 +452,7 @@ async fn cached_user(store: &Store, token: &str) -> domain::model::SessionUser {
 
 async fn roles_grant_and_revoke(store: Store) {
     let (pemda, kominfo, _) = seeded(&store).await;
-    let admin = Actor::system();
+    let admin = SomeAdmin::check(caller(&store, ADMIN_PEMDA).await).unwrap();
     let staf =
         store.find_employee_by_email("putri.ayu@bojonegorokab.go.id").await.unwrap().unwrap();
     // The session user a request sees is cached per server copy; every change must show at once.
@@ -501,17 +480,18 @@ async fn roles_grant_and_revoke(store: Store) {
         code: "440.1".into(),
         ..Default::default()
     };
-    let id = store.create_opd(&admin, &pemda, &input).await.unwrap();
-    assert_eq!(store.create_opd(&admin, &pemda, &input).await.unwrap_err().status(), 409);
+    let pemda_admin = pemda_admin(&store).await;
+    let id = store.create_opd(&pemda_admin, &input).await.unwrap();
+    assert_eq!(store.create_opd(&pemda_admin, &input).await.unwrap_err().status(), 409);
     assert_eq!(store.list_units(&id).await.unwrap().len(), 1, "a new OPD has its root unit");
     let bad = OpdInput { code: "kode salah!".into(), ..input.clone() };
-    assert_eq!(store.create_opd(&admin, &pemda, &bad).await.unwrap_err().status(), 422);
+    assert_eq!(store.create_opd(&pemda_admin, &bad).await.unwrap_err().status(), 422);
 }
 dual_test!(roles_grant_and_revoke_t, roles_grant_and_revoke);
 
 async fn csv_import_all_or_nothing(store: Store) {
     let (_, kominfo, _) = seeded(&store).await;
-    let admin = Actor::system();
+    let admin = opd_admin(&store, &kominfo).await;
     let kasi =
         store.find_employee_by_email("eko.saputro@bojonegorokab.go.id").await.unwrap().unwrap();
     let before = store.list_employees(&kominfo, "", 0, 1000).await.unwrap().1;
@@ -524,7 +504,7 @@ async fn csv_import_all_or_nothing(store: Store) {
          199601012020121001,Ani Ganda,Staf,Seksi Layanan E-Government,,\n",
         k = kasi.nip
     );
-    let report = import::commit(&store, &admin, &kominfo, bad.as_bytes()).await.unwrap();
+    let report = import::commit(&store, &admin, bad.as_bytes()).await.unwrap();
     assert!(!report.committed);
     assert_eq!(report.rows.len(), 5);
     assert!(report.rows[0].errors.is_empty(), "{:?}", report.rows[0].errors);
@@ -540,13 +520,13 @@ async fn csv_import_all_or_nothing(store: Store) {
     // Encoding and columns.
     let r = import::preview(
         &store,
-        &kominfo,
+        &admin,
         b"nip,nama,jabatan,unit,atasan,email\n199601012020121001,Bud\xe9,Staf,Seksi,,\n",
     )
     .await
     .unwrap();
     assert!(r.file_errors[0].contains("UTF-8"));
-    let r = import::preview(&store, &kominfo, b"nip;nama\n1;2\n").await.unwrap();
+    let r = import::preview(&store, &admin, b"nip;nama\n1;2\n").await.unwrap();
     assert!(r.file_errors[0].contains("Kolom wajib"));
     // A correct file: new people, a new position, an update of an existing person, superior later in the file.
     let good = format!(
@@ -556,7 +536,7 @@ async fn csv_import_all_or_nothing(store: Store) {
          {k},Eko Saputro S.Kom.,Kepala Seksi Layanan E-Government,Seksi Layanan E-Government,,eko.saputro@bojonegorokab.go.id,\n",
         k = kasi.nip
     );
-    let report = import::commit(&store, &admin, &kominfo, good.as_bytes()).await.unwrap();
+    let report = import::commit(&store, &admin, good.as_bytes()).await.unwrap();
     assert_eq!(report.error_count(), 0, "{report:?}");
     assert!(report.committed);
     assert_eq!(report.new_accounts.len(), 2);
@@ -573,13 +553,13 @@ async fn csv_import_all_or_nothing(store: Store) {
         kasi.id
     );
     // Export and re-import round-trips without errors or changes in count.
-    let csv = import::export(&store, &kominfo).await.unwrap();
+    let csv = import::export(&store, &admin).await.unwrap();
     assert!(csv.starts_with("nip,nama,jabatan,unit,atasan,email,telepon\n"));
     assert!(csv.contains(&format!(
         "199601012020121001,Ani Baru,Pranata Komputer Ahli Pertama,Seksi Layanan E-Government,{}",
         kasi.nip
     )));
-    let again = import::preview(&store, &kominfo, csv.as_bytes()).await.unwrap();
+    let again = import::preview(&store, &admin, csv.as_bytes()).await.unwrap();
     assert_eq!(
         again.error_count(),
         0,
@@ -626,14 +606,14 @@ async fn concurrent_writers_keep_the_chain(store: Store) {
     let (_, kominfo, _) = seeded(&store).await;
     let units = store.list_units(&kominfo).await.unwrap();
     let root = units.iter().find(|u| u.parent_id.is_none()).unwrap().id.clone();
+    let admin = opd_admin(&store, &kominfo).await;
     let mut tasks = Vec::new();
     for i in 0..40 {
         let s = store.clone();
-        let (k, r) = (kominfo.clone(), root.clone());
+        let (a, r) = (admin.clone(), root.clone());
         tasks.push(tokio::spawn(async move {
             s.save_unit(
-                &Actor::system(),
-                &k,
+                &a,
                 &UnitInput {
                     id: None,
                     parent_id: Some(&r),
@@ -686,28 +666,23 @@ dual_test!(bootstrap_a_real_installation_t, bootstrap_a_real_installation);
 
 async fn opd_logo_is_checked_and_kept(store: Store) {
     let (_, kominfo, _) = seeded(&store).await;
-    let admin = Actor::system();
+    let admin = opd_admin(&store, &kominfo).await;
     let png = backend::render::qr_png("https://contoh.go.id/logo").unwrap();
     // Not an image, a truncated PNG, an oversized file: refused with a clear message, nothing stored.
-    let e = store.set_opd_logo(&admin, &kominfo, Some(b"GIF89a....")).await.unwrap_err();
+    let e = store.set_opd_logo(&admin, Some(b"GIF89a....")).await.unwrap_err();
     assert!(e.to_string().contains("PNG atau JPEG"), "{e}");
-    let e = store.set_opd_logo(&admin, &kominfo, Some(&png[..png.len() / 2])).await.unwrap_err();
+    let e = store.set_opd_logo(&admin, Some(&png[..png.len() / 2])).await.unwrap_err();
     assert!(e.to_string().contains("tidak dapat dibaca"), "{e}");
     let mut big = png.clone();
     big.resize(domain::files::MAX_LOGO_BYTES + 1, 0);
     assert!(
-        store
-            .set_opd_logo(&admin, &kominfo, Some(&big))
-            .await
-            .unwrap_err()
-            .to_string()
-            .contains("512 KB")
+        store.set_opd_logo(&admin, Some(&big)).await.unwrap_err().to_string().contains("512 KB")
     );
     assert_eq!(store.opd_logo(&kominfo).await.unwrap(), None);
     // A good PNG is kept and can be removed again.
-    store.set_opd_logo(&admin, &kominfo, Some(&png)).await.unwrap();
+    store.set_opd_logo(&admin, Some(&png)).await.unwrap();
     assert_eq!(store.opd_logo(&kominfo).await.unwrap().as_deref(), Some(png.as_slice()));
-    store.set_opd_logo(&admin, &kominfo, None).await.unwrap();
+    store.set_opd_logo(&admin, None).await.unwrap();
     assert_eq!(store.opd_logo(&kominfo).await.unwrap(), None);
 }
 dual_test!(opd_logo_is_checked_and_kept_t, opd_logo_is_checked_and_kept);

@@ -34,7 +34,7 @@ pub async fn save_employee(
 ) -> Result<Option<String>, AppError> {
     use crate::api::ctx::*;
     use backend::store::org::EmployeeInput;
-    let (s, opd) = require_opd_admin(&opd_id).await?;
+    let admin = require_opd_admin(&opd_id).await?;
     let st = state();
     let input = EmployeeInput {
         nip,
@@ -46,11 +46,10 @@ pub async fn save_employee(
     if id.is_empty() {
         let temp = backend::auth::temporary_password();
         let hash = backend::auth::hash_password(&temp).await?;
-        st.store.create_employee(&s.actor(), &opd.pemda_id, &opd.id, &input, &hash).await?;
+        st.store.create_employee(&admin, &input, &hash).await?;
         Ok(Some(temp))
     } else {
-        employee_in(&s, &opd.id, &id).await?;
-        st.store.update_employee(&s.actor(), &opd.id, &id, &input).await?;
+        st.store.update_employee(&admin, &id, &input).await?;
         Ok(None)
     }
 }
@@ -58,53 +57,23 @@ pub async fn save_employee(
 #[server(prefix = "/api", endpoint = "set_employee_active")]
 pub async fn set_employee_active(opd_id: String, id: String, active: bool) -> Result<(), AppError> {
     use crate::api::ctx::*;
-    let (s, _) = require_opd_admin(&opd_id).await?;
-    if id == s.user.employee_id && !active {
-        return Err(backend::BackendError::invalid(
-            "Anda tidak dapat menonaktifkan akun Anda sendiri.",
-        )
-        .into());
-    }
-    employee_in(&s, &opd_id, &id).await?;
-    Ok(state().store.set_employee_active(&s.actor(), &opd_id, &id, active).await?)
-}
-
-/// The employee must be in this OPD, and an admin's account may only be changed by an Admin Pemda:
-/// otherwise an Admin OPD could reset an Admin Pemda's password and take over the account.
-#[cfg(feature = "ssr")]
-async fn employee_in(s: &crate::api::ctx::Session, opd_id: &str, id: &str) -> Result<(), AppError> {
-    use domain::roles::Role;
-    let st = crate::api::ctx::state();
-    let e = st.store.get_employee(id).await?;
-    if e.opd_id != opd_id {
-        return Err(backend::BackendError::not_found("Pegawai tidak ditemukan di OPD ini.").into());
-    }
-    let grants = st.store.grants_of(id).await?;
-    let is_admin = grants.iter().any(|g| matches!(g.role, Role::AdminPemda | Role::AdminOpd));
-    if is_admin && id != s.user.employee_id && !s.user.caps.is_admin_pemda() {
-        return Err(backend::BackendError::Forbidden(
-            "Akun admin hanya dapat diubah oleh Admin Pemda.".into(),
-        )
-        .into());
-    }
-    Ok(())
+    let admin = require_opd_admin(&opd_id).await?;
+    Ok(state().store.set_employee_active(&admin, &id, active).await?)
 }
 
 /// Resets a password to a temporary one (returned once); the person must change it at next login.
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(opd_id: String, id: String) -> Result<String, AppError> {
     use crate::api::ctx::*;
-    let (s, _) = require_opd_admin(&opd_id).await?;
-    employee_in(&s, &opd_id, &id).await?;
-    Ok(backend::auth::admin_reset_password(&state().store, &s.actor(), &id).await?)
+    let admin = require_opd_admin(&opd_id).await?;
+    Ok(backend::auth::admin_reset_password(&state().store, &admin, &id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "unlock_account")]
 pub async fn unlock_account(opd_id: String, id: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
-    let (s, _) = require_opd_admin(&opd_id).await?;
-    employee_in(&s, &opd_id, &id).await?;
-    Ok(state().store.unlock_account(&s.actor(), &id).await?)
+    let admin = require_opd_admin(&opd_id).await?;
+    Ok(state().store.unlock_account(&admin, &id).await?)
 }
 
 /// Checks (commit = false) or imports (commit = true) a CSV file sent as base64.
@@ -116,15 +85,15 @@ pub async fn import_employees(
 ) -> Result<ImportReport, AppError> {
     use crate::api::ctx::*;
     use base64::Engine;
-    let (s, _) = require_opd_admin(&opd_id).await?;
+    let admin = require_opd_admin(&opd_id).await?;
     let bytes =
         base64::engine::general_purpose::STANDARD.decode(data_b64.as_bytes()).map_err(|_| {
             backend::BackendError::invalid("Berkas tidak terbaca. Pilih ulang berkas CSV.")
         })?;
     let st = state();
     Ok(if commit {
-        backend::import::commit(&st.store, &s.actor(), &opd_id, &bytes).await?
+        backend::import::commit(&st.store, &admin, &bytes).await?
     } else {
-        backend::import::preview(&st.store, &opd_id, &bytes).await?
+        backend::import::preview(&st.store, &admin, &bytes).await?
     })
 }

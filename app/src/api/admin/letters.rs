@@ -15,13 +15,13 @@ pub struct LetterSettings {
 #[server(prefix = "/api", endpoint = "letter_settings")]
 pub async fn get_letter_settings() -> Result<LetterSettings, AppError> {
     use crate::api::ctx::*;
-    let s = require_pemda_admin().await?;
+    let admin = require_pemda_admin().await?;
     let st = state();
-    let (number_format, restart_policy) = st.store.letter_settings(&s.user.pemda_id).await?;
+    let (number_format, restart_policy) = st.store.letter_settings(admin.pemda_id()).await?;
     Ok(LetterSettings {
         number_format,
         restart_policy,
-        klasifikasi: st.store.list_klasifikasi(&s.user.pemda_id).await?,
+        klasifikasi: st.store.list_klasifikasi(admin.pemda_id()).await?,
     })
 }
 
@@ -31,23 +31,20 @@ pub async fn save_letter_settings(
     restart_policy: String,
 ) -> Result<(), AppError> {
     use crate::api::ctx::*;
-    let s = require_pemda_admin().await?;
-    Ok(state()
-        .store
-        .set_letter_settings(&s.actor(), &s.user.pemda_id, &number_format, &restart_policy)
-        .await?)
+    let admin = require_pemda_admin().await?;
+    Ok(state().store.set_letter_settings(&admin, &number_format, &restart_policy).await?)
 }
 
 #[server(prefix = "/api", endpoint = "save_klasifikasi")]
 pub async fn save_klasifikasi(code: String, name: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
-    let s = require_pemda_admin().await?;
-    Ok(state().store.save_klasifikasi(&s.actor(), &s.user.pemda_id, &code, &name).await?)
+    let admin = require_pemda_admin().await?;
+    Ok(state().store.save_klasifikasi(&admin, &code, &name).await?)
 }
 
 #[server(prefix = "/api", endpoint = "delete_klasifikasi")]
 pub async fn delete_klasifikasi(code: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
-    let s = require_pemda_admin().await?;
-    Ok(state().store.delete_klasifikasi(&s.actor(), &s.user.pemda_id, &code).await?)
+    let admin = require_pemda_admin().await?;
+    Ok(state().store.delete_klasifikasi(&admin, &code).await?)
 }

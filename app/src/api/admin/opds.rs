@@ -14,17 +14,12 @@ pub async fn save_opd(
     active: Option<String>,
 ) -> Result<String, AppError> {
     use crate::api::ctx::*;
-    let s = require_pemda_admin().await?;
+    let admin = require_pemda_admin().await?;
     let st = state();
-    let input = opd;
     if id.is_empty() {
-        Ok(st.store.create_opd(&s.actor(), &s.user.pemda_id, &input).await?)
+        Ok(st.store.create_opd(&admin, &opd).await?)
     } else {
-        let opd = st.store.get_opd(&id).await?;
-        if opd.pemda_id != s.user.pemda_id {
-            return Err(backend::BackendError::forbidden().into());
-        }
-        st.store.update_opd(&s.actor(), &id, &input, active.is_some()).await?;
+        st.store.update_opd(&admin, &id, &opd, active.is_some()).await?;
         Ok(id)
     }
 }
@@ -60,68 +55,26 @@ pub async fn role_holders() -> Result<Vec<RoleHolder>, AppError> {
         .collect())
 }
 
-/// Rights come before looking at the input: a caller without any admin role learns nothing.
-#[cfg(feature = "ssr")]
-fn require_some_admin(s: &crate::api::ctx::Session) -> Result<(), AppError> {
-    if s.user.caps.is_admin_pemda() || !s.user.caps.admin_opd_ids().is_empty() {
-        Ok(())
-    } else {
-        Err(backend::BackendError::forbidden().into())
-    }
-}
-
-#[cfg(feature = "ssr")]
-async fn check_grant_rights(
-    s: &crate::api::ctx::Session,
-    role: domain::roles::Role,
-    scope_id: &str,
-    employee_opd: &str,
-) -> Result<(), AppError> {
-    use domain::roles::Role;
-    let caps = &s.user.caps;
-    let ok = match role {
-        Role::AdminPemda => caps.is_admin_pemda() && scope_id == s.user.pemda_id,
-        Role::AdminOpd => caps.is_admin_pemda() && scope_id == employee_opd,
-        Role::Tu => {
-            scope_id == employee_opd
-                && (caps.is_admin_pemda() || caps.admin_opd_ids().iter().any(|o| o == scope_id))
-        }
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(backend::BackendError::Forbidden(
-            "Anda tidak berwenang memberikan peran ini, atau pegawai bukan anggota OPD tersebut."
-                .into(),
-        )
-        .into())
-    }
-}
-
 #[server(prefix = "/api", endpoint = "grant_role")]
 pub async fn grant_role(nip: String, role: Role) -> Result<(), AppError> {
     use crate::api::ctx::*;
     use backend::BackendError;
-    let s = require_session().await?;
-    require_some_admin(&s)?;
+    // Rights come before looking at the input: a caller without any admin role learns nothing.
+    let admin = require_some_admin().await?;
+    let user = &admin.caller().user;
     let st = state();
     let nip = domain::nip::Nip::parse(&nip, domain::time::wib_year(backend::now_ms()))
         .map_err(|e| BackendError::invalid(e.to_string()))?;
     let emp = st.store.find_employee_by_nip(nip.as_str()).await?.ok_or_else(|| {
         BackendError::invalid(format!("Pegawai dengan NIP {nip} tidak ditemukan."))
     })?;
-    if emp.pemda_id != s.user.pemda_id {
+    if emp.pemda_id != user.pemda_id {
         return Err(
             BackendError::invalid(format!("Pegawai dengan NIP {nip} tidak ditemukan.")).into()
         );
     }
-    let scope = if role == domain::roles::Role::AdminPemda {
-        s.user.pemda_id.clone()
-    } else {
-        emp.opd_id.clone()
-    };
-    check_grant_rights(&s, role, &scope, &emp.opd_id).await?;
-    Ok(st.store.grant_role(&s.actor(), &emp.id, role, &scope).await?)
+    let scope = if role == Role::AdminPemda { user.pemda_id.clone() } else { emp.opd_id.clone() };
+    Ok(st.store.grant_role(&admin, &emp.id, role, &scope).await?)
 }
 
 #[server(prefix = "/api", endpoint = "revoke_role")]
@@ -131,22 +84,8 @@ pub async fn revoke_role(
     scope_id: String,
 ) -> Result<(), AppError> {
     use crate::api::ctx::*;
-    use backend::BackendError;
-    let s = require_session().await?;
-    require_some_admin(&s)?;
-    let st = state();
-    let emp = st.store.get_employee(&employee_id).await?;
-    if emp.pemda_id != s.user.pemda_id {
-        return Err(BackendError::forbidden().into());
-    }
-    check_grant_rights(&s, role, &scope_id, &emp.opd_id).await?;
-    if role == domain::roles::Role::AdminPemda && employee_id == s.user.employee_id {
-        return Err(BackendError::invalid(
-            "Anda tidak dapat mencabut peran Admin Pemda Anda sendiri.",
-        )
-        .into());
-    }
-    Ok(st.store.revoke_role(&s.actor(), &employee_id, role, &scope_id).await?)
+    let admin = require_some_admin().await?;
+    Ok(state().store.revoke_role(&admin, &employee_id, role, &scope_id).await?)
 }
 
 /// The OPD's kop surat logo as a data URL for the preview, if one was uploaded.
@@ -154,8 +93,8 @@ pub async fn revoke_role(
 pub async fn get_opd_logo(opd_id: String) -> Result<Option<String>, AppError> {
     use crate::api::ctx::*;
     use base64::Engine;
-    let (_, opd) = require_opd_admin(&opd_id).await?;
-    let logo = state().store.opd_logo(&opd.id).await?;
+    let admin = require_opd_admin(&opd_id).await?;
+    let logo = state().store.opd_logo(&admin.opd().id).await?;
     Ok(logo.map(|b| {
         let ct = if b.starts_with(b"\x89PNG") { "image/png" } else { "image/jpeg" };
         format!("data:{ct};base64,{}", base64::engine::general_purpose::STANDARD.encode(b))
@@ -167,7 +106,7 @@ pub async fn get_opd_logo(opd_id: String) -> Result<Option<String>, AppError> {
 pub async fn set_opd_logo(opd_id: String, data: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
     use base64::Engine;
-    let (s, opd) = require_opd_admin(&opd_id).await?;
+    let admin = require_opd_admin(&opd_id).await?;
     let bytes = if data.is_empty() {
         None
     } else {
@@ -177,5 +116,5 @@ pub async fn set_opd_logo(opd_id: String, data: String) -> Result<(), AppError> 
                 .map_err(|_| backend::BackendError::invalid("Berkas logo tidak terbaca."))?,
         )
     };
-    Ok(state().store.set_opd_logo(&s.actor(), &opd.id, bytes.as_deref()).await?)
+    Ok(state().store.set_opd_logo(&admin, bytes.as_deref()).await?)
 }

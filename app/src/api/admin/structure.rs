@@ -23,14 +23,13 @@ pub async fn save_unit(
     code: String,
 ) -> Result<String, AppError> {
     use crate::api::ctx::*;
-    let (s, _) = require_opd_admin(&opd_id).await?;
+    let admin = require_opd_admin(&opd_id).await?;
     let id = (!id.is_empty()).then_some(id);
     let parent = (!parent_id.is_empty()).then_some(parent_id);
     Ok(state()
         .store
         .save_unit(
-            &s.actor(),
-            &opd_id,
+            &admin,
             &backend::store::org::UnitInput {
                 id: id.as_deref(),
                 parent_id: parent.as_deref(),
@@ -45,8 +44,8 @@ pub async fn save_unit(
 #[server(prefix = "/api", endpoint = "delete_unit")]
 pub async fn delete_unit(opd_id: String, id: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
-    let (s, _) = require_opd_admin(&opd_id).await?;
-    Ok(state().store.delete_unit(&s.actor(), &opd_id, &id).await?)
+    let admin = require_opd_admin(&opd_id).await?;
+    Ok(state().store.delete_unit(&admin, &id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "save_position")]
@@ -58,19 +57,16 @@ pub async fn save_position(
     level: PositionLevel,
 ) -> Result<String, AppError> {
     use crate::api::ctx::*;
-    let (s, _) = require_opd_admin(&opd_id).await?;
+    let admin = require_opd_admin(&opd_id).await?;
     let id = (!id.is_empty()).then_some(id);
-    Ok(state()
-        .store
-        .save_position(&s.actor(), &opd_id, id.as_deref(), &unit_id, &title, level)
-        .await?)
+    Ok(state().store.save_position(&admin, id.as_deref(), &unit_id, &title, level).await?)
 }
 
 #[server(prefix = "/api", endpoint = "delete_position")]
 pub async fn delete_position(opd_id: String, id: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
-    let (s, _) = require_opd_admin(&opd_id).await?;
-    Ok(state().store.delete_position(&s.actor(), &opd_id, &id).await?)
+    let admin = require_opd_admin(&opd_id).await?;
+    Ok(state().store.delete_position(&admin, &id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "list_acting")]
@@ -93,7 +89,7 @@ pub async fn create_acting(
 ) -> Result<String, AppError> {
     use crate::api::ctx::*;
     use backend::BackendError;
-    let (s, _) = require_opd_admin(&opd_id).await?;
+    let admin = require_opd_admin(&opd_id).await?;
     let st = state();
     let start_day = domain::time::parse_iso_date(&start)
         .ok_or_else(|| BackendError::invalid("Tanggal mulai tidak valid."))?;
@@ -107,26 +103,13 @@ pub async fn create_acting(
     if position_id.is_empty() {
         return Err(BackendError::invalid("Pilih jabatan yang dilaksanakan.").into());
     }
-    // An admin may not hand themselves a leader's rights, and only an Admin Pemda appoints an acting head of an OPD.
-    if emp.id == s.user.employee_id {
-        return Err(BackendError::Forbidden(
-            "Anda tidak dapat menunjuk diri sendiri sebagai Plt/Plh.".into(),
-        )
-        .into());
-    }
-    let pos = st.store.get_position(&position_id).await?;
-    if pos.level == PositionLevel::KepalaOpd && !s.user.caps.is_admin_pemda() {
-        return Err(BackendError::Forbidden(
-            "Plt/Plh Kepala OPD ditunjuk oleh Admin Pemda.".into(),
-        )
-        .into());
-    }
+    // The store refuses self-appointment and an acting head appointed by anyone but the Admin
+    // Pemda (domain::roles::check_acting_appointment).
     Ok(st
         .store
         .create_acting(
-            &s.actor(),
+            &admin,
             &backend::store::org::ActingInput {
-                opd_id: &opd_id,
                 position_id: &position_id,
                 employee_id: &emp.id,
                 kind,
@@ -141,6 +124,6 @@ pub async fn create_acting(
 #[server(prefix = "/api", endpoint = "end_acting")]
 pub async fn end_acting(opd_id: String, id: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
-    let (s, _) = require_opd_admin(&opd_id).await?;
-    Ok(state().store.end_acting(&s.actor(), &opd_id, &id).await?)
+    let admin = require_opd_admin(&opd_id).await?;
+    Ok(state().store.end_acting(&admin, &id).await?)
 }
