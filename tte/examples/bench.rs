@@ -4,6 +4,8 @@
 //! once, then signs the same unsigned PDF repeatedly: PAdES B-B (no time stamp) and B-T (in-process TSA),
 //! and verifies the B-T result repeatedly.
 
+#![allow(clippy::unwrap_used)] // A test panics to fail; unwrap is how it says so.
+
 // The test fixtures, of which the bench uses a few.
 #[path = "../tests/integration/common.rs"]
 #[allow(dead_code)]

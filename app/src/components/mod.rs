@@ -1,5 +1,8 @@
 //! Small shared pieces of UI.
 
+pub mod files;
+pub mod search;
+
 use crate::app::lang;
 use crate::error::AppError;
 use leptos::prelude::*;

@@ -8,6 +8,7 @@
 
 use domain::letter_body::LetterBody;
 
+mod layout;
 mod pdf;
 mod qr;
 mod scan;

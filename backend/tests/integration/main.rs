@@ -2,6 +2,8 @@
 //! module is one area; `common` holds the fresh databases, `dual_test!` (every case on SQLite and
 //! on PostgreSQL) and the helpers the areas share.
 
+#![allow(clippy::unwrap_used)] // A test panics to fail; unwrap is how it says so.
+
 #[macro_use]
 mod common;
 

@@ -2,6 +2,8 @@
 //! verifier, tampering, and the independent validators (pdfsig, pyHanko). `common` holds the
 //! fixtures (test CA, documents, CRL server) they share.
 
+#![allow(clippy::unwrap_used)] // A test panics to fail; unwrap is how it says so.
+
 mod common;
 
 mod sign_verify;

@@ -845,29 +845,16 @@ fn ReportForm(
     let on_file = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
-            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-            input.set_value("");
+            use crate::components::files::{read_base64, take_picked_file};
+            let Some(file) = take_picked_file(&ev) else { return };
             if file.size() > domain::files::MAX_ATTACHMENT_BYTES as f64 {
                 error.set(Some(domain::files::FileError::TooLarge.to_string()));
                 return;
             }
             spawn_local(async move {
-                match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                    Ok(buf) => {
-                        use base64::Engine;
-                        let bytes = js_sys::Uint8Array::new(&buf).to_vec();
-                        files.update(|v| {
-                            v.push((
-                                file.name(),
-                                base64::engine::general_purpose::STANDARD.encode(bytes),
-                            ))
-                        });
-                    }
-                    Err(_) => error.set(Some(
-                        l.t("Berkas tidak dapat dibaca.", "The file could not be read.").into(),
-                    )),
+                match read_base64(&file, l).await {
+                    Ok(data) => files.update(|v| v.push((file.name(), data))),
+                    Err(m) => error.set(Some(m)),
                 }
             });
         }

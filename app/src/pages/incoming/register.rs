@@ -73,12 +73,7 @@ fn RegisterForm(o: RegisterOptions) -> impl IntoView {
     let add_files = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
-            let Some(list) = input.files() else { return };
-            let files: Vec<web_sys::File> =
-                (0..list.length()).filter_map(|i| list.get(i)).collect();
-            input.set_value("");
+            let files = crate::components::files::take_picked_files(&ev);
             file_error.set(None);
             // Read one after another, so the pages keep the order they were chosen in (reading
             // them at once would add each page as soon as its reduction finished).

@@ -7,6 +7,7 @@ use crate::api::letters::{
     save_letter, search_co_signers, search_directory,
 };
 use crate::app::lang;
+use crate::components::search::DebouncedSearch;
 use crate::components::{ErrorBox, Loading};
 use domain::Code;
 use domain::letter::{
@@ -686,40 +687,9 @@ fn CoSignerPicker(
 ) -> impl IntoView {
     let l = lang();
     let q = RwSignal::new(String::new());
-    let results = RwSignal::new(Vec::<CoSignerOption>::new());
-    let searching = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let seq = RwSignal::new(0u64);
-    let run_search = move |text: String| {
-        seq.update(|s| *s += 1);
-        let mine = seq.get_untracked();
-        if text.trim().chars().count() < 2 {
-            results.set(vec![]);
-            return;
-        }
-        set_timeout(
-            move || {
-                if seq.get_untracked() != mine {
-                    return;
-                }
-                searching.set(true);
-                spawn_local(async move {
-                    let r = search_co_signers(text).await;
-                    if seq.get_untracked() == mine {
-                        searching.set(false);
-                        match r {
-                            Ok(v) => {
-                                error.set(None);
-                                results.set(v)
-                            }
-                            Err(e) => error.set(Some(e.message)),
-                        }
-                    }
-                });
-            },
-            std::time::Duration::from_millis(250),
-        );
-    };
+    let search = DebouncedSearch::<CoSignerOption>::new();
+    let (results, searching, error) = (search.results, search.searching, search.error);
+    let run_search = move |text: String| search.run(text, search_co_signers);
     let describe = move |c: &CoSignerOption| match &c.holder_name {
         Some(h) => format!("{h} — {} ({})", c.title, c.opd_name),
         None => format!("{} ({}) — {}", c.title, c.opd_name, l.t("jabatan kosong", "vacant")),
@@ -858,42 +828,11 @@ fn RecipientPicker(on_add: Callback<Recipient>) -> impl IntoView {
     let l = lang();
     let role = RwSignal::new(RecipientRole::To);
     let q = RwSignal::new(String::new());
-    let results = RwSignal::new(Vec::<DirectoryEntry>::new());
-    let searching = RwSignal::new(false);
-    let search_error = RwSignal::new(None::<String>);
+    let search = DebouncedSearch::<DirectoryEntry>::new();
+    let (results, searching, search_error) = (search.results, search.searching, search.error);
     let ext_name = RwSignal::new(String::new());
     let ext_addr = RwSignal::new(String::new());
-    let seq = RwSignal::new(0u64);
-    let run_search = move |text: String| {
-        seq.update(|s| *s += 1);
-        let mine = seq.get_untracked();
-        if text.trim().chars().count() < 2 {
-            results.set(vec![]);
-            return;
-        }
-        set_timeout(
-            move || {
-                if seq.get_untracked() != mine {
-                    return;
-                }
-                searching.set(true);
-                spawn_local(async move {
-                    let r = search_directory(text).await;
-                    if seq.get_untracked() == mine {
-                        searching.set(false);
-                        match r {
-                            Ok(v) => {
-                                search_error.set(None);
-                                results.set(v)
-                            }
-                            Err(e) => search_error.set(Some(e.message)),
-                        }
-                    }
-                });
-            },
-            std::time::Duration::from_millis(250),
-        );
-    };
+    let run_search = move |text: String| search.run(text, search_directory);
     view! {
         <div class="picker card-inner">
             <div
@@ -1174,10 +1113,8 @@ fn Attachments(
     let on_file = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
-            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-            input.set_value("");
+            use crate::components::files::{read_base64, take_picked_file};
+            let Some(file) = take_picked_file(&ev) else { return };
             if file.size() > domain::files::MAX_ATTACHMENT_BYTES as f64 {
                 error.set(Some(domain::files::FileError::TooLarge.to_string()));
                 return;
@@ -1185,21 +1122,15 @@ fn Attachments(
             busy.set(true);
             error.set(None);
             spawn_local(async move {
-                let res = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                    Ok(buf) => {
-                        use base64::Engine;
-                        let bytes = js_sys::Uint8Array::new(&buf).to_vec();
-                        crate::api::letters::upload_attachment(
-                            letter_id.get_untracked(),
-                            file.name(),
-                            base64::engine::general_purpose::STANDARD.encode(bytes),
-                        )
-                        .await
-                        .map_err(|e| e.message)
-                    }
-                    Err(_) => Err(l
-                        .t("Berkas tidak dapat dibaca.", "The file could not be read.")
-                        .to_string()),
+                let res = match read_base64(&file, l).await {
+                    Ok(data) => crate::api::letters::upload_attachment(
+                        letter_id.get_untracked(),
+                        file.name(),
+                        data,
+                    )
+                    .await
+                    .map_err(|e| e.message),
+                    Err(m) => Err(m),
                 };
                 busy.set(false);
                 match res {
