@@ -2,8 +2,8 @@
 # Load test of the letter lists at scale (issue target: p99 under 20 ms for a page of 50 with
 # 50 concurrent clients, SQLite, 10,000 employees and 1,000,000 letters).
 #
-# Generates the data with `eoffice seed --scale` into a fresh folder, starts the release server on
-# 127.0.0.1:3200, logs in as the Kepala Dinas Kominfo and as a Kasi of the demo, checks that the
+# Generates the data with `eoffice-scale` (crate scale/, built here) into a fresh folder, starts
+# the release server on 127.0.0.1:3200, logs in as the Kepala Dinas Kominfo and as a Kasi of the demo, checks that the
 # "Perlu Paraf" list and the Kotak Masuk answer 200 with items, then measures both server functions
 # with wrk (50 connections, 2 threads, 30 s) and prints p50/p90/p99 and requests/s.
 # wrk keeps every connection busy (no think time), so by Little's law the p50 is about
@@ -95,8 +95,9 @@ if [[ -f "$DATA/eoffice.db" ]]; then
   GEN_SECONDS="(reused)"
 else
   log "Generating $EMPLOYEES employees and $LETTERS letters into $DATA"
+  cargo build --locked --release -p eoffice-scale
   start=$(date +%s.%N)
-  "$EOFFICE_BIN" seed --scale --employees "$EMPLOYEES" --letters "$LETTERS" --data "$DATA"
+  "$CARGO_TARGET_DIR/release/eoffice-scale" --employees "$EMPLOYEES" --letters "$LETTERS" --data "$DATA"
   GEN_SECONDS=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
 fi
 DB_SIZE=$(du -sh "$DATA" | cut -f1)

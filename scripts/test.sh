@@ -17,7 +17,7 @@ bash scripts/lint.sh
 bash scripts/build.sh
 echo "==> Unit and store tests (SQLite and PostgreSQL)"
 # The app crate has no unit tests of its own; skipping its test harness saves a release compile.
-cargo test --locked --release -p domain -p backend -p server -p tte --lib --bins --tests 2>&1 | tee -a "$LOG"
+cargo test --locked --release -p domain -p backend -p server -p tte -p eoffice-scale --lib --bins --tests 2>&1 | tee -a "$LOG"
 echo "==> Browser tests (Chromium, phone and desktop)"
 (cd end2end && npx playwright test) 2>&1 | tee -a "$LOG"
 rust=$(awk '/^test result: ok\./ { s += $4 } END { print s + 0 }' "$LOG")

@@ -5,7 +5,6 @@ pub mod error;
 pub mod import;
 pub mod render;
 pub mod rights;
-pub mod scale;
 pub mod seed;
 pub mod sign;
 pub mod store;

@@ -164,16 +164,6 @@ enum Command {
     Seed {
         #[command(flatten)]
         db: DbArgs,
-        /// Also generate benchmark-scale data on top of the demo: about 50 more OPDs and their
-        /// employees, and letters with inbox entries (takes minutes; for load tests only).
-        #[arg(long)]
-        scale: bool,
-        /// With --scale: total number of employees in the Pemda.
-        #[arg(long, default_value_t = 10_000, requires = "scale")]
-        employees: usize,
-        /// With --scale: number of letters to generate.
-        #[arg(long, default_value_t = 1_000_000, requires = "scale")]
-        letters: usize,
     },
     /// Set up an empty database for real use: the Pemda, a first OPD and its Admin Pemda, who gets a
     /// temporary password (printed once) to change at first login.
@@ -377,16 +367,7 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
             db.store().await?;
             println!("Database is up to date.");
         }
-        Command::Seed { db, scale: true, employees, letters } => {
-            let store = db.store().await?;
-            let report =
-                backend::scale::seed_scale(&store, employees, letters, |m| println!("{m}"))
-                    .await
-                    .map_err(|e| e.user_message())?;
-            print!("{report}");
-            print_logins(&backend::seed::demo_logins(&store).await?);
-        }
-        Command::Seed { db, .. } => {
+        Command::Seed { db } => {
             let store = db.store().await?;
             if backend::seed::seed_demo(&store).await?.is_empty() {
                 println!("The database already has a Pemda; nothing seeded.");

@@ -8,7 +8,6 @@
 mod common;
 
 mod cosign;
-mod fast_read;
 mod incoming;
 mod letters;
 mod rights;

@@ -1,17 +1,56 @@
-//! The SQLite read path that bypasses sqlx (`store/fast_read.rs`) must answer every list exactly
+//! The SQLite read path that bypasses sqlx (`backend/src/store/fast_read.rs`) must answer every list exactly
 //! as the sqlx path does: every tab, filter and page of the letter lists, the Kotak Masuk and the
 //! navigation counts, for many kinds of users, on generated data, and again right after writes.
 //! SQLite only: on PostgreSQL there is one read path.
 
-use crate::common::codes::*;
-use crate::common::{user, user_by_id};
 use backend::Store;
+use backend::rights::OpdAdmin;
 use backend::store::org::ActingInput;
-use domain::letter::{Action, LetterDraft, Recipient};
+use domain::Code;
+use domain::letter::{
+    Action, LetterDraft, LetterKind, Recipient, RecipientRole, Sifat, TargetType, Urgency,
+};
 use domain::letter_body::LetterBody;
 use domain::letter_view::{ListFilter, ListTab};
 use domain::model::SessionUser;
+use domain::org::ActingKind;
 use sqlx::Row;
+
+/// A fresh SQLite database in the temporary folder.
+struct TestDb {
+    store: Store,
+    path: std::path::PathBuf,
+}
+
+impl TestDb {
+    async fn sqlite() -> TestDb {
+        let path = std::env::temp_dir().join(format!("eoffice-scale-{}.db", backend::new_id()));
+        let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        TestDb { store, path }
+    }
+
+    async fn cleanup(self) {
+        self.store.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+        }
+    }
+}
+
+async fn user(store: &Store, email: &str) -> SessionUser {
+    let e = store.find_employee_by_email(email).await.unwrap().unwrap();
+    user_by_id(store, &e.id).await
+}
+
+async fn user_by_id(store: &Store, id: &str) -> SessionUser {
+    store.session_user(id, backend::today_wib()).await.unwrap()
+}
+
+/// The demo Admin Pemda's proof of administering `opd_id`.
+async fn opd_admin(store: &Store, opd_id: &str) -> OpdAdmin {
+    let admin = user(store, "arif.setiawan@bojonegorokab.go.id").await;
+    store.opd_admin(backend::rights::Caller::new(admin, None), opd_id).await.unwrap()
+}
 
 fn filters() -> Vec<ListFilter> {
     let today = backend::today_wib();
@@ -98,12 +137,12 @@ async fn compare_user(fast: &Store, slow: &Store, u: &SessionUser) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fast_path_answers_like_sqlx() {
-    let db = crate::common::TestDb::sqlite().await;
+    let db = TestDb::sqlite().await;
     let fast = db.store.clone();
     assert!(fast.has_fast_reads(), "SQLite stores read lists through the fast path");
     let slow = fast.without_fast_reads();
     assert!(!slow.has_fast_reads());
-    backend::scale::seed_scale(&fast, 300, 4000, |_| {}).await.unwrap();
+    crate::seed_scale(&fast, 300, 4000, |_| {}).await.unwrap();
 
     // The demo's people (heads, staff, the clerk, admins, another OPD), one acting for the head
     // (two positions, so two queues and two inbox keys), and generated employees of every level.
@@ -113,7 +152,7 @@ async fn fast_path_answers_like_sqlx() {
     let kadis_pos =
         kadis.positions.iter().find(|p| p.acting_kind.is_none()).unwrap().position_id.clone();
     fast.create_acting(
-        &crate::common::opd_admin(&fast, &kadis.opd_id).await,
+        &opd_admin(&fast, &kadis.opd_id).await,
         &ActingInput {
             position_id: &kadis_pos,
             employee_id: &sekdin.employee_id,

@@ -1,6 +1,7 @@
 //! Benchmark-scale data: about 50 more OPDs with ~10,000 employees in total and ~1,000,000 letters
 //! on top of the demo Pemda, so list and inbox queries can be measured at the size of a large
-//! kabupaten after a few years of use (`eoffice seed --scale`).
+//! kabupaten after a few years of use (the `eoffice-scale` command, which `scripts/bench.sh` runs).
+//! It is a crate of its own so the production binary carries none of it.
 //!
 //! The normal store functions validate, hash passwords and audit row by row; at this volume that
 //! would take hours. The generator therefore writes the same rows directly with multi-row INSERTs
@@ -13,8 +14,8 @@
 //! The SQL is portable (SQLite and PostgreSQL through sqlx Any); only cache tuning and the final
 //! WAL checkpoint are SQLite-specific and skipped on PostgreSQL.
 
-use crate::store::{DbKind, Store, WriteTx};
-use crate::{BackendError, Result, auth, new_id, now_ms};
+use backend::store::{DbKind, Store, WriteTx};
+use backend::{BackendError, Result, auth, new_id, now_ms};
 use domain::Code;
 use domain::letter::{
     DEFAULT_NUMBER_FORMAT, LetterDraft, LetterKind, Recipient, RecipientRole, Sifat, TargetType,
@@ -1117,7 +1118,7 @@ impl LetterGen<'_> {
             _ => Urgency::SangatSegera,
         };
         let klasifikasi =
-            crate::seed::KLASIFIKASI.choose(&mut self.rng).map(|k| k.0).unwrap_or("000");
+            backend::seed::KLASIFIKASI.choose(&mut self.rng).map(|k| k.0).unwrap_or("000");
         let attachments = if self.rng.gen_bool(0.3) { self.rng.gen_range(1..=3) } else { 0 };
         let mut recipients = vec![self.recipient(RecipientRole::To, p.opd)];
         if self.rng.gen_bool(0.15) {
@@ -1431,7 +1432,7 @@ pub async fn seed_scale(
 ) -> Result<ScaleReport> {
     if store.count_pemda().await? == 0 {
         progress("Seeding the demo Pemda first");
-        crate::seed::seed_demo(store).await?;
+        backend::seed::seed_demo(store).await?;
     }
     let pemda_id: String = sqlx::query("SELECT id FROM pemda ORDER BY created_ms, id LIMIT 1")
         .fetch_one(&store.pool)
@@ -1466,7 +1467,7 @@ pub async fn seed_scale(
     progress(&format!(
         "Organisation: {n_opds} OPDs with {extra} employees (the Pemda has {existing})"
     ));
-    let hash = auth::hash_password(crate::seed::DEMO_PASSWORD).await?;
+    let hash = auth::hash_password(backend::seed::DEMO_PASSWORD).await?;
     let mut nips = HashSet::new();
     let mut emails = HashSet::new();
     for r in sqlx::query("SELECT nip, email FROM employee").fetch_all(&store.pool).await? {
@@ -1556,7 +1557,7 @@ pub async fn seed_scale(
         b.grant.flush(&mut tx, true).await?;
         // One audit entry for the whole generation, so the audit log tells how the data came to be.
         tx.audit(
-            &crate::Actor::system(),
+            &backend::Actor::system(),
             "seed.scale",
             "pemda",
             Some(&pemda_id),
@@ -1775,9 +1776,12 @@ async fn employee_index(store: &Store, org: &Org, email: &str) -> Result<Option<
 }
 
 #[cfg(test)]
+mod fast_read_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::audit::ChainStatus;
+    use backend::store::audit::ChainStatus;
     use domain::letter_view::{ListFilter, ListTab};
 
     #[test]
@@ -1838,7 +1842,7 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        let kadis = store.session_user(&e.id, crate::today_wib()).await.unwrap();
+        let kadis = store.session_user(&e.id, backend::today_wib()).await.unwrap();
         let filter =
             ListFilter { q: String::new(), kind: None, sifat: None, from_day: None, to_day: None };
         let page = store.list_letters(&kadis, ListTab::PerluParaf, &filter, 1).await.unwrap();
@@ -1860,7 +1864,7 @@ mod tests {
                 row.try_get("m").unwrap(),
             );
             assert_eq!(
-                crate::store::letters::next_number(&mut tx, &opd, "surat", year).await.unwrap(),
+                backend::store::letters::next_number(&mut tx, &opd, "surat", year).await.unwrap(),
                 max + 1
             );
         }
