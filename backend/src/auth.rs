@@ -7,25 +7,58 @@ use argon2::password_hash::{
 };
 use domain::account::{check_new_password, minutes_left};
 use domain::nip::{Nip, looks_like_nip};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Password hashes running at once, at most: argon2 takes ~19 MB and a core for a moment each, so a
+/// burst of logins waits here instead of exhausting memory and starving every other request.
+pub fn max_parallel_hashes() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2)
+}
+
+static HASH_PERMITS: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(max_parallel_hashes()));
+static HASHES_RUNNING: AtomicUsize = AtomicUsize::new(0);
+static HASHES_PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// The most password hashes that ran at the same time since the process started (for tests).
+pub fn peak_parallel_hashes() -> usize {
+    HASHES_PEAK.load(Ordering::SeqCst)
+}
+
+/// Runs one argon2 computation on a blocking thread, within the cap of `max_parallel_hashes`.
+async fn with_hash_permit<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let _permit = HASH_PERMITS
+        .acquire()
+        .await
+        .map_err(|e| BackendError::caused("password hashing permit", e))?;
+    tokio::task::spawn_blocking(move || {
+        let now = HASHES_RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        HASHES_PEAK.fetch_max(now, Ordering::SeqCst);
+        let out = f();
+        HASHES_RUNNING.fetch_sub(1, Ordering::SeqCst);
+        out
+    })
+    .await
+    .map_err(|e| BackendError::caused("password hashing task", e))
+}
 
 /// Hashes on a blocking thread: argon2 is deliberately slow and must not stall the async runtime.
 pub async fn hash_password(password: &str) -> Result<String> {
     let pw = password.to_string();
-    tokio::task::spawn_blocking(move || {
+    with_hash_permit(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(pw.as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(|e| BackendError::caused("hash password", e))
     })
-    .await
-    .map_err(|e| BackendError::caused("password hashing task", e))?
+    .await?
 }
 
 pub async fn verify_password(password: &str, hash: &str) -> bool {
     let pw = password.to_string();
     let hash = hash.to_string();
-    tokio::task::spawn_blocking(move || match PasswordHash::new(&hash) {
+    with_hash_permit(move || match PasswordHash::new(&hash) {
         Ok(parsed) => Argon2::default().verify_password(pw.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     })
@@ -87,26 +120,36 @@ pub async fn login(
         return Err(BackendError::Invalid(WRONG_CREDENTIALS.into()));
     };
     let actor = Actor::user(&acc.employee.id, Some(ip.to_string()));
+    let attempt = store.reserve_password_attempt(&acc.employee.id).await?;
     let password_ok = verify_password(password, &acc.password_hash).await;
-    if acc.locked_until_ms > now {
+    let Some(failures) = attempt else {
+        let locked_until = store
+            .account_by_employee(&acc.employee.id)
+            .await?
+            .map_or(acc.locked_until_ms, |a| a.locked_until_ms);
         // Only someone who knows the password learns that the account is locked; to anyone else a
         // locked account looks like any wrong password, so locking does not reveal which accounts exist.
         if password_ok {
             return Err(BackendError::RateLimited(format!(
                 "Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi dalam {} menit, atau minta Admin OPD membukanya.",
-                minutes_left(acc.locked_until_ms, now)
+                minutes_left(locked_until, now)
             )));
         }
         address_failure(store, ip, now).await?;
         return Err(BackendError::Invalid(WRONG_CREDENTIALS.into()));
-    }
+    };
     if !password_ok {
-        store.record_login_failure(&actor, &acc.employee.id).await?;
+        store.record_login_failure(&actor, &acc.employee.id, failures).await?;
         address_failure(store, ip, now).await?;
         return Err(BackendError::Invalid(WRONG_CREDENTIALS.into()));
     }
     if !acc.employee.active {
         return Err(BackendError::Forbidden("Akun Anda nonaktif. Hubungi Admin OPD.".into()));
+    }
+    if !store.get_opd(&acc.employee.opd_id).await?.active {
+        return Err(BackendError::Forbidden(
+            "OPD Anda dinonaktifkan di e-Office. Hubungi Admin Pemda.".into(),
+        ));
     }
     let token = random_token(32);
     store.open_session(&actor, &acc.employee.id, &token, user_agent).await?;
@@ -128,9 +171,16 @@ pub async fn change_password(
     confirm: &str,
 ) -> Result<()> {
     let acc = store.account_by_employee(employee_id).await?.ok_or(BackendError::Unauthenticated)?;
+    // Counted like a login attempt, so a borrowed session cannot guess the password without limit,
+    // and refused like one while the account is locked.
+    let Some(failures) = store.reserve_password_attempt(employee_id).await? else {
+        return Err(BackendError::RateLimited(format!(
+            "Terlalu banyak percobaan kata sandi yang salah. Coba lagi dalam {} menit.",
+            minutes_left(acc.locked_until_ms, now_ms())
+        )));
+    };
     if !verify_password(old, &acc.password_hash).await {
-        // Counted like a failed login, so a borrowed session cannot guess the password without limit.
-        store.record_login_failure(actor, employee_id).await?;
+        store.record_login_failure(actor, employee_id, failures).await?;
         return Err(BackendError::invalid("Kata sandi lama salah."));
     }
     check_new_password(new, confirm, Some(old), &acc.employee.nip)
@@ -140,18 +190,35 @@ pub async fn change_password(
     store.set_password(actor, employee_id, &hash, false, Some(&keep), "auth.password_change").await
 }
 
-/// An admin resets a password: a temporary one, shown once, to be changed at next login.
-/// An admin resets an employee's password to a temporary one (returned once).
+/// An admin resets an employee's password to a temporary one (returned once), to be changed at
+/// next login. Every session of the person ends, and their Beranda then says who reset it and
+/// when. The head and Sekretaris of an OPD and every certificate holder (whose account signs
+/// letters) are reset by the Admin Pemda only, never by an Admin OPD alone.
 pub async fn admin_reset_password(
     store: &Store,
     admin: &crate::rights::OpdAdmin,
     employee_id: &str,
 ) -> Result<String> {
     store.employee_of(admin, employee_id).await?;
+    let caller = &admin.caller().user;
+    if !caller.caps.is_admin_pemda() && store.is_signing_official(employee_id).await? {
+        return Err(BackendError::Forbidden(
+            "Kata sandi Kepala OPD, Sekretaris, atau pemegang sertifikat TTE hanya dapat direset oleh Admin Pemda."
+                .into(),
+        ));
+    }
     let actor = &admin.actor();
     let temp = temporary_password();
     let hash = hash_password(&temp).await?;
     store.set_password(actor, employee_id, &hash, true, None, "auth.password_reset").await?;
+    let when = domain::time::long_datetime(now_ms(), domain::Lang::Id);
+    store
+        .notify(
+            employee_id,
+            "password_reset",
+            &format!("Kata sandi Anda direset oleh {} pada {when}.", caller.name),
+        )
+        .await?;
     Ok(temp)
 }
 

@@ -5,9 +5,10 @@ use crate::rights::OpdAdmin;
 use crate::store::org::{CleanEmployee, EmployeeInput, clean_employee, current_year};
 use crate::store::org::{NewAccount, PositionSpec};
 use crate::{BackendError, Result, Store, auth};
-use domain::model::{ImportReport, ImportRow, Opd, Unit};
+use domain::model::{ImportReport, ImportRow, Unit};
 use domain::nip::Nip;
 use domain::org::{PositionLevel, UnitNode, is_same_or_ancestor};
+use domain::roles::Role;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
@@ -102,7 +103,12 @@ struct Planned {
     existing_employee: Option<String>,
 }
 
-async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, Vec<Planned>)> {
+async fn plan(
+    store: &Store,
+    admin: &OpdAdmin,
+    bytes: &[u8],
+) -> Result<(ImportReport, Vec<Planned>)> {
+    let (opd, caller) = (admin.opd(), &admin.caller().user);
     let parsed = match parse(bytes) {
         Ok(p) => p,
         Err(file_errors) => {
@@ -166,6 +172,23 @@ async fn plan(store: &Store, opd: &Opd, bytes: &[u8]) -> Result<(ImportReport, V
             }
             match store.find_employee_by_nip(c.nip.as_str()).await? {
                 Some(e) if e.opd_id != opd.id => errors.push(format!("NIP {} sudah terdaftar di OPD lain; mutasi pegawai dilakukan oleh Admin Pemda.", c.nip)),
+                // An admin never changes their own record through a file, and an Admin OPD never
+                // an admin's (which would reach their position or account).
+                Some(e) if e.id == caller.employee_id => errors.push(
+                    "Baris ini adalah data Anda sendiri: data dan jabatan Anda diubah oleh admin lain, tidak lewat impor."
+                        .into(),
+                ),
+                Some(e)
+                    if !caller.caps.is_admin_pemda()
+                        && store.grants_of(&e.id).await?.iter().any(|g| {
+                            matches!(g.role, Role::AdminPemda | Role::AdminOpd)
+                        }) =>
+                {
+                    errors.push(format!(
+                        "{} adalah admin; datanya hanya dapat diubah oleh Admin Pemda.",
+                        e.name
+                    ))
+                }
                 Some(e) => {
                     action = "ubah".into();
                     existing_employee = Some(e.id);
@@ -303,13 +326,13 @@ fn seen_nip_later(parsed: &Parsed, nip: &str, year: u32) -> bool {
 
 /// Checks a file and reports what would happen, row by row. Writes nothing.
 pub async fn preview(store: &Store, admin: &OpdAdmin, bytes: &[u8]) -> Result<ImportReport> {
-    Ok(plan(store, admin.opd(), bytes).await?.0)
+    Ok(plan(store, admin, bytes).await?.0)
 }
 
 /// Imports a file if and only if every row is valid, in one transaction.
 pub async fn commit(store: &Store, admin: &OpdAdmin, bytes: &[u8]) -> Result<ImportReport> {
     let (actor, opd) = (&admin.actor(), admin.opd());
-    let (mut report, planned) = plan(store, opd, bytes).await?;
+    let (mut report, planned) = plan(store, admin, bytes).await?;
     if report.error_count() > 0 {
         return Ok(report);
     }

@@ -25,6 +25,23 @@ pub struct Opd {
     pub email: String,
     pub website: String,
     pub active: bool,
+    /// The position that heads the OPD (Kepala OPD): receives its mail and signs by default.
+    pub head_position_id: Option<String>,
+    /// The OPD's Sekretaris position, who initials letters before the head signs.
+    pub secretary_position_id: Option<String>,
+}
+
+/// A notice for one person (see `backend/src/store/notifications.rs`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: String,
+    /// What it is about, e.g. `leader_move`.
+    pub kind: String,
+    pub text: String,
+    /// Where to look, an app path.
+    pub link: Option<String>,
+    pub created_ms: i64,
+    pub read: bool,
 }
 
 /// What the Admin Pemda's form says of an OPD, to create or change it.

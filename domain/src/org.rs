@@ -183,6 +183,49 @@ impl ActingKind {
     }
 }
 
+/// The two positions of an OPD that are fixed explicitly (not derived from levels): its head
+/// (Kepala OPD), who receives the OPD's mail and signs by default, and its Sekretaris.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum LeaderSlot {
+    Head,
+    Secretary,
+}
+
+impl Code for LeaderSlot {}
+
+impl LeaderSlot {
+    /// The slot a position of this level may fill.
+    pub fn for_level(level: PositionLevel) -> Option<LeaderSlot> {
+        match level {
+            PositionLevel::KepalaOpd => Some(LeaderSlot::Head),
+            PositionLevel::Sekretaris => Some(LeaderSlot::Secretary),
+            _ => None,
+        }
+    }
+
+    pub fn label_id(self) -> &'static str {
+        match self {
+            LeaderSlot::Head => "Kepala OPD",
+            LeaderSlot::Secretary => "Sekretaris OPD",
+        }
+    }
+}
+
 /// An acting assignment is in force from the start of `start_day` to the end of `end_day` (inclusive),
 /// both given as days since the Unix epoch in local (WIB) time.
 pub fn acting_in_force(start_day: i64, end_day: i64, today: i64) -> bool {

@@ -117,6 +117,18 @@ pub enum RightsError {
     SelfDeactivation,
     #[error("Anda tidak dapat mencabut peran Admin Pemda Anda sendiri.")]
     OwnPemdaAdminRole,
+    #[error(
+        "Anda tidak dapat mengubah jabatan, unit atau OPD Anda sendiri; perubahan itu dilakukan oleh admin lain."
+    )]
+    OwnPosition,
+    #[error("Anda tidak dapat memberi peran kepada diri sendiri.")]
+    SelfGrant,
+    #[error(
+        "Jabatan ini adalah Kepala atau Sekretaris OPD; hanya Admin Pemda yang dapat menggantinya (tetapkan jabatan lain dahulu)."
+    )]
+    LeaderSlotByPemdaOnly,
+    #[error("Data admin dan data Anda sendiri tidak dapat diubah lewat impor; minta Admin Pemda.")]
+    ImportOfAdmin,
 }
 
 impl Caps {

@@ -199,6 +199,9 @@ pub struct VerifyReport {
 pub struct PublicDocument {
     pub public_id: String,
     pub confidential: bool,
+    /// Whether anyone holding the link may download the signed PDF: Biasa letters only (Terbatas
+    /// letters are for their recipients; the page still says whether the signature is valid).
+    pub downloadable: bool,
     /// Empty for confidential letters.
     pub subject: String,
     pub number: String,

@@ -1,22 +1,6 @@
-import { test, expect, type Page } from '@playwright/test';
-import { DEMO, DEMO_PASSWORD, gotoHydrated, isPhone, login, logout, waitForHydration } from './helpers';
+import { test, expect } from '@playwright/test';
+import { DEMO, DEMO_PASSWORD, gotoHydrated, isPhone, kominfoId, login, logout, openNav, waitForHydration } from './helpers';
 
-async function openNav(page: Page, name: string) {
-  await waitForHydration(page);
-  const menu = page.getByRole('button', { name: 'Menu', exact: true });
-  if (await menu.isVisible()) {
-    await menu.click();
-    await expect(menu).toHaveAttribute('aria-expanded', 'true');
-  }
-  await page.getByRole('navigation', { name: 'Navigasi utama' }).getByRole('link', { name, exact: true }).click();
-}
-
-async function kominfoId(page: Page): Promise<string> {
-  const res = await page.request.post('/api/list_opds', { form: {} });
-  expect(res.status()).toBe(200);
-  const opds = (await res.json()) as { id: string; short_name: string }[];
-  return opds.find((o) => o.short_name === 'Dinas Kominfo')!.id;
-}
 
 test('the login page is served and readable without JavaScript', async ({ browser }) => {
   const ctx = await browser.newContext({ javaScriptEnabled: false });
@@ -274,8 +258,8 @@ test('an Admin OPD cannot take over an admin account or appoint themselves actin
   const off = await page.request.post('/api/set_employee_active', { form: { opd_id: id, id: arif.id, active: 'false' } });
   expect(off.status()).toBe(403);
   const structure = await page.request.post('/api/admin_structure', { form: { opd_id: id } });
-  const [, positions] = await structure.json();
-  const head = positions.find((p: { level: number }) => p.level === 1);
+  const [opd, , positions] = await structure.json();
+  const head = positions.find((p: { id: string }) => p.id === opd.head_position_id);
   const me = (await (await page.request.post('/api/current_user', { form: {} })).json()).nip;
   const acting = await page.request.post('/api/create_acting', {
     form: { opd_id: id, position_id: head.id, nip: me, kind: 'plh', start: '2026-01-01', end: '2026-01-05', note: '' },

@@ -51,6 +51,25 @@ export function isPhone(testInfo: TestInfo): boolean {
   return testInfo.project.name === 'phone';
 }
 
+/** Opens an entry of the main navigation (through the Menu button on a phone). */
+export async function openNav(page: Page, name: string): Promise<void> {
+  await waitForHydration(page);
+  const menu = page.getByRole('button', { name: 'Menu', exact: true });
+  if (await menu.isVisible()) {
+    await menu.click();
+    await expect(menu).toHaveAttribute('aria-expanded', 'true');
+  }
+  await page.getByRole('navigation', { name: 'Navigasi utama' }).getByRole('link', { name, exact: true }).click();
+}
+
+/** Id of the demo's Dinas Kominfo, as the logged-in user's directory lists it. */
+export async function kominfoId(page: Page): Promise<string> {
+  const res = await page.request.post('/api/list_opds', { form: {} });
+  expect(res.status()).toBe(200);
+  const opds = (await res.json()) as { id: string; short_name: string }[];
+  return opds.find((o) => o.short_name === 'Dinas Kominfo')!.id;
+}
+
 /** Id of the demo's other OPD (Bappeda), as the logged-in user's directory lists it. */
 export async function bappedaId(page: Page): Promise<string> {
   const opds = (await (await page.request.post('/api/list_opds', { form: {} })).json()) as { id: string; short_name: string }[];

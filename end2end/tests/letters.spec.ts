@@ -166,6 +166,10 @@ test('a Rahasia letter is invisible to an outsider, by page, by PDF, by search a
   await gotoHydrated(page, `/surat-keluar/${id}`);
   await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
   await expect(page.locator('.meta-line .badge-secret')).toHaveText('Rahasia');
+  // The detail endpoint the outsiders are refused below answers the drafter.
+  const own = await page.request.post('/api/letter_detail', { form: { id } });
+  expect(own.status()).toBe(200);
+  expect(JSON.stringify(await own.json())).toContain(subject);
   await logout(page);
 
   // A colleague, the Admin OPD and the records clerk see nothing.
@@ -175,8 +179,9 @@ test('a Rahasia letter is invisible to an outsider, by page, by PDF, by search a
     await expect(page.getByRole('alert')).toContainText('Surat tidak ditemukan atau Anda tidak berhak melihatnya.');
     await expect(page.getByText(subject)).toHaveCount(0);
     expect((await page.request.get(`/surat-keluar/${id}/pdf`)).status()).toBe(404);
-    const detail = await page.request.post('/api/get_letter_detail', { form: { id } });
+    const detail = await page.request.post('/api/letter_detail', { form: { id } });
     expect(detail.status()).toBe(404);
+    expect(await detail.text()).not.toContain(subject);
     for (const tab of ['draf', 'perlu-paraf', 'dalam-proses', 'terkirim']) {
       const list = await page.request.post('/api/list_letters', { form: { tab, q: 'audit', kind: '', sifat: '', from: '', to: '', page: '1' } });
       expect(list.status()).toBe(200);

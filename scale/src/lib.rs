@@ -1555,6 +1555,16 @@ pub async fn seed_scale(
         b.employee.flush(&mut tx, true).await?;
         b.account.flush(&mut tx, true).await?;
         b.grant.flush(&mut tx, true).await?;
+        // Each generated OPD has one level-1 and at most one level-2 position: its head and Sekretaris.
+        for (column, level) in [("head_position_id", 1), ("secretary_position_id", 2)] {
+            sqlx::query(&format!(
+                "UPDATE opd SET {column} = (SELECT p.id FROM position p WHERE p.opd_id = opd.id AND p.level = {level} ORDER BY p.id LIMIT 1) \
+                 WHERE pemda_id = $1 AND {column} IS NULL"
+            ))
+            .bind(&og.pemda_id)
+            .execute(tx.conn())
+            .await?;
+        }
         // One audit entry for the whole generation, so the audit log tells how the data came to be.
         tx.audit(
             &backend::Actor::system(),

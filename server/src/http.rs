@@ -82,13 +82,13 @@ pub fn router(state: AppState) -> Router {
         .route("/surat-masuk/{id}/lembar-disposisi", get(disposition_sheet))
         .route("/disposisi/berkas/{id}", get(disposition_file))
         .route("/healthz", get(|| async { "ok" }))
-        .merge(crate::verifikasi::routes())
+        .merge(crate::verifikasi::routes(&state))
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn(protect))
+        .layer(middleware::from_fn_with_state(state.clone(), protect))
         // Attachments and scans travel as base64 inside server-function calls: a 20 MB scan is about 27 MB.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
@@ -208,7 +208,7 @@ async fn incoming_document(
     RouteUser(caller): RouteUser,
     Path(id): Path<String>,
 ) -> RouteResult {
-    let pdf = state.store.incoming_document(&caller.user, &id).await?;
+    let (pdf, _) = state.store.incoming_document(&caller.user, &id).await?;
     Ok(file_response(pdf, &format!("surat-masuk-{id}.pdf"), "application/pdf"))
 }
 
@@ -225,16 +225,77 @@ async fn incoming_page_image(
     Path((id, page)): Path<(String, u32)>,
     Query(q): Query<PageQuery>,
 ) -> RouteResult {
-    let pdf = state.store.incoming_document(&caller.user, &id).await?;
+    let (pdf, sifat) = state.store.incoming_document(&caller.user, &id).await?;
     let width = q.w.unwrap_or(1000).clamp(320, 2400);
-    let png =
-        blocking("render scan page", move || backend::render::scan_page_png(&pdf, page, width))
-            .await?;
-    Ok((
-        [(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=3600")],
-        png,
-    )
+    let key = (id, page, width, pdf.len());
+    let png = match page_images::get(&key) {
+        Some(png) => png,
+        None => {
+            // Rendering parses the whole scan: a few at a time, the rest wait their turn.
+            let _turn = page_images::RENDERING
+                .acquire()
+                .await
+                .map_err(|e| backend::BackendError::caused("page render permit", e))?;
+            match page_images::get(&key) {
+                Some(png) => png,
+                None => {
+                    let png = blocking("render scan page", move || {
+                        backend::render::scan_page_png(&pdf, page, width)
+                    })
+                    .await?;
+                    page_images::put(key, png)
+                }
+            }
+        }
+    };
+    // Pages of a Rahasia letter stay out of every cache, the browser's included.
+    let cache = if sifat.is_confidential() { "private, no-store" } else { "private, max-age=3600" };
+    Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, cache)], png.to_vec())
         .into_response())
+}
+
+/// Rendered pages of scans, shared by everyone allowed to see them (the access check runs on
+/// every request before this is read). Bounded in bytes; the oldest pages go first.
+mod page_images {
+    use std::collections::{HashMap, VecDeque};
+    use std::sync::{Arc, LazyLock, Mutex};
+
+    /// (incoming letter id, page, width, scan size)
+    pub type Key = (String, u32, u32, usize);
+    const MAX_BYTES: usize = 48 * 1024 * 1024;
+    /// Pages rendered at once, at most.
+    pub static RENDERING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+    #[derive(Default)]
+    struct Cache {
+        map: HashMap<Key, Arc<Vec<u8>>>,
+        order: VecDeque<Key>,
+        bytes: usize,
+    }
+
+    static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Default::default);
+
+    pub fn get(key: &Key) -> Option<Arc<Vec<u8>>> {
+        CACHE.lock().unwrap_or_else(|p| p.into_inner()).map.get(key).cloned()
+    }
+
+    pub fn put(key: Key, png: Vec<u8>) -> Arc<Vec<u8>> {
+        let png = Arc::new(png);
+        let mut c = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+        if png.len() > MAX_BYTES / 8 || c.map.contains_key(&key) {
+            return png;
+        }
+        c.bytes += png.len();
+        c.map.insert(key.clone(), png.clone());
+        c.order.push_back(key);
+        while c.bytes > MAX_BYTES {
+            let Some(old) = c.order.pop_front() else { break };
+            if let Some(v) = c.map.remove(&old) {
+                c.bytes -= v.len();
+            }
+        }
+        png
+    }
 }
 
 /// The lembar disposisi as PDF, with the cascade this user may see.
@@ -263,7 +324,7 @@ async fn disposition_file(
 const STRICT_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 /// Refuses cross-site state-changing requests (the Origin check) and adds security headers.
-async fn protect(mut req: Request, next: Next) -> Response {
+async fn protect(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     // One script nonce per request, chosen here so that the page's policy never depends on the
     // render reporting it back (the shell uses the same nonce for the hydration scripts).
     let nonce = leptos::nonce::Nonce::new().to_string();
@@ -272,8 +333,10 @@ async fn protect(mut req: Request, next: Next) -> Response {
     if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
         let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
         let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+        // The scheme counts too: an http page must not post to the https site.
+        let scheme = if state.secure_cookies { "https" } else { "http" };
         let cross_site = match origin {
-            Some(o) => o.split_once("://").map(|(_, rest)| rest) != Some(host),
+            Some(o) => o.split_once("://") != Some((scheme, host)),
             None => {
                 req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok())
                     == Some("cross-site")
@@ -326,8 +389,7 @@ async fn switch_language(
     Query(q): Query<Next_>,
 ) -> Response {
     let lang = domain::Lang::from_code_or_default(&lang);
-    let back =
-        q.ke.filter(|p| p.starts_with('/') && !p.starts_with("//")).unwrap_or_else(|| "/".into());
+    let back = q.ke.filter(|p| is_local_path(p)).unwrap_or_else(|| "/".into());
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
         lang.code(),
@@ -338,6 +400,15 @@ async fn switch_language(
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res
+}
+
+/// Whether a redirect target stays on this site: an absolute path whose second character does not
+/// make it protocol-relative (`//`, or `/\` which browsers read the same), with no control
+/// characters or spaces (browsers drop tabs and newlines, so `/\t/evil` would become `//evil`).
+fn is_local_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p[1..].starts_with(['/', '\\'])
+        && !p.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
 }
 
 /// The employees of an OPD as CSV, for its admins.
@@ -405,6 +476,16 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(fetch_meta.status(), StatusCode::FORBIDDEN);
+        let plain_http = app
+            .clone()
+            .oneshot(req(
+                Method::POST,
+                "/api/current_user",
+                &[("origin", "http://kominfo.example.go.id")],
+            ))
+            .await
+            .unwrap();
+        assert_eq!(plain_http.status(), StatusCode::FORBIDDEN, "the scheme is part of the origin");
         let same = app
             .clone()
             .oneshot(req(
@@ -439,8 +520,15 @@ mod tests {
         let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap();
         assert!(cookie.starts_with("eoffice_bahasa=en;") && cookie.contains("Secure"), "{cookie}");
         // Open redirects are not possible through the language switch.
-        let res = app.oneshot(req(Method::GET, "/bahasa/id?ke=//evil.example", &[])).await.unwrap();
-        assert_eq!(res.headers()[header::LOCATION], "/");
+        for evil in
+            ["//evil.example", "/%5Cevil.example", "/%09/evil.example", "/%0A/evil", "http://evil"]
+        {
+            let uri = format!("/bahasa/id?ke={evil}");
+            let res = app.clone().oneshot(req(Method::GET, &uri, &[])).await.unwrap();
+            assert_eq!(res.headers()[header::LOCATION], "/", "{evil}");
+        }
+        let res = app.oneshot(req(Method::GET, "/bahasa/id?ke=/surat-keluar?tab=draf", &[])).await;
+        assert_eq!(res.unwrap().headers()[header::LOCATION], "/surat-keluar?tab=draf");
     }
 
     async fn app_with_pki() -> (Router, Store) {

@@ -5,6 +5,7 @@
 
 mod bench;
 mod http;
+mod limits;
 mod verifikasi;
 
 #[global_allocator]

@@ -6,24 +6,37 @@
 use app::api::ctx::AppState;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use backend::store::pki::VERIFY_MAX_BYTES;
 use domain::tte::{PublicDocument, SignatureCheck, VerifyOutcome, VerifyReport};
 
 /// Largest RFC 3161 request accepted (real ones are under 200 bytes).
 const TSA_BODY_LIMIT: usize = 64 * 1024;
+/// A verification upload: the largest PDF checked plus room for the multipart framing; larger
+/// bodies are refused before they are read. The store refuses PDFs over `VERIFY_MAX_BYTES`.
+const VERIFY_BODY_LIMIT: usize = VERIFY_MAX_BYTES + 64 * 1024;
 
-pub fn routes() -> Router<AppState> {
+/// The public routes. Those that check signatures or issue time stamps are rate-limited per client
+/// address (`limits.rs`); the CA's certificate, its CRL and the empty upload form are not.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let checks = middleware::from_fn_with_state(state.clone(), crate::limits::verification);
+    let stamps = middleware::from_fn_with_state(state.clone(), crate::limits::time_stamps);
+    let body = DefaultBodyLimit::max(VERIFY_BODY_LIMIT);
     Router::new()
         .route("/pki/crl", get(crl))
         .route("/pki/root.pem", get(root_pem))
-        .route("/tsa", post(tsa))
-        .route("/verifikasi", get(upload_form).post(upload_check))
-        .route("/verifikasi/{public_id}", get(document_page))
-        .route("/verifikasi/{public_id}/pdf", get(document_pdf))
-        .route("/api/verifikasi", post(api_verify))
+        .route("/tsa", post(tsa).layer(stamps))
+        .route(
+            "/verifikasi",
+            get(upload_form).merge(post(upload_check).layer(checks.clone())).layer(body),
+        )
+        .route("/verifikasi/{public_id}", get(document_page).layer(checks.clone()))
+        .route("/verifikasi/{public_id}/pdf", get(document_pdf).layer(checks.clone()))
+        .route("/api/verifikasi", post(api_verify).layer(body).layer(checks))
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -205,7 +218,7 @@ fn document_html(d: &PublicDocument) -> String {
         row("Penerbit sertifikat", &d.issuer);
     }
     o.push_str(&format!("<dt>SHA-256 berkas</dt><dd class=\"mono\">{}</dd></dl>", esc(&d.sha256)));
-    if !d.confidential && finished {
+    if d.downloadable && finished {
         o.push_str(&format!(
             "<p><a class=\"btn\" href=\"/verifikasi/{}/pdf\">Unduh PDF yang ditandatangani</a></p>",
             esc(&d.public_id)
@@ -533,6 +546,7 @@ mod tests {
         let d = PublicDocument {
             public_id: "AbC".into(),
             confidential: false,
+            downloadable: true,
             subject: "Undangan <rapat>".into(),
             number: "000/1/412/2026".into(),
             opd_name: "Dinas Kominfo".into(),
@@ -559,6 +573,7 @@ mod tests {
         // Confidential: no subject, no number, no download.
         let secret = PublicDocument {
             confidential: true,
+            downloadable: false,
             subject: String::new(),
             number: String::new(),
             ..d.clone()
@@ -568,6 +583,10 @@ mod tests {
             !h.contains("/pdf\"") && !h.contains("000/1/412/2026") && h.contains("Rahasia"),
             "{h}"
         );
+        // Terbatas: named and judged, but not downloadable by whoever holds the link.
+        let limited = PublicDocument { downloadable: false, ..d.clone() };
+        let h = document_html(&limited);
+        assert!(!h.contains("/pdf\"") && h.contains("000/1/412/2026"), "{h}");
     }
 
     #[test]
@@ -582,6 +601,7 @@ mod tests {
         let d = PublicDocument {
             public_id: "CoSign".into(),
             confidential: false,
+            downloadable: true,
             subject: "Nota kesepakatan".into(),
             number: "000/2/412/2026".into(),
             opd_name: "Dinas Kominfo".into(),

@@ -6,5 +6,6 @@ pub mod auth;
 pub mod ctx;
 pub mod incoming;
 pub mod letters;
+pub mod notifications;
 pub mod org;
 pub mod tte;

@@ -68,38 +68,53 @@ impl Store {
         .transpose()
     }
 
-    /// Counts one more failure atomically (parallel guesses cannot overwrite each other's count) and
-    /// locks the account per `domain::account::account_lock_ms`. Returns (failures, locked_until_ms).
-    pub async fn record_login_failure(
-        &self,
-        actor: &Actor,
-        employee_id: &str,
-    ) -> Result<(i64, i64)> {
+    /// Takes one password attempt of an account before its password is checked, in one atomic
+    /// step: refused (None) while the account is locked; otherwise counted as a failure in advance
+    /// and, when that count reaches the limit, the lock is set at once. So a burst of parallel
+    /// guesses gets no more checks than a sequence would; a correct password then clears the count
+    /// (`open_session`, `set_password`). Returns the count including this attempt.
+    pub async fn reserve_password_attempt(&self, employee_id: &str) -> Result<Option<i64>> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
-        let failures: i64 = sqlx::query("UPDATE account SET failed_count = failed_count + 1 WHERE employee_id = $1 RETURNING failed_count")
-            .bind(employee_id)
-            .fetch_one(tx.conn())
-            .await?
-            .try_get("failed_count")?;
-        let locked_until = domain::account::account_lock_ms(failures).map(|d| now + d).unwrap_or(0);
-        if locked_until > 0 {
+        let Some(row) = sqlx::query(
+            "UPDATE account SET failed_count = failed_count + 1 WHERE employee_id = $1 AND locked_until_ms <= $2 RETURNING failed_count",
+        )
+        .bind(employee_id)
+        .bind(now)
+        .fetch_optional(tx.conn())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let failures: i64 = row.try_get("failed_count")?;
+        if let Some(d) = domain::account::account_lock_ms(failures) {
             sqlx::query("UPDATE account SET locked_until_ms = $1 WHERE employee_id = $2")
-                .bind(locked_until)
+                .bind(now + d)
                 .bind(employee_id)
                 .execute(tx.conn())
                 .await?;
         }
+        tx.commit().await?;
+        Ok(Some(failures))
+    }
+
+    /// Audits a wrong password (counted already by `reserve_password_attempt`).
+    pub async fn record_login_failure(
+        &self,
+        actor: &Actor,
+        employee_id: &str,
+        failures: i64,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         tx.audit(
             actor,
             "auth.login_failed",
             "employee",
             Some(employee_id),
-            json!({ "failed_count": failures, "locked": locked_until > 0 }),
+            json!({ "failed_count": failures, "locked": domain::account::account_lock_ms(failures).is_some() }),
         )
         .await?;
-        tx.commit().await?;
-        Ok((failures, locked_until))
+        tx.commit().await
     }
 
     /// Records a successful login and opens a session.
@@ -231,6 +246,21 @@ impl Store {
         tx.commit().await
     }
 
+    /// Whether the person holds or acts in an OPD's head or Sekretaris position, or has a signing
+    /// certificate that is live or waiting for its passphrase.
+    pub async fn is_signing_official(&self, employee_id: &str) -> Result<bool> {
+        let n: i64 = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM employee e JOIN opd o ON e.position_id IN (o.head_position_id, o.secretary_position_id) WHERE e.id = $1) \
+             + (SELECT COUNT(*) FROM acting a JOIN opd o ON a.position_id IN (o.head_position_id, o.secretary_position_id) WHERE a.employee_id = $1 AND a.ended = 0) \
+             + (SELECT COUNT(*) FROM signing_cert WHERE employee_id = $1 AND status IN ('menunggu_passphrase', 'aktif')) AS n",
+        )
+        .bind(employee_id)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?;
+        Ok(n > 0)
+    }
+
     pub async fn unlock_account(&self, admin: &OpdAdmin, employee_id: &str) -> Result<()> {
         self.employee_of(admin, employee_id).await?;
         let actor = &admin.actor();
@@ -352,6 +382,9 @@ impl Store {
         scope_id: &str,
     ) -> Result<()> {
         self.role_target(admin, employee_id, role, scope_id).await?;
+        if employee_id == admin.caller().user.employee_id {
+            return Err(RightsError::SelfGrant.into());
+        }
         let actor = &admin.actor();
         let mut tx = self.begin_write().await?;
         let exists = sqlx::query(

@@ -2,9 +2,14 @@
 
 use super::{Actor, DbKind, Store, WriteTx};
 use crate::{Result, now_ms};
+use domain::Code;
 use domain::audit::{AuditEntry, ChainBreak, ChainVerifier, GENESIS_HASH, entry_hash};
+use domain::letter::Sifat;
 use domain::model::AuditRow;
 use sqlx::Row;
+
+/// What the audit log shows instead of the detail of a row about a confidential letter.
+pub const CONFIDENTIAL_DETAIL: &str = r#"{"rahasia":"isi disembunyikan"}"#;
 
 /// Whether an audited change may alter what a session user resolves to (positions, acting
 /// appointments, grants, names, account state). Letter work and logins are frequent and never do;
@@ -123,11 +128,18 @@ impl Store {
         }
     }
 
-    /// Newest audit rows, optionally only those about entities of one OPD's people.
+    /// Newest audit rows. The Admin Pemda reads this log but is outside the circle of Rahasia and
+    /// Sangat Rahasia letters: rows about such a letter (outgoing, incoming, or a disposition of
+    /// one) keep their ids and kinds, while their detail (hal, number, notes) is withheld.
     pub async fn recent_audit(&self, limit: i64, before_seq: Option<i64>) -> Result<Vec<AuditRow>> {
         let rows = sqlx::query(
-            "SELECT a.seq, a.at_ms, e.name AS actor_name, a.actor_ip, a.action, a.entity, a.entity_id, a.detail \
+            "SELECT a.seq, a.at_ms, e.name AS actor_name, a.actor_ip, a.action, a.entity, a.entity_id, a.detail, \
+             COALESCE(l.sifat, il.sifat, dl.sifat) AS sifat \
              FROM audit_log a LEFT JOIN employee e ON e.id = a.actor_id \
+             LEFT JOIN letter l ON a.entity = 'letter' AND l.id = a.entity_id \
+             LEFT JOIN incoming_letter il ON a.entity = 'incoming_letter' AND il.id = a.entity_id \
+             LEFT JOIN disposition d ON a.entity = 'disposition' AND d.id = a.entity_id \
+             LEFT JOIN incoming_letter dl ON dl.id = d.incoming_id \
              WHERE a.seq < $1 ORDER BY a.seq DESC LIMIT $2",
         )
         .bind(before_seq.unwrap_or(i64::MAX))
@@ -144,7 +156,15 @@ impl Store {
                     action: r.try_get("action")?,
                     entity: r.try_get("entity")?,
                     entity_id: r.try_get("entity_id")?,
-                    detail: r.try_get("detail")?,
+                    detail: if r
+                        .try_get::<Option<String>, _>("sifat")?
+                        .and_then(|s| Sifat::from_code(&s))
+                        .is_some_and(Sifat::is_confidential)
+                    {
+                        CONFIDENTIAL_DETAIL.to_string()
+                    } else {
+                        r.try_get("detail")?
+                    },
                 })
             })
             .collect()

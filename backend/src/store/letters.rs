@@ -177,17 +177,18 @@ impl Store {
             })
     }
 
+    /// The OPD's head position (Kepala OPD), as the OPD stores it.
     pub async fn head_position(&self, opd_id: &str) -> Result<String> {
-        let r = sqlx::query(
-            "SELECT id FROM position WHERE opd_id = $1 AND level = 1 ORDER BY id LIMIT 1",
-        )
-        .bind(opd_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| {
-            BackendError::invalid("OPD ini belum memiliki jabatan Kepala; hubungi Admin OPD.")
-        })?;
-        Ok(r.try_get("id")?)
+        sqlx::query("SELECT head_position_id FROM opd WHERE id = $1")
+            .bind(opd_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.try_get::<Option<String>, _>("head_position_id"))
+            .transpose()?
+            .flatten()
+            .ok_or_else(|| {
+                BackendError::invalid("OPD ini belum memiliki jabatan Kepala; hubungi Admin OPD.")
+            })
     }
 
     /// Starts a letter from its first save. `client_id` makes a resend of the same save harmless.
@@ -622,14 +623,12 @@ impl Store {
                 .map_err(|e| BackendError::invalid(e.to_string()))?;
             let chain = derive_chain(&superiors, &pre.drafter_position_id, &pre.signer_position_id)
                 .map_err(|e| BackendError::invalid(e.to_string()))?;
-            let secretary: Option<String> = sqlx::query(
-                "SELECT id FROM position WHERE opd_id = $1 AND level = 2 ORDER BY id LIMIT 1",
-            )
-            .bind(&pre.opd_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|r| r.try_get("id"))
-            .transpose()?;
+            let secretary: Option<String> =
+                sqlx::query("SELECT secretary_position_id FROM opd WHERE id = $1")
+                    .bind(&pre.opd_id)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get("secretary_position_id")?;
             let chain = domain::letter::with_secretary_paraf(
                 chain,
                 secretary.as_deref(),

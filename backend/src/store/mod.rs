@@ -11,6 +11,7 @@ pub mod inbox;
 pub mod incoming;
 pub mod letter_views;
 pub mod letters;
+pub mod notifications;
 pub mod numbering;
 pub mod org;
 pub mod pki;

@@ -9,7 +9,7 @@ use domain::account::{required_text, valid_email, valid_phone};
 use domain::model::*;
 use domain::nip::Nip;
 use domain::org::{
-    ActingKind, PositionLevel, PositionNode, UnitKind, UnitNode, check_acting_period,
+    ActingKind, LeaderSlot, PositionLevel, PositionNode, UnitKind, UnitNode, check_acting_period,
     creates_cycle, derive_superiors,
 };
 use domain::roles::Role;
@@ -35,6 +35,8 @@ pub(crate) fn opd_from(r: &AnyRow) -> Result<Opd> {
         email: r.try_get("email")?,
         website: r.try_get("website")?,
         active: flag(r, "active")?,
+        head_position_id: r.try_get("head_position_id")?,
+        secretary_position_id: r.try_get("secretary_position_id")?,
     })
 }
 
@@ -74,8 +76,8 @@ pub(crate) fn employee_from(r: &AnyRow) -> Result<Employee> {
     })
 }
 
-const OPD_COLS: &str =
-    "id, pemda_id, name, short_name, code, address, phone, email, website, active";
+const OPD_COLS: &str = "id, pemda_id, name, short_name, code, address, phone, email, website, active, \
+     head_position_id, secretary_position_id";
 const EMP_COLS: &str = "id, pemda_id, opd_id, nip, name, email, phone, position_id, active";
 const UNIT_COLS: &str = "id, opd_id, parent_id, name, kind, code, sort_order";
 const POS_COLS: &str = "id, opd_id, unit_id, title, level";
@@ -140,6 +142,74 @@ pub(crate) struct NewUnit<'a> {
     pub kind: UnitKind,
     pub code: &'a str,
     pub sort: i64,
+}
+
+fn slot_column(slot: LeaderSlot) -> &'static str {
+    match slot {
+        LeaderSlot::Head => "head_position_id",
+        LeaderSlot::Secretary => "secretary_position_id",
+    }
+}
+
+fn slot_audit(slot: LeaderSlot) -> &'static str {
+    match slot {
+        LeaderSlot::Head => "opd.set_head",
+        LeaderSlot::Secretary => "opd.set_secretary",
+    }
+}
+
+/// The OPD's head and Sekretaris positions, as stored.
+pub(crate) async fn opd_leaders(
+    tx: &mut WriteTx,
+    opd_id: &str,
+) -> Result<(Option<String>, Option<String>)> {
+    let r = sqlx::query("SELECT head_position_id, secretary_position_id FROM opd WHERE id = $1")
+        .bind(opd_id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or_else(|| BackendError::not_found("OPD tidak ditemukan."))?;
+    Ok((r.try_get("head_position_id")?, r.try_get("secretary_position_id")?))
+}
+
+/// Notifies the OPD's head (holder and acting officials) and every Admin Pemda of its Pemda, except
+/// the person the notice is about.
+async fn notify_leaders(
+    tx: &mut WriteTx,
+    opd_id: &str,
+    about_employee_id: &str,
+    text: &str,
+) -> Result<()> {
+    let rows = sqlx::query(
+        "SELECT e.id FROM opd o JOIN employee e ON e.position_id = o.head_position_id AND e.active = 1 WHERE o.id = $1 \
+         UNION SELECT a.employee_id FROM opd o JOIN acting a ON a.position_id = o.head_position_id AND a.ended = 0 WHERE o.id = $1 \
+         UNION SELECT g.employee_id FROM opd o JOIN role_grant g ON g.role = 'admin_pemda' AND g.scope_id = o.pemda_id WHERE o.id = $1",
+    )
+    .bind(opd_id)
+    .fetch_all(tx.conn())
+    .await?;
+    let mut to = Vec::new();
+    for r in rows {
+        let id: String = r.try_get("id")?;
+        if id != about_employee_id {
+            to.push(id);
+        }
+    }
+    let link = format!("/admin/opd/{opd_id}");
+    super::notifications::notify_tx(tx, &to, "leader_move", text, Some(&link)).await
+}
+
+/// Whether the employee holds the position, or acts in it (Plt/Plh not ended).
+async fn holds_position(tx: &mut WriteTx, employee_id: &str, position_id: &str) -> Result<bool> {
+    let n: i64 = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM employee WHERE id = $1 AND position_id = $2) \
+         + (SELECT COUNT(*) FROM acting WHERE employee_id = $1 AND position_id = $2 AND ended = 0) AS n",
+    )
+    .bind(employee_id)
+    .bind(position_id)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get("n")?;
+    Ok(n > 0)
 }
 
 /// A position to create (`id` None) or to change, in a unit of an OPD.
@@ -349,8 +419,22 @@ impl Store {
         if self.get_opd(id).await?.pemda_id != admin.pemda_id() {
             return Err(BackendError::forbidden());
         }
+        if !active && admin.caller().user.opd_id == id {
+            return Err(BackendError::Forbidden(
+                "Anda tidak dapat menonaktifkan OPD Anda sendiri.".into(),
+            ));
+        }
         let o = Self::clean_opd(input)?;
         let mut tx = self.begin_write().await?;
+        if !active {
+            // The people of a deactivated OPD are signed out now and cannot sign in (auth::login).
+            sqlx::query(
+                "DELETE FROM session WHERE employee_id IN (SELECT id FROM employee WHERE opd_id = $1)",
+            )
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        }
         let n = sqlx::query(
             "UPDATE opd SET name = $1, short_name = $2, code = $3, address = $4, phone = $5, email = $6, website = $7, active = $8 WHERE id = $9",
         )
@@ -605,6 +689,9 @@ impl Store {
         position: PositionSpec<'_>,
     ) -> Result<String> {
         let PositionSpec { opd_id, id, unit_id, title, level } = position;
+        if let Some(id) = id {
+            self.check_position_change(tx, actor, opd_id, id, unit_id, level).await?;
+        }
         if level.is_head() {
             let other_head = sqlx::query(
                 "SELECT title FROM position WHERE unit_id = $1 AND level < 5 AND id <> $2",
@@ -655,6 +742,7 @@ impl Store {
                     json!({ "title": title, "unit_id": unit_id, "level": level.code() }),
                 )
                 .await?;
+                self.claim_vacant_leader_slot(tx, actor, opd_id, id, level).await?;
                 Ok(id.to_string())
             }
             None => {
@@ -676,14 +764,144 @@ impl Store {
                     json!({ "title": title, "unit_id": unit_id, "level": level.code() }),
                 )
                 .await?;
+                self.claim_vacant_leader_slot(tx, actor, opd_id, &id, level).await?;
                 Ok(id)
             }
         }
     }
 
+    /// Refuses a change of a position's level or unit that would promote the caller (a position
+    /// they hold or act in) or demote the OPD's head or Sekretaris position (changed only by the
+    /// Admin Pemda through `set_opd_leader`).
+    async fn check_position_change(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        opd_id: &str,
+        id: &str,
+        unit_id: &str,
+        level: PositionLevel,
+    ) -> Result<()> {
+        let Some(cur) =
+            sqlx::query("SELECT unit_id, level FROM position WHERE id = $1 AND opd_id = $2")
+                .bind(id)
+                .bind(opd_id)
+                .fetch_optional(tx.conn())
+                .await?
+        else {
+            return Err(BackendError::not_found("Jabatan tidak ditemukan."));
+        };
+        let (cur_unit, cur_level): (String, PositionLevel) =
+            (cur.try_get("unit_id")?, cur.level("level")?);
+        if cur_unit == unit_id && cur_level == level {
+            return Ok(());
+        }
+        if let Some(me) = &actor.employee_id
+            && holds_position(tx, me, id).await?
+        {
+            return Err(RightsError::OwnPosition.into());
+        }
+        if cur_level != level {
+            let (head, secretary) = opd_leaders(tx, opd_id).await?;
+            if head.as_deref() == Some(id) || secretary.as_deref() == Some(id) {
+                return Err(RightsError::LeaderSlotByPemdaOnly.into());
+            }
+        }
+        Ok(())
+    }
+
+    /// The first head (level 1) or Sekretaris (level 2) position of an OPD fills the empty slot;
+    /// an occupied slot changes only through `set_opd_leader`.
+    async fn claim_vacant_leader_slot(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        opd_id: &str,
+        position_id: &str,
+        level: PositionLevel,
+    ) -> Result<()> {
+        let Some(slot) = LeaderSlot::for_level(level) else {
+            return Ok(());
+        };
+        let column = slot_column(slot);
+        let n = sqlx::query(&format!(
+            "UPDATE opd SET {column} = $1 WHERE id = $2 AND {column} IS NULL"
+        ))
+        .bind(position_id)
+        .bind(opd_id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        if n > 0 {
+            tx.audit(
+                actor,
+                slot_audit(slot),
+                "opd",
+                Some(opd_id),
+                json!({ "position_id": position_id, "previous": null, "first": true }),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Makes `position_id` the head (Kepala OPD) or the Sekretaris of its OPD: the Admin Pemda's
+    /// explicit, audited action. The position must be of the matching level (1 or 2).
+    pub async fn set_opd_leader(
+        &self,
+        admin: &PemdaAdmin,
+        opd_id: &str,
+        slot: LeaderSlot,
+        position_id: &str,
+    ) -> Result<()> {
+        let opd = self.get_opd(opd_id).await?;
+        if opd.pemda_id != admin.pemda_id() {
+            return Err(BackendError::not_found("OPD tidak ditemukan."));
+        }
+        let pos = self.get_position(position_id).await?;
+        if pos.opd_id != opd.id {
+            return Err(BackendError::invalid("Jabatan tidak ada di OPD ini."));
+        }
+        if LeaderSlot::for_level(pos.level) != Some(slot) {
+            return Err(BackendError::invalid(match slot {
+                LeaderSlot::Head => "Kepala OPD harus jabatan tingkat Kepala OPD.",
+                LeaderSlot::Secretary => "Sekretaris OPD harus jabatan tingkat Sekretaris.",
+            }));
+        }
+        let column = slot_column(slot);
+        let mut tx = self.begin_write().await?;
+        let previous: Option<String> =
+            sqlx::query(&format!("SELECT {column} AS p FROM opd WHERE id = $1"))
+                .bind(opd_id)
+                .fetch_one(tx.conn())
+                .await?
+                .try_get("p")?;
+        if previous.as_deref() == Some(position_id) {
+            return Ok(());
+        }
+        sqlx::query(&format!("UPDATE opd SET {column} = $1 WHERE id = $2"))
+            .bind(position_id)
+            .bind(opd_id)
+            .execute(tx.conn())
+            .await?;
+        tx.audit(
+            &admin.actor(),
+            slot_audit(slot),
+            "opd",
+            Some(opd_id),
+            json!({ "position_id": position_id, "previous": previous }),
+        )
+        .await?;
+        tx.commit().await
+    }
+
     pub async fn delete_position(&self, admin: &OpdAdmin, id: &str) -> Result<()> {
         let (actor, opd_id) = (&admin.actor(), admin.opd().id.as_str());
         let mut tx = self.begin_write().await?;
+        let (head, secretary) = opd_leaders(&mut tx, opd_id).await?;
+        if head.as_deref() == Some(id) || secretary.as_deref() == Some(id) {
+            return Err(RightsError::LeaderSlotByPemdaOnly.into());
+        }
         let holders: i64 = sqlx::query("SELECT COUNT(*) AS n FROM employee WHERE position_id = $1")
             .bind(id)
             .fetch_one(tx.conn())
@@ -954,6 +1172,9 @@ impl Store {
             json!({ "nip": c.nip.as_str(), "name": c.name, "position_id": position_id }),
         )
         .await?;
+        if let Some(pid) = position_id {
+            self.record_leader_move(tx, actor, opd_id, &id, pid, None).await?;
+        }
         Ok(id)
     }
 
@@ -1004,6 +1225,18 @@ impl Store {
             return Err(BackendError::Conflict(format!("Email {e} sudah dipakai pegawai lain.")));
         }
         self.check_position_for(tx, opd_id, position_id, Some(id)).await?;
+        let previous: Option<String> =
+            sqlx::query("SELECT position_id FROM employee WHERE id = $1 AND opd_id = $2")
+                .bind(id)
+                .bind(opd_id)
+                .fetch_optional(tx.conn())
+                .await?
+                .ok_or_else(|| BackendError::not_found("Pegawai tidak ditemukan di OPD ini."))?
+                .try_get("position_id")?;
+        let moves = previous.as_deref() != position_id;
+        if moves && actor.employee_id.as_deref() == Some(id) {
+            return Err(RightsError::OwnPosition.into());
+        }
         let n = sqlx::query("UPDATE employee SET nip = $1, name = $2, email = $3, phone = $4, position_id = $5, updated_ms = $6 WHERE id = $7 AND opd_id = $8")
             .bind(c.nip.as_str())
             .bind(&c.name)
@@ -1019,7 +1252,48 @@ impl Store {
         if n == 0 {
             return Err(BackendError::not_found("Pegawai tidak ditemukan di OPD ini."));
         }
-        tx.audit(actor, "employee.update", "employee", Some(id), json!({ "nip": c.nip.as_str(), "name": c.name, "email": c.email, "phone": c.phone, "position_id": position_id })).await
+        tx.audit(actor, "employee.update", "employee", Some(id), json!({ "nip": c.nip.as_str(), "name": c.name, "email": c.email, "phone": c.phone, "position_id": position_id })).await?;
+        match position_id {
+            Some(pid) if moves => {
+                self.record_leader_move(tx, actor, opd_id, id, pid, previous.as_deref()).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A move into a leader position (levels 1 to 3) gets its own audit entry and a notification to
+    /// the OPD's head and every Admin Pemda, so a quiet promotion cannot go unseen.
+    async fn record_leader_move(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        opd_id: &str,
+        employee_id: &str,
+        position_id: &str,
+        previous: Option<&str>,
+    ) -> Result<()> {
+        let p = sqlx::query(
+            "SELECT p.title, p.level, e.name FROM position p, employee e WHERE p.id = $1 AND e.id = $2",
+        )
+        .bind(position_id)
+        .bind(employee_id)
+        .fetch_one(tx.conn())
+        .await?;
+        let level = p.level("level")?;
+        if level > PositionLevel::KepalaBidang {
+            return Ok(());
+        }
+        let (title, name): (String, String) = (p.try_get("title")?, p.try_get("name")?);
+        tx.audit(
+            actor,
+            "employee.leader_move",
+            "employee",
+            Some(employee_id),
+            json!({ "position_id": position_id, "title": title, "level": level.code(), "previous_position_id": previous }),
+        )
+        .await?;
+        let text = format!("{name} ditempatkan pada jabatan pimpinan \"{title}\".");
+        notify_leaders(tx, opd_id, employee_id, &text).await
     }
 
     /// Deactivating ends the person's sessions; their records stay.

@@ -525,7 +525,7 @@ async fn confidential_mail_stays_inside_its_tree(store: Store) {
         assert_eq!(store.disposition_sheet(outsider, &id).await.unwrap_err().status(), 404);
     }
     // The scan and the sheet are served to those who may see it.
-    assert!(store.incoming_document(&kasi, &id).await.unwrap().starts_with(b"%PDF"));
+    assert!(store.incoming_document(&kasi, &id).await.unwrap().0.starts_with(b"%PDF"));
 }
 dual_test!(confidential_mail_stays_inside_its_tree_t, confidential_mail_stays_inside_its_tree);
 

@@ -11,5 +11,6 @@ mod cosign;
 mod incoming;
 mod letters;
 mod rights;
+mod security;
 mod store;
 mod tte;

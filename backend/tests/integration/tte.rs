@@ -145,7 +145,18 @@ async fn sign_verify_and_tamper(store: Store) {
     assert!(page.number.starts_with("000.5.6.2/"));
     assert_eq!(page.signer_name, kadis.name);
     assert_eq!(page.signer_kind, "local-ca");
+    assert!(page.downloadable);
+    assert_eq!(store.public_document_pdf(&public_id).await.unwrap().as_deref(), Some(&pdf[..]));
     assert!(store.public_document("tidak-ada").await.unwrap().is_none());
+    // Had it been Terbatas: the page still names and judges it, but the link downloads nothing.
+    let set_sifat = |s: &'static str| {
+        sqlx::query("UPDATE letter SET sifat = $1 WHERE id = $2").bind(s).bind(id.clone())
+    };
+    set_sifat("terbatas").execute(&store.pool).await.unwrap();
+    let page = store.public_document(&public_id).await.unwrap().unwrap();
+    assert!(!page.downloadable && !page.confidential && !page.subject.is_empty());
+    assert!(store.public_document_pdf(&public_id).await.unwrap().is_none());
+    set_sifat("biasa").execute(&store.pool).await.unwrap();
     // The QR code's URL is in the PDF as an image; the footer names the issuer and the page.
     // A changed byte anywhere in the signed range makes it invalid and "changed".
     let mut bad = pdf.clone();

@@ -1,16 +1,33 @@
 //! Units, positions and acting officials of an OPD.
 
 use crate::error::AppError;
-use domain::model::{Acting, Position, Unit};
-use domain::org::{ActingKind, PositionLevel, UnitKind};
+use domain::model::{Acting, Opd, Position, Unit};
+use domain::org::{ActingKind, LeaderSlot, PositionLevel, UnitKind};
 use leptos::prelude::*;
 
+/// The OPD (with its head and Sekretaris positions), its units and its positions.
 #[server(prefix = "/api", endpoint = "admin_structure")]
-pub async fn admin_structure(opd_id: String) -> Result<(Vec<Unit>, Vec<Position>), AppError> {
+pub async fn admin_structure(opd_id: String) -> Result<(Opd, Vec<Unit>, Vec<Position>), AppError> {
     use crate::api::ctx::*;
-    require_opd_admin(&opd_id).await?;
+    let admin = require_opd_admin(&opd_id).await?;
     let st = state();
-    Ok((st.store.list_units(&opd_id).await?, st.store.list_positions(&opd_id).await?))
+    Ok((
+        admin.opd().clone(),
+        st.store.list_units(&opd_id).await?,
+        st.store.list_positions(&opd_id).await?,
+    ))
+}
+
+/// Makes a position the OPD's head or Sekretaris: the Admin Pemda only, audited.
+#[server(prefix = "/api", endpoint = "set_opd_leader")]
+pub async fn set_opd_leader(
+    opd_id: String,
+    slot: LeaderSlot,
+    position_id: String,
+) -> Result<(), AppError> {
+    use crate::api::ctx::*;
+    let admin = require_pemda_admin().await?;
+    Ok(state().store.set_opd_leader(&admin, &opd_id, slot, &position_id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "save_unit")]

@@ -8,7 +8,12 @@ impl Store {
 
     /// The document of an incoming letter: the scan, or the signed PDF of a letter delivered from
     /// inside the system.
-    pub async fn incoming_document(&self, user: &SessionUser, id: &str) -> Result<Vec<u8>> {
+    /// The letter's PDF, with its sifat (so callers keep confidential pages out of caches).
+    pub async fn incoming_document(
+        &self,
+        user: &SessionUser,
+        id: &str,
+    ) -> Result<(Vec<u8>, Sifat)> {
         let acc = self.incoming_access(user, id).await?;
         let row = match &acc.inc.outgoing_letter_id {
             Some(l) => {
@@ -24,9 +29,10 @@ impl Store {
                     .await?
             }
         };
-        Ok(row
+        let pdf = row
             .ok_or_else(|| BackendError::not_found("Berkas surat tidak ditemukan."))?
-            .try_get("pdf")?)
+            .try_get("pdf")?;
+        Ok((pdf, acc.inc.sifat))
     }
 
     /// A file of a follow-up report, to those who see its branch.

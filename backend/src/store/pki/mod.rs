@@ -38,7 +38,7 @@ mod verification;
 use certificates::status_of;
 use certificates::to_tte_reason;
 pub(crate) use certificates::unlock_for;
-pub use verification::verify_with_anchors;
+pub use verification::{VERIFY_MAX_BYTES, verify_with_anchors};
 
 pub const MASTER_FILE: &str = "pki-master.key";
 /// Wrong passphrases allowed per certificate within [`ATTEMPT_WINDOW_MS`].

@@ -3,6 +3,7 @@
 //! the command line.
 
 use super::*;
+use domain::letter::Sifat;
 /// What the database says about a certificate serial, for revocation checks.
 struct SerialRecord {
     status: String,
@@ -10,6 +11,9 @@ struct SerialRecord {
     revoked_reason: Option<String>,
     not_after_ms: Option<i64>,
 }
+
+/// The largest PDF the public verification checks (the upload form says so).
+pub const VERIFY_MAX_BYTES: usize = 15 * 1024 * 1024;
 
 impl Store {
     // --- Verification ----------------------------------------------------------------------
@@ -97,6 +101,12 @@ impl Store {
     /// Checks any PDF: each signature, whether the file changed after signing, whether it is a
     /// document this installation issued. Never fails on bad input (it answers NotPdf/NoSignature).
     pub async fn verify_upload(&self, pdf: &[u8]) -> Result<VerifyReport> {
+        if pdf.len() > VERIFY_MAX_BYTES {
+            return Err(BackendError::invalid(format!(
+                "Berkas lebih besar dari {} MB; periksa berkas PDF yang lebih kecil.",
+                VERIFY_MAX_BYTES / (1024 * 1024)
+            )));
+        }
         let anchors = self.trust_anchors().await?;
         let bytes = pdf.to_vec();
         let verdict = blocking(move || tte::verify_pdf(&bytes, &anchors)).await?;
@@ -181,8 +191,9 @@ impl Store {
         let anchors = self.trust_anchors().await?;
         let verdict = blocking(move || tte::verify_pdf(&pdf, &anchors)).await?;
         let signatures = self.signature_checks(&verdict).await?;
-        let sifat: String = r.try_get("sifat")?;
-        let confidential = matches!(sifat.as_str(), "rahasia" | "sangat_rahasia");
+        let sifat =
+            Sifat::from_code(&r.try_get::<String, _>("sifat")?).unwrap_or(Sifat::SangatRahasia);
+        let confidential = sifat.is_confidential();
         let first = signatures.first();
         let (signer_name, signer_position, issuer) = match first {
             Some(s) => (s.signer_name.clone(), s.signer_position.clone(), s.issuer.clone()),
@@ -209,6 +220,7 @@ impl Store {
         Ok(Some(PublicDocument {
             public_id: public_id.to_string(),
             confidential,
+            downloadable: sifat == Sifat::Biasa,
             subject: if confidential { String::new() } else { r.try_get("subject")? },
             number: if confidential {
                 String::new()
@@ -228,7 +240,7 @@ impl Store {
         }))
     }
 
-    /// The stored PDF of a public, non-confidential, finished document (for the download link): not
+    /// The stored PDF of a public (Biasa), finished document (for the download link): not
     /// while it waits for a co-signature, and not once its signing was cancelled.
     pub async fn public_document_pdf(&self, public_id: &str) -> Result<Option<Vec<u8>>> {
         let r = sqlx::query("SELECT d.pdf, l.sifat, l.state FROM letter_document d JOIN letter l ON l.id = d.letter_id WHERE d.public_id = $1")
@@ -237,10 +249,8 @@ impl Store {
             .await?;
         match r {
             Some(r)
-                if !matches!(
-                    r.try_get::<String, _>("sifat")?.as_str(),
-                    "rahasia" | "sangat_rahasia"
-                ) && r.try_get::<String, _>("state")? != LetterState::CoSigning.code() =>
+                if r.try_get::<String, _>("sifat")? == Sifat::Biasa.code()
+                    && r.try_get::<String, _>("state")? != LetterState::CoSigning.code() =>
             {
                 Ok(Some(r.try_get("pdf")?))
             }

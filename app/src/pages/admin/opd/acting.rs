@@ -45,7 +45,10 @@ pub(super) fn ActingSection(opd_id: String) -> impl IntoView {
                                     .into_any()
                             }
                             Ok(v) => {
-                                let positions = structure.await.map(|(_, p)| p).unwrap_or_default();
+                                let positions = structure
+                                    .await
+                                    .map(|(_, _, p)| p)
+                                    .unwrap_or_default();
                                 view! {
                                     <div class="table-wrap">
                                         <table>
@@ -112,7 +115,7 @@ pub(super) fn ActingSection(opd_id: String) -> impl IntoView {
                     <label for="act-pos">{l.t("Jabatan yang dilaksanakan", "Position")}</label>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
-                            let positions = structure.await.map(|(_, p)| p).unwrap_or_default();
+                            let positions = structure.await.map(|(_, _, p)| p).unwrap_or_default();
                             view! {
                                 <select id="act-pos" name="position_id">
                                     {positions

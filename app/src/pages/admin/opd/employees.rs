@@ -301,7 +301,7 @@ pub(super) fn Employees(opd_id: String) -> impl IntoView {
                     <label for="emp-pos">{l.t("Jabatan", "Position")}</label>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
-                            let positions = structure.await.map(|(_, p)| p).unwrap_or_default();
+                            let positions = structure.await.map(|(_, _, p)| p).unwrap_or_default();
                             view! {
                                 <select
                                     id="emp-pos"

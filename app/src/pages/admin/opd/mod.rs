@@ -5,8 +5,8 @@ use crate::api::admin::employees::{
     ImportEmployees, ResetPassword, SaveEmployee, SetEmployeeActive, UnlockAccount, list_employees,
 };
 use crate::api::admin::structure::{
-    CreateActing, DeletePosition, DeleteUnit, EndActing, SavePosition, SaveUnit, admin_structure,
-    list_acting,
+    CreateActing, DeletePosition, DeleteUnit, EndActing, SavePosition, SaveUnit, SetOpdLeader,
+    admin_structure, list_acting,
 };
 use crate::app::{UserCtx, lang};
 use crate::components::{ActionResult, ErrorBox, Loading, busy_label};
@@ -14,7 +14,7 @@ use crate::error::AppError;
 use domain::Code;
 use domain::Lang;
 use domain::model::{Employee, ImportReport, Position, Unit};
-use domain::org::{PositionLevel, UnitKind};
+use domain::org::{LeaderSlot, PositionLevel, UnitKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -131,6 +131,13 @@ pub fn AdminOpdPage() -> impl IntoView {
 
 fn level_label(level: PositionLevel, l: Lang) -> &'static str {
     l.t(level.label_id(), level.label_en())
+}
+
+fn leader_label(slot: LeaderSlot, l: Lang) -> &'static str {
+    match slot {
+        LeaderSlot::Head => l.t("Kepala OPD", "Agency head"),
+        LeaderSlot::Secretary => l.t("Sekretaris OPD", "Agency secretary"),
+    }
 }
 
 fn kind_label(kind: UnitKind, l: Lang) -> &'static str {

@@ -161,6 +161,8 @@ pub(super) fn Structure(opd_id: String) -> impl IntoView {
     let del_unit = ServerAction::<DeleteUnit>::new();
     let save_pos = ServerAction::<SavePosition>::new();
     let del_pos = ServerAction::<DeletePosition>::new();
+    let set_leader = ServerAction::<SetOpdLeader>::new();
+    let user = expect_context::<UserCtx>().0;
     let oid = opd_id.clone();
     let data = Resource::new(
         move || {
@@ -169,6 +171,7 @@ pub(super) fn Structure(opd_id: String) -> impl IntoView {
                 del_unit.version().get(),
                 save_pos.version().get(),
                 del_pos.version().get(),
+                set_leader.version().get(),
             )
         },
         move |_| admin_structure(oid.clone()),
@@ -194,9 +197,23 @@ pub(super) fn Structure(opd_id: String) -> impl IntoView {
             {move || {
                 let (oid_u, oid_p) = (oid_u.clone(), oid_p.clone());
                 Suspend::new(async move {
-                    let (units, positions) = match data.await {
+                    let (opd, units, positions) = match data.await {
                         Ok(d) => d,
                         Err(e) => return view! { <ErrorBox error=e /> }.into_any(),
+                    };
+                    let is_pemda_admin = matches!(
+                        user.await,
+                        Ok(Some(ref u))
+                        if u.caps.is_admin_pemda()
+                    );
+                    let slot_of = move |p: &Position| {
+                        if opd.head_position_id.as_deref() == Some(p.id.as_str()) {
+                            Some(LeaderSlot::Head)
+                        } else if opd.secretary_position_id.as_deref() == Some(p.id.as_str()) {
+                            Some(LeaderSlot::Secretary)
+                        } else {
+                            None
+                        }
                     };
                     let unit_name = {
                         let units = units.clone();
@@ -431,9 +448,25 @@ pub(super) fn Structure(opd_id: String) -> impl IntoView {
                                                     .map(|p| {
                                                         let p2 = p.clone();
                                                         let oid = oid_p.clone();
+                                                        let holds = slot_of(&p);
+                                                        let can_take = LeaderSlot::for_level(p.level)
+                                                            .filter(|_| is_pemda_admin && holds.is_none());
+                                                        let oid_l = oid.clone();
+                                                        let pid_l = p.id.clone();
+                                                        let title_l = p.title.clone();
+                                                        // A level-1 or level-2 position the Admin Pemda may make the head or Sekretaris.
                                                         view! {
                                                             <tr>
-                                                                <td>{p.title.clone()}</td>
+                                                                <td>
+                                                                    {p.title.clone()}
+                                                                    {holds
+                                                                        .map(|s| {
+                                                                            view! {
+                                                                                " "
+                                                                                <span class="badge">{leader_label(s, l)}</span>
+                                                                            }
+                                                                        })}
+                                                                </td>
                                                                 <td>{unit_name(&p.unit_id)}</td>
                                                                 <td>{level_label(p.level, l)}</td>
                                                                 <td class="actions">
@@ -443,6 +476,32 @@ pub(super) fn Structure(opd_id: String) -> impl IntoView {
                                                                     >
                                                                         {l.t("Ubah", "Edit")}
                                                                     </button>
+                                                                    {can_take
+                                                                        .map(|s| {
+                                                                            view! {
+                                                                                <ActionForm action=set_leader>
+                                                                                    <input type="hidden" name="opd_id" value=oid_l />
+                                                                                    <input type="hidden" name="position_id" value=pid_l />
+                                                                                    <input type="hidden" name="slot" value=s.code() />
+                                                                                    <button
+                                                                                        type="submit"
+                                                                                        class="btn-link"
+                                                                                        aria-label=format!(
+                                                                                            "{} {}: {}",
+                                                                                            l.t("Jadikan", "Make"),
+                                                                                            leader_label(s, l),
+                                                                                            title_l,
+                                                                                        )
+                                                                                    >
+                                                                                        {format!(
+                                                                                            "{} {}",
+                                                                                            l.t("Jadikan", "Make"),
+                                                                                            leader_label(s, l),
+                                                                                        )}
+                                                                                    </button>
+                                                                                </ActionForm>
+                                                                            }
+                                                                        })}
                                                                     <ActionForm action=del_pos>
                                                                         <input type="hidden" name="opd_id" value=oid />
                                                                         <input type="hidden" name="id" value=p.id.clone() />
@@ -468,6 +527,14 @@ pub(super) fn Structure(opd_id: String) -> impl IntoView {
                             <ActionResult
                                 value=del_pos.value()
                                 ok=l.t("Jabatan dihapus.", "Position deleted.")
+                            />
+                            <ActionResult
+                                value=set_leader.value()
+                                ok=l
+                                    .t(
+                                        "Pimpinan OPD ditetapkan dan dicatat di log audit.",
+                                        "Agency leader set and recorded in the audit log.",
+                                    )
                             />
                             <h3>
                                 {move || {
