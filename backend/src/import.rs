@@ -5,7 +5,7 @@ use crate::rights::OpdAdmin;
 use crate::store::org::{CleanEmployee, EmployeeInput, clean_employee, current_year};
 use crate::store::org::{NewAccount, PositionSpec};
 use crate::{BackendError, Result, Store, auth};
-use domain::model::{ImportReport, ImportRow, Unit};
+use domain::model::{Employee, ImportReport, ImportRow, Unit};
 use domain::nip::Nip;
 use domain::org::{PositionLevel, UnitNode, is_same_or_ancestor};
 use domain::roles::Role;
@@ -161,6 +161,9 @@ async fn plan(
         };
         let mut action = String::new();
         let mut existing_employee = None;
+        // An admin's record the caller may not change through a file, and why (checked once the
+        // row's position is known: a row that changes nothing passes, so an export re-imports).
+        let mut guarded: Option<(Employee, String)> = None;
         if let Some(c) = &clean {
             if let Some(first) = seen_nip.insert(c.nip.as_str().to_string(), *line) {
                 errors.push(format!("NIP {} ganda: sudah ada di baris {first}.", c.nip));
@@ -172,26 +175,26 @@ async fn plan(
             }
             match store.find_employee_by_nip(c.nip.as_str()).await? {
                 Some(e) if e.opd_id != opd.id => errors.push(format!("NIP {} sudah terdaftar di OPD lain; mutasi pegawai dilakukan oleh Admin Pemda.", c.nip)),
-                // An admin never changes their own record through a file, and an Admin OPD never
-                // an admin's (which would reach their position or account).
-                Some(e) if e.id == caller.employee_id => errors.push(
-                    "Baris ini adalah data Anda sendiri: data dan jabatan Anda diubah oleh admin lain, tidak lewat impor."
-                        .into(),
-                ),
-                Some(e)
-                    if !caller.caps.is_admin_pemda()
-                        && store.grants_of(&e.id).await?.iter().any(|g| {
-                            matches!(g.role, Role::AdminPemda | Role::AdminOpd)
-                        }) =>
-                {
-                    errors.push(format!(
-                        "{} adalah admin; datanya hanya dapat diubah oleh Admin Pemda.",
-                        e.name
-                    ))
-                }
                 Some(e) => {
                     action = "ubah".into();
-                    existing_employee = Some(e.id);
+                    existing_employee = Some(e.id.clone());
+                    // An admin never changes their own record through a file, and an Admin OPD
+                    // never an admin's (which would reach their position or account).
+                    if e.id == caller.employee_id {
+                        guarded = Some((e, "Baris ini adalah data Anda sendiri: data dan jabatan Anda diubah oleh admin lain, tidak lewat impor.".into()));
+                    } else if !caller.caps.is_admin_pemda()
+                        && store
+                            .grants_of(&e.id)
+                            .await?
+                            .iter()
+                            .any(|g| matches!(g.role, Role::AdminPemda | Role::AdminOpd))
+                    {
+                        let why = format!(
+                            "{} adalah admin; datanya hanya dapat diubah oleh Admin Pemda.",
+                            e.name
+                        );
+                        guarded = Some((e, why));
+                    }
                 }
                 None => action = "baru".into(),
             }
@@ -252,6 +255,16 @@ async fn plan(
                         }
                     }
                 }
+            }
+        }
+        if let (Some((e, why)), Some(c)) = (&guarded, &clean) {
+            let same = c.name == e.name
+                && c.email == e.email
+                && c.phone == e.phone
+                && existing_position.is_some()
+                && existing_position == e.position_id;
+            if !same {
+                errors.push(why.clone());
             }
         }
         let sup = m["atasan"].trim();

@@ -176,18 +176,23 @@ async fn import_leaves_admins_alone(store: Store) {
     let staf = user(&store, STAF).await;
     let kadis = user(&store, KADIS).await;
     let kominfo = admin.opd_id.clone();
+    let mut phones = std::collections::HashMap::new();
+    for u in [&admin, &boss, &staf] {
+        phones.insert(u.nip.clone(), store.get_employee(&u.employee_id).await.unwrap().phone);
+    }
     let row = |u: &SessionUser, p: &domain::model::HeldPosition| {
         format!(
-            "{},{},{},{},,{}\n",
+            "{},\"{}\",{},{},,{},{}\n",
             u.nip,
-            u.name.replace(',', ""),
+            u.name,
             p.title,
             p.unit_name,
-            u.email.clone().unwrap_or_default()
+            u.email.clone().unwrap_or_default(),
+            phones[&u.nip]
         )
     };
     let head = &kadis.positions[0];
-    let header = "nip,nama,jabatan,unit,atasan,email\n";
+    let header = "nip,nama,jabatan,unit,atasan,email,telepon\n";
     let csv_of = |rows: &[String]| format!("{header}{}", rows.concat()).into_bytes();
     let proof = store.opd_admin(caller(&store, ADMIN_OPD).await, &kominfo).await.unwrap();
     // A staff member's row as it is: valid.
@@ -196,20 +201,32 @@ async fn import_leaves_admins_alone(store: Store) {
         .unwrap();
     assert_eq!(ok.error_count(), 0, "{:?}", ok.rows);
     assert_eq!(ok.rows[0].action, "ubah");
-    // The admin's own row, even unchanged, and the admin into the head's position: refused.
-    for mine in [row(&admin, &admin.positions[0]), row(&admin, head)] {
+    // The admin's own row unchanged passes (an export re-imports); the admin into the head's
+    // position, or under another name, is refused.
+    let same =
+        backend::import::preview(&store, &proof, &csv_of(&[row(&admin, &admin.positions[0])]))
+            .await
+            .unwrap();
+    assert_eq!(same.error_count(), 0, "{:?}", same.rows);
+    let renamed = SessionUser { name: "Agus Prasetyo Baru".into(), ..admin.clone() };
+    for mine in [row(&admin, head), row(&renamed, &admin.positions[0])] {
         let r = backend::import::commit(&store, &proof, &csv_of(&[mine])).await.unwrap();
         assert!(!r.committed);
         assert!(r.rows[0].errors.iter().any(|e| e.contains("data Anda sendiri")), "{:?}", r.rows);
     }
-    // Another admin's row: only the Admin Pemda may import it.
-    let boss_row = row(&boss, &boss.positions[0]);
-    let r = backend::import::preview(&store, &proof, &csv_of(&[boss_row])).await.unwrap();
-    assert!(r.rows[0].errors.iter().any(|e| e.contains("adalah admin")), "{:?}", r.rows);
-    let pemda = store.opd_admin(caller(&store, ADMIN_PEMDA).await, &kominfo).await.unwrap();
-    let r = backend::import::preview(&store, &pemda, &csv_of(&[row(&admin, &admin.positions[0])]))
+    // Another admin's row: unchanged it passes; a change is for the Admin Pemda only.
+    let r = backend::import::preview(&store, &proof, &csv_of(&[row(&boss, &boss.positions[0])]))
         .await
         .unwrap();
+    assert_eq!(r.error_count(), 0, "{:?}", r.rows);
+    let boss_moved = row(&boss, &staf.positions[0]);
+    let r = backend::import::preview(&store, &proof, &csv_of(&[boss_moved])).await.unwrap();
+    assert!(r.rows[0].errors.iter().any(|e| e.contains("adalah admin")), "{:?}", r.rows);
+    let pemda = store.opd_admin(caller(&store, ADMIN_PEMDA).await, &kominfo).await.unwrap();
+    let r =
+        backend::import::preview(&store, &pemda, &csv_of(&[row(&renamed, &admin.positions[0])]))
+            .await
+            .unwrap();
     assert_eq!(r.error_count(), 0, "{:?}", r.rows);
     assert_eq!(own_position(&user(&store, ADMIN_OPD).await), own_position(&admin));
 }
