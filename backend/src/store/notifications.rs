@@ -72,14 +72,16 @@ impl Store {
 
     /// Marks one of the caller's notices read; someone else's id changes nothing.
     pub async fn mark_notification_read(&self, user: &SessionUser, id: &str) -> Result<()> {
+        // Through the write lock like every write (SQLite has one writer at a time).
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE notification SET read_ms = $1 WHERE id = $2 AND employee_id = $3 AND read_ms IS NULL",
         )
         .bind(now_ms())
         .bind(id)
         .bind(&user.employee_id)
-        .execute(&self.pool)
+        .execute(tx.conn())
         .await?;
-        Ok(())
+        tx.commit().await
     }
 }
