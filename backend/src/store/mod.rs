@@ -55,6 +55,11 @@ pub struct Store {
     /// SQLite allows one writer at a time; serialising writers in-process avoids "database is locked"
     /// when a deferred transaction upgrades to a write. PostgreSQL uses row and table locks instead.
     write_lock: Arc<Mutex<()>>,
+    /// Where write transactions run. SQLite: one connection of its own, so the rollback of a
+    /// transaction dropped on an error has run before the next writer begins (with several
+    /// connections it could still hold the file's write lock, and the next writer got
+    /// "database is locked", seen under a loaded test run). PostgreSQL: the pool itself.
+    writer: AnyPool,
     session_cache: Arc<SessionCache>,
     /// The installation CA's master secret, public base URL and unlocked CA keys (see `pki`).
     pki: Arc<pki::PkiRuntime>,
@@ -148,6 +153,8 @@ impl Store {
             .filter(|n| *n > 0)
             .unwrap_or(default_max);
         let pool = Self::pool(&url, kind, max).await?;
+        let writer =
+            if kind == DbKind::Sqlite { Self::pool(&url, kind, 1).await? } else { pool.clone() };
         // EOFFICE_SQLITE_FAST_READ=0 reads everything through sqlx (for comparisons).
         let fast = std::env::var("EOFFICE_SQLITE_FAST_READ").map(|v| v != "0").unwrap_or(true);
         let reader = match fast_read::SqliteReader::file_of(&url) {
@@ -160,6 +167,7 @@ impl Store {
             pool,
             kind,
             write_lock: Arc::new(Mutex::new(())),
+            writer,
             session_cache: Arc::default(),
             pki: Arc::default(),
             reader,
@@ -241,11 +249,12 @@ impl Store {
         } else {
             None
         };
-        let tx = self.pool.begin().await?;
+        let tx = self.writer.begin().await?;
         Ok(WriteTx { tx, kind: self.kind, _guard: guard })
     }
 
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 }
