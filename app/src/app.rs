@@ -1,7 +1,7 @@
 //! The application: document shell, router, session-aware layout and navigation.
 
 use crate::api::auth::{Logout, current_user};
-use crate::components::{ErrorBox, Loading};
+use crate::components::{ErrorBox, Loading, now_ms};
 use crate::error::AppError;
 use crate::pages;
 use domain::Code;
@@ -125,6 +125,11 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
                 <Route path=path!("/masuk") view=pages::login::LoginPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/masuk/kode")
+                    view=pages::login::LoginCodePage
+                    ssr=SsrMode::Async
+                />
                 <ParentRoute path=path!("") view=Shell ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::home::HomePage />
                     <Route path=path!("surat-keluar") view=pages::letters::LettersPage />
@@ -145,6 +150,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("organisasi/:opd") view=pages::org::OrgPage />
                     <Route path=path!("profil") view=pages::profile::ProfilePage />
                     <Route path=path!("ganti-sandi") view=pages::profile::ChangePasswordPage />
+                    <Route path=path!("keamanan") view=pages::security::SecurityPage />
                     <Route path=path!("admin") view=pages::admin::AdminHome />
                     <Route path=path!("admin/opd/:opd") view=pages::admin::opd::AdminOpdPage />
                     <Route path=path!("admin/audit") view=pages::admin::audit::AuditPage />
@@ -208,6 +214,15 @@ fn Shell() -> impl IntoView {
                     && location.pathname.get_untracked() != "/ganti-sandi" =>
             {
                 Err(view! { <Redirect path="/ganti-sandi" /> }.into_any())
+            }
+            Ok(Some(u))
+                if u.must_enrol_second_factor(now_ms())
+                    && !matches!(
+                        location.pathname.get_untracked().as_str(),
+                        "/keamanan" | "/ganti-sandi"
+                    ) =>
+            {
+                Err(view! { <Redirect path="/keamanan" /> }.into_any())
             }
             Ok(Some(u)) => Ok(u),
             Ok(None) => Err(view! { <Redirect path="/masuk" /> }.into_any()),

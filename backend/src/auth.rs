@@ -81,14 +81,33 @@ pub fn temporary_password() -> String {
 
 pub const WRONG_CREDENTIALS: &str = "NIP/email atau kata sandi salah.";
 
-/// Logs in by NIP or email. Returns the new session token and the employee id.
+/// What a right password leads to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoginStep {
+    /// A new session: its token and the employee id.
+    Session { token: String, employee_id: String },
+    /// The person has a second factor: the token of the challenge that `login_code` completes.
+    Code { challenge: String },
+}
+
+impl LoginStep {
+    /// The session, when the login needed no second step.
+    pub fn into_session(self) -> Option<(String, String)> {
+        match self {
+            LoginStep::Session { token, employee_id } => Some((token, employee_id)),
+            LoginStep::Code { .. } => None,
+        }
+    }
+}
+
+/// Logs in by NIP or email: a session, or for someone with a second factor, a challenge.
 pub async fn login(
     store: &Store,
     identifier: &str,
     password: &str,
     ip: &str,
     user_agent: &str,
-) -> Result<(String, String)> {
+) -> Result<LoginStep> {
     let now = now_ms();
     let identifier = identifier.trim();
     if identifier.is_empty() || password.is_empty() {
@@ -151,9 +170,35 @@ pub async fn login(
             "OPD Anda dinonaktifkan di e-Office. Hubungi Admin Pemda.".into(),
         ));
     }
+    let (enrolled, _) = store.second_factor_flags(&acc.employee.id, &acc.employee.pemda_id).await?;
+    if enrolled {
+        let challenge = store.open_login_challenge(&acc.employee.id).await?;
+        return Ok(LoginStep::Code { challenge });
+    }
     let token = random_token(32);
     store.open_session(&actor, &acc.employee.id, &token, user_agent).await?;
-    Ok((token, acc.employee.id))
+    Ok(LoginStep::Session { token, employee_id: acc.employee.id })
+}
+
+/// The second step of a login: the code from the authenticator (or a recovery code) for a live
+/// challenge. Returns the new session token and the employee id; the session counts as checked.
+pub async fn login_code(
+    store: &Store,
+    challenge: &str,
+    code: &str,
+    ip: &str,
+    user_agent: &str,
+) -> Result<(String, String)> {
+    let Some(employee_id) = store.login_challenge(challenge).await? else {
+        return Err(BackendError::Unauthenticated);
+    };
+    let actor = Actor::user(&employee_id, Some(ip.to_string()));
+    store.check_second_factor(&actor, &employee_id, code).await?;
+    store.close_login_challenge(challenge).await?;
+    let token = random_token(32);
+    store.open_session(&actor, &employee_id, &token, user_agent).await?;
+    store.mark_session_checked(&token).await?;
+    Ok((token, employee_id))
 }
 
 async fn address_failure(store: &Store, ip: &str, now: i64) -> Result<()> {

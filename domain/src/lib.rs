@@ -11,6 +11,7 @@ pub mod model;
 pub mod nip;
 pub mod org;
 pub mod roles;
+pub mod second_factor;
 pub mod time;
 pub mod tte;
 

@@ -155,6 +155,46 @@ pub struct SessionUser {
     pub superior: Option<PersonBrief>,
     pub caps: Caps,
     pub must_change_password: bool,
+    /// The person has a confirmed second factor (an authenticator app).
+    pub second_factor: bool,
+    /// For an admin or certificate holder without a second factor: from when they must have one
+    /// (before that the Beranda asks; after it, nothing but setting it up is allowed). None otherwise.
+    pub second_factor_due_ms: Option<i64>,
+}
+
+impl SessionUser {
+    /// Whether the session may do nothing but set up a second factor (or change the password).
+    pub fn must_enrol_second_factor(&self, now_ms: i64) -> bool {
+        !self.second_factor && self.second_factor_due_ms.is_some_and(|due| due <= now_ms)
+    }
+}
+
+/// What the security page shows of the caller's second factor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecondFactorStatus {
+    /// When the authenticator was put in force; None when there is none.
+    pub enrolled_since_ms: Option<i64>,
+    /// Required for this person (admin or certificate holder).
+    pub required: bool,
+    /// From when the Pemda requires it of those it is required for.
+    pub due_ms: i64,
+    pub recovery_codes_left: i64,
+    /// Signing asks again when the last check is older than this.
+    pub recheck_minutes: i64,
+}
+
+/// One of the caller's own sessions, for the session list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// A short handle of the session (not its token).
+    pub id: String,
+    /// Browser and system, e.g. "Chrome di Android".
+    pub device: String,
+    pub ip: String,
+    pub created_ms: i64,
+    pub last_seen_ms: i64,
+    /// The session of this request.
+    pub current: bool,
 }
 
 /// An employee row for admin lists.

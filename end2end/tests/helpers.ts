@@ -1,5 +1,6 @@
 import { expect, type Page, type TestInfo } from '@playwright/test';
 import { deflateSync } from 'node:zlib';
+import { createHmac } from 'node:crypto';
 
 export const DEMO_PASSWORD = 'eoffice2026';
 
@@ -132,4 +133,62 @@ export function greyPng(w: number, h: number): Buffer {
   const rows = Buffer.alloc((w + 1) * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rows[y * (w + 1) + 1 + x] = (x * 7 + y * 3) % 256;
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** The 6-digit TOTP code (RFC 6238, SHA-1, 30 s) of a base32 secret at `unixSeconds`: what an
+ *  authenticator app shows. The secret is read off the page, as a person would type it. */
+export function totp(secretBase32: string, unixSeconds: number = Date.now() / 1000): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const clean = secretBase32.replace(/[\s=]/g, '').toUpperCase();
+  let bits = '';
+  for (const ch of clean) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.alloc(Math.floor(bits.length / 8));
+  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const off = mac[mac.length - 1] & 0x0f;
+  const n = ((mac[off] & 0x7f) << 24) | (mac[off + 1] << 16) | (mac[off + 2] << 8) | mac[off + 3];
+  return (n % 1_000_000).toString().padStart(6, '0');
+}
+
+/** A code not used yet: the server accepts each 30-second code once (and one step of clock drift
+ *  either way), so take the current code, else the next step's, else wait for a new step. */
+export async function freshCode(secret: string, used: Set<string>): Promise<string> {
+  for (let i = 0; i < 70; i++) {
+    const now = Date.now() / 1000;
+    // The next step's code only while well inside the current step, so it is still accepted.
+    const candidates = now % 30 < 20 ? [totp(secret, now), totp(secret, now + 30)] : [totp(secret, now)];
+    const c = candidates.find((x) => !used.has(x));
+    if (c) {
+      // Codes of earlier steps count as used too: the server accepts only newer steps.
+      used.add(c);
+      if (c === candidates[1]) used.add(candidates[0]);
+      return c;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('no fresh TOTP code within 35 s');
+}
+
+/** Admin Pemda: revoke every live certificate of the person found by `q`, with this reason. */
+export async function revokeLive(page: Page, q: string, reason: string) {
+  await gotoHydrated(page, `/admin/tte?q=${encodeURIComponent(q)}`);
+  await expect(page.getByRole('heading', { name: 'Daftar sertifikat' })).toBeVisible();
+  const revoke = page.getByRole('button', { name: 'Cabut', exact: true });
+  // The list reloads after each revocation; at most a few rounds.
+  for (let i = 0; i < 5 && (await revoke.count()) > 0; i++) {
+    const form = page.locator('form', { has: revoke.first() });
+    await form.getByRole('combobox').selectOption(reason);
+    await revoke.first().click();
+    await expect(page.getByRole('status').filter({ hasText: 'Sertifikat dicabut' })).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Daftar sertifikat' })).toBeVisible();
+  }
+}
+
+/** The position the signed-in person holds (first of their positions). */
+export async function myPositionId(page: Page): Promise<string> {
+  const me = (await (await page.request.post('/api/current_user', { form: {} })).json()) as { positions: { position_id: string }[] };
+  return me.positions[0].position_id;
 }

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO, gotoHydrated, login, logout, submitLetter } from './helpers';
+import { DEMO, gotoHydrated, login, logout, myPositionId, revokeLive, submitLetter } from './helpers';
 
 /** Passphrase of the demo signers (`serve --demo` activates their certificates with it). */
 const DEMO_TTE = 'tte-demo-2026';
@@ -27,26 +27,6 @@ function pdfText(pdf: string): string {
   return execFileSync('pdftotext', [pdf, '-']).toString().replace(/\s+/g, ' ');
 }
 
-async function myPositionId(page: Page): Promise<string> {
-  const me = (await (await page.request.post('/api/current_user', { form: {} })).json()) as { positions: { position_id: string }[] };
-  return me.positions[0].position_id;
-}
-
-/** Admin Pemda: revoke every live certificate of the person found by `q`, with this reason. */
-async function revokeLive(page: Page, q: string, reason: string) {
-  await gotoHydrated(page, `/admin/tte?q=${encodeURIComponent(q)}`);
-  await expect(page.getByRole('heading', { name: 'Daftar sertifikat' })).toBeVisible();
-  const revoke = page.getByRole('button', { name: 'Cabut', exact: true });
-  // The list reloads after each revocation; at most a few rounds.
-  for (let i = 0; i < 5 && (await revoke.count()) > 0; i++) {
-    const form = page.locator('form', { has: revoke.first() });
-    await form.getByRole('combobox').selectOption(reason);
-    await revoke.first().click();
-    await expect(page.getByRole('status').filter({ hasText: 'Sertifikat dicabut' })).toBeVisible();
-    await page.reload();
-    await expect(page.getByRole('heading', { name: 'Daftar sertifikat' })).toBeVisible();
-  }
-}
 
 test('an official activates a certificate, signs with the passphrase, the QR opens the verification page, revocation shows there', async ({ page }, info) => {
   test.setTimeout(240_000);

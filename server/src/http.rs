@@ -129,7 +129,9 @@ impl FromRequestParts<AppState> for RouteUser {
         let token = cookie_from(&parts.headers, SESSION_COOKIE)
             .ok_or(RouteError::from(BackendError::Unauthenticated))?;
         match session_for_token(&state.store, &token).await? {
-            Some(u) if !u.must_change_password => {
+            Some(u)
+                if !u.must_change_password && !u.must_enrol_second_factor(backend::now_ms()) =>
+            {
                 let ip = client_ip_from(parts, state.trust_proxy);
                 Ok(RouteUser(Caller::new(u, Some(ip))))
             }

@@ -19,11 +19,61 @@ pub async fn login(identifier: String, password: String) -> Result<String, AppEr
     let ua = parts()
         .and_then(|p| p.headers.get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_string))
         .unwrap_or_default();
+    match backend::auth::login(&st.store, &identifier, &password, &ip, &ua).await? {
+        backend::auth::LoginStep::Session { token, employee_id } => {
+            set_cookie(session_cookie(&token, st.secure_cookies));
+            next_page(&employee_id).await
+        }
+        backend::auth::LoginStep::Code { challenge } => {
+            set_cookie(challenge_cookie(&challenge, st.secure_cookies));
+            Ok("/masuk/kode".into())
+        }
+    }
+}
+
+/// Where a fresh session starts: a reset password first, then a second factor that is due.
+#[cfg(feature = "ssr")]
+async fn next_page(employee_id: &str) -> Result<String, AppError> {
+    let user = super::ctx::state().store.session_user(employee_id, backend::today_wib()).await?;
+    Ok(if user.must_change_password {
+        "/ganti-sandi".into()
+    } else if user.must_enrol_second_factor(backend::now_ms()) {
+        "/keamanan".into()
+    } else {
+        "/".into()
+    })
+}
+
+/// The second step of a login: the code from the authenticator app, or a recovery code.
+#[server(prefix = "/api", endpoint = "login_code")]
+pub async fn login_code(code: String) -> Result<String, AppError> {
+    use super::ctx::*;
+    let st = state();
+    let p = parts();
+    let challenge = p.as_ref().and_then(|p| cookie_from(&p.headers, CHALLENGE_COOKIE));
+    let Some(challenge) = challenge else {
+        return Err(backend::BackendError::invalid(
+            "Waktu untuk memasukkan kode sudah habis. Masuk lagi dengan NIP dan kata sandi.",
+        )
+        .into());
+    };
+    let ua = p
+        .and_then(|p| p.headers.get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_string))
+        .unwrap_or_default();
     let (token, employee_id) =
-        backend::auth::login(&st.store, &identifier, &password, &ip, &ua).await?;
+        match backend::auth::login_code(&st.store, &challenge, &code, &client_ip(), &ua).await {
+            Err(backend::BackendError::Unauthenticated) => {
+                set_cookie(clear_challenge_cookie(st.secure_cookies));
+                return Err(backend::BackendError::invalid(
+                "Waktu untuk memasukkan kode sudah habis. Masuk lagi dengan NIP dan kata sandi.",
+            )
+            .into());
+            }
+            other => other?,
+        };
+    set_cookie(clear_challenge_cookie(st.secure_cookies));
     set_cookie(session_cookie(&token, st.secure_cookies));
-    let user = st.store.session_user(&employee_id, backend::today_wib()).await?;
-    Ok(if user.must_change_password { "/ganti-sandi".into() } else { "/".into() })
+    next_page(&employee_id).await
 }
 
 #[server(prefix = "/api", endpoint = "logout")]

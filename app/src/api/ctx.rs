@@ -143,12 +143,25 @@ pub async fn require_session_pending_ok() -> AppResult<Session> {
     }
 }
 
-/// The logged-in caller with a usable account.
-pub async fn require_session() -> AppResult<Session> {
+/// The logged-in caller who has changed any reset password, even one who still has to set up the
+/// second factor: what the security page needs.
+pub async fn require_session_enrol_ok() -> AppResult<Session> {
     let s = require_session_pending_ok().await?;
     if s.user.must_change_password {
         return Err(backend::BackendError::Forbidden(
             "Anda harus mengganti kata sandi terlebih dahulu.".into(),
+        )
+        .into());
+    }
+    Ok(s)
+}
+
+/// The logged-in caller with a usable account.
+pub async fn require_session() -> AppResult<Session> {
+    let s = require_session_enrol_ok().await?;
+    if s.user.must_enrol_second_factor(backend::now_ms()) {
+        return Err(backend::BackendError::Forbidden(
+            "Aktifkan verifikasi dua langkah terlebih dahulu (menu Keamanan akun).".into(),
         )
         .into());
     }
@@ -184,6 +197,23 @@ pub fn set_cookie(value: String) {
 pub fn session_cookie(token: &str, secure: bool) -> String {
     format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The login challenge between a right password and the code: short-lived, never readable by scripts.
+pub const CHALLENGE_COOKIE: &str = "eoffice_masuk";
+
+pub fn challenge_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{CHALLENGE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=300{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_challenge_cookie(secure: bool) -> String {
+    format!(
+        "{CHALLENGE_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
         if secure { "; Secure" } else { "" }
     )
 }

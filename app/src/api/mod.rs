@@ -8,4 +8,5 @@ pub mod incoming;
 pub mod letters;
 pub mod notifications;
 pub mod org;
+pub mod security;
 pub mod tte;

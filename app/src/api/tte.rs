@@ -14,6 +14,10 @@ pub struct SigningInfo {
     /// Signing asks for the official's passphrase.
     pub needs_passphrase: bool,
     pub certificate: Option<CertView>,
+    /// The person has a second factor: the form offers the code field.
+    pub second_factor: bool,
+    /// Signing now needs a code (the session's last check is too old).
+    pub code_needed: bool,
 }
 
 /// One letter of a batch signing.
@@ -31,7 +35,10 @@ pub async fn get_signing_info() -> Result<SigningInfo, AppError> {
     let s = require_session().await?;
     let st = state();
     let kind = st.signer.kind().to_string();
+    let (code_needed, _) = st.store.signing_code_needed(&s.user, &s.token).await?;
     Ok(SigningInfo {
+        second_factor: s.user.second_factor,
+        code_needed,
         needs_passphrase: kind != "approval",
         signer_kind: kind,
         certificate: st.store.my_certificate(&s.user).await?,
@@ -115,11 +122,13 @@ pub async fn sign_one_letter(
     version: i64,
     passphrase: String,
     tampilan: String,
+    code: Option<String>,
 ) -> Result<String, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
     let st = state();
     st.store.visible_letter(&s.user, &id).await?;
+    st.store.check_signing_factor(&s.user, Some(s.ip.clone()), &s.token, code.as_deref()).await?;
     let creds = credentials(passphrase, &tampilan);
     let next = st
         .store
@@ -134,6 +143,7 @@ pub async fn sign_letters_batch(
     items: String,
     passphrase: String,
     tampilan: String,
+    code: Option<String>,
 ) -> Result<Vec<BatchResult>, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
@@ -157,6 +167,7 @@ pub async fn sign_letters_batch(
     if list.len() > 50 {
         return Err(backend::BackendError::invalid("Maksimal 50 surat sekali tanda tangan.").into());
     }
+    st.store.check_signing_factor(&s.user, Some(s.ip.clone()), &s.token, code.as_deref()).await?;
     let creds = credentials(passphrase, &tampilan);
     let done = st
         .store
@@ -177,4 +188,19 @@ fn credentials(passphrase: String, tampilan: &str) -> backend::sign::SignCredent
         passphrase: (!passphrase.is_empty()).then_some(passphrase),
         invisible: tampilan == "invisible",
     }
+}
+
+/// The Admin Pemda's second-factor rule: from which day it is required of admins and certificate
+/// holders (`due`, YYYY-MM-DD), and after how many minutes signing asks for a code again.
+#[server(prefix = "/api", endpoint = "set_second_factor_policy")]
+pub async fn set_second_factor_policy(
+    due: String,
+    recheck_minutes: String,
+) -> Result<(), AppError> {
+    use crate::api::ctx::*;
+    let admin = require_pemda_admin().await?;
+    let minutes = recheck_minutes.trim().parse::<i64>().map_err(|_| {
+        backend::BackendError::invalid("Batas pemeriksaan ulang harus berupa angka menit.")
+    })?;
+    Ok(state().store.set_second_factor_policy(&admin, &due, minutes).await?)
 }

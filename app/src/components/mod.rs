@@ -58,6 +58,24 @@ where
     }
 }
 
+/// Milliseconds since the epoch: the browser's clock after hydration, the server's while rendering.
+pub fn now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64)
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        0
+    }
+}
+
 /// Turns a pending flag into the label of a submit button.
 pub fn busy_label(pending: bool, idle: &'static str, busy: &'static str) -> &'static str {
     if pending { busy } else { idle }

@@ -88,6 +88,27 @@ pub fn HomePage() -> impl IntoView {
                             </dd>
                         </dl>
                     </section>
+                    {u
+                        .second_factor_due_ms
+                        .filter(|_| !u.second_factor)
+                        .map(|due| {
+                            view! {
+                                <p class="alert alert-info">
+                                    {format!(
+                                        "{} {}. ",
+                                        l
+                                            .t(
+                                                "Peran Anda mewajibkan verifikasi dua langkah (kode dari aplikasi di ponsel). Aktifkan sebelum",
+                                                "Your role requires two-step verification (a code from an app on your phone). Set it up before",
+                                            ),
+                                        domain::time::long_datetime(due, l),
+                                    )}
+                                    <A href="/keamanan">
+                                        {l.t("Aktifkan sekarang", "Set it up now")}
+                                    </A>
+                                </p>
+                            }
+                        })}
                     <Notices />
                     <section class="card" aria-labelledby="h-pintasan">
                         <h2 id="h-pintasan">{l.t("Pintasan", "Shortcuts")}</h2>

@@ -1,6 +1,6 @@
 //! The login page: NIP or email, and password.
 
-use crate::api::auth::Login;
+use crate::api::auth::{Login, LoginCode};
 use crate::app::{UserCtx, lang};
 use crate::components::busy_label;
 use domain::Code;
@@ -107,6 +107,92 @@ pub fn LoginPage() -> impl IntoView {
                         hreflang=other.code()
                     >
                         {l.t("English", "Bahasa Indonesia")}
+                    </a>
+                </p>
+            </section>
+        </main>
+    }
+}
+
+/// The second step of a login for someone with a second factor: the code from the authenticator
+/// app, or one of the recovery codes. The password step left an HttpOnly challenge cookie.
+#[component]
+pub fn LoginCodePage() -> impl IntoView {
+    let l = lang();
+    let action = ServerAction::<LoginCode>::new();
+    let pending = action.pending();
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = action.value().get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href(&next);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = next;
+        }
+    });
+    view! {
+        <Title text=l.t("Kode verifikasi", "Verification code") />
+        <main class="login-page" id="konten">
+            <section class="login-card" aria-labelledby="judul-kode">
+                <div class="brand login-brand">
+                    <span class="brand-mark" aria-hidden="true">
+                        "e"
+                    </span>
+                    <span>"e-Office"</span>
+                </div>
+                <h1 id="judul-kode">{l.t("Verifikasi dua langkah", "Two-step verification")}</h1>
+                <p class="muted" id="petunjuk-kode">
+                    {l
+                        .t(
+                            "Buka aplikasi autentikator di ponsel Anda dan masukkan 6 angka untuk e-Office. Bila ponsel tidak ada, masukkan salah satu kode pemulihan.",
+                            "Open the authenticator app on your phone and enter the 6 digits for e-Office. Without your phone, enter one of your recovery codes.",
+                        )}
+                </p>
+                <ActionForm action=action attr:class="form" attr:novalidate="true">
+                    <label for="code">{l.t("Kode verifikasi", "Verification code")}</label>
+                    <input
+                        id="code"
+                        name="code"
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        aria-describedby="petunjuk-kode"
+                        maxlength="20"
+                        required
+                        autofocus
+                    />
+                    {move || {
+                        action
+                            .value()
+                            .get()
+                            .and_then(|r| r.err())
+                            .map(|e| {
+                                view! {
+                                    <div class="alert alert-error" role="alert">
+                                        {e.message}
+                                    </div>
+                                }
+                            })
+                    }}
+                    <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
+                        {move || busy_label(
+                            pending.get(),
+                            l.t("Verifikasi", "Verify"),
+                            l.t("Memeriksa…", "Checking…"),
+                        )}
+                    </button>
+                </ActionForm>
+                <p class="muted small">
+                    {l
+                        .t(
+                            "Ponsel dan kode pemulihan hilang? Hubungi Admin Pemda untuk mereset verifikasi dua langkah.",
+                            "Lost both phone and recovery codes? Ask the Admin Pemda to reset your two-step verification.",
+                        )}
+                </p>
+                <p class="small">
+                    <a href="/masuk" rel="external">
+                        {l.t("Kembali ke halaman masuk", "Back to log in")}
                     </a>
                 </p>
             </section>

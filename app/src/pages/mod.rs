@@ -6,4 +6,5 @@ pub mod login;
 pub mod not_found;
 pub mod org;
 pub mod profile;
+pub mod security;
 pub mod tte;

@@ -74,6 +74,18 @@ pub fn ProfilePage() -> impl IntoView {
                     .into_any()
             })}
         </Suspense>
+        <section class="card" aria-labelledby="h-keamanan-link">
+            <h2 id="h-keamanan-link">{l.t("Keamanan akun", "Account security")}</h2>
+            <p>
+                <leptos_router::components::A href="/keamanan">
+                    {l
+                        .t(
+                            "Verifikasi dua langkah dan sesi aktif",
+                            "Two-step verification and active sessions",
+                        )}
+                </leptos_router::components::A>
+            </p>
+        </section>
         <section class="card" aria-labelledby="h-tte-link">
             <h2 id="h-tte-link">{l.t("Tanda tangan elektronik", "Electronic signature")}</h2>
             <p>

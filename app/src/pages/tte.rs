@@ -264,3 +264,38 @@ fn ChangeForm(action: ServerAction<ChangeTtePassphrase>) -> impl IntoView {
         </section>
     }
 }
+
+/// The second-factor code on a signing form, for someone with an authenticator: required when the
+/// session's last check is too old (`needed`), otherwise optional and ignored by the server.
+#[component]
+pub fn SigningCodeField(needed: bool, #[prop(into)] id: String) -> impl IntoView {
+    let l = lang();
+    let hint = format!("{id}-petunjuk");
+    view! {
+        <label for=id
+            .clone()>{l.t("Kode verifikasi dua langkah", "Two-step verification code")}</label>
+        <input
+            id=id
+            name="code"
+            type="text"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            maxlength="20"
+            required=needed
+            aria-describedby=hint.clone()
+        />
+        <p id=hint class="muted small">
+            {if needed {
+                l.t(
+                    "Wajib: 6 angka dari aplikasi autentikator Anda (atau satu kode pemulihan).",
+                    "Required: the 6 digits from your authenticator app (or one recovery code).",
+                )
+            } else {
+                l.t(
+                    "Tidak perlu sekarang: Anda baru saja memasukkan kode. Kosongkan saja.",
+                    "Not needed now: you entered a code a short while ago. Leave it empty.",
+                )
+            }}
+        </p>
+    }
+}

@@ -24,7 +24,7 @@ pub fn check_image(bytes: &[u8]) -> crate::Result<()> {
     let doc = LetterDocument { logo: Some(bytes.to_vec()), ..Default::default() };
     render_letter(&doc).map(|_| ())
 }
-pub use qr::qr_png;
+pub use qr::{qr_png, qr_svg};
 
 /// Everything printed on one letter.
 #[derive(Clone, Debug, Default)]

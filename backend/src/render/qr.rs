@@ -10,6 +10,28 @@ const SCALE: usize = 2;
 /// The quiet zone the QR standard asks for, in modules.
 const QUIET: usize = 4;
 
+/// Encodes `text` as a QR code drawn in SVG (one path of unit squares, quiet zone included), for a
+/// page to show inline: the enrolment of an authenticator app. `label` is its accessible name.
+pub fn qr_svg(text: &str, label: &str) -> Result<String> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+        .map_err(|e| BackendError::caused("QR encode", e))?;
+    let modules = code.width();
+    let colors = code.to_colors();
+    let side = modules + 2 * QUIET;
+    let mut path = String::with_capacity(modules * modules * 4);
+    for my in 0..modules {
+        for mx in 0..modules {
+            if colors[my * modules + mx] == Color::Dark {
+                path.push_str(&format!("M{} {}h1v1h-1z", mx + QUIET, my + QUIET));
+            }
+        }
+    }
+    let label = label.replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;");
+    Ok(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" role=\"img\" aria-label=\"{label}\" shape-rendering=\"crispEdges\"><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    ))
+}
+
 /// Encodes `text` (a URL) as a QR code (error correction M: survives a stamp or a fold) and returns
 /// an 8-bit greyscale PNG, black modules on white with the quiet zone included.
 pub fn qr_png(text: &str) -> Result<Vec<u8>> {

@@ -556,6 +556,8 @@ impl Store {
             None => None,
         };
         let grants = self.grants_of(employee_id).await?;
+        let (second_factor, second_factor_due_ms) =
+            self.second_factor_flags(employee_id, &pemda.id).await?;
         let caps = Caps {
             pemda_id: e.pemda_id.clone(),
             opd_id: Some(e.opd_id.clone()),
@@ -576,6 +578,8 @@ impl Store {
             superior,
             caps,
             must_change_password: acc.must_change,
+            second_factor,
+            second_factor_due_ms,
         })
     }
 }

@@ -585,7 +585,12 @@ impl Store {
         let signing = Signing { signer: unlocked.as_deref().unwrap_or(signer), credentials };
         let mut out = Vec::with_capacity(items.len());
         for (id, version) in items {
-            let r = self.act(user, ip.clone(), id, *version, Action::Sign, signing).await;
+            // Read like every other letter: one the caller may not see is "not found", never
+            // "not yours to sign", so a batch cannot probe for letters outside the caller's circle.
+            let r = match self.visible_letter(user, id).await {
+                Ok(_) => self.act(user, ip.clone(), id, *version, Action::Sign, signing).await,
+                Err(e) => Err(e),
+            };
             out.push((id.clone(), r.map(|s| s.label().to_string()).map_err(|e| e.user_message())));
         }
         Ok(out)

@@ -16,6 +16,7 @@ pub mod numbering;
 pub mod org;
 pub mod pki;
 pub mod replies;
+pub mod second_factor;
 pub(crate) mod sql;
 
 use crate::{BackendError, Result};

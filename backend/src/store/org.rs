@@ -279,13 +279,16 @@ impl Store {
         code: &str,
     ) -> Result<String> {
         let id = new_id();
-        sqlx::query("INSERT INTO pemda (id, name, short_name, code, number_format, created_ms) VALUES ($1, $2, $3, $4, $5, $6)")
+        let now = now_ms();
+        sqlx::query("INSERT INTO pemda (id, name, short_name, code, number_format, created_ms, second_factor_due_ms, second_factor_recheck_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(&id)
             .bind(name)
             .bind(short_name)
             .bind(code)
             .bind("{klasifikasi}/{urut}/{kode_unit}/{tahun}")
-            .bind(now_ms())
+            .bind(now)
+            .bind(now + domain::second_factor::GRACE_MS)
+            .bind(domain::second_factor::DEFAULT_RECHECK_MINUTES)
             .execute(tx.conn())
             .await?;
         for (code, kname) in crate::seed::KLASIFIKASI {

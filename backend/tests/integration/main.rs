@@ -11,6 +11,7 @@ mod cosign;
 mod incoming;
 mod letters;
 mod rights;
+mod second_factor;
 mod security;
 mod store;
 mod tte;

@@ -378,6 +378,8 @@ async fn a_deactivated_opd_signs_its_people_out(store: Store) {
     let (token, _) =
         backend::auth::login(&store, BAPPEDA_HEAD, backend::seed::DEMO_PASSWORD, "10.3.0.1", "t")
             .await
+            .unwrap()
+            .into_session()
             .unwrap();
     assert!(store.session(&token).await.unwrap().is_some());
     let input = domain::model::OpdInput {
@@ -432,6 +434,8 @@ async fn leaders_passwords_are_reset_by_the_admin_pemda(store: Store) {
     let (token, _) =
         backend::auth::login(&store, KADIS, backend::seed::DEMO_PASSWORD, "10.4.0.1", "t")
             .await
+            .unwrap()
+            .into_session()
             .unwrap();
     for leader in [KADIS, SEKDIN] {
         let id = user(&store, leader).await.employee_id;
@@ -452,4 +456,110 @@ async fn leaders_passwords_are_reset_by_the_admin_pemda(store: Store) {
 dual_test!(
     leaders_passwords_are_reset_by_the_admin_pemda_t,
     leaders_passwords_are_reset_by_the_admin_pemda
+);
+
+/// Generated sequences of what an Admin OPD can do to the organisation (move people, including
+/// themselves, into any position; change any position's level or unit; add positions of any level
+/// anywhere; grant themselves roles). Whatever each step does or is refused, the admin never ends
+/// up in another position, at another level or with another role, and the OPD's head and
+/// Sekretaris never change: that takes the Admin Pemda's explicit `set_opd_leader`.
+async fn generated_admin_actions_never_promote_the_admin(store: Store) {
+    use rand::{Rng, SeedableRng};
+    seed_demo(&store).await.unwrap();
+    let admin = user(&store, ADMIN_OPD).await;
+    let kominfo = admin.opd_id.clone();
+    let proof = store.opd_admin(caller(&store, ADMIN_OPD).await, &kominfo).await.unwrap();
+    let some = SomeAdmin::check(caller(&store, ADMIN_OPD).await).unwrap();
+    let pos0 = own_position(&admin);
+    let p0 = store.get_position(&pos0).await.unwrap();
+    let grants0 = store.grants_of(&admin.employee_id).await.unwrap();
+    let opd0 = store.get_opd(&kominfo).await.unwrap();
+    let (rows, _) = store.list_employees(&kominfo, "", 0, 200).await.unwrap();
+    let others: Vec<String> =
+        rows.iter().map(|r| r.employee.id.clone()).filter(|id| *id != admin.employee_id).collect();
+    let levels = PositionLevel::ALL;
+    let (mut done, mut refused) = (0, 0);
+    for seed in [7u64, 2026] {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        for step in 0..30 {
+            let positions = store.list_positions(&kominfo).await.unwrap();
+            let units = store.list_units(&kominfo).await.unwrap();
+            let pos = positions[rng.gen_range(0..positions.len())].clone();
+            let unit = units[rng.gen_range(0..units.len())].id.clone();
+            let level = levels[rng.gen_range(0..levels.len())];
+            let action = rng.gen_range(0..6);
+            let r = match action {
+                0 => {
+                    let me = user(&store, ADMIN_OPD).await;
+                    store
+                        .update_employee(
+                            &proof,
+                            &me.employee_id,
+                            &input_of(&me, Some(pos.id.clone())),
+                        )
+                        .await
+                }
+                1 => {
+                    let who =
+                        crate::common::user_by_id(&store, &others[rng.gen_range(0..others.len())])
+                            .await;
+                    store
+                        .update_employee(
+                            &proof,
+                            &who.employee_id,
+                            &input_of(&who, Some(pos.id.clone())),
+                        )
+                        .await
+                }
+                2 => store
+                    .save_position(&proof, Some(&pos.id), &pos.unit_id, &pos.title, level)
+                    .await
+                    .map(|_| ()),
+                3 => store
+                    .save_position(&proof, Some(&pos.id), &unit, &pos.title, pos.level)
+                    .await
+                    .map(|_| ()),
+                4 => store
+                    .save_position(
+                        &proof,
+                        None,
+                        &unit,
+                        &format!("Jabatan Uji {seed}-{step}"),
+                        level,
+                    )
+                    .await
+                    .map(|_| ()),
+                _ => {
+                    let role = [Role::Tu, Role::AdminOpd, Role::AdminPemda][rng.gen_range(0..3)];
+                    let scope = if role == Role::AdminPemda {
+                        admin.pemda_id.clone()
+                    } else {
+                        kominfo.clone()
+                    };
+                    store.grant_role(&some, &admin.employee_id, role, &scope).await
+                }
+            };
+            if r.is_ok() {
+                done += 1
+            } else {
+                refused += 1
+            }
+            let why = format!("seed {seed} step {step} action {action}: {r:?}");
+            let now = user(&store, ADMIN_OPD).await;
+            assert_eq!(own_position(&now), pos0, "{why}");
+            assert_eq!(now.positions.len(), 1, "{why}");
+            let p = store.get_position(&pos0).await.unwrap();
+            assert_eq!((p.level, &p.unit_id), (p0.level, &p0.unit_id), "{why}");
+            assert_eq!(store.grants_of(&admin.employee_id).await.unwrap(), grants0, "{why}");
+            let opd = store.get_opd(&kominfo).await.unwrap();
+            assert_eq!(opd.head_position_id, opd0.head_position_id, "{why}");
+            assert_eq!(opd.secretary_position_id, opd0.secretary_position_id, "{why}");
+        }
+    }
+    // The sequences did real work, not only refusals.
+    assert!(done >= 10 && refused >= 5, "done {done}, refused {refused}");
+}
+dual_test!(
+    generated_admin_actions_never_promote_the_admin_t,
+    generated_admin_actions_never_promote_the_admin
 );

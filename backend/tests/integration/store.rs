@@ -78,8 +78,11 @@ async fn login_lockout_and_sessions(store: Store) {
         &kadis.nip[14..15],
         &kadis.nip[15..]
     );
-    let (token, eid) =
-        auth::login(&store, &spaced, DEMO_PASSWORD, "10.0.0.1", "test").await.unwrap();
+    let (token, eid) = auth::login(&store, &spaced, DEMO_PASSWORD, "10.0.0.1", "test")
+        .await
+        .unwrap()
+        .into_session()
+        .unwrap();
     assert_eq!(eid, kadis.id);
     assert!(store.session(&token).await.unwrap().is_some());
     auth::login(&store, "BAMBANG.SUTRISNO@bojonegorokab.go.id", DEMO_PASSWORD, "10.0.0.1", "test")
@@ -131,7 +134,11 @@ async fn login_lockout_and_sessions(store: Store) {
     // Logout ends the session; an idle session expires.
     store.close_session(&Actor::user(&kadis.id, ip()), &token).await.unwrap();
     assert!(store.session(&token).await.unwrap().is_none());
-    let (t2, _) = auth::login(&store, &kadis.nip, DEMO_PASSWORD, "10.0.0.4", "t").await.unwrap();
+    let (t2, _) = auth::login(&store, &kadis.nip, DEMO_PASSWORD, "10.0.0.4", "t")
+        .await
+        .unwrap()
+        .into_session()
+        .unwrap();
     sqlx::query("UPDATE session SET last_seen_ms = 0").execute(&store.pool).await.unwrap();
     assert!(store.session(&t2).await.unwrap().is_none(), "idle session expired");
     // Inactive accounts cannot log in.
@@ -148,8 +155,16 @@ async fn passwords_change_and_reset(store: Store) {
     seeded(&store).await;
     let staf =
         store.find_employee_by_email("putri.ayu@bojonegorokab.go.id").await.unwrap().unwrap();
-    let (t1, _) = auth::login(&store, &staf.nip, DEMO_PASSWORD, "10.0.0.1", "a").await.unwrap();
-    let (t2, _) = auth::login(&store, &staf.nip, DEMO_PASSWORD, "10.0.0.1", "b").await.unwrap();
+    let (t1, _) = auth::login(&store, &staf.nip, DEMO_PASSWORD, "10.0.0.1", "a")
+        .await
+        .unwrap()
+        .into_session()
+        .unwrap();
+    let (t2, _) = auth::login(&store, &staf.nip, DEMO_PASSWORD, "10.0.0.1", "b")
+        .await
+        .unwrap()
+        .into_session()
+        .unwrap();
     let actor = Actor::user(&staf.id, ip());
     let e =
         auth::change_password(&store, &actor, &staf.id, &t1, "salah", "BaruSekali9", "BaruSekali9")
@@ -429,6 +444,8 @@ async fn acting_officials(store: Store) {
     let (token, _) =
         auth::login(&store, "teguh.wibowo@bojonegorokab.go.id", DEMO_PASSWORD, "10.0.0.9", "t")
             .await
+            .unwrap()
+            .into_session()
             .unwrap();
     assert_eq!(cached_user(&store, &token).await.caps.best_level, Some(PositionLevel::KepalaOpd));
     store.end_acting(&admin, &id).await.unwrap();
@@ -459,6 +476,8 @@ async fn roles_grant_and_revoke(store: Store) {
     let (token, _) =
         auth::login(&store, "putri.ayu@bojonegorokab.go.id", DEMO_PASSWORD, "10.0.0.9", "t")
             .await
+            .unwrap()
+            .into_session()
             .unwrap();
     assert!(!cached_user(&store, &token).await.caps.can_admin_opd(&kominfo, &pemda));
     store.grant_role(&admin, &staf.id, Role::AdminOpd, &kominfo).await.unwrap();
@@ -653,8 +672,11 @@ async fn bootstrap_a_real_installation(store: Store) {
     assert!(bootstrap(&store, &bad).await.unwrap_err().to_string().contains("18 digit"));
     assert_eq!(store.count_pemda().await.unwrap(), 0, "nothing half-written");
     let temp = bootstrap(&store, &b).await.unwrap();
-    let (_, id) =
-        auth::login(&store, "admin@sumedangkab.go.id", &temp, "10.2.2.2", "t").await.unwrap();
+    let (_, id) = auth::login(&store, "admin@sumedangkab.go.id", &temp, "10.2.2.2", "t")
+        .await
+        .unwrap()
+        .into_session()
+        .unwrap();
     let su = store.session_user(&id, backend::today_wib()).await.unwrap();
     assert!(su.must_change_password);
     assert!(su.caps.is_admin_pemda());

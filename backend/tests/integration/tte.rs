@@ -351,9 +351,29 @@ async fn batch_signing(store: Store) {
     assert_eq!(e.status(), 422);
     let mut with_bad = items.clone();
     with_bad.insert(1, ("tidak-ada".into(), 1));
+    // Another OPD's draft, which the Kepala Dinas may not see, answers like a letter that does not
+    // exist, not "not your turn": the batch reads each letter like every other letter read.
+    let staf = user(&store, "suharto.wijaya@bojonegorokab.go.id").await;
+    let bappeda = store
+        .list_opds(&staf.pemda_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.short_name == "Bappeda")
+        .unwrap()
+        .id;
+    let (hidden, _) = store
+        .create_letter(&staf, None, &backend::new_id(), &draft(&bappeda, "biasa", "Konsep"))
+        .await
+        .unwrap();
+    assert!(store.visible_letter(&kadis, &hidden).await.is_err(), "another OPD's draft");
+    with_bad.push((hidden.clone(), 1));
     let done = store.sign_letters(&kadis, None, &with_bad, &signer, &creds(PASS)).await.unwrap();
-    assert_eq!(done.len(), 4);
+    assert_eq!(done.len(), 5);
     assert!(done[1].1.is_err(), "{:?}", done[1]);
+    assert_eq!(done[4].1, done[1].1, "hidden letter told apart from a missing one");
+    with_bad.pop();
+    let done: Vec<_> = done.into_iter().take(4).collect();
     for (id, r) in done.iter().filter(|d| d.0 != "tidak-ada") {
         assert!(r.is_ok(), "{id}: {r:?}");
         let (pdf, _, _) = document(&store, id).await;

@@ -69,6 +69,14 @@ pub async fn reset_password(opd_id: String, id: String) -> Result<String, AppErr
     Ok(backend::auth::admin_reset_password(&state().store, &admin, &id).await?)
 }
 
+/// The Admin Pemda removes someone's second factor (lost phone and recovery codes).
+#[server(prefix = "/api", endpoint = "reset_second_factor")]
+pub async fn reset_second_factor(id: String) -> Result<(), AppError> {
+    use crate::api::ctx::*;
+    let admin = require_pemda_admin().await?;
+    Ok(state().store.reset_second_factor(&admin, &id).await?)
+}
+
 #[server(prefix = "/api", endpoint = "unlock_account")]
 pub async fn unlock_account(opd_id: String, id: String) -> Result<(), AppError> {
     use crate::api::ctx::*;

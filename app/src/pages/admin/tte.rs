@@ -3,7 +3,10 @@
 
 use super::PemdaAdminHead;
 use crate::api::letters::search_directory;
-use crate::api::tte::{EnrolTte, RevokeTte, get_pki_status, list_tte_certificates};
+use crate::api::security::get_second_factor_status;
+use crate::api::tte::{
+    EnrolTte, RevokeTte, SetSecondFactorPolicy, get_pki_status, list_tte_certificates,
+};
 use crate::app::lang;
 use crate::components::{ActionResult, ErrorBox, LinkPager, Loading};
 use domain::Code;
@@ -99,6 +102,7 @@ pub fn TteAdminPage() -> impl IntoView {
             })}
         </Suspense>
 
+        <SecondFactorPolicy />
         <section class="card" aria-labelledby="h-terbit">
             <h2 id="h-terbit">{l.t("Terbitkan sertifikat", "Issue a certificate")}</h2>
             <p class="muted small">
@@ -391,6 +395,84 @@ pub fn TteAdminPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+        </section>
+    }
+}
+
+/// The Pemda's rule for the second factor: required from a date, and the re-check before signing.
+#[component]
+fn SecondFactorPolicy() -> impl IntoView {
+    let l = lang();
+    let save = ServerAction::<SetSecondFactorPolicy>::new();
+    let status = Resource::new(move || save.version().get(), |_| get_second_factor_status());
+    view! {
+        <section class="card" aria-labelledby="h-2fa-aturan">
+            <h2 id="h-2fa-aturan">{l.t("Verifikasi dua langkah", "Two-step verification")}</h2>
+            <p class="muted small">
+                {l
+                    .t(
+                        "Wajib bagi Admin Pemda, Admin OPD, dan setiap pemegang sertifikat TTE. Sebelum tanggal wajib, Beranda mereka meminta untuk mengaktifkannya; sesudahnya mereka tidak dapat bekerja sebelum mengaktifkannya.",
+                        "Required of Admin Pemda, Admin OPD and every signing-certificate holder. Before the date their Beranda asks them to set it up; after it they cannot work until they do.",
+                    )}
+            </p>
+            <Suspense fallback=|| {
+                view! { <Loading /> }
+            }>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                        Ok(st) => {
+                            let due = domain::time::iso_date(domain::time::wib_day(st.due_ms));
+                            view! {
+                                <ActionForm action=save attr:class="form grid-2">
+                                    <div>
+                                        <label for="wajib-2fa">
+                                            {l.t("Wajib mulai", "Required from")}
+                                        </label>
+                                        <input
+                                            id="wajib-2fa"
+                                            name="due"
+                                            type="date"
+                                            value=due
+                                            required
+                                        />
+                                    </div>
+                                    <div>
+                                        <label for="ulang-2fa">
+                                            {l
+                                                .t(
+                                                    "Minta kode lagi sebelum tanda tangan setelah (menit)",
+                                                    "Ask for a code again before signing after (minutes)",
+                                                )}
+                                        </label>
+                                        <input
+                                            id="ulang-2fa"
+                                            name="recheck_minutes"
+                                            type="number"
+                                            min="0"
+                                            max="1440"
+                                            value=st.recheck_minutes.to_string()
+                                            required
+                                        />
+                                    </div>
+                                    <button type="submit" class="btn btn-primary">
+                                        {l.t("Simpan aturan", "Save rule")}
+                                    </button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+            <ActionResult
+                value=save.value()
+                ok=l
+                    .t(
+                        "Aturan verifikasi dua langkah disimpan.",
+                        "Two-step verification rule saved.",
+                    )
+            />
         </section>
     }
 }

@@ -45,16 +45,7 @@ pub(crate) fn new_client_id() -> String {
     }
 }
 
-fn now_ms() -> i64 {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys::Date::now() as i64
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        0
-    }
-}
+use crate::components::now_ms;
 
 #[component]
 pub fn ComposePage() -> impl IntoView {

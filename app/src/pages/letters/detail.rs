@@ -698,6 +698,16 @@ fn SignForm(id: String, version: i64, sign: ServerAction<SignOneLetter>) -> impl
                                         autocomplete="off"
                                         required
                                     />
+                                    {info
+                                        .second_factor
+                                        .then(|| {
+                                            view! {
+                                                <crate::pages::tte::SigningCodeField
+                                                    needed=info.code_needed
+                                                    id="sign-kode"
+                                                />
+                                            }
+                                        })}
                                     <fieldset class="radio-row">
                                         <legend>
                                             {l.t("Tampilan tanda tangan", "Signature appearance")}

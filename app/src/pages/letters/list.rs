@@ -392,6 +392,16 @@ fn BatchSignBar(
                                         autocomplete="off"
                                         required
                                     />
+                                    {i
+                                        .second_factor
+                                        .then(|| {
+                                            view! {
+                                                <crate::pages::tte::SigningCodeField
+                                                    needed=i.code_needed
+                                                    id="batch-kode"
+                                                />
+                                            }
+                                        })}
                                 </span>
                             }
                                 .into_any()

@@ -9,6 +9,14 @@ pub(super) fn Employees(opd_id: String) -> impl IntoView {
     let active = ServerAction::<SetEmployeeActive>::new();
     let reset = ServerAction::<ResetPassword>::new();
     let unlock = ServerAction::<UnlockAccount>::new();
+    let reset_2fa = ServerAction::<ResetSecondFactor>::new();
+    let me = expect_context::<crate::app::UserCtx>().0;
+    let is_pemda_admin = Signal::derive(move || {
+        me.get().and_then(|r| r.ok()).flatten().is_some_and(|u| u.caps.is_admin_pemda())
+    });
+    let my_id = Signal::derive(move || {
+        me.get().and_then(|r| r.ok()).flatten().map(|u| u.employee_id).unwrap_or_default()
+    });
     let query = RwSignal::new(String::new());
     let page = RwSignal::new(1i64);
     let oid = opd_id.clone();
@@ -97,6 +105,7 @@ pub(super) fn Employees(opd_id: String) -> impl IntoView {
                                                     oid.clone(),
                                                     e.id.clone(),
                                                 );
+                                                let (id_2fa, name_2fa) = (e.id.clone(), e.name.clone());
                                                 let roles = r
                                                     .roles
                                                     .iter()
@@ -163,6 +172,35 @@ pub(super) fn Employees(opd_id: String) -> impl IntoView {
                                                                         }
                                                                     }
                                                                 })}
+                                                            {
+                                                                let (id, name) = (id_2fa, name_2fa);
+                                                                move || {
+                                                                    (is_pemda_admin.get() && my_id.get() != id)
+                                                                        .then(|| {
+                                                                            let (id, name) = (id.clone(), name.clone());
+                                                                            view! {
+                                                                                <ActionForm action=reset_2fa>
+                                                                                    <input type="hidden" name="id" value=id />
+                                                                                    <button
+                                                                                        type="submit"
+                                                                                        class="btn-link"
+                                                                                        aria-label=format!(
+                                                                                            "{} {}",
+                                                                                            l
+                                                                                                .t(
+                                                                                                    "Reset verifikasi dua langkah",
+                                                                                                    "Reset two-step verification",
+                                                                                                ),
+                                                                                            name,
+                                                                                        )
+                                                                                    >
+                                                                                        {l.t("Reset 2 langkah", "Reset 2-step")}
+                                                                                    </button>
+                                                                                </ActionForm>
+                                                                            }
+                                                                        })
+                                                                }
+                                                            }
                                                             <ActionForm action=active>
                                                                 <input type="hidden" name="opd_id" value=oid_active />
                                                                 <input type="hidden" name="id" value=id_active />
@@ -210,7 +248,9 @@ pub(super) fn Employees(opd_id: String) -> impl IntoView {
                                     )}
                                 </span>
                                 <button class="btn" disabled=data.page>
-                                    = pages on:click=move |_| page.update(|p| *p += 1)>
+                                    = pages
+                                    on:click=move |_| page.update(|p| *p += 1)
+                                    >
                                     {l.t("Berikutnya ›", "Next ›")}
                                 </button>
                             </nav>
@@ -236,6 +276,14 @@ pub(super) fn Employees(opd_id: String) -> impl IntoView {
                 Some(Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
                 None => ().into_any(),
             }}
+            <ActionResult
+                value=reset_2fa.value()
+                ok=l
+                    .t(
+                        "Verifikasi dua langkah direset; sesi pegawai diakhiri dan ia diberi tahu. Ia menyiapkannya lagi saat masuk.",
+                        "Two-step verification reset; the employee's sessions ended and they were told. They set it up again at login.",
+                    )
+            />
             <ActionResult
                 value=active.value()
                 ok=l.t("Status pegawai diperbarui.", "Employee status updated.")

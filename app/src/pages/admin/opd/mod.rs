@@ -2,7 +2,8 @@
 
 use super::NoAccess;
 use crate::api::admin::employees::{
-    ImportEmployees, ResetPassword, SaveEmployee, SetEmployeeActive, UnlockAccount, list_employees,
+    ImportEmployees, ResetPassword, ResetSecondFactor, SaveEmployee, SetEmployeeActive,
+    UnlockAccount, list_employees,
 };
 use crate::api::admin::structure::{
     CreateActing, DeletePosition, DeleteUnit, EndActing, SavePosition, SaveUnit, SetOpdLeader,
