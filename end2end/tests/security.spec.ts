@@ -125,3 +125,36 @@ test("a head's password is reset by the Admin Pemda only, and the head is told w
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('region', { name: /Pemberitahuan/ })).toContainText('Kata sandi Anda direset oleh Arif Setiawan');
 });
+
+test("a deactivated OPD's people cannot log in until the Admin Pemda turns it back on", async ({ page }) => {
+  const setBappedaActive = async (active: boolean) => {
+    await gotoHydrated(page, '/admin');
+    const row = page.getByRole('row', { name: /Kelola Bappeda/ });
+    await row.getByRole('button', { name: 'Ubah', exact: true }).click();
+    const box = page.getByLabel('OPD aktif');
+    if (active) await box.check();
+    else await box.uncheck();
+    await page.getByRole('button', { name: 'Simpan OPD' }).click();
+    await expect(row.getByRole('cell', { name: active ? 'Aktif' : 'Nonaktif', exact: true })).toBeVisible();
+  };
+  // The head of Bappeda logs in while the OPD is active.
+  await login(page, DEMO.bappeda);
+  await logout(page);
+  await login(page, DEMO.adminPemda);
+  await setBappedaActive(false);
+  try {
+    await logout(page);
+    await gotoHydrated(page, '/masuk');
+    await page.getByLabel('NIP atau email', { exact: true }).fill(DEMO.bappeda);
+    await page.getByLabel('Kata sandi', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+    await expect(page.getByRole('alert')).toContainText('OPD Anda dinonaktifkan');
+    await expect(page).toHaveURL(/\/masuk$/);
+    await login(page, DEMO.adminPemda);
+  } finally {
+    await setBappedaActive(true);
+  }
+  await logout(page);
+  await login(page, DEMO.bappeda);
+  await expect(page).toHaveURL(/\/$/);
+});

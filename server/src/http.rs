@@ -754,4 +754,121 @@ mod tests {
             .unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     }
+
+    async fn demo_app(trust_proxy: bool) -> (Router, Store) {
+        let path = std::env::temp_dir().join(format!("eoffice-http-{}.db", backend::new_id()));
+        let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        backend::seed::seed_demo(&store).await.unwrap();
+        let options =
+            LeptosOptions::builder().output_name("eoffice").site_root("target/site").build();
+        let app = router(AppState {
+            store: store.clone(),
+            options,
+            secure_cookies: true,
+            trust_proxy,
+            signer: std::sync::Arc::new(backend::sign::ApprovalOnly),
+        });
+        (app, store)
+    }
+
+    /// Pages of a Rahasia scan are sent `no-store`; those of a Biasa one may stay in the browser's
+    /// private cache for an hour.
+    #[tokio::test]
+    async fn rahasia_scan_pages_are_never_stored() {
+        use domain::disposition::{RegisterInput, RegisterOutcome};
+        use domain::letter::{Sifat, Urgency};
+        let (app, store) = demo_app(false).await;
+        let tu = store.find_employee_by_email("sri.wahyuni@bojonegorokab.go.id").await.unwrap();
+        let tu = store.session_user(&tu.unwrap().id, backend::today_wib()).await.unwrap();
+        let token = backend::random_token(32);
+        store.open_session(&backend::Actor::system(), &tu.employee_id, &token, "t").await.unwrap();
+        let cookie = format!("{SESSION_COOKIE}={token}");
+        let scan = backend::render::render_letter(&backend::render::LetterDocument {
+            hal: "Surat dari luar".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        let today = domain::time::wib_day(backend::now_ms());
+        for (n, (sifat, cache)) in
+            [(Sifat::Biasa, "private, max-age=3600"), (Sifat::Rahasia, "private, no-store")]
+                .into_iter()
+                .enumerate()
+        {
+            let input = RegisterInput {
+                client_id: format!("scan-{n}"),
+                received: domain::time::iso_date(today),
+                sender_name: "Dinas Pendidikan".into(),
+                letter_number: format!("800/{n}/2026"),
+                letter_date: domain::time::iso_date(today - 1),
+                sifat,
+                urgency: Urgency::Biasa,
+                attachment_count: 0,
+                subject: "Permohonan data".into(),
+                summary: "Permohonan data guru.".into(),
+                klasifikasi: String::new(),
+                disposer_position_id: String::new(),
+                confirm_duplicate: false,
+            };
+            let RegisterOutcome::Registered { id, .. } =
+                store.register_incoming(&tu, None, &input, scan.clone(), 1, "p.pdf").await.unwrap()
+            else {
+                panic!("not registered");
+            };
+            let uri = format!("/surat-masuk/{id}/halaman/0?w=320");
+            let res =
+                app.clone().oneshot(req(Method::GET, &uri, &[("cookie", &cookie)])).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{sifat:?}");
+            assert_eq!(res.headers()[header::CACHE_CONTROL], cache, "{sifat:?}");
+            assert_eq!(res.headers()[header::CONTENT_TYPE], "image/png");
+        }
+    }
+
+    /// The anonymous verification routes answer at most 60 requests a minute per address (then
+    /// 429 with Retry-After), other addresses unaffected; uploads are bounded at 15 MB.
+    #[tokio::test]
+    async fn verification_routes_are_rate_limited_and_bounded() {
+        let (app, _) = demo_app(true).await;
+        let from = |ip: &'static str| [("x-forwarded-for", ip)];
+        let mut statuses = Vec::new();
+        for _ in 0..61 {
+            let res = app
+                .clone()
+                .oneshot(req(Method::GET, "/verifikasi/tidak-ada-dokumen", &from("198.51.100.7")))
+                .await
+                .unwrap();
+            statuses.push(res.status());
+            if res.status() == StatusCode::TOO_MANY_REQUESTS {
+                let wait: u64 =
+                    res.headers()[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+                assert!((1..=60).contains(&wait), "{wait}");
+            }
+        }
+        // The route itself answers (a page that says the document is unknown) until the limit.
+        assert!(statuses[..60].iter().all(|s| *s == StatusCode::NOT_FOUND), "{statuses:?}");
+        assert_eq!(statuses[60], StatusCode::TOO_MANY_REQUESTS);
+        let other = app
+            .clone()
+            .oneshot(req(Method::GET, "/verifikasi/tidak-ada-dokumen", &from("198.51.100.8")))
+            .await
+            .unwrap();
+        assert_eq!(other.status(), StatusCode::NOT_FOUND);
+
+        // A small non-PDF is checked and reported; a body over 15 MB is refused unread.
+        let post = |ip: &'static str, body: Vec<u8>| {
+            axum::http::Request::builder()
+                .method(Method::POST)
+                .uri("/api/verifikasi")
+                .header(header::HOST, "kominfo.example.go.id")
+                .header(header::CONTENT_TYPE, "application/pdf")
+                .header("x-forwarded-for", ip)
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let res = app.clone().oneshot(post("198.51.100.9", b"bukan pdf".to_vec())).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(String::from_utf8(body_of(res).await).unwrap().contains("not_pdf"));
+        let big = vec![b'%'; backend::store::pki::VERIFY_MAX_BYTES + 128 * 1024];
+        let res = app.oneshot(post("198.51.100.9", big)).await.unwrap();
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
 }

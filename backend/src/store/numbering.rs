@@ -85,7 +85,9 @@ impl Store {
             "letter.number_manual",
             "number_reservation",
             Some(&id),
-            json!({ "number": number, "subject": subject }),
+            // The number only: the hal of a letter made outside e-Office may be confidential, and
+            // nothing here says its sifat; the reservation list shows it to the records clerks.
+            json!({ "number": number }),
         )
         .await?;
         record_work(

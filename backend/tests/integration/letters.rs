@@ -726,6 +726,10 @@ async fn the_clerk_takes_manual_numbers_from_the_same_sequence(store: Store) {
         .await
         .unwrap();
     assert_eq!(r.number, format!("000.1.3/1/412.208/{year}"));
+    // The audit log keeps the number, never the hal (its sifat is unknown to e-Office).
+    let audit = store.recent_audit(10, None).await.unwrap();
+    let row = audit.iter().find(|a| a.action == "letter.number_manual").unwrap();
+    assert!(row.detail.contains(&r.number) && !row.detail.contains("Undangan"), "{row:?}");
     // The next electronic letter continues the same sequence.
     let bappeda = store
         .list_opds(&tu.pemda_id)

@@ -259,6 +259,11 @@ async fn revocation(store: Store) {
         .unwrap();
     assert_eq!(revoked.status, CertStatus::Dicabut);
     assert_eq!(revoked.revoked_reason, Some(RevocationReason::KeyCompromise));
+    let told = store.notifications(&kadis).await.unwrap();
+    assert!(
+        told.iter().any(|n| n.kind == "tte_revoked" && n.text.contains("kunci bocor")),
+        "revoked silently: {told:?}"
+    );
     assert_eq!(
         store
             .revoke_certificate(&admin, None, &cert.id, RevocationReason::KeyCompromise)
@@ -427,6 +432,16 @@ async fn enrolment_and_passphrase_rules(store: Store) {
         404
     );
     store.enrol_certificate(&admin, None, &staf.employee_id, 365).await.unwrap();
+    // The person is told, and only the person sets the passphrase (the admin has nothing to set).
+    let told = store.notifications(&staf).await.unwrap();
+    assert!(
+        told.iter().any(|n| n.kind == "tte_enrolled" && n.text.contains(&admin.name)),
+        "{told:?}"
+    );
+    assert_eq!(
+        store.activate_certificate(&admin, None, PASS, PASS).await.unwrap_err().status(),
+        404
+    );
     for (p, c, needle) in [
         ("pendek", "pendek", "minimal 10"),
         ("cukup panjang sekali", "cukup panjang sekalI", "Konfirmasi"),

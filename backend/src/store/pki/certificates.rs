@@ -180,6 +180,20 @@ impl Store {
             json!({ "employee_id": employee_id, "validity_days": validity_days }),
         )
         .await?;
+        // The official hears of it from e-Office itself: only they set the passphrase that makes
+        // the key, so nobody else can hold a working certificate in their name.
+        let when = domain::time::long_datetime(now, domain::Lang::Id);
+        crate::store::notifications::notify_tx(
+            &mut tx,
+            &[employee_id.to_string()],
+            "tte_enrolled",
+            &format!(
+                "{} mendaftarkan sertifikat tanda tangan elektronik untuk Anda pada {when}. Buat passphrase Anda sendiri di Profil, Sertifikat TTE; hanya Anda yang dapat membuatnya. Bila Anda tidak memintanya, hubungi Admin Pemda.",
+                admin.name
+            ),
+            Some("/profil/tte"),
+        )
+        .await?;
         tx.commit().await?;
         self.cert_by("c.id = $1", &id)
             .await?
@@ -525,6 +539,25 @@ impl Store {
             "signing_cert",
             Some(cert_id),
             json!({ "reason": reason.code(), "serial": serial, "was": status }),
+        )
+        .await?;
+        // Never silently: the holder is told who revoked it, when and why.
+        let holder: String = sqlx::query("SELECT employee_id FROM signing_cert WHERE id = $1")
+            .bind(cert_id)
+            .fetch_one(tx.conn())
+            .await?
+            .try_get("employee_id")?;
+        let when = domain::time::long_datetime(now, domain::Lang::Id);
+        crate::store::notifications::notify_tx(
+            &mut tx,
+            &[holder],
+            "tte_revoked",
+            &format!(
+                "Sertifikat tanda tangan elektronik Anda dicabut oleh {} pada {when} (alasan: {}). Naskah yang sudah Anda tandatangani tetap sah.",
+                admin.name,
+                reason.label()
+            ),
+            Some("/profil/tte"),
         )
         .await?;
         tx.commit().await?;
