@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod disposition;
 pub mod files;
+pub mod kinerja;
 pub mod letter;
 pub mod letter_body;
 pub mod letter_view;
