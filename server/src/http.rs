@@ -82,6 +82,8 @@ pub fn router(state: AppState) -> Router {
         .route("/surat-masuk/{id}/lembar-disposisi", get(disposition_sheet))
         .route("/disposisi/berkas/{id}", get(disposition_file))
         .route("/healthz", get(|| async { "ok" }))
+        // Browsers ask for it on pages without an icon link (the PDFs, the verification pages).
+        .route("/favicon.ico", get(|| async { Redirect::permanent("/icon.svg") }))
         .merge(crate::verifikasi::routes(&state))
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = options.clone();
@@ -529,8 +531,15 @@ mod tests {
             let res = app.clone().oneshot(req(Method::GET, &uri, &[])).await.unwrap();
             assert_eq!(res.headers()[header::LOCATION], "/", "{evil}");
         }
-        let res = app.oneshot(req(Method::GET, "/bahasa/id?ke=/surat-keluar?tab=draf", &[])).await;
+        let res = app
+            .clone()
+            .oneshot(req(Method::GET, "/bahasa/id?ke=/surat-keluar?tab=draf", &[]))
+            .await;
         assert_eq!(res.unwrap().headers()[header::LOCATION], "/surat-keluar?tab=draf");
+        // The browser's default icon request finds the app's icon.
+        let res = app.oneshot(req(Method::GET, "/favicon.ico", &[])).await.unwrap();
+        assert_eq!(res.status(), StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(res.headers()[header::LOCATION], "/icon.svg");
     }
 
     async fn app_with_pki() -> (Router, Store) {
@@ -718,18 +727,7 @@ mod tests {
     /// The CSV export goes to the OPD's admin, and to nobody else with a session.
     #[tokio::test]
     async fn export_is_for_the_opds_admins() {
-        let path = std::env::temp_dir().join(format!("eoffice-http-{}.db", backend::new_id()));
-        let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
-        backend::seed::seed_demo(&store).await.unwrap();
-        let options =
-            LeptosOptions::builder().output_name("eoffice").site_root("target/site").build();
-        let app = router(AppState {
-            store: store.clone(),
-            options,
-            secure_cookies: true,
-            trust_proxy: false,
-            signer: std::sync::Arc::new(backend::sign::ApprovalOnly),
-        });
+        let (app, store) = demo_app(false).await;
         let cookie_of = |email: &'static str| {
             let store = store.clone();
             async move {

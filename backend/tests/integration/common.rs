@@ -87,6 +87,18 @@ macro_rules! dual_test {
     };
 }
 
+/// The id of the demo Bappeda (the other OPD letters are addressed to).
+pub async fn bappeda_id(store: &Store, pemda_id: &str) -> String {
+    store
+        .list_opds(pemda_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.short_name == "Bappeda")
+        .unwrap()
+        .id
+}
+
 /// The session of the demo employee with this e-mail address.
 pub async fn user(store: &Store, email: &str) -> SessionUser {
     let e = store.find_employee_by_email(email).await.unwrap().unwrap();

@@ -39,14 +39,7 @@ struct World {
 async fn world(store: &Store) -> World {
     seed_demo(store).await.unwrap();
     let staf = user(store, STAF).await;
-    let bappeda = store
-        .list_opds(&staf.pemda_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.short_name == "Bappeda")
-        .unwrap()
-        .id;
+    let bappeda = crate::common::bappeda_id(store, &staf.pemda_id).await;
     let co_position = store.head_position(&bappeda).await.unwrap();
     World {
         kadis: user(store, KADIS).await,

@@ -361,7 +361,10 @@ async fn the_disposition_story(store: Store) {
     assert_eq!(store.incoming_view(&tu, &id).await.unwrap().status, IncomingStatus::Archived);
 
     // The lembar disposisi has the whole cascade for the head, only the branch for the staff.
-    assert_eq!(store.disposition_sheet(&kadis, &id).await.unwrap().steps.len(), 4);
+    let sheet = store.disposition_sheet(&kadis, &id).await.unwrap();
+    assert_eq!(sheet.steps.len(), 4);
+    // The time zone is named once ("Dicetak 1 Desember 2026 10.15 WIB dari e-Office").
+    assert_eq!(sheet.printed_note.matches("WIB").count(), 1, "{}", sheet.printed_note);
     assert_eq!(store.disposition_sheet(&staf, &id).await.unwrap().steps.len(), 1);
 
     // Lists.

@@ -39,14 +39,7 @@ async fn the_seed_story(store: Store) {
     let kasi = user(&store, "eko.saputro@bojonegorokab.go.id").await;
     let kabid = user(&store, "teguh.wibowo@bojonegorokab.go.id").await;
     let kadis = user(&store, "bambang.sutrisno@bojonegorokab.go.id").await;
-    let bappeda = store
-        .list_opds(&staf.pemda_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.short_name == "Bappeda")
-        .unwrap()
-        .id;
+    let bappeda = crate::common::bappeda_id(&store, &staf.pemda_id).await;
     let (id, out) = store.create_letter(&staf, None, "c-1", &draft(&bappeda)).await.unwrap();
     assert_eq!(out, SaveOutcome::Saved { version: 1 });
     // A resend of the same save changes nothing.
@@ -147,14 +140,7 @@ dual_test!(the_seed_story_t, the_seed_story);
 async fn conflicting_saves_are_kept_not_applied(store: Store) {
     seed_demo(&store).await.unwrap();
     let staf = user(&store, "putri.ayu@bojonegorokab.go.id").await;
-    let bappeda = store
-        .list_opds(&staf.pemda_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.short_name == "Bappeda")
-        .unwrap()
-        .id;
+    let bappeda = crate::common::bappeda_id(&store, &staf.pemda_id).await;
     let (id, _) = store.create_letter(&staf, None, "k-1", &draft(&bappeda)).await.unwrap();
     let mut a = draft(&bappeda);
     a.subject = "Versi dari laptop".into();
@@ -209,14 +195,7 @@ async fn acting_official_signs_for_the_position(store: Store) {
         .await
         .unwrap()
         .unwrap();
-    let bappeda = store
-        .list_opds(&kabid.pemda_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.short_name == "Bappeda")
-        .unwrap()
-        .id;
+    let bappeda = crate::common::bappeda_id(&store, &kabid.pemda_id).await;
     let (id, _) = store.create_letter(&kabid, None, "p-1", &draft(&bappeda)).await.unwrap();
     assert_eq!(
         store.act_on_letter(&kabid, None, &id, 1, Action::Submit).await.unwrap(),
@@ -295,14 +274,7 @@ async fn signing_delivers_to_the_other_opd_inbox(store: Store) {
     let kabid = user(&store, "teguh.wibowo@bojonegorokab.go.id").await;
     let kadis = user(&store, "bambang.sutrisno@bojonegorokab.go.id").await;
     let bappeda_head = user(&store, "suharto.wijaya@bojonegorokab.go.id").await;
-    let bappeda = store
-        .list_opds(&staf.pemda_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.short_name == "Bappeda")
-        .unwrap()
-        .id;
+    let bappeda = crate::common::bappeda_id(&store, &staf.pemda_id).await;
     let mut d = draft(&bappeda);
     d.recipients.push(Recipient {
         role: RecipientRole::Cc,
@@ -449,14 +421,7 @@ async fn confidential_letters_stay_with_their_people(store: Store) {
     let admin = user(&store, "agus.prasetyo@bojonegorokab.go.id").await;
     let pemda_admin = user(&store, "arif.setiawan@bojonegorokab.go.id").await;
     let tu = user(&store, "sri.wahyuni@bojonegorokab.go.id").await;
-    let bappeda = store
-        .list_opds(&staf.pemda_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.short_name == "Bappeda")
-        .unwrap()
-        .id;
+    let bappeda = crate::common::bappeda_id(&store, &staf.pemda_id).await;
     let mut d = draft(&bappeda);
     d.sifat = Sifat::Rahasia;
     d.subject = "Hasil audit internal".into();
@@ -512,14 +477,7 @@ async fn concurrent_signings_get_consecutive_numbers(store: Store) {
     let kabid = user(&store, "teguh.wibowo@bojonegorokab.go.id").await;
     let kadis = user(&store, "bambang.sutrisno@bojonegorokab.go.id").await;
     let sekdin = user(&store, "ratna.kusumawati@bojonegorokab.go.id").await;
-    let bappeda = store
-        .list_opds(&kabid.pemda_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.short_name == "Bappeda")
-        .unwrap()
-        .id;
+    let bappeda = crate::common::bappeda_id(&store, &kabid.pemda_id).await;
     let mut ids = Vec::new();
     for i in 0..40 {
         let (id, _) =
@@ -562,14 +520,7 @@ dual_test!(
 async fn bad_recipients_and_attachments_are_refused(store: Store) {
     seed_demo(&store).await.unwrap();
     let staf = user(&store, "putri.ayu@bojonegorokab.go.id").await;
-    let bappeda = store
-        .list_opds(&staf.pemda_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.short_name == "Bappeda")
-        .unwrap()
-        .id;
+    let bappeda = crate::common::bappeda_id(&store, &staf.pemda_id).await;
     let mut d = draft(&bappeda);
     d.recipients[0].target_id = Some("tidak-ada".into());
     assert_eq!(store.check_recipients(&staf.pemda_id, &d).await.unwrap_err().status(), 422);
@@ -607,14 +558,7 @@ async fn the_chain_follows_the_position_and_racing_reviewers_get_one_answer(stor
     seed_demo(&store).await.unwrap();
     let staf = user(&store, "putri.ayu@bojonegorokab.go.id").await;
     let kasi = user(&store, "eko.saputro@bojonegorokab.go.id").await;
-    let bappeda = store
-        .list_opds(&staf.pemda_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.short_name == "Bappeda")
-        .unwrap()
-        .id;
+    let bappeda = crate::common::bappeda_id(&store, &staf.pemda_id).await;
     let (id, _) = store.create_letter(&staf, None, "f-1", &draft(&bappeda)).await.unwrap();
     store.act_on_letter(&staf, None, &id, 1, Action::Submit).await.unwrap();
     // The Kasi moves away while the letter waits; a colleague is placed in the position.
@@ -731,14 +675,7 @@ async fn the_clerk_takes_manual_numbers_from_the_same_sequence(store: Store) {
     let row = audit.iter().find(|a| a.action == "letter.number_manual").unwrap();
     assert!(row.detail.contains(&r.number) && !row.detail.contains("Undangan"), "{row:?}");
     // The next electronic letter continues the same sequence.
-    let bappeda = store
-        .list_opds(&tu.pemda_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.short_name == "Bappeda")
-        .unwrap()
-        .id;
+    let bappeda = crate::common::bappeda_id(&store, &tu.pemda_id).await;
     let (id, _) = store.create_letter(&kabid, None, "m-1", &draft(&bappeda)).await.unwrap();
     store.act_on_letter(&kabid, None, &id, 1, Action::Submit).await.unwrap();
     store.act_on_letter(&sekdin, None, &id, 1, Action::Approve).await.unwrap();

@@ -73,14 +73,7 @@ fn draft(bappeda: &str, sifat: &str, subject: &str) -> LetterDraft {
 /// Kepala Dinas to sign. Returns (id, version).
 async fn letter_waiting_for_signature(store: &Store, sifat: &str, subject: &str) -> (String, i64) {
     let staf = user(store, STAF).await;
-    let bappeda = store
-        .list_opds(&staf.pemda_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.short_name == "Bappeda")
-        .unwrap()
-        .id;
+    let bappeda = crate::common::bappeda_id(store, &staf.pemda_id).await;
     let (id, _) = store
         .create_letter(&staf, None, &backend::new_id(), &draft(&bappeda, sifat, subject))
         .await
@@ -359,14 +352,7 @@ async fn batch_signing(store: Store) {
     // Another OPD's draft, which the Kepala Dinas may not see, answers like a letter that does not
     // exist, not "not your turn": the batch reads each letter like every other letter read.
     let staf = user(&store, "suharto.wijaya@bojonegorokab.go.id").await;
-    let bappeda = store
-        .list_opds(&staf.pemda_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|o| o.short_name == "Bappeda")
-        .unwrap()
-        .id;
+    let bappeda = crate::common::bappeda_id(&store, &staf.pemda_id).await;
     let (hidden, _) = store
         .create_letter(&staf, None, &backend::new_id(), &draft(&bappeda, "biasa", "Konsep"))
         .await

@@ -119,7 +119,7 @@ impl Store {
                 .map(|i| i.label(Id).to_string())
                 .collect(),
             steps,
-            printed_note: format!("Dicetak {} WIB dari e-Office", long_datetime(now_ms(), Id)),
+            printed_note: format!("Dicetak {} dari e-Office", long_datetime(now_ms(), Id)),
         })
     }
 }
