@@ -146,6 +146,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("disposisi") view=pages::incoming::DispositionsPage />
                     <Route path=path!("kotak-masuk") view=pages::letters::InboxPage />
                     <Route path=path!("kotak-masuk/:id") view=pages::letters::InboxEntryPage />
+                    <Route path=path!("kinerja") view=pages::kinerja::MyActivitiesPage />
+                    <Route
+                        path=path!("kinerja/validasi")
+                        view=pages::kinerja::validate::ValidationPage
+                    />
+                    <Route path=path!("kinerja/rekap") view=pages::kinerja::recap::RecapPage />
+                    <Route
+                        path=path!("kinerja/pengaturan")
+                        view=pages::kinerja::settings::KinerjaSettingsPage
+                    />
                     <Route path=path!("organisasi") view=pages::org::OrgPage />
                     <Route path=path!("organisasi/:opd") view=pages::org::OrgPage />
                     <Route path=path!("profil") view=pages::profile::ProfilePage />

@@ -8,6 +8,7 @@ use domain::Code;
 use domain::nip::Nip;
 use domain::org::{PositionLevel, UnitKind};
 use domain::roles::Role;
+use sqlx::Row;
 
 pub const DEMO_PASSWORD: &str = "eoffice2026";
 
@@ -650,7 +651,42 @@ pub async fn seed_demo(store: &Store) -> Result<Vec<DemoLogin>> {
         let mut sort = 0;
         walk(&mut ctx, spec, None, &mut sort).await?;
     }
+    seed_activity_bank(store).await?;
     Ok(ctx.logins)
+}
+
+/// A small activity bank for every staff position of the demo, so logging work outside e-Office
+/// can be tried from the bank as well as in free text.
+async fn seed_activity_bank(store: &Store) -> Result<()> {
+    const BANK: &[(&str, i64, &str)] = &[
+        ("Menyusun laporan kegiatan", 60, "laporan"),
+        ("Mengolah dan memutakhirkan data", 30, "dokumen"),
+        ("Mengikuti rapat koordinasi", 60, "kegiatan"),
+        ("Melayani konsultasi masyarakat", 20, "layanan"),
+    ];
+    let positions = sqlx::query("SELECT id, opd_id FROM position WHERE level = $1")
+        .bind(PositionLevel::Staf.code())
+        .fetch_all(&store.pool)
+        .await?;
+    let mut tx = store.begin_write().await?;
+    for r in &positions {
+        let (id, opd): (String, String) = (r.try_get("id")?, r.try_get("opd_id")?);
+        for (name, minutes, unit) in BANK {
+            sqlx::query(
+                "INSERT INTO activity_bank (id, opd_id, position_id, name, minutes, unit, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(new_id())
+            .bind(&opd)
+            .bind(&id)
+            .bind(*name)
+            .bind(*minutes)
+            .bind(*unit)
+            .bind(crate::now_ms())
+            .execute(tx.conn())
+            .await?;
+        }
+    }
+    tx.commit().await
 }
 
 #[cfg(test)]

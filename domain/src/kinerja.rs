@@ -690,4 +690,88 @@ mod tests {
         assert_eq!(percent(9_066), "90,66%");
         assert_eq!(percent(5), "0,05%");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn config() -> impl Strategy<Value = KinerjaConfig> {
+            (1_000i64..20_000, 0i64..=100, prop::option::of(0i64..=100), 0i64..=500, 0i64..=500)
+                .prop_map(|(target, w, share, overdue, stale)| KinerjaConfig {
+                    monthly_target_minutes: target,
+                    performance_weight_pct: w,
+                    discipline_weight_pct: 100 - w,
+                    head_unit_share_pct: share,
+                    overdue_disposition_bp: overdue,
+                    stale_review_bp: stale,
+                    ..KinerjaConfig::default()
+                })
+        }
+
+        fn day() -> impl Strategy<Value = DayRecord> {
+            prop_oneof![
+                Just(DayRecord::Absent),
+                Just(DayRecord::Excused),
+                (prop::option::of(0i64..1440), prop::option::of(0i64..1440))
+                    .prop_map(|(check_in, check_out)| DayRecord::Worked { check_in, check_out }),
+            ]
+        }
+
+        fn month() -> impl Strategy<Value = (MonthInput, Vec<DayRecord>)> {
+            (
+                0i64..30_000,
+                prop::collection::vec(day(), 0..27),
+                0i64..40,
+                0i64..40,
+                0i64..20_000_000,
+                prop::option::of(0i64..=FULL),
+            )
+                .prop_map(|(minutes, days, overdue, stale, base, avg)| {
+                    (
+                        MonthInput {
+                            approved_minutes: minutes,
+                            days: Vec::new(),
+                            overdue_dispositions: overdue,
+                            stale_reviews: stale,
+                            base_tpp: base,
+                            unit_average_bp: avg,
+                        },
+                        days,
+                    )
+                })
+        }
+
+        const H: WorkHours = WorkHours { start: 450, end: 960 };
+
+        proptest! {
+            #[test]
+            fn scores_stay_between_0_and_100_percent((m, days) in month(), c in config()) {
+                let m = MonthInput {
+                    days: days.into_iter().map(|d| day_deduction(d, H, &c)).collect(),
+                    ..m
+                };
+                let s = month_score(&m, &c);
+                prop_assert!((0..=FULL).contains(&s.performance_bp));
+                prop_assert!((0..=FULL).contains(&s.discipline_bp));
+                prop_assert!(s.tpp >= 0 && s.tpp <= m.base_tpp);
+            }
+
+            #[test]
+            fn another_approved_activity_never_lowers_the_score(
+                (m, days) in month(),
+                c in config(),
+                extra in 1i64..500,
+            ) {
+                let m = MonthInput {
+                    days: days.into_iter().map(|d| day_deduction(d, H, &c)).collect(),
+                    ..m
+                };
+                let before = month_score(&m, &c);
+                let more = MonthInput { approved_minutes: m.approved_minutes + extra, ..m };
+                let after = month_score(&more, &c);
+                prop_assert!(after.performance_bp >= before.performance_bp);
+                prop_assert!(after.tpp >= before.tpp);
+            }
+        }
+    }
 }

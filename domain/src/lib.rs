@@ -1,6 +1,7 @@
 //! Pure rules of e-Office. No I/O, no clocks: callers pass the current time in.
 
 pub mod account;
+pub mod activity;
 pub mod audit;
 pub mod disposition;
 pub mod files;

@@ -232,6 +232,7 @@ impl NavItem {
                 | NavItem::SuratMasuk
                 | NavItem::SuratKeluar
                 | NavItem::Disposisi
+                | NavItem::Kinerja
                 | NavItem::Organisasi
                 | NavItem::Admin
                 | NavItem::Profil
@@ -246,7 +247,9 @@ impl NavItem {
             NavItem::KotakMasuk => officer || caps.has_role(Role::Tu),
             // The register of incoming mail belongs to the records clerks of the OPD.
             NavItem::SuratMasuk => caps.opd_id.as_deref().is_some_and(|o| caps.is_tu_of(o)),
-            NavItem::SuratKeluar | NavItem::Disposisi | NavItem::Kinerja => officer,
+            NavItem::SuratKeluar | NavItem::Disposisi => officer,
+            // Admins reach the recap and settings even without a position of their own.
+            NavItem::Kinerja => officer || caps.is_some_admin(),
             NavItem::Dashboard => {
                 caps.best_level.is_some_and(|l| l <= PositionLevel::KepalaBidang)
                     || caps.is_admin_pemda()

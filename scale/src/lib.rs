@@ -1788,6 +1788,154 @@ async fn employee_index(store: &Store, org: &Org, email: &str) -> Result<Option<
 #[cfg(test)]
 mod fast_read_tests;
 
+// ---------------------------------------------------------------------------------------------
+// e-Kinerja: a month of activities and attendance for everyone
+// ---------------------------------------------------------------------------------------------
+
+/// Adds a month of e-Kinerja data for every active employee of the first Pemda: `per_person`
+/// activities (four in five automatic from e-Office work, the rest logged by hand; most approved,
+/// some waiting or rejected) over the month's working days, and one attendance row per working
+/// day (mostly on time, some late or leaving early, a few absent or on leave). Returns the number
+/// of activities and attendance rows written.
+pub async fn seed_kinerja_month(
+    store: &Store,
+    month: i64,
+    per_person: usize,
+    progress: impl Fn(&str),
+) -> Result<(usize, usize)> {
+    let days = domain::activity::working_days(month, &[], i64::MAX);
+    if days.is_empty() {
+        return Err(BackendError::Invalid("Bulan tidak valid.".into()));
+    }
+    let people = sqlx::query(
+        "SELECT e.id, e.pemda_id, e.opd_id, e.position_id FROM employee e WHERE e.active = 1 AND e.position_id IS NOT NULL ORDER BY e.id",
+    )
+    .fetch_all(&store.pool)
+    .await?;
+    progress(&format!(
+        "e-Kinerja: {} people, {per_person} activities each, {} working days",
+        people.len(),
+        days.len()
+    ));
+    let mut rng = StdRng::seed_from_u64(20_261_201);
+    let now = now_ms();
+    let mut acts = Bulk::new(
+        "activity",
+        &[
+            "id",
+            "pemda_id",
+            "opd_id",
+            "employee_id",
+            "position_id",
+            "day",
+            "month",
+            "source",
+            "work_kind",
+            "description",
+            "quantity",
+            "unit",
+            "minutes",
+            "status",
+            "created_ms",
+            "at_ms",
+        ],
+    );
+    let mut att = Bulk::new(
+        "attendance",
+        &["employee_id", "day", "opd_id", "check_in", "check_out", "status"],
+    );
+    let kinds = domain::kinerja::WorkKind::ALL;
+    let (mut n_acts, mut n_att) = (0, 0);
+    let mut tx = begin_bulk(store).await?;
+    for (i, r) in people.iter().enumerate() {
+        let (id, pemda, opd, pos): (String, String, String, String) = (
+            r.try_get("id")?,
+            r.try_get("pemda_id")?,
+            r.try_get("opd_id")?,
+            r.try_get("position_id")?,
+        );
+        for k in 0..per_person {
+            let day = days[k % days.len()];
+            let auto = rng.gen_range(0..5) != 0;
+            let kind = kinds[rng.gen_range(0..kinds.len())];
+            let status = match rng.gen_range(0..20) {
+                0 => "rejected",
+                1..=2 => "pending",
+                _ => "approved",
+            };
+            acts.push(vec![
+                Val::T(new_id()),
+                Val::T(pemda.clone()),
+                Val::T(opd.clone()),
+                Val::T(id.clone()),
+                Val::T(pos.clone()),
+                Val::I(day),
+                Val::I(month),
+                Val::T(if auto { "auto" } else { "manual" }.into()),
+                if auto { Val::T(kind.code().into()) } else { Val::NT },
+                Val::T(if auto { String::new() } else { "Menyusun laporan kegiatan".into() }),
+                Val::I(1),
+                Val::T(String::new()),
+                Val::I(if auto { kind.default_rule().0 } else { rng.gen_range(20..90) }),
+                Val::T(status.into()),
+                Val::I(now),
+                Val::I(now),
+            ]);
+        }
+        for &day in &days {
+            let (status, ci, co) = match rng.gen_range(0..40) {
+                0 => ("tk", None, None),
+                1 => ("cuti", None, None),
+                2..=5 => ("hadir", Some(450 + rng.gen_range(1..100)), Some(960)),
+                6..=7 => ("hadir", Some(440), Some(960 - rng.gen_range(1..100))),
+                _ => ("hadir", Some(440 + rng.gen_range(0..10)), Some(960 + rng.gen_range(0..30))),
+            };
+            att.push(vec![
+                Val::T(id.clone()),
+                Val::I(day),
+                Val::T(opd.clone()),
+                oint(ci),
+                oint(co),
+                Val::T(status.into()),
+            ]);
+        }
+        n_acts += per_person;
+        n_att += days.len();
+        acts.flush(&mut tx, false).await?;
+        att.flush(&mut tx, false).await?;
+        if (i + 1) % 1000 == 0 {
+            tx.commit().await?;
+            progress(&format!("  {} people, {n_acts} activities", i + 1));
+            tx = begin_bulk(store).await?;
+        }
+    }
+    acts.flush(&mut tx, true).await?;
+    att.flush(&mut tx, true).await?;
+    tx.commit().await?;
+    if store.kind() == DbKind::Sqlite {
+        sqlx::query("ANALYZE").execute(&store.pool).await?;
+    } else {
+        sqlx::query("ANALYZE activity").execute(&store.pool).await?;
+        sqlx::query("ANALYZE attendance").execute(&store.pool).await?;
+    }
+    Ok((n_acts, n_att))
+}
+
+/// Computes and stores the month of every OPD of the first Pemda (what closing every OPD's month
+/// does, without freezing it). Returns the number of people scored and the seconds it took.
+pub async fn bench_kinerja_month(store: &Store, month: i64) -> Result<(usize, f64)> {
+    let pemda_id: String = sqlx::query("SELECT id FROM pemda ORDER BY created_ms, id LIMIT 1")
+        .fetch_one(&store.pool)
+        .await?
+        .try_get("id")?;
+    let t = Instant::now();
+    let mut people = 0;
+    for opd in store.list_opds(&pemda_id).await? {
+        people += store.opd_month(&opd.id, month, true).await?.rows.len();
+    }
+    Ok((people, t.elapsed().as_secs_f64()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,13 @@ struct Args {
     /// Number of letters to generate.
     #[arg(long, default_value_t = 1_000_000)]
     letters: usize,
+    /// Also add a month of e-Kinerja data (YYYY-MM) for everyone, then time computing and storing
+    /// that month for every OPD (the month benchmark).
+    #[arg(long)]
+    kinerja_month: Option<String>,
+    /// Activities per person in that month.
+    #[arg(long, default_value_t = 200)]
+    activities: usize,
 }
 
 async fn run(args: Args) -> Result<(), String> {
@@ -38,6 +45,22 @@ async fn run(args: Args) -> Result<(), String> {
             .await
             .map_err(|e| e.user_message())?;
     print!("{report}");
+    if let Some(m) = &args.kinerja_month {
+        let month = domain::activity::parse_month(m).ok_or("--kinerja-month takes YYYY-MM")?;
+        let t = std::time::Instant::now();
+        let (acts, att) =
+            eoffice_scale::seed_kinerja_month(&store, month, args.activities, |m| println!("{m}"))
+                .await
+                .map_err(|e| e.user_message())?;
+        println!(
+            "e-Kinerja data: {acts} activities, {att} attendance rows in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+        let (people, secs) = eoffice_scale::bench_kinerja_month(&store, month)
+            .await
+            .map_err(|e| e.user_message())?;
+        println!("Month computed and stored for {people} people in {secs:.2} s");
+    }
     println!("Demo password of every account: {}", backend::seed::DEMO_PASSWORD);
     store.close().await;
     Ok(())

@@ -81,6 +81,9 @@ pub fn router(state: AppState) -> Router {
         .route("/surat-masuk/{id}/halaman/{page}", get(incoming_page_image))
         .route("/surat-masuk/{id}/lembar-disposisi", get(disposition_sheet))
         .route("/disposisi/berkas/{id}", get(disposition_file))
+        .route("/kinerja/bukti/{id}", get(activity_evidence))
+        .route("/kinerja/rekap.xlsx", get(recap_xlsx))
+        .route("/kinerja/bank.csv", get(export_bank))
         .route("/healthz", get(|| async { "ok" }))
         // Browsers ask for it on pages without an icon link (the PDFs, the verification pages).
         .route("/favicon.ico", get(|| async { Redirect::permanent("/icon.svg") }))
@@ -323,6 +326,77 @@ async fn disposition_file(
 ) -> RouteResult {
     let (name, ct, bytes) = state.store.disposition_file(&caller.user, &id).await?;
     Ok(file_response(bytes, &name, &ct))
+}
+
+async fn activity_evidence(
+    State(state): State<AppState>,
+    RouteUser(caller): RouteUser,
+    Path(id): Path<String>,
+) -> RouteResult {
+    let (name, ct, bytes) = state.store.activity_evidence(&caller.user, &id).await?;
+    Ok(file_response(bytes, &name, &ct))
+}
+
+#[derive(serde::Deserialize)]
+struct RecapQuery {
+    opd: String,
+    #[serde(default)]
+    bulan: String,
+}
+
+/// The OPD's monthly recap as a workbook, for those who see the recap.
+async fn recap_xlsx(
+    State(state): State<AppState>,
+    RouteUser(caller): RouteUser,
+    Query(q): Query<RecapQuery>,
+) -> RouteResult {
+    let month = if q.bulan.trim().is_empty() {
+        domain::activity::month_of_day(domain::time::wib_day(backend::now_ms()))
+    } else {
+        domain::activity::parse_month(&q.bulan).ok_or_else(|| {
+            BackendError::Invalid("Bulan tidak valid (pakai format YYYY-MM).".into())
+        })?
+    };
+    if !state.store.may_see_recap(&caller.user, &q.opd).await? {
+        return Err(BackendError::Forbidden(
+            "Rekap kinerja OPD hanya untuk Admin OPD, kepala OPD, dan Admin Pemda.".into(),
+        )
+        .into());
+    }
+    let recap = state.store.opd_month(&q.opd, month, false).await?;
+    let bytes = backend::render::recap_xlsx(&recap)?;
+    let name = format!("rekap-kinerja-{}.xlsx", domain::activity::month_iso(month));
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn export_bank(
+    State(state): State<AppState>,
+    RouteUser(caller): RouteUser,
+    Query(q): Query<RecapQuery>,
+) -> RouteResult {
+    let admin = state.store.opd_admin(caller, &q.opd).await?;
+    let csv = state.store.export_bank(&admin).await?;
+    let name =
+        format!("bank-aktivitas-{}.csv", admin.opd().short_name.to_lowercase().replace(' ', "-"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        csv,
+    )
+        .into_response())
 }
 
 const STRICT_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";

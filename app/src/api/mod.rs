@@ -5,6 +5,7 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod ctx;
 pub mod incoming;
+pub mod kinerja;
 pub mod letters;
 pub mod notifications;
 pub mod org;

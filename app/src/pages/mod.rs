@@ -1,6 +1,7 @@
 pub mod admin;
 pub mod home;
 pub mod incoming;
+pub mod kinerja;
 pub mod letters;
 pub mod login;
 pub mod not_found;

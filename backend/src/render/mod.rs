@@ -12,6 +12,7 @@ mod layout;
 mod pdf;
 mod qr;
 mod scan;
+mod xlsx;
 
 pub use pdf::disposition::{DispositionSheet, SheetStep, render_disposition_sheet};
 pub use pdf::{RenderInfo, render_letter, render_letter_with_info};
@@ -25,6 +26,7 @@ pub fn check_image(bytes: &[u8]) -> crate::Result<()> {
     render_letter(&doc).map(|_| ())
 }
 pub use qr::{qr_png, qr_svg};
+pub use xlsx::recap_xlsx;
 
 /// Everything printed on one letter.
 #[derive(Clone, Debug, Default)]

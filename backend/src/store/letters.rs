@@ -59,24 +59,70 @@ pub async fn record_work(
     entity_id: &str,
     detail: &str,
 ) -> Result<()> {
+    record_work_of(
+        tx,
+        Work {
+            employee_id,
+            position_id,
+            kind,
+            entity,
+            entity_id,
+            detail,
+            version: None,
+            changed: true,
+        },
+    )
+    .await
+}
+
+/// One unit of work, with the letter version it acted on and whether it changed anything.
+pub struct Work<'a> {
+    pub employee_id: &'a str,
+    pub position_id: Option<&'a str>,
+    pub kind: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub detail: &'a str,
+    pub version: Option<i64>,
+    pub changed: bool,
+}
+
+/// Records a unit of work. An act on a letter version the same person already acted on in the
+/// same way (a second paraf of an unchanged letter) is recorded as changing nothing.
+pub async fn record_work_of(tx: &mut WriteTx, w: Work<'_>) -> Result<()> {
     let r = sqlx::query("SELECT pemda_id, opd_id FROM employee WHERE id = $1")
-        .bind(employee_id)
+        .bind(w.employee_id)
         .fetch_one(tx.conn())
         .await?;
+    let mut changed = w.changed;
+    if let (true, Some(v)) = (changed, w.version) {
+        changed = sqlx::query(
+            "SELECT 1 AS x FROM work_event WHERE employee_id = $1 AND kind = $2 AND entity_id = $3 AND version = $4",
+        )
+        .bind(w.employee_id)
+        .bind(w.kind)
+        .bind(w.entity_id)
+        .bind(v)
+        .fetch_optional(tx.conn())
+        .await?
+        .is_none();
+    }
     sqlx::query(
-        "INSERT INTO work_event (id, pemda_id, opd_id, employee_id, position_id, kind, entity, entity_id, detail, at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO work_event (id, pemda_id, opd_id, employee_id, position_id, kind, entity, entity_id, detail, at_ms, version, changed) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(new_id())
     .bind(r.try_get::<String, _>("pemda_id")?)
     .bind(r.try_get::<String, _>("opd_id")?)
-    .bind(employee_id)
-    .bind(position_id)
-    .bind(kind)
-    .bind(entity)
-    .bind(entity_id)
-    .bind(detail)
+    .bind(w.employee_id)
+    .bind(w.position_id)
+    .bind(w.kind)
+    .bind(w.entity)
+    .bind(w.entity_id)
+    .bind(w.detail)
     .bind(now_ms())
+    .bind(w.version)
+    .bind(changed as i64)
     .execute(tx.conn())
     .await?;
     Ok(())
@@ -445,6 +491,16 @@ impl Store {
                 conflict_version: next,
             });
         }
+        let previous_content: Option<String> =
+            sqlx::query("SELECT content FROM letter_version WHERE letter_id = $1 AND version = $2")
+                .bind(id)
+                .bind(l.version)
+                .fetch_optional(tx.conn())
+                .await?
+                .map(|r| r.try_get("content"))
+                .transpose()?;
+        let new_content = serde_json::to_string(draft)
+            .map_err(|e| BackendError::caused("store letter version", e))?;
         self.insert_version(
             &mut tx,
             NewVersion {
@@ -495,15 +551,29 @@ impl Store {
         .bind(id)
         .execute(tx.conn())
         .await?;
-        if l.drafter_id != user.employee_id {
-            record_work(
+        // A reviewer's edit, or the drafter's revision of a returned letter, is work; a save that
+        // changes nothing is recorded as such and earns nothing.
+        let revising = matches!(l.state, LetterState::Returned { .. });
+        if l.drafter_id != user.employee_id || revising {
+            let changed = previous_content.as_deref() != Some(new_content.as_str());
+            let kind =
+                if l.drafter_id == user.employee_id { "letter.revise" } else { "letter.edit" };
+            record_work_of(
                 &mut tx,
-                &user.employee_id,
-                l.waiting_position_id.as_deref(),
-                "letter.edit",
-                "letter",
-                id,
-                "",
+                Work {
+                    employee_id: &user.employee_id,
+                    position_id: if revising {
+                        Some(l.drafter_position_id.as_str())
+                    } else {
+                        l.waiting_position_id.as_deref()
+                    },
+                    kind,
+                    entity: "letter",
+                    entity_id: id,
+                    detail: "",
+                    version: Some(next),
+                    changed,
+                },
             )
             .await?;
         }
@@ -816,14 +886,18 @@ impl Store {
             json!({ "to": code, "number": number, "voided_number": voided }),
         )
         .await?;
-        record_work(
+        record_work_of(
             &mut tx,
-            &user.employee_id,
-            acting_position.as_deref(),
-            &format!("letter.{action_code}"),
-            "letter",
-            id,
-            &l.subject,
+            Work {
+                employee_id: &user.employee_id,
+                position_id: acting_position.as_deref(),
+                kind: &format!("letter.{action_code}"),
+                entity: "letter",
+                entity_id: id,
+                detail: "",
+                version: Some(l.version),
+                changed: true,
+            },
         )
         .await?;
         tx.commit().await?;

@@ -9,6 +9,7 @@ pub(crate) mod fast_read;
 pub(crate) use fast_read::{CodeCols, Cols, Cost};
 pub mod inbox;
 pub mod incoming;
+pub mod kinerja;
 pub mod letter_views;
 pub mod letters;
 pub mod notifications;

@@ -9,6 +9,7 @@ mod common;
 
 mod cosign;
 mod incoming;
+mod kinerja;
 mod letters;
 mod rights;
 mod second_factor;
