@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO, gotoHydrated, greyPng, isPhone, login, logout, openNav, submitLetter } from './helpers';
 
-/** Minutes after midnight now, in WIB, and the day to log on (YYYY-MM-DD): today, or yesterday
- * in the first hours of a day (so the activities are in the past), with its day of the month. */
+/** Minutes after midnight now, in WIB, and the day to log manual work on (YYYY-MM-DD): yesterday,
+ * whose hours are all past and which the rest of the suite's e-Office work (all of it today) does not
+ * fill up to the daily limit; today on the 1st of a month (yesterday is last month). */
 function wibNow(): { minute: number; day: string } {
   let wib = new Date(Date.now() + 7 * 3600_000);
   const minute = wib.getUTCHours() * 60 + wib.getUTCMinutes();
-  if (minute < 200) wib = new Date(wib.getTime() - 86_400_000);
+  if (wib.getUTCDate() > 1 || minute < 200) wib = new Date(wib.getTime() - 86_400_000);
   return { minute, day: wib.toISOString().slice(0, 10) };
 }
 
