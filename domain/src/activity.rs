@@ -318,37 +318,7 @@ pub fn month_iso(month: i64) -> String {
 }
 
 pub fn month_label(month: i64, lang: crate::Lang) -> String {
-    const ID: [&str; 12] = [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ];
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let i = ((month % 100).clamp(1, 12) - 1) as usize;
-    let name = if lang == crate::Lang::En { EN[i] } else { ID[i] };
-    format!("{name} {}", month / 100)
+    format!("{} {}", crate::time::month_name((month % 100).clamp(1, 12) as u32, lang), month / 100)
 }
 
 /// Monday to Friday, outside the Pemda's holidays and collective leave.

@@ -88,11 +88,16 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// The name of month `m` (1 to 12) in the chosen language.
+pub fn month_name(m: u32, lang: crate::Lang) -> &'static str {
+    let names = if lang == crate::Lang::Id { &BULAN } else { &MONTHS };
+    names[(m.clamp(1, 12) - 1) as usize]
+}
+
 /// "28 November 2026" in the chosen language.
 pub fn long_date(day: i64, lang: crate::Lang) -> String {
     let (y, m, d) = civil_from_days(day);
-    let names = if lang == crate::Lang::Id { &BULAN } else { &MONTHS };
-    format!("{d} {} {y}", names[(m - 1) as usize])
+    format!("{d} {} {y}", month_name(m, lang))
 }
 
 /// "28 November 2026 14:05 WIB".

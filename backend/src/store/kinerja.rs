@@ -812,11 +812,7 @@ impl Store {
     /// Stores an attendance file (NIP, date, in, out, optional note) for an OPD: all rows or none.
     pub async fn import_attendance(&self, admin: &OpdAdmin, bytes: &[u8]) -> Result<CsvOutcome> {
         let mut out = CsvOutcome::default();
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            out.file_errors
-                .push("Berkas harus berupa teks UTF-8 (simpan ulang CSV sebagai UTF-8).".into());
-            return Ok(out);
-        };
+        let Some(text) = csv_text(bytes, &mut out) else { return Ok(out) };
         let opd_id = admin.opd().id.clone();
         let people: HashMap<String, String> =
             sqlx::query("SELECT id, nip FROM employee WHERE opd_id = $1")
@@ -960,11 +956,7 @@ impl Store {
     /// an activity stay (with their figures updated when the file has them).
     pub async fn import_bank(&self, admin: &OpdAdmin, bytes: &[u8]) -> Result<CsvOutcome> {
         let mut out = CsvOutcome::default();
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            out.file_errors
-                .push("Berkas harus berupa teks UTF-8 (simpan ulang CSV sebagai UTF-8).".into());
-            return Ok(out);
-        };
+        let Some(text) = csv_text(bytes, &mut out) else { return Ok(out) };
         let opd_id = admin.opd().id.clone();
         let positions: HashMap<(String, String), String> = sqlx::query(
             "SELECT p.id, p.title, u.name FROM position p JOIN unit u ON u.id = p.unit_id WHERE p.opd_id = $1",
@@ -1592,6 +1584,16 @@ fn check_evidence(name: &str, bytes: &[u8]) -> Result<&'static str> {
     } else {
         Err(BackendError::Invalid("Bukti harus foto (JPEG atau PNG) atau PDF.".into()))
     }
+}
+
+/// The text of an uploaded CSV file, or None with the file error when it is not UTF-8.
+fn csv_text<'a>(bytes: &'a [u8], out: &mut CsvOutcome) -> Option<&'a str> {
+    let text = std::str::from_utf8(bytes).ok();
+    if text.is_none() {
+        out.file_errors
+            .push("Berkas harus berupa teks UTF-8 (simpan ulang CSV sebagai UTF-8).".into());
+    }
+    text
 }
 
 /// The records of a CSV file after its header (comma or semicolon separated).
