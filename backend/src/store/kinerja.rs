@@ -1130,7 +1130,7 @@ impl Store {
         let count_pending = month_over && settings.unvalidated == Unvalidated::Approve;
         // People and their positions.
         let people = sqlx::query(
-            "SELECT e.id, e.nip, e.name, e.position_id, COALESCE(p.title, '') AS title, p.level, p.kelas, p.unit_id, COALESCE(u.name, '') AS unit_name \
+            "SELECT e.id, e.nip, e.name, e.position_id, COALESCE(p.title, '') AS title, p.level, p.kelas, COALESCE(u.name, '') AS unit_name \
              FROM employee e LEFT JOIN position p ON p.id = e.position_id LEFT JOIN unit u ON u.id = p.unit_id \
              WHERE e.opd_id = $1 AND e.active = 1 ORDER BY unit_name, e.name",
         )
@@ -1184,7 +1184,6 @@ impl Store {
             name: String,
             position_id: Option<String>,
             title: String,
-            unit_id: Option<String>,
             unit_name: String,
             level: Option<PositionLevel>,
             kelas: i64,
@@ -1202,7 +1201,6 @@ impl Store {
                 name: r.try_get("name")?,
                 position_id: r.try_get("position_id")?,
                 title: r.try_get("title")?,
-                unit_id: r.try_get("unit_id")?,
                 unit_name: r.try_get("unit_name")?,
                 level,
                 kelas,
@@ -1280,7 +1278,6 @@ impl Store {
                 tpp: score.tpp,
                 lines: score.lines,
             });
-            let _ = &p.unit_id;
         }
         debug_assert!(out.iter().all(|r| (0..=FULL).contains(&r.performance_bp)));
         Ok(out)
