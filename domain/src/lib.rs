@@ -3,6 +3,7 @@
 pub mod account;
 pub mod activity;
 pub mod audit;
+pub mod dashboard;
 pub mod disposition;
 pub mod files;
 pub mod kinerja;
