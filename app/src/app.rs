@@ -153,6 +153,10 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("kinerja/rekap") view=pages::kinerja::recap::RecapPage />
                     <Route
+                        path=path!("kinerja/predikat")
+                        view=pages::kinerja::predikat::PredikatPage
+                    />
+                    <Route
                         path=path!("kinerja/pengaturan")
                         view=pages::kinerja::settings::KinerjaSettingsPage
                     />

@@ -485,6 +485,32 @@ pub struct Recap {
     pub rows: Vec<MonthResult>,
 }
 
+/// A position's class (kelas jabatan) as the Admin OPD sees it: set, or the default of its level.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PositionClass {
+    pub position_id: String,
+    pub unit_name: String,
+    pub title: String,
+    pub kelas: Option<i64>,
+    pub default_kelas: i64,
+}
+
+/// A person's year for the annual predikat: the performance of each closed month (month,
+/// basis points), the work result from them, the superior's behaviour rating, and the predikat
+/// once both are known.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearView {
+    pub employee_id: String,
+    pub name: String,
+    pub nip: String,
+    pub position_title: String,
+    pub year: i64,
+    pub months: Vec<(i64, i64)>,
+    pub hasil: Option<crate::kinerja::Rating>,
+    pub perilaku: Option<crate::kinerja::Rating>,
+    pub predikat: Option<crate::kinerja::Predikat>,
+}
+
 /// The outcome of a CSV import: errors of the file and of each row (1-based line), or how many
 /// rows were stored. Nothing is stored when there is any error.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -257,6 +257,69 @@ pub fn percent(bp: i64) -> String {
     format!("{sign}{},{:02}%", bp / 100, bp % 100)
 }
 
+/// A percentage as typed, "1,25" or "1.25" (at most two decimals, 0 to 100), in basis points.
+pub fn parse_percent(s: &str) -> Option<i64> {
+    let s = s.trim().trim_end_matches('%').trim().replace(',', ".");
+    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
+    if whole.is_empty()
+        || frac.len() > 2
+        || !(whole.chars().chain(frac.chars())).all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let bp =
+        whole.parse::<i64>().ok()?.checked_mul(100)? + format!("{frac:0<2}").parse::<i64>().ok()?;
+    (bp <= FULL).then_some(bp)
+}
+
+/// Basis points as a percentage to type, without the sign: 125 -> "1,25", 300 -> "3".
+pub fn percent_input(bp: i64) -> String {
+    if bp % 100 == 0 {
+        (bp / 100).to_string()
+    } else {
+        percent(bp).trim_end_matches('%').trim_end_matches('0').to_string()
+    }
+}
+
+/// Whole rupiah with thousands dots, e.g. 3.559.840.
+pub fn rupiah(v: i64) -> String {
+    let s = v.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if v < 0 { format!("-{out}") } else { out }
+}
+
+/// What a line of the explained month is, in words.
+pub fn line_label(key: &str, l: crate::Lang) -> &'static str {
+    match key {
+        "attendance_days" => {
+            l.t("Hari kerja dengan data kehadiran", "Working days with attendance data")
+        }
+        "own_performance" => l.t("Capaian menit efektif", "Effective minutes achieved"),
+        "with_unit_average" => l.t("Dengan rata-rata unit", "With the unit's average"),
+        "usage_penalty" => l.t("Potongan penggunaan e-Office", "e-Office usage penalty"),
+        "performance" => l.t("Nilai kinerja", "Performance"),
+        "discipline_deduction" => l.t("Potongan disiplin", "Discipline deductions"),
+        "discipline" => l.t("Nilai disiplin", "Discipline"),
+        "tpp" => l.t("TPP bulan ini", "This month's TPP"),
+        _ => "",
+    }
+}
+
+/// A line's figure as shown: a count, rupiah, or a percentage.
+pub fn line_value(key: &str, v: i64) -> String {
+    match key {
+        "attendance_days" => v.to_string(),
+        "tpp" => format!("Rp {}", rupiah(v)),
+        _ => percent(v),
+    }
+}
+
 /// The month of one person: performance (with the usage penalty and the head's unit share),
 /// discipline, and the TPP they make, explained line by line.
 pub fn month_score(m: &MonthInput, c: &KinerjaConfig) -> MonthScore {
@@ -439,11 +502,37 @@ pub fn credit_day(
 }
 
 /// Below, as, or above expectation (PermenPANRB 6/2022).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Rating {
     DiBawah,
     Sesuai,
     DiAtas,
+}
+
+impl crate::Code for Rating {}
+
+impl Rating {
+    pub fn label(self, l: crate::Lang) -> &'static str {
+        match self {
+            Rating::DiBawah => l.t("Di bawah ekspektasi", "Below expectations"),
+            Rating::Sesuai => l.t("Sesuai ekspektasi", "As expected"),
+            Rating::DiAtas => l.t("Di atas ekspektasi", "Above expectations"),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -668,6 +757,32 @@ mod tests {
             let (m, cap) = k.default_rule();
             assert!(m > 0 && cap > 0, "{k:?}");
         }
+    }
+
+    #[test]
+    fn percentages_typed_by_the_admin() {
+        assert_eq!(parse_percent("1,25"), Some(125));
+        assert_eq!(parse_percent("0.5"), Some(50));
+        assert_eq!(parse_percent(" 3 % "), Some(300));
+        assert_eq!(parse_percent("100"), Some(FULL));
+        for bad in ["", "abc", "1,255", "-1", "101", ",5", "1.2.3"] {
+            assert_eq!(parse_percent(bad), None, "{bad}");
+        }
+        for bp in [0, 50, 125, 300, 2_500, FULL] {
+            assert_eq!(parse_percent(&percent_input(bp)), Some(bp), "{bp}");
+        }
+        assert_eq!(percent_input(125), "1,25");
+        assert_eq!(percent_input(50), "0,5");
+    }
+
+    #[test]
+    fn figures_are_written_the_indonesian_way() {
+        assert_eq!(rupiah(3_559_840), "3.559.840");
+        assert_eq!(rupiah(950), "950");
+        assert_eq!(rupiah(-1_000), "-1.000");
+        assert_eq!(line_value("tpp", 1_000_000), "Rp 1.000.000");
+        assert_eq!(line_value("performance", 9_066), "90,66%");
+        assert_eq!(line_value("attendance_days", 21), "21");
     }
 
     #[test]

@@ -1,6 +1,10 @@
 import { expect, type Page, type TestInfo } from '@playwright/test';
 import { deflateSync } from 'node:zlib';
 import { createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const DEMO_PASSWORD = 'eoffice2026';
 
@@ -191,4 +195,15 @@ export async function revokeLive(page: Page, q: string, reason: string) {
 export async function myPositionId(page: Page): Promise<string> {
   const me = (await (await page.request.post('/api/current_user', { form: {} })).json()) as { positions: { position_id: string }[] };
   return me.positions[0].position_id;
+}
+
+/** Text of a PDF served at `path`, extracted by poppler's pdftotext (installed by scripts/e2e-deps.sh).
+ * Reading order without layout; whitespace folded, since justified lines and table cells wrap anywhere. */
+export async function pdfText(page: Page, path: string): Promise<string> {
+  const res = await page.request.get(path);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toBe('application/pdf');
+  const file = join(mkdtempSync(join(tmpdir(), 'eoffice-pdf-')), 'dokumen.pdf');
+  writeFileSync(file, await res.body());
+  return execFileSync('pdftotext', [file, '-']).toString().replace(/\s+/g, ' ');
 }

@@ -1,9 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEMO, gotoHydrated, greyPng, isPhone, login, logout } from './helpers';
+import { DEMO, gotoHydrated, pdfText, greyPng, isPhone, login, logout } from './helpers';
 
 /** A small, valid one-page PDF with the given lines of text (Helvetica), built here so the test owns its scan. */
 function makePdf(lines: string[]): Buffer {
@@ -27,15 +23,6 @@ function makePdf(lines: string[]): Buffer {
   out += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
   out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
-}
-
-async function pdfText(page: Page, path: string): Promise<string> {
-  const res = await page.request.get(path);
-  expect(res.status()).toBe(200);
-  expect(res.headers()['content-type']).toBe('application/pdf');
-  const file = join(mkdtempSync(join(tmpdir(), 'eoffice-pdf-')), 'lembar.pdf');
-  writeFileSync(file, await res.body());
-  return execFileSync('pdftotext', [file, '-']).toString().replace(/\s+/g, ' ');
 }
 
 /** On a phone the page never scrolls sideways (a wide element would make the browser zoom the whole page out). */

@@ -1,20 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEMO, gotoHydrated, greyPng, login, logout, submitLetter } from './helpers';
-
-/** Text of a PDF served at `path`, extracted by poppler's pdftotext (installed by scripts/e2e-deps.sh). */
-async function pdfText(page: Page, path: string): Promise<string> {
-  const res = await page.request.get(path);
-  expect(res.status()).toBe(200);
-  expect(res.headers()['content-type']).toBe('application/pdf');
-  const file = join(mkdtempSync(join(tmpdir(), 'eoffice-pdf-')), 'surat.pdf');
-  writeFileSync(file, await res.body());
-  // Reading order without layout; whitespace folded, since justified lines wrap anywhere.
-  return execFileSync('pdftotext', [file, '-']).toString().replace(/\s+/g, ' ');
-}
+import { DEMO, gotoHydrated, pdfText, greyPng, login, logout, submitLetter } from './helpers';
 
 /** The highest letter sequence number of Dinas Kominfo so far (0 when none), as its records clerk sees it:
  * every non-confidential signed letter, and the numbers taken for letters signed on paper. */

@@ -83,6 +83,8 @@ pub fn router(state: AppState) -> Router {
         .route("/disposisi/berkas/{id}", get(disposition_file))
         .route("/kinerja/bukti/{id}", get(activity_evidence))
         .route("/kinerja/rekap.xlsx", get(recap_xlsx))
+        .route("/kinerja/rekap.pdf", get(recap_pdf))
+        .route("/kinerja/laporan.pdf", get(personal_pdf))
         .route("/kinerja/bank.csv", get(export_bank))
         .route("/healthz", get(|| async { "ok" }))
         // Browsers ask for it on pages without an icon link (the PDFs, the verification pages).
@@ -344,28 +346,38 @@ struct RecapQuery {
     bulan: String,
 }
 
-/// The OPD's monthly recap as a workbook, for those who see the recap.
+fn month_query(bulan: &str) -> Result<i64, BackendError> {
+    if bulan.trim().is_empty() {
+        return Ok(domain::activity::month_of_day(domain::time::wib_day(backend::now_ms())));
+    }
+    domain::activity::parse_month(bulan)
+        .ok_or_else(|| BackendError::Invalid("Bulan tidak valid (pakai format YYYY-MM).".into()))
+}
+
+/// An OPD's month, for those who see its recap.
+async fn recap_of(
+    state: &AppState,
+    user: &domain::model::SessionUser,
+    q: &RecapQuery,
+) -> Result<domain::activity::Recap, BackendError> {
+    let month = month_query(&q.bulan)?;
+    if !state.store.may_see_recap(user, &q.opd).await? {
+        return Err(BackendError::Forbidden(
+            "Rekap kinerja OPD hanya untuk Admin OPD, kepala OPD, dan Admin Pemda.".into(),
+        ));
+    }
+    state.store.opd_month(&q.opd, month, false).await
+}
+
+/// The OPD's monthly recap as a workbook.
 async fn recap_xlsx(
     State(state): State<AppState>,
     RouteUser(caller): RouteUser,
     Query(q): Query<RecapQuery>,
 ) -> RouteResult {
-    let month = if q.bulan.trim().is_empty() {
-        domain::activity::month_of_day(domain::time::wib_day(backend::now_ms()))
-    } else {
-        domain::activity::parse_month(&q.bulan).ok_or_else(|| {
-            BackendError::Invalid("Bulan tidak valid (pakai format YYYY-MM).".into())
-        })?
-    };
-    if !state.store.may_see_recap(&caller.user, &q.opd).await? {
-        return Err(BackendError::Forbidden(
-            "Rekap kinerja OPD hanya untuk Admin OPD, kepala OPD, dan Admin Pemda.".into(),
-        )
-        .into());
-    }
-    let recap = state.store.opd_month(&q.opd, month, false).await?;
+    let recap = recap_of(&state, &caller.user, &q).await?;
     let bytes = backend::render::recap_xlsx(&recap)?;
-    let name = format!("rekap-kinerja-{}.xlsx", domain::activity::month_iso(month));
+    let name = format!("rekap-kinerja-{}.xlsx", domain::activity::month_iso(recap.month));
     Ok((
         [
             (
@@ -378,6 +390,40 @@ async fn recap_xlsx(
         bytes,
     )
         .into_response())
+}
+
+/// The OPD's monthly recap as a printable PDF.
+async fn recap_pdf(
+    State(state): State<AppState>,
+    RouteUser(caller): RouteUser,
+    Query(q): Query<RecapQuery>,
+) -> RouteResult {
+    let recap = recap_of(&state, &caller.user, &q).await?;
+    let report = state.store.recap_report(&recap).await?;
+    let pdf =
+        blocking("render recap report", move || backend::render::render_report(&report)).await?;
+    let name = format!("rekap-kinerja-{}.pdf", domain::activity::month_iso(recap.month));
+    Ok(file_response(pdf, &name, "application/pdf"))
+}
+
+#[derive(serde::Deserialize)]
+struct MonthQuery {
+    #[serde(default)]
+    bulan: String,
+}
+
+/// The caller's own monthly report as a printable PDF.
+async fn personal_pdf(
+    State(state): State<AppState>,
+    RouteUser(caller): RouteUser,
+    Query(q): Query<MonthQuery>,
+) -> RouteResult {
+    let month = month_query(&q.bulan)?;
+    let report = state.store.personal_report(&caller.user, month).await?;
+    let pdf =
+        blocking("render personal report", move || backend::render::render_report(&report)).await?;
+    let name = format!("laporan-kinerja-{}.pdf", domain::activity::month_iso(month));
+    Ok(file_response(pdf, &name, "application/pdf"))
 }
 
 async fn export_bank(

@@ -2,7 +2,9 @@
 //! recap with attendance, closing and the activity bank, and the Pemda's settings.
 
 use crate::error::AppError;
-use domain::activity::{ActivityView, BankItem, CsvOutcome, KinerjaSettings, MonthResult, Recap};
+use domain::activity::{
+    ActivityView, BankItem, CsvOutcome, KinerjaSettings, MonthResult, Recap, YearView,
+};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -273,4 +275,69 @@ pub async fn set_holiday(tanggal: String, nama: String) -> Result<(), AppError> 
     let day = domain::time::parse_iso_date(&tanggal)
         .ok_or_else(|| invalid("Tanggal hari libur tidak valid."))?;
     Ok(state().store.set_holiday(&admin, day, &nama).await?)
+}
+
+/// The annual predikat page: the caller's year and the years of the staff whose behaviour they
+/// rate, with the Pemda's thresholds for the work result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct YearPage {
+    pub year: i64,
+    pub this_year: i64,
+    pub mine: YearView,
+    pub staff: Vec<YearView>,
+    pub hasil_meets_bp: i64,
+    pub hasil_above_bp: i64,
+}
+
+#[server(prefix = "/api", endpoint = "kinerja_year")]
+pub async fn get_kinerja_year(tahun: i64) -> Result<YearPage, AppError> {
+    use super::ctx::*;
+    let s = require_session().await?;
+    let store = &state().store;
+    let this_year = domain::time::wib_year(backend::now_ms()) as i64;
+    let year = if tahun == 0 { this_year } else { tahun };
+    if !(2000..=this_year + 1).contains(&year) {
+        return Err(invalid("Tahun tidak valid."));
+    }
+    let settings = store.kinerja_settings(&s.user.pemda_id).await?;
+    Ok(YearPage {
+        year,
+        this_year,
+        mine: store.year_view(&s.user.employee_id, year).await?,
+        staff: store.staff_years(&s.user, year).await?,
+        hasil_meets_bp: settings.hasil_meets_bp,
+        hasil_above_bp: settings.hasil_above_bp,
+    })
+}
+
+/// The superior's behaviour rating (perilaku kerja) of a member of their staff for a year.
+#[server(prefix = "/api", endpoint = "rate_behaviour")]
+pub async fn rate_behaviour(pegawai: String, tahun: i64, perilaku: String) -> Result<(), AppError> {
+    use super::ctx::*;
+    let s = require_session().await?;
+    use domain::Code;
+    let rating = domain::kinerja::Rating::from_code(&perilaku)
+        .ok_or_else(|| invalid("Pilih penilaian perilaku kerja."))?;
+    Ok(state().store.rate_behaviour(&s.actor(), &s.user, &pegawai, tahun, rating).await?)
+}
+
+/// The positions of an OPD with their class (kelas jabatan), for its admin.
+#[server(prefix = "/api", endpoint = "position_classes")]
+pub async fn get_position_classes(
+    opd_id: String,
+) -> Result<Vec<domain::activity::PositionClass>, AppError> {
+    use super::ctx::*;
+    let admin = require_opd_admin(&opd_id).await?;
+    Ok(state().store.position_classes(&admin).await?)
+}
+
+/// Sets position classes: (position id, class, or None for the level's default).
+#[server(prefix = "/api", endpoint = "save_position_classes", input = Json)]
+pub async fn save_position_classes(
+    opd_id: String,
+    classes: Vec<(String, Option<i64>)>,
+) -> Result<usize, AppError> {
+    use super::ctx::*;
+    let admin = require_opd_admin(&opd_id).await?;
+    Ok(state().store.set_position_classes(&admin, &classes).await?)
 }

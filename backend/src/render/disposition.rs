@@ -90,7 +90,7 @@ pub struct SheetStep {
 
 const FIELD_SIZE: f32 = 10.0;
 const TABLE_SIZE: f32 = 9.0;
-const NOTE_SIZE: f32 = 8.0;
+pub(super) const NOTE_SIZE: f32 = 8.0;
 const PAD_X: f32 = 4.0;
 const PAD_Y: f32 = 3.0;
 const GRID: f32 = 0.6;
@@ -110,12 +110,12 @@ struct TickBox {
 
 /// One line inside a cell: text pieces at offsets from the cell's text edge, and tick boxes.
 #[derive(Clone, Default)]
-struct CellLine {
-    pieces: Vec<(f32, Style, String)>,
+pub(super) struct CellLine {
+    pub(super) pieces: Vec<(f32, Style, String)>,
     boxes: Vec<TickBox>,
 }
 
-type Cell = Vec<CellLine>;
+pub(super) type Cell = Vec<CellLine>;
 
 /// Lines from the line breaker, placed at `dx` (first line) and `dx_rest` (the others).
 fn place(lines: &[Line], size: f32, dx: f32, dx_rest: f32) -> Vec<CellLine> {
@@ -135,17 +135,23 @@ fn place(lines: &[Line], size: f32, dx: f32, dx_rest: f32) -> Vec<CellLine> {
 }
 
 /// Text wrapped into a cell of inner width `w`, first line at `indent`, the others at `hang`.
-fn text_lines(runs: &[(Style, &str)], size: f32, w: f32, indent: f32, hang: f32) -> Vec<CellLine> {
+pub(super) fn text_lines(
+    runs: &[(Style, &str)],
+    size: f32,
+    w: f32,
+    indent: f32,
+    hang: f32,
+) -> Vec<CellLine> {
     let lines = wrap(runs, size, (w - indent).max(size), (w - hang).max(size));
     place(&lines, size, indent, hang)
 }
 
-fn or_dash(s: &str) -> &str {
+pub(super) fn or_dash(s: &str) -> &str {
     if s.trim().is_empty() { "-" } else { s }
 }
 
 /// "Label : value" pairs with the colons aligned; values wrap under themselves.
-fn labelled(fields: &[(&str, &str)], label_w: f32, size: f32, w: f32) -> Cell {
+pub(super) fn labelled(fields: &[(&str, &str)], label_w: f32, size: f32, w: f32) -> Cell {
     let colon_w = width(Style::Regular, size, ": ");
     let value_dx = label_w + colon_w;
     let mut cell = Vec::new();
@@ -161,18 +167,18 @@ fn labelled(fields: &[(&str, &str)], label_w: f32, size: f32, w: f32) -> Cell {
     cell
 }
 
-fn label_width(labels: &[&str], size: f32) -> f32 {
+pub(super) fn label_width(labels: &[&str], size: f32) -> f32 {
     labels.iter().map(|s| width(Style::Regular, size, s)).fold(0.0, f32::max) + 4.0
 }
 
 /// A bordered grid: column edges and the text size (one line height for every cell).
-struct Grid {
+pub(super) struct Grid {
     edges: Vec<f32>,
     size: f32,
 }
 
 impl Grid {
-    fn new(fractions: &[f32]) -> Grid {
+    pub(super) fn new(fractions: &[f32]) -> Grid {
         let mut edges = vec![MARGIN_LEFT];
         for f in fractions {
             edges.push(edges[edges.len() - 1] + f * CONTENT_W);
@@ -184,26 +190,26 @@ impl Grid {
         Grid { edges, size: FIELD_SIZE }
     }
 
-    fn sized(mut self, size: f32) -> Grid {
+    pub(super) fn sized(mut self, size: f32) -> Grid {
         self.size = size;
         self
     }
 
-    fn line_h(&self) -> f32 {
+    pub(super) fn line_h(&self) -> f32 {
         self.size * LINE_FACTOR
     }
 
     /// Inner (text) width of column `c`.
-    fn inner(&self, c: usize) -> f32 {
+    pub(super) fn inner(&self, c: usize) -> f32 {
         self.edges[c + 1] - self.edges[c] - 2.0 * PAD_X
     }
 
-    fn height(&self, cells: &[Cell]) -> f32 {
+    pub(super) fn height(&self, cells: &[Cell]) -> f32 {
         cells.iter().map(Vec::len).max().unwrap_or(0).max(1) as f32 * self.line_h() + 2.0 * PAD_Y
     }
 
     /// Draws lines [from, from + n) of every cell as one bordered band at the current y.
-    fn band(&self, l: &mut Layout, cells: &[Cell], from: usize, n: usize) {
+    pub(super) fn band(&self, l: &mut Layout, cells: &[Cell], from: usize, n: usize) {
         let top = l.y;
         let line_h = self.line_h();
         let h = n as f32 * line_h + 2.0 * PAD_Y;
@@ -232,7 +238,7 @@ impl Grid {
 
     /// One row of cells. A row that fits on a fresh page moves there whole; a taller one is split
     /// between lines. On every new page the header (if any) is repeated first.
-    fn row(&self, l: &mut Layout, cells: &[Cell], header: Option<&Header<'_>>) {
+    pub(super) fn row(&self, l: &mut Layout, cells: &[Cell], header: Option<&Header<'_>>) {
         let total = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
         let h = self.height(cells);
         let header_h = header.map_or(0.0, |hd| hd.grid.height(hd.cells));
@@ -262,9 +268,9 @@ impl Grid {
     }
 }
 
-struct Header<'a> {
-    grid: &'a Grid,
-    cells: &'a [Cell],
+pub(super) struct Header<'a> {
+    pub(super) grid: &'a Grid,
+    pub(super) cells: &'a [Cell],
 }
 
 /// A square tick box centred on the line, with a check mark when ticked, drawn as paths (Liberation
@@ -508,7 +514,7 @@ fn paraf(l: &mut Layout) {
 }
 
 /// The printed note, wrapped into the part of the footer left of the page number.
-fn footer_lines(note: &str) -> Vec<Line> {
+pub(super) fn footer_lines(note: &str) -> Vec<Line> {
     if note.trim().is_empty() {
         return Vec::new();
     }
@@ -564,19 +570,7 @@ pub fn render_disposition_sheet(sheet: &DispositionSheet) -> Result<Vec<u8>> {
     // A note of more than one line pushes the content's bottom up by its extra lines.
     let footer_extra = footer.len().saturating_sub(1) as f32 * NOTE_SIZE * LINE_FACTOR;
     let mut l = Layout::new(PAGE_H - MARGIN_BOTTOM - footer_extra);
-    let kop_doc = LetterDocument {
-        pemda_name: sheet.pemda_name.clone(),
-        opd_name: sheet.opd_name.clone(),
-        opd_address: sheet.opd_address.clone(),
-        ..Default::default()
-    };
-    if logo.is_some()
-        || [&sheet.pemda_name, &sheet.opd_name, &sheet.opd_address]
-            .iter()
-            .any(|t| !t.trim().is_empty())
-    {
-        kop(&mut l, &kop_doc, logo);
-    }
+    kop_if_any(&mut l, [&sheet.pemda_name, &sheet.opd_name, &sheet.opd_address], logo);
     title(&mut l, "LEMBAR DISPOSISI");
     fields(&mut l, sheet);
     l.gap(0.4 * CM);
@@ -586,14 +580,38 @@ pub fn render_disposition_sheet(sheet: &DispositionSheet) -> Result<Vec<u8>> {
     l.gap(0.5 * CM);
     paraf(&mut l);
 
-    let mut document =
-        Document::new_with(SerializeSettings { enable_tagging: false, ..Default::default() });
     let mut title_meta = "Lembar Disposisi".to_string();
     if !sheet.agenda.trim().is_empty() {
         title_meta.push_str(&format!(" No. Agenda {}", sheet.agenda.trim()));
     }
+    write_pages(l, &footer, title_meta, "render disposition PDF")
+}
+
+/// The kop surat, when there is anything to print in it (pemda, OPD, address lines; logo).
+pub(super) fn kop_if_any(l: &mut Layout, lines: [&String; 3], logo: Option<krilla::image::Image>) {
+    if logo.is_some() || lines.iter().any(|t| !t.trim().is_empty()) {
+        let doc = LetterDocument {
+            pemda_name: lines[0].clone(),
+            opd_name: lines[1].clone(),
+            opd_address: lines[2].clone(),
+            ..Default::default()
+        };
+        kop(l, &doc, logo);
+    }
+}
+
+/// Writes laid-out pages as an A4 PDF with the printed note and page numbers on every page
+/// (shared by the lembar disposisi and the e-Kinerja reports).
+pub(super) fn write_pages(
+    l: Layout,
+    footer: &[Line],
+    title: String,
+    what: &str,
+) -> Result<Vec<u8>> {
+    let mut document =
+        Document::new_with(SerializeSettings { enable_tagging: false, ..Default::default() });
     document.set_metadata(
-        Metadata::new().language("id".into()).creator("e-Office".into()).title(title_meta),
+        Metadata::new().language("id".into()).creator("e-Office".into()).title(title),
     );
     let count = l.pages.len();
     for (index, page) in l.pages.into_iter().enumerate() {
@@ -601,7 +619,7 @@ pub fn render_disposition_sheet(sheet: &DispositionSheet) -> Result<Vec<u8>> {
             .ok_or_else(|| BackendError::internal("page size"))?;
         let mut p = document.start_page_with(settings);
         let mut surface = p.surface();
-        for op in page.ops.into_iter().chain(furniture(&footer, index, count)) {
+        for op in page.ops.into_iter().chain(furniture(footer, index, count)) {
             draw(&mut surface, op);
         }
         surface.finish();
@@ -612,7 +630,7 @@ pub fn render_disposition_sheet(sheet: &DispositionSheet) -> Result<Vec<u8>> {
             tracing::warn!(error = %msg, "logo failed to decode");
             BackendError::invalid("Gambar logo kop surat rusak dan tidak dapat dimuat ke PDF.")
         }
-        other => BackendError::caused("render disposition PDF", other),
+        other => BackendError::caused(what, other),
     })
 }
 

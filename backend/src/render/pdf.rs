@@ -691,6 +691,10 @@ pub fn render_letter_with_info(doc: &LetterDocument) -> Result<(Vec<u8>, RenderI
 #[path = "disposition.rs"]
 pub(super) mod disposition;
 
+// The e-Kinerja reports use the same engine and the lembar disposisi's grids.
+#[path = "report.rs"]
+pub(super) mod report;
+
 #[cfg(test)]
 #[path = "tests.rs"]
 mod tests;

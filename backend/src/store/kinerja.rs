@@ -5,13 +5,14 @@
 use super::{Actor, Store, WriteTx};
 use crate::rights::{OpdAdmin, PemdaAdmin};
 use crate::{BackendError, Result, new_id, now_ms};
+use domain::Code;
 use domain::activity::{
     ActivityStatus, ActivityView, BankItem, CsvOutcome, EntryError, KinerjaSettings, ManualEntry,
-    MonthResult, Recap, Unvalidated, check_entry, check_settings, default_kelas, month_days,
-    month_of_day, working_days,
+    MonthResult, PositionClass, Recap, Unvalidated, YearView, check_entry, check_settings,
+    default_kelas, month_days, month_of_day, working_days,
 };
 use domain::kinerja::{
-    DayDeduction, DayRecord, FULL, MonthInput, NoCredit, WorkItem, WorkKind, credit_day,
+    DayDeduction, DayRecord, FULL, MonthInput, NoCredit, Rating, WorkItem, WorkKind, credit_day,
     day_deduction, month_score,
 };
 use domain::model::SessionUser;
@@ -1052,6 +1053,66 @@ impl Store {
         Ok(out)
     }
 
+    /// The positions of an OPD with their class (kelas jabatan), by unit and title.
+    pub async fn position_classes(&self, admin: &OpdAdmin) -> Result<Vec<PositionClass>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.title, p.level, CAST(p.kelas AS BIGINT) AS kelas, u.name AS unit_name FROM position p \
+             JOIN unit u ON u.id = p.unit_id WHERE p.opd_id = $1 ORDER BY u.sort_order, u.name, p.level, p.title",
+        )
+        .bind(&admin.opd().id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let level =
+                    PositionLevel::from_code(r.try_get("level")?).unwrap_or(PositionLevel::Staf);
+                Ok(PositionClass {
+                    position_id: r.try_get("id")?,
+                    unit_name: r.try_get("unit_name")?,
+                    title: r.try_get("title")?,
+                    kelas: r.try_get("kelas")?,
+                    default_kelas: default_kelas(level),
+                })
+            })
+            .collect()
+    }
+
+    /// Sets the class of positions of the admin's OPD (None: the default of the level), all or
+    /// none, audited once.
+    pub async fn set_position_classes(
+        &self,
+        admin: &OpdAdmin,
+        classes: &[(String, Option<i64>)],
+    ) -> Result<usize> {
+        if classes.iter().any(|(_, k)| k.is_some_and(|k| !(1..=17).contains(&k))) {
+            return Err(BackendError::Invalid("Kelas jabatan harus angka 1 sampai 17.".into()));
+        }
+        let opd_id = &admin.opd().id;
+        let mut tx = self.begin_write().await?;
+        for (id, kelas) in classes {
+            let n = sqlx::query("UPDATE position SET kelas = $1 WHERE id = $2 AND opd_id = $3")
+                .bind(*kelas)
+                .bind(id)
+                .bind(opd_id)
+                .execute(tx.conn())
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(BackendError::not_found("Jabatan tidak ditemukan di OPD ini."));
+            }
+        }
+        tx.audit(
+            &admin.actor(),
+            "kinerja.position_classes",
+            "opd",
+            Some(opd_id),
+            json!({ "classes": classes }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(classes.len())
+    }
+
     /// Whether the caller may see an OPD's recap: its admins, its head (or acting head), and the
     /// Admin Pemda.
     pub async fn may_see_recap(&self, user: &SessionUser, opd_id: &str) -> Result<bool> {
@@ -1130,7 +1191,7 @@ impl Store {
         let count_pending = month_over && settings.unvalidated == Unvalidated::Approve;
         // People and their positions.
         let people = sqlx::query(
-            "SELECT e.id, e.nip, e.name, e.position_id, COALESCE(p.title, '') AS title, p.level, p.kelas, COALESCE(u.name, '') AS unit_name \
+            "SELECT e.id, e.nip, e.name, e.position_id, COALESCE(p.title, '') AS title, p.level, CAST(p.kelas AS BIGINT) AS kelas, COALESCE(u.name, '') AS unit_name \
              FROM employee e LEFT JOIN position p ON p.id = e.position_id LEFT JOIN unit u ON u.id = p.unit_id \
              WHERE e.opd_id = $1 AND e.active = 1 ORDER BY unit_name, e.name",
         )
@@ -1340,6 +1401,19 @@ impl Store {
             }
             prev = Some((letter, at));
         }
+        // Letters still waiting at someone's position past the service level by the period's end.
+        let until = day_start_ms(to).min(now_ms());
+        for r in sqlx::query(
+            "SELECT e.id FROM letter l JOIN employee e ON e.position_id = l.waiting_position_id AND e.active = 1 \
+             WHERE l.opd_id = $1 AND l.state IN ('review', 'signing', 'co_signing') AND l.updated_ms < $2",
+        )
+        .bind(opd_id)
+        .bind(until - limit)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            *stale.entry(r.try_get("id")?).or_default() += 1;
+        }
         Ok((overdue, stale))
     }
 
@@ -1419,18 +1493,20 @@ impl Store {
         tx.commit().await
     }
 
-    /// The year's predikat of a person: the work result from the closed months' performance and
-    /// the superior's behaviour rating, if given.
-    pub async fn year_rating(
-        &self,
-        employee_id: &str,
-        pemda_id: &str,
-        year: i64,
-    ) -> Result<(Vec<i64>, Option<domain::kinerja::Rating>, Option<domain::kinerja::Predikat>)>
-    {
-        let settings = self.kinerja_settings(pemda_id).await?;
-        let monthly: Vec<i64> = sqlx::query(
-            "SELECT r.performance_bp FROM kinerja_result r JOIN kinerja_month m ON m.opd_id = r.opd_id AND m.month = r.month \
+    /// A person's year: the performance of each closed month, the work result (hasil kerja)
+    /// from them, the superior's behaviour rating if given, and the predikat when both are known.
+    pub async fn year_view(&self, employee_id: &str, year: i64) -> Result<YearView> {
+        let e = sqlx::query(
+            "SELECT e.name, e.nip, e.pemda_id, COALESCE(p.title, '') AS title FROM employee e \
+             LEFT JOIN position p ON p.id = e.position_id WHERE e.id = $1",
+        )
+        .bind(employee_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| BackendError::not_found("Pegawai tidak ditemukan."))?;
+        let settings = self.kinerja_settings(&e.try_get::<String, _>("pemda_id")?).await?;
+        let months: Vec<(i64, i64)> = sqlx::query(
+            "SELECT r.month, r.performance_bp FROM kinerja_result r JOIN kinerja_month m ON m.opd_id = r.opd_id AND m.month = r.month \
              WHERE r.employee_id = $1 AND m.closed = 1 AND r.month >= $2 AND r.month < $3 ORDER BY r.month",
         )
         .bind(employee_id)
@@ -1439,7 +1515,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| Ok(r.try_get("performance_bp")?))
+        .map(|r| Ok((r.try_get("month")?, r.try_get("performance_bp")?)))
         .collect::<Result<_>>()?;
         let perilaku =
             sqlx::query("SELECT perilaku FROM kinerja_rating WHERE employee_id = $1 AND year = $2")
@@ -1449,12 +1525,49 @@ impl Store {
                 .await?
                 .map(|r| r.try_get::<String, _>("perilaku"))
                 .transpose()?
-                .and_then(|p| rating_from(&p));
-        let predikat = match (settings.hasil(&monthly), perilaku) {
-            (Some(h), Some(p)) => Some(domain::kinerja::predikat(h, p)),
-            _ => None,
-        };
-        Ok((monthly, perilaku, predikat))
+                .and_then(|p| Rating::from_code(&p));
+        let bps: Vec<i64> = months.iter().map(|(_, bp)| *bp).collect();
+        let hasil = settings.hasil(&bps);
+        Ok(YearView {
+            employee_id: employee_id.into(),
+            name: e.try_get("name")?,
+            nip: e.try_get("nip")?,
+            position_title: e.try_get("title")?,
+            year,
+            months,
+            hasil,
+            perilaku,
+            predikat: hasil.zip(perilaku).map(|(h, p)| domain::kinerja::predikat(h, p)),
+        })
+    }
+
+    /// The years of the people whose behaviour the caller rates: the holders of the positions
+    /// they validate (as direct superior or acting official), by name.
+    pub async fn staff_years(&self, user: &SessionUser, year: i64) -> Result<Vec<YearView>> {
+        let positions = self.validated_positions(user).await?;
+        if positions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut f = super::sql::Filter::new();
+        let list = f.args_in(positions);
+        let sql = format!(
+            "SELECT id FROM employee WHERE position_id IN ({list}) AND active = 1 ORDER BY name"
+        );
+        let mut q = sqlx::query(&sql);
+        for a in f.args() {
+            q = q.bind(a.clone());
+        }
+        let ids: Vec<String> = q
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<std::result::Result<_, _>>()?;
+        let mut out = Vec::new();
+        for id in ids.iter().filter(|id| **id != user.employee_id) {
+            out.push(self.year_view(id, year).await?);
+        }
+        Ok(out)
     }
 
     /// The superior's year-end behaviour rating of a member of their staff.
@@ -1464,8 +1577,14 @@ impl Store {
         user: &SessionUser,
         employee_id: &str,
         year: i64,
-        perilaku: domain::kinerja::Rating,
+        perilaku: Rating,
     ) -> Result<()> {
+        let this_year = domain::time::wib_year(now_ms()) as i64;
+        if year != this_year && year != this_year - 1 {
+            return Err(BackendError::Invalid(
+                "Perilaku kerja dinilai untuk tahun berjalan atau tahun lalu saja.".into(),
+            ));
+        }
         let pos: Option<String> = sqlx::query("SELECT position_id FROM employee WHERE id = $1")
             .bind(employee_id)
             .fetch_optional(&self.pool)
@@ -1484,7 +1603,7 @@ impl Store {
                 "Anda hanya dapat menilai perilaku bawahan langsung Anda.".into(),
             ));
         }
-        let code = rating_code(perilaku);
+        let code = perilaku.code();
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO kinerja_rating (employee_id, year, perilaku, rated_by, rated_ms) VALUES ($1, $2, $3, $4, $5) \
@@ -1507,20 +1626,6 @@ impl Store {
         .await?;
         tx.commit().await
     }
-}
-
-pub fn rating_code(r: domain::kinerja::Rating) -> &'static str {
-    use domain::kinerja::Rating::*;
-    match r {
-        DiBawah => "di_bawah",
-        Sesuai => "sesuai",
-        DiAtas => "di_atas",
-    }
-}
-
-pub fn rating_from(c: &str) -> Option<domain::kinerja::Rating> {
-    use domain::kinerja::Rating::*;
-    [DiBawah, Sesuai, DiAtas].into_iter().find(|r| rating_code(*r) == c)
 }
 
 async fn store_results(

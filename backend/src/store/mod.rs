@@ -10,6 +10,7 @@ pub(crate) use fast_read::{CodeCols, Cols, Cost};
 pub mod inbox;
 pub mod incoming;
 pub mod kinerja;
+mod kinerja_report;
 pub mod letter_views;
 pub mod letters;
 pub mod notifications;

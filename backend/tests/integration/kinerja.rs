@@ -8,8 +8,8 @@ use backend::seed::seed_demo;
 use backend::store::kinerja::{NewActivity, Scope};
 use backend::store::org::ActingInput;
 use backend::{Actor, now_ms, today_wib};
-use domain::activity::{ActivityStatus, month_of_day};
-use domain::kinerja::WorkKind;
+use domain::activity::{ActivityStatus, month_days, month_of_day};
+use domain::kinerja::{Rating, WorkKind, rupiah};
 use domain::letter::{
     Action, LetterDraft, LetterKind, Recipient, RecipientRole, Sifat, TargetType, Urgency,
 };
@@ -272,6 +272,54 @@ async fn attendance_closing_and_reopening(store: Store) {
     let bappeda = crate::common::bappeda_id(&store, &staf.pemda_id).await;
     store.create_letter(&staf, None, "c-3", &draft(&bappeda, "Isi surat baru.")).await.unwrap();
     assert_eq!(store.opd_month(&staf.opd_id, month, false).await.unwrap(), frozen);
+    // The year: the closed month makes the work result; the direct superior rates the behaviour.
+    let year = month / 100;
+    let kasi = user(&store, KASI).await;
+    let kabid = user(&store, KABID).await;
+    let v = store.year_view(&staf.employee_id, year).await.unwrap();
+    assert_eq!(v.months.len(), 1, "{v:?}");
+    assert!(v.hasil.is_some() && v.perilaku.is_none() && v.predikat.is_none(), "{v:?}");
+    let staff = store.staff_years(&kasi, year).await.unwrap();
+    assert!(staff.iter().any(|s| s.employee_id == staf.employee_id), "{staff:?}");
+    assert!(store.staff_years(&staf, year).await.unwrap().is_empty());
+    let kasi_actor = Actor::user(&kasi.employee_id, None);
+    store
+        .rate_behaviour(&kasi_actor, &kasi, &staf.employee_id, year, Rating::Sesuai)
+        .await
+        .unwrap();
+    for (who, name) in [(&staf, "herself"), (&kabid, "the superior's superior")] {
+        let err = store
+            .rate_behaviour(
+                &Actor::user(&who.employee_id, None),
+                who,
+                &staf.employee_id,
+                year,
+                Rating::DiAtas,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), 403, "{name}: {err}");
+    }
+    let long_ago = store
+        .rate_behaviour(&kasi_actor, &kasi, &staf.employee_id, year - 5, Rating::DiAtas)
+        .await
+        .unwrap_err();
+    assert_eq!(long_ago.status(), 422, "{long_ago}");
+    let v = store.year_view(&staf.employee_id, year).await.unwrap();
+    assert_eq!(v.perilaku, Some(Rating::Sesuai));
+    assert_eq!(v.predikat, Some(domain::kinerja::predikat(v.hasil.unwrap(), Rating::Sesuai)));
+    // The printable recap and personal report carry the recap's figures.
+    let her = frozen.rows.iter().find(|r| r.employee_id == staf.employee_id).unwrap();
+    let recap = store.recap_report(&frozen).await.unwrap();
+    let row = recap.tables[0].rows.iter().find(|r| r[1].contains(&staf.nip)).expect("her row");
+    assert_eq!(row[7], rupiah(her.tpp));
+    let personal = store.personal_report(&staf, month).await.unwrap();
+    let tpp_line = personal.tables[0].rows.iter().find(|r| r[0] == "TPP bulan ini").unwrap();
+    assert_eq!(tpp_line[1], format!("Rp {}", rupiah(her.tpp)));
+    if month_of_day(manual("c-1", 8 * 60).day) == month {
+        assert!(personal.tables[1].rows.iter().any(|r| r[2].contains("Menyusun bahan rapat")));
+    }
+    assert!(backend::render::render_report(&personal).unwrap().starts_with(b"%PDF-"));
     // Reopening needs a reason, and is audited.
     assert_eq!(store.reopen_month(&admin, month, "salah").await.unwrap_err().status(), 422);
     store.reopen_month(&admin, month, "Data presensi tanggal 3 terlambat masuk").await.unwrap();
@@ -285,3 +333,103 @@ async fn attendance_closing_and_reopening(store: Store) {
     );
 }
 dual_test!(attendance_closing_and_reopening_t, attendance_closing_and_reopening);
+
+/// What may happen to an OPD after its month was closed.
+#[derive(Clone, Debug)]
+enum Later {
+    /// Putri logs work on a day of the closed month (refused) or today.
+    Activity { back_days: i64, start: i64 },
+    /// The Admin OPD imports attendance for Putri on a day of the month.
+    Attendance { back_days: i64, late: i64 },
+    /// Putri drafts a letter (new e-Office work).
+    Letter,
+    /// The Admin Pemda changes the target and the weights.
+    Settings { target: i64, weight: i64 },
+    /// Kasi Eko approves whatever of his staff waits.
+    Validate,
+}
+
+fn later() -> impl proptest::strategy::Strategy<Value = Later> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (0i64..10, 0i64..(22 * 60))
+            .prop_map(|(back_days, start)| Later::Activity { back_days, start }),
+        (0i64..10, 0i64..120).prop_map(|(back_days, late)| Later::Attendance { back_days, late }),
+        Just(Later::Letter),
+        (1_000i64..20_000, 0i64..=100)
+            .prop_map(|(target, weight)| Later::Settings { target, weight }),
+        Just(Later::Validate),
+    ]
+}
+
+/// Property: whatever happens after a month is closed (new work, attendance, validation, other
+/// settings), its figures stay what they were when it closed.
+async fn a_closed_month_never_changes(store: Store) {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+    seed_demo(&store).await.unwrap();
+    let staf = user(&store, STAF).await;
+    let kasi = user(&store, KASI).await;
+    let admin = opd_admin(&store, &staf.opd_id).await;
+    let pemda = crate::common::pemda_admin(&store).await;
+    let month = this_month();
+    let me = Actor::user(&staf.employee_id, None);
+    store.log_activity(&me, &staf, &manual("p-0", 8 * 60)).await.unwrap();
+    store.close_month(&admin, month).await.unwrap();
+    let frozen = store.opd_month(&staf.opd_id, month, false).await.unwrap();
+    assert!(frozen.closed && !frozen.rows.is_empty());
+    let bappeda = crate::common::bappeda_id(&store, &staf.pemda_id).await;
+    let mut runner = TestRunner::deterministic();
+    let sequences = proptest::collection::vec(later(), 1..6);
+    for case in 0..8 {
+        let ops = sequences.new_tree(&mut runner).unwrap().current();
+        for (i, op) in ops.iter().enumerate() {
+            let day = |back: i64| (today_wib() - back).max(month_days(month).unwrap().0);
+            match op {
+                Later::Activity { back_days, start } => {
+                    let mut a = manual(&format!("p-{case}-{i}"), *start);
+                    a.day = day(*back_days);
+                    a.end = a.start + 30;
+                    let _ = store.log_activity(&me, &staf, &a).await;
+                }
+                Later::Attendance { back_days, late } => {
+                    let csv = format!(
+                        "nip,tanggal,masuk,pulang\n{},{},{},16:00\n",
+                        staf.nip,
+                        domain::time::iso_date(day(*back_days)),
+                        domain::activity::hhmm(7 * 60 + 30 + late)
+                    );
+                    let out = store.import_attendance(&admin, csv.as_bytes()).await.unwrap();
+                    assert!(!out.ok(), "a closed month takes no attendance: {out:?}");
+                }
+                Later::Letter => {
+                    let d = draft(&bappeda, "Pekerjaan sesudah bulan ditutup.");
+                    store.create_letter(&staf, None, &format!("p-l-{case}-{i}"), &d).await.unwrap();
+                }
+                Later::Settings { target, weight } => {
+                    let mut s = store.kinerja_settings(&staf.pemda_id).await.unwrap();
+                    s.scoring.monthly_target_minutes = *target;
+                    s.scoring.performance_weight_pct = *weight;
+                    s.scoring.discipline_weight_pct = 100 - weight;
+                    store.set_kinerja_settings(&pemda, &s).await.unwrap();
+                }
+                Later::Validate => {
+                    let waiting = store.staff_activities(&kasi, month, true).await.unwrap();
+                    let ids: Vec<String> = waiting.iter().map(|a| a.id.clone()).collect();
+                    if !ids.is_empty() {
+                        let k = Actor::user(&kasi.employee_id, None);
+                        let _ =
+                            store.validate_activities(&k, &kasi, &ids, true, "", Some(30)).await;
+                    }
+                }
+            }
+            assert_eq!(
+                store.opd_month(&staf.opd_id, month, false).await.unwrap(),
+                frozen,
+                "after {:?}",
+                &ops[..=i]
+            );
+        }
+    }
+}
+dual_test!(a_closed_month_never_changes_t, a_closed_month_never_changes);

@@ -1,6 +1,8 @@
 //! e-Kinerja pages: Aktivitas Saya (own activities, logging work done outside e-Office, the month
-//! explained), Validasi (for superiors), Rekap (OPD recap, attendance, closing), Pengaturan.
+//! explained), Validasi (for superiors), Rekap (OPD recap, attendance, closing), Predikat
+//! (the annual rating and the superior's behaviour rating), Pengaturan.
 
+pub mod predikat;
 pub mod recap;
 pub mod settings;
 pub mod validate;
@@ -14,7 +16,7 @@ use domain::Lang;
 use domain::activity::{
     ActivityStatus, ActivityView, MonthResult, hhmm, month_iso, month_label, month_of_day,
 };
-use domain::kinerja::percent;
+use domain::kinerja::{line_label, line_value};
 use domain::time::{iso_date, long_date};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -63,6 +65,14 @@ pub fn KinerjaTabs(
                         {(!a.recap_opds.is_empty())
                             .then(|| {
                                 view! { <A href="/kinerja/rekap">{l.t("Rekap", "Recap")}</A> }
+                            })}
+                        {(a.has_position || a.validates)
+                            .then(|| {
+                                view! {
+                                    <A href="/kinerja/predikat">
+                                        {l.t("Predikat Tahunan", "Annual rating")}
+                                    </A>
+                                }
                             })}
                         {(a.pemda_admin || !a.admin_opds.is_empty())
                             .then(|| {
@@ -201,28 +211,6 @@ pub fn ActivityLine(
 #[component]
 pub fn Explained(r: MonthResult, closed: bool) -> impl IntoView {
     let l = lang();
-    let label = move |k: &str| -> &'static str {
-        match k {
-            "attendance_days" => {
-                l.t("Hari kerja dengan data kehadiran", "Working days with attendance data")
-            }
-            "own_performance" => l.t("Capaian menit efektif", "Effective minutes achieved"),
-            "with_unit_average" => l.t("Dengan rata-rata unit", "With the unit's average"),
-            "usage_penalty" => l.t("Potongan penggunaan e-Office", "e-Office usage penalty"),
-            "performance" => l.t("Nilai kinerja", "Performance"),
-            "discipline_deduction" => l.t("Potongan disiplin", "Discipline deductions"),
-            "discipline" => l.t("Nilai disiplin", "Discipline"),
-            "tpp" => l.t("TPP bulan ini", "This month's TPP"),
-            _ => "",
-        }
-    };
-    let value = move |k: &str, v: i64| -> String {
-        match k {
-            "attendance_days" => v.to_string(),
-            "tpp" => format!("Rp {}", rupiah(v)),
-            _ => percent(v),
-        }
-    };
     view! {
         <section class="card" aria-labelledby="h-nilai">
             <h2 id="h-nilai">
@@ -241,9 +229,9 @@ pub fn Explained(r: MonthResult, closed: bool) -> impl IntoView {
                     .iter()
                     .map(|line| {
                         view! {
-                            <dt>{label(&line.key)}</dt>
+                            <dt>{line_label(&line.key, l)}</dt>
                             <dd data-key=line.key.clone()>
-                                <strong>{value(&line.key, line.value)}</strong>
+                                <strong>{line_value(&line.key, line.value)}</strong>
                                 {(!line.detail.is_empty())
                                     .then(|| {
                                         view! {
@@ -261,19 +249,6 @@ pub fn Explained(r: MonthResult, closed: bool) -> impl IntoView {
     }
 }
 
-/// Whole rupiah with thousands dots, e.g. 3.559.840.
-pub fn rupiah(v: i64) -> String {
-    let s = v.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if v < 0 { format!("-{out}") } else { out }
-}
-
 #[component]
 pub fn MyActivitiesPage() -> impl IntoView {
     let l = lang();
@@ -281,8 +256,15 @@ pub fn MyActivitiesPage() -> impl IntoView {
     let add = ServerAction::<AddActivity>::new();
     let remove = ServerAction::<RemoveActivity>::new();
     let access = Resource::new(|| (), |_| get_kinerja_access());
+    // Reloaded after a stored activity only: a refused one leaves the form as it was typed.
+    let stored = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value().get() {
+            stored.update(|n| *n += 1);
+        }
+    });
     let data = Resource::new(
-        move || (bulan(), add.version().get(), remove.version().get()),
+        move || (bulan(), stored.get(), remove.version().get()),
         |(b, _, _)| get_my_kinerja(b),
     );
     view! {
@@ -323,8 +305,14 @@ fn MyMonth(
         }
     }
     let this_month = month_of_day(d.today) == d.month;
+    let report = format!("/kinerja/laporan.pdf?bulan={}", month_iso(d.month));
     view! {
         <MonthNav month=d.month base="/kinerja" />
+        <p class="toolbar">
+            <a class="btn" href=report rel="external" target="_blank">
+                {l.t("Laporan bulanan (PDF)", "Monthly report (PDF)")}
+            </a>
+        </p>
         <p class="muted">
             {format!(
                 "{} {} / {} {}",

@@ -1,7 +1,7 @@
 //! Rekap: the month of an OPD for its admins, its head and the Admin Pemda (a table, the XLSX
-//! download), and for the Admin OPD the attendance import and closing or reopening the month.
+//! XLSX and PDF downloads), and for the Admin OPD the attendance import and closing or reopening the month.
 
-use super::{Explained, KinerjaTabs, MonthNav, month_param, rupiah};
+use super::{Explained, KinerjaTabs, MonthNav, month_param};
 use crate::api::kinerja::{
     CloseKinerjaMonth, ImportAttendance, KinerjaAccess, ReopenKinerjaMonth, get_kinerja_access,
     kinerja_recap,
@@ -9,7 +9,7 @@ use crate::api::kinerja::{
 use crate::app::lang;
 use crate::components::{ActionResult, ErrorBox, Loading, busy_label};
 use domain::activity::{CsvOutcome, Recap, month_iso, month_label};
-use domain::kinerja::percent;
+use domain::kinerja::{percent, rupiah};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -140,6 +140,7 @@ fn RecapView(
     let l = lang();
     let m = month_iso(r.month);
     let xlsx = format!("/kinerja/rekap.xlsx?opd={}&bulan={m}", r.opd_id);
+    let pdf = format!("/kinerja/rekap.pdf?opd={}&bulan={m}", r.opd_id);
     let total: i64 = r.rows.iter().map(|x| x.tpp).sum();
     let opd_id = r.opd_id.clone();
     view! {
@@ -155,6 +156,9 @@ fn RecapView(
         <p class="toolbar">
             <a class="btn" href=xlsx rel="external" download>
                 {l.t("Unduh XLSX", "Download XLSX")}
+            </a>
+            <a class="btn" href=pdf rel="external" target="_blank">
+                {l.t("Cetak PDF", "Print PDF")}
             </a>
         </p>
         {is_admin

@@ -1,16 +1,17 @@
 //! Pengaturan Kinerja: the Admin Pemda's rules (target, weights, standard minutes of e-Office
-//! work, working hours and limits, base TPP per class, holidays) and each Admin OPD's activity
-//! bank (CSV import and export).
+//! work, working hours and limits, discipline and usage deductions, base TPP per class, holidays)
+//! and each Admin OPD's position classes (kelas jabatan) and activity bank (CSV import and export).
 
 use super::KinerjaTabs;
 use super::recap::ImportOutcome;
 use crate::api::kinerja::{
-    ImportBank, SaveKinerjaSettings, SetHoliday, get_kinerja_access, get_kinerja_settings,
+    ImportBank, SaveKinerjaSettings, SavePositionClasses, SetHoliday, get_kinerja_access,
+    get_kinerja_settings, get_position_classes,
 };
 use crate::app::lang;
 use crate::components::{ActionResult, ErrorBox, Loading, busy_label};
 use domain::activity::{ClassTpp, KinerjaSettings, Unvalidated, WorkRule, hhmm, parse_hhmm};
-use domain::kinerja::WorkHours;
+use domain::kinerja::{Band, WorkHours, parse_percent, percent_input};
 use domain::time::{iso_date, long_date};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,10 +23,10 @@ pub fn KinerjaSettingsPage() -> impl IntoView {
     let holiday = ServerAction::<SetHoliday>::new();
     let bank = ServerAction::<ImportBank>::new();
     let access = Resource::new(|| (), |_| get_kinerja_access());
-    let data = Resource::new(
-        move || (save.version().get(), holiday.version().get()),
-        |_| get_kinerja_settings(0),
-    );
+    // The form is loaded once: what the admin typed stays on screen after a refused save (and
+    // after a good one it is what was stored). The holiday list reloads after each change.
+    let data = Resource::new(|| (), |_| get_kinerja_settings(0));
+    let holidays = Resource::new(move || holiday.version().get(), |_| get_kinerja_settings(0));
     view! {
         <Title text=l.t("Pengaturan Kinerja", "Performance settings") />
         <h1>{l.t("Kinerja", "Performance")}</h1>
@@ -66,12 +67,18 @@ pub fn KinerjaSettingsPage() -> impl IntoView {
                                 {move || Suspend::new(async move {
                                     match data.await {
                                         Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                                        Ok((s, days)) => {
-                                            view! {
-                                                <SettingsForm s save />
-                                                <Holidays days holiday />
-                                            }
-                                                .into_any()
+                                        Ok((s, _)) => view! { <SettingsForm s save /> }.into_any(),
+                                    }
+                                })}
+                            </Transition>
+                            <Transition fallback=|| {
+                                view! { <Loading /> }
+                            }>
+                                {move || Suspend::new(async move {
+                                    match holidays.await {
+                                        Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                                        Ok((_, days)) => {
+                                            view! { <Holidays days holiday /> }.into_any()
                                         }
                                     }
                                 })}
@@ -80,6 +87,7 @@ pub fn KinerjaSettingsPage() -> impl IntoView {
                     });
                 view! {
                     {pemda}
+                    <ClassSection opds=opds.clone() />
                     <BankSection opds bank />
                 }
                     .into_any()
@@ -90,6 +98,70 @@ pub fn KinerjaSettingsPage() -> impl IntoView {
 
 fn num(s: &RwSignal<String>) -> i64 {
     s.get_untracked().trim().replace('.', "").parse().unwrap_or(-1)
+}
+
+/// A typed percentage in basis points; -1 (refused by the settings check) when unreadable.
+fn bp(s: &RwSignal<String>) -> i64 {
+    parse_percent(&s.get_untracked()).unwrap_or(-1)
+}
+
+/// The bands of a TL or PSW rule: "TL1 up to (minutes)" and its deduction, then beyond the last.
+#[component]
+fn BandFields(
+    code: &'static str,
+    bands: Vec<(RwSignal<String>, RwSignal<String>)>,
+    over: RwSignal<String>,
+) -> impl IntoView {
+    let l = lang();
+    let n = bands.len();
+    view! {
+        <fieldset class="bands">
+            <legend>{code}</legend>
+            {bands
+                .into_iter()
+                .enumerate()
+                .map(|(i, (minutes, deduction))| {
+                    let name = format!("{code}{}", i + 1);
+                    view! {
+                        <label>
+                            {format!("{name}: {}", l.t("sampai (menit)", "up to (minutes)"))}
+                            <input
+                                type="number"
+                                min="1"
+                                required=true
+                                prop:value=minutes
+                                on:input=move |ev| minutes.set(event_target_value(&ev))
+                            />
+                        </label>
+                        <label>
+                            {format!("{name}: {}", l.t("potongan (%)", "deduction (%)"))}
+                            <input
+                                type="text"
+                                inputmode="decimal"
+                                required=true
+                                prop:value=deduction
+                                on:input=move |ev| deduction.set(event_target_value(&ev))
+                            />
+                        </label>
+                    }
+                })
+                .collect_view()}
+            <label>
+                {format!(
+                    "{code}{}: {}",
+                    n + 1,
+                    l.t("lebih lama, potongan (%)", "longer, deduction (%)"),
+                )}
+                <input
+                    type="text"
+                    inputmode="decimal"
+                    required=true
+                    prop:value=over
+                    on:input=move |ev| over.set(event_target_value(&ev))
+                />
+            </label>
+        </fieldset>
+    }
 }
 
 #[component]
@@ -113,6 +185,22 @@ fn SettingsForm(s: KinerjaSettings, save: ServerAction<SaveKinerjaSettings>) -> 
         s.work_rules.iter().map(|r| (*r, text(r.minutes), text(r.daily_cap))).collect();
     let classes: Vec<(i64, RwSignal<String>)> =
         s.class_tpp.iter().map(|c| (c.kelas, text(c.rupiah))).collect();
+    let pct = |bp: i64| RwSignal::new(percent_input(bp));
+    let bands = |list: &[Band]| -> Vec<(RwSignal<String>, RwSignal<String>)> {
+        list.iter().map(|b| (text(b.up_to_minutes), pct(b.deduction_bp))).collect()
+    };
+    let c = &s.scoring;
+    let late = bands(&c.late_bands);
+    let early = bands(&c.early_bands);
+    let late_over = pct(c.late_over_bp);
+    let early_over = pct(c.early_over_bp);
+    let missing = pct(c.missing_record_bp);
+    let absent = pct(c.absent_day_bp);
+    let day_cap = RwSignal::new(c.day_cap_bp.map(percent_input).unwrap_or_default());
+    let overdue = pct(c.overdue_disposition_bp);
+    let stale_bp = pct(c.stale_review_bp);
+    let usage_cap = pct(c.usage_penalty_cap_bp);
+    let (late2, early2) = (late.clone(), early.clone());
     let base = s.clone();
     let rules2 = rules.clone();
     let classes2 = classes.clone();
@@ -143,6 +231,21 @@ fn SettingsForm(s: KinerjaSettings, save: ServerAction<SaveKinerjaSettings>) -> 
             .collect();
         s.class_tpp =
             classes2.iter().map(|(k, v)| ClassTpp { kelas: *k, rupiah: num(v) }).collect();
+        let read_bands = |list: &[(RwSignal<String>, RwSignal<String>)]| -> Vec<Band> {
+            list.iter().map(|(m, p)| Band { up_to_minutes: num(m), deduction_bp: bp(p) }).collect()
+        };
+        let c = &mut s.scoring;
+        c.late_bands = read_bands(&late2);
+        c.early_bands = read_bands(&early2);
+        c.late_over_bp = bp(&late_over);
+        c.early_over_bp = bp(&early_over);
+        c.missing_record_bp = bp(&missing);
+        c.absent_day_bp = bp(&absent);
+        c.day_cap_bp =
+            Some(day_cap.get_untracked()).filter(|v| !v.trim().is_empty()).map(|_| bp(&day_cap));
+        c.overdue_disposition_bp = bp(&overdue);
+        c.stale_review_bp = bp(&stale_bp);
+        c.usage_penalty_cap_bp = bp(&usage_cap);
         save.dispatch(SaveKinerjaSettings { settings: s });
     };
     let field = move |label: &'static str,
@@ -155,7 +258,8 @@ fn SettingsForm(s: KinerjaSettings, save: ServerAction<SaveKinerjaSettings>) -> 
                 <input
                     type=kind
                     name=name
-                    required=name != "porsi_unit"
+                    required=name != "porsi_unit" && name != "batas_sehari"
+                    inputmode=if kind == "text" { Some("decimal") } else { None }
                     prop:value=sig
                     on:input=move |ev| sig.set(event_target_value(&ev))
                 />
@@ -307,13 +411,81 @@ fn SettingsForm(s: KinerjaSettings, save: ServerAction<SaveKinerjaSettings>) -> 
                         })
                         .collect_view()}
                 </div>
+                <h3>{l.t("Potongan disiplin (%)", "Discipline deductions (%)")}</h3>
                 <p class="muted small">
                     {l
                         .t(
-                            "Potongan disiplin memakai aturan TL/PSW bawaan (0,5%, 1%, 1,25%, 1,5%; TK 3% sehari; paling banyak 2,5% sehari).",
-                            "Discipline deductions use the default TL/PSW rules (0.5%, 1%, 1.25%, 1.5%; TK 3% a day; at most 2.5% a day).",
+                            "Terlambat masuk (TL) dan pulang sebelum waktunya (PSW): potongan per hari menurut lamanya, dengan koma untuk desimal (mis. 1,25).",
+                            "Late arrival (TL) and early leave (PSW): a deduction per day by how long, with a decimal comma (e.g. 1,25).",
                         )}
                 </p>
+                <div class="grid-2">
+                    <BandFields code="TL" bands=late over=late_over />
+                    <BandFields code="PSW" bands=early over=early_over />
+                    {field(
+                        l
+                            .t(
+                                "Tanpa catatan masuk atau pulang (%)",
+                                "No check-in or check-out recorded (%)",
+                            ),
+                        "tanpa_catatan",
+                        missing,
+                        "text",
+                    )}
+                    {field(
+                        l
+                            .t(
+                                "Tanpa keterangan (TK), per hari (%)",
+                                "Absent without reason (TK), a day (%)",
+                            ),
+                        "tk",
+                        absent,
+                        "text",
+                    )}
+                    {field(
+                        l
+                            .t(
+                                "Potongan TL + PSW paling banyak sehari (%; kosong = tanpa batas)",
+                                "Most TL + PSW a day (%; empty = no cap)",
+                            ),
+                        "batas_sehari",
+                        day_cap,
+                        "text",
+                    )}
+                </div>
+                <h3>{l.t("Potongan penggunaan e-Office (%)", "e-Office usage penalty (%)")}</h3>
+                <div class="grid-2">
+                    {field(
+                        l
+                            .t(
+                                "Per disposisi tidak ditindaklanjuti sampai tenggat",
+                                "Per disposition not followed up by its deadline",
+                            ),
+                        "disposisi_lewat",
+                        overdue,
+                        "text",
+                    )}
+                    {field(
+                        l
+                            .t(
+                                "Per surat tertahan melewati batas layanan paraf",
+                                "Per letter held beyond the approval service level",
+                            ),
+                        "surat_tertahan",
+                        stale_bp,
+                        "text",
+                    )}
+                    {field(
+                        l
+                            .t(
+                                "Potongan penggunaan paling banyak sebulan",
+                                "Most usage penalty a month",
+                            ),
+                        "batas_potongan",
+                        usage_cap,
+                        "text",
+                    )}
+                </div>
                 <ActionResult
                     value=save.value()
                     ok=l.t("Pengaturan disimpan.", "Settings saved.")
@@ -502,4 +674,168 @@ fn BankSection(opds: Vec<(String, String)>, bank: ServerAction<ImportBank>) -> i
             </section>
         }
     })
+}
+
+/// The class (kelas jabatan) of each position of an OPD, which sets its base TPP; empty keeps the
+/// default of the position's level.
+#[component]
+fn ClassSection(opds: Vec<(String, String)>) -> impl IntoView {
+    let l = lang();
+    let first = opds.first().map(|(id, _)| id.clone());
+    let chosen = RwSignal::new(first.clone().unwrap_or_default());
+    let save = ServerAction::<SavePositionClasses>::new();
+    // Loaded per OPD only: after a save the fields already show what was stored, and after a
+    // refused one they keep what was typed.
+    let list = Resource::new(move || chosen.get(), get_position_classes);
+    first.map(|_| {
+        let many = opds.len() > 1;
+        view! {
+            <section class="card" aria-labelledby="h-kelas">
+                <h2 id="h-kelas">{l.t("Kelas jabatan", "Position classes")}</h2>
+                <p class="muted small">
+                    {l
+                        .t(
+                            "Kelas jabatan menentukan TPP dasar. Kosongkan untuk memakai kelas bawaan menurut tingkat jabatan (tertulis di kolom isian).",
+                            "The class sets the base TPP. Leave empty for the default of the position's level (shown in the field).",
+                        )}
+                </p>
+                {many
+                    .then(|| {
+                        view! {
+                            <label>
+                                "OPD"
+                                <select
+                                    prop:value=chosen
+                                    on:change=move |ev| chosen.set(event_target_value(&ev))
+                                >
+                                    {opds
+                                        .iter()
+                                        .map(|(id, name)| {
+                                            view! { <option value=id.clone()>{name.clone()}</option> }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                        }
+                    })}
+                <div aria-live="polite">
+                    <ActionResult
+                        value=save.value()
+                        ok=l.t("Kelas jabatan disimpan.", "Classes saved.")
+                    />
+                </div>
+                <Transition fallback=|| {
+                    view! { <Loading /> }
+                }>
+                    {move || Suspend::new(async move {
+                        match list.await {
+                            Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                            Ok(rows) if rows.is_empty() => {
+                                view! {
+                                    <p class="empty">
+                                        {l
+                                            .t(
+                                                "OPD ini belum memiliki jabatan.",
+                                                "This OPD has no positions yet.",
+                                            )}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(rows) => {
+                                view! { <ClassTable rows opd=chosen.get_untracked() save /> }
+                                    .into_any()
+                            }
+                        }
+                    })}
+                </Transition>
+            </section>
+        }
+    })
+}
+
+#[component]
+fn ClassTable(
+    rows: Vec<domain::activity::PositionClass>,
+    opd: String,
+    save: ServerAction<SavePositionClasses>,
+) -> impl IntoView {
+    let l = lang();
+    let fields: Vec<(String, RwSignal<String>)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.position_id.clone(),
+                RwSignal::new(r.kelas.map(|k| k.to_string()).unwrap_or_default()),
+            )
+        })
+        .collect();
+    let fields2 = fields.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let classes = fields2
+            .iter()
+            .map(|(id, v)| {
+                let t = v.get_untracked();
+                let t = t.trim();
+                // Unreadable text is sent as 0, which the store refuses with its message.
+                (id.clone(), (!t.is_empty()).then(|| t.parse().unwrap_or(0)))
+            })
+            .collect();
+        save.dispatch(SavePositionClasses { opd_id: opd.clone(), classes });
+    };
+    let pending = save.pending();
+    view! {
+        <form class="form" on:submit=submit>
+            <div class="table-wrap">
+                <table>
+                    <caption class="sr-only">{l.t("Kelas jabatan", "Position classes")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{l.t("Jabatan", "Position")}</th>
+                            <th scope="col">{l.t("Kelas", "Class")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows
+                            .into_iter()
+                            .zip(fields)
+                            .map(|(r, (_, v))| {
+                                let label = format!("{} — {}", r.title, r.unit_name);
+                                view! {
+                                    <tr>
+                                        <th scope="row">
+                                            {r.title.clone()}<br />
+                                            <span class="muted small">{r.unit_name.clone()}</span>
+                                        </th>
+                                        <td>
+                                            <input
+                                                type="number"
+                                                min="1"
+                                                max="17"
+                                                placeholder=r.default_kelas.to_string()
+                                                aria-label=format!(
+                                                    "{}: {label}",
+                                                    l.t("Kelas jabatan", "Class of"),
+                                                )
+                                                prop:value=v
+                                                on:input=move |ev| v.set(event_target_value(&ev))
+                                            />
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
+                {move || busy_label(
+                    pending.get(),
+                    l.t("Simpan kelas jabatan", "Save classes"),
+                    l.t("Menyimpan…", "Saving…"),
+                )}
+            </button>
+        </form>
+    }
 }

@@ -61,13 +61,8 @@ impl Store {
         use domain::Lang::Id;
         use domain::time::{long_date, long_datetime};
         let acc = self.incoming_access(user, id).await?;
-        let opd = self.get_opd(&acc.inc.opd_id).await?;
-        let pemda = self.get_pemda(&opd.pemda_id).await?;
+        let kop = self.kop(&acc.inc.opd_id).await?;
         let today = domain::time::wib_day(now_ms());
-        let mut address = opd.address.clone();
-        if !opd.phone.is_empty() {
-            address.push_str(&format!(", Telepon {}", opd.phone));
-        }
         let steps = acc
             .nodes
             .iter()
@@ -101,10 +96,10 @@ impl Store {
             })
             .collect();
         Ok(crate::render::DispositionSheet {
-            pemda_name: pemda.name.to_uppercase(),
-            opd_name: opd.name.to_uppercase(),
-            opd_address: address,
-            logo: self.opd_logo(&opd.id).await?,
+            pemda_name: kop.pemda_name,
+            opd_name: kop.opd_name,
+            opd_address: kop.address,
+            logo: kop.logo,
             sender: acc.inc.sender_name.clone(),
             letter_number: acc.inc.letter_number.clone(),
             letter_date: long_date(acc.inc.letter_day, Id),
