@@ -511,6 +511,51 @@ pub struct YearView {
     pub predikat: Option<crate::kinerja::Predikat>,
 }
 
+/// One unit's line of a month's recap: how many people, their average performance and
+/// discipline, and the unit's TPP.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitTotal {
+    pub unit_name: String,
+    pub people: i64,
+    pub performance_bp: i64,
+    pub discipline_bp: i64,
+    pub tpp: i64,
+}
+
+impl Recap {
+    /// The recap per unit, in the order the units first appear in the rows (by unit name);
+    /// people without a unit are grouped under "".
+    pub fn per_unit(&self) -> Vec<UnitTotal> {
+        let mut out: Vec<UnitTotal> = Vec::new();
+        for r in &self.rows {
+            let i = match out.iter().position(|u| u.unit_name == r.unit_name) {
+                Some(i) => i,
+                None => {
+                    out.push(UnitTotal {
+                        unit_name: r.unit_name.clone(),
+                        people: 0,
+                        performance_bp: 0,
+                        discipline_bp: 0,
+                        tpp: 0,
+                    });
+                    out.len() - 1
+                }
+            };
+            let u = &mut out[i];
+            u.people += 1;
+            u.performance_bp += r.performance_bp;
+            u.discipline_bp += r.discipline_bp;
+            u.tpp += r.tpp;
+        }
+        for u in &mut out {
+            // Sums until here; the averages of a unit always have at least one person.
+            u.performance_bp /= u.people;
+            u.discipline_bp /= u.people;
+        }
+        out
+    }
+}
+
 /// The outcome of a CSV import: errors of the file and of each row (1-based line), or how many
 /// rows were stored. Nothing is stored when there is any error.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -529,6 +574,46 @@ impl CsvOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_recap_per_unit() {
+        let row = |unit: &str, perf: i64, disc: i64, tpp: i64| MonthResult {
+            employee_id: String::new(),
+            nip: String::new(),
+            name: String::new(),
+            position_title: String::new(),
+            unit_name: unit.into(),
+            approved_minutes: 0,
+            performance_bp: perf,
+            discipline_bp: disc,
+            usage_penalty_bp: 0,
+            base_tpp: 0,
+            tpp,
+            lines: Vec::new(),
+        };
+        let r = Recap {
+            opd_id: String::new(),
+            opd_name: String::new(),
+            month: 202612,
+            closed: false,
+            rows: vec![
+                row("Bidang A", 10_000, 9_000, 100),
+                row("Bidang A", 5_000, 10_000, 50),
+                row("Seksi B", 7_000, 8_000, 70),
+            ],
+        };
+        let u = r.per_unit();
+        assert_eq!(u.len(), 2);
+        assert_eq!(
+            (u[0].people, u[0].performance_bp, u[0].discipline_bp, u[0].tpp),
+            (2, 7_500, 9_500, 150)
+        );
+        assert_eq!((u[1].unit_name.as_str(), u[1].people, u[1].tpp), ("Seksi B", 1, 70));
+        assert!(
+            Recap { rows: Vec::new(), ..r }.per_unit().is_empty(),
+            "an OPD without people: no division by zero"
+        );
+    }
 
     #[test]
     fn default_settings_are_valid_and_bad_ones_refused() {

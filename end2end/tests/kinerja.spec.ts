@@ -184,6 +184,10 @@ test('e-Office work counts by itself, manual work is validated, the month is clo
   const row = page.locator(`tr[data-nip="${putriNip}"]`);
   const tpp = (await row.locator('td.tpp').innerText()).trim();
   expect(tpp).toMatch(/^Rp [\d.]+$/);
+  // The same month per unit: every unit with its people and TPP.
+  const units = page.getByTestId('rekap-unit');
+  await expect(units.locator('tbody tr').first()).toBeVisible();
+  await expect(units.locator('tbody tr').filter({ hasText: 'Rp ' }).first()).toBeVisible();
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Unduh XLSX' }).click();
   const file = join(mkdtempSync(join(tmpdir(), 'rekap-')), 'rekap.xlsx');
@@ -196,6 +200,7 @@ test('e-Office work counts by itself, manual work is validated, the month is clo
   expect(recapPdf).toContain('REKAP KINERJA DAN TPP PEGAWAI');
   expect(recapPdf).toContain(putriNip);
   expect(recapPdf).toContain(tpp.replace('Rp ', ''));
+  expect(recapPdf).toContain('Rekap per unit');
   await logout(page);
 
   // Putri's explained month matches the recap, and the closed month takes no new activity.

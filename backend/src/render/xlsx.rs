@@ -5,8 +5,8 @@ use domain::activity::{Recap, month_label};
 use domain::kinerja::FULL;
 use rust_xlsxwriter::{Format, Workbook};
 
-/// One sheet: a title row, a header row, then one row per person (percentages as fractions
-/// formatted as %, money as whole rupiah), and the totals of TPP.
+/// Two sheets: "Rekap" (a title row, a header row, then one row per person, percentages as
+/// fractions formatted as %, money as whole rupiah, and the total TPP) and "Per unit".
 pub fn recap_xlsx(r: &Recap) -> Result<Vec<u8>> {
     let io = |e| BackendError::caused("write recap workbook", e);
     let mut wb = Workbook::new();
@@ -61,6 +61,25 @@ pub fn recap_xlsx(r: &Recap) -> Result<Vec<u8>> {
     ws.set_column_width(3, 24).map_err(io)?;
     for c in 4..=9 {
         ws.set_column_width(c, 14).map_err(io)?;
+    }
+    let units = wb.add_worksheet();
+    units.set_name("Per unit").map_err(io)?;
+    for (c, h) in
+        ["Unit", "Pegawai", "Rata-rata kinerja", "Rata-rata disiplin", "TPP"].iter().enumerate()
+    {
+        units.write_string_with_format(0, c as u16, *h, &bold).map_err(io)?;
+    }
+    for (i, u) in r.per_unit().iter().enumerate() {
+        let y = 1 + i as u32;
+        units.write_string(y, 0, &u.unit_name).map_err(io)?;
+        units.write_number(y, 1, u.people as f64).map_err(io)?;
+        units.write_number_with_format(y, 2, f(u.performance_bp), &pct).map_err(io)?;
+        units.write_number_with_format(y, 3, f(u.discipline_bp), &pct).map_err(io)?;
+        units.write_number_with_format(y, 4, u.tpp as f64, &money).map_err(io)?;
+    }
+    units.set_column_width(0, 32).map_err(io)?;
+    for c in 1..=4 {
+        units.set_column_width(c, 16).map_err(io)?;
     }
     wb.save_to_buffer().map_err(io)
 }

@@ -111,6 +111,31 @@ impl Store {
             ],
             empty: "Belum ada pegawai aktif di OPD ini.".into(),
         });
+        report.tables.push(ReportTable {
+            heading: "Rekap per unit".into(),
+            columns: vec![
+                col("Unit", 0.40, false),
+                col("Pegawai", 0.12, true),
+                col("Rata-rata kinerja", 0.16, true),
+                col("Rata-rata disiplin", 0.16, true),
+                col("TPP (Rp)", 0.16, true),
+            ],
+            rows: recap
+                .per_unit()
+                .into_iter()
+                .map(|u| {
+                    vec![
+                        if u.unit_name.is_empty() { "(tanpa unit)".into() } else { u.unit_name },
+                        u.people.to_string(),
+                        percent(u.performance_bp),
+                        percent(u.discipline_bp),
+                        rupiah(u.tpp),
+                    ]
+                })
+                .collect(),
+            total: Vec::new(),
+            empty: "Belum ada pegawai aktif di OPD ini.".into(),
+        });
         Ok(report)
     }
 

@@ -313,6 +313,13 @@ async fn attendance_closing_and_reopening(store: Store) {
     let recap = store.recap_report(&frozen).await.unwrap();
     let row = recap.tables[0].rows.iter().find(|r| r[1].contains(&staf.nip)).expect("her row");
     assert_eq!(row[7], rupiah(her.tpp));
+    let units = frozen.per_unit();
+    assert_eq!(recap.tables[1].rows.len(), units.len());
+    assert_eq!(units.iter().map(|u| u.people).sum::<i64>(), frozen.rows.len() as i64);
+    assert_eq!(
+        units.iter().map(|u| u.tpp).sum::<i64>(),
+        frozen.rows.iter().map(|r| r.tpp).sum::<i64>()
+    );
     let personal = store.personal_report(&staf, month).await.unwrap();
     let tpp_line = personal.tables[0].rows.iter().find(|r| r[0] == "TPP bulan ini").unwrap();
     assert_eq!(tpp_line[1], format!("Rp {}", rupiah(her.tpp)));

@@ -232,6 +232,50 @@ fn RecapView(
                         </tfoot>
                     </table>
                 </div>
+                <h3>{l.t("Rekap per unit", "Recap per unit")}</h3>
+                <div class="table-wrap">
+                    <table class="recap" data-testid="rekap-unit">
+                        <caption class="sr-only">
+                            {l.t("Rekap kinerja per unit", "Performance per unit")}
+                        </caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{l.t("Unit", "Unit")}</th>
+                                <th scope="col">{l.t("Pegawai", "People")}</th>
+                                <th scope="col">
+                                    {l.t("Rata-rata kinerja", "Average performance")}
+                                </th>
+                                <th scope="col">
+                                    {l.t("Rata-rata disiplin", "Average discipline")}
+                                </th>
+                                <th scope="col">"TPP"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {r
+                                .per_unit()
+                                .into_iter()
+                                .map(|u| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">
+                                                {if u.unit_name.is_empty() {
+                                                    l.t("(tanpa unit)", "(no unit)").to_string()
+                                                } else {
+                                                    u.unit_name.clone()
+                                                }}
+                                            </th>
+                                            <td>{u.people}</td>
+                                            <td>{percent(u.performance_bp)}</td>
+                                            <td>{percent(u.discipline_bp)}</td>
+                                            <td>{format!("Rp {}", rupiah(u.tpp))}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
                 <details>
                     <summary>{l.t("Rincian per pegawai", "Details per employee")}</summary>
                     {r
