@@ -130,10 +130,7 @@ pub fn check_settings(s: &KinerjaSettings) -> Result<(), SettingsError> {
         return Err(SettingsError::Closing);
     }
     let mut seen = std::collections::HashSet::new();
-    if s.class_tpp
-        .iter()
-        .any(|c| c.rupiah < 0 || !(1..=17).contains(&c.kelas) || !seen.insert(c.kelas))
-    {
+    if s.class_tpp.iter().any(|c| c.rupiah < 0 || !valid_kelas(c.kelas) || !seen.insert(c.kelas)) {
         return Err(SettingsError::ClassTpp);
     }
     if !(1..=720).contains(&s.stale_review_hours) {
@@ -176,6 +173,11 @@ impl KinerjaSettings {
             Rating::DiBawah
         })
     }
+}
+
+/// Position classes (kelas jabatan) run from 1 to 17.
+pub fn valid_kelas(kelas: i64) -> bool {
+    (1..=17).contains(&kelas)
 }
 
 /// The class a position has when none is set: by its level, as typical Perbup tables place them.

@@ -263,9 +263,11 @@ test('validation and the recap refuse those who may not use them', async ({ page
   expect(ok.status()).toBe(200);
   const recap = await page.request.post('/api/kinerja_recap', { form: { opd_id: await myOpd(page), bulan: '' } });
   expect(recap.status()).toBe(403);
+  expect((await page.request.get(`/kinerja/rekap.pdf?opd=${await myOpd(page)}`)).status()).toBe(403);
   await logout(page);
   await login(page, DEMO.adminOpd);
   expect((await page.request.post('/api/kinerja_recap', { form: { opd_id: await myOpd(page), bulan: '' } })).status()).toBe(200);
+  expect((await page.request.get(`/kinerja/rekap.pdf?opd=${await myOpd(page)}`)).status()).toBe(200);
   await logout(page);
 });
 

@@ -346,21 +346,13 @@ struct RecapQuery {
     bulan: String,
 }
 
-fn month_query(bulan: &str) -> Result<i64, BackendError> {
-    if bulan.trim().is_empty() {
-        return Ok(domain::activity::month_of_day(domain::time::wib_day(backend::now_ms())));
-    }
-    domain::activity::parse_month(bulan)
-        .ok_or_else(|| BackendError::Invalid("Bulan tidak valid (pakai format YYYY-MM).".into()))
-}
-
 /// An OPD's month, for those who see its recap.
 async fn recap_of(
     state: &AppState,
     user: &domain::model::SessionUser,
     q: &RecapQuery,
 ) -> Result<domain::activity::Recap, BackendError> {
-    let month = month_query(&q.bulan)?;
+    let month = backend::store::kinerja::month_or_now(&q.bulan)?;
     if !state.store.may_see_recap(user, &q.opd).await? {
         return Err(BackendError::Forbidden(
             "Rekap kinerja OPD hanya untuk Admin OPD, kepala OPD, dan Admin Pemda.".into(),
@@ -418,7 +410,7 @@ async fn personal_pdf(
     RouteUser(caller): RouteUser,
     Query(q): Query<MonthQuery>,
 ) -> RouteResult {
-    let month = month_query(&q.bulan)?;
+    let month = backend::store::kinerja::month_or_now(&q.bulan)?;
     let report = state.store.personal_report(&caller.user, month).await?;
     let pdf =
         blocking("render personal report", move || backend::render::render_report(&report)).await?;

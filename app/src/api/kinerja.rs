@@ -39,11 +39,7 @@ pub struct KinerjaAccess {
 
 #[cfg(feature = "ssr")]
 fn month_or_now(bulan: &str) -> Result<i64, AppError> {
-    if bulan.trim().is_empty() {
-        return Ok(domain::activity::month_of_day(domain::time::wib_day(backend::now_ms())));
-    }
-    domain::activity::parse_month(bulan)
-        .ok_or_else(|| invalid("Bulan tidak valid (pakai format YYYY-MM)."))
+    Ok(backend::store::kinerja::month_or_now(bulan)?)
 }
 
 /// A refusal of bad input (HTTP 422, like the store's).

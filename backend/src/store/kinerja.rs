@@ -1084,7 +1084,7 @@ impl Store {
         admin: &OpdAdmin,
         classes: &[(String, Option<i64>)],
     ) -> Result<usize> {
-        if classes.iter().any(|(_, k)| k.is_some_and(|k| !(1..=17).contains(&k))) {
+        if classes.iter().any(|(_, k)| k.is_some_and(|k| !domain::activity::valid_kelas(k))) {
             return Err(BackendError::Invalid("Kelas jabatan harus angka 1 sampai 17.".into()));
         }
         let opd_id = &admin.opd().id;
@@ -1667,6 +1667,15 @@ async fn store_results(
         .await?;
     }
     Ok(())
+}
+
+/// The month of a `bulan` parameter ("YYYY-MM"), or the current month (WIB) when it is empty.
+pub fn month_or_now(bulan: &str) -> Result<i64> {
+    if bulan.trim().is_empty() {
+        return Ok(month_of_day(wib_day(now_ms())));
+    }
+    domain::activity::parse_month(bulan)
+        .ok_or_else(|| BackendError::Invalid("Bulan tidak valid (pakai format YYYY-MM).".into()))
 }
 
 /// Evidence must be a JPEG or PNG photo or a PDF (by content), at most 5 MB.
