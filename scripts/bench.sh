@@ -22,6 +22,15 @@
 #                            does (the answers are then compressed on the fly); default: none
 #   EOFFICE_DB_POOL          passed to the server: connections in its pool (default 8)
 #   EOFFICE_BENCH_PORT       default 3200
+#   EOFFICE_BENCH_DB         "sqlite" (default) or "postgres": PostgreSQL in a fresh database on the
+#                            server scripts/ensure-postgres.sh starts (EOFFICE_TEST_PG, default
+#                            postgres://postgres@127.0.0.1:5432/postgres), dropped at exit
+#   EOFFICE_BENCH_DATABASE_URL  PostgreSQL database to generate into, or reuse when it has data
+#   EOFFICE_BENCH_ACTIVITIES activities per employee in the generated month of e-Kinerja data (the
+#                            current month, for the dashboard), default 200; 0 for none
+#
+# After the lists it measures the leaders' dashboard (issue targets: under 300 ms for the whole
+# regency as the Sekda, under 100 ms for one OPD as its head), one connection at a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -40,6 +49,14 @@ ACCOUNTS=(
   "Kepala Seksi|eko.saputro@bojonegorokab.go.id"
 )
 TARGET_P99_MS=20
+DASHBOARDS=(
+  "Sekda (regency)|nurul.azizah@bojonegorokab.go.id|300"
+  "Kepala Dinas (OPD)|bambang.sutrisno@bojonegorokab.go.id|100"
+)
+ACTIVITIES=${EOFFICE_BENCH_ACTIVITIES:-200}
+DB_KIND=${EOFFICE_BENCH_DB:-sqlite}
+PG_URL=${EOFFICE_BENCH_DATABASE_URL:-}
+[[ -n $PG_URL ]] && DB_KIND=postgres
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() {
@@ -76,11 +93,14 @@ else
   DATA=$WORK/data
 fi
 SERVER_PID=""
+PG_DROP=""
+PG_ADMIN=${EOFFICE_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}
 cleanup() {
   if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  if [[ -n $PG_DROP ]]; then psql "$PG_ADMIN" -q -c "DROP DATABASE IF EXISTS $PG_DROP WITH (FORCE)" >/dev/null 2>&1 || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -90,18 +110,41 @@ if curl -s -o /dev/null "$BASE/healthz"; then
   die "something already listens on $ADDR; stop it or set EOFFICE_BENCH_PORT"
 fi
 
-if [[ -f "$DATA/eoffice.db" ]]; then
-  log "Reusing the generated database in $DATA"
-  GEN_SECONDS="(reused)"
-else
-  log "Generating $EMPLOYEES employees and $LETTERS letters into $DATA"
+KINERJA_ARGS=()
+if [[ $ACTIVITIES -gt 0 ]]; then KINERJA_ARGS=(--kinerja-month "$(TZ=Asia/Jakarta date +%Y-%m)" --activities "$ACTIVITIES"); fi
+generate() {
+  log "Generating $EMPLOYEES employees and $LETTERS letters${KINERJA_ARGS:+, a month of e-Kinerja data ($ACTIVITIES activities each)} ($DB_KIND)"
   cargo build --locked --release -p eoffice-scale
   start=$(date +%s.%N)
-  "$CARGO_TARGET_DIR/release/eoffice-scale" --employees "$EMPLOYEES" --letters "$LETTERS" --data "$DATA"
+  "$CARGO_TARGET_DIR/release/eoffice-scale" --employees "$EMPLOYEES" --letters "$LETTERS" --data "$DATA" "${KINERJA_ARGS[@]}"
   GEN_SECONDS=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
+}
+if [[ $DB_KIND == postgres ]]; then
+  bash scripts/ensure-postgres.sh
+  if [[ -z $PG_URL ]]; then
+    PG_DROP="eoffice_bench_$$"
+    psql "$PG_ADMIN" -q -c "CREATE DATABASE $PG_DROP" || die "cannot create database $PG_DROP"
+    PG_URL="${PG_ADMIN%/*}/$PG_DROP"
+  fi
+  export DATABASE_URL=$PG_URL
+  if [[ $(psql "$PG_URL" -tAc "SELECT COUNT(*) FROM pemda" 2>/dev/null || echo 0) -gt 0 ]]; then
+    log "Reusing the generated database $PG_URL"
+    GEN_SECONDS="(reused)"
+  else
+    generate
+  fi
+  DB_SIZE=$(psql "$PG_URL" -tAc "SELECT pg_size_pretty(pg_database_size(current_database()))")
+  log "Database: PostgreSQL $DB_SIZE at $PG_URL (generation: ${GEN_SECONDS} s)"
+else
+  if [[ -f "$DATA/eoffice.db" ]]; then
+    log "Reusing the generated database in $DATA"
+    GEN_SECONDS="(reused)"
+  else
+    generate
+  fi
+  DB_SIZE=$(du -sh "$DATA" | cut -f1)
+  log "Database: $DB_SIZE in $DATA (generation: ${GEN_SECONDS} s)"
 fi
-DB_SIZE=$(du -sh "$DATA" | cut -f1)
-log "Database: $DB_SIZE in $DATA (generation: ${GEN_SECONDS} s)"
 
 # The load generator shares the machine with the server: other work running now skews every figure.
 log "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -188,7 +231,27 @@ for entry in "${ACCOUNTS[@]}"; do
   done
 done
 
+# --- Leaders' dashboard ------------------------------------------------------------------------
+# One connection: the latency is the time to build one dashboard.
+DASH_BODY='opd=&unit=&tingkat='
+for entry in "${DASHBOARDS[@]}"; do
+  IFS='|' read -r role email target <<<"$entry"
+  log "$role ($email): get_dashboard"
+  cookie=$(login "$email")
+  [[ -n $cookie ]] || die "no session cookie for $email"
+  code=$(curl -s -o "$WORK/dash.json" -w '%{http_code}' -H "Origin: $BASE" -H "Cookie: eoffice_sesi=$cookie" \
+    -H 'Content-Type: application/x-www-form-urlencoded' --data "$DASH_BODY" "$BASE/api/get_dashboard")
+  [[ $code == 200 ]] || { head -c 400 "$WORK/dash.json" >&2; echo >&2; die "get_dashboard as $role answered $code"; }
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("   %s: %d waiting, %d overdue, %d people, %d usage rows" % (d["title"], d["waiting_total"], d["overdue_total"], len(d["people"]), len(d["usage"])))' "$WORK/dash.json"
+  read -r _ reqs rps p50 p90 p99 max non2xx sockerr <<<"$(CONNS=1 THREADS=1 DURATION=${EOFFICE_BENCH_DASH_DURATION:-20s} measure /api/get_dashboard "$DASH_BODY" "$cookie")"
+  verdict=ok
+  if awk -v p="$p50" -v t="$target" 'BEGIN { exit !(p >= t) }'; then verdict="ABOVE ${target} ms"; FAILED=1; fi
+  if [[ $non2xx != 0 || $sockerr != 0 ]]; then verdict="$verdict, $non2xx non-2xx, $sockerr socket errors"; FAILED=1; fi
+  SUMMARY+=("$(printf '%-13s %-12s %9s %9s %9s %9s %9s  %s' "${role%% *}" "dashboard" "$p50" "$p90" "$p99" "$max" "$rps" "$verdict (p50 < $target ms)")")
+done
+
 if [[ $GEN_SECONDS == "(reused)" ]]; then DATASET="reused database"; else DATASET="$LETTERS letters, $EMPLOYEES employees, generated in ${GEN_SECONDS} s"; fi
+DATASET="$DATASET, $DB_KIND"
 log "Summary ($DATASET, DB $DB_SIZE; latencies in ms, $CONNS connections, Accept-Encoding: ${EOFFICE_BENCH_ACCEPT_ENCODING:-none}; load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-13s %-12s %9s %9s %9s %9s %9s  %s\n' account endpoint p50 p90 p99 max req/s "p99 < ${TARGET_P99_MS} ms"
 printf '%s\n' "${SUMMARY[@]}"

@@ -160,6 +160,8 @@ pub fn App() -> impl IntoView {
                         path=path!("kinerja/pengaturan")
                         view=pages::kinerja::settings::KinerjaSettingsPage
                     />
+                    <Route path=path!("dashboard") view=pages::dashboard::DashboardPage />
+                    <Route path=path!("notifikasi") view=pages::notifications::NotificationsPage />
                     <Route path=path!("organisasi") view=pages::org::OrgPage />
                     <Route path=path!("organisasi/:opd") view=pages::org::OrgPage />
                     <Route path=path!("profil") view=pages::profile::ProfilePage />
@@ -200,6 +202,7 @@ fn Shell() -> impl IntoView {
         menu_open.set(false);
     });
     let logout = ServerAction::<Logout>::new();
+    pages::notifications::LiveNotices::start();
     // Waiting and unread counts for the navigation. The resource has a constant source so that it
     // hydrates from the server's value; navigation refreshes it afterwards.
     let counts = Resource::new(|| (), |_| crate::api::letters::letter_counts());
@@ -270,7 +273,15 @@ fn Shell() -> impl IntoView {
                     })}
                 </Suspense>
             </span>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let signed_in = matches!(user.await, Ok(Some(_)));
+                    let n = counts.await.ok().unwrap_or_default().notifications_unread;
+                    signed_in.then(|| view! { <pages::notifications::Bell initial=n /> })
+                })}
+            </Suspense>
         </header>
+        <pages::notifications::Toast />
         <div class="frame">
             <nav
                 id="navigasi"

@@ -362,6 +362,27 @@ fn kominfo() -> UnitSpec {
     }
 }
 
+/// The regency secretariat, reduced to its head: the Sekda sees every OPD's dashboard.
+fn setda() -> UnitSpec {
+    UnitSpec {
+        name: "Pimpinan Sekretariat Daerah",
+        kind: UnitKind::Opd,
+        code: "000.1",
+        people: vec![Person {
+            roles: &[Role::PimpinanDaerah],
+            demo_role: Some("Sekretaris Daerah (Pimpinan Daerah)"),
+            ..p(
+                "Drs. Nurul Azizah, M.Si.",
+                "nurul.azizah",
+                true,
+                "Sekretaris Daerah",
+                PositionLevel::KepalaOpd,
+            )
+        }],
+        children: vec![],
+    }
+}
+
 fn bappeda() -> UnitSpec {
     use PositionLevel::*;
     UnitSpec {
@@ -561,7 +582,7 @@ fn walk<'a>(
                 )
                 .await?;
             for role in person.roles {
-                let scope = if *role == Role::AdminPemda {
+                let scope = if matches!(role, Role::AdminPemda | Role::PimpinanDaerah) {
                     ctx.pemda_id.clone()
                 } else {
                     ctx.opd_id.clone()
@@ -642,6 +663,18 @@ pub async fn seed_demo(store: &Store) -> Result<Vec<DemoLogin>> {
                 website: "bappeda.bojonegorokab.go.id".into(),
             },
             bappeda(),
+        ),
+        (
+            OpdInput {
+                name: "Sekretariat Daerah".into(),
+                short_name: "Setda".into(),
+                code: "000.1".into(),
+                address: "Jl. P. Mas Tumapel No. 1, Bojonegoro 62111".into(),
+                phone: "(0353) 881826".into(),
+                email: "setda@bojonegorokab.go.id".into(),
+                website: "bojonegorokab.go.id".into(),
+            },
+            setda(),
         ),
     ];
     for (input, spec) in &opds {
@@ -729,6 +762,7 @@ pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
     ("Admin OPD", "agus.prasetyo@bojonegorokab.go.id"),
     ("Admin Pemda", "arif.setiawan@bojonegorokab.go.id"),
     ("Kepala Bappeda (OPD lain)", "suharto.wijaya@bojonegorokab.go.id"),
+    ("Sekretaris Daerah (Pimpinan Daerah)", "nurul.azizah@bojonegorokab.go.id"),
 ];
 
 /// The demo accounts present in this database (none once an installation removed them).

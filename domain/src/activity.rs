@@ -48,6 +48,17 @@ pub struct KinerjaSettings {
     pub hasil_meets_bp: i64,
     /// A letter waiting at a reviewer longer than this counts against them (usage penalty).
     pub stale_review_hours: i64,
+    /// The dashboard's service level for following up a disposition, and for giving the first
+    /// disposition of registered mail.
+    #[serde(default = "default_disposition_hours")]
+    pub disposition_service_hours: i64,
+    /// The lines between the dashboard's quadrants: productivity (X) and quality (Y).
+    #[serde(default)]
+    pub quadrant: crate::dashboard::Thresholds,
+}
+
+fn default_disposition_hours() -> i64 {
+    72
 }
 
 impl Default for KinerjaSettings {
@@ -82,6 +93,8 @@ impl Default for KinerjaSettings {
             hasil_above_bp: 9_500,
             hasil_meets_bp: 7_500,
             stale_review_hours: 48,
+            disposition_service_hours: default_disposition_hours(),
+            quadrant: crate::dashboard::Thresholds::default(),
         }
     }
 }
@@ -101,8 +114,12 @@ pub enum SettingsError {
     Closing,
     #[error("TPP dasar harus 0 atau lebih, dan setiap kelas jabatan (1 sampai 17) hanya sekali.")]
     ClassTpp,
-    #[error("Batas waktu layanan paraf harus antara 1 dan 720 jam.")]
+    #[error("Batas waktu layanan paraf dan disposisi harus antara 1 dan 720 jam.")]
     StaleHours,
+    #[error(
+        "Garis kuadran tidak valid: produktivitas antara 0,01% dan 300%, kualitas antara 0,01% dan 100%."
+    )]
+    Quadrant,
     #[error(
         "Ambang predikat hasil kerja harus 0% sampai 100%, dengan 'di atas' tidak lebih rendah dari 'sesuai'."
     )]
@@ -133,8 +150,15 @@ pub fn check_settings(s: &KinerjaSettings) -> Result<(), SettingsError> {
     if s.class_tpp.iter().any(|c| c.rupiah < 0 || !valid_kelas(c.kelas) || !seen.insert(c.kelas)) {
         return Err(SettingsError::ClassTpp);
     }
-    if !(1..=720).contains(&s.stale_review_hours) {
+    if !(1..=720).contains(&s.stale_review_hours)
+        || !(1..=720).contains(&s.disposition_service_hours)
+    {
         return Err(SettingsError::StaleHours);
+    }
+    if !(1..=30_000).contains(&s.quadrant.x_bp)
+        || !(1..=crate::kinerja::FULL).contains(&s.quadrant.y_bp)
+    {
+        return Err(SettingsError::Quadrant);
     }
     let full = crate::kinerja::FULL;
     if !(0..=full).contains(&s.hasil_meets_bp)

@@ -136,6 +136,201 @@ pub fn distribution(quadrants: &[Quadrant]) -> [usize; 4] {
     out
 }
 
+/// What a dashboard item is: an outgoing letter waiting at someone, or a disposition not followed
+/// up by its deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ItemKind {
+    Letter,
+    Disposition,
+}
+
+impl ItemKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ItemKind::Letter => "letter",
+            ItemKind::Disposition => "disposition",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<ItemKind> {
+        match c {
+            "letter" => Some(ItemKind::Letter),
+            "disposition" => Some(ItemKind::Disposition),
+            _ => None,
+        }
+    }
+}
+
+/// Letters waiting at one approval level.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LevelWait {
+    /// `PositionLevel` code.
+    pub level: i64,
+    pub count: i64,
+    pub oldest_ms: Option<i64>,
+}
+
+/// One stuck item, oldest first. `title` is None when the viewer may not see the item (Rahasia):
+/// it is counted, never named.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StuckItem {
+    pub kind: ItemKind,
+    pub id: String,
+    pub title: Option<String>,
+    pub link: Option<String>,
+    /// The position it waits at, and who holds it (or acts for it).
+    pub waiting_at: String,
+    pub holders: String,
+    pub opd_name: String,
+    pub since_ms: i64,
+    /// For a disposition: the deadline day (WIB day number).
+    pub deadline_day: Option<i64>,
+    /// The last reminder, if any.
+    pub reminded_ms: Option<i64>,
+}
+
+/// Median handling time at one level this month, against the service level.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LevelTime {
+    pub label: String,
+    pub count: i64,
+    pub median_ms: Option<i64>,
+    pub service_ms: i64,
+}
+
+/// e-Office use in one unit or OPD.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UsageRow {
+    pub id: String,
+    pub name: String,
+    /// Where the drill-down leads (None for a unit without further detail).
+    pub link: Option<String>,
+    pub people: i64,
+    pub active_week: i64,
+    pub letters_handled: i64,
+    pub activities: i64,
+}
+
+impl UsageRow {
+    /// Share of people active this week, in basis points (0 for nobody).
+    pub fn active_bp(&self) -> i64 {
+        if self.people <= 0 { 0 } else { self.active_week * FULL / self.people }
+    }
+}
+
+/// One person on the scatter plot. `y_bp` None: nothing could be judged yet, shown apart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PersonPoint {
+    pub employee_id: String,
+    pub name: String,
+    pub unit: String,
+    pub x_bp: i64,
+    pub y_bp: Option<i64>,
+    pub quadrant: Option<Quadrant>,
+}
+
+/// One week of the trend (weeks start on Monday, WIB).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WeekTrend {
+    pub start_day: i64,
+    pub signed: i64,
+    pub median_turnaround_ms: Option<i64>,
+    pub overdue: i64,
+}
+
+/// A place the viewer may drill into.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub label: String,
+    pub href: String,
+}
+
+/// The leaders' dashboard of one scope: the whole Pemda, one OPD or one unit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DashboardView {
+    /// This dashboard's address (for links that narrow it).
+    pub href: String,
+    /// The approval level the waiting list is narrowed to, if any.
+    pub level: Option<i64>,
+    pub title: String,
+    /// The way back up (regency > OPD > unit), as links.
+    pub crumbs: Vec<Choice>,
+    /// Whether the usage table lists OPDs (regency) or units.
+    pub per_opd: bool,
+    pub month: i64,
+    pub generated_ms: i64,
+    pub waiting_total: i64,
+    pub waiting: Vec<LevelWait>,
+    pub stuck: Vec<StuckItem>,
+    pub overdue_total: i64,
+    pub overdue: Vec<StuckItem>,
+    /// Incoming letters registered more than the service level ago with no disposition yet.
+    pub undisposed: i64,
+    pub approval_times: Vec<LevelTime>,
+    pub disposition_times: Vec<LevelTime>,
+    pub usage: Vec<UsageRow>,
+    pub people: Vec<PersonPoint>,
+    pub thresholds: Thresholds,
+    pub weeks: Vec<WeekTrend>,
+    /// May the viewer remind people from here.
+    pub can_intervene: bool,
+    /// Positions a disposition can be given to from here (id, title and holder); empty on the
+    /// regency view (open the OPD's dashboard to reassign).
+    pub reassign_to: Vec<(String, String)>,
+}
+
+impl DashboardView {
+    pub fn distribution(&self) -> [usize; 4] {
+        let qs: Vec<Quadrant> = self.people.iter().filter_map(|p| p.quadrant).collect();
+        distribution(&qs)
+    }
+    /// People with nothing to judge yet (no quadrant).
+    pub fn unplaced(&self) -> usize {
+        self.people.iter().filter(|p| p.quadrant.is_none()).count()
+    }
+}
+
+/// The smallest reminder interval per item: one reminder per item in this time, whoever sends it.
+pub const REMIND_INTERVAL_MS: i64 = 4 * 3_600_000;
+
+/// Whether a new reminder may go out now, given the last one.
+pub fn may_remind(last_ms: Option<i64>, now_ms: i64) -> bool {
+    last_ms.is_none_or(|t| now_ms - t >= REMIND_INTERVAL_MS)
+}
+
+/// Where a value (basis points) sits on a chart axis of `len` pixels going from 0 to `max_bp`,
+/// clamped to the axis.
+pub fn axis_pos(value_bp: i64, max_bp: i64, len: i64) -> i64 {
+    if max_bp <= 0 {
+        return 0;
+    }
+    value_bp.clamp(0, max_bp) * len / max_bp
+}
+
+/// The top of a productivity axis: at least 150%, and room for the highest value (rounded up to
+/// the next 50%).
+pub fn x_axis_max(values: impl Iterator<Item = i64>) -> i64 {
+    let top = values.max().unwrap_or(0).max(15_000);
+    (top + 4_999) / 5_000 * 5_000
+}
+
+/// Monday (WIB day number) of the week holding `day` (day 0, 1970-01-01, was a Thursday).
+pub fn week_start(day: i64) -> i64 {
+    day - (day + 3).rem_euclid(7)
+}
+
+/// A waiting time as people say it: "12 menit", "5 jam", "3 hari 4 jam".
+pub fn duration_label(ms: i64, l: crate::Lang) -> String {
+    let mins = ms.max(0) / 60_000;
+    let (d, h, m) = (mins / (24 * 60), (mins / 60) % 24, mins % 60);
+    let (day, hour, min) = (l.t("hari", "d"), l.t("jam", "h"), l.t("menit", "min"));
+    match (d, h) {
+        (0, 0) => format!("{m} {min}"),
+        (0, h) => format!("{h} {hour}"),
+        (d, 0) => format!("{d} {day}"),
+        (d, h) => format!("{d} {day} {h} {hour}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +392,60 @@ mod tests {
         assert_eq!(median(&mut [4, 1, 3, 2]), Some(2));
         let qs = [Quadrant::A, Quadrant::D, Quadrant::A, Quadrant::C];
         assert_eq!(distribution(&qs), [2, 0, 1, 1]);
+    }
+
+    #[test]
+    fn reminders_are_rate_limited_per_item() {
+        assert!(may_remind(None, 0));
+        assert!(!may_remind(Some(1_000), 1_000 + REMIND_INTERVAL_MS - 1));
+        assert!(may_remind(Some(1_000), 1_000 + REMIND_INTERVAL_MS));
+    }
+
+    #[test]
+    fn chart_axes_clamp_and_leave_room() {
+        assert_eq!(axis_pos(5_000, 10_000, 200), 100);
+        assert_eq!(axis_pos(-5, 10_000, 200), 0);
+        assert_eq!(axis_pos(50_000, 10_000, 200), 200);
+        assert_eq!(axis_pos(5, 0, 200), 0, "no division by zero");
+        assert_eq!(x_axis_max([].into_iter()), 15_000);
+        assert_eq!(x_axis_max([12_000, 16_100].into_iter()), 20_000);
+        assert_eq!(x_axis_max([20_000].into_iter()), 20_000);
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        // 2026-12-07 is a Monday.
+        let monday = crate::time::days_from_civil(2026, 12, 7);
+        assert_eq!(week_start(monday), monday);
+        assert_eq!(week_start(monday + 6), monday);
+        assert_eq!(week_start(monday - 1), monday - 7);
+    }
+
+    #[test]
+    fn usage_share_of_an_empty_unit_is_zero() {
+        let mut u = UsageRow {
+            id: "u".into(),
+            name: "Unit".into(),
+            link: None,
+            people: 0,
+            active_week: 0,
+            letters_handled: 0,
+            activities: 0,
+        };
+        assert_eq!(u.active_bp(), 0);
+        u.people = 4;
+        u.active_week = 3;
+        assert_eq!(u.active_bp(), 7_500);
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        let l = crate::Lang::Id;
+        assert_eq!(duration_label(0, l), "0 menit");
+        assert_eq!(duration_label(-5, l), "0 menit");
+        assert_eq!(duration_label(12 * 60_000, l), "12 menit");
+        assert_eq!(duration_label(5 * 3_600_000 + 59_000, l), "5 jam");
+        assert_eq!(duration_label(2 * 86_400_000, l), "2 hari");
+        assert_eq!(duration_label(3 * 86_400_000 + 4 * 3_600_000, l), "3 hari 4 jam");
     }
 }

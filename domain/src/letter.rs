@@ -985,6 +985,10 @@ pub enum ActionKind {
     Cosign,
     Sent,
     Withdraw,
+    /// A leader's reminder from the dashboard (kept in `intervention`, shown in the history).
+    Remind,
+    /// A leader moved the letter past a paraf that was not given, from the dashboard.
+    Escalate,
 }
 
 impl Code for ActionKind {}
@@ -1011,6 +1015,8 @@ impl ActionKind {
             ActionKind::Cosign => "Ditandatangani (TTE kedua)",
             ActionKind::Sent => "Ditandai terkirim",
             ActionKind::Withdraw => "Ditarik",
+            ActionKind::Remind => "Diingatkan pimpinan",
+            ActionKind::Escalate => "Dieskalasi pimpinan (paraf dilewati)",
         }
     }
 }

@@ -96,6 +96,9 @@ pub struct Counts {
     /// Dispositions to me not opened yet plus follow-ups waiting for my answer.
     #[serde(default)]
     pub disposisi: i64,
+    /// Unread notices (the bell).
+    #[serde(default)]
+    pub notifications_unread: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

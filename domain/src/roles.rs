@@ -31,6 +31,9 @@ pub enum Role {
     AdminOpd,
     /// Records clerk (Tata Usaha / Pencatat Surat) of one OPD.
     Tu,
+    /// Regency leadership (Bupati, Wakil Bupati, Sekda): sees the dashboard of every OPD of the
+    /// Pemda and may intervene there.
+    PimpinanDaerah,
 }
 
 impl Code for Role {}
@@ -41,6 +44,7 @@ impl Role {
             Role::AdminPemda => "Admin Pemda",
             Role::AdminOpd => "Admin OPD",
             Role::Tu => "TU / Pencatat Surat",
+            Role::PimpinanDaerah => "Pimpinan Daerah (Bupati/Sekda)",
         }
     }
     pub fn label_en(self) -> &'static str {
@@ -48,6 +52,7 @@ impl Role {
             Role::AdminPemda => "Regency admin",
             Role::AdminOpd => "Agency admin",
             Role::Tu => "Records clerk",
+            Role::PimpinanDaerah => "Regency leadership (Regent/Secretary)",
         }
     }
 }
@@ -72,6 +77,20 @@ pub struct Caps {
 impl Caps {
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
+    }
+    /// Regency-wide view: the Admin Pemda and the regency's leaders.
+    pub fn is_regency_leader(&self) -> bool {
+        self.is_admin_pemda()
+            || self
+                .grants
+                .iter()
+                .any(|g| g.role == Role::PimpinanDaerah && g.scope_id == self.pemda_id)
+    }
+    /// Who has a leaders' dashboard: regency leaders (every OPD), heads and secretaries of an
+    /// OPD (their OPD) and heads of a division (their division).
+    pub fn sees_dashboard(&self) -> bool {
+        self.is_regency_leader()
+            || self.best_level.is_some_and(|l| l <= PositionLevel::KepalaBidang)
     }
     pub fn is_admin_pemda(&self) -> bool {
         self.grants.iter().any(|g| g.role == Role::AdminPemda && g.scope_id == self.pemda_id)
@@ -148,7 +167,9 @@ pub fn check_grant(
     employee_opd: &str,
 ) -> Result<(), RightsError> {
     let ok = match role {
-        Role::AdminPemda => caps.is_admin_pemda() && scope_id == caps.pemda_id,
+        Role::AdminPemda | Role::PimpinanDaerah => {
+            caps.is_admin_pemda() && scope_id == caps.pemda_id
+        }
         Role::AdminOpd => caps.is_admin_pemda() && scope_id == employee_opd,
         Role::Tu => {
             scope_id == employee_opd
@@ -233,6 +254,7 @@ impl NavItem {
                 | NavItem::SuratKeluar
                 | NavItem::Disposisi
                 | NavItem::Kinerja
+                | NavItem::Dashboard
                 | NavItem::Organisasi
                 | NavItem::Admin
                 | NavItem::Profil
@@ -250,10 +272,7 @@ impl NavItem {
             NavItem::SuratKeluar | NavItem::Disposisi => officer,
             // Admins reach the recap and settings even without a position of their own.
             NavItem::Kinerja => officer || caps.is_some_admin(),
-            NavItem::Dashboard => {
-                caps.best_level.is_some_and(|l| l <= PositionLevel::KepalaBidang)
-                    || caps.is_admin_pemda()
-            }
+            NavItem::Dashboard => caps.sees_dashboard(),
             NavItem::Admin => caps.is_admin_pemda() || caps.has_role(Role::AdminOpd),
         }
     }
@@ -288,7 +307,7 @@ impl NavItem {
             (NavItem::Disposisi, En) => "Dispositions",
             (NavItem::Kinerja, Id) => "Kinerja",
             (NavItem::Kinerja, En) => "Performance",
-            (NavItem::Dashboard, Id) => "Dashboard",
+            (NavItem::Dashboard, Id) => "Dasbor",
             (NavItem::Dashboard, En) => "Dashboard",
             (NavItem::Organisasi, Id) => "Organisasi",
             (NavItem::Organisasi, En) => "Organisation",
@@ -395,6 +414,12 @@ mod tests {
         assert!(NavItem::Dashboard.allowed(&caps(Some(PositionLevel::KepalaBidang), &[])));
         assert!(!NavItem::Dashboard.allowed(&caps(Some(PositionLevel::KepalaSeksi), &[])));
         assert!(NavItem::Dashboard.allowed(&caps(None, &[(Role::AdminPemda, "pemda")])));
+        let sekda = caps(None, &[(Role::PimpinanDaerah, "pemda")]);
+        assert!(NavItem::Dashboard.allowed(&sekda));
+        assert!(sekda.is_regency_leader() && !sekda.is_admin_pemda());
+        assert!(!NavItem::Admin.allowed(&sekda), "leadership is not administration");
+        let elsewhere = caps(None, &[(Role::PimpinanDaerah, "other-pemda")]);
+        assert!(!elsewhere.is_regency_leader(), "no rights across tenants");
     }
 
     #[test]

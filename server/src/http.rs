@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .route("/kinerja/rekap.pdf", get(recap_pdf))
         .route("/kinerja/laporan.pdf", get(personal_pdf))
         .route("/kinerja/bank.csv", get(export_bank))
+        .route("/notifikasi/stream", get(notification_stream))
         .route("/healthz", get(|| async { "ok" }))
         // Browsers ask for it on pages without an icon link (the PDFs, the verification pages).
         .route("/favicon.ico", get(|| async { Redirect::permanent("/icon.svg") }))
@@ -416,6 +417,65 @@ async fn personal_pdf(
         blocking("render personal report", move || backend::render::render_report(&report)).await?;
     let name = format!("laporan-kinerja-{}.pdf", domain::activity::month_iso(month));
     Ok(file_response(pdf, &name, "application/pdf"))
+}
+
+/// The caller's notices, live (server-sent events): an event `unread` at once and after every
+/// new notice for them, carrying the unread count and the newest unread notice as JSON. A page that
+/// loses the stream reconnects (the browser's EventSource does) and the first event brings it up
+/// to date, so nothing is shown twice. The stream ends when the session does.
+async fn notification_stream(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> RouteResult {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let token = cookie_from(&headers, SESSION_COOKIE)
+        .ok_or(RouteError::from(BackendError::Unauthenticated))?;
+    let user = session_for_token(&state.store, &token)
+        .await?
+        .ok_or(RouteError::from(BackendError::Unauthenticated))?;
+    let store = state.store.clone();
+    let rx = store.subscribe_notifications();
+    let me = user.employee_id.clone();
+    // (store, receiver, session token, whether the first event went out)
+    let stream = futures::stream::unfold(
+        (store, rx, token, false),
+        move |(store, mut rx, token, started)| {
+            let me = me.clone();
+            async move {
+                if started {
+                    // Wait for a notice for this person (a lagging receiver just re-reads the count).
+                    loop {
+                        match rx.recv().await {
+                            Ok(id) if id == me => break,
+                            Ok(_) => continue,
+                            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
+                            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                        }
+                    }
+                    // Logged out (or expired) meanwhile: stop.
+                    if !matches!(session_for_token(&store, &token).await, Ok(Some(_))) {
+                        return None;
+                    }
+                }
+                let data = match store.unread_notifications(&me).await {
+                    Ok((unread, newest)) => {
+                        serde_json::json!({ "unread": unread, "newest": newest })
+                    }
+                    Err(e) => {
+                        tracing::warn!("notification stream: {e}");
+                        return None;
+                    }
+                };
+                let event = Event::default().event("unread").data(data.to_string());
+                Some((Ok::<_, std::convert::Infallible>(event), (store, rx, token, true)))
+            }
+        },
+    );
+    let mut resp = Sse::new(stream).keep_alive(KeepAlive::default()).into_response();
+    // Proxies must not buffer the stream.
+    resp.headers_mut().insert("x-accel-buffering", HeaderValue::from_static("no"));
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
 }
 
 async fn export_bank(

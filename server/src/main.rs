@@ -309,6 +309,11 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
                 "Penanda tangan surat: {} (verifikasi publik di {public_base}/verifikasi)",
                 signer.kind()
             );
+            // Notices made by other copies on the same PostgreSQL database reach this copy's pages.
+            store
+                .listen_notifications()
+                .await
+                .map_err(|e| format!("cannot listen for notifications: {e}"))?;
             http::serve(store, addr, site_root, secure_cookies, trust_proxy, signer).await?;
         }
         Command::Pki { command: PkiCommand::Init { db } } => {

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod ctx;
+pub mod dashboard;
 pub mod incoming;
 pub mod kinerja;
 pub mod letters;

@@ -1,8 +1,8 @@
 //! Beranda: who I am, where I sit, what I can do, and the notices addressed to me.
 
-use crate::api::notifications::{MarkNotificationRead, my_notifications};
 use crate::app::{UserCtx, lang};
-use crate::components::{ErrorBox, Loading};
+use crate::components::Loading;
+use crate::pages::notifications::Notices;
 use domain::roles::{NavItem, nav_items};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -109,7 +109,7 @@ pub fn HomePage() -> impl IntoView {
                                 </p>
                             }
                         })}
-                    <Notices />
+                    <Notices full=false />
                     <section class="card" aria-labelledby="h-pintasan">
                         <h2 id="h-pintasan">{l.t("Pintasan", "Shortcuts")}</h2>
                         <ul class="tiles">
@@ -119,78 +119,6 @@ pub fn HomePage() -> impl IntoView {
                                     view! {
                                         <li>
                                             <A href=n.href()>{n.label(l)}</A>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
-                    </section>
-                }
-                    .into_any()
-            })}
-        </Suspense>
-    }
-}
-
-/// Notices for the signed-in person, unread first; each can be marked read. Nothing is shown
-/// when there are none.
-#[component]
-fn Notices() -> impl IntoView {
-    let l = lang();
-    let mark = ServerAction::<MarkNotificationRead>::new();
-    let list = Resource::new(move || mark.version().get(), |_| my_notifications());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let items = match list.await {
-                    Ok(v) => v,
-                    Err(e) => return view! { <ErrorBox error=e /> }.into_any(),
-                };
-                if items.is_empty() {
-                    return ().into_any();
-                }
-                let unread = items.iter().filter(|n| !n.read).count();
-                view! {
-                    <section class="card" aria-labelledby="h-notices">
-                        <h2 id="h-notices">
-                            {l.t("Pemberitahuan", "Notices")}
-                            {(unread > 0)
-                                .then(|| {
-                                    view! {
-                                        " "
-                                        <span class="badge">
-                                            {format!("{unread} {}", l.t("baru", "new"))}
-                                        </span>
-                                    }
-                                })}
-                        </h2>
-                        <ul class="plain notices">
-                            {items
-                                .into_iter()
-                                .map(|n| {
-                                    let when = domain::time::long_datetime(n.created_ms, l);
-                                    let id = n.id.clone();
-                                    view! {
-                                        <li class:unread=!n.read>
-                                            <p>
-                                                {match n.link.clone() {
-                                                    Some(href) => {
-                                                        view! { <A href=href>{n.text.clone()}</A> }.into_any()
-                                                    }
-                                                    None => n.text.clone().into_any(),
-                                                }} <br /> <span class="muted small">{when}</span>
-                                            </p>
-                                            {(!n.read)
-                                                .then(|| {
-                                                    view! {
-                                                        <ActionForm action=mark>
-                                                            <input type="hidden" name="id" value=id />
-                                                            <button type="submit" class="btn">
-                                                                {l.t("Tandai dibaca", "Mark as read")}
-                                                            </button>
-                                                        </ActionForm>
-                                                    }
-                                                })}
                                         </li>
                                     }
                                 })

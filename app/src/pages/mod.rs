@@ -1,10 +1,12 @@
 pub mod admin;
+pub mod dashboard;
 pub mod home;
 pub mod incoming;
 pub mod kinerja;
 pub mod letters;
 pub mod login;
 pub mod not_found;
+pub mod notifications;
 pub mod org;
 pub mod profile;
 pub mod security;

@@ -44,7 +44,7 @@ pub enum Scope<'a> {
     Opd(&'a str),
 }
 
-fn day_start_ms(day: i64) -> i64 {
+pub(crate) fn day_start_ms(day: i64) -> i64 {
     day * DAY_MS - WIB_OFFSET_MS
 }
 
@@ -209,7 +209,7 @@ impl Store {
         tx.commit().await
     }
 
-    async fn holiday_days(&self, pemda_id: &str, month: i64) -> Result<Vec<i64>> {
+    pub(crate) async fn holiday_days(&self, pemda_id: &str, month: i64) -> Result<Vec<i64>> {
         let Some((from, to)) = month_days(month) else { return Ok(Vec::new()) };
         let rows =
             sqlx::query("SELECT day FROM holiday WHERE pemda_id = $1 AND day >= $2 AND day < $3")

@@ -355,6 +355,7 @@ impl Store {
             perlu_paraf,
             kotak_masuk_unread: self.inbox_unread(user).await?,
             disposisi: d.unread + d.to_review,
+            notifications_unread: 0,
         })
     }
 
@@ -470,6 +471,18 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>>>()?;
+        let mut history = history;
+        for (name, at_ms) in self.letter_reminders(id).await? {
+            history.push(HistoryEntry {
+                actor_name: name,
+                position_title: None,
+                action: domain::letter::ActionKind::Remind,
+                note: String::new(),
+                version: 0,
+                at_ms,
+            });
+        }
+        history.sort_by_key(|h| h.at_ms);
         let versions = sqlx::query(
             "SELECT v.version, e.name, v.conflict, v.created_ms FROM letter_version v JOIN employee e ON e.id = v.author_id WHERE v.letter_id = $1 ORDER BY v.version DESC",
         )

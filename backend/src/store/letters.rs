@@ -166,7 +166,7 @@ pub(crate) fn letter_from(r: &sqlx::any::AnyRow) -> Result<LetterRow> {
 
 pub(crate) const LETTER_COLS: &str = "id, opd_id, drafter_id, drafter_position_id, signer_position_id, chain, state, step, waiting_position_id, version, subject, sifat, number, co_signer_position_id, co_signer_id, reply_to_incoming_id";
 
-fn waiting_for(state: LetterState, l: &LetterRow) -> Option<String> {
+pub(crate) fn waiting_for(state: LetterState, l: &LetterRow) -> Option<String> {
     match state {
         LetterState::Review { step } => l.chain.get(step).cloned(),
         LetterState::Signing => Some(l.signer_position_id.clone()),
@@ -886,6 +886,7 @@ impl Store {
             json!({ "to": code, "number": number, "voided_number": voided }),
         )
         .await?;
+        self.notify_letter_move(&mut tx, user, &l, next, waiting.as_deref(), &note).await?;
         record_work_of(
             &mut tx,
             Work {
@@ -902,6 +903,49 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(next)
+    }
+
+    /// Tells the people concerned what just happened to a letter: whoever it now waits for, the
+    /// drafter when it came back or was signed.
+    async fn notify_letter_move(
+        &self,
+        tx: &mut WriteTx,
+        user: &SessionUser,
+        l: &LetterRow,
+        next: LetterState,
+        waiting: Option<&str>,
+        note: &str,
+    ) -> Result<()> {
+        use super::notifications::{notify_tx, position_people_tx};
+        let link = format!("/surat-keluar/{}", l.id);
+        let subject = &l.subject;
+        if let Some(pos) = waiting.filter(|w| Some(*w) != l.waiting_position_id.as_deref()) {
+            let people = position_people_tx(tx, pos).await?;
+            let (kind, text) = match next {
+                LetterState::Signing | LetterState::CoSigning => {
+                    ("letter_sign", format!("Surat menunggu tanda tangan Anda: \"{subject}\""))
+                }
+                _ => ("letter_paraf", format!("Surat menunggu paraf Anda: \"{subject}\"")),
+            };
+            notify_tx(tx, &people, kind, &text, Some(&link)).await?;
+        }
+        let to_drafter = match next {
+            LetterState::Returned { .. } => Some((
+                "letter_returned",
+                format!("Surat dikembalikan oleh {}: \"{subject}\". Catatan: {note}", user.name),
+            )),
+            LetterState::Signed => Some((
+                "letter_signed",
+                format!("Surat telah ditandatangani dan dikirim: \"{subject}\""),
+            )),
+            _ => None,
+        };
+        if let Some((kind, text)) = to_drafter
+            && l.drafter_id != user.employee_id
+        {
+            notify_tx(tx, std::slice::from_ref(&l.drafter_id), kind, &text, Some(&link)).await?;
+        }
+        Ok(())
     }
 
     /// The approval history of a letter: (actor name, action, note, from, to, at_ms).

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod cosign;
 pub mod counters;
+pub mod dashboard;
 pub mod delivery;
 pub(crate) mod fast_read;
 pub(crate) use fast_read::{CodeCols, Cols, Cost};
@@ -68,6 +69,11 @@ pub struct Store {
     pki: Arc<pki::PkiRuntime>,
     /// SQLite only: read-only connections for the hot list reads, bypassing sqlx (see `fast_read`).
     reader: Option<Arc<fast_read::SqliteReader>>,
+    /// New notices of this copy's database, by recipient id, for the live streams (see
+    /// `notifications`).
+    hub: tokio::sync::broadcast::Sender<String>,
+    /// The database address, for PostgreSQL's LISTEN connection.
+    url: Arc<str>,
 }
 
 /// Resolved session users of this server copy, valid for one cache generation and one day
@@ -104,6 +110,10 @@ pub struct WriteTx {
     pub tx: sqlx::Transaction<'static, sqlx::Any>,
     kind: DbKind,
     _guard: Option<OwnedMutexGuard<()>>,
+    /// Recipients of notices written in this transaction, announced once it commits (SQLite;
+    /// PostgreSQL announces them itself at commit through NOTIFY).
+    notified: Vec<String>,
+    hub: tokio::sync::broadcast::Sender<String>,
 }
 
 impl WriteTx {
@@ -112,6 +122,10 @@ impl WriteTx {
     }
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
+        for id in self.notified {
+            // Nobody listening is not an error.
+            let _ = self.hub.send(id);
+        }
         Ok(())
     }
     pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
@@ -174,6 +188,8 @@ impl Store {
             session_cache: Arc::default(),
             pki: Arc::default(),
             reader,
+            hub: tokio::sync::broadcast::channel(1024).0,
+            url: Arc::from(url.as_str()),
         })
     }
 
@@ -253,7 +269,13 @@ impl Store {
             None
         };
         let tx = self.writer.begin().await?;
-        Ok(WriteTx { tx, kind: self.kind, _guard: guard })
+        Ok(WriteTx {
+            tx,
+            kind: self.kind,
+            _guard: guard,
+            notified: Vec::new(),
+            hub: self.hub.clone(),
+        })
     }
 
     pub async fn close(&self) {

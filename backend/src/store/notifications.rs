@@ -1,10 +1,18 @@
 //! Notices for one person (`notification`): written inside the transaction of the change they tell
-//! about, listed on the person's Beranda, marked read by that person only.
+//! about, listed on the person's Beranda and notification page, marked read by that person only.
+//!
+//! Open pages hear of new notices through a live stream (server-sent events). Each write announces
+//! its recipients once it commits: on SQLite inside this process (one copy serves the file); on
+//! PostgreSQL through `NOTIFY`, which the database delivers at commit to every copy listening, so a
+//! notice made on one copy reaches a page connected to another.
 
 use super::{Store, WriteTx};
 use crate::{Result, new_id, now_ms};
 use domain::model::{Notification, SessionUser};
 use sqlx::Row;
+
+/// The PostgreSQL channel that carries recipient ids.
+const CHANNEL: &str = "eoffice_notification";
 
 /// Notices kept on the Beranda: the newest ones, read or not.
 const LIST_LIMIT: i64 = 20;
@@ -34,11 +42,113 @@ pub(crate) async fn notify_tx(
         .bind(now)
         .execute(tx.conn())
         .await?;
+        if tx.kind() == super::DbKind::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(CHANNEL)
+                .bind(r)
+                .execute(tx.conn())
+                .await?;
+        } else {
+            tx.notified.push(r.clone());
+        }
     }
     Ok(())
 }
 
+/// Everyone who acts for a position today: its holders and its acting officials (Plt/Plh).
+pub(crate) async fn position_people_tx(tx: &mut WriteTx, position_id: &str) -> Result<Vec<String>> {
+    let today = domain::time::wib_day(now_ms());
+    let rows = sqlx::query(
+        "SELECT id FROM employee WHERE position_id = $1 AND active = 1 \
+         UNION SELECT a.employee_id AS id FROM acting a JOIN employee e ON e.id = a.employee_id \
+         WHERE a.position_id = $1 AND a.ended = 0 AND a.start_day <= $2 AND a.end_day >= $2 AND e.active = 1",
+    )
+    .bind(position_id)
+    .bind(today)
+    .fetch_all(tx.conn())
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+}
+
 impl Store {
+    /// Recipient ids of new notices, as they commit (on PostgreSQL once `listen_notifications`
+    /// runs). A receiver that falls behind gets `Lagged` and should re-read the counts.
+    pub fn subscribe_notifications(&self) -> tokio::sync::broadcast::Receiver<String> {
+        self.hub.subscribe()
+    }
+
+    /// PostgreSQL: listens for the notices of every copy and passes them to this copy's
+    /// subscribers, reconnecting when the connection drops. Nothing to do on SQLite.
+    pub async fn listen_notifications(&self) -> Result<()> {
+        if self.kind != super::DbKind::Postgres {
+            return Ok(());
+        }
+        let mut listener = sqlx::postgres::PgListener::connect(&self.url).await?;
+        listener.listen(CHANNEL).await?;
+        let hub = self.hub.clone();
+        tokio::spawn(async move {
+            loop {
+                // `recv` reconnects by itself after a lost connection.
+                match listener.recv().await {
+                    Ok(n) => {
+                        let _ = hub.send(n.payload().to_string());
+                    }
+                    Err(e) => {
+                        tracing::warn!("notification listener: {e}");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// How many of the caller's notices are unread, and the newest unread one.
+    pub async fn unread_notifications(
+        &self,
+        employee_id: &str,
+    ) -> Result<(i64, Option<Notification>)> {
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM notification WHERE employee_id = $1 AND read_ms IS NULL",
+        )
+        .bind(employee_id)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?;
+        let newest = sqlx::query(
+            "SELECT id, kind, text, link, created_ms FROM notification WHERE employee_id = $1 AND read_ms IS NULL \
+             ORDER BY created_ms DESC LIMIT 1",
+        )
+        .bind(employee_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| -> Result<Notification> {
+            Ok(Notification {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                text: r.try_get("text")?,
+                link: r.try_get("link")?,
+                created_ms: r.try_get("created_ms")?,
+                read: false,
+            })
+        })
+        .transpose()?;
+        Ok((n, newest))
+    }
+
+    /// Marks all of the caller's notices read.
+    pub async fn mark_all_notifications_read(&self, user: &SessionUser) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE notification SET read_ms = $1 WHERE employee_id = $2 AND read_ms IS NULL",
+        )
+        .bind(now_ms())
+        .bind(&user.employee_id)
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await
+    }
+
     /// One notice to one person, in a transaction of its own.
     pub async fn notify(&self, employee_id: &str, kind: &str, text: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;

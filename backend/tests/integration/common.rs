@@ -10,6 +10,8 @@ use std::process::Command;
 
 pub struct TestDb {
     pub store: Store,
+    /// Where the store connects (a second copy of the server can connect there too).
+    pub url: String,
     pg_name: Option<String>,
     sqlite_path: Option<std::path::PathBuf>,
 }
@@ -22,15 +24,15 @@ pub fn pg_admin_url() -> String {
 impl TestDb {
     pub async fn sqlite() -> TestDb {
         let path = std::env::temp_dir().join(format!("eoffice-test-{}.db", backend::new_id()));
-        let store =
-            Store::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite store");
+        let url = format!("sqlite://{}", path.display());
+        let store = Store::connect(&url).await.expect("sqlite store");
         // Every SQLite store test reads its lists through the fast read path (fast_read.rs
         // compares it with sqlx), unless it is switched off on purpose.
         assert!(
             store.has_fast_reads()
                 || std::env::var("EOFFICE_SQLITE_FAST_READ").is_ok_and(|v| v == "0")
         );
-        TestDb { store, pg_name: None, sqlite_path: Some(path) }
+        TestDb { store, url, pg_name: None, sqlite_path: Some(path) }
     }
 
     pub async fn postgres() -> TestDb {
@@ -46,8 +48,9 @@ impl TestDb {
             .expect("create test database");
         conn.close().await.ok();
         let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        let store = Store::connect(&format!("{base}/{name}")).await.expect("postgres store");
-        TestDb { store, pg_name: Some(name), sqlite_path: None }
+        let url = format!("{base}/{name}");
+        let store = Store::connect(&url).await.expect("postgres store");
+        TestDb { store, url, pg_name: Some(name), sqlite_path: None }
     }
 
     pub async fn cleanup(self) {

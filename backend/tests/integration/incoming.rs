@@ -9,11 +9,11 @@ use backend::store::org::ActingInput;
 use domain::disposition::{DisposeInput, RecipientInput, RegisterInput, RegisterOutcome};
 use domain::model::SessionUser;
 
-fn pos(u: &SessionUser) -> String {
+pub(crate) fn pos(u: &SessionUser) -> String {
     u.positions[0].position_id.clone()
 }
 
-fn today() -> i64 {
+pub(crate) fn today() -> i64 {
     domain::time::wib_day(backend::now_ms())
 }
 
@@ -47,7 +47,7 @@ fn scan() -> Vec<u8> {
     .unwrap()
 }
 
-async fn register(
+pub(crate) async fn register(
     store: &Store,
     tu: &SessionUser,
     client: &str,
@@ -64,7 +64,7 @@ async fn register(
     }
 }
 
-fn dispose(
+pub(crate) fn dispose(
     incoming: &str,
     parent: Option<&str>,
     to: &[(&str, bool)],

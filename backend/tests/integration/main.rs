@@ -8,6 +8,7 @@
 mod common;
 
 mod cosign;
+mod dashboard;
 mod incoming;
 mod kinerja;
 mod letters;

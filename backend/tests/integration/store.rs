@@ -59,7 +59,8 @@ async fn demo_org_and_superiors(store: Store) {
     assert_eq!(su.superior.as_ref().map(|s| s.name.as_str()), Some("Eko Saputro, S.Kom."));
     assert_eq!(su.caps.best_level, Some(PositionLevel::Staf));
     assert_eq!(su.pemda_id, pemda);
-    assert_eq!(store.list_opds(&pemda).await.unwrap().len(), 2);
+    // Dinas Kominfo, Bappeda, and the Sekretariat Daerah of the Sekda.
+    assert_eq!(store.list_opds(&pemda).await.unwrap().len(), 3);
 }
 dual_test!(demo_org_and_superiors_t, demo_org_and_superiors);
 

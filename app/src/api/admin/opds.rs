@@ -73,7 +73,11 @@ pub async fn grant_role(nip: String, role: Role) -> Result<(), AppError> {
             BackendError::invalid(format!("Pegawai dengan NIP {nip} tidak ditemukan.")).into()
         );
     }
-    let scope = if role == Role::AdminPemda { user.pemda_id.clone() } else { emp.opd_id.clone() };
+    let scope = if matches!(role, Role::AdminPemda | Role::PimpinanDaerah) {
+        user.pemda_id.clone()
+    } else {
+        emp.opd_id.clone()
+    };
     Ok(st.store.grant_role(&admin, &emp.id, role, &scope).await?)
 }
 

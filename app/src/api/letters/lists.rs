@@ -40,5 +40,7 @@ pub async fn list_letters(
 pub async fn letter_counts() -> Result<Counts, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
-    Ok(state().store.letter_counts(&s.user).await?)
+    let mut counts = state().store.letter_counts(&s.user).await?;
+    counts.notifications_unread = state().store.unread_notifications(&s.user.employee_id).await?.0;
+    Ok(counts)
 }

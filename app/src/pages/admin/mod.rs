@@ -285,6 +285,8 @@ fn AdminBody(user: SessionUser, data: AdminData) -> impl IntoView {
                                     .code()>{role_label(Role::AdminOpd, l)}</option>
                                 <option value=Role::AdminPemda
                                     .code()>{role_label(Role::AdminPemda, l)}</option>
+                                <option value=Role::PimpinanDaerah
+                                    .code()>{role_label(Role::PimpinanDaerah, l)}</option>
                             }
                         })}
                 </select>

@@ -174,6 +174,9 @@ fn SettingsForm(s: KinerjaSettings, save: ServerAction<SaveKinerjaSettings>) -> 
     let day_max = text(s.day_max_minutes);
     let closing = text(s.closing_days);
     let stale = text(s.stale_review_hours);
+    let dispo_hours = text(s.disposition_service_hours);
+    let quad_x = RwSignal::new(percent_input(s.quadrant.x_bp));
+    let quad_y = RwSignal::new(percent_input(s.quadrant.y_bp));
     let share =
         RwSignal::new(s.scoring.head_unit_share_pct.map(|v| v.to_string()).unwrap_or_default());
     let start = RwSignal::new(hhmm(s.hours.start));
@@ -216,6 +219,8 @@ fn SettingsForm(s: KinerjaSettings, save: ServerAction<SaveKinerjaSettings>) -> 
         s.day_max_minutes = num(&day_max);
         s.closing_days = num(&closing);
         s.stale_review_hours = num(&stale);
+        s.disposition_service_hours = num(&dispo_hours);
+        s.quadrant = domain::dashboard::Thresholds { x_bp: bp(&quad_x), y_bp: bp(&quad_y) };
         s.hours = WorkHours {
             start: parse_hhmm(&start.get_untracked()).unwrap_or(-1),
             end: parse_hhmm(&end.get_untracked()).unwrap_or(-1),
@@ -307,6 +312,32 @@ fn SettingsForm(s: KinerjaSettings, save: ServerAction<SaveKinerjaSettings>) -> 
                         "batas_layanan",
                         stale,
                         "number",
+                    )}
+                    {field(
+                        l.t("Batas layanan disposisi (jam)", "Disposition service level (hours)"),
+                        "batas_disposisi",
+                        dispo_hours,
+                        "number",
+                    )}
+                    {field(
+                        l
+                            .t(
+                                "Garis kuadran produktivitas (% target)",
+                                "Quadrant line, productivity (% of target)",
+                            ),
+                        "kuadran_x",
+                        quad_x,
+                        "text",
+                    )}
+                    {field(
+                        l
+                            .t(
+                                "Garis kuadran kualitas dan ketepatan (%)",
+                                "Quadrant line, quality and timeliness (%)",
+                            ),
+                        "kuadran_y",
+                        quad_y,
+                        "text",
                     )}
                     {field(
                         l

@@ -2,6 +2,7 @@
 //! or returning the report, archiving.
 
 use super::*;
+use crate::store::notifications::{notify_tx, position_people_tx};
 
 impl Store {
     // ---------- Disposition acts ----------
@@ -140,6 +141,12 @@ impl Store {
             json!({ "parent": input.parent_id, "to": input.recipients.iter().map(|r| &r.position_id).collect::<Vec<_>>(), "deadline": deadline }),
         )
         .await?;
+        let link = format!("/surat-masuk/{}", acc.inc.id);
+        let text = format!("Disposisi baru dari {}: \"{}\"", user.name, acc.inc.subject);
+        for r in &input.recipients {
+            let people = position_people_tx(&mut tx, &r.position_id).await?;
+            notify_tx(&mut tx, &people, "disposition_new", &text, Some(&link)).await?;
+        }
         tx.commit().await?;
         Ok(ids)
     }
@@ -232,6 +239,13 @@ impl Store {
             json!({ "letter": letter_id }),
         )
         .await?;
+        let people = position_people_tx(&mut tx, &n.from_position_id).await?;
+        let text = format!(
+            "Laporan tindak lanjut dari {} menunggu Anda terima: \"{}\"",
+            user.name, acc.inc.subject
+        );
+        let link = format!("/surat-masuk/{}", acc.inc.id);
+        notify_tx(&mut tx, &people, "followup_review", &text, Some(&link)).await?;
         tx.commit().await
     }
 
@@ -297,6 +311,17 @@ impl Store {
             json!({ "note": note.trim() }),
         )
         .await?;
+        if !accept {
+            let people = position_people_tx(&mut tx, &n.to_position_id).await?;
+            let text = format!(
+                "Tindak lanjut dikembalikan oleh {}: \"{}\". Catatan: {}",
+                user.name,
+                acc.inc.subject,
+                note.trim()
+            );
+            let link = format!("/surat-masuk/{}", acc.inc.id);
+            notify_tx(&mut tx, &people, "followup_returned", &text, Some(&link)).await?;
+        }
         tx.commit().await
     }
 

@@ -1,0 +1,48 @@
+//! The leaders' dashboard and its interventions.
+
+use crate::error::AppError;
+use domain::dashboard::DashboardView;
+use leptos::prelude::*;
+
+/// The dashboard of an OPD (`opd`), a unit (`unit`) or, with neither, the caller's widest view;
+/// `tingkat` (a position level code) narrows the list of waiting letters to that level.
+#[server(prefix = "/api", endpoint = "get_dashboard")]
+pub async fn get_dashboard(
+    opd: String,
+    unit: String,
+    tingkat: String,
+) -> Result<DashboardView, AppError> {
+    use super::ctx::*;
+    let s = require_session().await?;
+    let store = &state().store;
+    let scope = store.dashboard_scope(&s.user, Some(&opd), Some(&unit)).await?;
+    Ok(store.dashboard(&s.user, &scope, tingkat.trim().parse().ok()).await?)
+}
+
+/// Reminds whoever holds a letter (`kind` = "letter") or a disposition ("disposition").
+#[server(prefix = "/api", endpoint = "remind_item")]
+pub async fn remind_item(kind: String, id: String) -> Result<(), AppError> {
+    use super::ctx::*;
+    let s = require_session().await?;
+    let kind = domain::dashboard::ItemKind::from_code(&kind)
+        .ok_or_else(|| backend::BackendError::invalid("Jenis item tidak dikenal."))?;
+    Ok(state().store.remind(&s.user, Some(s.ip.clone()), kind, &id).await?)
+}
+
+/// Escalates a stuck item to its holder's superior, with the reason.
+#[server(prefix = "/api", endpoint = "escalate_item")]
+pub async fn escalate_item(kind: String, id: String, note: String) -> Result<(), AppError> {
+    use super::ctx::*;
+    let s = require_session().await?;
+    let kind = domain::dashboard::ItemKind::from_code(&kind)
+        .ok_or_else(|| backend::BackendError::invalid("Jenis item tidak dikenal."))?;
+    Ok(state().store.escalate(&s.user, Some(s.ip.clone()), kind, &id, &note).await?)
+}
+
+/// Gives a disposition that is not followed up to another position, with the reason.
+#[server(prefix = "/api", endpoint = "reassign_item")]
+pub async fn reassign_item(id: String, to: String, note: String) -> Result<(), AppError> {
+    use super::ctx::*;
+    let s = require_session().await?;
+    Ok(state().store.reassign_disposition(&s.user, Some(s.ip.clone()), &id, &to, &note).await?)
+}
