@@ -27,6 +27,10 @@ impl Quadrant {
         }
     }
 
+    pub fn from_letter(s: &str) -> Option<Quadrant> {
+        Quadrant::ALL.into_iter().find(|q| q.letter() == s)
+    }
+
     pub fn label(self, l: crate::Lang) -> &'static str {
         match self {
             Quadrant::A => l.t("Produktif dan berkualitas", "Productive, high quality"),
@@ -208,6 +212,9 @@ pub struct UsageRow {
     pub active_week: i64,
     pub letters_handled: i64,
     pub activities: i64,
+    /// People in quadrants A, B, C, D, and those not placed yet.
+    pub quadrants: [i64; 4],
+    pub unplaced: i64,
 }
 
 impl UsageRow {
@@ -226,6 +233,46 @@ pub struct PersonPoint {
     pub x_bp: i64,
     pub y_bp: Option<i64>,
     pub quadrant: Option<Quadrant>,
+    /// What a leader put them forward for this month.
+    #[serde(default)]
+    pub proposed: Vec<CandidateKind>,
+}
+
+/// What a leader puts someone from quadrant A forward for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CandidateKind {
+    Reward,
+    Promotion,
+}
+
+impl CandidateKind {
+    pub const ALL: [CandidateKind; 2] = [CandidateKind::Reward, CandidateKind::Promotion];
+    pub fn code(self) -> &'static str {
+        match self {
+            CandidateKind::Reward => "reward",
+            CandidateKind::Promotion => "promotion",
+        }
+    }
+    pub fn from_code(c: &str) -> Option<CandidateKind> {
+        CandidateKind::ALL.into_iter().find(|k| k.code() == c)
+    }
+    pub fn label(self, l: crate::Lang) -> &'static str {
+        match self {
+            CandidateKind::Reward => l.t("Kandidat penghargaan", "Reward candidate"),
+            CandidateKind::Promotion => l.t("Kandidat promosi", "Promotion candidate"),
+        }
+    }
+}
+
+/// A person's quadrant in one month: closed months as stored when they closed, the current one
+/// as it stands (`live`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuadrantMonth {
+    pub month: i64,
+    pub x_bp: i64,
+    pub y_bp: Option<i64>,
+    pub quadrant: Option<Quadrant>,
+    pub live: bool,
 }
 
 /// One week of the trend (weeks start on Monday, WIB).
@@ -268,7 +315,13 @@ pub struct DashboardView {
     pub approval_times: Vec<LevelTime>,
     pub disposition_times: Vec<LevelTime>,
     pub usage: Vec<UsageRow>,
+    /// Everyone on the plot: for an OPD or a unit (the regency view counts per OPD instead).
     pub people: Vec<PersonPoint>,
+    /// How many people in A, B, C, D, and not placed yet, in the whole scope.
+    pub quadrants: [i64; 4],
+    pub unplaced: i64,
+    /// When the month's figures (times, use, quadrants) were computed.
+    pub month_computed_ms: i64,
     pub thresholds: Thresholds,
     pub weeks: Vec<WeekTrend>,
     /// May the viewer remind people from here.
@@ -276,17 +329,6 @@ pub struct DashboardView {
     /// Positions a disposition can be given to from here (id, title and holder); empty on the
     /// regency view (open the OPD's dashboard to reassign).
     pub reassign_to: Vec<(String, String)>,
-}
-
-impl DashboardView {
-    pub fn distribution(&self) -> [usize; 4] {
-        let qs: Vec<Quadrant> = self.people.iter().filter_map(|p| p.quadrant).collect();
-        distribution(&qs)
-    }
-    /// People with nothing to judge yet (no quadrant).
-    pub fn unplaced(&self) -> usize {
-        self.people.iter().filter(|p| p.quadrant.is_none()).count()
-    }
 }
 
 /// The smallest reminder interval per item: one reminder per item in this time, whoever sends it.
@@ -395,6 +437,18 @@ mod tests {
     }
 
     #[test]
+    fn codes_round_trip() {
+        for q in Quadrant::ALL {
+            assert_eq!(Quadrant::from_letter(q.letter()), Some(q));
+        }
+        assert_eq!(Quadrant::from_letter("E"), None);
+        for k in CandidateKind::ALL {
+            assert_eq!(CandidateKind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(CandidateKind::from_code("bonus"), None);
+    }
+
+    #[test]
     fn reminders_are_rate_limited_per_item() {
         assert!(may_remind(None, 0));
         assert!(!may_remind(Some(1_000), 1_000 + REMIND_INTERVAL_MS - 1));
@@ -431,6 +485,8 @@ mod tests {
             active_week: 0,
             letters_handled: 0,
             activities: 0,
+            quadrants: [0; 4],
+            unplaced: 0,
         };
         assert_eq!(u.active_bp(), 0);
         u.people = 4;

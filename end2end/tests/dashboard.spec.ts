@@ -98,6 +98,11 @@ test('the Kepala Dinas sees a letter stuck at the Kabid and reminds him; the Kab
   await gotoHydrated(kabid, '/notifikasi');
   await expect(kabid.getByRole('heading', { level: 1, name: 'Notifikasi' })).toBeVisible();
   await expect(kabid.getByRole('link', { name: new RegExp(`Pengingat dari .*${subject}`) }).first()).toBeVisible();
+  // His profile shows where he stands on the quadrants this month.
+  await gotoHydrated(kabid, '/profil');
+  const history = kabid.getByTestId('quadrant-history');
+  await expect(history.getByRole('heading', { name: 'Riwayat kuadran kinerja' })).toBeVisible();
+  await expect(history.getByRole('row').filter({ hasText: 'berjalan' })).toHaveCount(1);
   await kabid.context().close();
 
   // The dashboard no longer has it at the Kabid: it now waits at the Sekretaris.

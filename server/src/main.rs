@@ -314,6 +314,13 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
                 .listen_notifications()
                 .await
                 .map_err(|e| format!("cannot listen for notifications: {e}"))?;
+            // The regency dashboards' month figures, ready before the first leader asks.
+            let warm = store.clone();
+            tokio::spawn(async move {
+                if let Err(e) = warm.warm_dashboards().await {
+                    tracing::warn!("dashboard warm-up: {e}");
+                }
+            });
             http::serve(store, addr, site_root, secure_cookies, trust_proxy, signer).await?;
         }
         Command::Pki { command: PkiCommand::Init { db } } => {

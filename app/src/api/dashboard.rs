@@ -46,3 +46,28 @@ pub async fn reassign_item(id: String, to: String, note: String) -> Result<(), A
     let s = require_session().await?;
     Ok(state().store.reassign_disposition(&s.user, Some(s.ip.clone()), &id, &to, &note).await?)
 }
+
+/// Puts someone from quadrant A forward for a reward (`kind` = "reward") or a promotion.
+#[server(prefix = "/api", endpoint = "propose_candidate")]
+pub async fn propose_candidate(
+    employee_id: String,
+    kind: String,
+    note: String,
+) -> Result<(), AppError> {
+    use super::ctx::*;
+    let s = require_session().await?;
+    let kind = domain::dashboard::CandidateKind::from_code(&kind)
+        .ok_or_else(|| backend::BackendError::invalid("Pilih jenis usulan."))?;
+    Ok(state()
+        .store
+        .propose_candidate(&s.user, Some(s.ip.clone()), &employee_id, kind, &note)
+        .await?)
+}
+
+/// The caller's quadrant this month and in the closed months.
+#[server(prefix = "/api", endpoint = "my_quadrant_history")]
+pub async fn my_quadrant_history() -> Result<Vec<domain::dashboard::QuadrantMonth>, AppError> {
+    use super::ctx::*;
+    let s = require_session().await?;
+    Ok(state().store.my_quadrants(&s.user).await?)
+}

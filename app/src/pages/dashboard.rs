@@ -2,14 +2,16 @@
 //! or the whole Pemda, with reminders in one tap. The charts are SVG drawn here, on the server
 //! too, so they read (and print) without JavaScript; every chart has a table beside it.
 
-use crate::api::dashboard::{EscalateItem, ReassignItem, RemindItem, get_dashboard};
+use crate::api::dashboard::{
+    EscalateItem, ProposeCandidate, ReassignItem, RemindItem, get_dashboard,
+};
 use crate::app::lang;
 use crate::components::{ErrorBox, Loading};
 use crate::error::AppError;
 use domain::Lang;
 use domain::dashboard::{
-    DashboardView, ItemKind, LevelTime, PersonPoint, Quadrant, StuckItem, UsageRow, WeekTrend,
-    axis_pos, duration_label, x_axis_max,
+    CandidateKind, DashboardView, ItemKind, LevelTime, PersonPoint, Quadrant, StuckItem, UsageRow,
+    WeekTrend, axis_pos, duration_label, x_axis_max,
 };
 use domain::kinerja::percent;
 use domain::org::PositionLevel;
@@ -29,6 +31,7 @@ pub fn DashboardPage() -> impl IntoView {
         remind: ServerAction::<RemindItem>::new(),
         escalate: ServerAction::<EscalateItem>::new(),
         reassign: ServerAction::<ReassignItem>::new(),
+        propose: ServerAction::<ProposeCandidate>::new(),
     };
     // The outcome of the latest intervention, shown in view and announced.
     let outcome: RwSignal<Option<Result<&'static str, AppError>>> = RwSignal::new(None);
@@ -69,6 +72,15 @@ pub fn DashboardPage() -> impl IntoView {
             ),
         )
     });
+    Effect::new(move |_| {
+        done(
+            acts.propose.value().get(),
+            l.t(
+                "Usulan dicatat; pegawai tersebut diberi tahu.",
+                "Proposal recorded; the person was told.",
+            ),
+        )
+    });
     let data = Resource::new(
         move || (opd(), unit(), tingkat(), sent.get()),
         |(o, u, t, _)| get_dashboard(o, u, t),
@@ -106,7 +118,7 @@ pub fn DashboardPage() -> impl IntoView {
 #[component]
 fn DashboardBody(d: DashboardView, acts: Acts) -> impl IntoView {
     let l = lang();
-    let dist = d.distribution();
+    let dist = d.quadrants;
     let people_total: i64 = d.usage.iter().map(|u| u.people).sum();
     let active_total: i64 = d.usage.iter().map(|u| u.active_week).sum();
     let active_share = if people_total > 0 { active_total * 10_000 / people_total } else { 0 };
@@ -193,7 +205,7 @@ fn DashboardBody(d: DashboardView, acts: Acts) -> impl IntoView {
             <StuckSection d=d.clone() acts />
             <TimesSection d=d.clone() />
             <UsageSection rows=d.usage.clone() per_opd=d.per_opd />
-            <QuadrantSection d=d.clone() />
+            <QuadrantSection d=d.clone() acts />
             <TrendSection weeks=d.weeks.clone() />
         </div>
     }
@@ -481,6 +493,42 @@ struct Acts {
     remind: ServerAction<RemindItem>,
     escalate: ServerAction<EscalateItem>,
     reassign: ServerAction<ReassignItem>,
+    propose: ServerAction<ProposeCandidate>,
+}
+
+/// Putting someone from quadrant A forward for a reward or a promotion.
+#[component]
+fn ProposeForm(person: PersonPoint, acts: Acts) -> impl IntoView {
+    let l = lang();
+    let kind_id = format!("usul-jenis-{}", person.employee_id);
+    let note_id = format!("usul-alasan-{}", person.employee_id);
+    view! {
+        <details class="more-actions">
+            <summary>{format!("{} {}", l.t("Usulkan", "Propose"), person.name)}</summary>
+            <ActionForm action=acts.propose attr:class="form">
+                <input type="hidden" name="employee_id" value=person.employee_id.clone() />
+                <label for=kind_id.clone()>{l.t("Jenis usulan", "Proposal")}</label>
+                <select id=kind_id name="kind">
+                    {CandidateKind::ALL
+                        .into_iter()
+                        .map(|k| view! { <option value=k.code()>{k.label(l)}</option> })
+                        .collect_view()}
+                </select>
+                <label for=note_id.clone()>{l.t("Alasan", "Reason")}</label>
+                <textarea
+                    id=note_id
+                    name="note"
+                    rows="2"
+                    required
+                    minlength="5"
+                    maxlength="500"
+                ></textarea>
+                <button type="submit" class="btn">
+                    {l.t("Usulkan", "Propose")}
+                </button>
+            </ActionForm>
+        </details>
+    }
 }
 
 /// Escalation (and, for a disposition, reassignment) behind a disclosure: each needs a reason.
@@ -667,6 +715,9 @@ fn UsageSection(rows: Vec<UsageRow>, per_opd: bool) -> impl IntoView {
                                     <th scope="col">
                                         {l.t("Aktivitas bulan ini", "Activities, month")}
                                     </th>
+                                    <th scope="col">
+                                        {l.t("Kuadran A/B/C/D", "Quadrants A/B/C/D")}
+                                    </th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -691,6 +742,15 @@ fn UsageSection(rows: Vec<UsageRow>, per_opd: bool) -> impl IntoView {
                                                 </td>
                                                 <td>{r.letters_handled}</td>
                                                 <td>{r.activities}</td>
+                                                <td>
+                                                    {format!(
+                                                        "{}/{}/{}/{}",
+                                                        r.quadrants[0],
+                                                        r.quadrants[1],
+                                                        r.quadrants[2],
+                                                        r.quadrants[3],
+                                                    )}
+                                                </td>
                                             </tr>
                                         }
                                     })
@@ -725,10 +785,12 @@ fn quadrant_class(q: Option<Quadrant>) -> &'static str {
 }
 
 #[component]
-fn QuadrantSection(d: DashboardView) -> impl IntoView {
+fn QuadrantSection(d: DashboardView, acts: Acts) -> impl IntoView {
     let l = lang();
-    let dist = d.distribution();
-    let unplaced = d.unplaced();
+    let dist = d.quadrants;
+    let unplaced = d.unplaced;
+    let regency = d.per_opd;
+    let computed = domain::time::long_datetime(d.month_computed_ms, l);
     let placed: Vec<PersonPoint> = d.people.iter().filter(|p| p.y_bp.is_some()).cloned().collect();
     let x_max = x_axis_max(placed.iter().map(|p| p.x_bp).chain([d.thresholds.x_bp]));
     let pw = W - ML - MR;
@@ -798,7 +860,28 @@ fn QuadrantSection(d: DashboardView) -> impl IntoView {
                         }
                     })}
             </ul>
-            {if placed.is_empty() {
+            {if regency {
+                view! {
+                    <p>
+                        {l
+                            .t(
+                                "Sebaran per OPD ada di tabel pemakaian; buka sebuah OPD untuk melihat setiap pegawai pada grafik.",
+                                "The table of use shows the quadrants per agency; open an agency to see every person on the chart.",
+                            )}
+                    </p>
+                    <p class="muted small">
+                        {format!(
+                            "{} {computed}.",
+                            l
+                                .t(
+                                    "Angka bulan ini untuk seluruh Pemda dihitung ulang tiap 5 menit; terakhir",
+                                    "This month's figures for the whole regency are recomputed every 5 minutes; last at",
+                                ),
+                        )}
+                    </p>
+                }
+                    .into_any()
+            } else if placed.is_empty() {
                 view! {
                     <p class="empty">
                         {l
@@ -877,7 +960,7 @@ fn QuadrantSection(d: DashboardView) -> impl IntoView {
                 }
                     .into_any()
             }}
-            <details class="quad-table" open=open_table>
+            <details class="quad-table" open=open_table class:hidden=regency>
                 <summary>{l.t("Tabel pegawai per kuadran", "Staff per quadrant (table)")}</summary>
                 <div class="table-wrap">
                     <table data-testid="quad-table">
@@ -888,6 +971,7 @@ fn QuadrantSection(d: DashboardView) -> impl IntoView {
                                 <th scope="col">{l.t("Unit", "Unit")}</th>
                                 <th scope="col">{l.t("Produktivitas", "Productivity")}</th>
                                 <th scope="col">{l.t("Kualitas", "Quality")}</th>
+                                <th scope="col">{l.t("Usulan", "Proposals")}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -902,6 +986,20 @@ fn QuadrantSection(d: DashboardView) -> impl IntoView {
                                             <td>{percent(p.x_bp)}</td>
                                             <td>
                                                 {p.y_bp.map(percent).unwrap_or_else(|| "–".into())}
+                                            </td>
+                                            <td>
+                                                {p
+                                                    .proposed
+                                                    .iter()
+                                                    .map(|k| {
+                                                        view! {
+                                                            <span class="badge badge-ok">{k.label(l)}</span>
+                                                            " "
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                                {(p.quadrant == Some(Quadrant::A))
+                                                    .then(|| view! { <ProposeForm person=p.clone() acts /> })}
                                             </td>
                                         </tr>
                                     }

@@ -74,6 +74,7 @@ pub fn ProfilePage() -> impl IntoView {
                     .into_any()
             })}
         </Suspense>
+        <QuadrantHistory />
         <section class="card" aria-labelledby="h-keamanan-link">
             <h2 id="h-keamanan-link">{l.t("Keamanan akun", "Account security")}</h2>
             <p>
@@ -95,6 +96,102 @@ pub fn ProfilePage() -> impl IntoView {
             </p>
         </section>
         <PasswordForm forced=false />
+    }
+}
+
+/// The person's quadrant month by month (this month as it stands, closed months as they closed).
+#[component]
+fn QuadrantHistory() -> impl IntoView {
+    let l = lang();
+    let history = Resource::new(|| (), |_| crate::api::dashboard::my_quadrant_history());
+    view! {
+        <section class="card" aria-labelledby="h-kuadran-saya" data-testid="quadrant-history">
+            <h2 id="h-kuadran-saya">
+                {l.t("Riwayat kuadran kinerja", "Performance quadrant history")}
+            </h2>
+            <p class="muted small">
+                {l
+                    .t(
+                        "Kuadran A: produktif dan berkualitas; B: berkualitas, volume rendah; C: volume tinggi, kualitas rendah; D: perlu pembinaan. Bulan berjalan dapat berubah sampai bulan ditutup.",
+                        "Quadrant A: productive, high quality; B: high quality, low volume; C: high volume, low quality; D: needs coaching. The current month may change until it is closed.",
+                    )}
+            </p>
+            <Suspense fallback=|| {
+                view! { <Loading /> }
+            }>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Err(e) => view! { <crate::components::ErrorBox error=e /> }.into_any(),
+                        Ok(rows) if rows.is_empty() => {
+                            view! {
+                                <p class="empty">
+                                    {l
+                                        .t(
+                                            "Belum ada data kuadran untuk Anda.",
+                                            "No quadrant data for you yet.",
+                                        )}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(rows) => {
+                            view! {
+                                <div class="table-wrap">
+                                    <table>
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{l.t("Bulan", "Month")}</th>
+                                                <th scope="col">{l.t("Kuadran", "Quadrant")}</th>
+                                                <th scope="col">{l.t("Produktivitas", "Productivity")}</th>
+                                                <th scope="col">{l.t("Kualitas", "Quality")}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {rows
+                                                .into_iter()
+                                                .map(|q| {
+                                                    let month = domain::activity::month_label(q.month, l);
+                                                    let place = q
+                                                        .quadrant
+                                                        .map(|x| format!("{} · {}", x.letter(), x.label(l)))
+                                                        .unwrap_or_else(|| {
+                                                            l.t("belum dapat dinilai", "not placed yet").to_string()
+                                                        });
+                                                    view! {
+                                                        <tr>
+                                                            <th scope="row">
+                                                                {month}
+                                                                {q
+                                                                    .live
+                                                                    .then(|| {
+                                                                        view! {
+                                                                            " "
+                                                                            <span class="badge">{l.t("berjalan", "current")}</span>
+                                                                        }
+                                                                    })}
+                                                            </th>
+                                                            <td>{place}</td>
+                                                            <td>{domain::kinerja::percent(q.x_bp)}</td>
+                                                            <td>
+                                                                {q
+                                                                    .y_bp
+                                                                    .map(domain::kinerja::percent)
+                                                                    .unwrap_or_else(|| "–".into())}
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

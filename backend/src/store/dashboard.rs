@@ -29,6 +29,9 @@ use std::collections::HashMap;
 const LIST_LIMIT: i64 = 8;
 /// Waiting letters listed when the list is narrowed to one level.
 const LEVEL_LIST_LIMIT: i64 = 50;
+/// How long the regency's month figures are served before they are recomputed (in the
+/// background, while the previous ones are still served).
+const REGENCY_FRESH_MS: i64 = 5 * 60_000;
 /// Weeks in the trend.
 const WEEKS: i64 = 8;
 
@@ -45,6 +48,16 @@ pub struct DashScope {
     unit_ids: Option<Vec<String>>,
     /// The viewer sees every OPD (the way back up leads to the regency).
     regency: bool,
+}
+
+/// The month-dependent, costly part of a dashboard.
+#[derive(Clone, Debug)]
+pub(crate) struct MonthScan {
+    approval_times: Vec<LevelTime>,
+    disposition_times: Vec<LevelTime>,
+    usage: Vec<UsageRow>,
+    people: Vec<PersonPoint>,
+    computed_ms: i64,
 }
 
 /// Where a leader's rights reach.
@@ -68,6 +81,17 @@ fn id_list(ids: &[String]) -> Result<String> {
 }
 
 impl DashScope {
+    /// One whole OPD, for work done on the OPD's behalf (closing a month).
+    pub(crate) fn of_opd(opd: Opd) -> DashScope {
+        DashScope {
+            pemda_id: opd.pemda_id.clone(),
+            opd_ids: vec![opd.id.clone()],
+            opd: Some(opd),
+            unit: None,
+            unit_ids: None,
+            regency: false,
+        }
+    }
     /// `col IN (the scope's OPDs)`.
     fn opd_in(&self, col: &str) -> Result<String> {
         Ok(format!("{col} IN ({})", id_list(&self.opd_ids)?))
@@ -81,6 +105,14 @@ impl DashScope {
             ),
             None => String::new(),
         })
+    }
+    /// The positions of the scope, for a `position` table alias.
+    fn position_filter(&self, alias: &str) -> Result<String> {
+        let mut f = format!("{alias}.opd_id IN ({})", id_list(&self.opd_ids)?);
+        if let Some(u) = &self.unit_ids {
+            f.push_str(&format!(" AND {alias}.unit_id IN ({})", id_list(u)?));
+        }
+        Ok(f)
     }
     fn has_unit(&self, unit_id: Option<&str>) -> bool {
         match &self.unit_ids {
@@ -290,44 +322,51 @@ impl Store {
         let now = now_ms();
         let today = wib_day(now);
         let month = month_of_day(today);
-        let (from, to) = month_days(month).ok_or_else(|| BackendError::internal("month"))?;
-        let month_start = day_start_ms(from);
-        let week_ago = now - 7 * DAY_MS;
         let settings = self.kinerja_settings(&scope.pemda_id).await?;
-        let service_ms = settings.stale_review_hours * 3_600_000;
         let dispo_service_ms = settings.disposition_service_hours * 3_600_000;
         let opd_in = |c: &str| scope.opd_in(c);
 
-        // Letters waiting, per approval level.
-        let waiting_sql = format!(
-            "SELECT CAST(p.level AS BIGINT) AS level, COUNT(*) AS n, MIN(l.updated_ms) AS oldest FROM letter l \
-             JOIN position p ON p.id = l.waiting_position_id WHERE {}{} GROUP BY p.level ORDER BY p.level",
-            opd_in("l.opd_id")?,
-            scope.unit_and("l.waiting_position_id")?
-        );
-        let waiting: Vec<LevelWait> = sqlx::query(&waiting_sql)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(LevelWait {
-                    level: r.try_get("level")?,
-                    count: r.try_get("n")?,
-                    oldest_ms: r.try_get("oldest")?,
-                })
-            })
-            .collect::<Result<_>>()?;
-        let waiting_total = waiting.iter().map(|w| w.count).sum();
-        // The oldest of them.
+        // Letters waiting, per position, from the queue counters every move keeps in step
+        // (`counters::move_queue`, checked by `counter_drift`): counting the letters themselves
+        // costs a scan of every waiting letter of the regency. The oldest per position comes
+        // from the `letter_waiting` index.
         let level = level.and_then(PositionLevel::from_code).map(|l| l.code());
+        let per_position: Vec<(String, i64, i64, Option<i64>)> = sqlx::query(&format!(
+            "SELECT q.position_id, CAST(p.level AS BIGINT) AS level, q.waiting, \
+             (SELECT MIN(l.updated_ms) FROM letter l WHERE l.waiting_position_id = q.position_id) AS oldest \
+             FROM position_queue q JOIN position p ON p.id = q.position_id WHERE q.waiting > 0 AND {}",
+            scope.position_filter("p")?
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("position_id")?, r.try_get("level")?, r.try_get("waiting")?, r.try_get("oldest")?)))
+        .collect::<Result<_>>()?;
+        let mut by_level: std::collections::BTreeMap<i64, LevelWait> = Default::default();
+        for (_, lv, n, oldest) in &per_position {
+            let w =
+                by_level.entry(*lv).or_insert(LevelWait { level: *lv, count: 0, oldest_ms: None });
+            w.count += n;
+            w.oldest_ms = match (w.oldest_ms, *oldest) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        let waiting: Vec<LevelWait> = by_level.into_values().collect();
+        let waiting_total = waiting.iter().map(|w| w.count).sum();
+        // The oldest of them: the N oldest letters all wait at one of the N positions whose own
+        // oldest is oldest, so only those positions' letters are read.
+        let limit = if level.is_some() { LEVEL_LIST_LIMIT } else { LIST_LIMIT };
+        let mut candidates: Vec<&(String, i64, i64, Option<i64>)> =
+            per_position.iter().filter(|p| level.is_none_or(|l| p.1 == l)).collect();
+        candidates.sort_by_key(|p| p.3.unwrap_or(i64::MAX));
+        let positions: Vec<String> =
+            candidates.iter().take(limit as usize).map(|p| p.0.clone()).collect();
         let stuck_sql = format!(
             "SELECT l.id, l.subject, l.sifat, l.updated_ms, l.waiting_position_id, p.title, o.short_name FROM letter l \
-             JOIN position p ON p.id = l.waiting_position_id JOIN opd o ON o.id = l.opd_id WHERE {}{}{} \
-             ORDER BY l.updated_ms, l.id LIMIT {}",
-            opd_in("l.opd_id")?,
-            scope.unit_and("l.waiting_position_id")?,
-            level.map(|l| format!(" AND p.level = {l}")).unwrap_or_default(),
-            if level.is_some() { LEVEL_LIST_LIMIT } else { LIST_LIMIT }
+             JOIN position p ON p.id = l.waiting_position_id JOIN opd o ON o.id = l.opd_id \
+             WHERE l.waiting_position_id IN ({}) ORDER BY l.updated_ms, l.id LIMIT {limit}",
+            id_list(&positions)?
         );
         let mut stuck = Vec::new();
         for r in sqlx::query(&stuck_sql).fetch_all(&self.pool).await? {
@@ -400,6 +439,222 @@ impl Store {
             .try_get("n")?
         };
 
+        // The month's figures (service times, use, quadrants): read in full for an OPD or a
+        // unit; for the whole regency kept for a few minutes and refreshed behind the scenes.
+        let scan = self.month_scan_cached(scope).await?;
+        let MonthScan { approval_times, disposition_times, usage: groups, people, computed_ms: _ } =
+            (*scan).clone();
+        let thresholds = settings.quadrant;
+        let mut quadrants = [0i64; 4];
+        let mut unplaced = 0i64;
+        for g in &groups {
+            for (t, n) in quadrants.iter_mut().zip(g.quadrants) {
+                *t += n;
+            }
+            unplaced += g.unplaced;
+        }
+        // Ten thousand points say nothing on a phone: the regency shows the quadrants per OPD.
+        let mut people = if scope.opd.is_none() { Vec::new() } else { people };
+        if !people.is_empty() {
+            let mut proposed: HashMap<String, Vec<CandidateKind>> = HashMap::new();
+            for r in sqlx::query(&format!(
+                "SELECT employee_id, kind FROM reward_candidate WHERE month = $1 AND {}",
+                opd_in("opd_id")?
+            ))
+            .bind(month)
+            .fetch_all(&self.pool)
+            .await?
+            {
+                if let Some(k) = CandidateKind::from_code(&r.try_get::<String, _>("kind")?) {
+                    proposed.entry(r.try_get("employee_id")?).or_default().push(k);
+                }
+            }
+            for p in &mut people {
+                p.proposed = proposed.remove(&p.employee_id).unwrap_or_default();
+            }
+        }
+
+        // Weekly trend: letters signed, median draft-to-signature time, dispositions late.
+        let first_week = week_start(today) - (WEEKS - 1) * 7;
+        let mut weeks: Vec<WeekTrend> = (0..WEEKS)
+            .map(|i| WeekTrend {
+                start_day: first_week + i * 7,
+                signed: 0,
+                median_turnaround_ms: None,
+                overdue: 0,
+            })
+            .collect();
+        let mut turn: Vec<Vec<i64>> = vec![Vec::new(); WEEKS as usize];
+        for r in sqlx::query(&format!(
+            "SELECT l.signed_ms, l.created_ms FROM letter l WHERE {} AND l.signed_ms >= $1{}",
+            opd_in("l.opd_id")?,
+            scope.unit_and("l.drafter_position_id")?
+        ))
+        .bind(day_start_ms(first_week))
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let signed: i64 = r.try_get("signed_ms")?;
+            let w = ((wib_day(signed) - first_week) / 7) as usize;
+            if let Some(week) = weeks.get_mut(w) {
+                week.signed += 1;
+                turn[w].push(signed - r.try_get::<i64, _>("created_ms")?);
+            }
+        }
+        for (w, t) in weeks.iter_mut().zip(turn.iter_mut()) {
+            w.median_turnaround_ms = median(t);
+        }
+        for r in sqlx::query(&format!(
+            "SELECT d.deadline_day, d.reported_ms FROM disposition d WHERE {}{} AND d.deadline_day >= $1 AND d.deadline_day < $2",
+            opd_in("d.opd_id")?,
+            scope.unit_and("d.to_position_id")?
+        ))
+        .bind(first_week)
+        .bind(today)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let deadline: i64 = r.try_get("deadline_day")?;
+            let late = match r.try_get::<Option<i64>, _>("reported_ms")? {
+                Some(t) => wib_day(t) > deadline,
+                None => true,
+            };
+            if late && let Some(week) = weeks.get_mut(((deadline - first_week) / 7) as usize) {
+                week.overdue += 1;
+            }
+        }
+
+        let mut crumbs = Vec::new();
+        if scope.regency {
+            crumbs.push(Choice { label: user.pemda_name.clone(), href: "/dashboard".into() });
+        }
+        if let Some(o) = &scope.opd {
+            crumbs.push(Choice {
+                label: o.short_name.clone(),
+                href: format!("/dashboard?opd={}", o.id),
+            });
+        }
+        if scope.unit.is_some() {
+            crumbs.push(Choice { label: String::new(), href: scope.href() });
+        }
+        let title = match (&scope.opd, &scope.unit) {
+            (_, Some((_, name))) => name.clone(),
+            (Some(o), None) => o.name.clone(),
+            (None, _) => user.pemda_name.clone(),
+        };
+        if let Some(last) = crumbs.last_mut()
+            && last.label.is_empty()
+        {
+            last.label = title.clone();
+        }
+        Ok(DashboardView {
+            href: scope.href(),
+            level,
+            title,
+            crumbs,
+            per_opd: scope.opd.is_none(),
+            month,
+            generated_ms: now,
+            waiting_total,
+            waiting,
+            stuck,
+            overdue_total,
+            overdue,
+            undisposed,
+            approval_times,
+            disposition_times,
+            usage: groups,
+            people,
+            quadrants,
+            unplaced,
+            month_computed_ms: scan.computed_ms,
+            thresholds,
+            weeks,
+            can_intervene: true,
+            reassign_to: self.reassign_choices(scope).await?,
+        })
+    }
+
+    /// The month's figures of a scope, from the regency cache when fresh enough.
+    async fn month_scan_cached(&self, scope: &DashScope) -> Result<std::sync::Arc<MonthScan>> {
+        if scope.opd.is_some() {
+            return Ok(std::sync::Arc::new(
+                self.month_scan(scope, month_of_day(wib_day(now_ms()))).await?,
+            ));
+        }
+        let key = scope.pemda_id.clone();
+        let now = now_ms();
+        let cached = self.dash_cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+        match cached {
+            Some(c) if now - c.computed_ms < REGENCY_FRESH_MS => Ok(c),
+            Some(c) => {
+                // Stale: answer with it and refresh once in the background.
+                let refreshing = {
+                    let mut busy = self.dash_refreshing.lock().unwrap_or_else(|e| e.into_inner());
+                    !busy.insert(key.clone())
+                };
+                if !refreshing {
+                    let store = self.clone();
+                    let scope = scope.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = store.refresh_regency(&scope).await {
+                            tracing::warn!("dashboard refresh: {e}");
+                        }
+                        store
+                            .dash_refreshing
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .remove(&scope.pemda_id);
+                    });
+                }
+                Ok(c)
+            }
+            None => self.refresh_regency(scope).await,
+        }
+    }
+
+    async fn refresh_regency(&self, scope: &DashScope) -> Result<std::sync::Arc<MonthScan>> {
+        let scan =
+            std::sync::Arc::new(self.month_scan(scope, month_of_day(wib_day(now_ms()))).await?);
+        self.dash_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(scope.pemda_id.clone(), scan.clone());
+        Ok(scan)
+    }
+
+    /// Computes the regency figures of every Pemda ahead of the first visit (at server start).
+    pub async fn warm_dashboards(&self) -> Result<()> {
+        for pemda in sqlx::query("SELECT id FROM pemda").fetch_all(&self.pool).await? {
+            let pemda_id: String = pemda.try_get("id")?;
+            let opds = self.list_opds(&pemda_id).await?;
+            let scope = DashScope {
+                pemda_id,
+                opd: None,
+                unit: None,
+                opd_ids: opds.into_iter().filter(|o| o.active).map(|o| o.id).collect(),
+                unit_ids: None,
+                regency: true,
+            };
+            self.refresh_regency(&scope).await?;
+        }
+        Ok(())
+    }
+
+    /// This month's service times per level, e-Office use per OPD or unit, and everyone's place
+    /// on the quadrants.
+    async fn month_scan(&self, scope: &DashScope, month: i64) -> Result<MonthScan> {
+        let now = now_ms();
+        let (from, to) = month_days(month).ok_or_else(|| BackendError::internal("month"))?;
+        // A past month is judged over all of it.
+        let today = wib_day(now).min(to);
+        let month_start = day_start_ms(from);
+        let month_end = day_start_ms(to);
+        let week_ago = now - 7 * DAY_MS;
+        let settings = self.kinerja_settings(&scope.pemda_id).await?;
+        let service_ms = settings.stale_review_hours * 3_600_000;
+        let dispo_service_ms = settings.disposition_service_hours * 3_600_000;
+        let opd_in = |c: &str| scope.opd_in(c);
         // This month's approval steps: how long each level took, and who kept to the service level.
         let mut approvals: HashMap<String, (i64, i64)> = HashMap::new();
         let mut drafts: HashMap<String, (i64, i64)> = HashMap::new();
@@ -408,10 +663,12 @@ impl Store {
             let rows = sqlx::query(&format!(
                 "SELECT a.letter_id, a.actor_id, a.action, a.at_ms, CAST(p.level AS BIGINT) AS level, p.unit_id, l.drafter_id \
                  FROM letter_action a JOIN letter l ON l.id = a.letter_id LEFT JOIN position p ON p.id = a.position_id \
-                 WHERE {} AND a.letter_id IN (SELECT letter_id FROM letter_action WHERE at_ms >= $1) ORDER BY a.letter_id, a.seq",
+                 WHERE {} AND a.letter_id IN (SELECT letter_id FROM letter_action WHERE at_ms >= $1 AND at_ms < $2) \
+                 AND a.at_ms < $2 ORDER BY a.letter_id, a.seq",
                 opd_in("l.opd_id")?
             ))
             .bind(month_start)
+            .bind(month_end)
             .fetch_all(&self.pool)
             .await?;
             let mut prev: Option<(String, i64)> = None;
@@ -488,7 +745,7 @@ impl Store {
         .await?
         {
             let reported: Option<i64> = r.try_get("reported_ms")?;
-            if let Some(rep) = reported.filter(|t| *t >= month_start) {
+            if let Some(rep) = reported.filter(|t| *t >= month_start && *t < month_end) {
                 let created: i64 = r.try_get("created_ms")?;
                 dispo_waits.entry(r.try_get("level")?).or_default().push(rep - created);
             }
@@ -498,7 +755,7 @@ impl Store {
             ) else {
                 continue;
             };
-            if deadline < from || deadline > today {
+            if deadline < from || deadline > today || deadline >= to {
                 continue;
             }
             // Judged once it is reported or its deadline has passed.
@@ -594,6 +851,8 @@ impl Store {
                         active_week: 0,
                         letters_handled: 0,
                         activities: 0,
+                        quadrants: [0; 4],
+                        unplaced: 0,
                     });
                 }
             }
@@ -617,6 +876,8 @@ impl Store {
                     active_week: 0,
                     letters_handled: 0,
                     activities: 0,
+                    quadrants: [0; 4],
+                    unplaced: 0,
                 });
                 group_of_unit.insert(root.clone(), 0);
                 for child in units.iter().filter(|u| u.1.as_deref() == Some(root.as_str())) {
@@ -629,6 +890,8 @@ impl Store {
                         active_week: 0,
                         letters_handled: 0,
                         activities: 0,
+                        quadrants: [0; 4],
+                        unplaced: 0,
                     });
                     for u in subtree(&units, &child.0) {
                         group_of_unit.insert(u, idx);
@@ -696,112 +959,25 @@ impl Store {
                 approvals_in_time: in_time,
             };
             let y_bp = quality_bp(&q);
+            let quadrant = y_bp.map(|y| classify(x_bp, y, thresholds));
+            if let Some(g) = group.and_then(|g| groups.get_mut(g)) {
+                match quadrant {
+                    Some(q) => g.quadrants[Quadrant::ALL.iter().position(|x| *x == q).unwrap_or(3)] += 1,
+                    None => g.unplaced += 1,
+                }
+            }
             people.push(PersonPoint {
                 name: r.try_get("name")?,
                 unit: r.try_get("unit_name")?,
                 x_bp,
                 y_bp,
-                quadrant: y_bp.map(|y| classify(x_bp, y, thresholds)),
+                quadrant,
                 employee_id: id,
+                proposed: Vec::new(),
             });
         }
 
-        // Weekly trend: letters signed, median draft-to-signature time, dispositions late.
-        let first_week = week_start(today) - (WEEKS - 1) * 7;
-        let mut weeks: Vec<WeekTrend> = (0..WEEKS)
-            .map(|i| WeekTrend {
-                start_day: first_week + i * 7,
-                signed: 0,
-                median_turnaround_ms: None,
-                overdue: 0,
-            })
-            .collect();
-        let mut turn: Vec<Vec<i64>> = vec![Vec::new(); WEEKS as usize];
-        for r in sqlx::query(&format!(
-            "SELECT l.signed_ms, l.created_ms FROM letter l WHERE {} AND l.signed_ms >= $1{}",
-            opd_in("l.opd_id")?,
-            scope.unit_and("l.drafter_position_id")?
-        ))
-        .bind(day_start_ms(first_week))
-        .fetch_all(&self.pool)
-        .await?
-        {
-            let signed: i64 = r.try_get("signed_ms")?;
-            let w = ((wib_day(signed) - first_week) / 7) as usize;
-            if let Some(week) = weeks.get_mut(w) {
-                week.signed += 1;
-                turn[w].push(signed - r.try_get::<i64, _>("created_ms")?);
-            }
-        }
-        for (w, t) in weeks.iter_mut().zip(turn.iter_mut()) {
-            w.median_turnaround_ms = median(t);
-        }
-        for r in sqlx::query(&format!(
-            "SELECT d.deadline_day, d.reported_ms FROM disposition d WHERE {}{} AND d.deadline_day >= $1 AND d.deadline_day < $2",
-            opd_in("d.opd_id")?,
-            scope.unit_and("d.to_position_id")?
-        ))
-        .bind(first_week)
-        .bind(today)
-        .fetch_all(&self.pool)
-        .await?
-        {
-            let deadline: i64 = r.try_get("deadline_day")?;
-            let late = match r.try_get::<Option<i64>, _>("reported_ms")? {
-                Some(t) => wib_day(t) > deadline,
-                None => true,
-            };
-            if late && let Some(week) = weeks.get_mut(((deadline - first_week) / 7) as usize) {
-                week.overdue += 1;
-            }
-        }
-
-        let mut crumbs = Vec::new();
-        if scope.regency {
-            crumbs.push(Choice { label: user.pemda_name.clone(), href: "/dashboard".into() });
-        }
-        if let Some(o) = &scope.opd {
-            crumbs.push(Choice {
-                label: o.short_name.clone(),
-                href: format!("/dashboard?opd={}", o.id),
-            });
-        }
-        if scope.unit.is_some() {
-            crumbs.push(Choice { label: String::new(), href: scope.href() });
-        }
-        let title = match (&scope.opd, &scope.unit) {
-            (_, Some((_, name))) => name.clone(),
-            (Some(o), None) => o.name.clone(),
-            (None, _) => user.pemda_name.clone(),
-        };
-        if let Some(last) = crumbs.last_mut()
-            && last.label.is_empty()
-        {
-            last.label = title.clone();
-        }
-        Ok(DashboardView {
-            href: scope.href(),
-            level,
-            title,
-            crumbs,
-            per_opd: scope.opd.is_none(),
-            month,
-            generated_ms: now,
-            waiting_total,
-            waiting,
-            stuck,
-            overdue_total,
-            overdue,
-            undisposed,
-            approval_times,
-            disposition_times,
-            usage: groups,
-            people,
-            thresholds,
-            weeks,
-            can_intervene: true,
-            reassign_to: self.reassign_choices(scope).await?,
-        })
+        Ok(MonthScan { approval_times, disposition_times, usage: groups, people, computed_ms: now })
     }
 
     /// Who acts for a position today, by name ("kosong" when nobody does).
@@ -1247,6 +1423,162 @@ impl Store {
             out.push((r.try_get("id")?, label));
         }
         Ok(out)
+    }
+
+    /// Stores everyone's quadrant of an OPD's month; called when the month closes, so the
+    /// profile keeps the history as it stood.
+    pub(crate) async fn store_quadrants(&self, opd: &Opd, month: i64) -> Result<()> {
+        let scan = self.month_scan(&DashScope::of_opd(opd.clone()), month).await?;
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM kinerja_quadrant WHERE opd_id = $1 AND month = $2")
+            .bind(&opd.id)
+            .bind(month)
+            .execute(tx.conn())
+            .await?;
+        for p in &scan.people {
+            sqlx::query(
+                "INSERT INTO kinerja_quadrant (month, employee_id, opd_id, x_bp, y_bp, quadrant, computed_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(month)
+            .bind(&p.employee_id)
+            .bind(&opd.id)
+            .bind(p.x_bp)
+            .bind(p.y_bp)
+            .bind(p.quadrant.map(|q| q.letter()))
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// The caller's quadrants: this month as it stands, then the closed months (newest first).
+    pub async fn my_quadrants(&self, user: &SessionUser) -> Result<Vec<QuadrantMonth>> {
+        let mut out = Vec::new();
+        if !user.positions.is_empty() {
+            let opd = self.get_opd(&user.opd_id).await?;
+            let month = month_of_day(wib_day(now_ms()));
+            let scan = self.month_scan(&DashScope::of_opd(opd), month).await?;
+            if let Some(p) = scan.people.iter().find(|p| p.employee_id == user.employee_id) {
+                out.push(QuadrantMonth {
+                    month,
+                    x_bp: p.x_bp,
+                    y_bp: p.y_bp,
+                    quadrant: p.quadrant,
+                    live: true,
+                });
+            }
+        }
+        for r in sqlx::query(
+            "SELECT month, x_bp, y_bp, quadrant FROM kinerja_quadrant WHERE employee_id = $1 ORDER BY month DESC LIMIT 24",
+        )
+        .bind(&user.employee_id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let month: i64 = r.try_get("month")?;
+            if out.iter().any(|q| q.month == month) {
+                continue;
+            }
+            out.push(QuadrantMonth {
+                month,
+                x_bp: r.try_get("x_bp")?,
+                y_bp: r.try_get("y_bp")?,
+                quadrant: r.try_get::<Option<String>, _>("quadrant")?.as_deref().and_then(Quadrant::from_letter),
+                live: false,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A leader puts someone in quadrant A this month forward for a reward or a promotion: in
+    /// their dashboard only, once per kind and month, with a reason; audited, and the person is
+    /// told.
+    pub async fn propose_candidate(
+        &self,
+        user: &SessionUser,
+        ip: Option<String>,
+        employee_id: &str,
+        kind: CandidateKind,
+        note: &str,
+    ) -> Result<()> {
+        let note = check_reason(note)?;
+        let e = self.get_employee(employee_id).await?;
+        let unit = match &e.position_id {
+            Some(p) => Some(self.get_position(p).await?.unit_id),
+            None => None,
+        };
+        let outside = || BackendError::Forbidden("Pegawai ini di luar lingkup dasbor Anda.".into());
+        let scope = match self.dashboard_scope(user, Some(&e.opd_id), None).await {
+            Ok(s) => s,
+            Err(BackendError::Forbidden(_)) => self
+                .dashboard_scope(user, Some(&e.opd_id), unit.as_deref())
+                .await
+                .map_err(|_| outside())?,
+            Err(err) => return Err(err),
+        };
+        if !scope.has_unit(unit.as_deref()) {
+            return Err(outside());
+        }
+        if e.id == user.employee_id {
+            return Err(BackendError::invalid("Anda tidak dapat mengusulkan diri sendiri."));
+        }
+        let month = month_of_day(wib_day(now_ms()));
+        let scan = self.month_scan(&scope, month).await?;
+        let place = scan.people.iter().find(|p| p.employee_id == e.id).and_then(|p| p.quadrant);
+        if place != Some(Quadrant::A) {
+            return Err(BackendError::invalid(
+                "Hanya pegawai di kuadran A bulan ini yang dapat diusulkan.",
+            ));
+        }
+        let mut tx = self.begin_write().await?;
+        let exists = sqlx::query(
+            "SELECT 1 AS x FROM reward_candidate WHERE employee_id = $1 AND month = $2 AND kind = $3",
+        )
+        .bind(&e.id)
+        .bind(month)
+        .bind(kind.code())
+        .fetch_optional(tx.conn())
+        .await?;
+        if exists.is_some() {
+            return Err(BackendError::Conflict(format!(
+                "{} sudah diusulkan sebagai {} bulan ini.",
+                e.name,
+                kind.label(domain::Lang::Id).to_lowercase()
+            )));
+        }
+        sqlx::query(
+            "INSERT INTO reward_candidate (id, employee_id, month, opd_id, kind, note, by_employee_id, at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new_id())
+        .bind(&e.id)
+        .bind(month)
+        .bind(&e.opd_id)
+        .bind(kind.code())
+        .bind(note)
+        .bind(&user.employee_id)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?;
+        let text = format!(
+            "{} mengusulkan Anda sebagai {} atas kinerja bulan ini (kuadran A). Catatan: {note}",
+            user.name,
+            kind.label(domain::Lang::Id).to_lowercase()
+        );
+        notify_tx(&mut tx, std::slice::from_ref(&e.id), "candidate", &text, Some("/profil"))
+            .await?;
+        tx.audit(
+            &Actor::user(&user.employee_id, ip),
+            "dashboard.candidate",
+            "employee",
+            Some(&e.id),
+            json!({ "kind": kind.code(), "month": month, "note": note }),
+        )
+        .await?;
+        tx.commit().await
     }
 
     /// The reminders of a letter, for its history: (leader's name, at_ms).

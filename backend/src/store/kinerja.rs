@@ -1461,7 +1461,9 @@ impl Store {
             json!({ "month": month, "people": rows.len() }),
         )
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        // The quadrants as they stood at closing, for everyone's history.
+        self.store_quadrants(opd, month).await
     }
 
     /// Reopens a closed month, with the reason in the audit chain.

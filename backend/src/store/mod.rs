@@ -74,6 +74,10 @@ pub struct Store {
     hub: tokio::sync::broadcast::Sender<String>,
     /// The database address, for PostgreSQL's LISTEN connection.
     url: Arc<str>,
+    /// The regency dashboards' month figures by Pemda, and the refreshes under way (see
+    /// `dashboard`).
+    dash_cache: Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<dashboard::MonthScan>>>>,
+    dash_refreshing: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 /// Resolved session users of this server copy, valid for one cache generation and one day
@@ -190,6 +194,8 @@ impl Store {
             reader,
             hub: tokio::sync::broadcast::channel(1024).0,
             url: Arc::from(url.as_str()),
+            dash_cache: Arc::default(),
+            dash_refreshing: Arc::default(),
         })
     }
 

@@ -325,7 +325,7 @@ async fn a_new_opd_shows_empty_figures(store: Store) {
     assert!(view.stuck.is_empty() && view.overdue.is_empty() && view.people.is_empty());
     assert!(view.usage.iter().all(|u| u.people == 0 && u.active_bp() == 0));
     assert!(view.approval_times.iter().all(|t| t.count == 0 && t.median_ms.is_none()));
-    assert_eq!(view.distribution(), [0, 0, 0, 0]);
+    assert_eq!((view.quadrants, view.unplaced), ([0, 0, 0, 0], 0));
 }
 dual_test!(a_new_opd_shows_empty_figures_t, a_new_opd_shows_empty_figures);
 
@@ -486,3 +486,128 @@ async fn escalating_and_reassigning(store: Store) {
     assert_eq!(audited, 3);
 }
 dual_test!(escalating_and_reassigning_t, escalating_and_reassigning);
+
+async fn candidates_and_quadrant_history(store: Store) {
+    use crate::common::opd_admin;
+    use domain::dashboard::{CandidateKind, Quadrant};
+    seed_demo(&store).await.unwrap();
+    let kadis = user(&store, KADIS).await;
+    let kasi = user(&store, KASI).await;
+    let staf = user(&store, STAF).await;
+    // Low lines, so that the people who worked today already reach quadrant A.
+    let admin = pemda_admin(&store).await;
+    let mut settings = store.kinerja_settings(&kadis.pemda_id).await.unwrap();
+    settings.quadrant = domain::dashboard::Thresholds { x_bp: 1, y_bp: 5_000 };
+    store.set_kinerja_settings(&admin, &settings).await.unwrap();
+    letter_at_kabid(&store, "Usulan kandidat", Sifat::Biasa).await;
+    let scope = store.dashboard_scope(&kadis, None, None).await.unwrap();
+    let view = store.dashboard(&kadis, &scope, None).await.unwrap();
+    let place = |id: &str| view.people.iter().find(|p| p.employee_id == id).unwrap().quadrant;
+    assert_eq!(place(&kasi.employee_id), Some(Quadrant::A));
+    let idle = view.people.iter().find(|p| p.quadrant.is_none()).unwrap().employee_id.clone();
+    // Only a leader over the person, only quadrant A, with a reason.
+    assert_eq!(
+        store
+            .propose_candidate(
+                &staf,
+                None,
+                &kasi.employee_id,
+                CandidateKind::Reward,
+                "Paraf selalu tepat"
+            )
+            .await
+            .unwrap_err()
+            .status(),
+        403
+    );
+    let bappeda_head = user(&store, KEPALA_BAPPEDA).await;
+    assert_eq!(
+        store
+            .propose_candidate(
+                &bappeda_head,
+                None,
+                &kasi.employee_id,
+                CandidateKind::Reward,
+                "Paraf selalu tepat"
+            )
+            .await
+            .unwrap_err()
+            .status(),
+        403
+    );
+    assert_eq!(
+        store
+            .propose_candidate(&kadis, None, &idle, CandidateKind::Reward, "Belum ada data")
+            .await
+            .unwrap_err()
+            .status(),
+        422
+    );
+    assert_eq!(
+        store
+            .propose_candidate(&kadis, None, &kasi.employee_id, CandidateKind::Reward, "ok")
+            .await
+            .unwrap_err()
+            .status(),
+        422
+    );
+    store
+        .propose_candidate(
+            &kadis,
+            None,
+            &kasi.employee_id,
+            CandidateKind::Reward,
+            "Paraf selalu tepat waktu",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .propose_candidate(
+                &kadis,
+                None,
+                &kasi.employee_id,
+                CandidateKind::Reward,
+                "Sekali lagi"
+            )
+            .await
+            .unwrap_err()
+            .status(),
+        409
+    );
+    store
+        .propose_candidate(
+            &kadis,
+            None,
+            &kasi.employee_id,
+            CandidateKind::Promotion,
+            "Siap memimpin bidang",
+        )
+        .await
+        .unwrap();
+    let view = store.dashboard(&kadis, &scope, None).await.unwrap();
+    let me = view.people.iter().find(|p| p.employee_id == kasi.employee_id).unwrap();
+    assert_eq!(me.proposed.len(), 2);
+    assert!(store.notifications(&kasi).await.unwrap().iter().any(|n| n.kind == "candidate"));
+    let audited: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'dashboard.candidate' AND entity_id = $1",
+    )
+    .bind(&kasi.employee_id)
+    .fetch_one(&store.pool)
+    .await
+    .unwrap()
+    .get("n");
+    assert_eq!(audited, 2);
+    // History: this month as it stands; a closed month as it stood when it closed.
+    let history = store.my_quadrants(&kasi).await.unwrap();
+    assert!(history[0].live && history[0].quadrant == Some(Quadrant::A), "{history:?}");
+    let last_month = domain::activity::month_of_day(
+        domain::activity::month_days(history[0].month).unwrap().0 - 1,
+    );
+    store.close_month(&opd_admin(&store, &kasi.opd_id).await, last_month).await.unwrap();
+    let history = store.my_quadrants(&kasi).await.unwrap();
+    let closed = history.iter().find(|q| q.month == last_month).unwrap();
+    assert!(!closed.live);
+    assert_eq!((closed.x_bp, closed.quadrant), (0, None), "nothing happened last month");
+}
+dual_test!(candidates_and_quadrant_history_t, candidates_and_quadrant_history);
