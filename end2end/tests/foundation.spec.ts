@@ -46,7 +46,8 @@ test('Kepala Dinas logs in and sees the org chart of Dinas Kominfo', async ({ pa
 test('staff and Kasi log in by NIP or email and see their superior', async ({ page }) => {
   await login(page, DEMO.staf);
   await expect(page.getByRole('main').getByText('Pranata Komputer Ahli Pertama')).toBeVisible();
-  await expect(page.getByRole('main').getByText('Eko Saputro, S.Kom.')).toBeVisible(); // direct superior
+  // The direct superior (exactly: notices on the Beranda may name him too).
+  await expect(page.getByRole('main').getByText('Eko Saputro, S.Kom.', { exact: true })).toBeVisible();
   await logout(page);
   // The Kasi logs in with the NIP as printed, with spaces.
   await login(page, DEMO.kasi);
@@ -55,7 +56,7 @@ test('staff and Kasi log in by NIP or email and see their superior', async ({ pa
   const spaced = `${nip.slice(0, 8)} ${nip.slice(8, 14)} ${nip.slice(14, 15)} ${nip.slice(15)}`;
   await login(page, spaced);
   await expect(page.getByRole('main').getByText('Kepala Seksi Layanan E-Government')).toBeVisible();
-  await expect(page.getByRole('main').getByText('Teguh Wibowo, S.T., M.Kom.')).toBeVisible();
+  await expect(page.getByRole('main').getByText('Teguh Wibowo, S.T., M.Kom.', { exact: true })).toBeVisible();
   await logout(page);
 });
 
