@@ -314,6 +314,17 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
                 .listen_notifications()
                 .await
                 .map_err(|e| format!("cannot listen for notifications: {e}"))?;
+            // Deadline notices (tomorrow, overdue): at start, then every 15 minutes.
+            let deadlines = store.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+                loop {
+                    every.tick().await;
+                    if let Err(e) = deadlines.send_deadline_notices().await {
+                        tracing::warn!("deadline notices: {e}");
+                    }
+                }
+            });
             // The regency dashboards' month figures, ready before the first leader asks.
             let warm = store.clone();
             tokio::spawn(async move {

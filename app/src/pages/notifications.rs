@@ -169,8 +169,8 @@ pub fn NotificationsPage() -> impl IntoView {
         <p class="muted">
             {l
                 .t(
-                    "Pemberitahuan untuk Anda: surat yang perlu diparaf atau ditandatangani, surat yang dikembalikan atau ditandatangani, disposisi baru, laporan tindak lanjut, dan pengingat dari pimpinan. Yang baru muncul tanpa memuat ulang halaman.",
-                    "Notices for you: letters to approve or sign, letters returned or signed, new dispositions, follow-up reports and leaders' reminders. New ones appear without reloading the page.",
+                    "Pemberitahuan untuk Anda: surat yang perlu diparaf atau ditandatangani, surat yang dikembalikan atau ditandatangani, disposisi baru, laporan tindak lanjut, tenggat disposisi besok atau yang terlewat, dan pengingat dari pimpinan. Yang baru muncul tanpa memuat ulang halaman.",
+                    "Notices for you: letters to approve or sign, letters returned or signed, new dispositions, follow-up reports, disposition deadlines tomorrow or missed, and leaders' reminders. New ones appear without reloading the page.",
                 )}
         </p>
         <Notices full=true />

@@ -149,6 +149,68 @@ impl Store {
         tx.commit().await
     }
 
+    /// The periodic deadline check: the holder of an open disposition hears the day before its
+    /// deadline, and the holder and the giver hear once it is overdue. Each notice goes out once
+    /// (`notice_sent`), whichever copy runs the check and however often. Returns how many items
+    /// were notified.
+    pub async fn send_deadline_notices(&self) -> Result<usize> {
+        let today = domain::time::wib_day(now_ms());
+        let rows = sqlx::query(
+            "SELECT id, incoming_id, subject, deadline_day, to_position_id, from_position_id FROM disposition \
+             WHERE status = 'open' AND deadline_day IS NOT NULL AND deadline_day <= $1 AND deadline_day >= $2",
+        )
+        .bind(today + 1)
+        // Overdue items from the last month only: older ones were told when they fell due.
+        .bind(today - 31)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut sent = 0;
+        for r in &rows {
+            let id: String = r.try_get("id")?;
+            let deadline: i64 = r.try_get("deadline_day")?;
+            let overdue = deadline < today;
+            if !overdue && deadline != today + 1 {
+                continue;
+            }
+            let key = format!("{}:{id}:{deadline}", if overdue { "overdue" } else { "tomorrow" });
+            let mut tx = self.begin_write().await?;
+            let fresh = sqlx::query(
+                "INSERT INTO notice_sent (key, at_ms) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(&key)
+            .bind(now_ms())
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
+            if fresh == 0 {
+                continue;
+            }
+            let subject: String = r.try_get("subject")?;
+            let link = format!("/surat-masuk/{}", r.try_get::<String, _>("incoming_id")?);
+            let day = domain::time::long_date(deadline, domain::Lang::Id);
+            let holders =
+                position_people_tx(&mut tx, &r.try_get::<String, _>("to_position_id")?).await?;
+            if overdue {
+                let text = format!(
+                    "Disposisi lewat tenggat ({day}): \"{subject}\". Segera tindak lanjuti dan laporkan."
+                );
+                notify_tx(&mut tx, &holders, "overdue", &text, Some(&link)).await?;
+                let givers =
+                    position_people_tx(&mut tx, &r.try_get::<String, _>("from_position_id")?)
+                        .await?;
+                let text =
+                    format!("Disposisi yang Anda berikan lewat tenggat ({day}): \"{subject}\"");
+                notify_tx(&mut tx, &givers, "overdue", &text, Some(&link)).await?;
+            } else {
+                let text = format!("Tenggat disposisi besok ({day}): \"{subject}\"");
+                notify_tx(&mut tx, &holders, "deadline_tomorrow", &text, Some(&link)).await?;
+            }
+            tx.commit().await?;
+            sent += 1;
+        }
+        Ok(sent)
+    }
+
     /// One notice to one person, in a transaction of its own.
     pub async fn notify(&self, employee_id: &str, kind: &str, text: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;

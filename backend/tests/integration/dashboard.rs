@@ -646,3 +646,39 @@ async fn an_acting_head_has_the_heads_dashboard(store: Store) {
     store.remind(&plh, None, ItemKind::Letter, &id).await.unwrap();
 }
 dual_test!(an_acting_head_has_the_heads_dashboard_t, an_acting_head_has_the_heads_dashboard);
+
+async fn deadline_notices_go_out_once(store: Store) {
+    use crate::incoming::{dispose, pos, register, today};
+    seed_demo(&store).await.unwrap();
+    let tu = user(&store, "sri.wahyuni@bojonegorokab.go.id").await;
+    let kadis = user(&store, KADIS).await;
+    let kabid = user(&store, KABID).await;
+    let kinds = |u: SessionUser| {
+        let store = store.clone();
+        async move {
+            store.notifications(&u).await.unwrap().into_iter().map(|n| n.kind).collect::<Vec<_>>()
+        }
+    };
+    let inc = register(&store, &tu, "d-due", "400.3/9/2026", "biasa").await;
+    store.incoming_view(&kadis, &inc).await.unwrap();
+    store
+        .dispose(&kadis, None, &dispose(&inc, None, &[(&pos(&kabid), true)], today() + 1))
+        .await
+        .unwrap();
+    assert_eq!(store.send_deadline_notices().await.unwrap(), 1);
+    assert_eq!(store.send_deadline_notices().await.unwrap(), 0, "once only");
+    let k = kinds(kabid.clone()).await;
+    assert_eq!(k.iter().filter(|k| *k == "deadline_tomorrow").count(), 1, "{k:?}");
+    // Past its deadline: the holder and the giver hear, once.
+    sqlx::query("UPDATE disposition SET deadline_day = $1 WHERE incoming_id = $2")
+        .bind(today() - 1)
+        .bind(&inc)
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(store.send_deadline_notices().await.unwrap(), 1);
+    assert_eq!(store.send_deadline_notices().await.unwrap(), 0);
+    assert_eq!(kinds(kabid).await.iter().filter(|k| *k == "overdue").count(), 1);
+    assert_eq!(kinds(kadis).await.iter().filter(|k| *k == "overdue").count(), 1);
+}
+dual_test!(deadline_notices_go_out_once_t, deadline_notices_go_out_once);
