@@ -117,6 +117,28 @@ test('the Kepala Dinas sees a letter stuck at the Kabid and reminds him; the Kab
   }
 });
 
+test('the Kepala Dinas escalates a letter stuck at the Kabid, with a reason; it moves on to the Sekretaris', async ({ page, browser }, info) => {
+  test.setTimeout(120_000);
+  const subject = `Eskalasi paraf ${info.project.name} ${Date.now()}`;
+  const id = await letterAtKabid(browser, info, subject);
+  await login(page, DEMO.kadis);
+  const item = await stuckItem(page, subject);
+  await item.getByText('Tindakan lain').click();
+  // A reason that is too short is refused by the server with its message (the form's own check is bypassed).
+  const res = await page.request.post('/api/escalate_item', { form: { kind: 'letter', id, note: 'ok' } });
+  expect(res.status()).toBe(422);
+  expect(await res.text()).toContain('Tulis alasannya');
+  await item.getByLabel('Alasan eskalasi').fill('Kepala Bidang sedang dinas luar');
+  await item.getByRole('button', { name: 'Eskalasi ke atasan' }).click();
+  await expect(page.getByTestId('remind-ok')).toContainText('Dieskalasi ke atasan');
+  await gotoHydrated(page, '/dashboard?tingkat=2');
+  await expect(page.getByTestId('stuck-item').filter({ hasText: subject })).toContainText('Sekretaris');
+  // The letter's history records it, with the reason.
+  await gotoHydrated(page, `/surat-keluar/${id}`);
+  await expect(page.getByText('Dieskalasi pimpinan (paraf dilewati)')).toBeVisible();
+  await expect(page.getByText('Kepala Bidang sedang dinas luar')).toBeVisible();
+});
+
 test('the Sekda sees every OPD and drills into Dinas Kominfo; staff have no dashboard', async ({ page, browser }, info) => {
   // The staff member has no dashboard entry, and the address answers with a refusal. (The Sekda
   // below reaches the same address.)
