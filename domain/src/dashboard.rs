@@ -324,8 +324,6 @@ pub struct DashboardView {
     pub month_computed_ms: i64,
     pub thresholds: Thresholds,
     pub weeks: Vec<WeekTrend>,
-    /// May the viewer remind people from here.
-    pub can_intervene: bool,
     /// Positions a disposition can be given to from here (id, title and holder); empty on the
     /// regency view (open the OPD's dashboard to reassign).
     pub reassign_to: Vec<(String, String)>,

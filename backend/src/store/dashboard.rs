@@ -570,7 +570,6 @@ impl Store {
             month_computed_ms: scan.computed_ms,
             thresholds,
             weeks,
-            can_intervene: true,
             reassign_to: self.reassign_choices(scope).await?,
         })
     }
