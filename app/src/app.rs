@@ -162,6 +162,10 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("dashboard") view=pages::dashboard::DashboardPage />
                     <Route path=path!("notifikasi") view=pages::notifications::NotificationsPage />
+                    <Route
+                        path=path!("notifikasi/pengaturan")
+                        view=pages::notifications::NotificationSettingsPage
+                    />
                     <Route path=path!("organisasi") view=pages::org::OrgPage />
                     <Route path=path!("organisasi/:opd") view=pages::org::OrgPage />
                     <Route path=path!("profil") view=pages::profile::ProfilePage />

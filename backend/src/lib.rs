@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod error;
 pub mod import;
+pub mod mail;
 pub mod render;
 pub mod rights;
 pub mod seed;

@@ -12,6 +12,7 @@ pub mod letter_body;
 pub mod letter_view;
 pub mod model;
 pub mod nip;
+pub mod notify;
 pub mod org;
 pub mod roles;
 pub mod second_factor;

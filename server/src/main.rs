@@ -119,6 +119,14 @@ enum Command {
             default_value = "Balai Sertifikasi Elektronik (BSrE), BSSN"
         )]
         remote_signer_issuer: String,
+        /// SMTP server for the notice digests users may choose: smtp://host:25 (a relay on the
+        /// same network), smtp://user:password@host:587?tls=required (STARTTLS) or
+        /// smtps://user:password@host:465. Without it no e-mail is sent.
+        #[arg(long, env = "EOFFICE_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// Sender of those e-mails.
+        #[arg(long, env = "EOFFICE_MAIL_FROM", default_value = "e-Office <eoffice@localhost>")]
+        mail_from: String,
     },
     /// The installation's certificate authority for electronic signatures (TTE).
     Pki {
@@ -279,8 +287,16 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
             remote_signer_user,
             remote_signer_password,
             remote_signer_issuer,
+            smtp_url,
+            mail_from,
         } => {
             let store = db.store().await?;
+            if let Some(url) = smtp_url.filter(|u| !u.trim().is_empty()) {
+                store.set_mailer(
+                    backend::mail::Mailer::new(&url, &mail_from).map_err(|e| e.user_message())?,
+                );
+                println!("E-mail: ringkasan notifikasi dikirim dari {mail_from}");
+            }
             store.set_pki_master(master_secret(&db.data, demo)?);
             let public_base = public_base.unwrap_or_else(|| format!("http://{addr}"));
             store.set_public_base(&public_base);
@@ -314,7 +330,8 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
                 .listen_notifications()
                 .await
                 .map_err(|e| format!("cannot listen for notifications: {e}"))?;
-            // Deadline notices (tomorrow, overdue): at start, then every 15 minutes.
+            // Deadline notices (tomorrow, overdue), then the e-mail digests that are due: at start,
+            // then every 15 minutes.
             let deadlines = store.clone();
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
@@ -322,6 +339,9 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
                     every.tick().await;
                     if let Err(e) = deadlines.send_deadline_notices().await {
                         tracing::warn!("deadline notices: {e}");
+                    }
+                    if let Err(e) = deadlines.send_email_digests(backend::now_ms()).await {
+                        tracing::warn!("e-mail digests: {e}");
                     }
                 }
             });

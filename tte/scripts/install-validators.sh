@@ -4,6 +4,7 @@
 #   - certutil (libnss3-tools), to give pdfsig a trust store
 #   - zbarimg  (zbar-tools), to read the QR code of a rendered page (backend/tests/tte.rs)
 #   - pyHanko  (in a Python venv at ${TTE_VENV:-$HOME/.cache/eoffice/venv})
+#   - aiosmtpd (in the same venv), the SMTP server the e-mail digest tests send to
 # Idempotent: each step is skipped when the tool is already there.
 # Afterwards the tests find pyHanko through $TTE_PYHANKO or at $TTE_VENV/bin/pyhanko.
 set -euo pipefail
@@ -33,6 +34,12 @@ else
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --upgrade pip
   "$VENV/bin/pip" install -q "pyHanko==0.38.0" "pyhanko-cli==0.6.0"
+fi
+if "$VENV/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+  echo "install-validators: aiosmtpd already in $VENV"
+else
+  echo "install-validators: installing aiosmtpd in $VENV"
+  "$VENV/bin/pip" install -q "aiosmtpd==1.4.6"
 fi
 echo "install-validators: pdfsig: $(command -v pdfsig)"
 pdfsig -v 2>&1 | head -1 || true

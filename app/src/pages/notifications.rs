@@ -5,10 +5,15 @@
 //! browser's EventSource reconnects by itself after a drop, and the first event of every connection
 //! carries the current count, so a page catches up without showing anything twice.
 
-use crate::api::notifications::{MarkAllNotificationsRead, MarkNotificationRead, my_notifications};
+use crate::api::notifications::{
+    MarkAllNotificationsRead, MarkNotificationRead, SaveNotificationSettings, SendTestEmail,
+    get_notification_settings, my_notifications,
+};
 use crate::app::lang;
-use crate::components::{ErrorBox, Loading};
+use crate::components::{ActionResult, ErrorBox, Loading, busy_label};
+use domain::Code;
 use domain::model::Notification;
+use domain::notify::{DigestFrequency, NoticeGroup, NotificationSettings};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -173,6 +178,15 @@ pub fn NotificationsPage() -> impl IntoView {
                     "Notices for you: letters to approve or sign, letters returned or signed, new dispositions, follow-up reports, disposition deadlines tomorrow or missed, and leaders' reminders. New ones appear without reloading the page.",
                 )}
         </p>
+        <p>
+            <A href="/notifikasi/pengaturan">
+                {l
+                    .t(
+                        "Pengaturan notifikasi dan ringkasan e-mail",
+                        "Notification and e-mail digest settings",
+                    )}
+            </A>
+        </p>
         <Notices full=true />
     }
 }
@@ -283,5 +297,187 @@ pub fn Notices(full: bool) -> impl IntoView {
                     .into_any()
             })}
         </Transition>
+    }
+}
+
+/// Pengaturan notifikasi: which groups of notices the person sees, and the e-mail digest.
+#[component]
+pub fn NotificationSettingsPage() -> impl IntoView {
+    let l = lang();
+    let save = ServerAction::<SaveNotificationSettings>::new();
+    let test = ServerAction::<SendTestEmail>::new();
+    // Loaded once: after a refused save the form keeps what was chosen.
+    let data = Resource::new(|| (), |_| get_notification_settings());
+    view! {
+        <Title text=l.t("Pengaturan notifikasi", "Notification settings") />
+        <nav class="crumbs" aria-label=l.t("Remah roti", "Breadcrumb")>
+            <A href="/notifikasi">{l.t("Notifikasi", "Notifications")}</A>
+            " / "
+        </nav>
+        <h1>{l.t("Pengaturan notifikasi", "Notification settings")}</h1>
+        <Suspense fallback=|| {
+            view! { <Loading /> }
+        }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e /> }.into_any(),
+                    Ok(s) => view! { <SettingsForm s save test /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SettingsForm(
+    s: NotificationSettings,
+    save: ServerAction<SaveNotificationSettings>,
+    test: ServerAction<SendTestEmail>,
+) -> impl IntoView {
+    let l = lang();
+    let deliverable = s.mail_ready && s.email.is_some();
+    let address_note = match (&s.email, s.mail_ready) {
+        (_, false) => l
+            .t(
+                "Pengiriman e-mail belum diaktifkan di server ini oleh admin, jadi ringkasan e-mail belum dapat dipilih.",
+                "The admin has not enabled e-mail on this server yet, so the e-mail digest cannot be chosen.",
+            )
+            .to_string(),
+        (None, true) => domain::notify::SettingsError::NoEmail.message(l),
+        (Some(a), true) => format!(
+            "{} {a}. {}",
+            l.t("Ringkasan dikirim ke", "Digests go to"),
+            l.t(
+                "Isinya hanya jumlah pemberitahuan per jenis dan tautan ke e-Office; perihal surat tidak dicantumkan.",
+                "It holds only the number of notices per kind and links to e-Office; letter subjects are left out.",
+            )
+        ),
+    };
+    let pending = save.pending();
+    let test_pending = test.pending();
+    let test_value = test.value();
+    view! {
+        <ActionForm action=save attr:class="form notif-settings">
+            <fieldset class="radio-row">
+                <legend>{l.t("Tampilkan di aplikasi", "Show in the app")}</legend>
+                <p class="muted small">
+                    {l
+                        .t(
+                            "Pemberitahuan yang dimatikan tidak muncul di lonceng, di Beranda, maupun di ringkasan e-mail. Daftar Perlu Paraf, Kotak Masuk dan Disposisi tetap lengkap.",
+                            "Notices switched off appear neither at the bell, nor on the Beranda, nor in the e-mail digest. The To approve, Inbox and Disposition lists stay complete.",
+                        )}
+                </p>
+                {NoticeGroup::all()
+                    .iter()
+                    .map(|&g| {
+                        let shown = !s.muted.contains(&g);
+                        let id = format!("show-{}", g.code());
+                        let for_id = id.clone();
+                        let always = !g.can_mute();
+                        view! {
+                            <label class="check notif-group" for=for_id>
+                                <input
+                                    type="checkbox"
+                                    id=id
+                                    name=format!("show_{}", g.code())
+                                    value="on"
+                                    checked=shown
+                                    disabled=always
+                                />
+                                <span>
+                                    {g.label(l)}
+                                    {always
+                                        .then(|| {
+                                            view! {
+                                                " "
+                                                <em class="muted">
+                                                    {l.t("(selalu ditampilkan)", "(always shown)")}
+                                                </em>
+                                            }
+                                        })}
+                                </span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <fieldset class="radio-row">
+                <legend>{l.t("Ringkasan e-mail", "E-mail digest")}</legend>
+                <p class="muted small" id="digest-note">
+                    {address_note}
+                </p>
+                {DigestFrequency::all()
+                    .iter()
+                    .map(|&f| {
+                        let id = format!("digest-{}", f.code());
+                        let for_id = id.clone();
+                        view! {
+                            <label class="check" for=for_id>
+                                <input
+                                    type="radio"
+                                    id=id
+                                    name="digest"
+                                    value=f.code()
+                                    checked=s.digest == f
+                                    disabled=!deliverable && f != DigestFrequency::Off
+                                    aria-describedby="digest-note"
+                                />
+                                <span>{f.label(l)}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <button type="submit" class="btn btn-primary" disabled=pending>
+                {move || busy_label(
+                    pending.get(),
+                    l.t("Simpan pengaturan", "Save settings"),
+                    l.t("Menyimpan…", "Saving…"),
+                )}
+            </button>
+            <ActionResult
+                value=save.value()
+                ok=l.t("Pengaturan notifikasi disimpan.", "Notification settings saved.")
+            />
+        </ActionForm>
+        {deliverable
+            .then(|| {
+                view! {
+                    <section class="card" aria-labelledby="h-test-mail">
+                        <h2 id="h-test-mail">{l.t("Uji e-mail", "Test e-mail")}</h2>
+                        <p class="muted small">
+                            {l
+                                .t(
+                                    "Kirim satu e-mail ke alamat Anda untuk memastikan ringkasan akan sampai (periksa juga folder spam).",
+                                    "Send one e-mail to your address to make sure digests arrive (check the spam folder too).",
+                                )}
+                        </p>
+                        <ActionForm action=test>
+                            <button type="submit" class="btn" disabled=test_pending>
+                                {move || busy_label(
+                                    test_pending.get(),
+                                    l.t("Kirim e-mail uji", "Send a test e-mail"),
+                                    l.t("Mengirim…", "Sending…"),
+                                )}
+                            </button>
+                        </ActionForm>
+                        {move || match test_value.get() {
+                            Some(Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
+                            Some(Ok(to)) => {
+                                view! {
+                                    <p class="alert alert-ok" role="status">
+                                        {format!(
+                                            "{} {to}.",
+                                            l.t("E-mail uji dikirim ke", "Test e-mail sent to"),
+                                        )}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            None => ().into_any(),
+                        }}
+                    </section>
+                }
+            })}
     }
 }

@@ -78,6 +78,8 @@ pub struct Store {
     /// `dashboard`).
     dash_cache: Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<dashboard::MonthScan>>>>,
     dash_refreshing: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// The SMTP server for notice digests, when the installation names one (see `notifications`).
+    mailer: Arc<std::sync::RwLock<Option<crate::mail::Mailer>>>,
 }
 
 /// Resolved session users of this server copy, valid for one cache generation and one day
@@ -195,6 +197,7 @@ impl Store {
             hub: tokio::sync::broadcast::channel(1024).0,
             url: Arc::from(url.as_str()),
             dash_cache: Arc::default(),
+            mailer: Arc::default(),
             dash_refreshing: Arc::default(),
         })
     }

@@ -187,3 +187,76 @@ pub async fn opd_admin(store: &Store, opd_id: &str) -> backend::rights::OpdAdmin
 pub async fn pemda_admin(store: &Store) -> backend::rights::PemdaAdmin {
     backend::rights::PemdaAdmin::check(caller(store, ADMIN_PEMDA).await).unwrap()
 }
+
+/// A real SMTP server for the mail tests: Python's aiosmtpd (installed in the validators' venv by
+/// tte/scripts/install-validators.sh) on a free local port, keeping each message it takes in a
+/// Maildir. Stopped when dropped.
+pub struct SmtpSink {
+    child: std::process::Child,
+    pub port: u16,
+    dir: PathBuf,
+}
+
+impl SmtpSink {
+    /// None when aiosmtpd is missing (the test then says so and passes), except when the test run
+    /// requires the validators (TTE_REQUIRE_VALIDATORS), as the README's test command does.
+    pub async fn start() -> Option<SmtpSink> {
+        let home = std::env::var_os("HOME")?;
+        let venv = std::env::var_os("TTE_VENV")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(&home).join(".cache/eoffice/venv"));
+        let python = venv.join("bin/python");
+        let has = python.is_file()
+            && Command::new(&python)
+                .args(["-c", "import aiosmtpd"])
+                .status()
+                .is_ok_and(|s| s.success());
+        if !has {
+            let require =
+                std::env::var("TTE_REQUIRE_VALIDATORS").is_ok_and(|v| !v.is_empty() && v != "0");
+            assert!(!require, "aiosmtpd missing; run tte/scripts/install-validators.sh");
+            eprintln!("SKIPPED: aiosmtpd missing; run tte/scripts/install-validators.sh");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = std::env::temp_dir().join(format!("eoffice-smtp-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let child = Command::new(&python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir.join("mail"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let sink = SmtpSink { child, port, dir };
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return Some(sink);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("aiosmtpd did not start on port {port}");
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// The messages taken so far, as raw text, oldest first.
+    pub fn messages(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(self.dir.join("mail/new"))
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

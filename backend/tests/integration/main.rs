@@ -12,6 +12,7 @@ mod dashboard;
 mod incoming;
 mod kinerja;
 mod letters;
+mod notify;
 mod rights;
 mod second_factor;
 mod security;
