@@ -887,3 +887,82 @@ pub const KLASIFIKASI: &[(&str, &str)] = &[
     ("900", "Keuangan"),
     ("900.1", "Anggaran"),
 ];
+
+/// Demo work for the leaders' dashboard, added by `serve --demo` to a fresh demo (the store tests
+/// start from the organisation alone): a request registered by the clerk of Dinas Kominfo six days
+/// ago and disposed by the Kepala Dinas to the Kepala Bidang E-Government, whose deadline passed
+/// two days ago. The dashboard lists it as overdue, where it can be reminded, escalated or
+/// reassigned.
+pub async fn seed_demo_overdue(store: &Store) -> Result<()> {
+    use domain::disposition::{
+        DisposeInput, Instruction, RecipientInput, RegisterInput, RegisterOutcome,
+    };
+    use domain::letter::{Sifat, Urgency};
+    use domain::time::iso_date;
+    let today = crate::today_wib();
+    let session = |email: &'static str| async move {
+        let e = store
+            .find_employee_by_email(email)
+            .await?
+            .ok_or_else(|| crate::BackendError::internal(format!("demo account {email}")))?;
+        store.session_user(&e.id, today).await
+    };
+    let tu = session("sri.wahyuni@bojonegorokab.go.id").await?;
+    let kadis = session("bambang.sutrisno@bojonegorokab.go.id").await?;
+    let kabid = session("teguh.wibowo@bojonegorokab.go.id").await?;
+    let subject = "Permohonan dukungan jaringan internet sekolah";
+    let input = RegisterInput {
+        client_id: "demo-lewat-tenggat".into(),
+        received: iso_date(today - 6),
+        sender_name: "Dinas Pendidikan Kabupaten Bojonegoro".into(),
+        letter_number: "400.3/1187/412.201/2026".into(),
+        letter_date: iso_date(today - 8),
+        sifat: Sifat::Biasa,
+        urgency: Urgency::Segera,
+        attachment_count: 1,
+        subject: subject.into(),
+        summary: "Permohonan pemasangan jaringan internet untuk 12 SD di wilayah selatan.".into(),
+        klasifikasi: String::new(),
+        disposer_position_id: String::new(),
+        confirm_duplicate: false,
+    };
+    let scan = crate::render::render_letter(&crate::render::LetterDocument {
+        hal: subject.into(),
+        ..Default::default()
+    })?;
+    let id = match store.register_incoming(&tu, None, &input, scan, 1, "pindai.pdf").await? {
+        RegisterOutcome::Registered { id, .. } => id,
+        other => return Err(crate::BackendError::internal(format!("demo letter: {other:?}"))),
+    };
+    store.incoming_view(&kadis, &id).await?;
+    let kabid_position = kabid
+        .positions
+        .first()
+        .ok_or_else(|| crate::BackendError::internal("the demo Kabid has no position"))?;
+    store
+        .dispose(
+            &kadis,
+            None,
+            &DisposeInput {
+                incoming_id: id.clone(),
+                parent_id: None,
+                recipients: vec![RecipientInput {
+                    position_id: kabid_position.position_id.clone(),
+                    lead: true,
+                }],
+                instructions: vec![Instruction::Selesaikan],
+                deadline: iso_date(today),
+                note: "Koordinasikan dengan Dinas Pendidikan dan laporkan.".into(),
+            },
+        )
+        .await?;
+    // Back to when it happened: disposed five days ago, due two days ago.
+    let mut tx = store.begin_write().await?;
+    sqlx::query("UPDATE disposition SET deadline_day = $1, created_ms = $2 WHERE incoming_id = $3")
+        .bind(today - 2)
+        .bind(crate::now_ms() - 5 * domain::time::DAY_MS)
+        .bind(&id)
+        .execute(tx.conn())
+        .await?;
+    tx.commit().await
+}

@@ -301,7 +301,9 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
             let public_base = public_base.unwrap_or_else(|| format!("http://{addr}"));
             store.set_public_base(&public_base);
             if demo {
-                backend::seed::seed_demo(&store).await?;
+                if !backend::seed::seed_demo(&store).await?.is_empty() {
+                    backend::seed::seed_demo_overdue(&store).await?;
+                }
                 print_logins(&backend::seed::demo_logins(&store).await?);
                 match store.setup_demo_tte(DEMO_TTE_PASSPHRASE).await {
                     Ok(_) => println!(

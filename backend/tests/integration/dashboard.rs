@@ -682,3 +682,22 @@ async fn deadline_notices_go_out_once(store: Store) {
     assert_eq!(kinds(kadis).await.iter().filter(|k| *k == "overdue").count(), 1);
 }
 dual_test!(deadline_notices_go_out_once_t, deadline_notices_go_out_once);
+
+/// `serve --demo` adds an overdue disposition to the fresh demo: the head sees it on the
+/// dashboard and may reassign it.
+async fn the_demo_has_an_overdue_disposition(store: Store) {
+    seed_demo(&store).await.unwrap();
+    backend::seed::seed_demo_overdue(&store).await.unwrap();
+    let kadis = user(&store, KADIS).await;
+    let scope = store.dashboard_scope(&kadis, None, None).await.unwrap();
+    let view = store.dashboard(&kadis, &scope, None).await.unwrap();
+    assert_eq!(view.overdue_total, 1);
+    let item = &view.overdue[0];
+    assert!(
+        item.title.as_deref().unwrap_or("").contains("dukungan jaringan internet sekolah"),
+        "{item:?}"
+    );
+    assert!(item.waiting_at.contains("Kepala Bidang"), "{item:?}");
+    assert!(!view.reassign_to.is_empty());
+}
+dual_test!(the_demo_has_an_overdue_disposition_t, the_demo_has_an_overdue_disposition);
