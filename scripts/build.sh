@@ -50,12 +50,25 @@ log "Optimising the wasm for size"
   --enable-reference-types --enable-multivalue \
   "$SITE/pkg/eoffice_bg.wasm" -o "$SITE/pkg/eoffice_bg.wasm"
 
+# Names that change with the content, so browsers may keep each file for a year (the server marks
+# them immutable) and a new build is fetched at once: eoffice.<hash>.js, eoffice.<hash>_bg.wasm (the
+# names Leptos' hydration script derives from the output name) and style.<hash>.css. The server
+# finds them by these patterns at start; earlier builds' files are removed.
+log "Naming the browser assets by their content"
+find "$SITE/pkg" -maxdepth 1 -regextype posix-extended \
+  -regex '.*/(eoffice\.[0-9a-f]{16}(\.js|_bg\.wasm)|style\.[0-9a-f]{16}\.css)(\.br|\.gz)?' -delete
+rm -f "$SITE/pkg"/*.br "$SITE/pkg"/*.gz "$SITE/style.css"
+HASH=$(cat "$SITE/pkg/eoffice.js" "$SITE/pkg/eoffice_bg.wasm" | sha256sum | cut -c1-16)
+mv "$SITE/pkg/eoffice.js" "$SITE/pkg/eoffice.$HASH.js"
+mv "$SITE/pkg/eoffice_bg.wasm" "$SITE/pkg/eoffice.${HASH}_bg.wasm"
+CSS_HASH=$(sha256sum style/main.css | cut -c1-16)
+cp style/main.css "$SITE/pkg/style.$CSS_HASH.css"
+
 log "Compressing the browser assets ahead (brotli and gzip)"
 node scripts/precompress.mjs "$SITE/pkg"
 
 # 3. Static files.
 cp -r public/. "$SITE/"
-cp style/main.css "$SITE/style.css"
 
 # 4. Server.
 log "Building the server (release)"

@@ -55,6 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="stylesheet" href=stylesheet() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -63,6 +64,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Where the stylesheet is served: `/pkg/style.<hash>.css` from a build that names assets by
+/// their content (the server sets it at start), else `/style.css`. In the page head, which only
+/// the server renders (the browser hydrates the body).
+static STYLESHEET: std::sync::RwLock<String> = std::sync::RwLock::new(String::new());
+
+pub fn set_stylesheet(href: &str) {
+    *STYLESHEET.write().unwrap_or_else(|e| e.into_inner()) = href.to_string();
+}
+
+pub fn stylesheet() -> String {
+    let s = STYLESHEET.read().unwrap_or_else(|e| e.into_inner()).clone();
+    if s.is_empty() { "/style.css".into() } else { s }
 }
 
 /// The script nonce of this request, chosen by the server's middleware before rendering.
@@ -107,7 +122,6 @@ pub fn App() -> impl IntoView {
     provide_context(UserCtx(user));
     let l = lang();
     view! {
-        <Link rel="stylesheet" href="/style.css" />
         <Link rel="manifest" href="/manifest.webmanifest" />
         <Link rel="icon" href="/icon.svg" />
         <Meta name="theme-color" content="#0b5394" />

@@ -35,8 +35,10 @@ pub async fn serve(
             site_root.display()
         );
     }
+    let (output_name, css) = asset_names(&site_root.join("pkg"));
+    app::app::set_stylesheet(&css);
     let options = LeptosOptions::builder()
-        .output_name("eoffice")
+        .output_name(output_name)
         .site_root(site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(addr)
@@ -105,6 +107,40 @@ pub fn router(state: AppState) -> Router {
 }
 
 const BODY_LIMIT: usize = 28 * 1024 * 1024;
+
+/// The browser assets as `scripts/build.sh` names them, by their content: the output name Leptos'
+/// hydration script derives the script and wasm names from (`eoffice.<hash>` for
+/// `eoffice.<hash>.js` and `eoffice.<hash>_bg.wasm`), and the stylesheet's address
+/// (`/pkg/style.<hash>.css`). A folder without such names (an older build) gives the fixed ones.
+pub fn asset_names(pkg_dir: &std::path::Path) -> (String, String) {
+    let mut names = ("eoffice".to_string(), "/style.css".to_string());
+    let Ok(entries) = std::fs::read_dir(pkg_dir) else { return names };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        if let Some(h) = file.strip_prefix("eoffice.").and_then(|r| r.strip_suffix(".js"))
+            && is_content_hash(h)
+        {
+            names.0 = format!("eoffice.{h}");
+        }
+        if let Some(h) = file.strip_prefix("style.").and_then(|r| r.strip_suffix(".css"))
+            && is_content_hash(h)
+        {
+            names.1 = format!("/pkg/{file}");
+        }
+    }
+    names
+}
+
+/// The 16 hex digits `scripts/build.sh` puts in an asset's name.
+fn is_content_hash(s: &str) -> bool {
+    s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Whether a `/pkg/` path names its content (then it never changes under that name).
+fn is_content_named(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    file.split(['.', '_']).any(is_content_hash)
+}
 
 /// Whether the brotli and gzip copies `scripts/build.sh` writes beside the browser assets can be
 /// served as they are: none of them older than its asset. A build that replaced the wasm without
@@ -525,6 +561,7 @@ async fn protect(State(state): State<AppState>, mut req: Request, next: Next) ->
     }
     let path = req.uri().path().to_string();
     let mut res = next.run(req).await;
+    let ok = res.status().is_success();
     let h = res.headers_mut();
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
@@ -541,8 +578,14 @@ async fn protect(State(state): State<AppState>, mut req: Request, next: Next) ->
         }
     }
     if path.starts_with("/pkg/") {
-        // Asset names are stable across builds; let browsers revalidate rather than cache blindly.
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        // A name that carries its content's hash never changes: browsers keep it for a year
+        // without asking. Any other asset name is reused by the next build: revalidate it.
+        let cache = if ok && is_content_named(&path) {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
         // Sent as brotli, gzip or plain by what the browser accepts: shared caches must keep them apart.
         if !h.contains_key(header::VARY) {
             h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
@@ -887,6 +930,45 @@ mod tests {
         for s in [site, stale] {
             let _ = std::fs::remove_dir_all(s);
         }
+    }
+
+    /// A build names its assets by their content: the server finds the names, and browsers may
+    /// keep such a file for a year; a fixed name is revalidated.
+    #[tokio::test]
+    async fn content_named_assets_are_found_and_cached_for_a_year() {
+        let site = site_with_copies("hashed");
+        let pkg = site.join("pkg");
+        assert_eq!(asset_names(&pkg), ("eoffice".to_string(), "/style.css".to_string()));
+        std::fs::write(pkg.join("eoffice.0123456789abcdef.js"), "console.log('baru');").unwrap();
+        std::fs::write(pkg.join("eoffice.0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+        std::fs::write(pkg.join("style.fedcba9876543210.css"), "body{}").unwrap();
+        std::fs::write(pkg.join("style.not-a-hash.css"), "body{}").unwrap();
+        assert_eq!(
+            asset_names(&pkg),
+            ("eoffice.0123456789abcdef".to_string(), "/pkg/style.fedcba9876543210.css".to_string())
+        );
+        let app = app_on_site(&site).await;
+        for path in [
+            "/pkg/eoffice.0123456789abcdef.js",
+            "/pkg/eoffice.0123456789abcdef_bg.wasm",
+            "/pkg/style.fedcba9876543210.css",
+        ] {
+            let res = app.clone().oneshot(req(Method::GET, path, &[])).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            assert_eq!(
+                res.headers()[header::CACHE_CONTROL],
+                "public, max-age=31536000, immutable",
+                "{path}"
+            );
+        }
+        let res = app.clone().oneshot(req(Method::GET, "/pkg/eoffice.js", &[])).await.unwrap();
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
+        // A name that is not there is not cached either.
+        let res =
+            app.oneshot(req(Method::GET, "/pkg/eoffice.1111111111111111.js", &[])).await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
+        let _ = std::fs::remove_dir_all(site);
     }
 
     #[tokio::test]

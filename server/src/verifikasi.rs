@@ -58,10 +58,11 @@ pub fn esc(s: &str) -> String {
 fn page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"id\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} - e-Office</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><main class=\"page\" id=\"utama\">{body}\
+         <title>{} - e-Office</title><link rel=\"stylesheet\" href=\"{css}\"></head><body><main class=\"page\" id=\"utama\">{body}\
          <p class=\"muted small\"><a href=\"/verifikasi\">Periksa berkas PDF lain</a> · <a href=\"/pki/root.pem\">Sertifikat root CA</a> · \
          <a href=\"/pki/crl\">Daftar sertifikat dicabut (CRL)</a></p></main></body></html>",
-        esc(title)
+        esc(title),
+        css = app::app::stylesheet(),
     )
 }
 
