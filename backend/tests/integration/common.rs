@@ -117,15 +117,21 @@ pub fn which(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
 }
 
-/// pyHanko's CLI from TTE_PYHANKO, or the venv that tte/scripts/install-validators.sh makes.
-pub fn pyhanko() -> Option<PathBuf> {
-    std::env::var_os("TTE_PYHANKO").map(PathBuf::from).or_else(|| {
-        let home = std::env::var_os("HOME")?;
-        let venv = std::env::var_os("TTE_VENV")
+/// The Python venv that tte/scripts/install-validators.sh makes (pyHanko, aiosmtpd).
+fn validators_venv() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME")?;
+    Some(
+        std::env::var_os("TTE_VENV")
             .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(&home).join(".cache/eoffice/venv"));
-        Some(venv.join("bin/pyhanko")).filter(|p| p.is_file())
-    })
+            .unwrap_or_else(|| Path::new(&home).join(".cache/eoffice/venv")),
+    )
+}
+
+/// pyHanko's CLI from TTE_PYHANKO, or the validators' venv.
+pub fn pyhanko() -> Option<PathBuf> {
+    std::env::var_os("TTE_PYHANKO")
+        .map(PathBuf::from)
+        .or_else(|| Some(validators_venv()?.join("bin/pyhanko")).filter(|p| p.is_file()))
 }
 
 /// Runs a validator and returns what it printed, stdout then stderr.
@@ -201,11 +207,7 @@ impl SmtpSink {
     /// None when aiosmtpd is missing (the test then says so and passes), except when the test run
     /// requires the validators (TTE_REQUIRE_VALIDATORS), as the README's test command does.
     pub async fn start() -> Option<SmtpSink> {
-        let home = std::env::var_os("HOME")?;
-        let venv = std::env::var_os("TTE_VENV")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(&home).join(".cache/eoffice/venv"));
-        let python = venv.join("bin/python");
+        let python = validators_venv()?.join("bin/python");
         let has = python.is_file()
             && Command::new(&python)
                 .args(["-c", "import aiosmtpd"])
