@@ -190,6 +190,26 @@ pub async fn opd_admin(store: &Store, opd_id: &str) -> backend::rights::OpdAdmin
 }
 
 /// The demo Admin Pemda's proof of being one.
+/// Appoints `acting` Plh of `head`'s position from today for two days, and returns their session.
+pub async fn appoint_plh(store: &Store, head: &SessionUser, acting: &SessionUser) -> SessionUser {
+    let today = backend::today_wib();
+    store
+        .create_acting(
+            &opd_admin(store, &head.opd_id).await,
+            &backend::store::org::ActingInput {
+                position_id: &head.positions[0].position_id,
+                employee_id: &acting.employee_id,
+                kind: domain::org::ActingKind::Plh,
+                start_day: today,
+                end_day: today + 2,
+                note: "",
+            },
+        )
+        .await
+        .unwrap();
+    store.session_user(&acting.employee_id, today).await.unwrap()
+}
+
 pub async fn pemda_admin(store: &Store) -> backend::rights::PemdaAdmin {
     backend::rights::PemdaAdmin::check(caller(store, ADMIN_PEMDA).await).unwrap()
 }

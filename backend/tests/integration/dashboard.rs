@@ -613,8 +613,6 @@ async fn candidates_and_quadrant_history(store: Store) {
 dual_test!(candidates_and_quadrant_history_t, candidates_and_quadrant_history);
 
 async fn an_acting_head_has_the_heads_dashboard(store: Store) {
-    use backend::store::org::ActingInput;
-    use domain::org::ActingKind;
     seed_demo(&store).await.unwrap();
     let kadis = user(&store, KADIS).await;
     let kasi = user(&store, KASI).await;
@@ -623,22 +621,7 @@ async fn an_acting_head_has_the_heads_dashboard(store: Store) {
     assert_eq!(status(&store, &kasi, None, None).await, 403);
     let id = letter_at_kabid(&store, "Selama Kepala Dinas cuti", Sifat::Biasa).await;
     // While the head is away, the Kasi is his Plh (only the Admin Pemda appoints one for a head).
-    let today = backend::today_wib();
-    store
-        .create_acting(
-            &crate::common::opd_admin(&store, &kadis.opd_id).await,
-            &ActingInput {
-                position_id: &kadis.positions[0].position_id,
-                employee_id: &kasi.employee_id,
-                kind: ActingKind::Plh,
-                start_day: today,
-                end_day: today + 2,
-                note: "",
-            },
-        )
-        .await
-        .unwrap();
-    let plh = store.session_user(&kasi.employee_id, today).await.unwrap();
+    let plh = crate::common::appoint_plh(&store, &kadis, &kasi).await;
     let scope = store.dashboard_scope(&plh, None, None).await.unwrap();
     assert_eq!(scope.opd.as_ref().map(|o| o.id.as_str()), Some(kadis.opd_id.as_str()));
     let view = store.dashboard(&plh, &scope, None).await.unwrap();

@@ -5,7 +5,6 @@ use crate::common::user;
 use backend::Store;
 use backend::seed::seed_demo;
 use backend::store::incoming::FollowUpReport;
-use backend::store::org::ActingInput;
 use domain::disposition::{DisposeInput, RecipientInput, RegisterInput, RegisterOutcome};
 use domain::model::SessionUser;
 
@@ -539,22 +538,8 @@ async fn two_disposers_at_once_give_one_disposition(store: Store) {
     let sekdin = user(&store, "ratna.kusumawati@bojonegorokab.go.id").await;
     let kabid = user(&store, "teguh.wibowo@bojonegorokab.go.id").await;
     // The Sekdin is Plh for the head while the head, on a phone, disposes the same letter.
+    let plh = crate::common::appoint_plh(&store, &kadis, &sekdin).await;
     let today = backend::today_wib();
-    store
-        .create_acting(
-            &crate::common::opd_admin(&store, &kadis.opd_id).await,
-            &ActingInput {
-                position_id: &pos(&kadis),
-                employee_id: &sekdin.employee_id,
-                kind: ActingKind::Plh,
-                start_day: today,
-                end_day: today + 2,
-                note: "",
-            },
-        )
-        .await
-        .unwrap();
-    let plh = store.session_user(&sekdin.employee_id, today).await.unwrap();
     let id = register(&store, &tu, "x-1", "700/1/2026", "biasa").await;
     let a = tokio::spawn({
         let (store, input) =
