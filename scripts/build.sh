@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds e-Office in release mode: the browser part (wasm, size-tuned) and the server binary.
-# Installs what is missing first (wasm target, wasm-bindgen CLI of the locked version, wasm-opt from npm).
+# Installs what is missing first (wasm target, wasm-bindgen CLI of the locked version, wasm-opt from
+# npm, the wasm splitter in tools/).
 # Drives the same steps as cargo-leptos directly, which saves installing it (about 20 minutes cold).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,8 @@ ROOT=$PWD
 . scripts/env.sh
 SITE=$EOFFICE_SITE_ROOT
 T=$CARGO_TARGET_DIR
+TOOLS_TARGET="$T/tools"
+SPLIT_TOOL="$TOOLS_TARGET/release/eoffice-wasm-split"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -39,33 +42,45 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" != "$ROOT" ]; then
 fi
 echo "$ROOT" > "$STAMP"
 
-# 2. Browser part.
+# 2. Browser part: compiled with relocations kept (.cargo/config.toml), then split at the lazy
+# routes into a main module and one chunk per page (plus chunks that pages share), as cargo-leptos
+# `--split` does; wasm-bindgen keeps the exports the chunks link against.
+log "Building the wasm splitter (tools/wasm-split)"
+cargo build --locked --release --manifest-path tools/wasm-split/Cargo.toml --target-dir "$TOOLS_TARGET"
 log "Building the browser app (wasm, profile wasm-release)"
 cargo build --locked -p app --lib --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features hydrate
+STAGE="$T/wasm-stage"
+rm -rf "$STAGE"
+mkdir -p "$STAGE/out"
+log "Splitting the wasm at the lazy routes"
+"$SPLIT_TOOL" "$T/wasm32-unknown-unknown/wasm-release/app.wasm" "$STAGE/out" "$STAGE/app_split.wasm" eoffice
+wasm-bindgen "$STAGE/app_split.wasm" --target web --no-typescript --keep-lld-exports --no-demangle \
+  --out-dir "$STAGE/out" --out-name eoffice
+log "Optimising the main module and every chunk for size"
+for wasm in "$STAGE"/out/*.wasm; do
+  "$ROOT/end2end/node_modules/.bin/wasm-opt" -Oz \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    --enable-reference-types --enable-multivalue \
+    "$wasm" -o "$wasm"
+done
+cp style/main.css "$STAGE/out/style.css"
+
+# One folder per build, named by the hash of everything in it: pkg/<hash>/ holds the script, the
+# main module, the chunks with their loader and the stylesheet. A chunk only works with the main
+# module it was split from, so they change names together; the server marks everything under such
+# a name immutable and finds the current one in pkg/current-build. The two previous builds stay, so
+# a page opened before a deployment can still load its chunks.
+log "Naming the build by its content"
+BUILD=$(cd "$STAGE/out" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+# A fresh machine has no site folder yet.
 mkdir -p "$SITE/pkg"
-wasm-bindgen "$T/wasm32-unknown-unknown/wasm-release/app.wasm" --target web --no-typescript --out-dir "$SITE/pkg" --out-name eoffice
-log "Optimising the wasm for size"
-"$ROOT/end2end/node_modules/.bin/wasm-opt" -Oz \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  --enable-reference-types --enable-multivalue \
-  "$SITE/pkg/eoffice_bg.wasm" -o "$SITE/pkg/eoffice_bg.wasm"
-
-# Names that change with the content, so browsers may keep each file for a year (the server marks
-# them immutable) and a new build is fetched at once: eoffice.<hash>.js, eoffice.<hash>_bg.wasm (the
-# names Leptos' hydration script derives from the output name) and style.<hash>.css. The server
-# finds them by these patterns at start; earlier builds' files are removed.
-log "Naming the browser assets by their content"
-find "$SITE/pkg" -maxdepth 1 -regextype posix-extended \
-  -regex '.*/(eoffice\.[0-9a-f]{16}(\.js|_bg\.wasm)|style\.[0-9a-f]{16}\.css)(\.br|\.gz)?' -delete
-rm -f "$SITE/pkg"/*.br "$SITE/pkg"/*.gz "$SITE/style.css"
-HASH=$(cat "$SITE/pkg/eoffice.js" "$SITE/pkg/eoffice_bg.wasm" | sha256sum | cut -c1-16)
-mv "$SITE/pkg/eoffice.js" "$SITE/pkg/eoffice.$HASH.js"
-mv "$SITE/pkg/eoffice_bg.wasm" "$SITE/pkg/eoffice.${HASH}_bg.wasm"
-CSS_HASH=$(sha256sum style/main.css | cut -c1-16)
-cp style/main.css "$SITE/pkg/style.$CSS_HASH.css"
-
+find "$SITE/pkg" -maxdepth 1 -type f ! -name current-build -delete
+rm -rf "$SITE/pkg/$BUILD" "$SITE/style.css"
+mv "$STAGE/out" "$SITE/pkg/$BUILD"
 log "Compressing the browser assets ahead (brotli and gzip)"
-node scripts/precompress.mjs "$SITE/pkg"
+node scripts/precompress.mjs "$SITE/pkg/$BUILD"
+echo "$BUILD" > "$SITE/pkg/current-build"
+ls -dt "$SITE"/pkg/*/ | tail -n +4 | xargs -r rm -rf
 
 # 3. Static files.
 cp -r public/. "$SITE/"
@@ -75,4 +90,4 @@ log "Building the server (release)"
 cargo build --locked --release -p server
 
 log "Built: $EOFFICE_BIN and $SITE"
-ls -l "$SITE/pkg"
+ls -l "$SITE/pkg/$BUILD"

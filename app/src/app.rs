@@ -12,11 +12,16 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, path};
 
 /// The logged-in user, loaded once per page load.
 #[derive(Clone, Copy)]
 pub struct UserCtx(pub Resource<Result<Option<SessionUser>, AppError>>);
+
+/// What waits for the user (the navigation's badges), loaded by the signed-in layout and
+/// refreshed on every navigation; pages show parts of it on their tabs.
+#[derive(Clone, Copy)]
+pub struct NavCounts(pub Resource<Result<domain::letter_view::Counts, AppError>>);
 
 pub fn lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
@@ -144,61 +149,145 @@ pub fn App() -> impl IntoView {
                     view=pages::login::LoginCodePage
                     ssr=SsrMode::Async
                 />
-                <ParentRoute path=path!("") view=Shell ssr=SsrMode::Async>
-                    <Route path=path!("") view=pages::home::HomePage />
-                    <Route path=path!("surat-keluar") view=pages::letters::LettersPage />
-                    <Route path=path!("surat-keluar/baru") view=pages::letters::ComposePage />
-                    <Route
-                        path=path!("surat-keluar/nomor-manual")
-                        view=pages::letters::ManualNumberPage
-                    />
-                    <Route path=path!("surat-keluar/:id") view=pages::letters::LetterPage />
-                    <Route path=path!("surat-keluar/:id/ubah") view=pages::letters::ComposePage />
-                    <Route path=path!("surat-masuk") view=pages::incoming::IncomingListPage />
-                    <Route path=path!("surat-masuk/baru") view=pages::incoming::RegisterPage />
-                    <Route path=path!("surat-masuk/:id") view=pages::incoming::IncomingPage />
-                    <Route path=path!("disposisi") view=pages::incoming::DispositionsPage />
-                    <Route path=path!("kotak-masuk") view=pages::letters::InboxPage />
-                    <Route path=path!("kotak-masuk/:id") view=pages::letters::InboxEntryPage />
-                    <Route path=path!("kinerja") view=pages::kinerja::MyActivitiesPage />
-                    <Route
-                        path=path!("kinerja/validasi")
-                        view=pages::kinerja::validate::ValidationPage
-                    />
-                    <Route path=path!("kinerja/rekap") view=pages::kinerja::recap::RecapPage />
-                    <Route
-                        path=path!("kinerja/predikat")
-                        view=pages::kinerja::predikat::PredikatPage
-                    />
-                    <Route
-                        path=path!("kinerja/pengaturan")
-                        view=pages::kinerja::settings::KinerjaSettingsPage
-                    />
-                    <Route path=path!("dashboard") view=pages::dashboard::DashboardPage />
-                    <Route path=path!("notifikasi") view=pages::notifications::NotificationsPage />
+                <ParentRoute path=path!("") view=ShellRoute::lazy() ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomeRoute::lazy() />
+                    <Route path=path!("surat-keluar") view=LettersRoute::lazy() />
+                    <Route path=path!("surat-keluar/baru") view=ComposeRoute::lazy() />
+                    <Route path=path!("surat-keluar/nomor-manual") view=ManualNumberRoute::lazy() />
+                    <Route path=path!("surat-keluar/:id") view=LetterRoute::lazy() />
+                    <Route path=path!("surat-keluar/:id/ubah") view=ComposeRoute::lazy() />
+                    <Route path=path!("surat-masuk") view=IncomingListRoute::lazy() />
+                    <Route path=path!("surat-masuk/baru") view=RegisterRoute::lazy() />
+                    <Route path=path!("surat-masuk/:id") view=IncomingRoute::lazy() />
+                    <Route path=path!("disposisi") view=DispositionsRoute::lazy() />
+                    <Route path=path!("kotak-masuk") view=InboxRoute::lazy() />
+                    <Route path=path!("kotak-masuk/:id") view=InboxEntryRoute::lazy() />
+                    <Route path=path!("kinerja") view=MyActivitiesRoute::lazy() />
+                    <Route path=path!("kinerja/validasi") view=ValidationRoute::lazy() />
+                    <Route path=path!("kinerja/rekap") view=RecapRoute::lazy() />
+                    <Route path=path!("kinerja/predikat") view=PredikatRoute::lazy() />
+                    <Route path=path!("kinerja/pengaturan") view=KinerjaSettingsRoute::lazy() />
+                    <Route path=path!("dashboard") view=DashboardRoute::lazy() />
+                    <Route path=path!("notifikasi") view=NotificationsRoute::lazy() />
                     <Route
                         path=path!("notifikasi/pengaturan")
-                        view=pages::notifications::NotificationSettingsPage
+                        view=NotificationSettingsRoute::lazy()
                     />
-                    <Route path=path!("organisasi") view=pages::org::OrgPage />
-                    <Route path=path!("organisasi/:opd") view=pages::org::OrgPage />
-                    <Route path=path!("profil") view=pages::profile::ProfilePage />
-                    <Route path=path!("ganti-sandi") view=pages::profile::ChangePasswordPage />
-                    <Route path=path!("keamanan") view=pages::security::SecurityPage />
-                    <Route path=path!("admin") view=pages::admin::AdminHome />
-                    <Route path=path!("admin/opd/:opd") view=pages::admin::opd::AdminOpdPage />
-                    <Route path=path!("admin/audit") view=pages::admin::audit::AuditPage />
-                    <Route
-                        path=path!("admin/naskah")
-                        view=pages::admin::letters::LetterSettingsPage
-                    />
-                    <Route path=path!("admin/tte") view=pages::admin::tte::TteAdminPage />
-                    <Route path=path!("profil/tte") view=pages::tte::MyCertificatePage />
+                    <Route path=path!("organisasi") view=OrgRoute::lazy() />
+                    <Route path=path!("organisasi/:opd") view=OrgRoute::lazy() />
+                    <Route path=path!("profil") view=ProfileRoute::lazy() />
+                    <Route path=path!("ganti-sandi") view=ChangePasswordRoute::lazy() />
+                    <Route path=path!("keamanan") view=SecurityRoute::lazy() />
+                    <Route path=path!("admin") view=AdminHomeRoute::lazy() />
+                    <Route path=path!("admin/opd/:opd") view=AdminOpdRoute::lazy() />
+                    <Route path=path!("admin/audit") view=AuditRoute::lazy() />
+                    <Route path=path!("admin/naskah") view=LetterSettingsRoute::lazy() />
+                    <Route path=path!("admin/tte") view=TteAdminRoute::lazy() />
+                    <Route path=path!("profil/tte") view=MyCertificateRoute::lazy() />
                 </ParentRoute>
             </Routes>
         </Router>
     }
 }
+
+/// Pages that the browser loads as wasm chunks when first shown (Leptos' lazy routes, split by
+/// `scripts/build.sh`): the main module keeps the router, the login and the error pages, so a
+/// phone's first visit of the login page downloads only those. The server renders every page as
+/// before and names the chunks of the page it rendered in the head, so hydration waits on no
+/// second round trip.
+///
+/// Pages come in a few groups, one split point each, rather than one per page: the splitter gives
+/// every combination of split points that shares code its own chunk, and one point per page made
+/// 841 files, hundreds of them per page (measured; each a request on a slow network). A group is
+/// one lazy function that renders any of its pages.
+macro_rules! page_group {
+    ($group:ident, $preload:ident, $which:ident { $($route:ident => $($page:ident)::+,)* }) => {
+        #[derive(Clone, Copy)]
+        #[allow(clippy::enum_variant_names)]
+        enum $which {
+            $($route,)*
+        }
+
+        #[leptos::lazy]
+        fn $group(which: $which) -> AnyView {
+            match which {
+                $($which::$route => view! { <$($page)::+ /> }.into_any(),)*
+            }
+        }
+
+        $(
+            struct $route;
+
+            impl $route {
+                fn lazy() -> Lazy<Self> {
+                    Lazy::new()
+                }
+            }
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    $group($which::$route).await
+                }
+
+                async fn preload() {
+                    #[cfg(feature = "hydrate")]
+                    $preload().await;
+                }
+            }
+        )*
+    };
+}
+
+// The layout of every signed-in page with the light, personal pages (Beranda comes right after
+// login).
+page_group!(layout_pages, __preload_layout_pages, LayoutPage {
+    ShellRoute => Shell,
+    HomeRoute => pages::home::HomePage,
+    NotificationsRoute => pages::notifications::NotificationsPage,
+    NotificationSettingsRoute => pages::notifications::NotificationSettingsPage,
+    OrgRoute => pages::org::OrgPage,
+    ProfileRoute => pages::profile::ProfilePage,
+    ChangePasswordRoute => pages::profile::ChangePasswordPage,
+    SecurityRoute => pages::security::SecurityPage,
+    MyCertificateRoute => pages::tte::MyCertificatePage,
+});
+
+page_group!(letter_pages, __preload_letter_pages, LetterPage {
+    LettersRoute => pages::letters::LettersPage,
+    ComposeRoute => pages::letters::ComposePage,
+    ManualNumberRoute => pages::letters::ManualNumberPage,
+    LetterRoute => pages::letters::LetterPage,
+    InboxRoute => pages::letters::InboxPage,
+    InboxEntryRoute => pages::letters::InboxEntryPage,
+});
+
+page_group!(incoming_pages, __preload_incoming_pages, IncomingPage {
+    IncomingListRoute => pages::incoming::IncomingListPage,
+    RegisterRoute => pages::incoming::RegisterPage,
+    IncomingRoute => pages::incoming::IncomingPage,
+    DispositionsRoute => pages::incoming::DispositionsPage,
+});
+
+page_group!(kinerja_pages, __preload_kinerja_pages, KinerjaPage {
+    MyActivitiesRoute => pages::kinerja::MyActivitiesPage,
+    ValidationRoute => pages::kinerja::validate::ValidationPage,
+    RecapRoute => pages::kinerja::recap::RecapPage,
+    PredikatRoute => pages::kinerja::predikat::PredikatPage,
+    KinerjaSettingsRoute => pages::kinerja::settings::KinerjaSettingsPage,
+    DashboardRoute => pages::dashboard::DashboardPage,
+});
+
+page_group!(admin_pages, __preload_admin_pages, AdminPage {
+    AdminHomeRoute => pages::admin::AdminHome,
+    AdminOpdRoute => pages::admin::opd::AdminOpdPage,
+    AuditRoute => pages::admin::audit::AuditPage,
+    LetterSettingsRoute => pages::admin::letters::LetterSettingsPage,
+    TteAdminRoute => pages::admin::tte::TteAdminPage,
+});
 
 /// Everything behind login: sends strangers to the login page and people with a reset password to
 /// the change form. Rendered in `Async` mode so that redirects and error statuses decided while
@@ -224,10 +313,13 @@ fn Shell() -> impl IntoView {
     // Waiting and unread counts for the navigation. The resource has a constant source so that it
     // hydrates from the server's value; navigation refreshes it afterwards.
     let counts = Resource::new(|| (), |_| crate::api::letters::letter_counts());
+    provide_context(NavCounts(counts));
+    let flash = crate::components::flash::Flash::provide();
     Effect::new(move |prev: Option<String>| {
         let path = location.pathname.get();
         if prev.is_some_and(|old| old != path) {
             counts.refetch();
+            flash.clear();
         }
         path
     });
@@ -272,11 +364,36 @@ fn Shell() -> impl IntoView {
             <button
                 class="menu-toggle"
                 aria-controls="navigasi"
+                aria-label=l.t("Menu", "Menu")
+                aria-describedby="menu-menunggu"
                 aria-expanded=move || menu_open.get().to_string()
                 on:click=move |_| menu_open.update(|o| *o = !*o)
             >
                 <span aria-hidden="true">"☰"</span>
                 {l.t("Menu", "Menu")}
+                // What waits behind the menu, so a closed menu still says there is work. The
+                // number is the button's description; its name stays "Menu" (aria-label).
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let n = counts.await.map(|c| c.waiting()).unwrap_or(0);
+                        (n > 0)
+                            .then(|| {
+                                view! {
+                                    <span class="count" aria-hidden="true">
+                                        {n}
+                                    </span>
+                                }
+                            })
+                    })}
+                </Suspense>
+                <span id="menu-menunggu" class="sr-only">
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let n = counts.await.map(|c| c.waiting()).unwrap_or(0);
+                            (n > 0).then(|| format!("{n} {}", l.t("menunggu", "waiting")))
+                        })}
+                    </Suspense>
+                </span>
             </button>
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">
@@ -300,6 +417,7 @@ fn Shell() -> impl IntoView {
             </Suspense>
         </header>
         <pages::notifications::Toast />
+        <crate::components::flash::FlashBar />
         <div class="frame">
             <nav
                 id="navigasi"
@@ -338,6 +456,15 @@ fn Shell() -> impl IntoView {
     }
 }
 
+/// Where a navigation entry leads: to the list holding what waits, when something does.
+fn nav_href(item: NavItem, counts: &domain::letter_view::Counts) -> &'static str {
+    match item {
+        NavItem::SuratKeluar => counts.surat_keluar_href(),
+        NavItem::Disposisi => counts.disposisi_href(),
+        _ => item.href(),
+    }
+}
+
 /// Who is logged in and where they may go. Builds no resources.
 #[component]
 fn NavBody(user: SessionUser, counts: domain::letter_view::Counts) -> impl IntoView {
@@ -364,6 +491,16 @@ fn NavBody(user: SessionUser, counts: domain::letter_view::Counts) -> impl IntoV
                         NavItem::KotakMasuk => {
                             (counts.kotak_masuk_unread, l.t("belum dibaca", "unread"))
                         }
+                        NavItem::SuratKeluar if counts.dikembalikan > 0 => {
+                            (
+                                counts.perlu_paraf + counts.dikembalikan,
+                                l
+                                    .t(
+                                        "perlu paraf atau dikembalikan kepada Anda",
+                                        "to approve or returned to you",
+                                    ),
+                            )
+                        }
                         NavItem::SuratKeluar => {
                             (counts.perlu_paraf, l.t("perlu paraf", "to approve"))
                         }
@@ -389,7 +526,7 @@ fn NavBody(user: SessionUser, counts: domain::letter_view::Counts) -> impl IntoV
                         });
                     view! {
                         <li>
-                            <A href=item.href() exact=matches!(item, NavItem::Beranda)>
+                            <A href=nav_href(item, &counts) exact=matches!(item, NavItem::Beranda)>
                                 {item.label(l)}
                                 {badge}
                             </A>

@@ -96,9 +96,43 @@ pub struct Counts {
     /// Dispositions to me not opened yet plus follow-ups waiting for my answer.
     #[serde(default)]
     pub disposisi: i64,
+    /// Of `disposisi`: follow-up reports on dispositions I gave, waiting for me to accept or send
+    /// back (they are listed under "Disposisi Keluar", the others under "Disposisi Masuk").
+    #[serde(default)]
+    pub disposisi_laporan: i64,
+    /// My letters sent back to me with a note, waiting for a revision.
+    #[serde(default)]
+    pub dikembalikan: i64,
     /// Unread notices (the bell).
     #[serde(default)]
     pub notifications_unread: i64,
+}
+
+impl Counts {
+    /// Everything waiting for the user in the navigation (shown on the closed phone menu).
+    pub fn waiting(&self) -> i64 {
+        self.perlu_paraf + self.dikembalikan + self.kotak_masuk_unread + self.disposisi
+    }
+
+    /// Where the Surat Keluar link leads: the list holding what waits, letters to approve first.
+    pub fn surat_keluar_href(&self) -> &'static str {
+        if self.perlu_paraf == 0 && self.dikembalikan > 0 {
+            "/surat-keluar?tab=draf"
+        } else {
+            // Perlu Paraf is the list's first tab.
+            "/surat-keluar"
+        }
+    }
+
+    /// Where the Disposisi link leads: new dispositions first, else the reports to answer.
+    pub fn disposisi_href(&self) -> &'static str {
+        if self.disposisi == self.disposisi_laporan && self.disposisi_laporan > 0 {
+            "/disposisi?tab=keluar&status=reported"
+        } else {
+            // Disposisi Masuk is the list's first tab.
+            "/disposisi"
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -349,6 +383,26 @@ pub fn may_see(sifat: Sifat, inv: Involvement) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn badges_lead_to_the_list_holding_the_waiting_item() {
+        let none = Counts::default();
+        assert_eq!(none.waiting(), 0);
+        assert_eq!(none.surat_keluar_href(), "/surat-keluar");
+        assert_eq!(none.disposisi_href(), "/disposisi");
+        let returned = Counts { dikembalikan: 1, ..none };
+        assert_eq!(returned.surat_keluar_href(), "/surat-keluar?tab=draf");
+        assert_eq!(returned.waiting(), 1);
+        let both = Counts { dikembalikan: 1, perlu_paraf: 2, ..none };
+        assert_eq!(both.surat_keluar_href(), "/surat-keluar");
+        // Only a report to answer: it is under the dispositions given.
+        let report = Counts { disposisi: 1, disposisi_laporan: 1, ..none };
+        assert_eq!(report.disposisi_href(), "/disposisi?tab=keluar&status=reported");
+        let mixed = Counts { disposisi: 2, disposisi_laporan: 1, ..none };
+        assert_eq!(mixed.disposisi_href(), "/disposisi");
+        // Unread notices are the bell's, not the menu's.
+        assert_eq!(Counts { notifications_unread: 5, kotak_masuk_unread: 1, ..none }.waiting(), 1);
+    }
 
     #[test]
     fn visibility() {

@@ -21,6 +21,22 @@ export const DEMO = {
   bappeda: 'suharto.wijaya@bojonegorokab.go.id',
 } as const;
 
+/** The twelve main pages, with who opens them (the accessibility audit and the touch-target check). */
+export const MAIN_PAGES: { who: keyof typeof DEMO; path: string }[] = [
+  { who: 'kasi', path: '/' },
+  { who: 'kasi', path: '/kotak-masuk' },
+  { who: 'kasi', path: '/surat-keluar' },
+  { who: 'kasi', path: '/surat-keluar/baru' },
+  { who: 'kasi', path: '/disposisi' },
+  { who: 'kasi', path: '/kinerja' },
+  { who: 'kasi', path: '/notifikasi' },
+  { who: 'kasi', path: '/organisasi' },
+  { who: 'kasi', path: '/profil' },
+  { who: 'tu', path: '/surat-masuk' },
+  { who: 'kadis', path: '/dashboard' },
+  { who: 'adminPemda', path: '/admin' },
+];
+
 /** The app sets data-hydrated="true" on <html> once the WASM has hydrated. */
 export async function waitForHydration(page: Page): Promise<void> {
   await page.waitForSelector('html[data-hydrated="true"]', { state: 'attached' });

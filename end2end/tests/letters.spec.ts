@@ -150,7 +150,7 @@ test('a Rahasia letter is invisible to an outsider, by page, by PDF, by search a
   const { id } = (await save.json()) as { id: string };
   await gotoHydrated(page, `/surat-keluar/${id}`);
   await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
-  await expect(page.locator('.meta-line .badge-secret')).toHaveText('Rahasia');
+  await expect(page.locator('.meta-line .badge-secret')).toHaveText('Sifat Rahasia');
   // The detail endpoint the outsiders are refused below answers the drafter.
   const own = await page.request.post('/api/letter_detail', { form: { id } });
   expect(own.status()).toBe(200);

@@ -35,12 +35,12 @@ pub async fn serve(
             site_root.display()
         );
     }
-    let (output_name, css) = asset_names(&site_root.join("pkg"));
+    let (pkg_dir, css) = asset_names(&site_root.join("pkg"));
     app::app::set_stylesheet(&css);
     let options = LeptosOptions::builder()
-        .output_name(output_name)
+        .output_name("eoffice")
         .site_root(site_root.display().to_string())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(pkg_dir)
         .site_addr(addr)
         .build();
     let state = AppState { store, options, secure_cookies, trust_proxy, signer };
@@ -61,20 +61,23 @@ pub fn router(state: AppState) -> Router {
     app::api::ctx::set_global_state(state.clone());
     let routes = generate_route_list(App);
     let options = state.options.clone();
-    let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-    // The browser assets: from the compressed copies `scripts/build.sh` writes beside them when
-    // those are current (Leptos' own file handler would send them even when stale).
+    let pkg_dir = std::path::Path::new(&*options.site_root).join("pkg");
+    // The browser assets of this build and of the two before it (a page opened before a
+    // deployment loads its chunks from its own build): from the compressed copies
+    // `scripts/build.sh` writes beside them when those are current (Leptos' own file handler
+    // would send them even when stale).
     let mut pkg = tower_http::services::ServeDir::new(&pkg_dir);
-    if precompressed_fresh(&pkg_dir) {
+    let build_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    if precompressed_fresh(&build_dir) {
         pkg = pkg.precompressed_br().precompressed_gzip();
     } else {
         tracing::warn!(
             "{}: compressed copies older than their assets; compressing on the fly (scripts/build.sh writes them)",
-            pkg_dir.display()
+            build_dir.display()
         );
     }
     Router::new()
-        .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
+        .nest_service("/pkg", pkg)
         .route("/bahasa/{lang}", get(switch_language))
         .route("/admin/opd/{opd}/pegawai.csv", get(export_employees))
         .route("/surat-keluar/{id}/pdf", get(letter_pdf))
@@ -108,38 +111,33 @@ pub fn router(state: AppState) -> Router {
 
 const BODY_LIMIT: usize = 28 * 1024 * 1024;
 
-/// The browser assets as `scripts/build.sh` names them, by their content: the output name Leptos'
-/// hydration script derives the script and wasm names from (`eoffice.<hash>` for
-/// `eoffice.<hash>.js` and `eoffice.<hash>_bg.wasm`), and the stylesheet's address
-/// (`/pkg/style.<hash>.css`). A folder without such names (an older build) gives the fixed ones.
+/// Where the current build's browser assets are: `scripts/build.sh` puts each build in a folder
+/// named by the hash of its content (`pkg/<hash>/`: the script, the wasm main module and chunks,
+/// the stylesheet) and writes that name to `pkg/current-build`. Gives Leptos' package folder
+/// (`pkg/<hash>`, where the hydration script, the chunks and their manifest are found) and the
+/// stylesheet's address. Without such a build (an older layout) the assets sit in `pkg/` itself.
 pub fn asset_names(pkg_dir: &std::path::Path) -> (String, String) {
-    let mut names = ("eoffice".to_string(), "/style.css".to_string());
-    let Ok(entries) = std::fs::read_dir(pkg_dir) else { return names };
-    for e in entries.flatten() {
-        let file = e.file_name().to_string_lossy().into_owned();
-        if let Some(h) = file.strip_prefix("eoffice.").and_then(|r| r.strip_suffix(".js"))
-            && is_content_hash(h)
-        {
-            names.0 = format!("eoffice.{h}");
-        }
-        if let Some(h) = file.strip_prefix("style.").and_then(|r| r.strip_suffix(".css"))
-            && is_content_hash(h)
-        {
-            names.1 = format!("/pkg/{file}");
-        }
+    let current = std::fs::read_to_string(pkg_dir.join("current-build")).unwrap_or_default();
+    let build = current.trim();
+    if is_content_hash(build) && pkg_dir.join(build).is_dir() {
+        (format!("pkg/{build}"), format!("/pkg/{build}/style.css"))
+    } else {
+        ("pkg".to_string(), "/style.css".to_string())
     }
-    names
 }
 
-/// The 16 hex digits `scripts/build.sh` puts in an asset's name.
+/// The 16 hex digits `scripts/build.sh` names a build's folder with.
 fn is_content_hash(s: &str) -> bool {
     s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Whether a `/pkg/` path names its content (then it never changes under that name).
+/// Whether a `/pkg/` path lies in a build's folder, named by its content (then what is under that
+/// name never changes).
 fn is_content_named(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or("");
-    file.split(['.', '_']).any(is_content_hash)
+    let mut parts = path.trim_start_matches('/').split('/');
+    parts.next() == Some("pkg")
+        && parts.next().is_some_and(is_content_hash)
+        && parts.next().is_some()
 }
 
 /// Whether the brotli and gzip copies `scripts/build.sh` writes beside the browser assets can be
@@ -932,26 +930,36 @@ mod tests {
         }
     }
 
-    /// A build names its assets by their content: the server finds the names, and browsers may
-    /// keep such a file for a year; a fixed name is revalidated.
+    /// A build's assets sit in a folder named by their content: the server finds the current
+    /// one, and browsers may keep anything under such a name for a year; other names are
+    /// revalidated.
     #[tokio::test]
-    async fn content_named_assets_are_found_and_cached_for_a_year() {
+    async fn content_named_builds_are_found_and_cached_for_a_year() {
         let site = site_with_copies("hashed");
         let pkg = site.join("pkg");
-        assert_eq!(asset_names(&pkg), ("eoffice".to_string(), "/style.css".to_string()));
-        std::fs::write(pkg.join("eoffice.0123456789abcdef.js"), "console.log('baru');").unwrap();
-        std::fs::write(pkg.join("eoffice.0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
-        std::fs::write(pkg.join("style.fedcba9876543210.css"), "body{}").unwrap();
-        std::fs::write(pkg.join("style.not-a-hash.css"), "body{}").unwrap();
+        assert_eq!(asset_names(&pkg), ("pkg".to_string(), "/style.css".to_string()));
+        let build = pkg.join("0123456789abcdef");
+        std::fs::create_dir_all(&build).unwrap();
+        std::fs::write(build.join("eoffice.js"), "console.log('baru');").unwrap();
+        std::fs::write(build.join("eoffice_bg.wasm"), b"\0asm").unwrap();
+        std::fs::write(build.join("page_1234.wasm"), b"\0asm").unwrap();
+        std::fs::write(build.join("style.css"), "body{}").unwrap();
+        // Named but missing, or not a hash: the flat layout stays.
+        std::fs::write(pkg.join("current-build"), "fedcba9876543210\n").unwrap();
+        assert_eq!(asset_names(&pkg), ("pkg".to_string(), "/style.css".to_string()));
+        std::fs::write(pkg.join("current-build"), "../../etc\n").unwrap();
+        assert_eq!(asset_names(&pkg), ("pkg".to_string(), "/style.css".to_string()));
+        std::fs::write(pkg.join("current-build"), "0123456789abcdef\n").unwrap();
         assert_eq!(
             asset_names(&pkg),
-            ("eoffice.0123456789abcdef".to_string(), "/pkg/style.fedcba9876543210.css".to_string())
+            ("pkg/0123456789abcdef".to_string(), "/pkg/0123456789abcdef/style.css".to_string())
         );
         let app = app_on_site(&site).await;
         for path in [
-            "/pkg/eoffice.0123456789abcdef.js",
-            "/pkg/eoffice.0123456789abcdef_bg.wasm",
-            "/pkg/style.fedcba9876543210.css",
+            "/pkg/0123456789abcdef/eoffice.js",
+            "/pkg/0123456789abcdef/eoffice_bg.wasm",
+            "/pkg/0123456789abcdef/page_1234.wasm",
+            "/pkg/0123456789abcdef/style.css",
         ] {
             let res = app.clone().oneshot(req(Method::GET, path, &[])).await.unwrap();
             assert_eq!(res.status(), StatusCode::OK, "{path}");
@@ -961,11 +969,14 @@ mod tests {
                 "{path}"
             );
         }
-        let res = app.clone().oneshot(req(Method::GET, "/pkg/eoffice.js", &[])).await.unwrap();
-        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
+        for path in ["/pkg/eoffice.js", "/pkg/current-build"] {
+            let res = app.clone().oneshot(req(Method::GET, path, &[])).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache", "{path}");
+        }
         // A name that is not there is not cached either.
         let res =
-            app.oneshot(req(Method::GET, "/pkg/eoffice.1111111111111111.js", &[])).await.unwrap();
+            app.oneshot(req(Method::GET, "/pkg/1111111111111111/eoffice.js", &[])).await.unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
         assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
         let _ = std::fs::remove_dir_all(site);

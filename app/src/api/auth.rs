@@ -5,13 +5,13 @@ use domain::model::SessionUser;
 use leptos::prelude::*;
 
 /// The logged-in user, or None. Public: the login page calls it too.
-#[server(prefix = "/api", endpoint = "current_user")]
+#[server(prefix = "/api", endpoint = "current_user", output = crate::api::JsonReply)]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     Ok(super::ctx::optional_session().await?.map(|s| s.user))
 }
 
 /// Logs in by NIP or email. Returns where to go next.
-#[server(prefix = "/api", endpoint = "login")]
+#[server(prefix = "/api", endpoint = "login", output = crate::api::JsonReply)]
 pub async fn login(identifier: String, password: String) -> Result<String, AppError> {
     use super::ctx::*;
     let st = state();
@@ -45,7 +45,7 @@ async fn next_page(employee_id: &str) -> Result<String, AppError> {
 }
 
 /// The second step of a login: the code from the authenticator app, or a recovery code.
-#[server(prefix = "/api", endpoint = "login_code")]
+#[server(prefix = "/api", endpoint = "login_code", output = crate::api::JsonReply)]
 pub async fn login_code(code: String) -> Result<String, AppError> {
     use super::ctx::*;
     let st = state();
@@ -76,7 +76,7 @@ pub async fn login_code(code: String) -> Result<String, AppError> {
     next_page(&employee_id).await
 }
 
-#[server(prefix = "/api", endpoint = "logout")]
+#[server(prefix = "/api", endpoint = "logout", output = crate::api::JsonReply)]
 pub async fn logout() -> Result<(), AppError> {
     use super::ctx::*;
     let st = state();
@@ -87,7 +87,7 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "change_password")]
+#[server(prefix = "/api", endpoint = "change_password", output = crate::api::JsonReply)]
 pub async fn change_password(old: String, new: String, confirm: String) -> Result<(), AppError> {
     use super::ctx::*;
     let s = require_session_pending_ok().await?;

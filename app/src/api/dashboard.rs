@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 /// The dashboard of an OPD (`opd`), a unit (`unit`) or, with neither, the caller's widest view;
 /// `tingkat` (a position level code) narrows the list of waiting letters to that level.
-#[server(prefix = "/api", endpoint = "get_dashboard")]
+#[server(prefix = "/api", endpoint = "get_dashboard", output = crate::api::JsonReply)]
 pub async fn get_dashboard(
     opd: String,
     unit: String,
@@ -20,7 +20,7 @@ pub async fn get_dashboard(
 }
 
 /// Reminds whoever holds a letter (`kind` = "letter") or a disposition ("disposition").
-#[server(prefix = "/api", endpoint = "remind_item")]
+#[server(prefix = "/api", endpoint = "remind_item", output = crate::api::JsonReply)]
 pub async fn remind_item(kind: String, id: String) -> Result<(), AppError> {
     use super::ctx::*;
     let s = require_session().await?;
@@ -30,7 +30,7 @@ pub async fn remind_item(kind: String, id: String) -> Result<(), AppError> {
 }
 
 /// Escalates a stuck item to its holder's superior, with the reason.
-#[server(prefix = "/api", endpoint = "escalate_item")]
+#[server(prefix = "/api", endpoint = "escalate_item", output = crate::api::JsonReply)]
 pub async fn escalate_item(kind: String, id: String, note: String) -> Result<(), AppError> {
     use super::ctx::*;
     let s = require_session().await?;
@@ -40,7 +40,7 @@ pub async fn escalate_item(kind: String, id: String, note: String) -> Result<(),
 }
 
 /// Gives a disposition that is not followed up to another position, with the reason.
-#[server(prefix = "/api", endpoint = "reassign_item")]
+#[server(prefix = "/api", endpoint = "reassign_item", output = crate::api::JsonReply)]
 pub async fn reassign_item(id: String, to: String, note: String) -> Result<(), AppError> {
     use super::ctx::*;
     let s = require_session().await?;
@@ -48,7 +48,7 @@ pub async fn reassign_item(id: String, to: String, note: String) -> Result<(), A
 }
 
 /// Puts someone from quadrant A forward for a reward (`kind` = "reward") or a promotion.
-#[server(prefix = "/api", endpoint = "propose_candidate")]
+#[server(prefix = "/api", endpoint = "propose_candidate", output = crate::api::JsonReply)]
 pub async fn propose_candidate(
     employee_id: String,
     kind: String,
@@ -65,7 +65,7 @@ pub async fn propose_candidate(
 }
 
 /// The caller's quadrant this month and in the closed months.
-#[server(prefix = "/api", endpoint = "my_quadrant_history")]
+#[server(prefix = "/api", endpoint = "my_quadrant_history", output = crate::api::JsonReply)]
 pub async fn my_quadrant_history() -> Result<Vec<domain::dashboard::QuadrantMonth>, AppError> {
     use super::ctx::*;
     let s = require_session().await?;

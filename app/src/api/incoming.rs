@@ -23,7 +23,7 @@ pub struct RegisterOptions {
     pub today: String,
 }
 
-#[server(prefix = "/api", endpoint = "register_options")]
+#[server(prefix = "/api", endpoint = "register_options", output = crate::api::JsonReply)]
 pub async fn get_register_options() -> Result<RegisterOptions, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
@@ -44,7 +44,7 @@ pub async fn get_register_options() -> Result<RegisterOptions, AppError> {
 
 /// Registers scanned mail. The scan is a PDF or photos of the pages (base64), checked by content:
 /// photos are combined into one PDF in the order given.
-#[server(prefix = "/api", endpoint = "register_incoming", input = Json)]
+#[server(prefix = "/api", endpoint = "register_incoming", input = Json, output = crate::api::JsonReply)]
 pub async fn register_incoming(
     input: RegisterInput,
     scan: ScanUpload,
@@ -116,14 +116,14 @@ pub async fn register_incoming(
         .await?)
 }
 
-#[server(prefix = "/api", endpoint = "incoming")]
+#[server(prefix = "/api", endpoint = "incoming", output = crate::api::JsonReply)]
 pub async fn get_incoming(id: String) -> Result<IncomingView, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
     Ok(state().store.incoming_view(&s.user, &id).await?)
 }
 
-#[server(prefix = "/api", endpoint = "dispose", input = Json)]
+#[server(prefix = "/api", endpoint = "dispose", input = Json, output = crate::api::JsonReply)]
 pub async fn dispose(input: DisposeInput) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
@@ -132,7 +132,7 @@ pub async fn dispose(input: DisposeInput) -> Result<(), AppError> {
 }
 
 /// A follow-up report: text, an optional linked reply letter, files as (name, base64).
-#[server(prefix = "/api", endpoint = "report_disposition", input = Json)]
+#[server(prefix = "/api", endpoint = "report_disposition", input = Json, output = crate::api::JsonReply)]
 pub async fn report_disposition(
     node_id: String,
     version: i64,
@@ -168,7 +168,7 @@ pub async fn report_disposition(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "review_disposition")]
+#[server(prefix = "/api", endpoint = "review_disposition", output = crate::api::JsonReply)]
 pub async fn review_disposition(
     node_id: String,
     version: i64,
@@ -184,7 +184,7 @@ pub async fn review_disposition(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "archive_incoming")]
+#[server(prefix = "/api", endpoint = "archive_incoming", output = crate::api::JsonReply)]
 pub async fn archive_incoming(id: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
@@ -192,7 +192,7 @@ pub async fn archive_incoming(id: String) -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "list_incoming")]
+#[server(prefix = "/api", endpoint = "list_incoming", output = crate::api::JsonReply)]
 pub async fn list_incoming(
     q: String,
     sifat: Option<Sifat>,
@@ -210,7 +210,7 @@ pub async fn list_incoming(
     Ok(state().store.incoming_list(&s.user, &q, sifat, status, page).await?)
 }
 
-#[server(prefix = "/api", endpoint = "list_dispositions")]
+#[server(prefix = "/api", endpoint = "list_dispositions", output = crate::api::JsonReply)]
 pub async fn list_dispositions(
     tab: String,
     q: String,
@@ -229,7 +229,7 @@ pub async fn list_dispositions(
 }
 
 /// How an OPD handles incoming mail, with the positions that may receive it (Admin OPD).
-#[server(prefix = "/api", endpoint = "incoming_settings")]
+#[server(prefix = "/api", endpoint = "incoming_settings", output = crate::api::JsonReply)]
 pub async fn get_incoming_settings(
     opd_id: String,
 ) -> Result<(IncomingSettings, Vec<PositionChoice>), AppError> {
@@ -241,7 +241,7 @@ pub async fn get_incoming_settings(
 
 /// Saves who receives the OPD's new mail for disposition (empty: the head) and whether
 /// dispositions may go to peers.
-#[server(prefix = "/api", endpoint = "save_incoming_settings")]
+#[server(prefix = "/api", endpoint = "save_incoming_settings", output = crate::api::JsonReply)]
 pub async fn save_incoming_settings(
     opd_id: String,
     disposer_position_id: String,

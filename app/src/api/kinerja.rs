@@ -56,7 +56,7 @@ fn decode(b64: &str, what: &str) -> Result<Vec<u8>, AppError> {
         .map_err(|_| invalid(format!("{what} tidak dapat dibaca; pilih berkasnya lagi.")))
 }
 
-#[server(prefix = "/api", endpoint = "kinerja_access")]
+#[server(prefix = "/api", endpoint = "kinerja_access", output = crate::api::JsonReply)]
 pub async fn get_kinerja_access() -> Result<KinerjaAccess, AppError> {
     use super::ctx::*;
     let s = require_session().await?;
@@ -84,7 +84,7 @@ pub async fn get_kinerja_access() -> Result<KinerjaAccess, AppError> {
     })
 }
 
-#[server(prefix = "/api", endpoint = "my_kinerja")]
+#[server(prefix = "/api", endpoint = "my_kinerja", output = crate::api::JsonReply)]
 pub async fn get_my_kinerja(bulan: String) -> Result<MyKinerja, AppError> {
     use super::ctx::*;
     let s = require_session().await?;
@@ -121,7 +121,7 @@ pub struct ActivityInput {
 }
 
 /// Logs an activity done outside e-Office; returns its id.
-#[server(prefix = "/api", endpoint = "add_activity", input = Json)]
+#[server(prefix = "/api", endpoint = "add_activity", input = Json, output = crate::api::JsonReply)]
 pub async fn add_activity(a: ActivityInput) -> Result<String, AppError> {
     use super::ctx::*;
     use domain::activity::parse_hhmm;
@@ -160,7 +160,7 @@ pub async fn add_activity(a: ActivityInput) -> Result<String, AppError> {
     Ok(state().store.log_activity(&s.actor(), &s.user, &a).await?)
 }
 
-#[server(prefix = "/api", endpoint = "remove_activity")]
+#[server(prefix = "/api", endpoint = "remove_activity", output = crate::api::JsonReply)]
 pub async fn remove_activity(id: String) -> Result<(), AppError> {
     use super::ctx::*;
     let s = require_session().await?;
@@ -168,7 +168,7 @@ pub async fn remove_activity(id: String) -> Result<(), AppError> {
 }
 
 /// The caller's staff's activities of a month: those waiting, or all.
-#[server(prefix = "/api", endpoint = "validation_list")]
+#[server(prefix = "/api", endpoint = "validation_list", output = crate::api::JsonReply)]
 pub async fn validation_list(bulan: String, semua: bool) -> Result<Vec<ActivityView>, AppError> {
     use super::ctx::*;
     let s = require_session().await?;
@@ -177,7 +177,7 @@ pub async fn validation_list(bulan: String, semua: bool) -> Result<Vec<ActivityV
 }
 
 /// Approves or rejects activities (one, or all of a person's day).
-#[server(prefix = "/api", endpoint = "validate_activities", input = Json)]
+#[server(prefix = "/api", endpoint = "validate_activities", input = Json, output = crate::api::JsonReply)]
 pub async fn validate_activities(
     ids: Vec<String>,
     setuju: bool,
@@ -192,7 +192,7 @@ pub async fn validate_activities(
         .await?)
 }
 
-#[server(prefix = "/api", endpoint = "kinerja_recap")]
+#[server(prefix = "/api", endpoint = "kinerja_recap", output = crate::api::JsonReply)]
 pub async fn kinerja_recap(opd_id: String, bulan: String) -> Result<Recap, AppError> {
     use super::ctx::*;
     let s = require_session().await?;
@@ -207,7 +207,7 @@ pub async fn kinerja_recap(opd_id: String, bulan: String) -> Result<Recap, AppEr
     Ok(store.opd_month(&opd_id, month, false).await?)
 }
 
-#[server(prefix = "/api", endpoint = "import_attendance", input = Json)]
+#[server(prefix = "/api", endpoint = "import_attendance", input = Json, output = crate::api::JsonReply)]
 pub async fn import_attendance(opd_id: String, berkas: String) -> Result<CsvOutcome, AppError> {
     use super::ctx::*;
     let admin = require_opd_admin(&opd_id).await?;
@@ -215,7 +215,7 @@ pub async fn import_attendance(opd_id: String, berkas: String) -> Result<CsvOutc
     Ok(state().store.import_attendance(&admin, &bytes).await?)
 }
 
-#[server(prefix = "/api", endpoint = "import_bank", input = Json)]
+#[server(prefix = "/api", endpoint = "import_bank", input = Json, output = crate::api::JsonReply)]
 pub async fn import_bank(opd_id: String, berkas: String) -> Result<CsvOutcome, AppError> {
     use super::ctx::*;
     let admin = require_opd_admin(&opd_id).await?;
@@ -223,7 +223,7 @@ pub async fn import_bank(opd_id: String, berkas: String) -> Result<CsvOutcome, A
     Ok(state().store.import_bank(&admin, &bytes).await?)
 }
 
-#[server(prefix = "/api", endpoint = "close_kinerja_month")]
+#[server(prefix = "/api", endpoint = "close_kinerja_month", output = crate::api::JsonReply)]
 pub async fn close_kinerja_month(opd_id: String, bulan: String) -> Result<(), AppError> {
     use super::ctx::*;
     let admin = require_opd_admin(&opd_id).await?;
@@ -231,7 +231,7 @@ pub async fn close_kinerja_month(opd_id: String, bulan: String) -> Result<(), Ap
     Ok(state().store.close_month(&admin, month).await?)
 }
 
-#[server(prefix = "/api", endpoint = "reopen_kinerja_month")]
+#[server(prefix = "/api", endpoint = "reopen_kinerja_month", output = crate::api::JsonReply)]
 pub async fn reopen_kinerja_month(
     opd_id: String,
     bulan: String,
@@ -244,7 +244,7 @@ pub async fn reopen_kinerja_month(
 }
 
 /// The settings and this year's holidays (day, name).
-#[server(prefix = "/api", endpoint = "get_kinerja_settings")]
+#[server(prefix = "/api", endpoint = "get_kinerja_settings", output = crate::api::JsonReply)]
 pub async fn get_kinerja_settings(
     tahun: i64,
 ) -> Result<(KinerjaSettings, Vec<(i64, String)>), AppError> {
@@ -256,7 +256,7 @@ pub async fn get_kinerja_settings(
     Ok((settings, store.holidays(&s.user.pemda_id, year).await?))
 }
 
-#[server(prefix = "/api", endpoint = "save_kinerja_settings", input = Json)]
+#[server(prefix = "/api", endpoint = "save_kinerja_settings", input = Json, output = crate::api::JsonReply)]
 pub async fn save_kinerja_settings(settings: KinerjaSettings) -> Result<(), AppError> {
     use super::ctx::*;
     let admin = require_pemda_admin().await?;
@@ -264,7 +264,7 @@ pub async fn save_kinerja_settings(settings: KinerjaSettings) -> Result<(), AppE
 }
 
 /// Adds a holiday ("YYYY-MM-DD", name), or with an empty name removes it.
-#[server(prefix = "/api", endpoint = "set_holiday")]
+#[server(prefix = "/api", endpoint = "set_holiday", output = crate::api::JsonReply)]
 pub async fn set_holiday(tanggal: String, nama: String) -> Result<(), AppError> {
     use super::ctx::*;
     let admin = require_pemda_admin().await?;
@@ -285,7 +285,7 @@ pub struct YearPage {
     pub hasil_above_bp: i64,
 }
 
-#[server(prefix = "/api", endpoint = "kinerja_year")]
+#[server(prefix = "/api", endpoint = "kinerja_year", output = crate::api::JsonReply)]
 pub async fn get_kinerja_year(tahun: i64) -> Result<YearPage, AppError> {
     use super::ctx::*;
     let s = require_session().await?;
@@ -307,7 +307,7 @@ pub async fn get_kinerja_year(tahun: i64) -> Result<YearPage, AppError> {
 }
 
 /// The superior's behaviour rating (perilaku kerja) of a member of their staff for a year.
-#[server(prefix = "/api", endpoint = "rate_behaviour")]
+#[server(prefix = "/api", endpoint = "rate_behaviour", output = crate::api::JsonReply)]
 pub async fn rate_behaviour(pegawai: String, tahun: i64, perilaku: String) -> Result<(), AppError> {
     use super::ctx::*;
     let s = require_session().await?;
@@ -318,7 +318,7 @@ pub async fn rate_behaviour(pegawai: String, tahun: i64, perilaku: String) -> Re
 }
 
 /// The positions of an OPD with their class (kelas jabatan), for its admin.
-#[server(prefix = "/api", endpoint = "position_classes")]
+#[server(prefix = "/api", endpoint = "position_classes", output = crate::api::JsonReply)]
 pub async fn get_position_classes(
     opd_id: String,
 ) -> Result<Vec<domain::activity::PositionClass>, AppError> {
@@ -328,7 +328,7 @@ pub async fn get_position_classes(
 }
 
 /// Sets position classes: (position id, class, or None for the level's default).
-#[server(prefix = "/api", endpoint = "save_position_classes", input = Json)]
+#[server(prefix = "/api", endpoint = "save_position_classes", input = Json, output = crate::api::JsonReply)]
 pub async fn save_position_classes(
     opd_id: String,
     classes: Vec<(String, Option<i64>)>,

@@ -4,28 +4,28 @@ use crate::error::AppError;
 use domain::model::Notification;
 use leptos::prelude::*;
 
-#[server(prefix = "/api", endpoint = "my_notifications")]
+#[server(prefix = "/api", endpoint = "my_notifications", output = crate::api::JsonReply)]
 pub async fn my_notifications() -> Result<Vec<Notification>, AppError> {
     use super::ctx::*;
     let s = require_session().await?;
     Ok(state().store.notifications(&s.user).await?)
 }
 
-#[server(prefix = "/api", endpoint = "mark_notification_read")]
+#[server(prefix = "/api", endpoint = "mark_notification_read", output = crate::api::JsonReply)]
 pub async fn mark_notification_read(id: String) -> Result<(), AppError> {
     use super::ctx::*;
     let s = require_session().await?;
     Ok(state().store.mark_notification_read(&s.user, &id).await?)
 }
 
-#[server(prefix = "/api", endpoint = "mark_all_notifications_read")]
+#[server(prefix = "/api", endpoint = "mark_all_notifications_read", output = crate::api::JsonReply)]
 pub async fn mark_all_notifications_read() -> Result<(), AppError> {
     use super::ctx::*;
     let s = require_session().await?;
     Ok(state().store.mark_all_notifications_read(&s.user).await?)
 }
 
-#[server(prefix = "/api", endpoint = "get_notification_settings")]
+#[server(prefix = "/api", endpoint = "get_notification_settings", output = crate::api::JsonReply)]
 pub async fn get_notification_settings() -> Result<domain::notify::NotificationSettings, AppError> {
     use super::ctx::*;
     let s = require_session().await?;
@@ -34,7 +34,7 @@ pub async fn get_notification_settings() -> Result<domain::notify::NotificationS
 
 /// Saves the settings form: a checkbox per group that may be switched off (present when its
 /// notices are shown) and the digest frequency.
-#[server(prefix = "/api", endpoint = "save_notification_settings")]
+#[server(prefix = "/api", endpoint = "save_notification_settings", output = crate::api::JsonReply)]
 pub async fn save_notification_settings(
     show_surat: Option<String>,
     show_disposisi: Option<String>,
@@ -65,7 +65,7 @@ pub async fn save_notification_settings(
 }
 
 /// Sends a test e-mail to the caller's address; returns the address.
-#[server(prefix = "/api", endpoint = "send_test_email")]
+#[server(prefix = "/api", endpoint = "send_test_email", output = crate::api::JsonReply)]
 pub async fn send_test_email() -> Result<String, AppError> {
     use super::ctx::*;
     let s = require_session().await?;

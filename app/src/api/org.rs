@@ -5,7 +5,7 @@ use domain::model::{Opd, OrgChart};
 use leptos::prelude::*;
 
 /// The org chart of an OPD (the caller's own when `opd_id` is empty).
-#[server(prefix = "/api", endpoint = "org_chart")]
+#[server(prefix = "/api", endpoint = "org_chart", output = crate::api::JsonReply)]
 pub async fn fetch_org_chart(opd_id: String) -> Result<OrgChart, AppError> {
     use super::ctx::*;
     let s = require_session().await?;
@@ -19,7 +19,7 @@ pub async fn fetch_org_chart(opd_id: String) -> Result<OrgChart, AppError> {
 }
 
 /// OPDs of the caller's Pemda.
-#[server(prefix = "/api", endpoint = "list_opds")]
+#[server(prefix = "/api", endpoint = "list_opds", output = crate::api::JsonReply)]
 pub async fn list_opds() -> Result<Vec<Opd>, AppError> {
     use super::ctx::*;
     let s = require_session().await?;

@@ -15,14 +15,14 @@ pub struct EnrolmentView {
     pub qr_svg: String,
 }
 
-#[server(prefix = "/api", endpoint = "second_factor_status")]
+#[server(prefix = "/api", endpoint = "second_factor_status", output = crate::api::JsonReply)]
 pub async fn get_second_factor_status() -> Result<SecondFactorStatus, AppError> {
     use super::ctx::*;
     let s = require_session_enrol_ok().await?;
     Ok(state().store.second_factor_status(&s.user).await?)
 }
 
-#[server(prefix = "/api", endpoint = "begin_second_factor")]
+#[server(prefix = "/api", endpoint = "begin_second_factor", output = crate::api::JsonReply)]
 pub async fn begin_second_factor() -> Result<EnrolmentView, AppError> {
     use super::ctx::*;
     let s = require_session_enrol_ok().await?;
@@ -43,28 +43,28 @@ pub async fn begin_second_factor() -> Result<EnrolmentView, AppError> {
 }
 
 /// Puts the authenticator in force; returns the recovery codes, shown this once.
-#[server(prefix = "/api", endpoint = "confirm_second_factor")]
+#[server(prefix = "/api", endpoint = "confirm_second_factor", output = crate::api::JsonReply)]
 pub async fn confirm_second_factor(code: String) -> Result<Vec<String>, AppError> {
     use super::ctx::*;
     let s = require_session_enrol_ok().await?;
     Ok(state().store.confirm_second_factor(&s.actor(), &s.user, &s.token, &code).await?)
 }
 
-#[server(prefix = "/api", endpoint = "disable_second_factor")]
+#[server(prefix = "/api", endpoint = "disable_second_factor", output = crate::api::JsonReply)]
 pub async fn disable_second_factor(code: String) -> Result<(), AppError> {
     use super::ctx::*;
     let s = require_session().await?;
     Ok(state().store.disable_second_factor(&s.actor(), &s.user, &code).await?)
 }
 
-#[server(prefix = "/api", endpoint = "renew_recovery_codes")]
+#[server(prefix = "/api", endpoint = "renew_recovery_codes", output = crate::api::JsonReply)]
 pub async fn renew_recovery_codes(code: String) -> Result<Vec<String>, AppError> {
     use super::ctx::*;
     let s = require_session().await?;
     Ok(state().store.renew_recovery_codes(&s.actor(), &s.user, &code).await?)
 }
 
-#[server(prefix = "/api", endpoint = "my_sessions")]
+#[server(prefix = "/api", endpoint = "my_sessions", output = crate::api::JsonReply)]
 pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     use super::ctx::*;
     let s = require_session_enrol_ok().await?;
@@ -72,7 +72,7 @@ pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
 }
 
 /// Ends one of the caller's sessions (`id` from `my_sessions`), or with an empty `id` all but this one.
-#[server(prefix = "/api", endpoint = "end_sessions")]
+#[server(prefix = "/api", endpoint = "end_sessions", output = crate::api::JsonReply)]
 pub async fn end_sessions(id: String) -> Result<u64, AppError> {
     use super::ctx::*;
     let s = require_session_enrol_ok().await?;

@@ -29,7 +29,7 @@ pub struct BatchResult {
     pub message: String,
 }
 
-#[server(prefix = "/api", endpoint = "signing_info")]
+#[server(prefix = "/api", endpoint = "signing_info", output = crate::api::JsonReply)]
 pub async fn get_signing_info() -> Result<SigningInfo, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
@@ -45,7 +45,7 @@ pub async fn get_signing_info() -> Result<SigningInfo, AppError> {
     })
 }
 
-#[server(prefix = "/api", endpoint = "my_certificate")]
+#[server(prefix = "/api", endpoint = "my_certificate", output = crate::api::JsonReply)]
 pub async fn my_certificate() -> Result<Option<CertView>, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
@@ -53,7 +53,7 @@ pub async fn my_certificate() -> Result<Option<CertView>, AppError> {
 }
 
 /// First use: the official chooses the passphrase that protects their signing key.
-#[server(prefix = "/api", endpoint = "activate_tte")]
+#[server(prefix = "/api", endpoint = "activate_tte", output = crate::api::JsonReply)]
 pub async fn activate_tte(passphrase: String, confirm: String) -> Result<CertView, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
@@ -63,7 +63,7 @@ pub async fn activate_tte(passphrase: String, confirm: String) -> Result<CertVie
         .await?)
 }
 
-#[server(prefix = "/api", endpoint = "change_tte_passphrase")]
+#[server(prefix = "/api", endpoint = "change_tte_passphrase", output = crate::api::JsonReply)]
 pub async fn change_tte_passphrase(
     old: String,
     new: String,
@@ -77,7 +77,7 @@ pub async fn change_tte_passphrase(
         .await?)
 }
 
-#[server(prefix = "/api", endpoint = "pki_status")]
+#[server(prefix = "/api", endpoint = "pki_status", output = crate::api::JsonReply)]
 pub async fn get_pki_status() -> Result<PkiStatus, AppError> {
     use crate::api::ctx::*;
     let admin = require_pemda_admin().await?;
@@ -85,7 +85,7 @@ pub async fn get_pki_status() -> Result<PkiStatus, AppError> {
     Ok(state().store.pki_status(&s.user.pemda_id).await?)
 }
 
-#[server(prefix = "/api", endpoint = "list_tte_certificates")]
+#[server(prefix = "/api", endpoint = "list_tte_certificates", output = crate::api::JsonReply)]
 pub async fn list_tte_certificates(q: String, page: i64) -> Result<CertPage, AppError> {
     use crate::api::ctx::*;
     let admin = require_pemda_admin().await?;
@@ -95,7 +95,7 @@ pub async fn list_tte_certificates(q: String, page: i64) -> Result<CertPage, App
 
 /// The Admin Pemda authorises a certificate for an official; the key is made when the official
 /// sets their passphrase.
-#[server(prefix = "/api", endpoint = "enrol_tte")]
+#[server(prefix = "/api", endpoint = "enrol_tte", output = crate::api::JsonReply)]
 pub async fn enrol_tte(employee_id: String, validity_days: i64) -> Result<CertView, AppError> {
     use crate::api::ctx::*;
     let admin = require_pemda_admin().await?;
@@ -103,7 +103,7 @@ pub async fn enrol_tte(employee_id: String, validity_days: i64) -> Result<CertVi
     Ok(state().store.enrol_certificate(&s.user, s.ip.clone(), &employee_id, validity_days).await?)
 }
 
-#[server(prefix = "/api", endpoint = "revoke_tte")]
+#[server(prefix = "/api", endpoint = "revoke_tte", output = crate::api::JsonReply)]
 pub async fn revoke_tte(cert_id: String, reason: String) -> Result<CertView, AppError> {
     use crate::api::ctx::*;
     let admin = require_pemda_admin().await?;
@@ -116,7 +116,7 @@ pub async fn revoke_tte(cert_id: String, reason: String) -> Result<CertView, App
 
 /// Signs one letter. `tampilan` is "visible" (the signature block and QR on the page, the
 /// default) or "invisible".
-#[server(prefix = "/api", endpoint = "sign_letter")]
+#[server(prefix = "/api", endpoint = "sign_letter", output = crate::api::JsonReply)]
 pub async fn sign_one_letter(
     id: String,
     version: i64,
@@ -138,7 +138,7 @@ pub async fn sign_one_letter(
 }
 
 /// Signs several letters with one passphrase entry. `items` is "id:version" separated by commas.
-#[server(prefix = "/api", endpoint = "sign_letters")]
+#[server(prefix = "/api", endpoint = "sign_letters", output = crate::api::JsonReply)]
 pub async fn sign_letters_batch(
     items: String,
     passphrase: String,
@@ -192,7 +192,7 @@ fn credentials(passphrase: String, tampilan: &str) -> backend::sign::SignCredent
 
 /// The Admin Pemda's second-factor rule: from which day it is required of admins and certificate
 /// holders (`due`, YYYY-MM-DD), and after how many minutes signing asks for a code again.
-#[server(prefix = "/api", endpoint = "set_second_factor_policy")]
+#[server(prefix = "/api", endpoint = "set_second_factor_policy", output = crate::api::JsonReply)]
 pub async fn set_second_factor_policy(
     due: String,
     recheck_minutes: String,

@@ -1,7 +1,9 @@
 //! Small shared pieces of UI.
 
 pub mod files;
+pub mod flash;
 pub mod search;
+pub mod tabs;
 
 use crate::app::lang;
 use crate::error::AppError;

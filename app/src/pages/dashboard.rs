@@ -614,7 +614,7 @@ fn TimesSection(d: DashboardView) -> impl IntoView {
     let l = lang();
     let table = move |rows: Vec<LevelTime>, caption: &'static str, testid: &'static str| {
         view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table data-testid=testid>
                     <caption>{caption}</caption>
                     <thead>
@@ -702,7 +702,7 @@ fn UsageSection(rows: Vec<UsageRow>, per_opd: bool) -> impl IntoView {
                     .into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table data-testid="usage">
                             <thead>
                                 <tr>
@@ -948,11 +948,9 @@ fn QuadrantSection(d: DashboardView, acts: Acts) -> impl IntoView {
                                     percent(y),
                                 );
                                 view! {
-                                    <a href=format!("#p-{}", p.employee_id)>
-                                        <circle cx=cx cy=cy r="5" class=quadrant_class(p.quadrant)>
-                                            <title>{tip}</title>
-                                        </circle>
-                                    </a>
+                                    <circle cx=cx cy=cy r="5" class=quadrant_class(p.quadrant)>
+                                        <title>{tip}</title>
+                                    </circle>
                                 }
                             })
                             .collect_view()}
@@ -962,7 +960,7 @@ fn QuadrantSection(d: DashboardView, acts: Acts) -> impl IntoView {
             }}
             <details class="quad-table" open=open_table class:hidden=regency>
                 <summary>{l.t("Tabel pegawai per kuadran", "Staff per quadrant (table)")}</summary>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table data-testid="quad-table">
                         <thead>
                             <tr>
@@ -1068,7 +1066,7 @@ fn TrendSection(weeks: Vec<WeekTrend>) -> impl IntoView {
                     })
                     .collect_view()}
             </svg>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table data-testid="trend-table">
                     <thead>
                         <tr>

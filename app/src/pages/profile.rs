@@ -136,7 +136,7 @@ fn QuadrantHistory() -> impl IntoView {
                         }
                         Ok(rows) => {
                             view! {
-                                <div class="table-wrap">
+                                <div class="table-wrap" tabindex="0">
                                     <table>
                                         <thead>
                                             <tr>

@@ -299,3 +299,21 @@ pub fn SigningCodeField(needed: bool, #[prop(into)] id: String) -> impl IntoView
         </p>
     }
 }
+
+/// Said under every passphrase field where a letter is signed: what the passphrase is, and what to
+/// do when it is forgotten (the field points to it with `aria-describedby`).
+#[component]
+pub fn PassphraseHint(id: &'static str) -> impl IntoView {
+    let l = lang();
+    view! {
+        <span class="muted small hint" id=id>
+            {l
+                .t(
+                    "Passphrase TTE adalah kata rahasia tanda tangan elektronik yang Anda buat sendiri saat mengaktifkan sertifikat, berbeda dari kata sandi masuk. Lupa? Lihat ",
+                    "The signing passphrase is the secret you chose when you activated your certificate; it is not your login password. Forgot it? See ",
+                )}
+            <a href="/profil/tte#h-lupa">{l.t("Sertifikat TTE Saya", "My signing certificate")}</a>
+            "."
+        </span>
+    }
+}

@@ -351,10 +351,20 @@ impl Store {
         let ps = position_ids(user);
         let perlu_paraf = self.queue_count(&ps).await?;
         let d = self.disposition_counts(user).await?;
+        let returned = self
+            .read_count(
+                Cost::Bounded,
+                "SELECT COUNT(*) AS n FROM letter WHERE drafter_id = $1 AND state = 'returned'"
+                    .into(),
+                vec![user.employee_id.clone()],
+            )
+            .await?;
         Ok(Counts {
             perlu_paraf,
             kotak_masuk_unread: self.inbox_unread(user).await?,
             disposisi: d.unread + d.to_review,
+            disposisi_laporan: d.to_review,
+            dikembalikan: returned,
             notifications_unread: 0,
         })
     }

@@ -260,6 +260,11 @@ async fn the_disposition_story(store: Store) {
         .await
         .unwrap_err();
     assert!(again.user_message().contains("sudah dilaporkan"), "{}", again.user_message());
+    // The giver's Disposisi badge counts the report and leads to the dispositions given.
+    let counts = store.letter_counts(&kasi).await.unwrap();
+    assert_eq!(counts.disposisi_laporan, 1);
+    assert!(counts.disposisi >= counts.disposisi_laporan);
+    assert_eq!(store.letter_counts(&staf).await.unwrap().disposisi_laporan, 0);
     // Only the giver answers it; a return needs a note.
     let (_, staf_v) = node_for(&store, &staf, &id).await;
     assert_eq!(

@@ -84,6 +84,10 @@ async fn the_seed_story(store: Store) {
             .unwrap(),
         LetterState::Returned { by_step: 0 }
     );
+    // The drafter's navigation counts it and leads to the Draf list that holds it.
+    let counts = store.letter_counts(&staf).await.unwrap();
+    assert_eq!((counts.dikembalikan, counts.surat_keluar_href()), (1, "/surat-keluar?tab=draf"));
+    assert_eq!(store.letter_counts(&kasi).await.unwrap().dikembalikan, 0);
     // The drafter revises and resubmits.
     let mut d = draft(&bappeda);
     d.body = LetterBody::from_plain(
@@ -97,6 +101,7 @@ async fn the_seed_story(store: Store) {
         store.act_on_letter(&staf, None, &id, 2, Action::Submit).await.unwrap(),
         LetterState::Review { step: 0 }
     );
+    assert_eq!(store.letter_counts(&staf).await.unwrap().dikembalikan, 0);
     assert_eq!(
         store.act_on_letter(&kasi, None, &id, 2, Action::Approve).await.unwrap(),
         LetterState::Review { step: 1 }

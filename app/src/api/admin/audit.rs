@@ -4,7 +4,7 @@ use crate::error::AppError;
 use domain::model::AuditRow;
 use leptos::prelude::*;
 
-#[server(prefix = "/api", endpoint = "audit_recent")]
+#[server(prefix = "/api", endpoint = "audit_recent", output = crate::api::JsonReply)]
 pub async fn audit_recent(before_seq: Option<i64>) -> Result<Vec<AuditRow>, AppError> {
     use crate::api::ctx::*;
     require_pemda_admin().await?;
@@ -12,7 +12,7 @@ pub async fn audit_recent(before_seq: Option<i64>) -> Result<Vec<AuditRow>, AppE
 }
 
 /// Walks the whole chain and reports in words.
-#[server(prefix = "/api", endpoint = "audit_verify")]
+#[server(prefix = "/api", endpoint = "audit_verify", output = crate::api::JsonReply)]
 pub async fn audit_verify() -> Result<(bool, String), AppError> {
     use crate::api::ctx::*;
     use backend::store::audit::ChainStatus;

@@ -5,7 +5,7 @@ use crate::error::AppError;
 use domain::model::ImportReport;
 use leptos::prelude::*;
 
-#[server(prefix = "/api", endpoint = "list_employees")]
+#[server(prefix = "/api", endpoint = "list_employees", output = crate::api::JsonReply)]
 pub async fn list_employees(
     opd_id: String,
     query: String,
@@ -22,7 +22,7 @@ pub async fn list_employees(
 }
 
 /// Creates (empty id) or updates an employee. A new account gets a temporary password, returned once.
-#[server(prefix = "/api", endpoint = "save_employee")]
+#[server(prefix = "/api", endpoint = "save_employee", output = crate::api::JsonReply)]
 pub async fn save_employee(
     opd_id: String,
     id: String,
@@ -54,7 +54,7 @@ pub async fn save_employee(
     }
 }
 
-#[server(prefix = "/api", endpoint = "set_employee_active")]
+#[server(prefix = "/api", endpoint = "set_employee_active", output = crate::api::JsonReply)]
 pub async fn set_employee_active(opd_id: String, id: String, active: bool) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let admin = require_opd_admin(&opd_id).await?;
@@ -62,7 +62,7 @@ pub async fn set_employee_active(opd_id: String, id: String, active: bool) -> Re
 }
 
 /// Resets a password to a temporary one (returned once); the person must change it at next login.
-#[server(prefix = "/api", endpoint = "reset_password")]
+#[server(prefix = "/api", endpoint = "reset_password", output = crate::api::JsonReply)]
 pub async fn reset_password(opd_id: String, id: String) -> Result<String, AppError> {
     use crate::api::ctx::*;
     let admin = require_opd_admin(&opd_id).await?;
@@ -70,14 +70,14 @@ pub async fn reset_password(opd_id: String, id: String) -> Result<String, AppErr
 }
 
 /// The Admin Pemda removes someone's second factor (lost phone and recovery codes).
-#[server(prefix = "/api", endpoint = "reset_second_factor")]
+#[server(prefix = "/api", endpoint = "reset_second_factor", output = crate::api::JsonReply)]
 pub async fn reset_second_factor(id: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let admin = require_pemda_admin().await?;
     Ok(state().store.reset_second_factor(&admin, &id).await?)
 }
 
-#[server(prefix = "/api", endpoint = "unlock_account")]
+#[server(prefix = "/api", endpoint = "unlock_account", output = crate::api::JsonReply)]
 pub async fn unlock_account(opd_id: String, id: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let admin = require_opd_admin(&opd_id).await?;
@@ -85,7 +85,7 @@ pub async fn unlock_account(opd_id: String, id: String) -> Result<(), AppError> 
 }
 
 /// Checks (commit = false) or imports (commit = true) a CSV file sent as base64.
-#[server(prefix = "/api", endpoint = "import_employees")]
+#[server(prefix = "/api", endpoint = "import_employees", output = crate::api::JsonReply)]
 pub async fn import_employees(
     opd_id: String,
     data_b64: String,

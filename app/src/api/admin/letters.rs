@@ -12,7 +12,7 @@ pub struct LetterSettings {
     pub klasifikasi: Vec<(String, String)>,
 }
 
-#[server(prefix = "/api", endpoint = "letter_settings")]
+#[server(prefix = "/api", endpoint = "letter_settings", output = crate::api::JsonReply)]
 pub async fn get_letter_settings() -> Result<LetterSettings, AppError> {
     use crate::api::ctx::*;
     let admin = require_pemda_admin().await?;
@@ -25,7 +25,7 @@ pub async fn get_letter_settings() -> Result<LetterSettings, AppError> {
     })
 }
 
-#[server(prefix = "/api", endpoint = "save_letter_settings")]
+#[server(prefix = "/api", endpoint = "save_letter_settings", output = crate::api::JsonReply)]
 pub async fn save_letter_settings(
     number_format: String,
     restart_policy: String,
@@ -35,14 +35,14 @@ pub async fn save_letter_settings(
     Ok(state().store.set_letter_settings(&admin, &number_format, &restart_policy).await?)
 }
 
-#[server(prefix = "/api", endpoint = "save_klasifikasi")]
+#[server(prefix = "/api", endpoint = "save_klasifikasi", output = crate::api::JsonReply)]
 pub async fn save_klasifikasi(code: String, name: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let admin = require_pemda_admin().await?;
     Ok(state().store.save_klasifikasi(&admin, &code, &name).await?)
 }
 
-#[server(prefix = "/api", endpoint = "delete_klasifikasi")]
+#[server(prefix = "/api", endpoint = "delete_klasifikasi", output = crate::api::JsonReply)]
 pub async fn delete_klasifikasi(code: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let admin = require_pemda_admin().await?;

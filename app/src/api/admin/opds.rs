@@ -7,7 +7,7 @@ use domain::roles::Role;
 use leptos::prelude::*;
 
 /// Creates an OPD (`id` empty) or changes one. The form sends the fields as `opd[name]` and so on.
-#[server(prefix = "/api", endpoint = "save_opd")]
+#[server(prefix = "/api", endpoint = "save_opd", output = crate::api::JsonReply)]
 pub async fn save_opd(
     id: String,
     opd: OpdInput,
@@ -24,7 +24,7 @@ pub async fn save_opd(
     }
 }
 
-#[server(prefix = "/api", endpoint = "role_holders")]
+#[server(prefix = "/api", endpoint = "role_holders", output = crate::api::JsonReply)]
 pub async fn role_holders() -> Result<Vec<RoleHolder>, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
@@ -55,7 +55,7 @@ pub async fn role_holders() -> Result<Vec<RoleHolder>, AppError> {
         .collect())
 }
 
-#[server(prefix = "/api", endpoint = "grant_role")]
+#[server(prefix = "/api", endpoint = "grant_role", output = crate::api::JsonReply)]
 pub async fn grant_role(nip: String, role: Role) -> Result<(), AppError> {
     use crate::api::ctx::*;
     use backend::BackendError;
@@ -81,7 +81,7 @@ pub async fn grant_role(nip: String, role: Role) -> Result<(), AppError> {
     Ok(st.store.grant_role(&admin, &emp.id, role, &scope).await?)
 }
 
-#[server(prefix = "/api", endpoint = "revoke_role")]
+#[server(prefix = "/api", endpoint = "revoke_role", output = crate::api::JsonReply)]
 pub async fn revoke_role(
     employee_id: String,
     role: Role,
@@ -93,7 +93,7 @@ pub async fn revoke_role(
 }
 
 /// The OPD's kop surat logo as a data URL for the preview, if one was uploaded.
-#[server(prefix = "/api", endpoint = "opd_logo")]
+#[server(prefix = "/api", endpoint = "opd_logo", output = crate::api::JsonReply)]
 pub async fn get_opd_logo(opd_id: String) -> Result<Option<String>, AppError> {
     use crate::api::ctx::*;
     use base64::Engine;
@@ -106,7 +106,7 @@ pub async fn get_opd_logo(opd_id: String) -> Result<Option<String>, AppError> {
 }
 
 /// Uploads the kop surat logo (base64 of a PNG or JPEG up to 512 KB); an empty value removes it.
-#[server(prefix = "/api", endpoint = "set_opd_logo")]
+#[server(prefix = "/api", endpoint = "set_opd_logo", output = crate::api::JsonReply)]
 pub async fn set_opd_logo(opd_id: String, data: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
     use base64::Engine;

@@ -6,7 +6,7 @@ use domain::org::{ActingKind, LeaderSlot, PositionLevel, UnitKind};
 use leptos::prelude::*;
 
 /// The OPD (with its head and Sekretaris positions), its units and its positions.
-#[server(prefix = "/api", endpoint = "admin_structure")]
+#[server(prefix = "/api", endpoint = "admin_structure", output = crate::api::JsonReply)]
 pub async fn admin_structure(opd_id: String) -> Result<(Opd, Vec<Unit>, Vec<Position>), AppError> {
     use crate::api::ctx::*;
     let admin = require_opd_admin(&opd_id).await?;
@@ -19,7 +19,7 @@ pub async fn admin_structure(opd_id: String) -> Result<(Opd, Vec<Unit>, Vec<Posi
 }
 
 /// Makes a position the OPD's head or Sekretaris: the Admin Pemda only, audited.
-#[server(prefix = "/api", endpoint = "set_opd_leader")]
+#[server(prefix = "/api", endpoint = "set_opd_leader", output = crate::api::JsonReply)]
 pub async fn set_opd_leader(
     opd_id: String,
     slot: LeaderSlot,
@@ -30,7 +30,7 @@ pub async fn set_opd_leader(
     Ok(state().store.set_opd_leader(&admin, &opd_id, slot, &position_id).await?)
 }
 
-#[server(prefix = "/api", endpoint = "save_unit")]
+#[server(prefix = "/api", endpoint = "save_unit", output = crate::api::JsonReply)]
 pub async fn save_unit(
     opd_id: String,
     id: String,
@@ -58,14 +58,14 @@ pub async fn save_unit(
         .await?)
 }
 
-#[server(prefix = "/api", endpoint = "delete_unit")]
+#[server(prefix = "/api", endpoint = "delete_unit", output = crate::api::JsonReply)]
 pub async fn delete_unit(opd_id: String, id: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let admin = require_opd_admin(&opd_id).await?;
     Ok(state().store.delete_unit(&admin, &id).await?)
 }
 
-#[server(prefix = "/api", endpoint = "save_position")]
+#[server(prefix = "/api", endpoint = "save_position", output = crate::api::JsonReply)]
 pub async fn save_position(
     opd_id: String,
     id: String,
@@ -79,14 +79,14 @@ pub async fn save_position(
     Ok(state().store.save_position(&admin, id.as_deref(), &unit_id, &title, level).await?)
 }
 
-#[server(prefix = "/api", endpoint = "delete_position")]
+#[server(prefix = "/api", endpoint = "delete_position", output = crate::api::JsonReply)]
 pub async fn delete_position(opd_id: String, id: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let admin = require_opd_admin(&opd_id).await?;
     Ok(state().store.delete_position(&admin, &id).await?)
 }
 
-#[server(prefix = "/api", endpoint = "list_acting")]
+#[server(prefix = "/api", endpoint = "list_acting", output = crate::api::JsonReply)]
 pub async fn list_acting(opd_id: String) -> Result<Vec<Acting>, AppError> {
     use crate::api::ctx::*;
     require_opd_admin(&opd_id).await?;
@@ -94,7 +94,7 @@ pub async fn list_acting(opd_id: String) -> Result<Vec<Acting>, AppError> {
 }
 
 /// Appoints a Plt/Plh; dates come from date inputs as YYYY-MM-DD.
-#[server(prefix = "/api", endpoint = "create_acting")]
+#[server(prefix = "/api", endpoint = "create_acting", output = crate::api::JsonReply)]
 pub async fn create_acting(
     opd_id: String,
     position_id: String,
@@ -138,7 +138,7 @@ pub async fn create_acting(
         .await?)
 }
 
-#[server(prefix = "/api", endpoint = "end_acting")]
+#[server(prefix = "/api", endpoint = "end_acting", output = crate::api::JsonReply)]
 pub async fn end_acting(opd_id: String, id: String) -> Result<(), AppError> {
     use crate::api::ctx::*;
     let admin = require_opd_admin(&opd_id).await?;

@@ -4,14 +4,14 @@ use crate::error::AppError;
 use domain::letter_view::{LetterDetail, VersionDiff};
 use leptos::prelude::*;
 
-#[server(prefix = "/api", endpoint = "letter_detail")]
+#[server(prefix = "/api", endpoint = "letter_detail", output = crate::api::JsonReply)]
 pub async fn get_letter_detail(id: String) -> Result<LetterDetail, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
     Ok(state().store.letter_detail(&s.user, &id).await?)
 }
 
-#[server(prefix = "/api", endpoint = "letter_diff")]
+#[server(prefix = "/api", endpoint = "letter_diff", output = crate::api::JsonReply)]
 pub async fn letter_diff(id: String, from: i64, to: i64) -> Result<VersionDiff, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
@@ -20,7 +20,7 @@ pub async fn letter_diff(id: String, from: i64, to: i64) -> Result<VersionDiff, 
 
 /// Submit, paraf, return (with a note), sign, mark as sent, withdraw. `version` is the version the
 /// user was looking at: if the letter changed since, the action is refused.
-#[server(prefix = "/api", endpoint = "letter_action")]
+#[server(prefix = "/api", endpoint = "letter_action", output = crate::api::JsonReply)]
 pub async fn letter_action(
     id: String,
     version: i64,

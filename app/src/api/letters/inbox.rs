@@ -4,7 +4,7 @@ use crate::error::AppError;
 use domain::letter_view::{InboxPage, IncomingDetail};
 use leptos::prelude::*;
 
-#[server(prefix = "/api", endpoint = "inbox")]
+#[server(prefix = "/api", endpoint = "inbox", output = crate::api::JsonReply)]
 pub async fn inbox(q: String, unread_only: bool, page: i64) -> Result<InboxPage, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;
@@ -18,7 +18,7 @@ pub async fn inbox(q: String, unread_only: bool, page: i64) -> Result<InboxPage,
 }
 
 /// Opens an entry of my Kotak Masuk; the first opening is recorded as read.
-#[server(prefix = "/api", endpoint = "open_inbox")]
+#[server(prefix = "/api", endpoint = "open_inbox", output = crate::api::JsonReply)]
 pub async fn open_inbox(id: String) -> Result<IncomingDetail, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;

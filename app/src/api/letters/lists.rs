@@ -5,7 +5,7 @@ use domain::letter::{LetterKind, Sifat};
 use domain::letter_view::{Counts, LetterPage, ListTab};
 use leptos::prelude::*;
 
-#[server(prefix = "/api", endpoint = "list_letters")]
+#[server(prefix = "/api", endpoint = "list_letters", output = crate::api::JsonReply)]
 pub async fn list_letters(
     tab: ListTab,
     q: String,
@@ -36,7 +36,7 @@ pub async fn list_letters(
     Ok(state().store.list_letters(&s.user, tab, &filter, page).await?)
 }
 
-#[server(prefix = "/api", endpoint = "letter_counts")]
+#[server(prefix = "/api", endpoint = "letter_counts", output = crate::api::JsonReply)]
 pub async fn letter_counts() -> Result<Counts, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;

@@ -4,7 +4,7 @@ use crate::error::AppError;
 use domain::letter_view::NumberReservation;
 use leptos::prelude::*;
 
-#[server(prefix = "/api", endpoint = "reserve_number")]
+#[server(prefix = "/api", endpoint = "reserve_number", output = crate::api::JsonReply)]
 pub async fn reserve_number(
     klasifikasi: String,
     subject: String,
@@ -19,7 +19,7 @@ pub async fn reserve_number(
         .await?)
 }
 
-#[server(prefix = "/api", endpoint = "list_reservations")]
+#[server(prefix = "/api", endpoint = "list_reservations", output = crate::api::JsonReply)]
 pub async fn list_reservations() -> Result<Vec<NumberReservation>, AppError> {
     use crate::api::ctx::*;
     let s = require_session().await?;

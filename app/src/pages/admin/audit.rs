@@ -95,7 +95,7 @@ fn AuditBody(
                     Ok(list) => {
                         let last = list.last().map(|r| r.seq);
                         view! {
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0">
                                 <table>
                                     <thead>
                                         <tr>

@@ -116,7 +116,7 @@ pub fn LetterSettingsPage() -> impl IntoView {
                                     value=del_k.value()
                                     ok=l.t("Klasifikasi dihapus.", "Code removed.")
                                 />
-                                <div class="table-wrap">
+                                <div class="table-wrap" tabindex="0">
                                     <table>
                                         <thead>
                                             <tr>

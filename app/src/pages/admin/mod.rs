@@ -129,7 +129,7 @@ fn AdminBody(user: SessionUser, data: AdminData) -> impl IntoView {
                                     .filter(|o| is_pemda || mine.contains(&o.id))
                                     .collect();
                                 view! {
-                                    <div class="table-wrap">
+                                    <div class="table-wrap" tabindex="0">
                                         <table>
                                             <caption class="sr-only">
                                                 {l.t("Daftar OPD", "Agency list")}
@@ -215,7 +215,7 @@ fn AdminBody(user: SessionUser, data: AdminData) -> impl IntoView {
                         }
                         Ok(list) => {
                             view! {
-                                <div class="table-wrap">
+                                <div class="table-wrap" tabindex="0">
                                     <table>
                                         <thead>
                                             <tr>

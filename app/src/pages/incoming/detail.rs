@@ -7,8 +7,9 @@ use crate::api::incoming::{
     archive_incoming, dispose, get_incoming, report_disposition, review_disposition,
 };
 use crate::app::lang;
+use crate::components::flash::Flash;
 use crate::components::{ErrorBox, Loading};
-use crate::pages::letters::sifat_class;
+use crate::pages::letters::{sifat_badge, urgency_badge};
 use domain::Code;
 use domain::disposition::{
     DisposeInput, IncomingView, Instruction, NodeView, PositionChoice, RecipientInput,
@@ -20,16 +21,17 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// What the page says after an action, and the counter that reloads the letter.
+/// The counter that reloads the letter after an action, and the page's message bar that says
+/// how it went (in view wherever the button was).
 #[derive(Clone, Copy)]
 struct PageCtx {
     reload: RwSignal<u32>,
-    notice: RwSignal<Option<Result<String, String>>>,
+    flash: Flash,
 }
 
 impl PageCtx {
     fn done(&self, msg: &str) {
-        self.notice.set(Some(Ok(msg.to_string())));
+        self.flash.ok(msg);
         self.reload.update(|n| *n += 1);
     }
 }
@@ -40,7 +42,7 @@ pub fn IncomingPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let ctx = PageCtx { reload: RwSignal::new(0), notice: RwSignal::new(None) };
+    let ctx = PageCtx { reload: RwSignal::new(0), flash: Flash::get() };
     let data = Resource::new(move || (id(), ctx.reload.get()), |(id, _)| get_incoming(id));
     let registered = move || query.read().get("baru");
     view! {
@@ -63,28 +65,6 @@ pub fn IncomingPage() -> impl IntoView {
                                     ),
                             )}
                         </p>
-                    }
-                })
-        }}
-        {move || {
-            ctx.notice
-                .get()
-                .map(|n| match n {
-                    Ok(m) => {
-                        view! {
-                            <p class="alert alert-ok" role="status">
-                                {m}
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Err(m) => {
-                        view! {
-                            <p class="alert alert-error" role="alert">
-                                {m}
-                            </p>
-                        }
-                            .into_any()
                     }
                 })
         }}
@@ -138,17 +118,14 @@ fn IncomingBody(v: IncomingView, ctx: PageCtx) -> impl IntoView {
         spawn_local(async move {
             match archive_incoming(id).await {
                 Ok(()) => ctx.done(l.t("Surat diarsipkan.", "The letter is filed.")),
-                Err(e) => ctx.notice.set(Some(Err(e.message))),
+                Err(e) => ctx.flash.error(&e),
             }
         });
     };
     view! {
         <h1>{v.subject.clone()}</h1>
         <p class="meta-line">
-            <span class=sifat_class(&v.sifat)>{v.sifat.label()}</span>
-            " "
-            <span class="badge">{v.urgency.label()}</span>
-            " "
+            {sifat_badge(v.sifat, l)} " " {urgency_badge(v.urgency, l)} " "
             <span class="badge" data-testid="incoming-status">
                 {v.status.label(l)}
             </span>

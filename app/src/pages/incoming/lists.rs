@@ -4,12 +4,14 @@
 use super::node_status;
 use crate::api::incoming::{list_dispositions, list_incoming};
 use crate::app::lang;
+use crate::components::tabs::{Tab, Tabs};
 use crate::components::{ErrorBox, LinkPager, Loading};
 use crate::pages::letters::list::urlencode;
-use crate::pages::letters::sifat_class;
+use crate::pages::letters::{sifat_badge, urgency_badge};
 use domain::Code;
 use domain::disposition::{IncomingStatus, PAGE_SIZE};
 use domain::letter::Sifat;
+use domain::letter_view::Counts;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
@@ -126,9 +128,9 @@ pub fn IncomingListPage() -> impl IntoView {
                                                         )}
                                                     </span>
                                                     " "
-                                                    <span class=sifat_class(&it.sifat)>{it.sifat.label()}</span>
+                                                    {sifat_badge(it.sifat, l)}
                                                     " "
-                                                    <span class="badge">{it.urgency.label()}</span>
+                                                    {urgency_badge(it.urgency, l)}
                                                     " "
                                                     <span class="badge">{it.status.label(l)}</span>
                                                     {(it.source == "internal")
@@ -187,30 +189,40 @@ pub fn DispositionsPage() -> impl IntoView {
             get("status")
         )
     };
-    let tabs = [
-        ("masuk", l.t("Disposisi Masuk", "Received")),
-        ("keluar", l.t("Disposisi Keluar", "Given")),
-        ("tenggat", l.t("Lewat Tenggat", "Overdue")),
+    let tabs = vec![
+        Tab {
+            code: "masuk",
+            href: "/disposisi?tab=masuk".into(),
+            label: l.t("Disposisi Masuk", "Received"),
+            waiting: Some((
+                |c: &Counts| c.disposisi - c.disposisi_laporan,
+                l.t("belum dibaca", "unread"),
+            )),
+        },
+        Tab {
+            code: "keluar",
+            href: "/disposisi?tab=keluar".into(),
+            label: l.t("Disposisi Keluar", "Given"),
+            waiting: Some((
+                |c: &Counts| c.disposisi_laporan,
+                l.t("laporan menunggu tanggapan Anda", "reports waiting for your answer"),
+            )),
+        },
+        Tab {
+            code: "tenggat",
+            href: "/disposisi?tab=tenggat".into(),
+            label: l.t("Lewat Tenggat", "Overdue"),
+            waiting: None,
+        },
     ];
     view! {
         <Title text=l.t("Disposisi", "Dispositions") />
         <h1>{l.t("Disposisi", "Dispositions")}</h1>
-        <nav class="tabs" aria-label=l.t("Daftar disposisi", "Disposition lists")>
-            {tabs
-                .into_iter()
-                .map(|(code, label)| {
-                    view! {
-                        <A
-                            href=format!("/disposisi?tab={code}")
-                            attr:aria-current=move || (tab() == code).then_some("page")
-                            attr:class=move || if tab() == code { "tab active" } else { "tab" }
-                        >
-                            {label}
-                        </A>
-                    }
-                })
-                .collect_view()}
-        </nav>
+        <Tabs
+            label=l.t("Daftar disposisi", "Disposition lists")
+            tabs=tabs
+            current=Signal::derive(tab)
+        />
         <Form method="GET" action="/disposisi" attr:class="form-inline">
             <input type="hidden" name="tab" prop:value=tab />
             <label for="d-q">{l.t("Cari", "Search")}</label>
@@ -315,7 +327,7 @@ pub fn DispositionsPage() -> impl IntoView {
                                                 <div class="meta-line small">
                                                     <span class=cls>{st}</span>
                                                     " "
-                                                    <span class=sifat_class(&it.sifat)>{it.sifat.label()}</span>
+                                                    {sifat_badge(it.sifat, l)}
                                                     " "
                                                     {it
                                                         .instructions

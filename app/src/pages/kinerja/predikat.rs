@@ -196,7 +196,7 @@ fn YearCard(v: YearView, own: bool) -> impl IntoView {
             {(own && !v.months.is_empty())
                 .then(|| {
                     view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table>
                                 <caption class="sr-only">
                                     {l

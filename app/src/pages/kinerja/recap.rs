@@ -183,7 +183,7 @@ fn RecapView(
                 .into_any()
         } else {
             view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table class="recap">
                         <caption class="sr-only">
                             {l.t("Rekap kinerja per pegawai", "Performance per employee")}
@@ -233,7 +233,7 @@ fn RecapView(
                     </table>
                 </div>
                 <h3>{l.t("Rekap per unit", "Recap per unit")}</h3>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table class="recap" data-testid="rekap-unit">
                         <caption class="sr-only">
                             {l.t("Rekap kinerja per unit", "Performance per unit")}

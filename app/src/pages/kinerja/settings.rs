@@ -370,7 +370,7 @@ fn SettingsForm(s: KinerjaSettings, save: ServerAction<SaveKinerjaSettings>) -> 
                 <h3>
                     {l.t("Menit standar pekerjaan e-Office", "Standard minutes of e-Office work")}
                 </h3>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table>
                         <thead>
                             <tr>
@@ -818,7 +818,7 @@ fn ClassTable(
     let pending = save.pending();
     view! {
         <form class="form" on:submit=submit>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table>
                     <caption class="sr-only">{l.t("Kelas jabatan", "Position classes")}</caption>
                     <thead>

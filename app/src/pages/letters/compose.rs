@@ -452,17 +452,18 @@ fn ComposeForm(
                         .collect_view()}
                 </select>
             </div>
-            <div class="span-2">
-                <CoSignerPicker
-                    co_signer
-                    signer
-                    head=options.head_position_id.clone()
-                    on_change=Callback::new(move |_| changed())
-                />
-            </div>
         </div>
     }
     .into_any();
+    // Asked after the recipients: most letters have none, and the addressees come first.
+    let co_signer_field = view! {
+        <CoSignerPicker
+            co_signer
+            signer
+            head=options.head_position_id.clone()
+            on_change=Callback::new(move |_| changed())
+        />
+    };
     view! {
         <h1>
             {move || {
@@ -503,7 +504,7 @@ fn ComposeForm(
                     role=RecipientRole::Cc
                     title=l.t("Tembusan", "Copies (tembusan)")
                     on_change=Callback::new(move |_| changed())
-                /> <RecipientPicker on_add=Callback::new(add_recipient) />
+                /> <RecipientPicker on_add=Callback::new(add_recipient) /> {co_signer_field}
                 <h2 class="section-title">{l.t("Isi surat", "Body")}</h2>
                 <BodyEditor body on_change=Callback::new(move |_| changed()) />
             </fieldset>

@@ -1,11 +1,12 @@
 //! One letter: where it is, the text, the PDF, the actions the user may take, the history with
 //! notes, and the differences between versions.
 
-use super::sifat_class;
 use super::view::LetterSheet;
+use super::{sifat_badge, state_class, urgency_badge};
 use crate::api::letters::{LetterAction, get_letter_detail, letter_diff};
 use crate::api::tte::{SignOneLetter, get_signing_info};
 use crate::app::lang;
+use crate::components::flash::Flash;
 use crate::components::{ErrorBox, Loading};
 use domain::letter::LetterState;
 use domain::letter_body::DiffLine;
@@ -26,6 +27,28 @@ pub fn LetterPage() -> impl IntoView {
         move || (id(), act.version().get(), sign.version().get()),
         |(id, _, _)| get_letter_detail(id),
     );
+    // The outcome goes to the page's message bar: in view wherever the button was, and it stays
+    // after the letter reloads without the actions.
+    let flash = Flash::get();
+    Effect::new(move |_| match act.value().get() {
+        Some(Err(e)) => flash.error(&e),
+        Some(Ok(s)) => flash.ok(format!(
+            "{} {s}.",
+            l.t("Berhasil. Status surat sekarang:", "Done. The letter is now:")
+        )),
+        None => {}
+    });
+    Effect::new(move |_| match sign.value().get() {
+        Some(Err(e)) => flash.error(&e),
+        Some(Ok(s)) => flash.ok(format!(
+            "{} {s}.",
+            l.t(
+                "Surat ditandatangani. Status surat sekarang:",
+                "Letter signed. The letter is now:"
+            )
+        )),
+        None => {}
+    });
     let diff_sel = RwSignal::new(None::<(i64, i64)>);
     let diff = Resource::new(
         move || (id(), diff_sel.get()),
@@ -41,41 +64,6 @@ pub fn LetterPage() -> impl IntoView {
         <p>
             <A href="/surat-keluar">{l.t("← Surat Keluar", "← Outgoing letters")}</A>
         </p>
-        // Outside the letter view: the result stays visible after the letter reloads without the actions.
-        {move || match act.value().get() {
-            Some(Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
-            Some(Ok(s)) => {
-                view! {
-                    <p class="alert alert-ok" role="status">
-                        {format!(
-                            "{} {s}.",
-                            l.t("Berhasil. Status surat sekarang:", "Done. The letter is now:"),
-                        )}
-                    </p>
-                }
-                    .into_any()
-            }
-            None => ().into_any(),
-        }}
-        {move || match sign.value().get() {
-            Some(Err(e)) => view! { <ErrorBox error=e /> }.into_any(),
-            Some(Ok(s)) => {
-                view! {
-                    <p class="alert alert-ok" role="status">
-                        {format!(
-                            "{} {s}.",
-                            l
-                                .t(
-                                    "Surat ditandatangani. Status surat sekarang:",
-                                    "Letter signed. The letter is now:",
-                                ),
-                        )}
-                    </p>
-                }
-                    .into_any()
-            }
-            None => ().into_any(),
-        }}
         <Transition fallback=|| {
             view! { <Loading /> }
         }>
@@ -214,14 +202,15 @@ fn Detail(
     view! {
         <h1>{d.draft.subject.clone()}</h1>
         <p class="meta-line">
-            <span class="badge state">{d.state_label.clone()}</span>
+            <span class=state_class(d.state)>{d.state_label.clone()}</span>
             " "
-            <span class=sifat_class(&d.draft.sifat)>{d.draft.sifat.label()}</span>
+            {sifat_badge(d.draft.sifat, l)}
             " "
             <span class="badge">{d.draft.kind.label()}</span>
             " "
-            <span class="badge">{d.draft.urgency.label()}</span>
+            {urgency_badge(d.draft.urgency, l)}
         </p>
+        <ReturnedNote d=d.clone() />
         <dl class="facts">
             <dt>{l.t("Nomor", "Number")}</dt>
             <dd class="letter-number">
@@ -696,8 +685,10 @@ fn SignForm(id: String, version: i64, sign: ServerAction<SignOneLetter>) -> impl
                                         name="passphrase"
                                         type="password"
                                         autocomplete="off"
+                                        aria-describedby="sign-pass-hint"
                                         required
                                     />
+                                    <crate::pages::tte::PassphraseHint id="sign-pass-hint" />
                                     {info
                                         .second_factor
                                         .then(|| {
@@ -762,6 +753,59 @@ fn SignForm(id: String, version: i64, sign: ServerAction<SignOneLetter>) -> impl
                 })
             }}
         </Suspense>
+    }
+    .into_any()
+}
+
+/// At the top of a returned letter: who sent it back, when, and the note, before anything else the
+/// drafter might do.
+#[component]
+fn ReturnedNote(d: LetterDetail) -> impl IntoView {
+    let l = lang();
+    if !matches!(d.state, LetterState::Returned { .. }) {
+        return ().into_any();
+    }
+    let Some(h) = d
+        .history
+        .iter()
+        .filter(|h| h.action == domain::letter::ActionKind::Return)
+        .max_by_key(|h| (h.at_ms, h.version))
+    else {
+        return ().into_any();
+    };
+    let who = match &h.position_title {
+        Some(p) => format!("{} ({p})", h.actor_name),
+        None => h.actor_name.clone(),
+    };
+    view! {
+        <section
+            class="alert alert-info returned-note"
+            role="note"
+            aria-labelledby="h-dikembalikan"
+            data-testid="returned-note"
+        >
+            <h2 id="h-dikembalikan">
+                {l.t("Dikembalikan untuk diperbaiki", "Returned for revision")}
+            </h2>
+            <p>
+                {format!(
+                    "{} {who}, {}.",
+                    l.t("Oleh", "By"),
+                    domain::time::long_datetime(h.at_ms, l),
+                )}
+            </p>
+            <p>
+                <strong>{l.t("Catatan: ", "Note: ")}</strong>
+                {h.note.clone()}
+            </p>
+            <p class="small">
+                {l
+                    .t(
+                        "Perbaiki surat sesuai catatan (Ubah), lalu ajukan kembali untuk paraf.",
+                        "Revise the letter as the note asks (Edit), then submit it again for approval.",
+                    )}
+            </p>
+        </section>
     }
     .into_any()
 }

@@ -1,6 +1,6 @@
 //! Kotak Masuk: letters delivered to me or to a position I hold or act for, with read receipts.
 
-use super::sifat_class;
+use super::{sifat_badge, urgency_badge};
 use crate::api::letters::{inbox, open_inbox};
 use crate::app::lang;
 use crate::components::{ErrorBox, LinkPager, Loading};
@@ -100,10 +100,8 @@ pub fn InboxPage() -> impl IntoView {
                                                         })} <strong>{it.subject.clone()}</strong>
                                                 </A>
                                                 <div class="meta-line small">
-                                                    <span class=sifat_class(&it.sifat)>{it.sifat.label()}</span>
-                                                    " "
-                                                    <span class="badge">{it.urgency.label()}</span>
-                                                    " "
+                                                    {sifat_badge(it.sifat, l)} " "
+                                                    {urgency_badge(it.urgency, l)} " "
                                                     {(it.role == RecipientRole::Cc)
                                                         .then(|| {
                                                             view! {
@@ -156,10 +154,7 @@ pub fn InboxEntryPage() -> impl IntoView {
                         view! {
                             <h1>{d.subject.clone()}</h1>
                             <p class="meta-line">
-                                <span class=sifat_class(&d.sifat)>{d.sifat.label()}</span>
-                                " "
-                                <span class="badge">{d.urgency.label()}</span>
-                                " "
+                                {sifat_badge(d.sifat, l)} " " {urgency_badge(d.urgency, l)} " "
                                 {(d.role == RecipientRole::Cc)
                                     .then(|| {
                                         view! {

@@ -1,14 +1,15 @@
 //! The Surat Keluar lists: Draf, Perlu Paraf, Dalam Proses, Terkirim; search, filters, paging.
 //! The filter form is a plain GET form, so it also works before the page has hydrated.
 
-use super::sifat_class;
+use super::{sifat_badge, state_class};
 use crate::api::letters::list_letters;
 use crate::api::tte::{SignLettersBatch, get_signing_info};
 use crate::app::lang;
+use crate::components::tabs::{Tab, Tabs};
 use crate::components::{ErrorBox, LinkPager, Loading};
 use domain::Code;
 use domain::letter::{LetterKind, LetterState, Sifat};
-use domain::letter_view::{ListTab, PAGE_SIZE};
+use domain::letter_view::{Counts, ListTab, PAGE_SIZE};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
@@ -84,22 +85,27 @@ pub fn LettersPage() -> impl IntoView {
                 </A>
             </div>
         </div>
-        <nav class="tabs" aria-label=l.t("Daftar surat", "Letter lists")>
-            {ListTab::all()
+        <Tabs
+            label=l.t("Daftar surat", "Letter lists")
+            tabs=ListTab::all()
                 .iter()
-                .copied()
-                .map(|t| {
-                    view! {
-                        <A
-                            href=format!("/surat-keluar?tab={}", t.code())
-                            attr:aria-current=move || (tab() == t).then_some("page")
-                        >
-                            {t.label(l)}
-                        </A>
-                    }
+                .map(|&t| Tab {
+                    code: t.code(),
+                    href: format!("/surat-keluar?tab={}", t.code()),
+                    label: t.label(l),
+                    waiting: match t {
+                        ListTab::Draf => {
+                            Some((|c: &Counts| c.dikembalikan, l.t("dikembalikan", "returned")))
+                        }
+                        ListTab::PerluParaf => {
+                            Some((|c: &Counts| c.perlu_paraf, l.t("perlu paraf", "to approve")))
+                        }
+                        _ => None,
+                    },
                 })
-                .collect_view()}
-        </nav>
+                .collect()
+            current=Signal::derive(move || tab().code())
+        />
         <details
             class="filters"
             open=move || {
@@ -290,9 +296,11 @@ pub fn LettersPage() -> impl IntoView {
                                                         <strong>{it.subject.clone()}</strong>
                                                     </A>
                                                     <div class="meta-line small">
-                                                        <span class="badge state">{it.state_label.clone()}</span>
+                                                        <span class=state_class(
+                                                            it.state,
+                                                        )>{it.state_label.clone()}</span>
                                                         " "
-                                                        <span class=sifat_class(&it.sifat)>{it.sifat.label()}</span>
+                                                        {sifat_badge(it.sifat, l)}
                                                         " "
                                                         <span class="muted">{it.kind.label()}</span>
                                                         {it
@@ -390,8 +398,10 @@ fn BatchSignBar(
                                         name="passphrase"
                                         type="password"
                                         autocomplete="off"
+                                        aria-describedby="batch-pass-hint"
                                         required
                                     />
+                                    <crate::pages::tte::PassphraseHint id="batch-pass-hint" />
                                     {i
                                         .second_factor
                                         .then(|| {

@@ -13,7 +13,9 @@ pub use inbox::{InboxEntryPage, InboxPage};
 pub use list::LettersPage;
 pub use numbers::ManualNumberPage;
 
-use domain::letter::Sifat;
+use domain::Lang;
+use domain::letter::{LetterState, Sifat, Urgency};
+use leptos::prelude::*;
 
 /// A badge class that makes confidential and urgent letters stand out.
 pub fn sifat_class(sifat: &Sifat) -> &'static str {
@@ -22,4 +24,26 @@ pub fn sifat_class(sifat: &Sifat) -> &'static str {
         Sifat::Terbatas => "badge badge-warn",
         Sifat::Biasa => "badge",
     }
+}
+
+/// The class of a letter's state badge: a returned letter stands out in lists and on its page.
+pub fn state_class(state: LetterState) -> &'static str {
+    match state {
+        LetterState::Returned { .. } => "badge state returned",
+        _ => "badge state",
+    }
+}
+
+/// The sifat badge, labelled, so that it is not mistaken for the urgency beside it.
+pub fn sifat_badge(sifat: Sifat, l: Lang) -> impl IntoView {
+    view! {
+        <span class=sifat_class(
+            &sifat,
+        )>{format!("{} {}", l.t("Sifat", "Classification"), sifat.label())}</span>
+    }
+}
+
+/// The urgency badge, labelled.
+pub fn urgency_badge(urgency: Urgency, l: Lang) -> impl IntoView {
+    view! { <span class="badge">{format!("{} {}", l.t("Urgensi", "Urgency"), urgency.label())}</span> }
 }

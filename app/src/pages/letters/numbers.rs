@@ -116,7 +116,7 @@ pub fn ManualNumberPage() -> impl IntoView {
                         }
                         Ok(v) => {
                             view! {
-                                <div class="table-wrap">
+                                <div class="table-wrap" tabindex="0">
                                     <table>
                                         <thead>
                                             <tr>

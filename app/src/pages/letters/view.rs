@@ -33,7 +33,7 @@ pub fn BodyView(body: LetterBody) -> impl IntoView {
                 let mut rows = rows.into_iter();
                 let head = rows.next().unwrap_or_default();
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table class="letter-table">
                             <thead>
                                 <tr>

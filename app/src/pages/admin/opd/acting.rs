@@ -50,7 +50,7 @@ pub(super) fn ActingSection(opd_id: String) -> impl IntoView {
                                     .map(|(_, _, p)| p)
                                     .unwrap_or_default();
                                 view! {
-                                    <div class="table-wrap">
+                                    <div class="table-wrap" tabindex="0">
                                         <table>
                                             <thead>
                                                 <tr>

@@ -74,7 +74,7 @@ pub(super) fn Employees(opd_id: String) -> impl IntoView {
                         }
                         let pages = (data.total + data.per_page - 1) / data.per_page;
                         view! {
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0">
                                 <table>
                                     <thead>
                                         <tr>

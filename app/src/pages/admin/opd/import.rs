@@ -181,7 +181,7 @@ fn ImportResult(result: Result<ImportReport, AppError>, file: String) -> impl In
                                 "Temporary passwords of new accounts (shown once)",
                             )}
                     </h3>
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table>
                             <thead>
                                 <tr>
@@ -214,7 +214,7 @@ fn ImportResult(result: Result<ImportReport, AppError>, file: String) -> impl In
         {(!r.rows.is_empty())
             .then(|| {
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table class="import-table">
                             <caption class="sr-only">
                                 {l.t("Hasil pemeriksaan per baris", "Row-by-row check")}

@@ -10,6 +10,7 @@ use crate::api::admin::structure::{
     admin_structure, list_acting,
 };
 use crate::app::{UserCtx, lang};
+use crate::components::tabs::{Tab as TabLink, Tabs};
 use crate::components::{ActionResult, ErrorBox, Loading, busy_label};
 use crate::error::AppError;
 use domain::Code;
@@ -95,22 +96,25 @@ pub fn AdminOpdPage() -> impl IntoView {
         </p>
         <h1>{l.t("Kelola OPD", "Manage agency")}</h1>
         <Suspense fallback=|| ()>{access}</Suspense>
-        <nav class="tabs" aria-label=l.t("Bagian", "Sections")>
-            {move || {
-                let id = opd_id();
-                Tab::ALL
-                    .into_iter()
-                    .map(|t| {
-                        let href = format!("/admin/opd/{}?tab={}", id, t.code());
-                        view! {
-                            <A href=href attr:aria-current=move || (tab() == t).then_some("page")>
-                                {t.label(l)}
-                            </A>
-                        }
-                    })
-                    .collect_view()
-            }}
-        </nav>
+        {move || {
+            let id = opd_id();
+            let links = Tab::ALL
+                .into_iter()
+                .map(|t| TabLink {
+                    code: t.code(),
+                    href: format!("/admin/opd/{}?tab={}", id, t.code()),
+                    label: t.label(l),
+                    waiting: None,
+                })
+                .collect();
+            view! {
+                <Tabs
+                    label=l.t("Bagian", "Sections")
+                    tabs=links
+                    current=Signal::derive(move || tab().code())
+                />
+            }
+        }}
         {move || {
             let id = opd_id();
             match tab() {

@@ -230,7 +230,7 @@ pub(super) fn Structure(opd_id: String) -> impl IntoView {
                     view! {
                         <section class="card" aria-labelledby="h-unit">
                             <h2 id="h-unit">{l.t("Unit kerja", "Units")}</h2>
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0">
                                 <table>
                                     <thead>
                                         <tr>
@@ -429,7 +429,7 @@ pub(super) fn Structure(opd_id: String) -> impl IntoView {
                                     .into_any()
                             } else {
                                 view! {
-                                    <div class="table-wrap">
+                                    <div class="table-wrap" tabindex="0">
                                         <table>
                                             <thead>
                                                 <tr>
