@@ -16,6 +16,7 @@ pub mod notify;
 pub mod org;
 pub mod roles;
 pub mod second_factor;
+pub mod survey;
 pub mod time;
 pub mod tte;
 
@@ -99,6 +100,7 @@ mod tests {
     #[test]
     fn codes_are_serde_and_display() {
         round_trip::<Lang>();
+        round_trip::<crate::survey::Satisfaction>();
         round_trip::<LetterKind>();
         round_trip::<Sifat>();
         round_trip::<Urgency>();

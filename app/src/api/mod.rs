@@ -11,6 +11,7 @@ pub mod letters;
 pub mod notifications;
 pub mod org;
 pub mod security;
+pub mod survey;
 pub mod tte;
 
 /// How every server function sends its reply: JSON, read in the browser from text with

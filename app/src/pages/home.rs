@@ -3,6 +3,7 @@
 use crate::app::{UserCtx, lang};
 use crate::components::Loading;
 use crate::pages::notifications::Notices;
+use crate::pages::survey::{SurveyCard, SurveyOffer};
 use domain::roles::{NavItem, nav_items};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,6 +13,7 @@ use leptos_router::components::A;
 pub fn HomePage() -> impl IntoView {
     let l = lang();
     let user = expect_context::<UserCtx>().0;
+    let survey = SurveyOffer::load();
     view! {
         <Title text=l.t("Beranda", "Home") />
         <Suspense fallback=|| {
@@ -129,5 +131,6 @@ pub fn HomePage() -> impl IntoView {
                     .into_any()
             })}
         </Suspense>
+        <SurveyCard offer=survey />
     }
 }

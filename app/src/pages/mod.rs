@@ -10,4 +10,5 @@ pub mod notifications;
 pub mod org;
 pub mod profile;
 pub mod security;
+pub mod survey;
 pub mod tte;

@@ -21,6 +21,7 @@ pub mod pki;
 pub mod replies;
 pub mod second_factor;
 pub(crate) mod sql;
+pub mod survey;
 
 use crate::{BackendError, Result};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -17,4 +17,5 @@ mod rights;
 mod second_factor;
 mod security;
 mod store;
+mod survey;
 mod tte;

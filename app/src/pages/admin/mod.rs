@@ -78,7 +78,8 @@ pub fn AdminHome() -> impl IntoView {
     let opds = Resource::new(move || save_opd.version().get(), |_| list_opds());
     let holders =
         Resource::new(move || (grant.version().get(), revoke.version().get()), |_| role_holders());
-    let data = AdminData { save_opd, grant, revoke, opds, holders };
+    let survey = crate::pages::survey::survey_results_resource();
+    let data = AdminData { save_opd, grant, revoke, opds, holders, survey };
     view! {
         <Title text=l.t("Administrasi", "Administration") />
         <h1>{l.t("Administrasi", "Administration")}</h1>
@@ -103,6 +104,7 @@ struct AdminData {
     revoke: ServerAction<RevokeRole>,
     opds: Resource<Result<Vec<Opd>, crate::error::AppError>>,
     holders: Resource<Result<Vec<crate::api::admin::RoleHolder>, crate::error::AppError>>,
+    survey: crate::pages::survey::SurveyResultsResource,
 }
 
 #[component]
@@ -110,7 +112,7 @@ fn AdminBody(user: SessionUser, data: AdminData) -> impl IntoView {
     let l = lang();
     let is_pemda = user.caps.is_admin_pemda();
     let mine = user.caps.admin_opd_ids();
-    let AdminData { save_opd, grant, revoke, opds, holders } = data;
+    let AdminData { save_opd, grant, revoke, opds, holders, survey } = data;
     let editing = RwSignal::new(None::<Opd>);
     view! {
         <section class="card" aria-labelledby="h-opd">
@@ -336,6 +338,7 @@ fn AdminBody(user: SessionUser, data: AdminData) -> impl IntoView {
                             </A>
                         </p>
                     </section>
+                    <crate::pages::survey::SurveyResultsCard results=survey />
                 }
             })}
     }
