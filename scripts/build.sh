@@ -56,13 +56,12 @@ log "Splitting the wasm at the lazy routes"
 "$SPLIT_TOOL" "$T/wasm32-unknown-unknown/wasm-release/app.wasm" "$STAGE/out" "$STAGE/app_split.wasm" eoffice
 wasm-bindgen "$STAGE/app_split.wasm" --target web --no-typescript --keep-lld-exports --no-demangle \
   --out-dir "$STAGE/out" --out-name eoffice
-log "Optimising the main module and every chunk for size"
-for wasm in "$STAGE"/out/*.wasm; do
+log "Optimising the main module and every chunk for size (one wasm-opt per core)"
+printf '%s\0' "$STAGE"/out/*.wasm | xargs -0 -P "$(nproc)" -I{} \
   "$ROOT/end2end/node_modules/.bin/wasm-opt" -Oz \
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-    --enable-reference-types --enable-multivalue \
-    "$wasm" -o "$wasm"
-done
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  --enable-reference-types --enable-multivalue \
+  {} -o {}
 cp style/main.css "$STAGE/out/style.css"
 
 # One folder per build, named by the hash of everything in it: pkg/<hash>/ holds the script, the
