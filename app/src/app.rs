@@ -450,6 +450,7 @@ fn Shell() -> impl IntoView {
                 </div>
             </nav>
             <main id="konten" class="page" tabindex="-1">
+                <pages::help::HelpPanel />
                 <Outlet />
             </main>
         </div>

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod help;
 pub mod import;
 pub mod mail;
 pub mod render;

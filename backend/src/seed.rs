@@ -685,6 +685,8 @@ pub async fn seed_demo(store: &Store) -> Result<Vec<DemoLogin>> {
         walk(&mut ctx, spec, None, &mut sort).await?;
     }
     seed_activity_bank(store).await?;
+    // The demo's people know their way around; accounts added later get the first-login tour.
+    store.finish_tour_for_everyone().await?;
     Ok(ctx.logins)
 }
 

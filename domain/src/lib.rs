@@ -6,6 +6,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod disposition;
 pub mod files;
+pub mod help;
 pub mod kinerja;
 pub mod letter;
 pub mod letter_body;
@@ -101,6 +102,7 @@ mod tests {
     fn codes_are_serde_and_display() {
         round_trip::<Lang>();
         round_trip::<crate::survey::Satisfaction>();
+        round_trip::<crate::help::GuideRole>();
         round_trip::<LetterKind>();
         round_trip::<Sifat>();
         round_trip::<Urgency>();

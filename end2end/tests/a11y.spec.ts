@@ -1,19 +1,9 @@
 import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { DEMO, MAIN_PAGES, gotoHydrated, login, logout } from './helpers';
+import { DEMO, MAIN_PAGES, audit, gotoHydrated, login, logout } from './helpers';
 
 // An axe-core audit (WCAG 2.2 A/AA and axe's best practices) of the login page and the twelve main
 // pages, in Bahasa Indonesia and in English, on the phone and the desktop viewport: no serious or
 // critical violation. Each finding is reported with the elements it concerns.
-
-async function audit(page: Page, where: string): Promise<string[]> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
-}
 
 async function setLanguage(page: Page, lang: 'id' | 'en') {
   await page.goto(`/bahasa/${lang}?ke=/`);

@@ -1,7 +1,7 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import { request as httpRequest } from 'node:http';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { DEMO, DEMO_PASSWORD, bappedaId, kominfoId, waitForHydration } from './helpers';
+import { DEMO, bappedaId, demoSession, kominfoId, waitForHydration, type SessionState } from './helpers';
 
 // What a phone downloads on a first visit of each page, with nothing cached: the page, the script,
 // the wasm main module, the chunks of the page and the stylesheet, counted as brotli bytes (the
@@ -11,11 +11,16 @@ import { DEMO, DEMO_PASSWORD, bappedaId, kominfoId, waitForHydration } from './h
 // by route (scripts/build.sh) brought the login page from 1,431 KB to 237 KB and the other pages to
 // 545-930 KB; the rest of the way is still open (docs/PERFORMANCE.md). The budget enforced here is
 // what has been reached, so the size can only go down: raising it needs a commit that says why.
-// Raised once, from 940 KB: issue 20's interface (the flash bar, the tab component, the returned
-// state, the survey card) added 31 KB to every signed-in page and 44 KB to the letter pages
-// (measured 2026-12-07: 576 KB personal pages, 838-845 KB incoming, 954-976 KB the rest).
+// Raised from 940 KB: issue 20's interface (the flash bar, the tab component, the returned state,
+// the survey card) added 31 KB to every signed-in page and 44 KB to the letter pages (2026-12-07:
+// 576 KB personal pages, 838-845 KB incoming, 954-976 KB the rest).
+// Raised again (login 240 -> 312 KB, pages 980 -> 1,035 KB) when the first-login tour card came in:
+// the code of the main module stayed byte for byte the same (615,333 bytes), but its data section
+// grew from 65 KB to 277 KB: string constants of every page, which the splitter had left in the
+// page chunks, now sit in the main module. Moving those constants back into their chunks is the
+// next step for issue 17 (docs/PERFORMANCE.md).
 const GOAL_BROTLI_BYTES = { login: 150_000, page: 250_000 };
-const BUDGET_BROTLI_BYTES = { login: 240_000, page: 980_000 };
+const BUDGET_BROTLI_BYTES = { login: 312_000, page: 1_035_000 };
 
 type Visit = { path: string; who: keyof typeof DEMO | null; heading: RegExp };
 
@@ -50,21 +55,8 @@ const STATIC_ROUTES: Visit[] = [
   { path: '/admin/tte', who: 'adminPemda', heading: /Sertifikat Tanda Tangan Elektronik/ },
 ];
 
-type State = Awaited<ReturnType<import('@playwright/test').BrowserContext['storageState']>>;
-const sessions = new Map<string, State>();
-
-/** A logged-in browser state for a demo user, made once per worker. */
-async function session(browser: Browser, baseURL: string | undefined, who: keyof typeof DEMO): Promise<State> {
-  const known = sessions.get(who);
-  if (known) return known;
-  const context = await browser.newContext({ baseURL });
-  const res = await context.request.post('/api/login', { form: { identifier: DEMO[who], password: DEMO_PASSWORD } });
-  expect(res.status(), `login ${who}`).toBe(200);
-  const state = await context.storageState();
-  await context.close();
-  sessions.set(who, state);
-  return state;
-}
+const sessions = new Map<string, SessionState>();
+const session = (browser: Browser, baseURL: string | undefined, who: keyof typeof DEMO) => demoSession(browser, baseURL, who, sessions);
 
 /** The routes with ids: a draft of the staff member, the demo's incoming letter, an OPD. */
 async function routes(page: Page, browser: Browser, baseURL: string | undefined): Promise<Visit[]> {

@@ -1,4 +1,5 @@
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { deflateSync } from 'node:zlib';
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -222,4 +223,35 @@ export async function pdfText(page: Page, path: string): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), 'eoffice-pdf-')), 'dokumen.pdf');
   writeFileSync(file, await res.body());
   return execFileSync('pdftotext', [file, '-']).toString().replace(/\s+/g, ' ');
+}
+
+/** An axe-core audit (WCAG 2.2 A/AA and best practices): the serious and critical findings on the page
+ * (or only in the part `include` selects), each with the elements it concerns. */
+export async function audit(page: Page, where: string, include?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']);
+  const result = await (include ? builder.include(include) : builder).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+}
+
+export type SessionState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+/** A logged-in browser state for a demo user, made once and kept in `known` (each test file keeps its
+ * own, as other files may end a person's sessions). */
+export async function demoSession(
+  browser: Browser,
+  baseURL: string | undefined,
+  who: keyof typeof DEMO,
+  known: Map<string, SessionState>,
+): Promise<SessionState> {
+  const have = known.get(who);
+  if (have) return have;
+  const context = await browser.newContext({ baseURL });
+  const res = await context.request.post('/api/login', { form: { identifier: DEMO[who], password: DEMO_PASSWORD } });
+  expect(res.status(), `login ${who}`).toBe(200);
+  const state = await context.storageState();
+  await context.close();
+  known.set(who, state);
+  return state;
 }

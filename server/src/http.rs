@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .route("/kinerja/rekap.pdf", get(recap_pdf))
         .route("/kinerja/laporan.pdf", get(personal_pdf))
         .route("/kinerja/bank.csv", get(export_bank))
+        .route("/panduan/{file}", get(guide_pdf))
         .route("/notifikasi/stream", get(notification_stream))
         .route("/healthz", get(|| async { "ok" }))
         // Browsers ask for it on pages without an icon link (the PDFs, the verification pages).
@@ -451,6 +452,29 @@ async fn personal_pdf(
         blocking("render personal report", move || backend::render::render_report(&report)).await?;
     let name = format!("laporan-kinerja-{}.pdf", domain::activity::month_iso(month));
     Ok(file_response(pdf, &name, "application/pdf"))
+}
+
+/// The user guide of a role (`/panduan/staf.pdf`, ...) in the caller's language, built from the
+/// in-app help texts with the screenshots the browser tests took into the site's `panduan/`.
+async fn guide_pdf(
+    State(state): State<AppState>,
+    RouteUser(_caller): RouteUser,
+    headers: axum::http::HeaderMap,
+    Path(file): Path<String>,
+) -> RouteResult {
+    let lang = cookie_from(&headers, LANG_COOKIE)
+        .map(|v| domain::Lang::from_code_or_default(&v))
+        .unwrap_or_default();
+    let role = file.strip_suffix(".pdf").and_then(domain::help::GuideRole::from_code).ok_or_else(
+        || BackendError::not_found(lang.t("Panduan itu tidak ada.", "There is no such guide.")),
+    )?;
+    let shots = std::path::Path::new(&*state.options.site_root).join("panduan");
+    let pdf = blocking("render user guide", move || {
+        let guide = backend::help::user_guide(role, lang, &shots, backend::now_ms());
+        backend::render::render_guide(&guide)
+    })
+    .await?;
+    Ok(file_response(pdf, &format!("panduan-e-office-{}.pdf", role.code()), "application/pdf"))
 }
 
 /// The caller's notices, live (server-sent events): an event `unread` at once and after every

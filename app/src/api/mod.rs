@@ -5,6 +5,7 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod ctx;
 pub mod dashboard;
+pub mod help;
 pub mod incoming;
 pub mod kinerja;
 pub mod letters;

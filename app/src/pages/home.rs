@@ -2,6 +2,7 @@
 
 use crate::app::{UserCtx, lang};
 use crate::components::Loading;
+use crate::pages::help::{TourCard, TourOffer};
 use crate::pages::notifications::Notices;
 use crate::pages::survey::{SurveyCard, SurveyOffer};
 use domain::roles::{NavItem, nav_items};
@@ -13,6 +14,7 @@ use leptos_router::components::A;
 pub fn HomePage() -> impl IntoView {
     let l = lang();
     let user = expect_context::<UserCtx>().0;
+    let tour = TourOffer::load();
     let survey = SurveyOffer::load();
     view! {
         <Title text=l.t("Beranda", "Home") />
@@ -27,6 +29,7 @@ pub fn HomePage() -> impl IntoView {
                     .collect();
                 view! {
                     <h1>{format!("{}, {}", l.t("Selamat datang", "Welcome"), u.name)}</h1>
+                    <TourCard offer=tour />
                     <section class="card" aria-labelledby="h-jabatan">
                         <h2 id="h-jabatan">{l.t("Jabatan", "Position")}</h2>
                         {if u.positions.is_empty() {

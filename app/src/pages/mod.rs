@@ -1,5 +1,6 @@
 pub mod admin;
 pub mod dashboard;
+pub mod help;
 pub mod home;
 pub mod incoming;
 pub mod kinerja;

@@ -15,6 +15,7 @@ mod scan;
 mod xlsx;
 
 pub use pdf::disposition::{DispositionSheet, SheetStep, render_disposition_sheet};
+pub use pdf::guide::{Guide, GuideLabels, GuideSection, render_guide};
 pub use pdf::report::{Report, ReportColumn, ReportTable, render_report};
 pub use pdf::{RenderInfo, render_letter, render_letter_with_info};
 pub use scan::{ScanInfo, check_scan_pdf, images_to_pdf, scan_page_png};

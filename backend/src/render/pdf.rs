@@ -695,6 +695,10 @@ pub(super) mod disposition;
 #[path = "report.rs"]
 pub(super) mod report;
 
+// The user guide per role: the help texts with screenshots, on the same engine.
+#[path = "guide.rs"]
+pub(super) mod guide;
+
 #[cfg(test)]
 #[path = "tests.rs"]
 mod tests;

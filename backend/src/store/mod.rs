@@ -22,6 +22,7 @@ pub mod replies;
 pub mod second_factor;
 pub(crate) mod sql;
 pub mod survey;
+pub mod tour;
 
 use crate::{BackendError, Result};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -18,4 +18,5 @@ mod second_factor;
 mod security;
 mod store;
 mod survey;
+mod tour;
 mod tte;
