@@ -249,7 +249,7 @@ test('the Admin OPD sends new mail to the Sekretaris and allows dispositions to 
     await openFromInbox(page, subject);
     await expect(page.getByRole('heading', { name: 'Beri disposisi' })).toBeVisible();
     // A peer (same superior) is offered under its own heading and can receive the disposition.
-    await page.getByText('Rekan setingkat').click();
+    await page.getByText('Rekan setingkat', { exact: true }).click();
     await giveDisposition(page, [/^Kepala Bidang E-Government/], isoDay(4));
     await expect(page.getByTestId('dispo-node')).toHaveCount(1);
     await logout(page);

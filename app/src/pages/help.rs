@@ -27,55 +27,69 @@ pub fn HelpPanel() -> impl IntoView {
 #[component]
 fn HelpBody(h: HelpText) -> impl IntoView {
     let l = lang();
-    let HelpText { key, title, purpose, steps, mistakes, guides } = h;
+    let key = h.key.clone();
+    // The text is put in the page only while the panel is open: closed, it is not read out of
+    // context nor found by a search of the page's text.
+    let open = RwSignal::new(false);
+    view! {
+        <details
+            class="help-panel"
+            data-testid="help"
+            data-help=key
+            on:toggle=move |_| open.update(|o| *o = !*o)
+        >
+            <summary>{l.t("Bantuan halaman ini", "Help for this page")}</summary>
+            {move || open.get().then(|| view! { <HelpContent h=h.clone() /> })}
+        </details>
+    }
+}
+
+/// The open panel's content.
+#[component]
+fn HelpContent(h: HelpText) -> impl IntoView {
+    let l = lang();
+    let HelpText { title, purpose, steps, mistakes, guides, .. } = h;
     let own_guide = guides.first().map(|(label, _)| label.clone()).unwrap_or_default();
     view! {
-        <details class="help-panel" data-testid="help" data-help=key>
-            <summary>{l.t("Bantuan halaman ini", "Help for this page")}</summary>
-            <div class="help-body">
-                <p class="help-title">
-                    <strong>{title}</strong>
-                </p>
-                <p>{purpose}</p>
-                <p class="help-sub">{l.t("Langkah-langkah", "Steps")}</p>
-                <ol>{steps.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ol>
-                <p class="help-sub">{l.t("Kesalahan yang sering terjadi", "Common mistakes")}</p>
-                <ul>{mistakes.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
-                <p class="help-sub" id="help-guides">
-                    {l.t("Panduan lengkap (PDF, dapat dicetak)", "Full guide (PDF, printable)")}
-                </p>
-                <ul class="help-guides" aria-labelledby="help-guides">
-                    {guides
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, (label, href))| {
-                            let text = if i == 0 {
-                                format!("{label} ({})", l.t("peran Anda", "your role"))
-                            } else {
-                                label
-                            };
-                            view! {
-                                <li>
-                                    <a href=href rel="external" class:own=i == 0>
-                                        {text}
-                                    </a>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-                <p class="muted small">
-                    {format!(
-                        "{} {own_guide}.",
-                        l
-                            .t(
-                                "Panduan yang paling sesuai untuk Anda:",
-                                "The guide that fits you best:",
-                            ),
-                    )}
-                </p>
-            </div>
-        </details>
+        <div class="help-body">
+            <p class="help-title">
+                <strong>{title}</strong>
+            </p>
+            <p>{purpose}</p>
+            <p class="help-sub">{l.t("Langkah-langkah", "Steps")}</p>
+            <ol>{steps.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ol>
+            <p class="help-sub">{l.t("Kesalahan yang sering terjadi", "Common mistakes")}</p>
+            <ul>{mistakes.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
+            <p class="help-sub" id="help-guides">
+                {l.t("Panduan lengkap (PDF, dapat dicetak)", "Full guide (PDF, printable)")}
+            </p>
+            <ul class="help-guides" aria-labelledby="help-guides">
+                {guides
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (label, href))| {
+                        let text = if i == 0 {
+                            format!("{label} ({})", l.t("peran Anda", "your role"))
+                        } else {
+                            label
+                        };
+                        view! {
+                            <li>
+                                <a href=href rel="external" class:own=i == 0>
+                                    {text}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <p class="muted small">
+                {format!(
+                    "{} {own_guide}.",
+                    l.t("Panduan yang paling sesuai untuk Anda:", "The guide that fits you best:"),
+                )}
+            </p>
+        </div>
     }
 }
 
