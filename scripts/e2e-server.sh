@@ -9,5 +9,7 @@ trap 'rm -rf "$DATA"' EXIT
 # E-mail goes to the SMTP server a test starts on the port 40 above (nothing listens there otherwise,
 # and a digest then waits for the next run).
 PORT=${E2E_PORT:-3100}
+# A scheduled backup is taken at start (the Admin Pemda's page shows it).
 "$EOFFICE_BIN" serve --addr "127.0.0.1:$PORT" --data "$DATA" --site-root "$EOFFICE_SITE_ROOT" --demo \
+  --backup-every 24h --backup-keep 3 --backup-dir "$DATA/backups" \
   --smtp-url "smtp://127.0.0.1:$((PORT + 40))" --mail-from "e-Office Bojonegoro <eoffice@bojonegorokab.go.id>"

@@ -726,8 +726,8 @@ pub const TOPICS: &[Topic] = &[
         key: "admin",
         title: ("Administrasi", "Administration"),
         purpose: (
-            "Untuk Admin Pemda: daftar OPD, admin dan peran, hasil survei kepuasan, dan jalan ke log audit serta pengaturan.",
-            "For the regency admin: the agencies, admins and roles, the satisfaction survey results and the way to the audit log and settings.",
+            "Untuk Admin Pemda: daftar OPD, admin dan peran, keadaan cadangan data, hasil survei kepuasan, dan jalan ke log audit serta pengaturan.",
+            "For the regency admin: the agencies, admins and roles, the state of the backups, the satisfaction survey results and the way to the audit log and settings.",
         ),
         steps: &[
             (
@@ -738,11 +738,21 @@ pub const TOPICS: &[Topic] = &[
                 "Beri atau cabut peran (Admin OPD, TU, Pimpinan Daerah).",
                 "Grant or revoke roles (agency admin, clerk, regency leadership).",
             ),
+            (
+                "Lihat kartu Cadangan data: cadangan terakhir harus berhasil dan tidak terlambat.",
+                "Check the Backups card: the last backup must have succeeded and not be late.",
+            ),
         ],
-        mistakes: &[(
-            "Memberi peran admin kepada banyak orang: setiap peran admin tercatat di log audit.",
-            "Granting admin roles to many people: every admin role is recorded in the audit log.",
-        )],
+        mistakes: &[
+            (
+                "Memberi peran admin kepada banyak orang: setiap peran admin tercatat di log audit.",
+                "Granting admin roles to many people: every admin role is recorded in the audit log.",
+            ),
+            (
+                "Membiarkan cadangan gagal atau terlambat: hubungi pengelola server hari itu juga, sebelum data hilang.",
+                "Leaving a failed or late backup: call the server administrator the same day, before data is lost.",
+            ),
+        ],
         roles: &[Admin],
     },
     Topic {

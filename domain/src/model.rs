@@ -219,6 +219,50 @@ pub struct AuditRow {
     pub detail: String,
 }
 
+/// One backup of the installation (scheduled by the server or run with `eoffice backup`), as the
+/// Admin Pemda sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BackupRun {
+    pub started_ms: i64,
+    pub finished_ms: i64,
+    pub ok: bool,
+    /// "scheduled" or "manual".
+    pub trigger: String,
+    /// The backup folder (on the server's disk), when it was written.
+    pub location: String,
+    pub bytes: i64,
+    /// What went wrong, for the administrator.
+    pub error: Option<String>,
+    /// The machine that ran it (several copies may serve one database).
+    pub host: String,
+}
+
+/// The backups the Admin Pemda sees: the schedule of the copy that answers, and the last runs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BackupStatus {
+    /// Seconds between scheduled backups; `None` when this copy has no schedule.
+    pub every_s: Option<i64>,
+    pub keep: i64,
+    /// Where scheduled backups go, on the server's disk.
+    pub dir: String,
+    /// Newest first.
+    pub recent: Vec<BackupRun>,
+}
+
+impl BackupStatus {
+    /// The newest backup that succeeded.
+    pub fn last_ok(&self) -> Option<&BackupRun> {
+        self.recent.iter().find(|r| r.ok)
+    }
+
+    /// Whether the data is at risk: no successful backup, or none within twice the schedule
+    /// (two days without a schedule).
+    pub fn overdue(&self, now_ms: i64) -> bool {
+        let window = self.every_s.unwrap_or(86_400) * 2 * 1000;
+        self.last_ok().is_none_or(|r| now_ms - r.finished_ms > window)
+    }
+}
+
 /// One row of a CSV import preview.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportRow {

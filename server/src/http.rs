@@ -28,6 +28,7 @@ pub async fn serve(
     secure_cookies: bool,
     trust_proxy: bool,
     signer: std::sync::Arc<dyn backend::sign::LetterSigner>,
+    readiness: crate::ops::Readiness,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     if !site_root.join("pkg").exists() {
         tracing::warn!(
@@ -44,17 +45,55 @@ pub async fn serve(
         .site_addr(addr)
         .build();
     let state = AppState { store, options, secure_cookies, trust_proxy, signer };
-    let app = router(state);
+    let app = with_request_ids(
+        router(state)
+            .route("/readyz", get(move || crate::ops::readyz(readiness.clone())))
+            .layer(middleware::from_fn(crate::ops::track)),
+    );
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("e-Office berjalan di http://{addr}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    // SIGINT (Ctrl-C) or SIGTERM (systemd, docker) stops taking connections and lets running
+    // requests finish; the live notification streams never finish by themselves, so after ten
+    // seconds the process exits anyway (the browsers reconnect to another copy or to the restart).
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        });
+    let mut stop_rx = stop_rx;
+    tokio::select! {
+        r = std::future::IntoFuture::into_future(server) => r?,
+        _ = async move {
+            let _ = stop_rx.wait_for(|s| *s).await;
+            tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+        } => tracing::info!("open connections after 10 s of shutdown closed"),
+    }
     Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -111,6 +150,23 @@ pub fn router(state: AppState) -> Router {
 }
 
 const BODY_LIMIT: usize = 28 * 1024 * 1024;
+
+/// Every request gets an id (kept when the reverse proxy sent one in X-Request-Id), carried by the
+/// log lines written while it runs and sent back in the answer; failures (5xx) are logged.
+fn with_request_ids(router: Router) -> Router {
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+    let trace = tower_http::trace::TraceLayer::new_for_http().make_span_with(
+        |req: &axum::http::Request<axum::body::Body>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+        },
+    );
+    // The last layer added runs first: the id is set, then copied to the answer, then traced.
+    router
+        .layer(trace)
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
 
 /// Where the current build's browser assets are: `scripts/build.sh` puts each build in a folder
 /// named by the hash of its content (`pkg/<hash>/`: the script, the wasm main module and chunks,

@@ -6,6 +6,7 @@
 mod bench;
 mod http;
 mod limits;
+mod ops;
 mod verifikasi;
 
 #[global_allocator]
@@ -39,8 +40,17 @@ enum SignerChoice {
     about = "e-Office: naskah dinas elektronik, disposisi dan kinerja ASN untuk Pemda"
 )]
 struct Cli {
+    /// Log as text lines (default) or as JSON objects, one per line, with the request id.
+    #[arg(long, env = "EOFFICE_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(clap::Args, Clone)]
@@ -127,6 +137,61 @@ enum Command {
         /// Sender of those e-mails.
         #[arg(long, env = "EOFFICE_MAIL_FROM", default_value = "e-Office <eoffice@localhost>")]
         mail_from: String,
+        /// Take a backup this often (e.g. 24h, 12h, 30m); none when unset. With several copies on
+        /// one PostgreSQL database, one copy takes each.
+        #[arg(long, env = "EOFFICE_BACKUP_EVERY")]
+        backup_every: Option<String>,
+        /// Scheduled backups kept; older ones are removed.
+        #[arg(long, env = "EOFFICE_BACKUP_KEEP", default_value_t = 14)]
+        backup_keep: usize,
+        /// Folder of the scheduled backups (default DATA/backups; better on another disk).
+        #[arg(long, env = "EOFFICE_BACKUP_DIR")]
+        backup_dir: Option<PathBuf>,
+        /// Serve Prometheus metrics at http://ADDR/metrics, e.g. 127.0.0.1:9464 (a private
+        /// address: the main address never serves them). Off when unset.
+        #[arg(long, env = "EOFFICE_METRICS_ADDR")]
+        metrics_addr: Option<SocketAddr>,
+        /// /readyz reports "not ready" when the data folder's disk has less free space (MB).
+        #[arg(long, env = "EOFFICE_MIN_FREE_MB", default_value_t = 512)]
+        min_free_mb: u64,
+    },
+    /// Back up the database while people work: `eoffice backup --to DIR` writes a new folder in
+    /// DIR with the copy and a manifest; `eoffice backup verify FOLDER` checks one.
+    #[command(args_conflicts_with_subcommands = true)]
+    Backup {
+        #[command(subcommand)]
+        command: Option<BackupCommand>,
+        #[command(flatten)]
+        args: BackupArgs,
+    },
+    /// Export everything in open formats (JSON lines per table, every letter as PDF with a JSON
+    /// record) into a new folder: for leaving, or for moving between SQLite and PostgreSQL.
+    Export {
+        /// The new (or empty) folder to write.
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Import an export into a new, empty installation (same e-Office version), on SQLite or
+    /// PostgreSQL.
+    Import {
+        /// The export folder (the one holding manifest.json).
+        #[arg(long)]
+        from: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Restore a backup into an empty data folder (SQLite) or an empty database (--database-url).
+    Restore {
+        /// The backup folder (the one holding manifest.json).
+        #[arg(long)]
+        from: PathBuf,
+        /// The PKI master key file kept apart from the backup, put into the data folder.
+        #[arg(long)]
+        key: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// The installation's certificate authority for electronic signatures (TTE).
     Pki {
@@ -214,6 +279,31 @@ enum Command {
     },
 }
 
+#[derive(clap::Args)]
+struct BackupArgs {
+    /// Folder that receives the backup (a new subfolder eoffice-YYYYMMDD-HHMMSS).
+    #[arg(long)]
+    to: Option<PathBuf>,
+    /// Also put the PKI master key in the backup. Whoever holds such a backup can sign as the
+    /// Pemda: keep the key apart instead (--key-to) unless the backup is stored encrypted.
+    #[arg(long)]
+    with_key: bool,
+    /// Copy the PKI master key into this other folder (not inside --to).
+    #[arg(long)]
+    key_to: Option<PathBuf>,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// Check a backup folder: checksums, and for SQLite every table and the audit chain.
+    Verify {
+        /// The backup folder (the one holding manifest.json).
+        dir: PathBuf,
+    },
+}
+
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Walk the hash chain of the audit log; exit non-zero at the first broken link.
@@ -256,13 +346,18 @@ fn print_logins(logins: &[backend::seed::DemoLogin]) {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
     let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    match cli.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init(),
+    }
     match run(cli).await {
         Ok(code) => code,
         Err(e) => {
@@ -289,8 +384,23 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
             remote_signer_issuer,
             smtp_url,
             mail_from,
+            backup_every,
+            backup_keep,
+            backup_dir,
+            metrics_addr,
+            min_free_mb,
         } => {
+            let backup_every = backup_every
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| ops::parse_duration(&s))
+                .transpose()
+                .map_err(|e| format!("--backup-every: {e}"))?;
             let store = db.store().await?;
+            let readiness =
+                ops::Readiness { store: store.clone(), data: db.data.clone(), min_free_mb };
+            if let Some(addr) = metrics_addr {
+                ops::start_metrics(addr, readiness.clone()).await?;
+            }
             if let Some(url) = smtp_url.filter(|u| !u.trim().is_empty()) {
                 store.set_mailer(
                     backend::mail::Mailer::new(&url, &mail_from).map_err(|e| e.user_message())?,
@@ -335,18 +445,40 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
             // Deadline notices (tomorrow, overdue), then the e-mail digests that are due: at start,
             // then every 15 minutes.
             let deadlines = store.clone();
+            // With several copies on one database, one copy at a time runs them.
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
                 loop {
                     every.tick().await;
-                    if let Err(e) = deadlines.send_deadline_notices().await {
-                        tracing::warn!("deadline notices: {e}");
-                    }
-                    if let Err(e) = deadlines.send_email_digests(backend::now_ms()).await {
-                        tracing::warn!("e-mail digests: {e}");
-                    }
+                    let lock = match deadlines.try_job_lock("notices").await {
+                        Ok(Some(l)) => l,
+                        Ok(None) => continue,
+                        Err(e) => {
+                            tracing::warn!("notices lock: {}", e.chain());
+                            continue;
+                        }
+                    };
+                    let r = deadlines.send_deadline_notices().await.map(|_| ());
+                    ops::job_result("deadline_notices", &r.map_err(|e| e.chain()));
+                    let r = deadlines.send_email_digests(backend::now_ms()).await.map(|_| ());
+                    ops::job_result("email_digests", &r.map_err(|e| e.chain()));
+                    lock.release().await;
                 }
             });
+            if let Some(every) = backup_every {
+                let dir = backup_dir.unwrap_or_else(|| db.data.join("backups"));
+                println!(
+                    "Cadangan terjadwal: setiap {}, {backup_keep} terakhir disimpan di {}",
+                    humantime(every),
+                    dir.display()
+                );
+                backend::store::ops::set_backup_schedule(backend::store::ops::BackupSchedule {
+                    every_s: every.as_secs() as i64,
+                    keep: backup_keep.max(1) as i64,
+                    dir: dir.display().to_string(),
+                });
+                ops::schedule_backups(store.clone(), dir, every, backup_keep.max(1));
+            }
             // The regency dashboards' month figures, ready before the first leader asks.
             let warm = store.clone();
             tokio::spawn(async move {
@@ -354,7 +486,98 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
                     tracing::warn!("dashboard warm-up: {e}");
                 }
             });
-            http::serve(store, addr, site_root, secure_cookies, trust_proxy, signer).await?;
+            let signer: Arc<dyn backend::sign::LetterSigner> = Arc::new(ops::Counting(signer));
+            http::serve(store, addr, site_root, secure_cookies, trust_proxy, signer, readiness)
+                .await?;
+        }
+        Command::Backup { command: Some(BackupCommand::Verify { dir }), .. } => {
+            let r = backend::store::backup::verify_backup(&dir).await.map_err(|e| e.chain())?;
+            let m = &r.manifest;
+            println!(
+                "Cadangan UTUH / backup intact: {}
+  dibuat {}, {} ({} byte), skema {}, {} tabel, log audit {} baris",
+                dir.display(),
+                domain::time::long_datetime(m.created_ms, domain::Lang::Id),
+                m.database,
+                m.bytes(),
+                m.schema_version,
+                m.tables.len(),
+                m.audit_rows
+            );
+            println!(
+                "  {}",
+                if r.tables_checked {
+                    "checksum, integritas SQLite, isi setiap tabel dan rantai audit diperiksa"
+                } else {
+                    "checksum dan daftar isi pg_dump diperiksa; isi tabel dibandingkan saat pemulihan"
+                }
+            );
+            if m.key_included {
+                println!("  PERINGATAN: cadangan ini berisi kunci induk PKI.");
+            }
+        }
+        Command::Backup { command: None, args } => {
+            return backup_command(args).await;
+        }
+        Command::Export { to, db } => {
+            let store = db.store().await?;
+            let m = store.export_to(&to).await.map_err(|e| e.chain())?;
+            println!(
+                "Ekspor selesai / export written: {}\n  {} tabel ({} baris), {} surat keluar dan {} surat masuk sebagai PDF + JSON",
+                to.display(),
+                m.tables.len(),
+                m.tables.values().sum::<i64>(),
+                m.outgoing_letters,
+                m.incoming_letters
+            );
+            println!(
+                "  Folder ini berisi data pribadi dan hash kata sandi: simpan seaman cadangan. Kunci induk PKI tidak ikut."
+            );
+        }
+        Command::Import { from, db } => {
+            let store = db.store().await?;
+            let m =
+                backend::store::export::import_from(&store, &from).await.map_err(|e| e.chain())?;
+            println!(
+                "Impor selesai / imported: {} tabel ({} baris) dari ekspor {} ({}); log audit utuh.",
+                m.tables.len(),
+                m.tables.values().sum::<i64>(),
+                from.display(),
+                m.source_database
+            );
+            println!(
+                "  Untuk menandatangani, letakkan kunci induk PKI instalasi lama di {} (atau EOFFICE_PKI_MASTER).",
+                backend::store::pki::master_path(&db.data).display()
+            );
+        }
+        Command::Restore { from, key, db } => {
+            let m = backend::store::backup::restore(
+                &from,
+                &db.data,
+                db.database_url.as_deref(),
+                key.as_deref(),
+            )
+            .await
+            .map_err(|e| e.chain())?;
+            println!(
+                "Dipulihkan / restored: {} tabel, log audit {} baris utuh, sama dengan manifest {}.",
+                m.tables.len(),
+                m.audit_rows,
+                from.display()
+            );
+            match db.database_url.as_deref() {
+                Some(_) => println!("  Basis data: --database-url yang diberikan"),
+                None => println!(
+                    "  Basis data: {}",
+                    db.data.join(backend::store::backup::SQLITE_FILE).display()
+                ),
+            }
+            if !m.key_included && key.is_none() {
+                println!(
+                    "  Kunci induk PKI tidak ada di cadangan: letakkan salinannya di {} (atau EOFFICE_PKI_MASTER) sebelum `eoffice serve`, kalau tidak surat tidak dapat ditandatangani.",
+                    backend::store::pki::master_path(&db.data).display()
+                );
+            }
         }
         Command::Pki { command: PkiCommand::Init { db } } => {
             let store = db.store().await?;
@@ -470,6 +693,81 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
                 }
             }
         }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// "24 jam", "30 menit", "7 hari" for the start-up message.
+fn humantime(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s.is_multiple_of(86_400) {
+        format!("{} hari", s / 86_400)
+    } else if s.is_multiple_of(3600) {
+        format!("{} jam", s / 3600)
+    } else if s.is_multiple_of(60) {
+        format!("{} menit", s / 60)
+    } else {
+        format!("{s} detik")
+    }
+}
+
+/// `eoffice backup --to DIR`: the copy, recorded for the Admin Pemda, and what to do with the key.
+async fn backup_command(args: BackupArgs) -> anyhow_lite::Result<std::process::ExitCode> {
+    let Some(to) = args.to else {
+        return Err("sebutkan folder tujuan: eoffice backup --to FOLDER (atau eoffice backup verify FOLDER)".into());
+    };
+    let key_file = backend::store::pki::master_path(&args.db.data);
+    if let Some(k) = &args.key_to {
+        let inside = std::path::absolute(k)
+            .ok()
+            .zip(std::path::absolute(&to).ok())
+            .is_some_and(|(k, t)| k.starts_with(&t));
+        if inside {
+            return Err("--key-to harus folder lain, di luar --to: kunci induk disimpan terpisah dari cadangan".into());
+        }
+    }
+    let store = args.db.store().await?;
+    let key =
+        backend::store::backup::KeyChoice { key_file: Some(&key_file), include: args.with_key };
+    let (path, m) = ops::backup_once(&store, &to, None, "manual", key).await?;
+    println!(
+        "Cadangan dibuat / backup written: {}
+  {} ({} byte), {} tabel, log audit {} baris utuh",
+        path.display(),
+        m.database,
+        m.bytes(),
+        m.tables.len(),
+        m.audit_rows
+    );
+    if m.key_included {
+        println!(
+            "PERINGATAN: kunci induk PKI ikut tersimpan di cadangan ini. Siapa pun yang memegangnya dapat menandatangani atas nama Pemda: simpan cadangan ini terenkripsi."
+        );
+    } else if let Some(k) = &args.key_to {
+        std::fs::create_dir_all(k).map_err(|e| format!("cannot create {}: {e}", k.display()))?;
+        if !key_file.exists() {
+            return Err(format!("kunci induk PKI tidak ada di {}", key_file.display()).into());
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("eoffice");
+        let target = k.join(format!("{name}.{}", backend::store::pki::MASTER_FILE));
+        std::fs::copy(&key_file, &target)
+            .map_err(|e| format!("cannot copy the key to {}: {e}", target.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600))?;
+        }
+        println!("Kunci induk PKI disalin terpisah ke {}", target.display());
+    } else if std::env::var("EOFFICE_PKI_MASTER").is_ok() {
+        println!(
+            "Kunci induk PKI berasal dari EOFFICE_PKI_MASTER: simpan nilainya terpisah dari cadangan ini."
+        );
+    } else if key_file.exists() {
+        println!(
+            "Kunci induk PKI ({}) TIDAK ikut dicadangkan. Simpan salinannya terpisah, mis. `eoffice backup --to {} --key-to FOLDER_LAIN`.",
+            key_file.display(),
+            to.display()
+        );
     }
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -2,10 +2,12 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod cosign;
 pub mod counters;
 pub mod dashboard;
 pub mod delivery;
+pub mod export;
 pub(crate) mod fast_read;
 pub(crate) use fast_read::{CodeCols, Cols, Cost};
 pub mod inbox;
@@ -16,6 +18,7 @@ pub mod letter_views;
 pub mod letters;
 pub mod notifications;
 pub mod numbering;
+pub mod ops;
 pub mod org;
 pub mod pki;
 pub mod replies;
@@ -165,7 +168,7 @@ impl Store {
             // A failed migration on PostgreSQL can leave its advisory lock held by the connection:
             // use a separate pool and close it, whatever happens.
             let mig_pool = Self::pool(&url, kind, 1).await?;
-            let res = sqlx::migrate!("./migrations").run(&mig_pool).await;
+            let res = ops::migrate(&mig_pool, kind).await;
             mig_pool.close().await;
             res?;
         }
@@ -217,7 +220,10 @@ impl Store {
                     conn.execute("PRAGMA journal_mode = WAL").await?;
                     conn.execute("PRAGMA busy_timeout = 10000").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
-                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    // FULL: a commit is on the disk before it is acknowledged, so a power cut
+                    // cannot take back a signed letter's number (NORMAL in WAL mode may lose the
+                    // last commits). EOFFICE_SQLITE_SYNCHRONOUS=NORMAL for comparisons only.
+                    conn.execute(ops::sqlite_synchronous_pragma()).await?;
                     Ok(())
                 })
             });

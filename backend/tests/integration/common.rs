@@ -70,6 +70,27 @@ impl TestDb {
     }
 }
 
+/// A new, empty PostgreSQL database (nothing migrated): its name and address.
+pub async fn empty_pg_database() -> (String, String) {
+    sqlx::any::install_default_drivers();
+    let admin = pg_admin_url();
+    let name = format!("eoffice_t_{}", backend::new_id());
+    let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("PostgreSQL must be running");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+    conn.close().await.ok();
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    let url = format!("{base}/{name}");
+    (name, url)
+}
+
+pub async fn drop_pg_database(name: &str) {
+    if let Ok(mut conn) = sqlx::AnyConnection::connect(&pg_admin_url()).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await;
+    }
+}
+
 /// Runs one async test body against SQLite and against PostgreSQL, each on a fresh database.
 macro_rules! dual_test {
     ($name:ident, $body:ident) => {

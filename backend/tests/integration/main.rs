@@ -7,8 +7,10 @@
 #[macro_use]
 mod common;
 
+mod backup;
 mod cosign;
 mod dashboard;
+mod export;
 mod incoming;
 mod kinerja;
 mod letters;

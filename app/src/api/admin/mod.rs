@@ -1,6 +1,7 @@
 //! Administration: structure and people of an OPD (Admin OPD), OPDs and admins (Admin Pemda), audit.
 
 pub mod audit;
+pub mod backup;
 pub mod employees;
 pub mod letters;
 pub mod opds;

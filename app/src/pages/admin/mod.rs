@@ -1,6 +1,7 @@
 //! Administration home: OPDs, admins and role grants.
 
 pub mod audit;
+pub mod backup;
 pub mod letters;
 pub mod opd;
 pub mod tte;
@@ -79,7 +80,8 @@ pub fn AdminHome() -> impl IntoView {
     let holders =
         Resource::new(move || (grant.version().get(), revoke.version().get()), |_| role_holders());
     let survey = crate::pages::survey::survey_results_resource();
-    let data = AdminData { save_opd, grant, revoke, opds, holders, survey };
+    let backups = backup::backup_resource();
+    let data = AdminData { save_opd, grant, revoke, opds, holders, survey, backups };
     view! {
         <Title text=l.t("Administrasi", "Administration") />
         <h1>{l.t("Administrasi", "Administration")}</h1>
@@ -105,6 +107,7 @@ struct AdminData {
     opds: Resource<Result<Vec<Opd>, crate::error::AppError>>,
     holders: Resource<Result<Vec<crate::api::admin::RoleHolder>, crate::error::AppError>>,
     survey: crate::pages::survey::SurveyResultsResource,
+    backups: backup::BackupResource,
 }
 
 #[component]
@@ -112,7 +115,7 @@ fn AdminBody(user: SessionUser, data: AdminData) -> impl IntoView {
     let l = lang();
     let is_pemda = user.caps.is_admin_pemda();
     let mine = user.caps.admin_opd_ids();
-    let AdminData { save_opd, grant, revoke, opds, holders, survey } = data;
+    let AdminData { save_opd, grant, revoke, opds, holders, survey, backups } = data;
     let editing = RwSignal::new(None::<Opd>);
     view! {
         <section class="card" aria-labelledby="h-opd">
@@ -338,6 +341,7 @@ fn AdminBody(user: SessionUser, data: AdminData) -> impl IntoView {
                             </A>
                         </p>
                     </section>
+                    <backup::BackupCard status=backups />
                     <crate::pages::survey::SurveyResultsCard results=survey />
                 }
             })}
