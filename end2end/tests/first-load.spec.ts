@@ -19,8 +19,11 @@ import { DEMO, bappedaId, demoSession, kominfoId, waitForHydration, type Session
 // grew from 65 KB to 277 KB: string constants of every page, which the splitter had left in the
 // page chunks, now sit in the main module. Moving those constants back into their chunks is the
 // next step for issue 17 (docs/PERFORMANCE.md).
+// Raised once more (pages 1,035 -> 1,045 KB) for issue 21's backup card on the Admin Pemda's
+// Administrasi page: the admin chunk grew from 1,029 to 1,041-1,042 KB on every /admin page (a
+// single-view rewrite of the card saved 3 KB of the first 15); the other pages are unchanged.
 const GOAL_BROTLI_BYTES = { login: 150_000, page: 250_000 };
-const BUDGET_BROTLI_BYTES = { login: 312_000, page: 1_035_000 };
+const BUDGET_BROTLI_BYTES = { login: 312_000, page: 1_045_000 };
 
 type Visit = { path: string; who: keyof typeof DEMO | null; heading: RegExp };
 

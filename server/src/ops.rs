@@ -440,6 +440,51 @@ mod tests {
             .await;
     }
 
+    /// The metrics listener serves what the request tracker and the scrape-time readers recorded:
+    /// requests by route (an unknown address counts as "other"), readiness, pool use.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn metrics_count_requests_by_route() {
+        let path = std::env::temp_dir().join(format!("eoffice-metrics-{}.db", backend::new_id()));
+        let store = Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        let ready = Readiness { store: store.clone(), data: std::env::temp_dir(), min_free_mb: 1 };
+        let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = free.local_addr().unwrap();
+        drop(free);
+        start_metrics(addr, ready).await.unwrap();
+        let app = Router::new()
+            .route("/surat/{id}", get(|| async { "ok" }))
+            .layer(axum::middleware::from_fn(track));
+        use tower::ServiceExt;
+        for uri in ["/surat/1", "/surat/2", "/no/such/page"] {
+            let req =
+                axum::http::Request::builder().uri(uri).body(axum::body::Body::empty()).unwrap();
+            app.clone().oneshot(req).await.unwrap();
+        }
+        let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        conn.write_all(b"GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n").await.unwrap();
+        let mut text = String::new();
+        conn.read_to_string(&mut text).await.unwrap();
+        assert!(text.starts_with("HTTP/1.0 200") || text.starts_with("HTTP/1.1 200"), "{text}");
+        let line = text
+            .lines()
+            .find(|l| {
+                l.starts_with("eoffice_http_requests_total") && l.contains("route=\"/surat/{id}\"")
+            })
+            .unwrap_or_else(|| panic!("no per-route count in {text}"));
+        assert!(line.ends_with(" 2"), "{line}");
+        assert!(
+            text.lines().any(|l| l.starts_with("eoffice_http_requests_total")
+                && l.contains("route=\"other\"")
+                && l.contains("status=\"404\"")),
+            "{text}"
+        );
+        assert!(text.contains("eoffice_ready 1"), "{text}");
+        assert!(text.contains("eoffice_db_pool_connections{state=\"open\"}"), "{text}");
+        store.close().await;
+        let _ = std::fs::remove_file(&path);
+    }
+
     #[test]
     fn free_space_of_a_missing_folder_is_its_parents() {
         assert!(free_mb(&std::env::temp_dir().join("no/such/folder")).is_some());
