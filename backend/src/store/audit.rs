@@ -88,44 +88,50 @@ pub enum ChainStatus {
     Broken { rows_ok: i64, first_break: ChainBreak },
 }
 
+/// Walks the chain on one connection (a backup walks it inside its snapshot's transaction).
+pub(crate) async fn walk_chain(conn: &mut sqlx::AnyConnection) -> Result<ChainStatus> {
+    let mut v = ChainVerifier::default();
+    let mut after = 0i64;
+    loop {
+        let rows = sqlx::query(
+            "SELECT seq, at_ms, actor_id, actor_ip, action, entity, entity_id, detail, prev_hash, hash \
+             FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000",
+        )
+        .bind(after)
+        .fetch_all(&mut *conn)
+        .await?;
+        if rows.is_empty() {
+            return Ok(ChainStatus::Intact {
+                rows: v.rows_checked(),
+                last_hash: v.last_hash().to_string(),
+            });
+        }
+        for r in &rows {
+            let e = AuditEntry {
+                seq: r.try_get("seq")?,
+                at_ms: r.try_get("at_ms")?,
+                actor_id: r.try_get("actor_id")?,
+                actor_ip: r.try_get("actor_ip")?,
+                action: r.try_get("action")?,
+                entity: r.try_get("entity")?,
+                entity_id: r.try_get("entity_id")?,
+                detail: r.try_get("detail")?,
+            };
+            let prev: String = r.try_get("prev_hash")?;
+            let hash: String = r.try_get("hash")?;
+            if let Err(b) = v.check(&e, &prev, &hash) {
+                return Ok(ChainStatus::Broken { rows_ok: v.rows_checked(), first_break: b });
+            }
+            after = e.seq;
+        }
+    }
+}
+
 impl Store {
     /// Walks the chain in pages, in sequence order, and stops at the first broken link.
     pub async fn verify_audit_chain(&self) -> Result<ChainStatus> {
-        let mut v = ChainVerifier::default();
-        let mut after = 0i64;
-        loop {
-            let rows = sqlx::query(
-                "SELECT seq, at_ms, actor_id, actor_ip, action, entity, entity_id, detail, prev_hash, hash \
-                 FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000",
-            )
-            .bind(after)
-            .fetch_all(&self.pool)
-            .await?;
-            if rows.is_empty() {
-                return Ok(ChainStatus::Intact {
-                    rows: v.rows_checked(),
-                    last_hash: v.last_hash().to_string(),
-                });
-            }
-            for r in &rows {
-                let e = AuditEntry {
-                    seq: r.try_get("seq")?,
-                    at_ms: r.try_get("at_ms")?,
-                    actor_id: r.try_get("actor_id")?,
-                    actor_ip: r.try_get("actor_ip")?,
-                    action: r.try_get("action")?,
-                    entity: r.try_get("entity")?,
-                    entity_id: r.try_get("entity_id")?,
-                    detail: r.try_get("detail")?,
-                };
-                let prev: String = r.try_get("prev_hash")?;
-                let hash: String = r.try_get("hash")?;
-                if let Err(b) = v.check(&e, &prev, &hash) {
-                    return Ok(ChainStatus::Broken { rows_ok: v.rows_checked(), first_break: b });
-                }
-                after = e.seq;
-            }
-        }
+        let mut conn = self.pool.acquire().await?;
+        walk_chain(&mut conn).await
     }
 
     /// Newest audit rows. The Admin Pemda reads this log but is outside the circle of Rahasia and

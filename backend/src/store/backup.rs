@@ -431,39 +431,11 @@ impl Store {
 }
 
 async fn pg_audit(conn: &mut sqlx::AnyConnection) -> Result<(i64, String)> {
-    let mut v = domain::audit::ChainVerifier::default();
-    let mut after = 0i64;
-    loop {
-        let rows = sqlx::query(
-            "SELECT seq, at_ms, actor_id, actor_ip, action, entity, entity_id, detail, prev_hash, hash \
-             FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000",
-        )
-        .bind(after)
-        .fetch_all(&mut *conn)
-        .await?;
-        if rows.is_empty() {
-            return Ok((v.rows_checked(), v.last_hash().to_string()));
-        }
-        for r in &rows {
-            let e = domain::audit::AuditEntry {
-                seq: r.try_get("seq")?,
-                at_ms: r.try_get("at_ms")?,
-                actor_id: r.try_get("actor_id")?,
-                actor_ip: r.try_get("actor_ip")?,
-                action: r.try_get("action")?,
-                entity: r.try_get("entity")?,
-                entity_id: r.try_get("entity_id")?,
-                detail: r.try_get("detail")?,
-            };
-            let prev: String = r.try_get("prev_hash")?;
-            let hash: String = r.try_get("hash")?;
-            if let Err(b) = v.check(&e, &prev, &hash) {
-                return Err(BackendError::invalid(format!(
-                    "Rantai log audit putus; cadangan tidak dibuat: {b:?}"
-                )));
-            }
-            after = e.seq;
-        }
+    match super::audit::walk_chain(conn).await? {
+        super::audit::ChainStatus::Intact { rows, last_hash } => Ok((rows, last_hash)),
+        super::audit::ChainStatus::Broken { first_break, .. } => Err(BackendError::invalid(
+            format!("Rantai log audit putus; cadangan tidak dibuat: {first_break:?}"),
+        )),
     }
 }
 
