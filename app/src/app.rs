@@ -54,6 +54,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    #[cfg(feature = "ssr")]
+    if let Some(slot) = use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<RenderOwner>().cloned())
+    {
+        *slot.0.lock().unwrap_or_else(|e| e.into_inner()) = Owner::current();
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -84,6 +90,12 @@ pub fn stylesheet() -> String {
     let s = STYLESHEET.read().unwrap_or_else(|e| e.into_inner()).clone();
     if s.is_empty() { "/style.css".into() } else { s }
 }
+
+/// Where the shell leaves the reactive owner of the page it renders, for the server's middleware
+/// to poll the rest of the request under it (see `with_render_owner` in the server).
+#[cfg(feature = "ssr")]
+#[derive(Clone, Default)]
+pub struct RenderOwner(pub std::sync::Arc<std::sync::Mutex<Option<Owner>>>);
 
 /// The script nonce of this request, chosen by the server's middleware before rendering.
 #[cfg(feature = "ssr")]

@@ -53,3 +53,20 @@ test('a signed-in page loads its chunks from the same build, preloaded and kept 
   expect(res.headers()['content-encoding']).toBe('br');
   expect(res.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
 });
+
+// Leptos writes the chunk preloads after rendering, finding what it needs through the reactive
+// owner current on the server thread at that moment; the server polls each page under its own
+// owner so that no page goes out without them, however its threads take the requests (before,
+// about two in three of concurrent loads lacked them). Each of many concurrent loads is checked.
+test('every one of many concurrent loads of a page names its chunks in the head', async ({ page }) => {
+  await login(page, DEMO.kasi);
+  const answers = await Promise.all(Array.from({ length: 40 }, () => page.request.get('/surat-keluar')));
+  for (const [i, res] of answers.entries()) {
+    expect(res.status(), `load ${i}`).toBe(200);
+    const html = await res.text();
+    const chunks = [...html.matchAll(/<link [^>]*rel="preload"[^>]*>/g)]
+      .map((m) => m[0].match(/href="([^"]+)"/)![1])
+      .filter((href) => /^\/pkg\/[0-9a-f]{16}\/(chunk_\d+|split_\w+)\.wasm$/.test(href));
+    expect(chunks.length, `chunk preloads in load ${i} of 40`).toBeGreaterThan(0);
+  }
+});
