@@ -75,7 +75,9 @@ impl DbArgs {
 
     async fn store(&self) -> anyhow_lite::Result<Store> {
         let url = self.url()?;
-        Store::connect(&url).await.map_err(|e| format!("cannot open database: {e}").into())
+        Store::connect(&url)
+            .await
+            .map_err(|e| format!("cannot open database: {}", e.chain()).into())
     }
 }
 

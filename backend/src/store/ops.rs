@@ -78,9 +78,23 @@ async fn applied_versions(conn: &mut sqlx::AnyConnection, kind: DbKind) -> Resul
 /// newer version has migrated (running old code on a new schema can lose data); on PostgreSQL
 /// each step waits for locks and runs for at most `migration_timeout_s`.
 pub(crate) async fn migrate(pool: &AnyPool, kind: DbKind) -> Result<()> {
+    migrate_with(pool, kind, &MIGRATOR, migration_timeout_s()).await
+}
+
+/// `migrate` with the migrations and the PostgreSQL time limit given (the upgrade tests give a
+/// later version's migrations). A step that waits longer than `timeout_s` for a lock, or runs
+/// longer, fails and rolls back: the lock queue it headed (every reader of the table waits
+/// behind an `ALTER TABLE` that waits) empties, and the copies of the previous version go on
+/// serving. The version is not recorded, so the next start tries again.
+pub async fn migrate_with(
+    pool: &AnyPool,
+    kind: DbKind,
+    migrator: &Migrator,
+    timeout_s: u64,
+) -> Result<()> {
     let mut conn = pool.acquire().await?;
     let applied = applied_versions(&mut conn, kind).await?;
-    let known = known_schema_version();
+    let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
     if let Some(newest) = applied.iter().copied().filter(|v| *v > known).max() {
         return Err(BackendError::invalid(format!(
             "Basis data ini sudah diperbarui oleh versi e-Office yang lebih baru (skema {newest}; \
@@ -90,11 +104,10 @@ pub(crate) async fn migrate(pool: &AnyPool, kind: DbKind) -> Result<()> {
         )));
     }
     if kind == DbKind::Postgres {
-        let s = migration_timeout_s();
-        conn.execute(format!("SET lock_timeout = '{s}s'").as_str()).await?;
-        conn.execute(format!("SET statement_timeout = '{s}s'").as_str()).await?;
+        conn.execute(format!("SET lock_timeout = '{timeout_s}s'").as_str()).await?;
+        conn.execute(format!("SET statement_timeout = '{timeout_s}s'").as_str()).await?;
     }
-    let pending = MIGRATOR.iter().filter(|m| !applied.contains(&m.version)).count();
+    let pending = migrator.iter().filter(|m| !applied.contains(&m.version)).count();
     if pending > 0 && !applied.is_empty() {
         tracing::info!(
             pending,
@@ -103,7 +116,18 @@ pub(crate) async fn migrate(pool: &AnyPool, kind: DbKind) -> Result<()> {
             "migrating the database"
         );
     }
-    MIGRATOR.run(&mut *conn).await?;
+    if let Err(e) = migrator.run(&mut *conn).await {
+        // The connection's settings die with it.
+        drop(conn.detach());
+        return Err(BackendError::caused(
+            format!(
+                "pembaruan skema basis data gagal dan dibatalkan; jalankan lagi saat basis data \
+                 tidak sibuk / the schema upgrade failed and was rolled back; start again when the \
+                 database is less busy (EOFFICE_MIGRATION_TIMEOUT={timeout_s}s)"
+            ),
+            e,
+        ));
+    }
     if kind == DbKind::Postgres {
         conn.execute("RESET lock_timeout").await?;
         conn.execute("RESET statement_timeout").await?;

@@ -259,3 +259,75 @@ macro_rules! dual_db_test {
 dual_db_test!(backup_and_restore_while_writing, backup_while_writing);
 dual_db_test!(master_key_in_backups, the_key_stays_apart_unless_asked);
 dual_db_test!(newer_database, a_newer_database_is_refused);
+
+/// An upgrade on PostgreSQL whose migration cannot get its lock within the limit gives up and
+/// rolls back, instead of heading a lock queue that every reader of the table waits in; the
+/// version is not recorded, and the next start, on a free table, goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocked_migration_gives_up_within_its_limit() {
+    use backend::store::ops::{MIGRATOR, migrate_with};
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    let db = TestDb::postgres().await;
+    // The next version: this program's migrations and one that alters the letters table.
+    let mut migrations: Vec<Migration> = MIGRATOR.iter().cloned().collect();
+    migrations.push(Migration::new(
+        99990101000000,
+        "upgrade probe".into(),
+        MigrationType::Simple,
+        "ALTER TABLE letter ADD COLUMN upgrade_probe TEXT".into(),
+        false,
+    ));
+    let next = Migrator {
+        migrations: std::borrow::Cow::Owned(migrations),
+        ignore_missing: false,
+        locking: true,
+        no_tx: false,
+    };
+    let probe_recorded = || async {
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM _sqlx_migrations WHERE version = 99990101000000",
+        )
+        .fetch_one(&db.store.pool)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+        n
+    };
+    let probe_column = || async {
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM information_schema.columns \
+             WHERE table_name = 'letter' AND column_name = 'upgrade_probe' AND table_schema = current_schema()",
+        )
+        .fetch_one(&db.store.pool)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+        n
+    };
+    // A long report reads the letters table while the new version starts.
+    let mut report = db.store.pool.begin().await.unwrap();
+    sqlx::query("LOCK TABLE letter IN ACCESS SHARE MODE").execute(&mut *report).await.unwrap();
+    let mig_pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    let blocked = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        migrate_with(&mig_pool, DbKind::Postgres, &next, 1),
+    )
+    .await
+    .expect("the migration gave up by itself instead of waiting for the lock");
+    let err = blocked.expect_err("a migration that cannot get its lock fails");
+    assert!(err.chain().contains("dibatalkan"), "{}", err.chain());
+    // The lock wait is cut by lock_timeout or statement_timeout, whichever fires first.
+    assert!(err.chain().contains("canceling statement due to"), "{}", err.chain());
+    assert_eq!(probe_recorded().await, 0, "a failed step is not recorded");
+    assert_eq!(probe_column().await, 0, "a failed step is rolled back");
+    // Readers were not held: the report goes on, and the running version still reads and writes.
+    sqlx::query("SELECT COUNT(*) FROM letter").execute(&mut *report).await.unwrap();
+    report.commit().await.unwrap();
+    migrate_with(&mig_pool, DbKind::Postgres, &next, 1).await.unwrap();
+    assert_eq!(probe_recorded().await, 1);
+    assert_eq!(probe_column().await, 1);
+    mig_pool.close().await;
+    db.cleanup().await;
+}
