@@ -74,7 +74,8 @@ pub struct VerifyReport {
     pub tables_checked: bool,
 }
 
-fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> BackendError {
+/// Maps a file-system error to an internal error that says what was being done.
+pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> BackendError {
     let context = context.into();
     move |e| BackendError::caused(context, e)
 }
@@ -164,16 +165,7 @@ async fn run_tool(mut cmd: tokio::process::Command, what: &str) -> Result<String
 /// connection. The digest is order-independent: the sorted SHA-256 of each row's typed values.
 fn sqlite_fingerprints(path: &Path) -> Result<BTreeMap<String, TableFingerprint>> {
     let conn = open_sqlite_ro(path)?;
-    let names: Vec<String> = {
-        let mut st = conn
-            .prepare(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-            )
-            .map_err(|e| BackendError::caused("list tables", e))?;
-        st.query_map([], |r| r.get(0))
-            .and_then(|rows| rows.collect::<std::result::Result<Vec<String>, _>>())
-            .map_err(|e| BackendError::caused("list tables", e))?
-    };
+    let names = sqlite_tables(&conn)?;
     let mut out = BTreeMap::new();
     for name in names {
         let err = |e| BackendError::caused(format!("read table {name}"), e);
@@ -225,11 +217,21 @@ fn open_sqlite_ro(path: &Path) -> Result<rusqlite::Connection> {
     .map_err(|e| BackendError::caused(format!("open {}", path.display()), e))
 }
 
-/// The same for a PostgreSQL database, computed by the server inside `conn`'s transaction.
-async fn pg_fingerprints(
-    conn: &mut sqlx::AnyConnection,
-) -> Result<BTreeMap<String, TableFingerprint>> {
-    let names: Vec<String> = sqlx::query(
+/// Every table of a SQLite database (the migrations' record included), by name.
+pub(crate) fn sqlite_tables(conn: &rusqlite::Connection) -> Result<Vec<String>> {
+    let mut st = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .map_err(|e| BackendError::caused("list tables", e))?;
+    st.query_map([], |r| r.get(0))
+        .and_then(|rows| rows.collect::<std::result::Result<Vec<String>, _>>())
+        .map_err(|e| BackendError::caused("list tables", e))
+}
+
+/// Every table of a PostgreSQL database (the migrations' record included), by name.
+pub(crate) async fn pg_tables(conn: &mut sqlx::AnyConnection) -> Result<Vec<String>> {
+    Ok(sqlx::query(
         "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables \
          WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
     )
@@ -237,7 +239,14 @@ async fn pg_fingerprints(
     .await?
     .iter()
     .map(|r| r.try_get::<String, _>("name"))
-    .collect::<std::result::Result<_, _>>()?;
+    .collect::<std::result::Result<_, _>>()?)
+}
+
+/// The same for a PostgreSQL database, computed by the server inside `conn`'s transaction.
+async fn pg_fingerprints(
+    conn: &mut sqlx::AnyConnection,
+) -> Result<BTreeMap<String, TableFingerprint>> {
+    let names = pg_tables(conn).await?;
     let mut out = BTreeMap::new();
     for name in names {
         let r = sqlx::query(&format!(

@@ -13,6 +13,7 @@
 //! The export holds personal data, password hashes and the CA's keys (encrypted under the PKI
 //! master key, which is not in it): keep it like a backup.
 
+use super::backup::io;
 use super::{DbKind, Store};
 use crate::{BackendError, Result};
 use base64::Engine as _;
@@ -42,11 +43,6 @@ pub struct ExportManifest {
 }
 
 type Obj = BTreeMap<String, Value>;
-
-fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> BackendError {
-    let context = context.into();
-    move |e| BackendError::caused(context, e)
-}
 
 fn b64(bytes: &[u8]) -> Value {
     let mut m = serde_json::Map::new();
@@ -94,30 +90,14 @@ impl Snapshot {
         }
     }
 
+    /// Every table but the migrations' record (the importing program writes its own).
     async fn tables(&mut self) -> Result<Vec<String>> {
-        match self {
-            Snapshot::Sqlite(c) => {
-                let mut st = c
-                    .prepare(
-                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-                         AND name <> '_sqlx_migrations' ORDER BY name",
-                    )
-                    .map_err(|e| BackendError::caused("list tables", e))?;
-                st.query_map([], |r| r.get(0))
-                    .and_then(|rows| rows.collect::<std::result::Result<Vec<String>, _>>())
-                    .map_err(|e| BackendError::caused("list tables", e))
-            }
-            Snapshot::Pg { conn, .. } => sqlx::query(
-                "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables \
-                 WHERE table_schema = 'public' AND table_type = 'BASE TABLE' \
-                 AND table_name <> '_sqlx_migrations' ORDER BY table_name",
-            )
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| Ok(r.try_get::<String, _>("name")?))
-            .collect(),
-        }
+        let mut names = match self {
+            Snapshot::Sqlite(c) => super::backup::sqlite_tables(c)?,
+            Snapshot::Pg { conn, .. } => super::backup::pg_tables(conn).await?,
+        };
+        names.retain(|n| n != "_sqlx_migrations");
+        Ok(names)
     }
 
     /// Calls `each` with every row of `table` (optionally only where `col = value`).
