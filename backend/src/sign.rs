@@ -242,7 +242,7 @@ impl LocalCaUnlocked {
         let identity = tte::SigningIdentity {
             key: &self.key,
             cert: self.cert.clone(),
-            chain: vec![self.ca.issuing.cert.clone(), self.ca.root.clone()],
+            chain: vec![self.ca.issuer_of(&self.cert).clone(), self.ca.root.clone()],
         };
         let opts = tte::SignOptions {
             reason: Some("Penandatanganan naskah dinas".into()),
@@ -269,7 +269,12 @@ impl LetterSigner for LocalCaUnlocked {
         "local-ca"
     }
     fn appearance(&self, ctx: &SignContext) -> Appearance {
-        certificate_appearance(&self.public_base, &self.ca.issuer_name, ctx)
+        // The issuing CA that certified this official (an earlier generation's, after a renewal).
+        let issuer =
+            tte::pki::subject_fields(&self.ca.issuer_of(&self.cert).tbs_certificate.subject)
+                .common_name
+                .unwrap_or_else(|| self.ca.issuer_name.clone());
+        certificate_appearance(&self.public_base, &issuer, ctx)
     }
     fn sign<'a>(
         &'a self,

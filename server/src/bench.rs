@@ -235,6 +235,8 @@ pub fn run(n: usize, threads: usize, python: Option<PathBuf>, keep: Option<PathB
         tsa: pki.unlock_tsa(&ca_pass)?,
         issuer_name: "Issuing CA e-Office Kabupaten Bojonegoro".into(),
         issuing,
+        generation: 1,
+        previous: Vec::new(),
     });
     let signer = Arc::new(LocalCaUnlocked::new(
         key,

@@ -904,11 +904,26 @@ mod tests {
 
     #[tokio::test]
     async fn pki_publication_and_tsa() {
-        let (app, _) = app_with_pki().await;
+        let (app, store) = app_with_pki().await;
         let res = app.clone().oneshot(req(Method::GET, "/pki/crl", &[])).await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()[header::CONTENT_TYPE], "application/pkix-crl");
         assert_eq!(body_of(res).await[0], 0x30, "DER SEQUENCE");
+        // Later generations of the issuing CA publish at /pki/crl/N once they exist.
+        // The issuer's name is in the DER as UTF-8 text.
+        let crl_issuer = |der: Vec<u8>| String::from_utf8_lossy(&der).into_owned();
+        for path in ["/pki/crl/2", "/pki/crl/0", "/pki/crl/dua"] {
+            let res = app.clone().oneshot(req(Method::GET, path, &[])).await.unwrap();
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        }
+        let pemda = store.sole_pemda().await.unwrap().unwrap();
+        store.renew_issuing_ca(&backend::Actor::system(), &pemda, None).await.unwrap();
+        let first = app.clone().oneshot(req(Method::GET, "/pki/crl", &[])).await.unwrap();
+        let second = app.clone().oneshot(req(Method::GET, "/pki/crl/2", &[])).await.unwrap();
+        assert_eq!(second.status(), StatusCode::OK);
+        let (first, second) = (crl_issuer(body_of(first).await), crl_issuer(body_of(second).await));
+        assert!(first.contains("Issuing CA e-Office") && !first.contains(" G2"), "{first}");
+        assert!(second.contains("Issuing CA e-Office") && second.contains(" G2"), "{second}");
         let res = app.clone().oneshot(req(Method::GET, "/pki/root.pem", &[])).await.unwrap();
         assert!(
             String::from_utf8(body_of(res).await)

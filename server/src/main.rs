@@ -329,6 +329,26 @@ enum PkiCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Re-encrypt the CA keys under a new master secret. With DATA/pki-master.key: a new secret is
+    /// made, written to pki-master.key.new, the keys re-encrypted in one transaction, then the file
+    /// replaced (a run cut short is finished by running it again). With $EOFFICE_PKI_MASTER: the
+    /// new value comes from $EOFFICE_PKI_MASTER_NEW. Restart every server copy afterwards.
+    RotateMaster {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Replace the issuing CA and the time-stamp authority with new keys under the same root
+    /// (a "generation"; before the issuing CA ends, or when its key may have leaked). Letters
+    /// signed before stay valid. The old generation keeps publishing its CRL.
+    RenewCa {
+        /// Also revoke every official's certificate of the earlier generations, with this reason
+        /// (key_compromise when the old key may have leaked, superseded for a planned renewal);
+        /// they then enrol again. Without it they stay usable until they end.
+        #[arg(long, value_name = "REASON")]
+        revoke_issued: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 /// A tiny boxed-error result, enough for a CLI.
@@ -625,6 +645,46 @@ async fn run(cli: Cli) -> anyhow_lite::Result<std::process::ExitCode> {
                 }
             }
         }
+        Command::Pki { command: PkiCommand::RotateMaster { db } } => {
+            return rotate_master(&db).await;
+        }
+        Command::Pki { command: PkiCommand::RenewCa { revoke_issued, db } } => {
+            use domain::Code;
+            let reason = revoke_issued
+                .map(|r| {
+                    domain::tte::RevocationReason::from_code(r.trim()).ok_or_else(|| {
+                        format!(
+                            "--revoke-issued: unknown reason {r:?} (key_compromise, superseded, affiliation_changed, cessation_of_operation, unspecified)"
+                        )
+                    })
+                })
+                .transpose()?;
+            let store = db.store().await?;
+            let Some(pemda) = store.installation_pemda().await? else {
+                println!("PKI belum dibuat (eoffice pki init).");
+                return Ok(std::process::ExitCode::from(1));
+            };
+            let master = master_secret(&db.data, false)?
+                .ok_or("no PKI master secret (DATA/pki-master.key or EOFFICE_PKI_MASTER)")?;
+            store.set_pki_master(Some(master));
+            let done = store
+                .renew_issuing_ca(&backend::Actor::system(), &pemda, reason)
+                .await
+                .map_err(|e| e.user_message())?;
+            println!(
+                "Issuing CA diperbarui (generasi {}): {}\n  CRL sertifikat yang diterbitkannya: <--public-base>{}",
+                done.generation,
+                done.issuing_subject,
+                backend::store::pki::crl_path(done.generation)
+            );
+            if reason.is_some() {
+                println!(
+                    "  {} sertifikat pejabat generasi sebelumnya dicabut; pemegangnya diberi tahu dan perlu didaftarkan ulang di /admin/tte.",
+                    done.revoked
+                );
+            }
+            println!("Mulai ulang setiap salinan server (systemctl restart eoffice).");
+        }
         Command::Verify { file, root, json, db } => {
             return verify_file(&file, &root, json, &db).await;
         }
@@ -771,6 +831,86 @@ async fn backup_command(args: BackupArgs) -> anyhow_lite::Result<std::process::E
             to.display()
         );
     }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Whether `secret` opens the keys of the installation's CA.
+async fn opens_ca(store: &backend::Store, pemda: &str, secret: &str) -> bool {
+    store.set_pki_master(Some(secret.to_string()));
+    store.ca_keys(pemda).await.is_ok()
+}
+
+/// `eoffice pki rotate-master`: see [`PkiCommand::RotateMaster`].
+async fn rotate_master(db: &DbArgs) -> anyhow_lite::Result<std::process::ExitCode> {
+    use backend::store::pki;
+    let store = db.store().await?;
+    let Some(pemda) = store.installation_pemda().await? else {
+        println!("PKI belum dibuat (eoffice pki init); tidak ada yang dirotasi.");
+        return Ok(std::process::ExitCode::from(1));
+    };
+    let actor = backend::Actor::system();
+    let restart = "Mulai ulang setiap salinan server (systemctl restart eoffice) agar memakai kunci induk baru.";
+    // $EOFFICE_PKI_MASTER: the administrator supplies the new value; nothing is written to disk.
+    if std::env::var("EOFFICE_PKI_MASTER").is_ok() {
+        let current = master_secret(&db.data, false)?.ok_or("EOFFICE_PKI_MASTER is empty")?;
+        let new = std::env::var("EOFFICE_PKI_MASTER_NEW").map_err(|_| {
+            "EOFFICE_PKI_MASTER is set: put the new secret (at least 32 random characters) in EOFFICE_PKI_MASTER_NEW"
+        })?;
+        if !opens_ca(&store, &pemda, &current).await {
+            if opens_ca(&store, &pemda, &new).await {
+                println!(
+                    "Kunci CA sudah terenkripsi dengan EOFFICE_PKI_MASTER_NEW: rotasi sudah selesai. Pindahkan nilainya ke EOFFICE_PKI_MASTER."
+                );
+                return Ok(std::process::ExitCode::SUCCESS);
+            }
+            return Err("EOFFICE_PKI_MASTER does not open the CA keys in this database".into());
+        }
+        let n = store.rotate_pki_master(&actor, &new).await.map_err(|e| e.user_message())?;
+        println!(
+            "Kunci induk dirotasi ({n} CA). Ganti EOFFICE_PKI_MASTER dengan nilai EOFFICE_PKI_MASTER_NEW di konfigurasi setiap salinan. {restart}"
+        );
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
+    let path = pki::master_path(&db.data);
+    let next = path.with_file_name(format!("{}.new", pki::MASTER_FILE));
+    let current = pki::read_master_file(&path)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{} not found (nor EOFFICE_PKI_MASTER)", path.display()))?;
+    // A run cut short: the new file exists. If the database already holds the keys under it,
+    // only the file swap is left; if not, it is a leftover of a run that changed nothing.
+    if let Some(new) = pki::read_master_file(&next).map_err(|e| e.to_string())? {
+        if opens_ca(&store, &pemda, &new).await {
+            pki::replace_master_file(&next, &path).map_err(|e| e.to_string())?;
+            println!(
+                "Rotasi sebelumnya diselesaikan: {} memuat kunci induk baru. CADANGKAN berkas ini terpisah dari cadangan basis data. {restart}",
+                path.display()
+            );
+            return Ok(std::process::ExitCode::SUCCESS);
+        }
+        std::fs::remove_file(&next).map_err(|e| format!("remove {}: {e}", next.display()))?;
+    }
+    if !opens_ca(&store, &pemda, &current).await {
+        return Err(format!(
+            "{} does not open the CA keys in this database; nothing was changed",
+            path.display()
+        )
+        .into());
+    }
+    let new = pki::create_master_file(&next).map_err(|e| e.to_string())?;
+    store.set_pki_master(Some(current));
+    let n = match store.rotate_pki_master(&actor, &new).await {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(&next);
+            return Err(e.user_message().into());
+        }
+    };
+    pki::replace_master_file(&next, &path).map_err(|e| e.to_string())?;
+    println!(
+        "Kunci induk dirotasi ({n} CA): {} memuat kunci baru; kunci lama tidak lagi membuka CA di basis data ini.\n\
+         CADANGKAN berkas baru terpisah dari cadangan basis data. Cadangan basis data yang dibuat SEBELUM rotasi tetap memerlukan kunci lama.\n{restart}",
+        path.display()
+    );
     Ok(std::process::ExitCode::SUCCESS)
 }
 
@@ -988,4 +1128,64 @@ async fn verify_file(
         VerifyOutcome::Invalid => 1,
         VerifyOutcome::NoSignature | VerifyOutcome::NotPdf => 2,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_key(p: &Path) -> String {
+        backend::store::pki::read_master_file(p).unwrap().unwrap()
+    }
+
+    /// `pki rotate-master` on a file key: the keys move to a new secret, the old one stops opening
+    /// them, and a run cut short at either step is finished (or redone) by the next run.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn rotate_master_with_a_key_file() {
+        let dir = std::env::temp_dir().join(format!("eoffice-rotate-{}", backend::new_id()));
+        let db = DbArgs { data: dir.clone(), database_url: None };
+        let store = db.store().await.unwrap();
+        backend::seed::seed_demo(&store).await.unwrap();
+        let pemda = store.sole_pemda().await.unwrap().unwrap();
+        let key = backend::store::pki::master_path(&dir);
+        let next = key.with_file_name("pki-master.key.new");
+        // Nothing to rotate before the PKI exists.
+        assert_eq!(rotate_master(&db).await.unwrap(), std::process::ExitCode::from(1));
+        store.set_pki_master(master_secret(&dir, true).unwrap());
+        store.init_pki(&backend::Actor::system(), &pemda).await.unwrap();
+        let first = read_key(&key);
+        assert!(opens_ca(&store, &pemda, &first).await);
+
+        assert_eq!(rotate_master(&db).await.unwrap(), std::process::ExitCode::SUCCESS);
+        let second = read_key(&key);
+        assert_ne!(first, second);
+        assert!(!next.exists());
+        assert!(opens_ca(&store, &pemda, &second).await);
+        assert!(!opens_ca(&store, &pemda, &first).await);
+
+        // Cut short before the database changed: a stale new file is discarded and the run redone.
+        std::fs::write(&next, format!("{}\n", backend::random_token(32))).unwrap();
+        assert_eq!(rotate_master(&db).await.unwrap(), std::process::ExitCode::SUCCESS);
+        let third = read_key(&key);
+        assert!(third != second && !next.exists());
+        assert!(opens_ca(&store, &pemda, &third).await);
+
+        // Cut short after the database changed, before the file swap: the next run only swaps.
+        let fourth = backend::store::pki::create_master_file(&next).unwrap();
+        store.set_pki_master(Some(third.clone()));
+        store.rotate_pki_master(&backend::Actor::system(), &fourth).await.unwrap();
+        assert!(!opens_ca(&store, &pemda, &third).await);
+        assert_eq!(rotate_master(&db).await.unwrap(), std::process::ExitCode::SUCCESS);
+        assert_eq!(read_key(&key), fourth);
+        assert!(!next.exists());
+        assert!(opens_ca(&store, &pemda, &fourth).await);
+
+        // A key file that does not open the CA: refused, nothing changed.
+        std::fs::write(&key, format!("{}\n", backend::random_token(32))).unwrap();
+        assert!(rotate_master(&db).await.is_err());
+        assert!(!next.exists());
+        assert!(opens_ca(&store, &pemda, &fourth).await);
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

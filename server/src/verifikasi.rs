@@ -28,6 +28,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let body = DefaultBodyLimit::max(VERIFY_BODY_LIMIT);
     Router::new()
         .route("/pki/crl", get(crl))
+        .route("/pki/crl/{generation}", get(crl_of_generation))
         .route("/pki/root.pem", get(root_pem))
         .route("/tsa", post(tsa).layer(stamps))
         .route(
@@ -458,13 +459,30 @@ async fn installation(st: &AppState) -> Result<String, Response> {
     }
 }
 
+/// The CRL of the first generation of the issuing CA (the address in its certificates).
 async fn crl(State(st): State<AppState>) -> Response {
-    let pemda = match installation(&st).await {
+    crl_response(&st, 1).await
+}
+
+/// The CRL of a later generation (after `eoffice pki renew-ca`), e.g. `/pki/crl/2`.
+async fn crl_of_generation(
+    State(st): State<AppState>,
+    axum::extract::Path(generation): axum::extract::Path<String>,
+) -> Response {
+    match generation.parse::<i64>() {
+        Ok(g) if g >= 1 => crl_response(&st, g).await,
+        _ => plain(StatusCode::NOT_FOUND, "CRL tidak ditemukan."),
+    }
+}
+
+async fn crl_response(st: &AppState, generation: i64) -> Response {
+    let pemda = match installation(st).await {
         Ok(p) => p,
         Err(r) => return r,
     };
-    match st.store.crl_der(&pemda).await {
-        Ok(der) => (
+    match st.store.crl_der(&pemda, generation).await {
+        Ok(None) => plain(StatusCode::NOT_FOUND, "CRL tidak ditemukan."),
+        Ok(Some(der)) => (
             [
                 (header::CONTENT_TYPE, "application/pkix-crl"),
                 (header::CACHE_CONTROL, "public, max-age=60"),

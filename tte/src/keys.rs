@@ -56,6 +56,10 @@ impl Passphrase {
     pub(crate) fn bytes(&self) -> &[u8] {
         self.0.as_bytes()
     }
+    /// Whether two passphrases are the same text (e.g. a "new" secret that is the old one).
+    pub fn is_same(&self, other: &Passphrase) -> bool {
+        self.bytes() == other.bytes()
+    }
 }
 
 impl From<&str> for Passphrase {

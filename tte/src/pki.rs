@@ -378,6 +378,61 @@ fn ca_extensions(path_len: Option<u8>) -> Result<Vec<Extension>, PkiError> {
     ])
 }
 
+/// An issuing CA certified by the root, and a TSA certified by that issuing CA, their keys
+/// encrypted under `ca_passphrase`. `suffix` follows the names (empty for the first generation).
+#[allow(clippy::too_many_arguments)]
+fn issuing_and_tsa(
+    names: &PkiNames,
+    suffix: &str,
+    root: &Certificate,
+    root_key: &UnlockedKey,
+    not_before: SystemTime,
+    days: u64,
+    ca_passphrase: &Passphrase,
+    kdf: KdfParams,
+) -> Result<(StoredCert, StoredCert), PkiError> {
+    let issuing_key = UnlockedKey::generate();
+    let issuing_spki = spki_of(&issuing_key)?;
+    let issuing = make_cert(CertSpec {
+        subject: ca_name(
+            &format!("Issuing CA e-Office {}{suffix}", names.installation),
+            &names.pemda,
+        )?,
+        subject_key: &issuing_spki,
+        issuer: Some((root, root_key)),
+        self_key: None,
+        not_before,
+        days,
+        extensions: ca_extensions(Some(0))?,
+    })?;
+    let tsa_key = UnlockedKey::generate();
+    let tsa_spki = spki_of(&tsa_key)?;
+    let tsa = make_cert(CertSpec {
+        subject: ca_name(&format!("TSA e-Office {}{suffix}", names.installation), &names.pemda)?,
+        subject_key: &tsa_spki,
+        issuer: Some((&issuing, &issuing_key)),
+        self_key: None,
+        not_before,
+        days: days.saturating_sub(2),
+        extensions: {
+            let mut e = leaf_extensions()?;
+            e.push(ext(
+                asn1::ID_CE_EXT_KEY_USAGE,
+                true,
+                &ExtendedKeyUsage(vec![asn1::ID_KP_TIME_STAMPING]),
+            )?);
+            e
+        },
+    })?;
+    let store = |c: &Certificate, k: &UnlockedKey| -> Result<StoredCert, PkiError> {
+        Ok(StoredCert {
+            cert_der: c.to_der()?,
+            key: EncryptedKey::encrypt_with(k, ca_passphrase, kdf)?,
+        })
+    };
+    Ok((store(&issuing, &issuing_key)?, store(&tsa, &tsa_key)?))
+}
+
 fn crl_dp(url: &str) -> Result<Extension, PkiError> {
     let uri = Ia5String::new(url).map_err(|_| PkiError::Invalid("CRL URL must be ASCII".into()))?;
     let dp = CrlDistributionPoints(vec![DistributionPoint {
@@ -420,47 +475,53 @@ impl Pki {
             days: 20 * 365 + 5,
             extensions: ca_extensions(None)?,
         })?;
-        let issuing_key = UnlockedKey::generate();
-        let issuing_spki = spki_of(&issuing_key)?;
-        let issuing = make_cert(CertSpec {
-            subject: ca_name(&format!("Issuing CA e-Office {}", names.installation), &names.pemda)?,
-            subject_key: &issuing_spki,
-            issuer: Some((&root, &root_key)),
-            self_key: None,
-            not_before: nb,
-            days: 10 * 365 + 2,
-            extensions: ca_extensions(Some(0))?,
-        })?;
-        let tsa_key = UnlockedKey::generate();
-        let tsa_spki = spki_of(&tsa_key)?;
-        let tsa = make_cert(CertSpec {
-            subject: ca_name(&format!("TSA e-Office {}", names.installation), &names.pemda)?,
-            subject_key: &tsa_spki,
-            issuer: Some((&issuing, &issuing_key)),
-            self_key: None,
-            not_before: nb,
-            days: 10 * 365,
-            extensions: {
-                let mut e = leaf_extensions()?;
-                e.push(ext(
-                    asn1::ID_CE_EXT_KEY_USAGE,
-                    true,
-                    &ExtendedKeyUsage(vec![asn1::ID_KP_TIME_STAMPING]),
-                )?);
-                e
-            },
-        })?;
-        let store = |c: &Certificate, k: &UnlockedKey| -> Result<StoredCert, PkiError> {
-            Ok(StoredCert {
-                cert_der: c.to_der()?,
-                key: EncryptedKey::encrypt_with(k, ca_passphrase, kdf)?,
-            })
-        };
+        let (issuing, tsa) =
+            issuing_and_tsa(names, "", &root, &root_key, nb, 10 * 365 + 2, ca_passphrase, kdf)?;
         Ok(Pki {
-            root: store(&root, &root_key)?,
-            issuing: store(&issuing, &issuing_key)?,
-            tsa: store(&tsa, &tsa_key)?,
+            root: StoredCert {
+                cert_der: root.to_der()?,
+                key: EncryptedKey::encrypt_with(&root_key, ca_passphrase, kdf)?,
+            },
+            issuing,
+            tsa,
         })
+    }
+
+    /// A new generation of the issuing CA and the TSA under the same root (the root key signs the
+    /// new issuing CA): new keys, new certificates whose names end in " G{generation}" so that
+    /// validators tell the generations' CRLs apart. Valid 10 years, or to the root's end if that
+    /// comes first. The previous generation's certificates and keys are the caller's to keep.
+    pub fn renew_issuing(
+        &self,
+        names: &PkiNames,
+        ca_passphrase: &Passphrase,
+        now: SystemTime,
+        generation: u32,
+        kdf: KdfParams,
+    ) -> Result<Pki, PkiError> {
+        let root = self.root_cert()?;
+        let root_key = self.root.key.decrypt(ca_passphrase)?;
+        let nb = now.checked_sub(Duration::from_secs(3600)).unwrap_or(now);
+        let root_end =
+            SystemTime::UNIX_EPOCH + root.tbs_certificate.validity.not_after.to_unix_duration();
+        let left_days = root_end.duration_since(nb).map(|d| d.as_secs() / DAY).unwrap_or(0);
+        if left_days < 30 {
+            return Err(PkiError::Invalid(
+                "the root CA ends within 30 days: a new PKI is needed, not a new issuing CA".into(),
+            ));
+        }
+        let suffix = format!(" G{generation}");
+        let (issuing, tsa) = issuing_and_tsa(
+            names,
+            &suffix,
+            &root,
+            &root_key,
+            nb,
+            (10 * 365 + 2).min(left_days),
+            ca_passphrase,
+            kdf,
+        )?;
+        Ok(Pki { root: self.root.clone(), issuing, tsa })
     }
 
     /// The root certificate (the trust anchor for verification).
@@ -826,6 +887,54 @@ mod tests {
         assert!(
             CertificateList::from_der(&empty).unwrap().tbs_cert_list.revoked_certificates.is_none()
         );
+    }
+
+    #[test]
+    fn renewal_keeps_the_root_and_makes_a_new_issuing_ca() {
+        let (pki, pass) = pki();
+        let names = PkiNames {
+            installation: "Kab. Contoh".into(),
+            pemda: "Pemerintah Kabupaten Contoh".into(),
+        };
+        let next = pki
+            .renew_issuing(&names, &pass, SystemTime::now(), 2, KdfParams::TEST_ONLY_FAST)
+            .unwrap();
+        let root = pki.root_cert().unwrap();
+        assert_eq!(next.root, pki.root);
+        let issuing = next.issuing_cert().unwrap();
+        let tsa = next.tsa.certificate().unwrap();
+        assert!(asn1::cert_signed_by(&issuing, &root));
+        assert!(asn1::cert_signed_by(&tsa, &issuing));
+        assert!(!asn1::cert_signed_by(&tsa, &pki.issuing_cert().unwrap()));
+        assert_ne!(
+            issuing.tbs_certificate.subject_public_key_info,
+            pki.issuing_cert().unwrap().tbs_certificate.subject_public_key_info
+        );
+        let cn = subject_fields(&issuing.tbs_certificate.subject).common_name.unwrap();
+        assert_eq!(cn, "Issuing CA e-Office Kab. Contoh G2");
+        assert!(subject_fields(&tsa.tbs_certificate.subject).common_name.unwrap().ends_with(" G2"));
+        // The new keys open with the same CA passphrase; a wrong one renews nothing.
+        next.unlock_issuing(&pass).unwrap();
+        next.unlock_tsa(&pass).unwrap();
+        assert!(matches!(
+            pki.renew_issuing(
+                &names,
+                &Passphrase::new("x"),
+                SystemTime::now(),
+                2,
+                KdfParams::TEST_ONLY_FAST
+            ),
+            Err(PkiError::Key(KeyError::WrongPassphrase))
+        ));
+        // Never beyond the root: near its end, the new issuing CA ends with it; at its end, refused.
+        let root_end =
+            SystemTime::UNIX_EPOCH + root.tbs_certificate.validity.not_after.to_unix_duration();
+        let late = root_end - Duration::from_secs(400 * DAY);
+        let short = pki.renew_issuing(&names, &pass, late, 3, KdfParams::TEST_ONLY_FAST).unwrap();
+        let end =
+            short.issuing_cert().unwrap().tbs_certificate.validity.not_after.to_unix_duration();
+        assert!(end <= root.tbs_certificate.validity.not_after.to_unix_duration());
+        assert!(pki.renew_issuing(&names, &pass, root_end, 4, KdfParams::TEST_ONLY_FAST).is_err());
     }
 
     #[test]

@@ -173,8 +173,10 @@ pub async fn serve_crl(store: Store, pemda: std::sync::Arc<std::sync::OnceLock<S
             let pemda = pemda.clone();
             async move {
                 store
-                    .crl_der(pemda.get().map(String::as_str).unwrap_or(""))
+                    .crl_der(pemda.get().map(String::as_str).unwrap_or(""), 1)
                     .await
+                    .ok()
+                    .flatten()
                     .unwrap_or_default()
             }
         }),

@@ -191,7 +191,7 @@ async fn sign_verify_and_tamper(store: Store) {
     assert_eq!(store.verify_upload(&unsigned).await.unwrap().outcome, VerifyOutcome::NoSignature);
     assert_eq!(store.verify_upload(b"").await.unwrap().outcome, VerifyOutcome::NotPdf);
     // CRL and root.
-    let crl = store.crl_der(&kadis.pemda_id).await.unwrap();
+    let crl = store.crl_der(&kadis.pemda_id, 1).await.unwrap().unwrap();
     assert_eq!(crl[0], 0x30);
     assert!(
         store.root_pem(&kadis.pemda_id).await.unwrap().starts_with("-----BEGIN CERTIFICATE-----")
@@ -272,7 +272,7 @@ async fn revocation(store: Store) {
     assert!(s.valid_at_signing && s.revoked_ms.is_some(), "{s:?}");
     assert_eq!(store.verify_upload(&pdf).await.unwrap().outcome, VerifyOutcome::Valid);
     // The CRL lists the serial.
-    let crl = store.crl_der(&kadis.pemda_id).await.unwrap();
+    let crl = store.crl_der(&kadis.pemda_id, 1).await.unwrap().unwrap();
     let serial = hex::decode(&cert.serial_hex).unwrap();
     assert!(crl.windows(serial.len()).any(|w| w == serial.as_slice()), "serial in CRL");
     // Signing with the revoked certificate is refused, saying what to do.
@@ -310,6 +310,165 @@ async fn revocation(store: Store) {
     assert_eq!(store.list_certificates(&kadis, "", 1).await.unwrap_err().status(), 403);
 }
 dual_test!(revocation_t, revocation);
+
+/// Rotating the master secret re-encrypts the CA keys: the old secret stops opening them, the
+/// new one does, letters signed before stay valid and officials keep signing with their own keys.
+async fn master_rotation(store: Store) {
+    let (_, kadis, signer) = setup(&store, "http://127.0.0.1:3000").await;
+    let (id, v) = letter_waiting_for_signature(&store, "biasa", "Sebelum rotasi").await;
+    store.sign_letter(&kadis, None, &id, v, &signer, &creds(PASS)).await.unwrap();
+    let (before_pdf, _, _) = document(&store, &id).await;
+    let keys = |store: Store| async move {
+        let r = sqlx::query("SELECT root_key, issuing_key, tsa_key, root_cert FROM pki_ca")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        let k: Vec<String> =
+            ["root_key", "issuing_key", "tsa_key"].iter().map(|c| r.try_get(*c).unwrap()).collect();
+        (k, r.try_get::<Vec<u8>, _>("root_cert").unwrap())
+    };
+    let (old_keys, root) = keys(store.clone()).await;
+    let old = backend::random_token(32);
+    // The secret setup gave is not known here: rotate to a known one first.
+    let system = Actor::system();
+    assert_eq!(store.rotate_pki_master(&system, &old).await.unwrap(), 1);
+    // Bad new secrets are refused with a reason, and change nothing.
+    for bad in ["pendek", old.as_str()] {
+        let e = store.rotate_pki_master(&system, bad).await.unwrap_err();
+        assert_eq!(e.status(), 422, "{e}");
+    }
+    let (kept, _) = keys(store.clone()).await;
+    assert_ne!(kept, old_keys);
+    // The real rotation.
+    let new = backend::random_token(32);
+    assert_eq!(store.rotate_pki_master(&system, &new).await.unwrap(), 1);
+    let (now_keys, same_root) = keys(store.clone()).await;
+    assert_ne!(now_keys, kept);
+    assert_eq!(same_root, root, "the certificates do not change");
+    let admin = user(&store, ADMIN).await;
+    // As after a restart with the old secret: the CA does not open; with the new one it does.
+    store.set_pki_master(Some(old.clone()));
+    assert!(store.ca_keys(&admin.pemda_id).await.is_err());
+    // Rotating from a secret that does not open the keys is refused and changes nothing.
+    let e = store.rotate_pki_master(&system, &backend::random_token(32)).await.unwrap_err();
+    assert_eq!(e.status(), 422, "{e}");
+    assert_eq!(keys(store.clone()).await.0, now_keys);
+    store.set_pki_master(Some(new.clone()));
+    store.ca_keys(&admin.pemda_id).await.unwrap();
+    // Signing goes on, and the letter signed before still verifies.
+    let (id2, v2) = letter_waiting_for_signature(&store, "biasa", "Sesudah rotasi").await;
+    assert_eq!(
+        store.sign_letter(&kadis, None, &id2, v2, &signer, &creds(PASS)).await.unwrap(),
+        LetterState::Signed
+    );
+    let (after_pdf, _, _) = document(&store, &id2).await;
+    for pdf in [&before_pdf, &after_pdf] {
+        assert_eq!(store.verify_upload(pdf).await.unwrap().outcome, VerifyOutcome::Valid);
+    }
+    assert_eq!(store.crl_der(&admin.pemda_id, 1).await.unwrap().unwrap()[0], 0x30);
+    // Audited, once per rotation.
+    let n: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'tte.master_rotated'")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+    assert_eq!(n, 2);
+}
+dual_test!(master_rotation_t, master_rotation);
+
+/// Renewing the issuing CA: a new generation under the same root. Certificates of the old one
+/// keep signing (chained through the old issuing CA) until revoked; new ones come from the new CA
+/// with their own CRL address; each generation's CRL lists its own revocations; letters signed
+/// before every step stay valid; a later master rotation re-encrypts the retired keys too.
+async fn issuing_ca_renewal(store: Store) {
+    let (admin, kadis, signer) = setup(&store, "http://127.0.0.1:3000").await;
+    let pemda = admin.pemda_id.clone();
+    let first_issuer = store.my_certificate(&kadis).await.unwrap().unwrap().issuer;
+    let (a, v) = letter_waiting_for_signature(&store, "biasa", "Sebelum pembaruan CA").await;
+    store.sign_letter(&kadis, None, &a, v, &signer, &creds(PASS)).await.unwrap();
+    let (pdf_a, _, _) = document(&store, &a).await;
+    let system = Actor::system();
+    let renewed = store.renew_issuing_ca(&system, &pemda, None).await.unwrap();
+    assert_eq!((renewed.generation, renewed.revoked), (2, 0));
+    assert!(renewed.issuing_subject.contains(" G2"), "{}", renewed.issuing_subject);
+    let status = store.pki_status(&pemda).await.unwrap();
+    assert_eq!(status.issuing_subject, renewed.issuing_subject);
+    assert_eq!(status.crl_url, "http://127.0.0.1:3000/pki/crl/2");
+    // The Kepala Dinas's certificate (generation 1) still signs, chained through the old CA.
+    let kadis_cert = store.my_certificate(&kadis).await.unwrap().unwrap();
+    assert_eq!(kadis_cert.issuer, first_issuer);
+    let (b, v) = letter_waiting_for_signature(&store, "biasa", "Sesudah pembaruan CA").await;
+    store.sign_letter(&kadis, None, &b, v, &signer, &creds(PASS)).await.unwrap();
+    let (pdf_b, _, _) = document(&store, &b).await;
+    // A new certificate comes from the new CA, with the new CRL address.
+    let sekre = user(&store, "ratna.kusumawati@bojonegorokab.go.id").await;
+    store.enrol_certificate(&admin, None, &sekre.employee_id, 365).await.unwrap();
+    let sekre_cert = store.activate_certificate(&sekre, None, PASS, PASS).await.unwrap();
+    assert!(sekre_cert.issuer.ends_with(" G2"), "{}", sekre_cert.issuer);
+    let der: Vec<u8> = sqlx::query("SELECT cert_der FROM signing_cert WHERE id = $1")
+        .bind(&sekre_cert.id)
+        .fetch_one(&store.pool)
+        .await
+        .unwrap()
+        .try_get("cert_der")
+        .unwrap();
+    let crl2_url = b"127.0.0.1:3000/pki/crl/2";
+    assert!(der.windows(crl2_url.len()).any(|w| w == crl2_url), "CRL address of generation 2");
+    // A second renewal that revokes what the earlier generations issued.
+    let third =
+        store.renew_issuing_ca(&system, &pemda, Some(RevocationReason::Superseded)).await.unwrap();
+    assert_eq!((third.generation, third.revoked), (3, 2));
+    assert_eq!(store.my_certificate(&kadis).await.unwrap().unwrap().status, CertStatus::Dicabut);
+    let told = store.notifications(&kadis).await.unwrap();
+    assert!(
+        told.iter().any(|n| n.kind == "tte_revoked" && n.text.contains("Issuing CA")),
+        "{told:?}"
+    );
+    let (c, v) = letter_waiting_for_signature(&store, "biasa", "Sesudah pencabutan").await;
+    assert_eq!(
+        store.sign_letter(&kadis, None, &c, v, &signer, &creds(PASS)).await.unwrap_err().status(),
+        403
+    );
+    // Each generation's CRL lists the certificates it issued and was revoked.
+    let has = |crl: &[u8], serial_hex: &str| {
+        let serial = hex::decode(serial_hex).unwrap();
+        crl.windows(serial.len()).any(|w| w == serial.as_slice())
+    };
+    let crl1 = store.crl_der(&pemda, 1).await.unwrap().unwrap();
+    let crl2 = store.crl_der(&pemda, 2).await.unwrap().unwrap();
+    let crl3 = store.crl_der(&pemda, 3).await.unwrap().unwrap();
+    assert!(has(&crl1, &kadis_cert.serial_hex) && !has(&crl1, &sekre_cert.serial_hex));
+    assert!(has(&crl2, &sekre_cert.serial_hex) && !has(&crl2, &kadis_cert.serial_hex));
+    assert!(!has(&crl3, &kadis_cert.serial_hex) && !has(&crl3, &sekre_cert.serial_hex));
+    assert!(store.crl_der(&pemda, 9).await.unwrap().is_none());
+    // Letters signed before stay valid at signing time.
+    for pdf in [&pdf_a, &pdf_b] {
+        let r = store.verify_upload(pdf).await.unwrap();
+        assert_eq!(r.outcome, VerifyOutcome::Valid, "{r:?}");
+        assert!(r.signatures[0].valid_at_signing);
+    }
+    // The Kepala Dinas enrols again and signs under generation 3.
+    store.enrol_certificate(&admin, None, &kadis.employee_id, 365).await.unwrap();
+    let again = store.activate_certificate(&kadis, None, PASS, PASS).await.unwrap();
+    assert!(again.issuer.ends_with(" G3"), "{}", again.issuer);
+    store.sign_letter(&kadis, None, &c, v, &signer, &creds(PASS)).await.unwrap();
+    let (pdf_c, _, _) = document(&store, &c).await;
+    assert_eq!(store.verify_upload(&pdf_c).await.unwrap().outcome, VerifyOutcome::Valid);
+    // A master rotation re-encrypts the retired generations' keys: their CRLs are still made.
+    store.rotate_pki_master(&system, &backend::random_token(32)).await.unwrap();
+    assert!(has(&store.crl_der(&pemda, 1).await.unwrap().unwrap(), &kadis_cert.serial_hex));
+    assert!(has(&store.crl_der(&pemda, 2).await.unwrap().unwrap(), &sekre_cert.serial_hex));
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'tte.ca_renewed'")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(n, 2);
+}
+dual_test!(issuing_ca_renewal_t, issuing_ca_renewal);
 
 async fn expired_certificate_is_refused(store: Store) {
     let (_, kadis, signer) = setup(&store, "http://127.0.0.1:3000").await;

@@ -36,7 +36,7 @@ fn check_new_passphrase(user: &SessionUser, new: &str, confirm: &str) -> Result<
 }
 
 const CERT_COLS: &str = "c.id, c.pemda_id, c.employee_id, c.status, c.serial_hex, c.subject_name, c.subject_nip, c.subject_position, c.subject_opd, \
-     c.not_before_ms, c.not_after_ms, c.revoked_ms, c.revoked_reason, c.created_ms, e.name AS e_name, e.nip AS e_nip, o.name AS o_name, \
+     c.not_before_ms, c.not_after_ms, c.revoked_ms, c.revoked_reason, c.created_ms, c.ca_generation, e.name AS e_name, e.nip AS e_nip, o.name AS o_name, \
      COALESCE(p.title, '') AS p_title";
 const CERT_FROM: &str = "signing_cert c JOIN employee e ON e.id = c.employee_id JOIN opd o ON o.id = e.opd_id LEFT JOIN position p ON p.id = e.position_id";
 
@@ -50,7 +50,10 @@ pub(super) fn status_of(stored: &str, not_after_ms: Option<i64>, now: i64) -> Ce
     }
 }
 
-fn cert_view(r: &sqlx::any::AnyRow, issuer: &str, now: i64) -> Result<CertView> {
+/// A certificate row as the pages show it; `ca` names the issuing CA of the row's generation.
+fn cert_view(r: &sqlx::any::AnyRow, ca: Option<&PublicCa>, now: i64) -> Result<CertView> {
+    let generation: i64 = r.try_get("ca_generation")?;
+    let issuer = ca.map(|c| c.issuer_name_of(generation)).unwrap_or_default();
     let status: String = r.try_get("status")?;
     let not_after_ms: Option<i64> = r.try_get("not_after_ms")?;
     let serial: String = r.try_get("serial_hex")?;
@@ -105,9 +108,8 @@ impl Store {
             return Ok(None);
         };
         let pemda: String = r.try_get("pemda_id")?;
-        let issuer =
-            self.public_ca(&pemda).await?.map(|c| c.issuer_name.clone()).unwrap_or_default();
-        Ok(Some(cert_view(&r, &issuer, now_ms())?))
+        let ca = self.public_ca(&pemda).await?;
+        Ok(Some(cert_view(&r, ca.as_deref(), now_ms())?))
     }
 
     /// The Admin Pemda authorises a signing certificate for an official; the key and the
@@ -250,7 +252,7 @@ impl Store {
         let ca = self.ca_keys(&user.pemda_id).await?;
         let opts = IssueOptions {
             now: SystemTime::now(),
-            crl_url: Some(format!("{}/pki/crl", self.public_base())),
+            crl_url: Some(format!("{}{}", self.public_base(), crl_path(ca.generation))),
             kdf: KdfParams::DEFAULT,
         };
         let pass = Passphrase::new(passphrase);
@@ -268,7 +270,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let n = sqlx::query(
             "UPDATE signing_cert SET status = 'aktif', serial_hex = $1, cert_der = $2, enc_key = $3, subject_name = $4, subject_nip = $5, subject_position = $6, \
-             subject_opd = $7, subject_pemda = $8, not_before_ms = $9, not_after_ms = $10, activated_ms = $11 WHERE id = $12 AND status = 'menunggu_passphrase'",
+             subject_opd = $7, subject_pemda = $8, not_before_ms = $9, not_after_ms = $10, activated_ms = $11, ca_generation = $12 \
+             WHERE id = $13 AND status = 'menunggu_passphrase'",
         )
         .bind(&issued.serial_hex)
         .bind(issued.stored.cert_der.clone())
@@ -281,6 +284,7 @@ impl Store {
         .bind(v.not_before.to_unix_duration().as_millis() as i64)
         .bind(v.not_after.to_unix_duration().as_millis() as i64)
         .bind(now_ms())
+        .bind(ca.generation)
         .bind(&cert_id)
         .execute(tx.conn())
         .await?
@@ -561,7 +565,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        lock(&self.pki.crls).remove(&admin.pemda_id);
+        self.forget_crls(&admin.pemda_id);
         self.cert_by("c.id = $1", cert_id)
             .await?
             .ok_or_else(|| BackendError::internal("revoked certificate vanished"))
@@ -596,13 +600,10 @@ impl Store {
             page_sql(page, PAGE_SIZE)
         );
         let rows = f.bind(sqlx::query(&list_sql)).fetch_all(&self.pool).await?;
-        let issuer = self
-            .public_ca(&admin.pemda_id)
-            .await?
-            .map(|c| c.issuer_name.clone())
-            .unwrap_or_default();
+        let ca = self.public_ca(&admin.pemda_id).await?;
         let now = now_ms();
-        let items = rows.iter().map(|r| cert_view(r, &issuer, now)).collect::<Result<Vec<_>>>()?;
+        let items =
+            rows.iter().map(|r| cert_view(r, ca.as_deref(), now)).collect::<Result<Vec<_>>>()?;
         Ok(CertPage { items, total, page })
     }
 }

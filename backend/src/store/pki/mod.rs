@@ -135,6 +135,22 @@ pub fn create_master_file(path: &Path) -> Result<String> {
     Ok(secret)
 }
 
+/// Moves a new master secret file over the current one (atomic rename, then the folder synced),
+/// the last step of a rotation.
+pub fn replace_master_file(new: &Path, current: &Path) -> Result<()> {
+    std::fs::rename(new, current).map_err(|e| {
+        BackendError::caused(format!("rename {} to {}", new.display(), current.display()), e)
+    })?;
+    #[cfg(unix)]
+    if let Some(dir) = current.parent() {
+        let d = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        std::fs::File::open(d)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| BackendError::caused(format!("sync {}", d.display()), e))?;
+    }
+    Ok(())
+}
+
 // --- Runtime state ---------------------------------------------------------------------------
 
 /// The CA of one Pemda with its keys unlocked (held for the life of the process).
@@ -144,6 +160,38 @@ pub struct CaKeys {
     pub tsa: Tsa,
     /// CN of the issuing CA, printed on letters and shown on the verification page.
     pub issuer_name: String,
+    /// Generation of the issuing CA (1, then one more at each `renew_issuing_ca`).
+    pub generation: i64,
+    /// The issuing CA certificates of the earlier generations (their certificates stay usable
+    /// until they end or are revoked, and chain through them).
+    pub previous: Vec<Certificate>,
+}
+
+impl CaKeys {
+    /// The issuing CA certificate that certified `cert`: this generation's or an earlier one's.
+    pub fn issuer_of(&self, cert: &Certificate) -> &Certificate {
+        let name = &cert.tbs_certificate.issuer;
+        std::iter::once(&self.issuing.cert)
+            .chain(self.previous.iter())
+            .find(|c| &c.tbs_certificate.subject == name)
+            .unwrap_or(&self.issuing.cert)
+    }
+}
+
+/// What `renew_issuing_ca` did.
+#[derive(Debug, Clone)]
+pub struct CaRenewal {
+    /// The new generation of the issuing CA.
+    pub generation: i64,
+    /// Its subject (RFC 4514).
+    pub issuing_subject: String,
+    /// Certificates of earlier generations revoked with it.
+    pub revoked: usize,
+}
+
+/// The CRL address written into the certificates a generation issues.
+pub fn crl_path(generation: i64) -> String {
+    if generation <= 1 { "/pki/crl".to_string() } else { format!("/pki/crl/{generation}") }
 }
 
 /// What anyone may know about a Pemda's CA (no keys).
@@ -155,6 +203,20 @@ pub struct PublicCa {
     pub root_subject: String,
     pub issuing_subject: String,
     pub issuing_not_after_ms: i64,
+    pub generation: i64,
+    /// CN of each earlier generation's issuing CA, by generation.
+    pub previous_issuers: Vec<(i64, String)>,
+}
+
+impl PublicCa {
+    /// CN of the issuing CA of a generation (this one's for an unknown generation).
+    pub fn issuer_name_of(&self, generation: i64) -> &str {
+        self.previous_issuers
+            .iter()
+            .find(|(g, _)| *g == generation)
+            .map(|(_, n)| n.as_str())
+            .unwrap_or(&self.issuer_name)
+    }
 }
 
 /// Per-process TTE state kept in the [`Store`].
@@ -164,8 +226,11 @@ pub struct PkiRuntime {
     public_base: RwLock<String>,
     cas: Mutex<HashMap<String, Arc<CaKeys>>>,
     public: Mutex<HashMap<String, Arc<PublicCa>>>,
-    crls: Mutex<HashMap<String, (i64, Vec<u8>)>>,
+    crls: Mutex<HashMap<(String, i64), MadeCrl>>,
 }
+
+/// A CRL of one (Pemda, generation): when it was made (ms) and its DER.
+type MadeCrl = (i64, Vec<u8>);
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -296,6 +361,304 @@ impl Store {
         self.pki_status(pemda_id).await
     }
 
+    /// Re-encrypts the keys of every CA in this database (root, issuing CA, TSA) under
+    /// `new_secret`, in one transaction, and from then on uses it. The certificates and the keys
+    /// themselves do not change: letters signed before stay valid and officials' certificates stay
+    /// active. Refuses when the current master secret does not open the keys, and when another
+    /// rotation changed them meanwhile. Returns how many CAs were re-encrypted.
+    pub async fn rotate_pki_master(&self, actor: &Actor, new_secret: &str) -> Result<usize> {
+        let old = self.master()?;
+        let new_secret = new_secret.trim().to_string();
+        if new_secret.chars().count() < 32 {
+            return Err(BackendError::invalid(
+                "Kunci induk baru minimal 32 karakter acak. (The new master secret needs at least 32 random characters.)",
+            ));
+        }
+        let new = Passphrase::new(new_secret.clone());
+        if new.is_same(&old) {
+            return Err(BackendError::invalid(
+                "Kunci induk baru sama dengan yang lama. (The new master secret is the current one.)",
+            ));
+        }
+        let rows = sqlx::query(
+            "SELECT pemda_id, root_cert, root_key, issuing_cert, issuing_key, tsa_cert, tsa_key FROM pki_ca ORDER BY created_ms, pemda_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        if rows.is_empty() {
+            return Err(no_pki());
+        }
+        let retired_rows = sqlx::query(
+            "SELECT pemda_id, generation, issuing_key, tsa_key FROM pki_ca_retired ORDER BY pemda_id, generation",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut retired = Vec::with_capacity(retired_rows.len());
+        for r in &retired_rows {
+            let key = |k: &str| -> Result<EncryptedKey> {
+                EncryptedKey::from_compact(&r.try_get::<String, _>(k)?).map_err(internal)
+            };
+            retired.push((
+                r.try_get::<String, _>("pemda_id")?,
+                r.try_get::<i64, _>("generation")?,
+                key("issuing_key")?,
+                key("tsa_key")?,
+            ));
+        }
+        let mut cas = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let stored = |c: &str, k: &str| -> Result<StoredCert> {
+                Ok(StoredCert {
+                    cert_der: r.try_get(c)?,
+                    key: EncryptedKey::from_compact(&r.try_get::<String, _>(k)?)
+                        .map_err(internal)?,
+                })
+            };
+            let pemda: String = r.try_get("pemda_id")?;
+            let pki = Pki {
+                root: stored("root_cert", "root_key")?,
+                issuing: stored("issuing_cert", "issuing_key")?,
+                tsa: stored("tsa_cert", "tsa_key")?,
+            };
+            cas.push((pemda, pki));
+        }
+        // Argon2 six times per CA: off the async runtime.
+        let (old2, new2) = (old.clone(), new.clone());
+        type Retired = (String, i64, EncryptedKey, EncryptedKey, EncryptedKey, EncryptedKey);
+        let (rotated, retired) = blocking(move || {
+            let cas = cas
+                .into_iter()
+                .map(|(pemda, pki)| {
+                    let again = pki.change_passphrase(&old2, &new2)?;
+                    Ok((pemda, pki, again))
+                })
+                .collect::<std::result::Result<Vec<_>, tte::PkiError>>()?;
+            let retired = retired
+                .into_iter()
+                .map(|(pemda, generation, issuing, tsa)| {
+                    let issuing2 = issuing.change_passphrase(&old2, &new2)?;
+                    let tsa2 = tsa.change_passphrase(&old2, &new2)?;
+                    Ok((pemda, generation, issuing, tsa, issuing2, tsa2))
+                })
+                .collect::<std::result::Result<Vec<Retired>, tte::PkiError>>()?;
+            Ok::<_, tte::PkiError>((cas, retired))
+        })
+        .await?
+        .map_err(|e| match e {
+            tte::PkiError::Key(KeyError::WrongPassphrase) => BackendError::invalid(
+                "Kunci induk yang dimuat tidak membuka kunci CA di basis data ini; rotasi dibatalkan. (The current master secret does not open the CA keys.)",
+            ),
+            other => internal(other),
+        })?;
+        let mut tx = self.begin_write().await?;
+        for (pemda, before, after) in &rotated {
+            // Compare-and-set: a rotation that raced this one leaves the row changed, and this one
+            // then writes nothing rather than keys the other secret cannot open.
+            let done = sqlx::query(
+                "UPDATE pki_ca SET root_key = $1, issuing_key = $2, tsa_key = $3 \
+                 WHERE pemda_id = $4 AND root_key = $5 AND issuing_key = $6 AND tsa_key = $7",
+            )
+            .bind(after.root.key.to_compact())
+            .bind(after.issuing.key.to_compact())
+            .bind(after.tsa.key.to_compact())
+            .bind(pemda.clone())
+            .bind(before.root.key.to_compact())
+            .bind(before.issuing.key.to_compact())
+            .bind(before.tsa.key.to_compact())
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
+            if done != 1 {
+                return Err(BackendError::Conflict(
+                    "Kunci CA berubah selama rotasi (rotasi lain berjalan bersamaan); tidak ada yang diubah. Jalankan lagi. (The CA keys changed during the rotation; nothing was changed.)".into(),
+                ));
+            }
+            tx.audit(actor, "tte.master_rotated", "pemda", Some(pemda), json!({})).await?;
+        }
+        for (pemda, generation, issuing, tsa, issuing2, tsa2) in &retired {
+            let done = sqlx::query(
+                "UPDATE pki_ca_retired SET issuing_key = $1, tsa_key = $2 \
+                 WHERE pemda_id = $3 AND generation = $4 AND issuing_key = $5 AND tsa_key = $6",
+            )
+            .bind(issuing2.to_compact())
+            .bind(tsa2.to_compact())
+            .bind(pemda.clone())
+            .bind(*generation)
+            .bind(issuing.to_compact())
+            .bind(tsa.to_compact())
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
+            if done != 1 {
+                return Err(BackendError::Conflict(
+                    "Kunci CA berubah selama rotasi; tidak ada yang diubah. Jalankan lagi. (The CA keys changed during the rotation; nothing was changed.)".into(),
+                ));
+            }
+        }
+        tx.commit().await?;
+        self.set_pki_master(Some(new_secret));
+        lock(&self.pki.crls).clear();
+        Ok(rotated.len())
+    }
+
+    /// Renews the issuing CA of a Pemda: a new issuing CA and TSA (new keys) certified by the same
+    /// root, so letters signed before stay valid and validators keep trusting the same root. The
+    /// old generation moves to `pki_ca_retired` and keeps publishing its CRL. With
+    /// `revoke_issued`, every active certificate of the earlier generations is revoked with that
+    /// reason (each holder is told, and enrols again under the new CA); without it they stay
+    /// usable until they end. Officials' certificates issued from now on come from the new CA.
+    pub async fn renew_issuing_ca(
+        &self,
+        actor: &Actor,
+        pemda_id: &str,
+        revoke_issued: Option<RevocationReason>,
+    ) -> Result<CaRenewal> {
+        let master = self.master()?;
+        let pemda = self.get_pemda(pemda_id).await?;
+        let r = sqlx::query(
+            "SELECT root_cert, root_key, issuing_cert, issuing_key, tsa_cert, tsa_key, generation FROM pki_ca WHERE pemda_id = $1",
+        )
+        .bind(pemda_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(no_pki)?;
+        let generation: i64 = r.try_get("generation")?;
+        let stored = |c: &str, k: &str| -> Result<StoredCert> {
+            Ok(StoredCert {
+                cert_der: r.try_get(c)?,
+                key: EncryptedKey::from_compact(&r.try_get::<String, _>(k)?).map_err(internal)?,
+            })
+        };
+        let pki = Pki {
+            root: stored("root_cert", "root_key")?,
+            issuing: stored("issuing_cert", "issuing_key")?,
+            tsa: stored("tsa_cert", "tsa_key")?,
+        };
+        let names = PkiNames { installation: pemda.short_name.clone(), pemda: pemda.name.clone() };
+        let next_gen = generation + 1;
+        let (old, next) = blocking(move || {
+            let next = pki.renew_issuing(
+                &names,
+                &master,
+                SystemTime::now(),
+                next_gen as u32,
+                KdfParams::DEFAULT,
+            )?;
+            Ok::<_, tte::PkiError>((pki, next))
+        })
+        .await?
+        .map_err(|e| match e {
+            tte::PkiError::Key(KeyError::WrongPassphrase) => BackendError::invalid(
+                "Kunci induk yang dimuat tidak membuka kunci CA di basis data ini. (The master secret does not open the CA keys.)",
+            ),
+            tte::PkiError::Invalid(m) => BackendError::invalid(format!(
+                "Issuing CA tidak dapat diperbarui: {m}. (The issuing CA cannot be renewed.)"
+            )),
+            other => internal(other),
+        })?;
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO pki_ca_retired (pemda_id, generation, issuing_cert, issuing_key, tsa_cert, tsa_key, retired_by, retired_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(pemda_id)
+        .bind(generation)
+        .bind(old.issuing.cert_der.clone())
+        .bind(old.issuing.key.to_compact())
+        .bind(old.tsa.cert_der.clone())
+        .bind(old.tsa.key.to_compact())
+        .bind(actor.employee_id.clone())
+        .bind(now)
+        .execute(tx.conn())
+        .await
+        .map_err(|e| {
+            if crate::error::is_unique_violation(&e) {
+                BackendError::Conflict("Issuing CA baru saja diperbarui di tempat lain; tidak ada yang diubah. (Renewed meanwhile elsewhere.)".into())
+            } else {
+                e.into()
+            }
+        })?;
+        // Compare-and-set on the generation: two renewals at once cannot both land.
+        let done = sqlx::query(
+            "UPDATE pki_ca SET issuing_cert = $1, issuing_key = $2, tsa_cert = $3, tsa_key = $4, generation = $5 \
+             WHERE pemda_id = $6 AND generation = $7",
+        )
+        .bind(next.issuing.cert_der.clone())
+        .bind(next.issuing.key.to_compact())
+        .bind(next.tsa.cert_der.clone())
+        .bind(next.tsa.key.to_compact())
+        .bind(next_gen)
+        .bind(pemda_id)
+        .bind(generation)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        if done != 1 {
+            return Err(BackendError::Conflict(
+                "Issuing CA baru saja diperbarui di tempat lain; tidak ada yang diubah. (Renewed meanwhile elsewhere.)".into(),
+            ));
+        }
+        let mut revoked = 0usize;
+        if let Some(reason) = revoke_issued {
+            let holders: Vec<(String, String)> = sqlx::query(
+                "SELECT id, employee_id FROM signing_cert WHERE pemda_id = $1 AND status = 'aktif' AND ca_generation < $2",
+            )
+            .bind(pemda_id)
+            .bind(next_gen)
+            .fetch_all(tx.conn())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("employee_id")?)))
+            .collect::<Result<_>>()?;
+            for (cert_id, _) in &holders {
+                sqlx::query(
+                    "UPDATE signing_cert SET status = 'dicabut', revoked_ms = $1, revoked_reason = $2, revoked_by = $3 WHERE id = $4 AND status = 'aktif'",
+                )
+                .bind(now)
+                .bind(reason.code())
+                .bind(actor.employee_id.clone())
+                .bind(cert_id)
+                .execute(tx.conn())
+                .await?;
+            }
+            let who: Vec<String> = holders.iter().map(|(_, e)| e.clone()).collect();
+            let when = domain::time::long_datetime(now, domain::Lang::Id);
+            crate::store::notifications::notify_tx(
+                &mut tx,
+                &who,
+                "tte_revoked",
+                &format!(
+                    "Sertifikat tanda tangan elektronik Anda dicabut pada {when} karena penerbitnya (Issuing CA) diganti (alasan: {}). Naskah yang sudah Anda tandatangani tetap sah. Minta Admin Pemda menerbitkan sertifikat baru.",
+                    reason.label()
+                ),
+                Some("/profil/tte"),
+            )
+            .await?;
+            revoked = holders.len();
+        }
+        let issuing_subject =
+            next.issuing_cert().map(|c| c.tbs_certificate.subject.to_string()).map_err(internal)?;
+        tx.audit(
+            actor,
+            "tte.ca_renewed",
+            "pemda",
+            Some(pemda_id),
+            json!({
+                "generation": next_gen,
+                "issuing": issuing_subject,
+                "revoked": revoked,
+                "reason": revoke_issued.map(|r| r.code()),
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        lock(&self.pki.cas).remove(pemda_id);
+        lock(&self.pki.public).remove(pemda_id);
+        self.forget_crls(pemda_id);
+        Ok(CaRenewal { generation: next_gen, issuing_subject, revoked })
+    }
+
     /// The CA as the admin page shows it.
     pub async fn pki_status(&self, pemda_id: &str) -> Result<PkiStatus> {
         let base = self.public_base();
@@ -307,7 +670,8 @@ impl Store {
                 root_subject: ca.root_subject.clone(),
                 issuing_subject: ca.issuing_subject.clone(),
                 issuing_not_after_ms: Some(ca.issuing_not_after_ms),
-                crl_url,
+                // Where the current issuing CA publishes (the one new certificates name).
+                crl_url: format!("{base}{}", crl_path(ca.generation)),
                 root_url,
             },
             None => PkiStatus {
@@ -321,15 +685,49 @@ impl Store {
         })
     }
 
-    /// Public certificates of a Pemda's CA (cached; they never change once made).
-    pub async fn public_ca(&self, pemda_id: &str) -> Result<Option<Arc<PublicCa>>> {
-        if let Some(c) = lock(&self.pki.public).get(pemda_id) {
-            return Ok(Some(c.clone()));
-        }
-        let Some(r) = sqlx::query("SELECT root_cert, issuing_cert FROM pki_ca WHERE pemda_id = $1")
+    /// The current generation of a Pemda's issuing CA; `None` without a PKI.
+    async fn ca_generation(&self, pemda_id: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query("SELECT generation FROM pki_ca WHERE pemda_id = $1")
             .bind(pemda_id)
             .fetch_optional(&self.pool)
             .await?
+            .map(|r| r.try_get("generation"))
+            .transpose()?)
+    }
+
+    /// Issuing CA certificates of the generations before the current one, oldest first.
+    async fn previous_issuing(&self, pemda_id: &str) -> Result<Vec<(i64, Certificate)>> {
+        let rows = sqlx::query(
+            "SELECT generation, issuing_cert FROM pki_ca_retired WHERE pemda_id = $1 ORDER BY generation",
+        )
+        .bind(pemda_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let der: Vec<u8> = r.try_get("issuing_cert")?;
+                Ok((r.try_get("generation")?, tte::parse_certificate(&der).map_err(internal)?))
+            })
+            .collect()
+    }
+
+    /// Public certificates of a Pemda's CA, cached while its generation stays the same (another
+    /// server copy may renew the issuing CA).
+    pub async fn public_ca(&self, pemda_id: &str) -> Result<Option<Arc<PublicCa>>> {
+        let Some(generation) = self.ca_generation(pemda_id).await? else {
+            return Ok(None);
+        };
+        if let Some(c) = lock(&self.pki.public).get(pemda_id)
+            && c.generation == generation
+        {
+            return Ok(Some(c.clone()));
+        }
+        let Some(r) = sqlx::query(
+            "SELECT root_cert, issuing_cert, generation FROM pki_ca WHERE pemda_id = $1",
+        )
+        .bind(pemda_id)
+        .fetch_optional(&self.pool)
+        .await?
         else {
             return Ok(None);
         };
@@ -337,6 +735,12 @@ impl Store {
         let issuing_der: Vec<u8> = r.try_get("issuing_cert")?;
         let root = tte::parse_certificate(&root_der).map_err(internal)?;
         let issuing = tte::parse_certificate(&issuing_der).map_err(internal)?;
+        let previous_issuers = self
+            .previous_issuing(pemda_id)
+            .await?
+            .iter()
+            .map(|(g, c)| (*g, common_name(c)))
+            .collect();
         let ca = Arc::new(PublicCa {
             issuer_name: common_name(&issuing),
             root_subject: root.tbs_certificate.subject.to_string(),
@@ -347,6 +751,8 @@ impl Store {
                 .not_after
                 .to_unix_duration()
                 .as_millis() as i64,
+            generation: r.try_get("generation")?,
+            previous_issuers,
             root,
             root_der,
             issuing,
@@ -357,11 +763,15 @@ impl Store {
 
     /// The CA with its keys unlocked by the master secret (cached for the process).
     pub async fn ca_keys(&self, pemda_id: &str) -> Result<Arc<CaKeys>> {
-        if let Some(c) = lock(&self.pki.cas).get(pemda_id) {
+        let generation = self.ca_generation(pemda_id).await?.ok_or_else(no_pki)?;
+        if let Some(c) = lock(&self.pki.cas).get(pemda_id)
+            && c.generation == generation
+        {
             return Ok(c.clone());
         }
         let master = self.master()?;
-        let r = sqlx::query("SELECT root_cert, root_key, issuing_cert, issuing_key, tsa_cert, tsa_key FROM pki_ca WHERE pemda_id = $1")
+        let previous = self.previous_issuing(pemda_id).await?.into_iter().map(|(_, c)| c).collect();
+        let r = sqlx::query("SELECT root_cert, root_key, issuing_cert, issuing_key, tsa_cert, tsa_key, generation FROM pki_ca WHERE pemda_id = $1")
             .bind(pemda_id)
             .fetch_optional(&self.pool)
             .await?
@@ -377,10 +787,18 @@ impl Store {
             issuing: stored("issuing_cert", "issuing_key")?,
             tsa: stored("tsa_cert", "tsa_key")?,
         };
+        let generation: i64 = r.try_get("generation")?;
         let ca = blocking(move || -> std::result::Result<CaKeys, tte::PkiError> {
             let issuing = pki.unlock_issuing(&master)?;
             let tsa = pki.unlock_tsa(&master)?;
-            Ok(CaKeys { root: pki.root_cert()?, issuer_name: common_name(&issuing.cert), issuing, tsa })
+            Ok(CaKeys {
+                root: pki.root_cert()?,
+                issuer_name: common_name(&issuing.cert),
+                issuing,
+                tsa,
+                generation,
+                previous,
+            })
         })
         .await?
         .map_err(|e| match e {
@@ -400,17 +818,44 @@ impl Store {
         Ok(ca.tsa.handle_http_request(request, SystemTime::now()))
     }
 
-    /// A current DER CRL signed by the issuing CA (valid one day), remade at most once a minute.
-    pub async fn crl_der(&self, pemda_id: &str) -> Result<Vec<u8>> {
+    /// A current DER CRL of one generation of the issuing CA (valid one day), signed by that
+    /// generation's key and listing the revoked certificates it issued; remade at most once a
+    /// minute. `Ok(None)` for a generation that does not exist.
+    pub async fn crl_der(&self, pemda_id: &str, generation: i64) -> Result<Option<Vec<u8>>> {
         let now = now_ms();
-        if let Some((at, der)) = lock(&self.pki.crls).get(pemda_id)
+        let key = (pemda_id.to_string(), generation);
+        if let Some((at, der)) = lock(&self.pki.crls).get(&key)
             && now - at < CRL_CACHE_MS
         {
-            return Ok(der.clone());
+            return Ok(Some(der.clone()));
         }
         let ca = self.ca_keys(pemda_id).await?;
-        let rows = sqlx::query("SELECT serial_hex, revoked_ms, revoked_reason FROM signing_cert WHERE pemda_id = $1 AND status = 'dicabut' AND serial_hex <> '' ORDER BY revoked_ms")
+        let retired: IssuingCa;
+        let issuer: &IssuingCa = if generation == ca.generation {
+            &ca.issuing
+        } else {
+            let Some(r) = sqlx::query(
+                "SELECT issuing_cert, issuing_key FROM pki_ca_retired WHERE pemda_id = $1 AND generation = $2",
+            )
             .bind(pemda_id)
+            .bind(generation)
+            .fetch_optional(&self.pool)
+            .await?
+            else {
+                return Ok(None);
+            };
+            let cert = tte::parse_certificate(&r.try_get::<Vec<u8>, _>("issuing_cert")?)
+                .map_err(internal)?;
+            let enc = EncryptedKey::from_compact(&r.try_get::<String, _>("issuing_key")?)
+                .map_err(internal)?;
+            let master = self.master()?;
+            let key = blocking(move || enc.decrypt(&master)).await?.map_err(internal)?;
+            retired = IssuingCa { cert, key };
+            &retired
+        };
+        let rows = sqlx::query("SELECT serial_hex, revoked_ms, revoked_reason FROM signing_cert WHERE pemda_id = $1 AND ca_generation = $2 AND status = 'dicabut' AND serial_hex <> '' ORDER BY revoked_ms")
+            .bind(pemda_id)
+            .bind(generation)
             .fetch_all(&self.pool)
             .await?;
         let mut revoked = Vec::with_capacity(rows.len());
@@ -428,10 +873,15 @@ impl Store {
             });
         }
         let this_update = time_of_ms(now);
-        let der = tte::make_crl(&ca.issuing, &revoked, this_update, this_update + CRL_LIFETIME)
+        let der = tte::make_crl(issuer, &revoked, this_update, this_update + CRL_LIFETIME)
             .map_err(internal)?;
-        lock(&self.pki.crls).insert(pemda_id.to_string(), (now, der.clone()));
-        Ok(der)
+        lock(&self.pki.crls).insert(key, (now, der.clone()));
+        Ok(Some(der))
+    }
+
+    /// Forgets the CRLs made for a Pemda (a revocation or a renewal remakes them at once).
+    pub(crate) fn forget_crls(&self, pemda_id: &str) {
+        lock(&self.pki.crls).retain(|(p, _), _| p != pemda_id);
     }
 
     /// The root certificate as PEM, for validators (pdfsig's NSS store, pyHanko `--trust`).
