@@ -97,6 +97,11 @@ export async function report(page: Page, text: string) {
 }
 
 export async function accept(page: Page) {
-  await page.getByRole('button', { name: 'Terima tindak lanjut' }).first().click();
+  // One button less once the page shows the acceptance (a second accept in a row must not pass on
+  // the first one's message while the page still shows the accepted report's button).
+  const buttons = page.getByRole('button', { name: 'Terima tindak lanjut' });
+  const before = await buttons.count();
+  await buttons.first().click();
   await expect(page.getByRole('status').filter({ hasText: 'Tindak lanjut diterima.' })).toBeVisible();
+  await expect(buttons).toHaveCount(before - 1);
 }

@@ -258,8 +258,13 @@ pub fn MyActivitiesPage() -> impl IntoView {
     let access = Resource::new(|| (), |_| get_kinerja_access());
     // Reloaded after a stored activity only: a refused one leaves the form as it was typed.
     let stored = RwSignal::new(0u32);
+    // What is typed in the form lives here, not in the form: the reload after a save re-creates
+    // the form, and must not take away what the person has begun typing meanwhile.
+    let draft = ActivityDraft::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = add.value().get() {
+            // A stored activity clears the form for the next one, once.
+            draft.clear();
             stored.update(|n| *n += 1);
         }
     });
@@ -277,7 +282,7 @@ pub fn MyActivitiesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorBox error=e /> }.into_any(),
-                    Ok(d) => view! { <MyMonth d add remove /> }.into_any(),
+                    Ok(d) => view! { <MyMonth d add remove draft /> }.into_any(),
                 }
             })}
         </Transition>
@@ -289,6 +294,7 @@ fn MyMonth(
     d: MyKinerja,
     add: ServerAction<AddActivity>,
     remove: ServerAction<RemoveActivity>,
+    draft: ActivityDraft,
 ) -> impl IntoView {
     let l = lang();
     let total: i64 = d
@@ -323,7 +329,7 @@ fn MyMonth(
             )}
         </p>
         {d.result.clone().map(|r| view! { <Explained r closed=d.closed /> })}
-        {(!d.closed && this_month).then(|| view! { <AddActivityForm d=d.clone() add /> })}
+        {(!d.closed && this_month).then(|| view! { <AddActivityForm d=d.clone() add draft /> })}
         {d
             .closed
             .then(|| {
@@ -406,34 +412,72 @@ fn MyMonth(
     }
 }
 
+/// The fields of the activity form, kept by the page across reloads of the month.
+#[derive(Clone, Copy)]
+struct ActivityDraft {
+    tanggal: RwSignal<String>,
+    mulai: RwSignal<String>,
+    selesai: RwSignal<String>,
+    bank_id: RwSignal<String>,
+    uraian: RwSignal<String>,
+    jumlah: RwSignal<String>,
+    evidence: RwSignal<Option<crate::components::files::ScanPart>>,
+    file_error: RwSignal<Option<String>>,
+    client_id: RwSignal<String>,
+}
+
+impl ActivityDraft {
+    fn new() -> Self {
+        ActivityDraft {
+            tanggal: RwSignal::new(String::new()),
+            mulai: RwSignal::new(String::new()),
+            selesai: RwSignal::new(String::new()),
+            bank_id: RwSignal::new(String::new()),
+            uraian: RwSignal::new(String::new()),
+            jumlah: RwSignal::new("1".to_string()),
+            evidence: RwSignal::new(None),
+            file_error: RwSignal::new(None),
+            client_id: RwSignal::new(crate::pages::letters::compose::new_client_id()),
+        }
+    }
+
+    /// Ready for the next activity (the date and the bank choice stay).
+    fn clear(&self) {
+        self.mulai.set(String::new());
+        self.selesai.set(String::new());
+        self.uraian.set(String::new());
+        self.jumlah.set("1".into());
+        self.evidence.set(None);
+        self.client_id.set(crate::pages::letters::compose::new_client_id());
+    }
+}
+
 /// Logging an activity done outside e-Office: from the position's bank or as free text, with
 /// an optional photo (reduced in the browser) or PDF as evidence.
 #[component]
-fn AddActivityForm(d: MyKinerja, add: ServerAction<AddActivity>) -> impl IntoView {
+fn AddActivityForm(
+    d: MyKinerja,
+    add: ServerAction<AddActivity>,
+    draft: ActivityDraft,
+) -> impl IntoView {
     let l = lang();
     let today = iso_date(d.today);
     let min_day = iso_date(d.today - d.closing_days);
-    let tanggal = RwSignal::new(today.clone());
-    let mulai = RwSignal::new(String::new());
-    let selesai = RwSignal::new(String::new());
-    let bank_id = RwSignal::new(String::new());
-    let uraian = RwSignal::new(String::new());
-    let jumlah = RwSignal::new("1".to_string());
-    let evidence = RwSignal::new(None::<crate::components::files::ScanPart>);
-    let file_error = RwSignal::new(None::<String>);
-    let client_id = RwSignal::new(crate::pages::letters::compose::new_client_id());
+    let ActivityDraft {
+        tanggal,
+        mulai,
+        selesai,
+        bank_id,
+        uraian,
+        jumlah,
+        evidence,
+        file_error,
+        client_id,
+    } = draft;
+    if tanggal.get_untracked().is_empty() {
+        tanggal.set(today.clone());
+    }
     let pending = add.pending();
-    // A stored activity clears the form for the next one.
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = add.value().get() {
-            mulai.set(String::new());
-            selesai.set(String::new());
-            uraian.set(String::new());
-            jumlah.set("1".into());
-            evidence.set(None);
-            client_id.set(crate::pages::letters::compose::new_client_id());
-        }
-    });
     let on_file = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
