@@ -71,31 +71,6 @@ impl Cols for sqlx::any::AnyRow {
     }
 }
 
-/// PostgreSQL's native rows (`Store::read_rows` on PostgreSQL). Integer columns come as the
-/// width the schema gives them (INTEGER is 4 bytes there); all are read as `i64`.
-impl Cols for sqlx::postgres::PgRow {
-    fn text(&self, name: &str) -> Result<String> {
-        Ok(sqlx::Row::try_get(self, name)?)
-    }
-    fn opt_text(&self, name: &str) -> Result<Option<String>> {
-        Ok(sqlx::Row::try_get(self, name)?)
-    }
-    fn int(&self, name: &str) -> Result<i64> {
-        self.opt_int(name)?
-            .ok_or_else(|| BackendError::internal(format!("database: NULL in column {name}")))
-    }
-    fn opt_int(&self, name: &str) -> Result<Option<i64>> {
-        use sqlx::{Column, Row, TypeInfo};
-        let col = self.try_column(name)?;
-        Ok(match col.type_info().name() {
-            "INT2" => Row::try_get::<Option<i16>, _>(self, name)?.map(i64::from),
-            "INT4" => Row::try_get::<Option<i32>, _>(self, name)?.map(i64::from),
-            "BOOL" => Row::try_get::<Option<bool>, _>(self, name)?.map(i64::from),
-            _ => Row::try_get::<Option<i64>, _>(self, name)?,
-        })
-    }
-}
-
 impl From<rusqlite::Error> for BackendError {
     fn from(e: rusqlite::Error) -> Self {
         BackendError::caused("database (sqlite read)", e)

@@ -74,9 +74,6 @@ pub struct Store {
     pki: Arc<pki::PkiRuntime>,
     /// SQLite only: read-only connections for the hot list reads, bypassing sqlx (see `fast_read`).
     reader: Option<Arc<fast_read::SqliteReader>>,
-    /// PostgreSQL only: a pool of the native driver for the same reads (`read_rows`), which skips
-    /// the Any driver's conversion of every row into `AnyRow` values.
-    pg_read: Option<sqlx::PgPool>,
     /// New notices of this copy's database, by recipient id, for the live streams (see
     /// `notifications`).
     hub: tokio::sync::broadcast::Sender<String>,
@@ -194,23 +191,9 @@ impl Store {
             }
             _ => None,
         };
-        // EOFFICE_PG_TYPED_READ=0 reads everything through the Any driver (for comparisons).
-        let typed = std::env::var("EOFFICE_PG_TYPED_READ").map(|v| v != "0").unwrap_or(true);
-        let pg_read = if kind == DbKind::Postgres && typed {
-            let opts = sqlx::postgres::PgConnectOptions::from_str(&url)?;
-            Some(
-                sqlx::postgres::PgPoolOptions::new()
-                    .max_connections((max / 2).max(2))
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_lazy_with(opts),
-            )
-        } else {
-            None
-        };
         Ok(Store {
             pool,
             kind,
-            pg_read,
             write_lock: Arc::new(Mutex::new(())),
             writer,
             session_cache: Arc::default(),
@@ -257,9 +240,9 @@ impl Store {
         self.reader.is_some()
     }
 
-    /// The same store reading everything through sqlx's Any driver (tests compare the paths).
+    /// The same store reading everything through sqlx (tests compare both paths).
     pub fn without_fast_reads(&self) -> Store {
-        Store { reader: None, pg_read: None, ..self.clone() }
+        Store { reader: None, ..self.clone() }
     }
 
     /// Runs a read query (`$n` placeholders, text arguments) and maps each row: on SQLite through
@@ -274,13 +257,6 @@ impl Store {
     ) -> Result<Vec<T>> {
         if let Some(r) = &self.reader {
             return r.query(cost, sql, args, map).await;
-        }
-        if let Some(pg) = &self.pg_read {
-            let mut q = sqlx::query::<sqlx::Postgres>(&sql);
-            for a in &args {
-                q = q.bind(a);
-            }
-            return q.fetch_all(pg).await?.iter().map(|r| map(r)).collect();
         }
         let mut q = sqlx::query(&sql);
         for a in &args {
@@ -322,8 +298,5 @@ impl Store {
     pub async fn close(&self) {
         self.writer.close().await;
         self.pool.close().await;
-        if let Some(pg) = &self.pg_read {
-            pg.close().await;
-        }
     }
 }
