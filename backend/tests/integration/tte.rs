@@ -311,6 +311,17 @@ async fn revocation(store: Store) {
 }
 dual_test!(revocation_t, revocation);
 
+/// Rows of the audit log with this action.
+async fn audit_count(store: &Store, action: &str) -> i64 {
+    sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = $1")
+        .bind(action)
+        .fetch_one(&store.pool)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}
+
 /// Rotating the master secret re-encrypts the CA keys: the old secret stops opening them, the
 /// new one does, letters signed before stay valid and officials keep signing with their own keys.
 async fn master_rotation(store: Store) {
@@ -367,14 +378,7 @@ async fn master_rotation(store: Store) {
     }
     assert_eq!(store.crl_der(&admin.pemda_id, 1).await.unwrap().unwrap()[0], 0x30);
     // Audited, once per rotation.
-    let n: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'tte.master_rotated'")
-            .fetch_one(&store.pool)
-            .await
-            .unwrap()
-            .try_get("n")
-            .unwrap();
-    assert_eq!(n, 2);
+    assert_eq!(audit_count(&store, "tte.master_rotated").await, 2);
 }
 dual_test!(master_rotation_t, master_rotation);
 
@@ -460,13 +464,7 @@ async fn issuing_ca_renewal(store: Store) {
     store.rotate_pki_master(&system, &backend::random_token(32)).await.unwrap();
     assert!(has(&store.crl_der(&pemda, 1).await.unwrap().unwrap(), &kadis_cert.serial_hex));
     assert!(has(&store.crl_der(&pemda, 2).await.unwrap().unwrap(), &sekre_cert.serial_hex));
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'tte.ca_renewed'")
-        .fetch_one(&store.pool)
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
-    assert_eq!(n, 2);
+    assert_eq!(audit_count(&store, "tte.ca_renewed").await, 2);
 }
 dual_test!(issuing_ca_renewal_t, issuing_ca_renewal);
 

@@ -73,6 +73,22 @@ fn time_of_ms(ms: i64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64)
 }
 
+/// The root, issuing CA and TSA of a `pki_ca` row (columns `root_cert`, `root_key`, …), keys
+/// still encrypted.
+fn stored_pki(r: &sqlx::any::AnyRow) -> Result<Pki> {
+    let stored = |c: &str, k: &str| -> Result<StoredCert> {
+        Ok(StoredCert {
+            cert_der: r.try_get(c)?,
+            key: EncryptedKey::from_compact(&r.try_get::<String, _>(k)?).map_err(internal)?,
+        })
+    };
+    Ok(Pki {
+        root: stored("root_cert", "root_key")?,
+        issuing: stored("issuing_cert", "issuing_key")?,
+        tsa: stored("tsa_cert", "tsa_key")?,
+    })
+}
+
 /// Runs CPU-heavy key work (Argon2, key generation) off the async runtime.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f).await.map_err(internal)
@@ -407,19 +423,8 @@ impl Store {
         }
         let mut cas = Vec::with_capacity(rows.len());
         for r in &rows {
-            let stored = |c: &str, k: &str| -> Result<StoredCert> {
-                Ok(StoredCert {
-                    cert_der: r.try_get(c)?,
-                    key: EncryptedKey::from_compact(&r.try_get::<String, _>(k)?)
-                        .map_err(internal)?,
-                })
-            };
             let pemda: String = r.try_get("pemda_id")?;
-            let pki = Pki {
-                root: stored("root_cert", "root_key")?,
-                issuing: stored("issuing_cert", "issuing_key")?,
-                tsa: stored("tsa_cert", "tsa_key")?,
-            };
+            let pki = stored_pki(r)?;
             cas.push((pemda, pki));
         }
         // Argon2 six times per CA: off the async runtime.
@@ -523,17 +528,7 @@ impl Store {
         .await?
         .ok_or_else(no_pki)?;
         let generation: i64 = r.try_get("generation")?;
-        let stored = |c: &str, k: &str| -> Result<StoredCert> {
-            Ok(StoredCert {
-                cert_der: r.try_get(c)?,
-                key: EncryptedKey::from_compact(&r.try_get::<String, _>(k)?).map_err(internal)?,
-            })
-        };
-        let pki = Pki {
-            root: stored("root_cert", "root_key")?,
-            issuing: stored("issuing_cert", "issuing_key")?,
-            tsa: stored("tsa_cert", "tsa_key")?,
-        };
+        let pki = stored_pki(&r)?;
         let names = PkiNames { installation: pemda.short_name.clone(), pemda: pemda.name.clone() };
         let next_gen = generation + 1;
         let (old, next) = blocking(move || {
@@ -776,17 +771,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(no_pki)?;
-        let stored = |c: &str, k: &str| -> Result<StoredCert> {
-            Ok(StoredCert {
-                cert_der: r.try_get(c)?,
-                key: EncryptedKey::from_compact(&r.try_get::<String, _>(k)?).map_err(internal)?,
-            })
-        };
-        let pki = Pki {
-            root: stored("root_cert", "root_key")?,
-            issuing: stored("issuing_cert", "issuing_key")?,
-            tsa: stored("tsa_cert", "tsa_key")?,
-        };
+        let pki = stored_pki(&r)?;
         let generation: i64 = r.try_get("generation")?;
         let ca = blocking(move || -> std::result::Result<CaKeys, tte::PkiError> {
             let issuing = pki.unlock_issuing(&master)?;
